@@ -1,0 +1,347 @@
+/**
+ * Command-line wiring: commander definitions, lazy command imports, and the single exit
+ * point. Nothing else in the package calls process.exit.
+ *
+ *   parseArgs(argv)  -> which command with which typed options (table-tested)
+ *   main(argv, io)   -> runs it, renders errors, returns the exit code (tests call this)
+ *   runFromProcess() -> builds io from `process`, handles signals, flushes, exits
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { collectChoices, collectList, parseChoice, parseDuration, parsePort } from './cli-parse.js';
+import {
+  DIAGNOSTIC_FORMATS,
+  TEMPLATE_LANGUAGES,
+  TEST_REPORTERS,
+  type DevOptions,
+  type InitOptions,
+  type SchemaOptions,
+  type TestOptions,
+  type ValidateOptions,
+} from './commands/options.js';
+import { ExitCode, LoomPluginError, isLoomPluginError, usageError } from './core/errors.js';
+import type { CliIo, OutStream } from './output/io.js';
+import { createStyle } from './output/style.js';
+
+export type ParsedCommand =
+  | { command: 'validate'; options: ValidateOptions }
+  | { command: 'schema'; options: SchemaOptions }
+  | { command: 'test'; options: TestOptions }
+  | { command: 'init'; options: InitOptions }
+  | { command: 'dev'; options: DevOptions }
+  /** --help or --version was printed; nothing to run. */
+  | { command: 'none'; exitCode: number };
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    success
+  1    findings: invalid manifest, failed checks
+  2    usage or configuration error
+  3    the plugin could not be started or crashed
+  130  interrupted (Ctrl+C)
+`;
+
+function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: ParsedCommand) => void): Command {
+  const program = new Command('loom-plugin')
+    .description('Scaffold, validate, conformance-test and run Loom AI-provider plugins.')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .option('--no-color', 'disable coloured output (NO_COLOR and FORCE_COLOR are honoured too)')
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EXIT_CODES_HELP + examples([
+      'npx loom-plugin init my-plugin --language python',
+      'loom-plugin validate',
+      'loom-plugin test ./my-plugin',
+      'loom-plugin dev ./my-plugin --mock-upstream',
+    ]));
+
+  program
+    .command('validate')
+    .description('check plugin manifests against the schema and the contract rules')
+    .argument('[paths...]', 'manifest files or folders to search (default: current folder)')
+    .option('--strict', 'treat warnings as failures (exit 1)', false)
+    .option('-q, --quiet', 'hide warnings', false)
+    .addOption(
+      new Option('-f, --format <format>', 'output format (default: github under GitHub Actions, else stylish)')
+        .choices([...DIAGNOSTIC_FORMATS]),
+    )
+    .addHelpText('after', examples([
+      'loom-plugin validate',
+      'loom-plugin validate plugins/ --strict',
+      'loom-plugin validate plugin.yaml --format json',
+      'loom-plugin validate --format sarif > loom.sarif',
+    ]) + '\nExit codes: 0 clean (warnings allowed), 1 errors (or warnings with --strict), 2 usage.\n')
+    .action((paths: string[], opts: { strict: boolean; quiet: boolean; format?: ValidateOptions['format'] }) => {
+      select({ command: 'validate', options: { paths, strict: opts.strict, quiet: opts.quiet, format: opts.format } });
+    });
+
+  program
+    .command('schema')
+    .description('print a JSON Schema of the contract (for editors and other tools)')
+    .argument('[name]', 'schema name, e.g. manifest, metadata, error (default: manifest)')
+    .option('-l, --list', 'list the schema names', false)
+    .addHelpText('after', examples([
+      'loom-plugin schema > plugin.schema.json',
+      'loom-plugin schema chat-completion-response',
+      'loom-plugin schema --list',
+    ]))
+    .action((name: string | undefined, opts: { list: boolean }) => {
+      select({ command: 'schema', options: { name, list: opts.list } });
+    });
+
+  program
+    .command('test')
+    .description('start the plugin from its manifest and run the conformance suite')
+    .argument('[dir]', 'plugin folder (or manifest file)', '.')
+    .option('--endpoint <url>', 'attach to an already running plugin instead of starting one')
+    .option('--startup-timeout <duration>', 'how long to wait for /health', parseDuration('--startup-timeout'), 30_000)
+    .option('--timeout <ms>', 'per-request timeout', parseDuration('--timeout'), 10_000)
+    .option('--list', 'print the check catalogue and exit', false)
+    .option('--only <ids>', 'run only these check ids or globs (repeatable, comma-separated)', collectList)
+    .option('--skip <ids>', 'skip these check ids or globs (repeatable, comma-separated)', collectList)
+    .option('--strict', 'fail on recommended checks too', false)
+    .option('--expected-failures <file>', 'YAML list of check ids that are known to fail')
+    .option('--config <file>', 'JSON or YAML file with /initialize values')
+    .option('--upstream-field <name>', 'config field that receives the mock upstream URL', 'endpoint')
+    .option('-r, --reporter <names>', `reporters: ${TEST_REPORTERS.join(', ')} (repeatable)`, collectChoices('--reporter', TEST_REPORTERS))
+    .option('--output-dir <dir>', 'write each reporter to a file in this folder')
+    .addHelpText('after', examples([
+      'loom-plugin test',
+      'loom-plugin test ./my-plugin --strict',
+      'loom-plugin test --only "errors.*" --timeout 5s',
+      'loom-plugin test --endpoint http://127.0.0.1:8090',
+      'loom-plugin test --reporter junit --output-dir reports/',
+      'loom-plugin test --list',
+    ]) + '\nExit codes: 0 all required checks pass, 1 failures, 2 usage, 3 plugin could not start.\n')
+    .action((dir: string, opts: Record<string, unknown>) => {
+      select({
+        command: 'test',
+        options: {
+          dir,
+          endpoint: opts.endpoint as string | undefined,
+          startupTimeoutMs: opts.startupTimeout as number,
+          timeoutMs: opts.timeout as number,
+          list: opts.list as boolean,
+          only: (opts.only as string[] | undefined) ?? [],
+          skip: (opts.skip as string[] | undefined) ?? [],
+          strict: opts.strict as boolean,
+          expectedFailures: opts.expectedFailures as string | undefined,
+          config: opts.config as string | undefined,
+          upstreamField: opts.upstreamField as string,
+          reporters: (opts.reporter as TestOptions['reporters'] | undefined) ?? ['human'],
+          outputDir: opts.outputDir as string | undefined,
+        },
+      });
+    });
+
+  program
+    .command('init')
+    .description('scaffold a runnable Python, Node or Go plugin')
+    .argument('[name]', 'plugin name; also the folder created')
+    .option('--language <language>', `template language: ${TEMPLATE_LANGUAGES.join(', ')}`, parseChoice('--language', TEMPLATE_LANGUAGES))
+    .option('--provider-type <slug>', 'provider_type (default: derived from the name)')
+    .option('--description <text>', 'one-line description')
+    .option('--author <name>', 'author')
+    .option('--license <spdx>', 'license identifier (default: MIT)')
+    .option('--streaming', 'declare streaming support (default)')
+    .option('--no-streaming', 'do not declare streaming support')
+    .option('--function-calling', 'declare function calling support')
+    .option('--vision', 'declare vision (image input) support')
+    .option('--port <port>', 'port the plugin listens on (default: 8090)', parsePort('--port'))
+    .option('--install', 'install dependencies after scaffolding')
+    .option('--no-install', 'do not install dependencies')
+    .option('-y, --yes', 'accept defaults for everything not given as a flag', false)
+    .option('--force', 'write into an existing non-empty folder', false)
+    .option('--directory <dir>', 'parent folder to create the plugin in (default: current folder)')
+    .addHelpText('after', examples([
+      'npx loom-plugin init',
+      'npx loom-plugin init my-plugin --language go --yes',
+      'npx loom-plugin init acme-ai --language python --provider-type acme --no-streaming --install --yes',
+    ]))
+    .action((name: string | undefined, opts: Record<string, unknown>) => {
+      select({
+        command: 'init',
+        options: {
+          name,
+          language: opts.language as InitOptions['language'],
+          providerType: opts.providerType as string | undefined,
+          description: opts.description as string | undefined,
+          author: opts.author as string | undefined,
+          license: opts.license as string | undefined,
+          streaming: opts.streaming as boolean | undefined,
+          functionCalling: opts.functionCalling as boolean | undefined,
+          vision: opts.vision as boolean | undefined,
+          port: opts.port as number | undefined,
+          install: opts.install as boolean | undefined,
+          yes: opts.yes as boolean,
+          force: opts.force as boolean,
+          directory: opts.directory as string | undefined,
+        },
+      });
+    });
+
+  program
+    .command('dev')
+    .description('run a local Loom host with a playground, hot reload and an OpenAI-compatible API')
+    .argument('[path]', 'plugin folder, or a folder of plugins', '.')
+    .option('--port <port>', 'port of the dev host', parsePort('--port', true), 4477)
+    .option('--host <address>', 'address to bind (default: 127.0.0.1; anything else prints a warning)', '127.0.0.1')
+    .option('--token <token>', 'API token (default: a new random one per launch)')
+    .option('--config <file>', 'JSON or YAML file with /initialize values')
+    .option('--mock-upstream', 'point the upstream field at the built-in mock provider (offline)', false)
+    .option('--upstream-field <name>', 'config field that receives the mock upstream URL', 'endpoint')
+    .option('--no-open', 'do not open the browser')
+    .option('--no-watch', 'do not reload on file changes')
+    .addHelpText('after', examples([
+      'loom-plugin dev',
+      'loom-plugin dev ./my-plugin --mock-upstream',
+      'loom-plugin dev ./plugins --config secrets.yaml --port 5000',
+    ]) + '\nKeys: r reload, o open the browser, q quit.\n')
+    .action((path: string, opts: Record<string, unknown>) => {
+      select({
+        command: 'dev',
+        options: {
+          path,
+          port: opts.port as number,
+          host: opts.host as string,
+          token: opts.token as string | undefined,
+          config: opts.config as string | undefined,
+          mockUpstream: opts.mockUpstream as boolean,
+          upstreamField: opts.upstreamField as string,
+          open: opts.open as boolean,
+          watch: opts.watch as boolean,
+        },
+      });
+    });
+
+  // Route commander's own output through io, and turn its exits into values.
+  const configure = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')),
+    });
+    for (const sub of command.commands) configure(sub);
+  };
+  configure(program);
+  return program;
+}
+
+/** Parses argv (without the node and script entries) into a command and typed options. */
+export async function parseArgs(argv: string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<ParsedCommand & { noColor: boolean }> {
+  let selected: ParsedCommand | undefined;
+  const program = buildProgram(io, (parsed) => {
+    selected = parsed;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+        return { command: 'none', exitCode: ExitCode.Ok, noColor: false };
+      }
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
+        // Help was shown because no command was given.
+        throw usageError('No command given.', 'Run loom-plugin --help to see the commands.');
+      }
+      // commander already printed its message; signal a usage error without repeating it.
+      throw new LoomPluginError('E_USAGE', error.message.replace(/^error: /, ''), { details: { printed: true } });
+    }
+    // Our own parsers throw LoomPluginError through commander's InvalidArgumentError path.
+    throw error;
+  }
+  const noColor = program.opts<{ color: boolean }>().color === false;
+  if (!selected) {
+    program.outputHelp({ error: true });
+    throw usageError('No command given.', 'Run loom-plugin --help to see the commands.');
+  }
+  return { ...selected, noColor };
+}
+
+async function dispatch(parsed: ParsedCommand, io: CliIo): Promise<number> {
+  switch (parsed.command) {
+    case 'none':
+      return parsed.exitCode;
+    case 'validate':
+      return (await import('./commands/validate.js')).run(parsed.options, io);
+    case 'schema':
+      return (await import('./commands/schema.js')).run(parsed.options, io);
+    case 'test':
+      return (await import('./commands/test.js')).run(parsed.options, io);
+    case 'init':
+      return (await import('./commands/init.js')).run(parsed.options, io);
+    case 'dev':
+      return (await import('./commands/dev.js')).run(parsed.options, io);
+  }
+}
+
+/** Prints a user-facing error: one sentence, a hint, no stack trace (unless debugging). */
+export function renderError(error: unknown, io: CliIo): number {
+  const style = createStyle(io, io.stderr);
+  if (isLoomPluginError(error)) {
+    if (error.code === 'E_INTERRUPTED') {
+      io.stderr.write(`${style.yellow('Interrupted.')}\n`);
+      return error.exitCode;
+    }
+    if (!error.details?.printed) io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
+    if (error.hint) io.stderr.write(`${style.dim('Hint:')} ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`${style.red('Internal error:')} ${message}\n`);
+  io.stderr.write('This is a bug in loom-plugin. Run again with LOOM_PLUGIN_DEBUG=1 for details and report it.\n');
+  if (io.env.LOOM_PLUGIN_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return ExitCode.Usage;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const parsed = await parseArgs(argv, io);
+    return await dispatch(parsed, { ...io, noColor: io.noColor || parsed.noColor });
+  } catch (error) {
+    if (io.signal.aborted && !isLoomPluginError(error)) return renderError(new LoomPluginError('E_INTERRUPTED', 'Interrupted.'), io);
+    return renderError(error, io);
+  }
+}
+
+function flush(stream: OutStream & { writableNeedDrain?: boolean; once?: (event: string, cb: () => void) => void }): Promise<void> {
+  return new Promise((resolve) => {
+    if (!stream.writableNeedDrain || !stream.once) return resolve();
+    stream.once('drain', () => resolve());
+  });
+}
+
+/** The process entry, used by bin/loom-plugin.js. The only place that exits. */
+export async function runFromProcess(): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts += 1;
+    // A second Ctrl+C means "now": cleanup already had its chance.
+    if (interrupts > 1) process.exit(ExitCode.Interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  };
+  let code = await main(process.argv.slice(2), io);
+  if (controller.signal.aborted) code = ExitCode.Interrupted;
+  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  process.exit(code);
+}

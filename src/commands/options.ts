@@ -1,0 +1,74 @@
+/**
+ * Typed options per command: what commander hands to `src/commands/<name>.ts`.
+ * Kept apart from the commands so `cli.ts` can type its wiring without importing
+ * (and so loading) any command module before it runs.
+ */
+
+export type DiagnosticFormat = 'stylish' | 'json' | 'junit' | 'sarif' | 'github';
+export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['stylish', 'json', 'junit', 'sarif', 'github'];
+
+export interface ValidateOptions {
+  paths: string[];
+  strict: boolean;
+  quiet: boolean;
+  /** Undefined means "choose": github under GITHUB_ACTIONS=true, else stylish. */
+  format: DiagnosticFormat | undefined;
+}
+
+export interface SchemaOptions {
+  name: string | undefined;
+  list: boolean;
+}
+
+export type TestReporter = 'human' | 'json' | 'junit' | 'github';
+export const TEST_REPORTERS: readonly TestReporter[] = ['human', 'json', 'junit', 'github'];
+
+export interface TestOptions {
+  dir: string;
+  endpoint: string | undefined;
+  startupTimeoutMs: number;
+  timeoutMs: number;
+  list: boolean;
+  only: string[];
+  skip: string[];
+  strict: boolean;
+  expectedFailures: string | undefined;
+  config: string | undefined;
+  upstreamField: string;
+  reporters: TestReporter[];
+  outputDir: string | undefined;
+}
+
+export type TemplateLanguage = 'python' | 'node' | 'go';
+export const TEMPLATE_LANGUAGES: readonly TemplateLanguage[] = ['python', 'node', 'go'];
+
+export interface InitOptions {
+  name: string | undefined;
+  language: TemplateLanguage | undefined;
+  providerType: string | undefined;
+  description: string | undefined;
+  author: string | undefined;
+  license: string | undefined;
+  /** Undefined: not given on the command line (ask, or default under --yes). */
+  streaming: boolean | undefined;
+  functionCalling: boolean | undefined;
+  vision: boolean | undefined;
+  port: number | undefined;
+  install: boolean | undefined;
+  yes: boolean;
+  force: boolean;
+  /** Parent folder to create the plugin in (default: current directory). */
+  directory: string | undefined;
+}
+
+export interface DevOptions {
+  path: string;
+  port: number;
+  host: string;
+  token: string | undefined;
+  config: string | undefined;
+  mockUpstream: boolean;
+  upstreamField: string;
+  open: boolean;
+  watch: boolean;
+}

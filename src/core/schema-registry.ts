@@ -1,0 +1,109 @@
+/**
+ * The contract's JSON Schemas are data files in `schemas/` (shipped in the package),
+ * loaded and compiled lazily, once per process per schema. `validate` uses `manifest`;
+ * `test` and `dev` use the wire schemas to check every plugin answer.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { LoomPluginError } from './errors.js';
+
+export const SCHEMA_NAMES = [
+  'manifest',
+  'metadata',
+  'initialize-request',
+  'health',
+  'models',
+  'chat-completion-request',
+  'chat-completion-response',
+  'chat-completion-chunk',
+  'error',
+] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
+
+/** Folder holding `<name>.schema.json`; resolved from this file so it works from dist/ and src/. */
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+export function isSchemaName(name: string): name is SchemaName {
+  return (SCHEMA_NAMES as readonly string[]).includes(name);
+}
+
+export function schemaFile(name: SchemaName): string {
+  return `${SCHEMAS_DIR}${name}.schema.json`;
+}
+
+const rawCache = new Map<SchemaName, Record<string, unknown>>();
+
+export function loadSchema(name: SchemaName): Record<string, unknown> {
+  let schema = rawCache.get(name);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(schemaFile(name), 'utf8')) as Record<string, unknown>;
+    rawCache.set(name, schema);
+  }
+  return schema;
+}
+
+export function schemaText(name: string): string {
+  if (!isSchemaName(name)) {
+    throw new LoomPluginError('E_UNKNOWN_SCHEMA', `There is no schema called "${name}".`, {
+      hint: `Known schemas: ${SCHEMA_NAMES.join(', ')}.`,
+    });
+  }
+  return readFileSync(schemaFile(name), 'utf8');
+}
+
+type AjvInstance = import('ajv').Ajv;
+let ajvPromise: Promise<AjvInstance> | undefined;
+const validators = new Map<SchemaName, ValidateFunction>();
+
+async function createAjv(): Promise<AjvInstance> {
+  // Imported on demand: ajv is the heaviest module of a cold start.
+  const [ajvModule, formatsModule] = await Promise.all([import('ajv'), import('ajv-formats')]);
+  // Both are CommonJS with a `default` export; under NodeNext it sits one level down.
+  const Ajv = ajvModule.default.default;
+  const addFormats = formatsModule.default.default;
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Compiled validator for a schema; compiled once per process. */
+export async function getValidator(name: SchemaName): Promise<ValidateFunction> {
+  const cached = validators.get(name);
+  if (cached) return cached;
+  ajvPromise ??= createAjv();
+  const ajv = await ajvPromise;
+  const schema = loadSchema(name);
+  const id = typeof schema.$id === 'string' ? schema.$id : undefined;
+  const validate = (id ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
+  validators.set(name, validate);
+  return validate;
+}
+
+export interface SchemaCheck {
+  valid: boolean;
+  errors: ErrorObject[];
+}
+
+/** Validates a value against a named schema and returns the ajv errors as data. */
+export async function checkAgainstSchema(name: SchemaName, value: unknown): Promise<SchemaCheck> {
+  const validate = await getValidator(name);
+  const valid = validate(value) as boolean;
+  return { valid, errors: valid ? [] : [...(validate.errors ?? [])] };
+}
+
+/** "at /choices/0/created: must be integer" lines, for reports. */
+export function formatSchemaErrors(errors: ErrorObject[], limit = 5): string[] {
+  const lines = errors.slice(0, limit).map((error) => {
+    const where = error.instancePath === '' ? 'the body' : error.instancePath;
+    const extra =
+      error.keyword === 'additionalProperties'
+        ? ` ("${String((error.params as { additionalProperty?: string }).additionalProperty)}")`
+        : error.keyword === 'enum'
+          ? ` (${(error.params as { allowedValues?: unknown[] }).allowedValues?.map((v) => JSON.stringify(v)).join(', ')})`
+          : '';
+    return `${where}: ${error.message ?? 'is invalid'}${extra}`;
+  });
+  if (errors.length > limit) lines.push(`... and ${errors.length - limit} more`);
+  return lines;
+}

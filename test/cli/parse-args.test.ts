@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli.js';
+import { runCli, memoryIo } from '../helpers/memory-io.js';
+
+// Table test of argv -> typed options: the contract between the CLI surface and commands.
+describe('parseArgs', () => {
+  const cases: Array<[string[], Record<string, unknown>]> = [
+    [['validate'], { command: 'validate', options: { paths: [], strict: false, quiet: false, format: undefined } }],
+    [['validate', 'a', 'b/', '--strict', '-q', '--format', 'sarif'], { command: 'validate', options: { paths: ['a', 'b/'], strict: true, quiet: true, format: 'sarif' } }],
+    [['schema'], { command: 'schema', options: { name: undefined, list: false } }],
+    [['schema', 'health', '--list'], { command: 'schema', options: { name: 'health', list: true } }],
+    [['test'], { command: 'test', options: expect.objectContaining({ dir: '.', startupTimeoutMs: 30000, timeoutMs: 10000, only: [], skip: [], reporters: ['human'], upstreamField: 'endpoint', strict: false }) }],
+    [['test', 'p', '--only', 'a,b', '--only', 'c', '--skip', 'x', '--timeout', '2s', '--startup-timeout', '500ms', '-r', 'json,junit', '--endpoint', 'http://127.0.0.1:9/'], { command: 'test', options: expect.objectContaining({ dir: 'p', only: ['a', 'b', 'c'], skip: ['x'], timeoutMs: 2000, startupTimeoutMs: 500, reporters: ['json', 'junit'], endpoint: 'http://127.0.0.1:9/' }) }],
+    [['init'], { command: 'init', options: expect.objectContaining({ name: undefined, language: undefined, streaming: undefined, install: undefined, yes: false, force: false }) }],
+    [['init', 'x', '--language', 'GO', '--no-streaming', '--install', '--port', '9000', '-y'], { command: 'init', options: expect.objectContaining({ name: 'x', language: 'go', streaming: false, install: true, port: 9000, yes: true }) }],
+    [['init', 'x', '--streaming', '--no-install'], { command: 'init', options: expect.objectContaining({ streaming: true, install: false }) }],
+    [['dev'], { command: 'dev', options: { path: '.', port: 4477, host: '127.0.0.1', token: undefined, config: undefined, mockUpstream: false, upstreamField: 'endpoint', open: true, watch: true } }],
+    [['dev', 'plugins', '--port', '0', '--no-open', '--mock-upstream'], { command: 'dev', options: expect.objectContaining({ path: 'plugins', port: 0, open: false, mockUpstream: true }) }],
+  ];
+  it.each(cases)('%j', async (argv, expected) => {
+    const io = memoryIo();
+    const parsed = await parseArgs(argv, io);
+    expect(parsed).toMatchObject(expected);
+  });
+
+  it('reads --no-color before the command', async () => {
+    const parsed = await parseArgs(['--no-color', 'validate'], memoryIo());
+    expect(parsed.noColor).toBe(true);
+  });
+});
+
+describe('usage errors', () => {
+  const bad: Array<[string[], RegExp]> = [
+    [['validate', '--format', 'xml'], /Allowed choices are stylish, json, junit, sarif, github/],
+    [['test', '--timeout', 'soon'], /--timeout must be a duration/],
+    [['test', '--reporter', 'tap'], /--reporter must be one of human, json, junit, github/],
+    [['init', '--language', 'rust'], /--language must be one of python, node, go/],
+    [['init', '--port', '70000'], /--port must be a port number/],
+    [['bogus'], /unknown command 'bogus'/],
+    [['validate', '--nope'], /unknown option '--nope'/],
+    [[], /No command given/],
+  ];
+  it.each(bad)('%j exits 2 with a clear sentence', async (argv, message) => {
+    const result = await runCli(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('--version and --help exit 0', async () => {
+    const version = await runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = await runCli(['test', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stdout).toContain('Exit codes:');
+  });
+});
