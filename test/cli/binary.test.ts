@@ -1,0 +1,42 @@
+/**
+ * The built binary, spawned as users run it: exit codes and output streams.
+ * Needs `npm run build` (npm test does it first).
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = resolve(import.meta.dirname, '../../bin/loom-plugin.js');
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('bin/loom-plugin.js', () => {
+  it('prints the version and exits 0', () => {
+    const result = cli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('exits 2 on an unknown command, with no stack trace', () => {
+    const result = cli(['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 on a bad flag value with a sentence and a hint', () => {
+    const result = cli(['test', '--startup-timeout', 'never']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--startup-timeout must be a duration');
+    expect(result.stderr).toContain('Hint:');
+  });
+
+  it('keeps error output plain under NO_COLOR even when FORCE_COLOR is set', () => {
+    const result = cli(['validate', '--format', 'nope'], { NO_COLOR: '1', FORCE_COLOR: '1' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain('\u001b[');
+  });
+});
