@@ -37,6 +37,8 @@ export const ErrorCodes = {
   E_TARGET_EXISTS: ExitCode.Usage,
   E_UNKNOWN_SCHEMA: ExitCode.Usage,
   E_INSTALL_FAILED: ExitCode.Findings,
+  /** A bundled `init` template is broken (bug in loom-plugin): unknown placeholder, invalid manifest. */
+  E_TEMPLATE_INVALID: ExitCode.Usage,
   E_PORT_IN_USE: ExitCode.Usage,
   E_PLUGIN_START: ExitCode.PluginFailed,
   E_PLUGIN_NOT_READY: ExitCode.PluginFailed,
