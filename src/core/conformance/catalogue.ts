@@ -1,0 +1,131 @@
+/**
+ * The conformance catalogue: every check `loom-plugin test` runs, in the order it runs
+ * them. Ids are stable (documented in docs/checks.md, used in --only/--skip and in
+ * expected-failure files): add checks, never rename one.
+ *
+ * Kept free of heavy imports: `--list` and flag validation read it without starting
+ * anything. The implementations live in ./checks/.
+ *
+ * Levels: `required` checks fail a run; `recommended` ones warn (fail only with
+ * --strict). The error table (HTTP status and `transient` per error code) is
+ * recommended-level in the contract, so each error has two ids: `errors.<case>`
+ * (required: a non-200 answer with a valid `{code, message, transient}` body and the right
+ * code) and `error-table.<code>` (recommended: the status and transient flag of the table).
+ */
+import { LoomPluginError } from '../errors.js';
+import { closestName } from '../runtime/did-you-mean.js';
+import type { CheckInfo } from './types.js';
+
+const C = (
+  id: string,
+  level: CheckInfo['level'],
+  endpoint: string,
+  contract: string,
+  title: string,
+  capability?: CheckInfo['capability'],
+): CheckInfo => ({ id, title, endpoint, level, contract, ...(capability ? { capability } : {}) });
+
+const INIT = 'POST /initialize';
+const CHAT = 'POST /chat/completions';
+
+export const CHECKS: readonly CheckInfo[] = Object.freeze([
+  // Lifecycle: the first check runs before anything initialized the plugin.
+  C('lifecycle.before-initialize', 'recommended', CHAT, 'lifecycle', 'Calls before /initialize are refused with a valid error body'),
+  C('lifecycle.initialize', 'required', INIT, 'lifecycle', '/initialize with the test configuration answers exactly 200 with a JSON object'),
+  C('host.load-sequence', 'required', '*', 'host', "The host's load sequence works: /initialize, /metadata with the manifest's provider_type, /health healthy"),
+  C('lifecycle.reinitialize', 'recommended', INIT, 'lifecycle', 'A second /initialize without /cleanup is harmless: both 200, then healthy and serving'),
+  C('lifecycle.initialize-empty', 'recommended', INIT, 'lifecycle', '/initialize with {} works when the configuration comes from LOOM_CONFIG_* env vars (the shipped host sends {})'),
+  C('lifecycle.config-missing-field', 'required', INIT, 'lifecycle', '/initialize without a required config field is refused with invalid_request'),
+  C('lifecycle.config-wrong-type', 'required', INIT, 'lifecycle', '/initialize with a config value of the wrong type is refused with invalid_request'),
+  C('lifecycle.cleanup', 'required', 'POST /cleanup', 'lifecycle', '/cleanup answers exactly 200 with a JSON object'),
+  C('lifecycle.health-after-cleanup', 'recommended', 'GET /health', 'lifecycle', '/health still answers 200 with a valid body after /cleanup'),
+  C('lifecycle.reload', 'required', '*', 'lifecycle', "The host's reload works: /cleanup then /initialize on the same process, then healthy and serving"),
+  // Endpoints: status, JSON, schema with the host's strict types.
+  C('metadata.schema', 'required', 'GET /metadata', 'metadata', '/metadata answers exactly 200 with a body valid against the metadata schema'),
+  C('metadata.matches-manifest', 'required', 'GET /metadata', 'metadata', '/metadata equals the manifest: name, version, provider_type, plugin_api_version, capabilities, config field names'),
+  C('metadata.descriptive-fields', 'recommended', 'GET /metadata', 'metadata', '/metadata description, author, homepage and license equal the manifest'),
+  C('health.schema', 'required', 'GET /health', 'health', '/health answers exactly 200 with a valid body: integer latency_ms, RFC 3339 timestamp with a zone'),
+  C('health.healthy', 'required', 'GET /health', 'health', '/health reports healthy: true once initialized'),
+  C('models.schema', 'required', 'GET /models', 'models', '/models answers exactly 200 with a bare JSON array valid against the models schema'),
+  C('models.non-empty-unique', 'required', 'GET /models', 'models', '/models lists at least one model and no id twice'),
+  C('chat.schema', 'required', CHAT, 'chat', 'A basic completion answers exactly 200 with a valid body: integer created and token counts, string content'),
+  C('chat.usage-adds-up', 'required', CHAT, 'chat', 'usage.prompt_tokens + usage.completion_tokens = usage.total_tokens'),
+  C('chat.forwarded', 'required', CHAT, 'chat', 'The upstream received the model, the messages, temperature, max_tokens and the Bearer key'),
+  C('chat.unknown-fields', 'required', CHAT, 'chat', 'Unknown request fields are tolerated (200)'),
+  C('chat.concurrent', 'required', CHAT, 'chat', '16 concurrent completions are all answered with 200'),
+  // Errors provoked directly or through the mock upstream.
+  C('errors.invalid-json', 'required', CHAT, 'errors', 'A body that is not JSON is refused with invalid_request'),
+  C('errors.missing-messages', 'required', CHAT, 'errors', 'A request without messages is refused with invalid_request'),
+  C('errors.messages-not-array', 'required', CHAT, 'errors', 'A request whose messages is not an array is refused with invalid_request'),
+  C('errors.unknown-model', 'required', CHAT, 'errors', 'An unknown model is refused with model_not_found'),
+  C('errors.authentication', 'required', CHAT, 'errors', 'An upstream 401 becomes authentication_failed'),
+  C('errors.rate-limit', 'required', CHAT, 'errors', 'An upstream 429 becomes rate_limit_exceeded'),
+  C('errors.unavailable', 'required', CHAT, 'errors', 'An upstream 503 and a reset connection become provider_unavailable'),
+  C('errors.malformed-upstream', 'required', CHAT, 'errors', 'An upstream 200 with a garbage body becomes internal_error'),
+  // Streaming, function calling, vision: only when the manifest declares them.
+  C('streaming.content-type', 'required', CHAT, 'streaming', 'stream: true answers 200 with Content-Type text/event-stream', 'streaming'),
+  C('streaming.chunks-schema', 'required', CHAT, 'streaming', 'Every stream event is a chunk valid against the chat-completion-chunk schema', 'streaming'),
+  C('streaming.content', 'required', CHAT, 'streaming', "The stream's content deltas add up to the upstream's full reply", 'streaming'),
+  C('streaming.done-last', 'required', CHAT, 'streaming', 'The stream ends with data: [DONE], once, as the last event', 'streaming'),
+  C('streaming.incremental', 'recommended', CHAT, 'streaming', 'Chunks are passed on as they arrive, not held back until the end', 'streaming'),
+  C('streaming.error-before-stream', 'required', CHAT, 'streaming', 'An upstream 401 on a stream request is an ordinary non-200 JSON error', 'streaming'),
+  C('capabilities.function-calling', 'required', CHAT, 'capabilities', 'A request with tools is accepted (200) and the tools reach the upstream', 'function_calling'),
+  C('capabilities.vision', 'required', CHAT, 'capabilities', 'An image_url content part is accepted (200) and reaches the upstream', 'vision'),
+  // Late on purpose: a plugin that ignores its timeout costs one bounded wait, after the rest.
+  C('errors.timeout', 'required', CHAT, 'errors', "An upstream slower than the plugin's timeout config becomes timeout"),
+  C('error-table.invalid-request', 'recommended', '*', 'errors', 'invalid_request answers use HTTP 400 and transient: false'),
+  C('error-table.model-not-found', 'recommended', CHAT, 'errors', 'model_not_found answers use HTTP 404 and transient: false'),
+  C('error-table.authentication-failed', 'recommended', CHAT, 'errors', 'authentication_failed answers use HTTP 401 and transient: false'),
+  C('error-table.rate-limit', 'recommended', CHAT, 'errors', 'rate_limit_exceeded answers use HTTP 429, transient: true, and a Retry-After header or details.retry_after'),
+  C('error-table.provider-unavailable', 'recommended', CHAT, 'errors', 'provider_unavailable answers use HTTP 502 or 503 and transient: true'),
+  C('error-table.timeout', 'recommended', CHAT, 'errors', 'timeout answers use HTTP 504 and transient: true'),
+  C('error-table.internal-error', 'recommended', CHAT, 'errors', 'internal_error answers use HTTP 500 and transient: false'),
+  C('errors.unknown-path', 'recommended', 'GET /loom-plugin-test/unknown', 'errors', 'An unknown path answers non-200 with a valid error body'),
+]);
+
+export const CHECK_IDS: readonly string[] = CHECKS.map((check) => check.id);
+
+export function findCheck(id: string): CheckInfo | undefined {
+  return CHECKS.find((check) => check.id === id);
+}
+
+/** `*` matches any run of characters (dots included): `errors.*`, `*.schema`, `*timeout*`. */
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+function matching(pattern: string, flag: string): Set<string> {
+  const regexp = globToRegExp(pattern.trim());
+  const ids = CHECK_IDS.filter((id) => regexp.test(id));
+  if (ids.length === 0) {
+    const suggestion = didYouMean(pattern.trim());
+    throw new LoomPluginError('E_USAGE', `${flag} "${pattern}" matches no check.`, {
+      hint: suggestion
+        ? `Did you mean "${suggestion}"? Run loom-plugin test --list for every id.`
+        : 'Run loom-plugin test --list for every id; globs such as errors.* work too.',
+    });
+  }
+  return new Set(ids);
+}
+
+/**
+ * The checks to run, in catalogue order: all of them, or those matching `only`, minus
+ * those matching `skip`. Each pattern is an id or a glob; one that matches nothing is a
+ * usage error with a did-you-mean.
+ */
+export function selectChecks(only: readonly string[], skip: readonly string[]): CheckInfo[] {
+  const onlyPatterns = only.filter((p) => p.trim() !== '');
+  const skipPatterns = skip.filter((p) => p.trim() !== '');
+  const wanted = new Set<string>();
+  for (const pattern of onlyPatterns) for (const id of matching(pattern, '--only')) wanted.add(id);
+  const unwanted = new Set<string>();
+  for (const pattern of skipPatterns) for (const id of matching(pattern, '--skip')) unwanted.add(id);
+  return CHECKS.filter((check) => (onlyPatterns.length === 0 || wanted.has(check.id)) && !unwanted.has(check.id));
+}
+
+/** Closest id or group glob (`errors.*`) for a pattern that matched nothing. */
+function didYouMean(input: string): string | undefined {
+  const groups = [...new Set(CHECK_IDS.map((id) => `${id.split('.')[0] ?? id}.*`))];
+  return closestName(input, [...CHECK_IDS, ...groups]);
+}
