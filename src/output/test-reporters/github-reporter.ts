@@ -1,0 +1,92 @@
+/**
+ * `--reporter github`: GitHub Actions workflow commands on stdout (`::error` for failed
+ * required checks, stale baseline entries and a crash; `::warning` for failed
+ * recommended checks) attached to the manifest file, plus a Markdown step summary that
+ * the command appends to the file named by GITHUB_STEP_SUMMARY when it is set.
+ */
+import type { CheckResult, TestRunReport } from '../../core/conformance/types.js';
+import { formatMs, groupResults, isFailure, isWarning } from './shared.js';
+
+/** Workflow command message escaping (the runner's rules). */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Workflow command property escaping: also `:` and `,`. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotationText(result: CheckResult): string {
+  const lines = [result.message ?? 'failed'];
+  if (result.expected) lines.push(`Expected: ${result.expected}`);
+  if (result.exchange) lines.push(`${result.exchange.method} ${result.exchange.url}${result.exchange.status !== undefined ? ` -> ${result.exchange.status}` : ''}`);
+  if (result.exchange?.curl) lines.push(`Reproduce: ${result.exchange.curl}`);
+  return lines.join('\n');
+}
+
+/** The annotations, one workflow command per line. `manifestPath` relative to the repo root. */
+export function renderGithubAnnotations(report: TestRunReport, manifestPath?: string): string {
+  const file = manifestPath ? `file=${escapeProperty(manifestPath)},` : '';
+  const out: string[] = [];
+  for (const result of report.results) {
+    const level = isFailure(result, report.strict) ? 'error' : isWarning(result, report.strict) ? 'warning' : undefined;
+    if (!level) continue;
+    const title = escapeProperty(`${result.id} (${result.status === 'stale' ? 'stale expected failure' : result.level})`);
+    out.push(`::${level} ${file}title=${title}::${escapeData(annotationText(result))}`);
+  }
+  const exit = (report as { pluginExit?: { message: string } }).pluginExit;
+  if (exit) out.push(`::error ${file}title=${escapeProperty('plugin crashed')}::${escapeData(`${exit.message} while the checks ran.`)}`);
+  const s = report.summary;
+  out.push(
+    `::notice ${file}title=${escapeProperty('loom-plugin test')}::${escapeData(`${report.ok ? 'passed' : 'failed'}: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped`)}`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+const STATUS_ICON: Record<string, string> = {
+  pass: '✅',
+  fail: '❌',
+  warning: '⚠️',
+  skip: '⏭️',
+  'expected-fail': '☑️',
+  stale: '❗',
+};
+
+function mdCell(text: string): string {
+  return htmlEscape(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Step summaries render HTML: a plugin's message must not inject markup. */
+function htmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The Markdown step summary: verdict, counts, a table per group, failure details. */
+export function renderGithubSummary(report: TestRunReport): string {
+  const s = report.summary;
+  const out: string[] = [];
+  out.push(`## loom-plugin test: ${report.plugin.name ?? report.plugin.endpoint} ${report.ok ? '✅ passed' : '❌ failed'}`);
+  out.push('');
+  out.push(
+    `${s.passed} passed · ${s.failed} failed · ${s.warnings} warnings · ${s.skipped} skipped` +
+      `${s.expectedFailures ? ` · ${s.expectedFailures} expected failures` : ''}${s.stale ? ` · ${s.stale} stale baseline entries` : ''}` +
+      ` · ${formatMs(s.durationMs)}${report.strict ? ' · strict' : ''}`,
+  );
+  const exit = (report as { pluginExit?: { message: string } }).pluginExit;
+  if (exit) out.push('', `**${exit.message} while the checks ran.**`);
+  out.push('', '| | Check | Level | Result |', '|---|---|---|---|');
+  for (const { results } of groupResults(report.results)) {
+    for (const result of results) {
+      const key = isWarning(result, report.strict) ? 'warning' : result.status;
+      const note = result.status === 'pass' ? 'pass' : (result.message ?? result.status);
+      out.push(`| ${STATUS_ICON[key] ?? ''} | \`${result.id}\` ${mdCell(result.title)} | ${result.level} | ${mdCell(note)} |`);
+    }
+  }
+  const failures = report.results.filter((result) => isFailure(result, report.strict) || isWarning(result, report.strict));
+  for (const result of failures) {
+    out.push('', `<details><summary><code>${result.id}</code>: ${mdCell(result.message ?? 'failed')}</summary>`, '');
+    out.push('```text', annotationText(result).replace(/```/g, "'''"), '```', '</details>');
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,245 @@
+/**
+ * The default `loom-plugin test` output for people: one line per check as results come
+ * in, grouped by check group, then every failure with its request, the response excerpt,
+ * what was expected, a curl line that reproduces it and what the plugin logged, then a
+ * summary line. A spinner (on stderr) shows the running check only when canAnimate(io);
+ * otherwise the output is plain lines that read well in CI logs.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { ConformanceEvent, ConformanceReport } from '../../core/conformance/run-conformance.js';
+import type { CheckInfo, CheckResult } from '../../core/conformance/types.js';
+import type { CliIo, OutStream } from '../io.js';
+import { canAnimate, createStyle } from '../style.js';
+import { formatMs, groupOf, isFailure, isWarning, terminalSafe as safe } from './shared.js';
+
+interface Spinner {
+  start(text?: string): Spinner;
+  stop(): Spinner;
+  clear(): Spinner;
+  render(): Spinner;
+  text: string;
+  isSpinning: boolean;
+}
+
+export interface HumanReporter {
+  onEvent(event: ConformanceEvent): void;
+  /** Prints failures and the summary. */
+  finish(report: ConformanceReport): void;
+  /** Stops the spinner (before an error message is printed). */
+  stop(): void;
+}
+
+const PHASE_TEXT: Record<string, string> = {
+  manifest: 'reading the manifest',
+  config: 'resolving the configuration',
+  mock: 'starting the mock upstream',
+  start: 'starting the plugin',
+  checks: 'running checks',
+  stop: 'stopping the plugin',
+};
+
+function symbol(result: CheckResult, strict: boolean, style: ChalkInstance): string {
+  if (isWarning(result, strict)) return style.yellow('!');
+  switch (result.status) {
+    case 'pass':
+      return style.green('✓');
+    case 'fail':
+      return style.red('✗');
+    case 'stale':
+      return style.red('✗');
+    case 'expected-fail':
+      return style.cyan('✓');
+    case 'skip':
+      return style.dim('-');
+  }
+}
+
+function statusNote(result: CheckResult, strict: boolean, style: ChalkInstance): string {
+  if (isWarning(result, strict)) return style.yellow(`warning: ${safe(result.message ?? 'failed')}`);
+  switch (result.status) {
+    case 'pass':
+      return '';
+    case 'skip':
+      return style.dim(`skipped: ${safe(result.message ?? '')}`);
+    case 'expected-fail':
+      return style.cyan('expected failure');
+    case 'stale':
+      return style.red(safe(result.message ?? 'stale expected failure'));
+    case 'fail':
+      return style.red(safe(result.message ?? 'failed'));
+  }
+}
+
+export function renderResultLine(result: CheckResult, strict: boolean, style: ChalkInstance): string {
+  const level = result.level === 'recommended' ? style.dim(' (recommended)') : '';
+  const note = statusNote(result, strict, style);
+  const time = result.status === 'skip' ? '' : style.dim(` ${formatMs(result.durationMs)}`);
+  return `  ${symbol(result, strict, style)} ${result.id}${level}${time}${note ? `  ${note}` : ''}`;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
+}
+
+/** The detail block of one failure (also used for warnings and stale entries). */
+export function renderFailure(result: CheckResult, index: number, report: ConformanceReport, style: ChalkInstance): string {
+  const out: string[] = [];
+  const tag = result.status === 'stale' ? 'stale expected failure' : result.level;
+  out.push(`${style.bold(`${index}) ${result.id}`)} ${style.dim(`[${tag}]`)} ${result.title}`);
+  out.push(`   ${safe(result.message ?? 'failed')}`);
+  if (result.expected) out.push(`   ${style.dim('Expected:')} ${safe(result.expected)}`);
+  for (const detail of result.details ?? []) out.push(`     ${style.dim('·')} ${safe(detail)}`);
+  const exchange = result.exchange;
+  if (exchange) {
+    const status = exchange.status !== undefined ? ` -> ${exchange.status}` : ' -> no response';
+    out.push(`   ${style.dim('Request:')}  ${exchange.method} ${exchange.url}${status}${exchange.durationMs !== undefined ? style.dim(` (${formatMs(exchange.durationMs)})`) : ''}`);
+    if (exchange.requestBody) out.push(`   ${style.dim('Body:')}     ${safe(exchange.requestBody)}`);
+    if (exchange.responseExcerpt !== undefined) out.push(`   ${style.dim('Response:')} ${exchange.responseExcerpt === '' ? style.dim('(empty)') : safe(exchange.responseExcerpt)}`);
+    if (exchange.curl) out.push(`   ${style.dim('Reproduce:')}\n${indent(safe(exchange.curl), '     ')}`);
+  }
+  const logs = report.checkLogs?.[result.id];
+  if (logs && logs.length > 0) out.push(`   ${style.dim('Plugin output during this check:')}\n${indent(safe(logs.join('\n')), '     ')}`);
+  return out.join('\n');
+}
+
+export function renderSummaryLine(report: ConformanceReport, style: ChalkInstance): string {
+  const s = report.summary;
+  const parts = [style.green(`${s.passed} passed`)];
+  if (s.failed) parts.push(style.red(`${s.failed} failed`));
+  if (s.warnings) parts.push(style.yellow(`${s.warnings} ${s.warnings === 1 ? 'warning' : 'warnings'}`));
+  if (s.expectedFailures) parts.push(style.cyan(`${s.expectedFailures} expected ${s.expectedFailures === 1 ? 'failure' : 'failures'}`));
+  if (s.stale) parts.push(style.red(`${s.stale} stale`));
+  if (s.skipped) parts.push(style.dim(`${s.skipped} skipped`));
+  const t = report.timings;
+  const phases = [t.startupMs !== undefined ? `start-up ${formatMs(t.startupMs)}` : undefined, `checks ${formatMs(t.checksMs)}`, t.shutdownMs !== undefined ? `shutdown ${formatMs(t.shutdownMs)}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  const verdict = report.ok ? style.green.bold('PASS') : style.red.bold('FAIL');
+  return `${verdict} ${parts.join(', ')} ${style.dim(`in ${formatMs(s.durationMs)} (${phases})`)}`;
+}
+
+/** The whole report at once (the streaming reporter prints the same lines as they come). */
+export function renderHumanReport(report: ConformanceReport, style: ChalkInstance): string {
+  const out: string[] = [];
+  let group: string | undefined;
+  for (const result of report.results) {
+    const current = groupOf(result.id);
+    if (current !== group) {
+      out.push(style.bold(current));
+      group = current;
+    }
+    out.push(renderResultLine(result, report.strict, style));
+  }
+  out.push(renderTail(report, style));
+  return `${out.join('\n')}\n`;
+}
+
+function renderTail(report: ConformanceReport, style: ChalkInstance): string {
+  const out: string[] = [''];
+  const failures = report.results.filter((result) => isFailure(result, report.strict));
+  const warnings = report.results.filter((result) => isWarning(result, report.strict));
+  if (report.pluginExit) {
+    out.push(style.red.bold(`The plugin crashed: ${safe(report.pluginExit.message)}${report.pluginExit.duringCheck ? ` during ${report.pluginExit.duringCheck}` : ''}.`));
+    out.push('');
+  }
+  let index = 1;
+  if (failures.length > 0) {
+    out.push(style.red.bold('Failures'), '');
+    for (const result of failures) out.push(renderFailure(result, index++, report, style), '');
+  }
+  if (warnings.length > 0) {
+    out.push(style.yellow.bold('Warnings (recommended checks; they fail the run with --strict)'), '');
+    for (const result of warnings) out.push(renderFailure(result, index++, report, style), '');
+  }
+  if (report.logTail && (failures.length > 0 || report.pluginExit)) {
+    out.push(style.dim('Last lines the plugin printed:'), indent(safe(report.logTail.replace(/\n+$/, '')), '  '), '');
+  }
+  out.push(renderSummaryLine(report, style));
+  return out.join('\n');
+}
+
+export async function createHumanReporter(io: CliIo, options: { strict: boolean; stream?: OutStream }): Promise<HumanReporter> {
+  const stream = options.stream ?? io.stdout;
+  const strict = options.strict;
+  const style = createStyle(io, stream);
+  let spinner: Spinner | undefined;
+  if (canAnimate(io)) {
+    const { default: ora } = await import('ora');
+    spinner = ora({ stream: io.stderr as unknown as NodeJS.WritableStream, discardStdin: false }) as unknown as Spinner;
+  }
+  let group: string | undefined;
+  let total = 0;
+  let done = 0;
+  // Writes to stdout while the spinner draws on stderr: clear it first, redraw after.
+  const write = (text: string): void => {
+    if (spinner?.isSpinning) spinner.clear();
+    stream.write(text);
+    if (spinner?.isSpinning) spinner.render();
+  };
+  const setSpinner = (text: string): void => {
+    if (!spinner) return;
+    spinner.text = text;
+    if (!spinner.isSpinning) spinner.start(text);
+  };
+  return {
+    onEvent(event) {
+      switch (event.type) {
+        case 'phase':
+          setSpinner(PHASE_TEXT[event.phase] ?? event.phase);
+          break;
+        case 'plan':
+          total = event.checks.length;
+          write(
+            `${style.bold('loom-plugin test')} ${event.mode === 'started' ? 'started the plugin at' : 'attached to'} ${event.endpoint}; running ${total} ${total === 1 ? 'check' : 'checks'}\n\n`,
+          );
+          break;
+        case 'check-start':
+          setSpinner(`${event.check.id} (${done + 1}/${total})`);
+          break;
+        case 'result': {
+          done += 1;
+          const current = groupOf(event.result.id);
+          if (current !== group) {
+            write(`${style.bold(current)}\n`);
+            group = current;
+          }
+          write(`${renderResultLine(event.result, strict, style)}\n`);
+          break;
+        }
+        case 'plugin-exit':
+          write(style.red(`  the plugin exited (${event.signal ? `signal ${event.signal}` : `code ${event.code ?? 'unknown'}`})\n`));
+          break;
+      }
+    },
+    finish(report) {
+      spinner?.stop();
+      write(`${renderTail(report, style)}\n`);
+    },
+    stop() {
+      spinner?.stop();
+    },
+  };
+}
+
+/** `--list`: the catalogue as a table for people. */
+export function renderCatalogueText(checks: readonly CheckInfo[], style: ChalkInstance): string {
+  const width = Math.max(...checks.map((check) => check.id.length), 2);
+  const out: string[] = [];
+  let group: string | undefined;
+  for (const check of checks) {
+    const current = groupOf(check.id);
+    if (current !== group) {
+      if (group !== undefined) out.push('');
+      out.push(style.bold(current));
+      group = current;
+    }
+    const level = check.level === 'required' ? 'required   ' : style.dim('recommended');
+    const capability = check.capability ? style.cyan(` [${check.capability}]`) : '';
+    out.push(`  ${check.id.padEnd(width)}  ${level}  ${check.title}${capability}`);
+  }
+  out.push('', style.dim(`${checks.length} checks. Select with --only/--skip (ids or globs such as "errors.*").`));
+  return `${out.join('\n')}\n`;
+}
