@@ -1,0 +1,45 @@
+/**
+ * Renders the check catalogue as the Markdown of docs/checks.md. The doc is generated so
+ * it cannot drift from CHECKS: test/conformance/command-checks-doc.test.ts fails when the
+ * committed file differs, and rewrites it when run with LOOM_UPDATE_DOCS=1.
+ */
+import type { CheckInfo } from './types.js';
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function renderChecksMarkdown(checks: readonly CheckInfo[]): string {
+  const out: string[] = [
+    '# Conformance checks',
+    '',
+    '<!-- Generated from src/core/conformance/catalogue.ts. Do not edit by hand:',
+    '     LOOM_UPDATE_DOCS=1 npx vitest run test/conformance/command-checks-doc.test.ts -->',
+    '',
+    `\`loom-plugin test\` runs these ${checks.length} checks (grouped here by the first part of the id; run order`,
+    'within a group). Ids are stable: use them',
+    'with `--only` / `--skip` (ids or globs such as `errors.*`) and in an `--expected-failures` file.',
+    '',
+    '- **required** checks fail the run (exit 1);',
+    '- **recommended** checks are warnings, and fail the run only with `--strict`;',
+    '- checks with a **capability** run only when the manifest declares it, and are skipped otherwise.',
+    '',
+    'The contract column names the section of the protocol each check enforces.',
+  ];
+  const groups = new Map<string, CheckInfo[]>();
+  for (const check of checks) {
+    const group = check.id.split('.')[0] ?? check.id;
+    groups.set(group, [...(groups.get(group) ?? []), check]);
+  }
+  for (const [group, list] of groups) {
+    out.push('', `## ${group}`, '', '| Id | Level | Endpoint | Capability | Contract | What it checks |', '|---|---|---|---|---|---|');
+    for (const check of list) {
+      out.push(
+        `| \`${check.id}\` | ${check.level} | \`${cell(check.endpoint)}\` | ${check.capability ?? ''} | ${cell(check.contract)} | ${cell(check.title)} |`,
+      );
+    }
+  }
+  const required = checks.filter((check) => check.level === 'required').length;
+  out.push('', `${checks.length} checks: ${required} required, ${checks.length - required} recommended.`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,29 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/core/conformance/catalogue.js';
+import { renderChecksMarkdown } from '../../src/core/conformance/catalogue-markdown.js';
+
+const DOC = new URL('../../docs/checks.md', import.meta.url);
+
+describe('docs/checks.md', () => {
+  it('is generated from the catalogue and up to date', async () => {
+    const expected = renderChecksMarkdown(CHECKS);
+    if (process.env.LOOM_UPDATE_DOCS === '1') await writeFile(DOC, expected);
+    const actual = await readFile(DOC, 'utf8').catch(() => '');
+    expect(actual, 'docs/checks.md is out of date: run LOOM_UPDATE_DOCS=1 npx vitest run test/conformance/command-checks-doc.test.ts').toBe(expected);
+  });
+
+  it('lists every check id once, with its level', () => {
+    const markdown = renderChecksMarkdown(CHECKS);
+    for (const check of CHECKS) {
+      const rows = markdown.split('\n').filter((line) => line.startsWith(`| \`${check.id}\` |`));
+      expect(rows, check.id).toHaveLength(1);
+      expect(rows[0]).toContain(`| ${check.level} |`);
+    }
+  });
+
+  it('escapes pipes so a title cannot break the table', () => {
+    const markdown = renderChecksMarkdown([{ id: 'x.y', title: 'a | b', endpoint: 'GET /x', level: 'required', contract: 'c' }]);
+    expect(markdown).toContain('| `x.y` | required | `GET /x` |  | c | a \\| b |');
+  });
+});
