@@ -1,8 +1,27 @@
+/**
+ * `loom-plugin schema [name]`: prints one of the contract's JSON Schemas byte for byte as
+ * shipped (so `loom-plugin schema > plugin.schema.json` gives editors the real file), or
+ * with `--list` the names and titles. Reads only small JSON files: no ajv, fast start.
+ */
 import type { SchemaOptions } from './options.js';
 import type { CliIo } from '../output/io.js';
-import { LoomPluginError } from '../core/errors.js';
+import { ExitCode } from '../core/errors.js';
+import { SCHEMA_NAMES, isSchemaName, schemaText, schemaTitle, unknownSchemaError } from '../core/schema-registry.js';
+import { createStyle } from '../output/style.js';
 
-// Placeholder until the command lands; replaced by its implementation.
-export async function run(_options: SchemaOptions, _io: CliIo): Promise<number> {
-  throw new LoomPluginError('E_USAGE', 'loom-plugin schema is not available in this build yet.');
+export const DEFAULT_SCHEMA = 'manifest';
+
+export async function run(options: SchemaOptions, io: CliIo): Promise<number> {
+  if (options.list) {
+    const style = createStyle(io);
+    const width = Math.max(...SCHEMA_NAMES.map((name) => name.length));
+    for (const name of SCHEMA_NAMES) {
+      io.stdout.write(`${style.bold(name.padEnd(width))}  ${schemaTitle(name)}\n`);
+    }
+    return ExitCode.Ok;
+  }
+  const name = options.name ?? DEFAULT_SCHEMA;
+  if (!isSchemaName(name)) throw unknownSchemaError(name);
+  io.stdout.write(schemaText(name));
+  return ExitCode.Ok;
 }

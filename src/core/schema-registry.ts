@@ -44,12 +44,54 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
 }
 
 export function schemaText(name: string): string {
-  if (!isSchemaName(name)) {
-    throw new LoomPluginError('E_UNKNOWN_SCHEMA', `There is no schema called "${name}".`, {
-      hint: `Known schemas: ${SCHEMA_NAMES.join(', ')}.`,
-    });
-  }
+  if (!isSchemaName(name)) throw unknownSchemaError(name);
   return readFileSync(schemaFile(name), 'utf8');
+}
+
+/** The schema's `title` (what `loom-plugin schema --list` shows). */
+export function schemaTitle(name: SchemaName): string {
+  const title = loadSchema(name).title;
+  return typeof title === 'string' ? title : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** The known schema name closest to a mistyped one, if any is reasonably close. */
+export function closestSchemaName(input: string): SchemaName | undefined {
+  const wanted = input.toLowerCase().replace(/\.schema\.json$|\.json$/, '').replace(/[_\s]+/g, '-');
+  // Exact after normalising (e.g. "Chat_Completion_Request.json"), then a prefix or part
+  // ("chat" alone is ambiguous and gets no suggestion), then the smallest edit distance.
+  const exact = SCHEMA_NAMES.find((name) => name === wanted);
+  if (exact) return exact;
+  const partial = SCHEMA_NAMES.filter((name) => name.startsWith(wanted) || (wanted.length >= 4 && name.includes(wanted)));
+  if (partial.length === 1) return partial[0];
+  let best: SchemaName | undefined;
+  let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
+  for (const name of SCHEMA_NAMES) {
+    const distance = editDistance(wanted, name);
+    if (distance < bestDistance) [best, bestDistance] = [name, distance];
+  }
+  return best;
+}
+
+/** E_UNKNOWN_SCHEMA (exit 2) with a did-you-mean and the list of names. */
+export function unknownSchemaError(name: string): LoomPluginError {
+  const suggestion = closestSchemaName(name);
+  return new LoomPluginError('E_UNKNOWN_SCHEMA', `There is no schema called "${name}".`, {
+    hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Known schemas: ${SCHEMA_NAMES.join(', ')}.`,
+    details: { name, ...(suggestion ? { suggestion } : {}), known: [...SCHEMA_NAMES] },
+  });
 }
 
 type AjvInstance = import('ajv').Ajv;
