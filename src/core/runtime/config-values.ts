@@ -1,0 +1,122 @@
+/**
+ * Typing of config values: coercion of environment strings and file values to a field's
+ * declared type, and generated test values that respect the field's validation.
+ */
+import type { ConfigField } from '../manifest/types.js';
+
+export type ConfigValue = string | number | boolean;
+
+/** Coerces a value from a file or env to the field's type; returns an error reason on failure. */
+export function coerceValue(field: ConfigField, value: unknown): { value: ConfigValue } | { error: string } {
+  switch (field.type) {
+    case 'int': {
+      if (typeof value === 'number' && Number.isInteger(value)) return { value };
+      if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return { value: Number.parseInt(value, 10) };
+      return { error: `expected an integer (int), got ${JSON.stringify(value)}` };
+    }
+    case 'float': {
+      if (typeof value === 'number' && Number.isFinite(value)) return { value };
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return { value: Number(value) };
+      return { error: `expected a number (float), got ${JSON.stringify(value)}` };
+    }
+    case 'bool': {
+      if (typeof value === 'boolean') return { value };
+      if (typeof value === 'string') {
+        const lower = value.trim().toLowerCase();
+        if (['true', '1', 'yes', 'on'].includes(lower)) return { value: true };
+        if (['false', '0', 'no', 'off'].includes(lower)) return { value: false };
+      }
+      return { error: `expected a boolean (true/false), got ${JSON.stringify(value)}` };
+    }
+    default: {
+      // 'string' and types the host lets through unknown: keep scalars as text.
+      if (typeof value === 'string') return { value };
+      if (typeof value === 'number' || typeof value === 'boolean') return { value: String(value) };
+      return { error: `expected a string, got ${JSON.stringify(value)}` };
+    }
+  }
+}
+
+/** Names that hold credentials even when the manifest forgot `sensitive: true`. */
+export function looksSecret(name: string): boolean {
+  return /(^|_|-)(api_?key|apikey|secret|password|passwd|token|access_key|private_key|credentials?)($|_|-)/i.test(name);
+}
+
+function clamp(value: number, min: number | undefined, max: number | undefined): number {
+  let out = value;
+  if (min !== undefined && out < min) out = min;
+  if (max !== undefined && out > max) out = max;
+  return out;
+}
+
+/** A plausible starting number for a field, by name; then clamped into its validation. */
+function numberGuess(name: string, type: 'int' | 'float'): number {
+  const lower = name.toLowerCase();
+  if (lower.includes('timeout')) return 30;
+  if (lower.includes('retr')) return 2;
+  if (lower.includes('port')) return 8080;
+  if (lower.includes('temperature')) return 0.7;
+  if (lower.includes('token')) return 256;
+  return type === 'int' ? 1 : 0.5;
+}
+
+function stringCandidates(name: string): string[] {
+  const lower = name.toLowerCase();
+  const out: string[] = [];
+  if (looksSecret(lower)) out.push('sk-loom-test-fake-key-0000000000000000');
+  if (/(url|endpoint|host|base)/.test(lower)) out.push('http://127.0.0.1:9/v1');
+  if (lower.includes('model')) out.push('mock-small');
+  if (lower.includes('region')) out.push('us-east-1');
+  if (lower.includes('org')) out.push('org-loom-test');
+  out.push('loom-test', 'test', 'a', '0', 'A', 'a1', 'test-value', 'https://example.com', 'test@example.com', 'x');
+  return out;
+}
+
+function fitLength(text: string, min: number | undefined, max: number | undefined): string {
+  let out = text;
+  if (max !== undefined && out.length > max) out = out.slice(0, Math.max(max, 0));
+  while (min !== undefined && out.length < min) out += 'x';
+  return out;
+}
+
+function safeRegExp(pattern: string | undefined): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(pattern, 'u');
+  } catch {
+    try {
+      return new RegExp(pattern);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * A test value of the right type, inside min/max, lengths, enum and (when one of a few
+ * candidates fits) pattern. Credentials get a recognisable fake.
+ */
+export function generateValue(field: ConfigField): ConfigValue {
+  const v = field.validation ?? {};
+  if (Array.isArray(v.enum) && v.enum.length > 0) {
+    const coerced = coerceValue(field, v.enum[0]);
+    if ('value' in coerced) return coerced.value;
+  }
+  switch (field.type) {
+    case 'int': {
+      const min = v.min === undefined ? undefined : Math.ceil(v.min);
+      const max = v.max === undefined ? undefined : Math.floor(v.max);
+      return Math.round(clamp(numberGuess(field.name, 'int'), min, max));
+    }
+    case 'float':
+      return clamp(numberGuess(field.name, 'float'), v.min, v.max);
+    case 'bool':
+      return false;
+    default: {
+      const pattern = safeRegExp(v.pattern);
+      const candidates = stringCandidates(field.name).map((c) => fitLength(c, v.min_length, v.max_length));
+      const fits = candidates.find((c) => !pattern || pattern.test(c));
+      return fits ?? candidates[0] ?? 'loom-test';
+    }
+  }
+}

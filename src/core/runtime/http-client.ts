@@ -1,0 +1,225 @@
+/**
+ * The HTTP client the conformance checks and the dev host use to talk to a plugin.
+ * It behaves like the Loom host (JSON content type and accept on every call, one
+ * bounded timeout per call) and never throws for HTTP-level trouble: timeouts, refused
+ * or reset connections and oversized bodies are data in the returned `Exchange`.
+ * A per-endpoint circuit breaker makes a plugin that hangs on one endpoint cost one
+ * timeout, not one per check.
+ */
+import { Agent, request as undiciRequest } from 'undici';
+import { curlLine } from './curl-line.js';
+import { SseDataParser } from './sse-parser.js';
+
+export interface ExchangeRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export type ExchangeErrorKind = 'timeout' | 'connect' | 'reset' | 'too-large' | 'skipped' | 'other';
+
+export interface Exchange {
+  request: ExchangeRequest;
+  /** Undefined when no response arrived. */
+  status?: number;
+  /** Response headers, names lower-cased. */
+  headers: Record<string, string>;
+  /** Body text, at most maxBytes of it. */
+  bodyText: string;
+  /** Parsed body when it is JSON. */
+  json?: unknown;
+  /** Why the body is not JSON (absent when it is, or when there is no body). */
+  jsonError?: string;
+  durationMs: number;
+  truncated: boolean;
+  error?: { kind: ExchangeErrorKind; message: string };
+}
+
+export interface StreamExchange extends Exchange {
+  /** SSE `data:` payloads in order, e.g. '{"id":...}', '[DONE]'. */
+  events: string[];
+  /** Milliseconds from sending to the first and the last body byte. */
+  firstByteMs?: number;
+  lastByteMs?: number;
+}
+
+export interface PluginClientOptions {
+  timeoutMs: number;
+  /** Response size cap (default 1 MiB). */
+  maxBytes?: number;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** false: send even when the breaker is open, and do not trip it (default true). */
+  breaker?: boolean;
+}
+
+const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function classify(error: unknown, timedOut: boolean): { kind: ExchangeErrorKind; message: string } {
+  const err = error as { code?: string; message?: string; cause?: { code?: string } };
+  const code = err?.code ?? err?.cause?.code ?? '';
+  const message = err?.message ?? String(error);
+  if (timedOut || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return { kind: 'timeout', message };
+  }
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL') {
+    return { kind: 'connect', message: `connection refused or unreachable (${code})` };
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return { kind: 'reset', message: `connection reset (${message})` };
+  return { kind: 'other', message };
+}
+
+export class PluginClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly agent: Agent;
+  /** METHOD PATH -> when it timed out. */
+  private readonly tripped = new Map<string, number>();
+
+  constructor(baseUrl: string, options: PluginClientOptions) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.agent = new Agent({
+      connectTimeout: options.timeoutMs,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connections: 64,
+    });
+  }
+
+  request(method: string, path: string, options: RequestOptions = {}): Promise<Exchange> {
+    return this.send(method, path, options, false);
+  }
+
+  /** POST `json` expecting `text/event-stream`; collects the SSE data events with timings. */
+  stream(path: string, json: unknown, options: { timeoutMs?: number; headers?: Record<string, string>; breaker?: boolean } = {}): Promise<StreamExchange> {
+    return this.send('POST', path, { ...options, json }, true) as Promise<StreamExchange>;
+  }
+
+  curl(exchange: Exchange, secrets: string[] = []): string {
+    return curlLine(exchange.request, secrets);
+  }
+
+  /** Forgets earlier timeouts, e.g. after the plugin was restarted or reconfigured. */
+  resetBreaker(): void {
+    this.tripped.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.agent.destroy().catch(() => undefined);
+  }
+
+  private async send(method: string, path: string, options: RequestOptions, streaming: boolean): Promise<Exchange | StreamExchange> {
+    const url = this.baseUrl + path;
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', ...(options.headers ?? {}) };
+    const body = options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
+    const exchange: StreamExchange = {
+      request: { method, url, headers, ...(body === undefined ? {} : { body }) },
+      headers: {},
+      bodyText: '',
+      durationMs: 0,
+      truncated: false,
+      events: [],
+    };
+    const key = `${method.toUpperCase()} ${path}`;
+    const useBreaker = options.breaker !== false;
+    if (useBreaker && this.tripped.has(key)) {
+      exchange.error = { kind: 'skipped', message: `not sent: ${key} timed out earlier in this run` };
+      return streaming ? exchange : stripStream(exchange);
+    }
+
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`no complete answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const started = performance.now();
+    const decoder = new TextDecoder();
+    const sse = new SseDataParser();
+    let bytes = 0;
+    let isEventStream = false;
+    try {
+      const response = await undiciRequest(url, {
+        dispatcher: this.agent,
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      exchange.status = response.statusCode;
+      exchange.headers = flattenHeaders(response.headers);
+      isEventStream = (exchange.headers['content-type'] ?? '').includes('text/event-stream');
+      try {
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          const now = performance.now() - started;
+          exchange.firstByteMs ??= now;
+          exchange.lastByteMs = now;
+          const room = this.maxBytes - bytes;
+          const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+          bytes += piece.length;
+          const text = decoder.decode(piece, { stream: true });
+          exchange.bodyText += text;
+          if (isEventStream) sse.write(text);
+          if (chunk.length > room) {
+            exchange.truncated = true;
+            exchange.error = { kind: 'too-large', message: `the response is larger than ${this.maxBytes} bytes` };
+            response.body.destroy();
+            break;
+          }
+        }
+      } catch (error) {
+        exchange.error = classify(error, timedOut);
+      }
+    } catch (error) {
+      exchange.error = classify(error, timedOut);
+    } finally {
+      clearTimeout(timer);
+    }
+    exchange.bodyText += decoder.decode();
+    exchange.durationMs = Math.round((performance.now() - started) * 10) / 10;
+    if (isEventStream) exchange.events = sse.end();
+    if (exchange.error?.kind === 'timeout') {
+      exchange.error.message = `timed out after ${timeoutMs} ms (${exchange.status === undefined ? 'no response' : 'body incomplete'})`;
+      if (useBreaker) this.tripped.set(key, Date.now());
+    }
+    if (exchange.bodyText !== '' && !exchange.truncated && !isEventStream) {
+      try {
+        exchange.json = JSON.parse(exchange.bodyText);
+      } catch (error) {
+        exchange.jsonError = (error as Error).message;
+      }
+    } else if (exchange.truncated) {
+      exchange.jsonError = 'the body was cut at the size limit';
+    } else if (isEventStream) {
+      exchange.jsonError = 'the body is an event stream';
+    }
+    return streaming ? exchange : stripStream(exchange);
+  }
+}
+
+function stripStream(exchange: StreamExchange): Exchange {
+  const { events: _events, firstByteMs: _first, lastByteMs: _last, ...plain } = exchange;
+  return plain;
+}
+
+export { findNonIntegerNumbers, rawNumberIsInteger } from './raw-json-numbers.js';

@@ -1,0 +1,286 @@
+/**
+ * Starting and stopping a plugin from its manifest: spawn without a shell in its own
+ * process group, capture its output into a bounded buffer, wait until /health answers,
+ * and stop it (POST /cleanup, SIGTERM the group, SIGKILL after a grace period). Every
+ * group is registered so nothing outlives the CLI.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { InterruptedError, LoomPluginError } from '../errors.js';
+import type { Manifest } from '../manifest/types.js';
+import { LineSplitter, LogBuffer, type LogLine } from './log-buffer.js';
+import { groupAlive, registerGroup, signalGroup, unregisterGroup } from './process-registry.js';
+import { rewriteArgs, rewriteEndpoint, rewriteEnv } from './port-rewrite.js';
+import { otherLoopbackListener, probeHealth } from './readiness.js';
+
+export type { LogLine } from './log-buffer.js';
+export { LogBuffer } from './log-buffer.js';
+export { killAllPlugins } from './process-registry.js';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface StartPluginOptions {
+  manifest: Manifest;
+  /** Working directory of the plugin (the folder holding its manifest). */
+  manifestDir: string;
+  /** When given: PORT=<port> in env, and the endpoint, env.PORT and --port args rewritten. */
+  port?: number;
+  /** Extra env, over process.env and manifest.env. */
+  env?: Record<string, string>;
+  startupTimeoutMs: number;
+  signal?: AbortSignal;
+  /** Bound of the recent-output buffer (default 256 KiB). */
+  logLimitBytes?: number;
+  onLog?: (line: LogLine) => void;
+  onExit?: (info: ExitInfo) => void;
+}
+
+export interface StopOptions {
+  /** POST /cleanup first (default true). */
+  cleanup?: boolean;
+  /** Time between SIGTERM and SIGKILL (default 3000 ms). */
+  graceMs?: number;
+}
+
+export interface RunningPlugin {
+  pid: number;
+  /** Endpoint after the port rewrite, no trailing slash. */
+  baseUrl: string;
+  logs: LogBuffer;
+  exited: Promise<ExitInfo>;
+  exitInfo(): ExitInfo | undefined;
+  stop(options?: StopOptions): Promise<ExitInfo>;
+}
+
+const STDERR_TAIL_LINES = 20;
+const CLEANUP_TIMEOUT_MS = 2000;
+
+/** A free TCP port on `host` (default 127.0.0.1), released before returning. */
+export function findFreePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen({ host, port: 0, exclusive: true }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function describeExit(info: ExitInfo): string {
+  return info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code ?? 'unknown'}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function buildEnv(options: StartPluginOptions): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    // Python buffers stdout when it is a pipe; plugin logs should appear as they happen.
+    PYTHONUNBUFFERED: process.env.PYTHONUNBUFFERED ?? '1',
+    ...rewriteEnv(options.manifest.env, options.port),
+    ...(options.env ?? {}),
+  };
+}
+
+function spawnDetached(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    child.once('spawn', () => resolve(child));
+    child.once('error', reject);
+  });
+}
+
+export async function startPlugin(options: StartPluginOptions): Promise<RunningPlugin> {
+  const { manifest, manifestDir } = options;
+  if (options.signal?.aborted) throw new InterruptedError();
+  if (!manifest.command) {
+    throw new LoomPluginError('E_CONFIG', `The manifest of ${manifest.metadata.name} has no \`command\`, so loom-plugin cannot start it.`, {
+      hint: 'Add `command` (and `args`) to plugin.yaml, or start the plugin yourself and pass --endpoint URL.',
+    });
+  }
+  if (!manifest.endpoint) {
+    throw new LoomPluginError('E_CONFIG', `The manifest of ${manifest.metadata.name} has no \`endpoint\`.`, {
+      hint: 'Add `endpoint: http://127.0.0.1:<port>` to plugin.yaml.',
+    });
+  }
+  let baseUrl: string;
+  try {
+    baseUrl = rewriteEndpoint(manifest.endpoint, options.port);
+  } catch {
+    throw new LoomPluginError('E_CONFIG', `The endpoint ${JSON.stringify(manifest.endpoint)} is not a valid URL.`, {
+      hint: 'Use an http URL such as http://127.0.0.1:8090.',
+    });
+  }
+  const args = rewriteArgs(manifest.args ?? [], options.port);
+  const logs = new LogBuffer(options.logLimitBytes ?? 256 * 1024);
+
+  let child: ChildProcess;
+  try {
+    child = await spawnDetached(manifest.command, args, manifestDir, buildEnv(options));
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    const notFound = err.code === 'ENOENT';
+    throw new LoomPluginError(
+      'E_PLUGIN_START',
+      notFound
+        ? `The plugin command ${JSON.stringify(manifest.command)} was not found (working directory ${manifestDir}).`
+        : `The plugin command ${JSON.stringify(manifest.command)} could not be started: ${err.message}.`,
+      {
+        hint: notFound
+          ? 'Check `command` in plugin.yaml: it must be on PATH or a path relative to the manifest folder.'
+          : 'Check that the command exists and is executable.',
+        details: { command: manifest.command, args, errno: err.code, stderrTail: '' },
+        cause: error,
+      },
+    );
+  }
+  const pid = child.pid as number;
+  registerGroup(pid);
+
+  const capture = (stream: LogLine['stream']) => {
+    const splitter = new LineSplitter((text) => {
+      const line = logs.push({ stream, text, time: Date.now() });
+      options.onLog?.(line);
+    });
+    const source = stream === 'stdout' ? child.stdout : child.stderr;
+    source?.setEncoding('utf8');
+    source?.on('data', (chunk: string) => splitter.write(chunk));
+    source?.on('end', () => splitter.end());
+    source?.on('error', () => splitter.end());
+  };
+  capture('stdout');
+  capture('stderr');
+
+  let exitInfo: ExitInfo | undefined;
+  let stopping = false;
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      // Orphaned grandchildren of a plugin that died on its own are killed too; during
+      // stop() the group gets its grace period instead.
+      if (!stopping) {
+        signalGroup(pid, 'SIGKILL');
+        unregisterGroup(pid);
+      }
+      options.onExit?.(exitInfo);
+      resolve(exitInfo);
+    });
+  });
+
+  let stopPromise: Promise<ExitInfo> | undefined;
+  const stop = (stopOptions: StopOptions = {}): Promise<ExitInfo> => {
+    stopPromise ??= stopGroup(stopOptions);
+    return stopPromise;
+  };
+  const stopGroup = async ({ cleanup = true, graceMs = 3000 }: StopOptions): Promise<ExitInfo> => {
+    if (cleanup && !exitInfo) {
+      const { postCleanup } = await import('./cleanup-call.js');
+      await postCleanup(baseUrl, Math.min(CLEANUP_TIMEOUT_MS, Math.max(graceMs, 200)), exited);
+    }
+    stopping = true;
+    if (exitInfo && !groupAlive(pid)) {
+      unregisterGroup(pid);
+      return exitInfo;
+    }
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    await Promise.race([exited, sleep(graceMs)]);
+    // The leader is gone (or out of time); give the rest of the group the remaining grace.
+    while (groupAlive(pid) && Date.now() < deadline) await sleep(25);
+    signalGroup(pid, 'SIGKILL');
+    unregisterGroup(pid);
+    return exited;
+  };
+
+  const running: RunningPlugin = { pid, baseUrl, logs, exited, exitInfo: () => exitInfo, stop };
+  try {
+    await waitUntilReady(running, options);
+  } catch (error) {
+    stopping = true;
+    signalGroup(pid, 'SIGKILL');
+    unregisterGroup(pid);
+    await Promise.race([exited, sleep(1000)]);
+    throw error;
+  }
+  return running;
+}
+
+async function waitUntilReady(plugin: RunningPlugin, options: StartPluginOptions): Promise<void> {
+  const started = Date.now();
+  const deadline = started + options.startupTimeoutMs;
+  const signal = options.signal;
+  let aborted!: () => void;
+  const abortPromise = new Promise<'aborted'>((resolve) => {
+    aborted = () => resolve('aborted');
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
+  const exitPromise = plugin.exited.then(() => 'exited' as const);
+  let delay = 50;
+  let lastReason = 'no attempt made';
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new InterruptedError();
+      const info = plugin.exitInfo();
+      if (info) throw startFailure(plugin, options, info);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      const outcome = await Promise.race([probeHealth(plugin.baseUrl, remaining), exitPromise, abortPromise]);
+      if (outcome === 'aborted') throw new InterruptedError();
+      if (outcome === 'exited') continue;
+      if (outcome.ok) return;
+      lastReason = outcome.reason;
+      const wait = Math.min(delay, deadline - Date.now());
+      if (wait > 0) {
+        const slept = await Promise.race([sleep(wait).then(() => 'slept' as const), exitPromise, abortPromise]);
+        if (slept === 'aborted') throw new InterruptedError();
+      }
+      delay = Math.min(delay * 2, 500);
+    }
+  } finally {
+    signal?.removeEventListener('abort', aborted);
+  }
+  const elsewhere = lastReason === 'ECONNREFUSED' ? await otherLoopbackListener(plugin.baseUrl) : undefined;
+  throw new LoomPluginError(
+    'E_PLUGIN_NOT_READY',
+    `The plugin did not answer GET ${plugin.baseUrl}/health within ${options.startupTimeoutMs} ms (last attempt: ${lastReason}).`,
+    {
+      hint: elsewhere
+        ? `It seems to listen on ${elsewhere} instead: bind the address of \`endpoint\` in plugin.yaml (or change the endpoint).`
+        : 'Check that the plugin listens on the endpoint in plugin.yaml (honour the PORT env var) and answers /health; raise --startup-timeout if it is just slow.',
+      details: {
+        endpoint: plugin.baseUrl,
+        lastAttempt: lastReason,
+        ...(elsewhere ? { listensOn: elsewhere } : {}),
+        stderrTail: plugin.logs.tail(STDERR_TAIL_LINES, 'stderr'),
+      },
+    },
+  );
+}
+
+function startFailure(plugin: RunningPlugin, options: StartPluginOptions, info: ExitInfo): LoomPluginError {
+  const stderrTail = plugin.logs.tail(STDERR_TAIL_LINES, 'stderr');
+  return new LoomPluginError('E_PLUGIN_START', `The plugin ${describeExit(info)} before it answered /health.`, {
+    hint: stderrTail ? 'Its last stderr lines are shown; fix the error and run again.' : 'It printed nothing to stderr; run its command by hand to see why it stops.',
+    details: {
+      command: options.manifest.command,
+      args: rewriteArgs(options.manifest.args ?? [], options.port),
+      exitCode: info.code,
+      signal: info.signal,
+      stderrTail,
+    },
+  });
+}
