@@ -1,0 +1,49 @@
+"""The Loom error model: every non-200 answer is `{code, message, transient, details?}`.
+
+The status and the transient flag follow from the code (the protocol's error table), so
+the rest of the code only ever says *what* went wrong.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+# code -> (HTTP status, transient)
+ERROR_TABLE = {
+    "invalid_request": (400, False),
+    "authentication_failed": (401, False),
+    "quota_exceeded": (402, False),
+    "model_not_found": (404, False),
+    "content_filter": (422, False),
+    "rate_limit_exceeded": (429, True),
+    "internal_error": (500, False),
+    "provider_unavailable": (502, True),  # 503 when the upstream itself said 503
+    "timeout": (504, True),
+}
+
+
+class PluginError(Exception):
+    """An error answer. Raise it anywhere in a request; app.py turns it into JSON."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: Optional[int] = None,
+        details: Optional[Dict[str, Any]] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
+        super().__init__(message)
+        default_status, transient = ERROR_TABLE[code]
+        self.code = code
+        self.message = message
+        self.status = status or default_status
+        self.transient = transient
+        self.details = details
+        self.headers = headers or {}
+
+    def body(self) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"code": self.code, "message": self.message, "transient": self.transient}
+        if self.details:
+            body["details"] = self.details
+        return body

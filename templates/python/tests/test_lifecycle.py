@@ -1,0 +1,125 @@
+"""Metadata, initialize (config validation and env fallback), health, cleanup, models."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from provider.settings import METADATA
+from tests.fake_upstream import API_KEY, MODELS
+
+RFC3339_WITH_ZONE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def assert_error(response, code, status):
+    body = response.get_json()
+    assert response.status_code == status, body
+    assert body["code"] == code
+    assert isinstance(body["message"], str) and body["message"]
+    assert isinstance(body["transient"], bool)
+    return body
+
+
+def test_metadata_matches_the_manifest(client):
+    response = client.get("/metadata")
+    assert response.status_code == 200
+    assert response.get_json() == METADATA
+    manifest = (Path(__file__).parent.parent / "plugin.yaml").read_text(encoding="utf-8")
+    for key in ("name", "version", "provider_type"):
+        assert f"{key}: {json.dumps(METADATA[key], ensure_ascii=False)}" in manifest
+    for capability, enabled in METADATA["capabilities"].items():
+        assert f"{capability}: {'true' if enabled else 'false'}" in manifest
+    for field in METADATA["config_schema"]:
+        assert f"- name: {field['name']}" in manifest
+
+
+def test_calls_before_initialize_are_refused_but_health_answers(client):
+    assert_error(client.get("/models"), "provider_unavailable", 503)
+    chat = client.post("/chat/completions", json={"model": "fake-small", "messages": [{"role": "user", "content": "hi"}]})
+    assert_error(chat, "provider_unavailable", 503)
+    health = client.get("/health")
+    assert health.status_code == 200
+    assert health.get_json()["healthy"] is False
+
+
+def test_health_after_initialize(ready):
+    body = ready.get("/health").get_json()
+    assert body["healthy"] is True
+    assert isinstance(body["latency_ms"], int)
+    assert RFC3339_WITH_ZONE.match(body["timestamp"]), body["timestamp"]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"endpoint": "http://127.0.0.1:1"},  # api_key missing
+        {"api_key": API_KEY},  # endpoint missing
+        {"api_key": 123, "endpoint": "http://127.0.0.1:1"},
+        {"api_key": None, "endpoint": "http://127.0.0.1:1"},
+        {"api_key": "", "endpoint": "http://127.0.0.1:1"},
+        {"api_key": API_KEY, "endpoint": "ftp://example.com"},
+        {"api_key": API_KEY, "endpoint": "http://127.0.0.1:1", "timeout": "30"},
+        {"api_key": API_KEY, "endpoint": "http://127.0.0.1:1", "timeout": True},
+        {"api_key": API_KEY, "endpoint": "http://127.0.0.1:1", "timeout": 1.5},
+        {"api_key": API_KEY, "endpoint": "http://127.0.0.1:1", "timeout": 0},
+        {"api_key": API_KEY, "endpoint": "http://127.0.0.1:1", "timeout": 301},
+        ["not", "an", "object"],
+    ],
+)
+def test_bad_config_is_invalid_request(client, config):
+    body = assert_error(client.post("/initialize", json=config), "invalid_request", 400)
+    assert body["transient"] is False
+    assert API_KEY not in body["message"]
+
+
+def test_initialize_body_that_is_not_json(client):
+    response = client.post("/initialize", data="{nope", content_type="application/json")
+    assert_error(response, "invalid_request", 400)
+
+
+def test_empty_initialize_uses_loom_config_env(client, env, upstream):
+    assert_error(client.post("/initialize", json={}), "invalid_request", 400)
+    env.update({"LOOM_CONFIG_API_KEY": API_KEY, "LOOM_CONFIG_ENDPOINT": upstream.url, "LOOM_CONFIG_TIMEOUT": "5"})
+    assert client.post("/initialize", json={}).status_code == 200
+    assert client.get("/health").get_json()["healthy"] is True
+    assert [m["id"] for m in client.get("/models").get_json()] == MODELS
+
+
+def test_env_value_of_the_wrong_type_is_refused(client, env, upstream):
+    env.update({"LOOM_CONFIG_API_KEY": API_KEY, "LOOM_CONFIG_ENDPOINT": upstream.url, "LOOM_CONFIG_TIMEOUT": "soon"})
+    body = assert_error(client.post("/initialize", json={}), "invalid_request", 400)
+    assert "LOOM_CONFIG_TIMEOUT" in body["message"]
+
+
+def test_cleanup_then_initialize_again(ready, upstream):
+    assert ready.post("/cleanup").get_json() == {}
+    assert ready.get("/health").get_json()["healthy"] is False
+    assert_error(ready.get("/models"), "provider_unavailable", 503)
+    again = ready.post("/initialize", json={"api_key": API_KEY, "endpoint": upstream.url})
+    assert again.status_code == 200
+    assert ready.get("/health").get_json()["healthy"] is True
+    # initializing twice in a row is harmless too
+    assert ready.post("/initialize", json={"api_key": API_KEY, "endpoint": upstream.url}).status_code == 200
+
+
+def test_models_is_a_bare_array_with_unique_ids(ready):
+    response = ready.get("/models")
+    assert response.status_code == 200
+    models = response.get_json()
+    assert isinstance(models, list)
+    assert [m["id"] for m in models] == MODELS
+    assert all(isinstance(m["name"], str) and m["name"] for m in models)
+
+
+def test_models_with_a_wrong_key_is_authentication_failed(client, upstream):
+    client.post("/initialize", json={"api_key": "wrong", "endpoint": upstream.url})
+    assert_error(client.get("/models"), "authentication_failed", 401)
+
+
+@pytest.mark.parametrize("method,path", [("GET", "/nope"), ("GET", "/chat/completions"), ("DELETE", "/metadata")])
+def test_unknown_paths_and_methods_get_json_errors(client, method, path):
+    response = client.open(path, method=method)
+    assert response.mimetype == "application/json"
+    assert_error(response, "invalid_request", 400)
