@@ -1,0 +1,32 @@
+import type { SourceNode } from './source-tree.js';
+
+/** Limits that keep hostile input cheap: nesting beyond these is a finding, not a crash. */
+export const MAX_NESTING = 100;
+/** Bracket depth checked before the YAML parser runs; its composer is recursive. */
+export const MAX_FLOW_BRACKETS = 1000;
+/** Aliases expanded at most this often (billion-laughs documents stop here). */
+export const MAX_ALIAS_COUNT = 100;
+
+/** A problem found while reading the text, before any schema or rule runs. */
+export interface ParseIssue {
+  start: number;
+  end: number;
+  severity: 'error' | 'warning';
+  rule: string;
+  message: string;
+  hint?: string;
+}
+
+export interface ParsedSource {
+  /** The data, plain objects/arrays/scalars; undefined when parsing failed. */
+  value: unknown;
+  tree: SourceNode | undefined;
+  issues: ParseIssue[];
+  /** True when the text could not be turned into data at all (syntax errors). */
+  fatal: boolean;
+}
+
+/** Sets a key without invoking the `__proto__` setter, so parsed data stays plain. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}

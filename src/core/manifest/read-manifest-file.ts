@@ -1,0 +1,54 @@
+/**
+ * Reads a manifest's bytes safely: stat first (a folder named plugin.yaml, a 2 GB file,
+ * a FIFO are findings, not hangs or out-of-memory), then read.
+ */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+export type ReadResult =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; rule: 'file/unreadable' | 'file/too-large'; message: string; hint: string };
+
+function errnoCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+}
+
+export async function readManifestBytes(file: string): Promise<ReadResult> {
+  let handle;
+  try {
+    // O_NONBLOCK keeps a FIFO named plugin.yaml from blocking the open.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') return { ok: false, rule: 'file/unreadable', message: 'The file does not exist (any more).', hint: 'Check the path.' };
+    if (code === 'EACCES' || code === 'EPERM') return { ok: false, rule: 'file/unreadable', message: 'The file cannot be read: permission denied.', hint: 'Give your user read permission (chmod u+r).' };
+    return { ok: false, rule: 'file/unreadable', message: `The file cannot be opened (${code}).`, hint: 'Check the path and its permissions.' };
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) return { ok: false, rule: 'file/unreadable', message: 'This is a folder, not a manifest file.', hint: 'Rename the folder, or pass the plugin folder that holds the manifest.' };
+    if (!stat.isFile()) return { ok: false, rule: 'file/unreadable', message: 'This is not a regular file.', hint: 'A manifest must be a regular file.' };
+    if (stat.size > MAX_MANIFEST_BYTES) {
+      return { ok: false, rule: 'file/too-large', message: `The file is ${(stat.size / 1024 / 1024).toFixed(1)} MiB; manifests over 1 MiB are not read.`, hint: 'A manifest is usually under 4 KiB; is this the right file?' };
+    }
+    // Read at most one byte past the limit, in case the file grew since stat.
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_MANIFEST_BYTES) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length >= buffer.length) break;
+    }
+    if (length > MAX_MANIFEST_BYTES) return { ok: false, rule: 'file/too-large', message: 'The file is over 1 MiB; manifests that large are not read.', hint: 'A manifest is usually under 4 KiB; is this the right file?' };
+    return { ok: true, bytes: buffer.subarray(0, length) };
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EISDIR') return { ok: false, rule: 'file/unreadable', message: 'This is a folder, not a manifest file.', hint: 'Rename the folder, or pass the plugin folder that holds the manifest.' };
+    return { ok: false, rule: 'file/unreadable', message: `The file cannot be read (${code}).`, hint: 'Check the file and its permissions.' };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * One manifest, start to finish: bytes -> text -> data with positions -> schema -> rules
+ * -> sorted diagnostics. Hostile input ends as findings: nothing here throws for bad
+ * content, and every step is bounded (size, depth, aliases, regexp time).
+ */
+import { dirname, extname, resolve } from 'node:path';
+import { getValidator, loadSchema } from '../schema-registry.js';
+import { decodeManifestBytes } from '../manifest/decode-text.js';
+import type { ParsedSource } from '../manifest/parse-issue.js';
+import { parseJsonWithPositions } from '../manifest/parse-json.js';
+import { parseYamlWithPositions } from '../manifest/parse-yaml.js';
+import { readManifestBytes } from '../manifest/read-manifest-file.js';
+import { locate, LineIndex } from '../manifest/source-tree.js';
+import type { Manifest, ManifestFileResult } from '../manifest/types.js';
+import { DiagnosticSink, isRecord, type Rule } from './rule-context.js';
+import { schemaFindings } from './schema-findings.js';
+import { configFieldRules } from './rules/config-fields.js';
+import { metadataRules } from './rules/metadata.js';
+import { processRules } from './rules/process.js';
+
+const RULES: readonly Rule[] = [metadataRules, processRules, configFieldRules];
+
+/** What validatePaths needs beyond the public result, for cross-file rules. */
+export interface ManifestAnalysis {
+  result: ManifestFileResult;
+  providerType?: { value: string; line: number; column: number; endLine: number; endColumn: number };
+}
+
+function finish(file: string, sink: DiagnosticSink, data: unknown): ManifestFileResult {
+  const diagnostics = sink.sorted();
+  const valid = !diagnostics.some((d) => d.severity === 'error');
+  return { file, dir: dirname(resolve(file)), manifest: valid ? (data as Manifest) : undefined, diagnostics };
+}
+
+export async function analyzeManifestText(input: string | Uint8Array, file: string): Promise<ManifestAnalysis> {
+  const decoded = decodeManifestBytes(input);
+  if (!decoded.ok) {
+    const sink = new DiagnosticSink(file, '', undefined);
+    sink.diagnostics.push({
+      file,
+      line: decoded.line,
+      column: decoded.column,
+      severity: 'error',
+      rule: 'file/encoding',
+      message: `The file is not valid UTF-8 (first bad byte at offset ${decoded.offset}).`,
+      hint: 'Save the manifest as UTF-8.',
+    });
+    return { result: finish(file, sink, undefined) };
+  }
+  const { text, bom } = decoded;
+  const json = extname(file).toLowerCase() === '.json';
+  if (text.trim() === '') {
+    const sink = new DiagnosticSink(file, text, undefined);
+    sink.atOffsets(0, 0, 'manifest/empty', 'The manifest is empty.', 'Run loom-plugin init for a complete example, or see docs/protocol.md.');
+    return { result: finish(file, sink, undefined) };
+  }
+  let parsed: ParsedSource;
+  try {
+    parsed = json ? parseJsonWithPositions(text) : parseYamlWithPositions(text);
+  } catch (error) {
+    // Last line of defence: a parser bug or stack exhaustion must still be a finding.
+    const sink = new DiagnosticSink(file, text, undefined);
+    const reason = error instanceof RangeError ? 'it nests too deeply' : 'the parser failed';
+    sink.atOffsets(0, 0, json ? 'syntax/json' : 'syntax/yaml', `The file could not be parsed: ${reason}.`, 'Simplify the file.');
+    return { result: finish(file, sink, undefined) };
+  }
+  const sink = new DiagnosticSink(file, text, parsed.tree);
+  if (bom && json) {
+    sink.atOffsets(0, 0, 'file/bom', 'plugin.json starts with a byte order mark; the reference host\'s JSON decoder rejects it.', 'Save the file as UTF-8 without BOM.');
+  }
+  for (const issue of parsed.issues) sink.atOffsets(issue.start, issue.end, issue.rule, issue.message, issue.hint, issue.severity);
+  if (parsed.fatal) return { result: finish(file, sink, undefined) };
+
+  const data = parsed.value;
+  if (data === null || data === undefined) {
+    sink.atOffsets(0, 0, 'manifest/empty', 'The manifest holds no values (only comments?).', 'Run loom-plugin init for a complete example, or see docs/protocol.md.');
+    return { result: finish(file, sink, undefined) };
+  }
+  if (!isRecord(data)) {
+    sink.atPath({ path: [], rule: 'manifest/not-a-mapping', message: `The top level must be a mapping of keys to values, not ${Array.isArray(data) ? 'a list' : 'a single value'}.`, hint: 'Start with `type: http`, then endpoint, metadata, ...' });
+    return { result: finish(file, sink, undefined) };
+  }
+
+  const validate = await getValidator('manifest');
+  if (!validate(data)) {
+    for (const finding of schemaFindings(validate.errors ?? [], data, loadSchema('manifest'))) sink.atPath(finding);
+  }
+  const ctx = { file, data, report: (finding: Parameters<DiagnosticSink['atPath']>[0]) => sink.atPath(finding) };
+  for (const rule of RULES) rule(ctx);
+
+  const analysis: ManifestAnalysis = { result: finish(file, sink, data) };
+  const metadata = data.metadata;
+  if (isRecord(metadata) && typeof metadata.provider_type === 'string') {
+    const where = locate(parsed.tree, ['metadata', 'provider_type']);
+    const lines = new LineIndex(text);
+    const from = lines.position(where.start);
+    const to = lines.position(where.end);
+    analysis.providerType = { value: metadata.provider_type, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+  }
+  return analysis;
+}
+
+export async function analyzeManifestFile(file: string): Promise<ManifestAnalysis> {
+  const read = await readManifestBytes(file);
+  if (!read.ok) {
+    const sink = new DiagnosticSink(file, '', undefined);
+    sink.atOffsets(0, 0, read.rule, read.message, read.hint);
+    return { result: finish(file, sink, undefined) };
+  }
+  return analyzeManifestText(read.bytes, file);
+}
+
+/** Reads and checks one manifest file. Problems with the file itself are findings too. */
+export async function checkManifestFile(file: string): Promise<ManifestFileResult> {
+  return (await analyzeManifestFile(file)).result;
+}
+
+/** Checks manifest text; `file` names it in findings and picks JSON (`.json`) or YAML. */
+export async function checkManifestText(text: string | Uint8Array, file: string): Promise<ManifestFileResult> {
+  return (await analyzeManifestText(text, file)).result;
+}

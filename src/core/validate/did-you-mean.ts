@@ -1,0 +1,35 @@
+/** Closest known word for a typo, by edit distance; undefined when nothing is close. */
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > 8) return Math.max(a.length, b.length);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > 100) return undefined;
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    // Same word in another spelling (camelCase, no separators) counts as a perfect match.
+    const squashed = lower.replace(/[-_\s]/g, '');
+    if (squashed === candidate.replace(/_/g, '')) return candidate;
+    const distance = editDistance(lower, candidate);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  const limit = Math.max(2, Math.floor((best?.length ?? 0) / 3));
+  return bestDistance <= limit ? best : undefined;
+}

@@ -1,0 +1,75 @@
+/**
+ * `validate` over many paths: find the manifests, check them with bounded concurrency
+ * (a few reads in flight, not thousands of open files), then apply the cross-file rule
+ * the host applies when it loads a folder: one plugin per provider_type.
+ */
+import { relative } from 'node:path';
+import { throwIfAborted } from '../errors.js';
+import { findManifests } from '../manifest/find-manifests.js';
+import type { ManifestFileResult } from '../manifest/types.js';
+import { analyzeManifestFile, type ManifestAnalysis } from './check-manifest.js';
+
+export interface ValidationReport {
+  files: ManifestFileResult[];
+  errorCount: number;
+  warningCount: number;
+}
+
+const CONCURRENCY = 16;
+
+export function countFindings(files: readonly ManifestFileResult[]): { errorCount: number; warningCount: number } {
+  let errorCount = 0;
+  let warningCount = 0;
+  for (const file of files) {
+    for (const d of file.diagnostics) {
+      if (d.severity === 'error') errorCount++;
+      else warningCount++;
+    }
+  }
+  return { errorCount, warningCount };
+}
+
+function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: string): void {
+  const firstFile = new Map<string, string>();
+  for (const analysis of analyses) {
+    const type = analysis.providerType;
+    if (!type) continue;
+    const first = firstFile.get(type.value);
+    if (first === undefined) {
+      firstFile.set(type.value, analysis.result.file);
+      continue;
+    }
+    const result = analysis.result;
+    result.diagnostics.push({
+      file: result.file,
+      line: type.line,
+      column: type.column,
+      endLine: type.endLine,
+      endColumn: type.endColumn,
+      severity: 'error',
+      rule: 'provider-type/duplicate',
+      message: `provider_type "${type.value}" is already used by ${relative(cwd, first) || first}; the host refuses the second plugin.`,
+      hint: 'Give each plugin its own provider_type.',
+    });
+    result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
+    result.manifest = undefined;
+  }
+}
+
+/** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
+export async function validatePaths(paths: string[], options: { cwd: string; signal?: AbortSignal }): Promise<ValidationReport> {
+  const files = await findManifests(paths, options.cwd);
+  const analyses: ManifestAnalysis[] = new Array(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      throwIfAborted(options.signal);
+      const index = next++;
+      analyses[index] = await analyzeManifestFile(files[index] as string);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  applyDuplicateProviderTypes(analyses, options.cwd);
+  const results = analyses.map((analysis) => analysis.result);
+  return { files: results, ...countFindings(results) };
+}
