@@ -13,3 +13,9 @@ export { isProviderTypeSlug, toProviderTypeSlug, PROVIDER_TYPE_PATTERN, parseSem
 export { checkManifestFile, checkManifestText } from './core/validate/check-manifest.js';
 export * from './core/validate/validate-paths.js';
 export { RULES as VALIDATE_RULES, type RuleInfo } from './core/validate/rule-catalogue.js';
+export * from './core/conformance/types.js';
+export { runConformance, loadManifestForTest, type RunConformanceOptions, type ConformanceEvent, type ConformancePhase, type ConformanceReport, type PluginExitReport } from './core/conformance/run-conformance.js';
+export { loadExpectedFailures, parseExpectedFailures, applyExpectedFailures, type ExpectedFailure } from './core/conformance/expected-failures.js';
+export { summarizeResults, summaryPasses } from './core/conformance/summary.js';
+export { renderChecksMarkdown } from './core/conformance/catalogue-markdown.js';
+export { renderJsonReport, renderJunitReport, renderGithubAnnotations, renderGithubSummary, renderHumanReport } from './output/test-reporters/index.js';

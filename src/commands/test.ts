@@ -1,8 +1,159 @@
-import type { TestOptions } from './options.js';
+/**
+ * `loom-plugin test`: turns flags into a runConformance call and hands the report to the
+ * reporters. Where reports go:
+ *
+ *   no --output-dir   one reporter on stdout; `human` + `github` may be combined (both are
+ *                     log lines: the human report, then the workflow commands); json or
+ *                     junit next to anything else is a usage error (two documents on one
+ *                     stream would be unreadable), pass --output-dir for that.
+ *   --output-dir DIR  json -> DIR/loom-plugin-test.json, junit -> DIR/loom-plugin-test.xml,
+ *                     github -> DIR/loom-plugin-test.md (the step summary; annotations still
+ *                     go to stdout, the only place GitHub reads them); the human report
+ *                     always goes to stdout.
+ * With `github`, the Markdown summary is also appended to $GITHUB_STEP_SUMMARY when set.
+ *
+ * Exit: 0 pass, 1 failures (or stale baseline entries, or recommended under --strict),
+ * 2 usage, 3 the plugin could not start or crashed during the run, 130 interrupted.
+ */
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { ExitCode, LoomPluginError, isLoomPluginError, usageError } from '../core/errors.js';
+import type { Diagnostic } from '../core/manifest/types.js';
 import type { CliIo } from '../output/io.js';
-import { LoomPluginError } from '../core/errors.js';
+import { createStyle } from '../output/style.js';
+import type { TestOptions, TestReporter } from './options.js';
 
-// Placeholder until the command lands; replaced by its implementation.
-export async function run(_options: TestOptions, _io: CliIo): Promise<number> {
-  throw new LoomPluginError('E_USAGE', 'loom-plugin test is not available in this build yet.');
+interface Plan {
+  /** Reporter written to stdout as a document (json or junit), if any. */
+  stdoutDocument: 'json' | 'junit' | undefined;
+  human: boolean;
+  githubAnnotations: boolean;
+  files: Array<'json' | 'junit' | 'github'>;
+}
+
+/** Decides where each reporter writes (see the header comment). Exported for tests. */
+export function planReporters(reporters: readonly TestReporter[], outputDir: string | undefined): Plan {
+  const unique = [...new Set(reporters.length > 0 ? reporters : (['human'] as TestReporter[]))];
+  const githubAnnotations = unique.includes('github');
+  if (outputDir !== undefined) {
+    return {
+      stdoutDocument: undefined,
+      human: true,
+      githubAnnotations,
+      files: unique.filter((name): name is 'json' | 'junit' | 'github' => name !== 'human'),
+    };
+  }
+  const documents = unique.filter((name): name is 'json' | 'junit' => name === 'json' || name === 'junit');
+  if (documents.length > 0 && unique.length > 1) {
+    throw usageError(
+      `--reporter ${unique.join(',')} would write ${unique.length} reports to stdout; ${documents.join(' and ')} must be alone there.`,
+      'Add --output-dir DIR to write each report to a file (the human report stays on stdout).',
+    );
+  }
+  return { stdoutDocument: documents[0], human: unique.includes('human'), githubAnnotations, files: [] };
+}
+
+/** Minimal validate-style rendering of the manifest findings that stop a test run. */
+function renderDiagnostics(diagnostics: readonly Diagnostic[], cwd: string, io: CliIo): string {
+  const style = createStyle(io, io.stderr);
+  return diagnostics
+    .map((d) => {
+      const where = `${relative(cwd, d.file) || d.file}:${d.line}:${d.column}`;
+      const severity = d.severity === 'error' ? style.red('error') : style.yellow('warning');
+      return `  ${style.dim(where)}  ${severity}  ${d.message}  ${style.dim(d.rule)}${d.hint ? `\n    ${style.dim(d.hint)}` : ''}`;
+    })
+    .join('\n');
+}
+
+async function listChecks(options: TestOptions, io: CliIo, plan: Plan): Promise<number> {
+  const { CHECKS, selectChecks } = await import('../core/conformance/catalogue.js');
+  const checks = options.only.length > 0 || options.skip.length > 0 ? selectChecks(options.only, options.skip) : [...CHECKS];
+  const reporters = await import('../output/test-reporters/index.js');
+  if (plan.stdoutDocument === 'json' || (options.reporters.includes('json') && !plan.human)) {
+    io.stdout.write(reporters.renderCatalogueJson(checks));
+  } else {
+    io.stdout.write(reporters.renderCatalogueText(checks, createStyle(io)));
+  }
+  return ExitCode.Ok;
+}
+
+export async function run(options: TestOptions, io: CliIo): Promise<number> {
+  const plan = planReporters(options.reporters, options.outputDir);
+  if (options.list) return listChecks(options, io, plan);
+
+  const [{ runConformance }, reporters] = await Promise.all([
+    import('../core/conformance/run-conformance.js'),
+    import('../output/test-reporters/index.js'),
+  ]);
+  const human = plan.human ? await reporters.createHumanReporter(io, { strict: options.strict }) : undefined;
+
+  let report;
+  try {
+    report = await runConformance({
+      dir: options.dir,
+      cwd: io.cwd,
+      env: io.env,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      startupTimeoutMs: options.startupTimeoutMs,
+      timeoutMs: options.timeoutMs,
+      only: options.only,
+      skip: options.skip,
+      strict: options.strict,
+      ...(options.expectedFailures ? { expectedFailures: options.expectedFailures } : {}),
+      ...(options.config ? { configFile: options.config } : {}),
+      upstreamField: options.upstreamField,
+      signal: io.signal,
+      ...(human ? { onEvent: (event) => human.onEvent(event) } : {}),
+    });
+  } catch (error) {
+    human?.stop();
+    if (!isLoomPluginError(error) || error.code === 'E_INTERRUPTED') throw error;
+    return renderRunError(error, io, plan);
+  }
+
+  human?.finish(report);
+  if (plan.stdoutDocument === 'json') io.stdout.write(reporters.renderJsonReport(report));
+  if (plan.stdoutDocument === 'junit') io.stdout.write(reporters.renderJunitReport(report));
+  const manifestPath = report.plugin.manifest ? relative(io.cwd, report.plugin.manifest) || report.plugin.manifest : undefined;
+  if (plan.githubAnnotations) io.stdout.write(reporters.renderGithubAnnotations(report, manifestPath));
+
+  if (plan.files.length > 0 && options.outputDir !== undefined) {
+    const dir = resolve(io.cwd, options.outputDir);
+    await mkdir(dir, { recursive: true });
+    const written: string[] = [];
+    for (const name of plan.files) {
+      const text =
+        name === 'json' ? reporters.renderJsonReport(report) : name === 'junit' ? reporters.renderJunitReport(report) : reporters.renderGithubSummary(report);
+      const file = join(dir, reporters.REPORT_FILE_NAMES[name]);
+      await writeFile(file, text);
+      written.push(relative(io.cwd, file) || file);
+    }
+    io.stdout.write(`${createStyle(io).dim(`Reports: ${written.join(', ')}`)}\n`);
+  }
+  if (options.reporters.includes('github') && io.env.GITHUB_STEP_SUMMARY) {
+    await appendFile(io.env.GITHUB_STEP_SUMMARY, reporters.renderGithubSummary(report));
+  }
+
+  if (report.pluginExit) return ExitCode.PluginFailed;
+  return report.ok ? ExitCode.Ok : ExitCode.Findings;
+}
+
+/** Errors that stop a run before a report exists: say why, with what the plugin said. */
+function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan): number {
+  const style = createStyle(io, io.stderr);
+  if (error.code === 'E_MANIFEST_INVALID' && Array.isArray(error.details?.diagnostics)) {
+    io.stderr.write(`${style.red('Error:')} ${error.message}\n${renderDiagnostics(error.details.diagnostics as Diagnostic[], io.cwd, io)}\n`);
+  } else {
+    io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
+    const tail = error.details?.stderrTail;
+    if (typeof tail === 'string' && tail.trim() !== '') {
+      io.stderr.write(`${style.dim('Last lines the plugin wrote to stderr:')}\n${tail.replace(/\n+$/, '').replace(/^/gm, '  ')}\n`);
+    }
+  }
+  if (error.hint) io.stderr.write(`${style.dim('Hint:')} ${error.hint}\n`);
+  if (plan.stdoutDocument === 'json') {
+    // CI parsing the JSON report still gets a document, with the error instead of results.
+    io.stdout.write(`${JSON.stringify({ reportVersion: 1, ok: false, error: error.toJSON() }, null, 2)}\n`);
+  }
+  return error.exitCode;
 }

@@ -1,0 +1,60 @@
+/**
+ * Temporary plugin folders for the `loom-plugin test` command tests: the reference fixture
+ * plugin started through a manifest we control (extra env, a wrapper script that logs a
+ * secret or crashes on cue, an extra sensitive field).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REFERENCE_DIR = resolve(import.meta.dirname, '../fixtures/plugins/reference');
+export const REFERENCE_SERVER = join(REFERENCE_DIR, 'server.mjs');
+
+export interface TempPluginOptions {
+  /** Extra env entries in the manifest (e.g. DEFECT, PID_FILE). */
+  env?: Record<string, string>;
+  /** Script run instead of the reference server directly; it may import REFERENCE_SERVER. */
+  wrapper?: string;
+  /** Extra YAML appended to config_schema (indented list items). */
+  extraConfig?: string;
+  /** Replace the whole manifest text. */
+  manifest?: string;
+}
+
+const tempDirs: string[] = [];
+
+export async function tempPlugin(options: TempPluginOptions = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'loom-test-cmd-'));
+  tempDirs.push(dir);
+  if (options.manifest !== undefined) {
+    await writeFile(join(dir, 'plugin.yaml'), options.manifest);
+    return dir;
+  }
+  let text = await readFile(join(REFERENCE_DIR, 'plugin.yaml'), 'utf8');
+  if (options.wrapper !== undefined) {
+    await writeFile(join(dir, 'wrapper.mjs'), options.wrapper);
+    text = text.replace(/^args: .*$/m, 'args: [wrapper.mjs]');
+  } else {
+    text = text.replace(/^args: .*$/m, `args: [${JSON.stringify(REFERENCE_SERVER)}]`);
+  }
+  const env = Object.entries(options.env ?? {})
+    .map(([key, value]) => `  ${key}: ${JSON.stringify(value)}\n`)
+    .join('');
+  text = text.replace(/^env:\n/m, `env:\n${env}`);
+  if (options.extraConfig) text = `${text.trimEnd()}\n${options.extraConfig}`;
+  await writeFile(join(dir, 'plugin.yaml'), text);
+  return dir;
+}
+
+export async function removeTempPlugins(): Promise<void> {
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * `loom-plugin test` in-process through runCli: flags, reporters, exit codes, secrets.
+ * Real plugin processes (the reference fixture, via temporary manifests) on 127.0.0.1.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/core/conformance/catalogue.js';
+import { runCli } from '../helpers/memory-io.js';
+import { REFERENCE_DIR, REFERENCE_SERVER, pidAlive, removeTempPlugins, tempPlugin } from './command-helpers.js';
+
+let out: string;
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'loom-test-out-'));
+});
+afterAll(async () => {
+  await removeTempPlugins();
+  await rm(out, { recursive: true, force: true });
+});
+
+describe('loom-plugin test --list', () => {
+  it('prints every check with its level and exits 0 without starting anything', async () => {
+    const { code, stdout } = await runCli(['test', '/nonexistent', '--list']);
+    expect(code).toBe(0);
+    for (const check of CHECKS) expect(stdout).toMatch(new RegExp(`^  ${check.id.replace(/\./g, '\\.')} +(required|recommended) `, 'm'));
+    expect(stdout).toContain(`${CHECKS.length} checks.`);
+  });
+
+  it('--reporter json prints the catalogue as JSON, filtered by --only', async () => {
+    const { code, stdout } = await runCli(['test', '--list', '--reporter', 'json', '--only', 'errors.*']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as { checks: Array<{ id: string; level: string }> };
+    expect(parsed.checks.length).toBeGreaterThan(0);
+    expect(parsed.checks.every((check) => check.id.startsWith('errors.'))).toBe(true);
+    expect(parsed.checks.length).toBe(CHECKS.filter((check) => check.id.startsWith('errors.')).length);
+  });
+});
+
+describe('usage errors (exit 2, nothing started)', () => {
+  it('json and junit together on stdout need --output-dir', async () => {
+    const { code, stderr, stdout } = await runCli(['test', REFERENCE_DIR, '--reporter', 'json,junit']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('must be alone there');
+    expect(stderr).toContain('--output-dir');
+    expect(stdout).toBe('');
+  });
+
+  it('an --only pattern that matches nothing has a did-you-mean', async () => {
+    const { code, stderr } = await runCli(['test', REFERENCE_DIR, '--only', 'metadata.shcema']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('metadata.schema');
+  });
+
+  it('an unknown id in the expected-failures file is reported before any plugin start', async () => {
+    const file = join(out, 'bad-baseline.yaml');
+    await writeFile(file, '- metadata.schema\n- chat.concurrnt\n');
+    const { code, stderr } = await runCli(['test', '/nonexistent-plugin', '--expected-failures', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Unknown check id "chat.concurrnt"');
+    expect(stderr).toContain('Did you mean "chat.concurrent"?');
+  });
+
+  it('no manifest in the folder is exit 2', async () => {
+    const { code, stderr } = await runCli(['test', out]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Error: No plugin\.yaml, plugin\.yml or plugin\.json in /);
+  });
+});
+
+describe('runs that stop before the checks', () => {
+  it('an invalid manifest prints its findings and exits 1', async () => {
+    const dir = await tempPlugin({ manifest: 'type: http\nendpoint: http://127.0.0.1:1\nmetadata:\n  name: x\n' });
+    const { code, stderr } = await runCli(['test', dir]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('fix it before testing the plugin');
+    expect(stderr).toMatch(/plugin\.yaml:\d+:\d+ +error/);
+  });
+
+  it('a plugin that exits at start-up is exit 3 with its exit code and stderr tail', async () => {
+    const dir = await tempPlugin({ wrapper: "console.error('boom: missing dependency xyz');\nprocess.exit(4);\n" });
+    const started = Date.now();
+    const { code, stderr, stdout } = await runCli(['test', dir, '--reporter', 'json']);
+    expect(code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stderr).toMatch(/code 4/);
+    expect(stderr).toContain('boom: missing dependency xyz');
+    const parsed = JSON.parse(stdout) as { ok: boolean; error: { code: string; exitCode: number } };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.error).toMatchObject({ code: 'E_PLUGIN_START', exitCode: 3 });
+  });
+
+  it('--endpoint with nothing listening is exit 3 with a hint', async () => {
+    const { code, stderr } = await runCli(['test', REFERENCE_DIR, '--endpoint', 'http://127.0.0.1:9', '--timeout', '2s']);
+    expect(code).toBe(3);
+    expect(stderr).toContain('Nothing answers at http://127.0.0.1:9');
+    expect(stderr).toContain('Hint:');
+  });
+});
+
+describe('full runs against the reference plugin', () => {
+  const SECRET = 'sk-live-VERY-secret-4242';
+  const ORG_SECRET = 'org-token-s3cr3t-9797';
+
+  it('passes every check (exit 0) and masks secrets in every output', async () => {
+    // The wrapper prints its secrets to stderr (plugins do leak), then runs the reference server.
+    const dir = await tempPlugin({
+      wrapper: `console.error('starting with key', process.env.LOOM_CONFIG_API_KEY, 'org', process.env.LOOM_CONFIG_ORG_TOKEN);\nawait import(${JSON.stringify(REFERENCE_SERVER)});\n`,
+    });
+    const config = join(out, 'secrets.json');
+    await writeFile(config, JSON.stringify({ api_key: SECRET }));
+    const reports = join(out, 'reports');
+    const summaryFile = join(out, 'step-summary.md');
+    const { code, stdout, stderr } = await runCli(
+      ['test', dir, '--config', config, '--reporter', 'human,json,junit,github', '--output-dir', reports],
+      { env: { PATH: process.env.PATH, GITHUB_STEP_SUMMARY: summaryFile } },
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^PASS \d+ passed/m);
+    expect(stdout).not.toMatch(/^ {2}✗/m);
+    expect(stdout).toMatch(/^::notice .*::passed: /m);
+    expect((await readdir(reports)).sort()).toEqual(['loom-plugin-test.json', 'loom-plugin-test.md', 'loom-plugin-test.xml']);
+
+    const json = JSON.parse(await readFile(join(reports, 'loom-plugin-test.json'), 'utf8')) as {
+      ok: boolean; results: Array<{ id: string; status: string }>; logTail?: string; timings: { startupMs: number; checksMs: number; shutdownMs: number }; plugin: { mode: string };
+    };
+    expect(json.ok).toBe(true);
+    expect(json.plugin.mode).toBe('started');
+    expect(json.results.map((r) => r.id)).toEqual(CHECKS.map((c) => c.id));
+    expect(json.results.filter((r) => r.status === 'fail')).toEqual([]);
+    expect(json.timings.startupMs).toBeGreaterThan(0);
+    expect(json.timings.shutdownMs).toBeGreaterThanOrEqual(0);
+    // The leaked key reached the log tail, masked.
+    expect(json.logTail).toContain('starting with key ***');
+
+    const files = [stdout, stderr, ...(await Promise.all(['loom-plugin-test.json', 'loom-plugin-test.md', 'loom-plugin-test.xml'].map((f) => readFile(join(reports, f), 'utf8')))), await readFile(summaryFile, 'utf8')];
+    for (const text of files) expect(text).not.toContain(SECRET);
+    expect(await readFile(summaryFile, 'utf8')).toContain('## loom-plugin test: Reference Fixture ✅ passed');
+  }, 60_000);
+
+  it('masks a sensitive field in failure output (curl lines, excerpts, logs) too', async () => {
+    // An extra sensitive field makes metadata differ from the manifest: the run fails and prints a lot.
+    const dir = await tempPlugin({
+      wrapper: `console.error('org token', process.env.LOOM_CONFIG_ORG_TOKEN);\nawait import(${JSON.stringify(REFERENCE_SERVER)});\n`,
+      extraConfig: '    - name: org_token\n      type: string\n      required: true\n      sensitive: true\n',
+    });
+    const config = join(out, 'org.yaml');
+    await writeFile(config, `org_token: ${ORG_SECRET}\napi_key: ${SECRET}\n`);
+    for (const reporter of ['human', 'json', 'junit', 'github']) {
+      const { code, stdout, stderr } = await runCli(['test', dir, '--config', config, '--reporter', reporter, '--only', 'metadata.*,lifecycle.initialize,chat.forwarded']);
+      expect(code, reporter).toBe(1);
+      expect(stdout, reporter).toContain('metadata.matches-manifest');
+      expect(stdout + stderr, reporter).not.toContain(ORG_SECRET);
+      expect(stdout + stderr, reporter).not.toContain(SECRET);
+    }
+  }, 60_000);
+});
+
+describe('--strict and --expected-failures', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await tempPlugin({ env: { DEFECT: 'metadata-no-description' } });
+  });
+  const only = ['--only', 'lifecycle.initialize,metadata.*'];
+
+  it('a failed recommended check is a warning (exit 0), and a failure under --strict (exit 1)', async () => {
+    const relaxed = await runCli(['test', dir, ...only]);
+    expect(relaxed.code).toBe(0);
+    expect(relaxed.stdout).toMatch(/^ {2}! metadata\.descriptive-fields \(recommended\)/m);
+    expect(relaxed.stdout).toMatch(/^PASS .*1 warning/m);
+    const strict = await runCli(['test', dir, ...only, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/^FAIL .*1 failed/m);
+  }, 60_000);
+
+  it('a listed failure is expected (exit 0 even with --strict); a listed pass is stale (exit 1)', async () => {
+    const expected = join(out, 'expected.yaml');
+    await writeFile(expected, '- id: metadata.descriptive-fields\n  reason: description comes later\n');
+    const ok = await runCli(['test', dir, ...only, '--strict', '--expected-failures', expected, '--reporter', 'json']);
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.stdout) as { results: Array<{ id: string; status: string }>; summary: { expectedFailures: number } };
+    expect(report.results.find((r) => r.id === 'metadata.descriptive-fields')?.status).toBe('expected-fail');
+    expect(report.summary.expectedFailures).toBe(1);
+
+    const stale = join(out, 'stale.yaml');
+    await writeFile(stale, '- metadata.descriptive-fields\n- metadata.schema\n');
+    const failed = await runCli(['test', dir, ...only, '--expected-failures', stale]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain(`This check passes now: remove "metadata.schema" from ${stale}.`);
+  }, 60_000);
+});
+
+describe('a plugin that crashes during the run', () => {
+  it('exits 3, names the check it died in, and fails the rest fast', async () => {
+    const pidFile = join(out, 'crash.pid');
+    // Dies on its first GET /models, after the lifecycle and metadata checks passed.
+    const wrapper = `import http from 'node:http';
+const original = http.createServer;
+http.createServer = (...args) => {
+  const server = original(...args);
+  server.prependListener('request', (req) => { if (req.url === '/models') { console.error('fatal: models exploded'); process.exit(7); } });
+  return server;
+};
+await import(${JSON.stringify(REFERENCE_SERVER)});
+`;
+    const dir = await tempPlugin({ wrapper, env: { PID_FILE: pidFile } });
+    const started = Date.now();
+    const { code, stdout } = await runCli(['test', dir, '--reporter', 'json', '--timeout', '5s']);
+    expect(code).toBe(3);
+    const report = JSON.parse(stdout) as {
+      ok: boolean; pluginExit: { code: number; duringCheck: string; message: string }; logTail: string;
+      results: Array<{ id: string; status: string; message?: string }>;
+    };
+    expect(report.ok).toBe(false);
+    expect(report.pluginExit).toMatchObject({ code: 7, duringCheck: 'models.schema', message: 'the plugin exited (code 7)' });
+    expect(report.logTail).toContain('fatal: models exploded');
+    const after = report.results.slice(report.results.findIndex((r) => r.id === 'models.schema') + 1).filter((r) => r.status === 'fail');
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((r) => r.message?.startsWith('the plugin exited (code 7) before this check ran'))).toBe(true);
+    expect(report.results.find((r) => r.id === 'metadata.schema')?.status).toBe('pass');
+    // Connection refused is immediate: no per-check timeouts after the crash.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(pidAlive(pid)).toBe(false);
+  }, 60_000);
+});
+
+describe('--endpoint (attach)', () => {
+  it('runs against a plugin started elsewhere and leaves it running', async () => {
+    const { spawn } = await import('node:child_process');
+    const { findFreePort } = await import('../../src/core/runtime/plugin-process.js');
+    const port = await findFreePort('127.0.0.1');
+    const child = spawn(process.execPath, [REFERENCE_SERVER], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !(await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false)); i += 1) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const { code, stdout } = await runCli(['test', REFERENCE_DIR, '--endpoint', `http://127.0.0.1:${port}/`, '--reporter', 'json', '--only', 'lifecycle.initialize,metadata.*,health.*']);
+      const report = JSON.parse(stdout) as { ok: boolean; plugin: { mode: string; endpoint: string }; timings: Record<string, number> };
+      expect(code).toBe(0);
+      expect(report.plugin).toMatchObject({ mode: 'attached', endpoint: `http://127.0.0.1:${port}` });
+      expect(report.timings.startupMs).toBeUndefined();
+      expect(child.exitCode).toBeNull();
+      expect(pidAlive(child.pid as number)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
+it('helpers point at the real reference fixture', () => {
+  expect(existsSync(REFERENCE_SERVER)).toBe(true);
+});
