@@ -19,3 +19,4 @@ export { loadExpectedFailures, parseExpectedFailures, applyExpectedFailures, typ
 export { summarizeResults, summaryPasses } from './core/conformance/summary.js';
 export { renderChecksMarkdown } from './core/conformance/catalogue-markdown.js';
 export { renderJsonReport, renderJunitReport, renderGithubAnnotations, renderGithubSummary, renderHumanReport } from './output/test-reporters/index.js';
+export * from './core/dev/index.js';

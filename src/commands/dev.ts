@@ -1,8 +1,80 @@
+/**
+ * `loom-plugin dev`: runs the dev host until q, Ctrl+C or SIGTERM. Wires options to
+ * startDevHost, renders its events, handles keys and opens the browser.
+ */
 import type { DevOptions } from './options.js';
 import type { CliIo } from '../output/io.js';
-import { LoomPluginError } from '../core/errors.js';
+import { canPrompt } from '../output/io.js';
+import { InterruptedError } from '../core/errors.js';
+import { startDevHost } from '../core/dev/dev-host.js';
+import { isLoopbackAddress } from '../core/dev/security.js';
+import { createDevReporter, printBanner, printExposureWarning } from '../output/dev-reporter.js';
+import { listenForKeys, openBrowser, shouldOpenBrowser } from '../output/dev-terminal.js';
+import { createConfigAsker } from '../output/dev-config-prompt.js';
 
-// Placeholder until the command lands; replaced by its implementation.
-export async function run(_options: DevOptions, _io: CliIo): Promise<number> {
-  throw new LoomPluginError('E_USAGE', 'loom-plugin dev is not available in this build yet.');
+export async function run(options: DevOptions, io: CliIo): Promise<number> {
+  if (!isLoopbackAddress(options.host)) printExposureWarning(io, options.host);
+  const interactive = canPrompt(io);
+  const host = await startDevHost({
+    path: options.path,
+    cwd: io.cwd,
+    env: io.env,
+    port: options.port,
+    host: options.host,
+    token: options.token,
+    configFile: options.config,
+    mockUpstream: options.mockUpstream,
+    upstreamField: options.upstreamField,
+    watch: options.watch,
+    signal: io.signal,
+    onEvent: createDevReporter(io),
+    askConfig: interactive ? createConfigAsker(io) : undefined,
+  });
+
+  const skipped = host.skipped;
+  printBanner(io, {
+    pageUrl: host.pageUrl,
+    url: host.url,
+    token: host.token,
+    bindHost: options.host,
+    mockUpstream: options.mockUpstream,
+    watching: options.watch,
+    interactive,
+    skipped,
+  });
+  if (shouldOpenBrowser(io, options.open)) openBrowser(host.pageUrl);
+
+  let restoreKeys = (): void => undefined;
+  let interrupted = false;
+  const stopped = new Promise<void>((resolve) => {
+    if (io.signal.aborted) {
+      interrupted = true;
+      resolve();
+    }
+    io.signal.addEventListener('abort', () => {
+      interrupted = true;
+      resolve();
+    }, { once: true });
+    // Keys only after the first loads: config prompts need the terminal until then.
+    void host.ready.then(() => {
+      if (!interactive) return;
+      restoreKeys = listenForKeys(io, {
+        reload: () => {
+          for (const plugin of host.state()) if (plugin.state !== 'refused') void host.reload(plugin.key, 'key');
+        },
+        open: () => void openBrowser(host.pageUrl),
+        quit: () => resolve(),
+        interrupt: () => {
+          interrupted = true;
+          resolve();
+        },
+      });
+    });
+  });
+  await stopped;
+  restoreKeys();
+  io.stdout.write('\nStopping plugins…\n');
+  await host.close();
+  if (interrupted) throw new InterruptedError();
+  return 0;
 }

@@ -1,0 +1,202 @@
+/**
+ * startDevHost: a local Loom host. Discovers and validates plugins, starts and loads
+ * each one, serves the OpenAI-compatible door, the management API and the playground,
+ * and reloads plugins when their files change. Never prints: everything it has to say
+ * goes out as events (the CLI renders them, the page shows them).
+ */
+import type { ServerResponse } from 'node:http';
+import { relative } from 'node:path';
+import { throwIfAborted } from '../errors.js';
+import { startMockUpstream, type MockUpstream } from '../runtime/mock-upstream.js';
+import { discoverPlugins } from './discover-plugins.js';
+import { createDevServer, listen } from './dev-server.js';
+import { EventBus, SecretSet } from './event-bus.js';
+import { handleManagement } from './management-api.js';
+import { chatCompletions, listModels, type Router } from './openai-facade.js';
+import { PluginSlot, type SlotContext } from './plugin-slot.js';
+import { RequestLog } from './request-log.js';
+import { allowedHosts, isLoopbackAddress, newToken } from './security.js';
+import { SerialQueue } from './serial-queue.js';
+import type { AttemptInfo, DevHost, DevHostOptions } from './types.js';
+import { watchPlugin, type PluginWatcher } from './watch-plugin.js';
+import { openAiError } from './http-util.js';
+
+export const DEFAULT_DEV_PORT = 4477;
+
+export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
+  throwIfAborted(options.signal);
+  const bindHost = options.host ?? '127.0.0.1';
+  const discovery = await discoverPlugins(options.path, options.cwd);
+
+  const secrets = new SecretSet();
+  const bus = new EventBus(secrets);
+  const requestLog = new RequestLog(secrets);
+  const token = options.token ?? newToken();
+  secrets.add(token);
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const cleanups: Array<() => Promise<void>> = [];
+  let mock: MockUpstream | undefined;
+  const slots: PluginSlot[] = [];
+  const queue = new SerialQueue<AttemptInfo | undefined>();
+  const streams = new Set<ServerResponse>();
+  let modelIndex = new Map<string, PluginSlot>();
+  let closing: Promise<void> | undefined;
+  let hostUrl = '';
+  let hosts = new Set<string>();
+  // Subscribed before anything happens, so the first state changes are not missed.
+  if (options.onEvent) bus.subscribe(options.onEvent);
+
+  const router: Router = {
+    serving: () => slots.filter((slot) => slot.active !== undefined),
+    modelOwner: (model) => modelIndex.get(model),
+  };
+  const rebuildIndex = (): void => {
+    const next = new Map<string, PluginSlot>();
+    for (const slot of slots) for (const model of slot.active?.models ?? []) if (!next.has(model.id)) next.set(model.id, slot);
+    modelIndex = next;
+  };
+  const find = (key: string): PluginSlot | undefined =>
+    slots.find((slot) => slot.key === key) ?? slots.find((slot) => slot.providerType === key);
+  const reload = (key: string, reason = 'api'): Promise<AttemptInfo | undefined> => {
+    const slot = find(key);
+    if (!slot || slot.state === 'refused' || closing) return Promise.resolve(undefined);
+    return queue.run(slot.key, () => slot.attempt(reason, true));
+  };
+
+  try {
+    if (options.mockUpstream) {
+      mock = await startMockUpstream();
+      secrets.add(mock.apiKey);
+      const upstream = mock;
+      cleanups.push(() => upstream.close());
+    }
+
+    const server = createDevServer({
+      token,
+      allowedHosts: () => hosts,
+      v1: (req, res, path) => {
+        if (path === '/v1/models' && req.method === 'GET') return listModels(res, router);
+        if (path === '/v1/chat/completions' && req.method === 'POST') {
+          return chatCompletions(req, res, router, (entry) => {
+            const masked = requestLog.add(entry, hostUrl);
+            if (bus.hasListeners) bus.emit({ type: 'request', entry: masked });
+          });
+        }
+        return openAiError(res, 404, `No route ${req.method} ${path} (this host serves GET /v1/models and POST /v1/chat/completions).`, 'not_found');
+      },
+      api: (req, res, path) =>
+        handleManagement(req, res, path, {
+          slots: () => slots,
+          find,
+          reload,
+          requests: requestLog,
+          bus,
+          secrets,
+          streams,
+          info: () => ({
+            url: hostUrl,
+            path: relative(options.cwd, discovery.plugins[0]?.result.dir ?? options.cwd) || '.',
+            multi: discovery.multi,
+            skipped: discovery.skipped,
+            mockUpstream: mock ? { url: mock.url, models: mock.models } : undefined,
+            watch: options.watch !== false,
+          }),
+        }),
+    });
+    const port = await listen(server, options.port ?? DEFAULT_DEV_PORT, bindHost);
+    hosts = allowedHosts(bindHost, port);
+    const urlHost = isLoopbackAddress(bindHost) ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+    hostUrl = `http://${urlHost}:${port}`;
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const stream of streams) stream.end();
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+
+    const ctx: SlotContext = {
+      cwd: options.cwd,
+      env: options.env,
+      configFile: options.configFile,
+      sectioned: discovery.multi,
+      upstream: mock ? { url: mock.url, apiKey: mock.apiKey } : undefined,
+      upstreamField: options.upstreamField ?? 'endpoint',
+      startupTimeoutMs: options.startupTimeoutMs ?? 30_000,
+      healthIntervalMs: options.healthIntervalMs,
+      restartBaseMs: options.restartBaseMs ?? 500,
+      restartMaxMs: options.restartMaxMs ?? 30_000,
+      drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+      signal: controller.signal,
+      bus,
+      secrets,
+      askConfig: options.askConfig,
+      onServingChanged: rebuildIndex,
+      schedule: (slot, reason, revalidate) => void queue.run(slot.key, () => slot.attempt(reason, revalidate)),
+      providerTaken: (providerType, self) => slots.some((slot) => slot !== self && slot.providerType === providerType && slot.state !== 'refused'),
+    };
+
+    for (const plugin of discovery.plugins) {
+      const { result } = plugin;
+      const slot = new PluginSlot(plugin.key, result.file, result.dir, result.manifest, result.diagnostics, ctx);
+      slots.push(slot);
+      if (plugin.refusedBy) {
+        slot.setState('refused', `provider_type '${result.manifest?.metadata.provider_type}' is already used by ${plugin.refusedBy}; Loom refuses a second plugin with the same provider_type.`);
+      } else if (!result.manifest) {
+        bus.emit({ type: 'diagnostics', key: slot.key, diagnostics: result.diagnostics });
+        slot.setState('invalid', 'The manifest has errors; fix them and save to start it.');
+      } else if (result.diagnostics.length > 0) {
+        bus.emit({ type: 'diagnostics', key: slot.key, diagnostics: result.diagnostics });
+      }
+    }
+
+    const firstAttempts = slots
+      .filter((slot) => slot.manifest && slot.state !== 'refused')
+      .map((slot) => queue.run(slot.key, () => slot.attempt('start', false)));
+    const ready = Promise.all(firstAttempts).then(() => undefined);
+
+    if (options.watch !== false) {
+      for (const slot of slots) {
+        if (slot.state === 'refused') continue;
+        const watcher: PluginWatcher = await watchPlugin(slot.dir, options.debounceMs ?? 300, () => {
+          void reload(slot.key, 'file change');
+        });
+        cleanups.push(() => watcher.close());
+      }
+    }
+
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        controller.abort();
+        options.signal?.removeEventListener('abort', onAbort);
+        await Promise.all(slots.map((slot) => slot.close()));
+        for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+      })();
+      return closing;
+    };
+    options.signal?.addEventListener('abort', () => void close(), { once: true });
+
+    return {
+      url: hostUrl,
+      pageUrl: `${hostUrl}/#token=${token}`,
+      token,
+      port,
+      skipped: discovery.skipped,
+      reload: (key, reason) => reload(key, reason ?? 'api'),
+      state: () => secrets.maskValue(slots.map((slot) => slot.view())),
+      requests: () => requestLog.entries(),
+      subscribe: (listener) => bus.subscribe(listener),
+      ready,
+      close,
+    };
+  } catch (error) {
+    controller.abort();
+    await Promise.all(slots.map((slot) => slot.close()));
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Which plugins `dev` hosts. A plugin folder (or manifest file) is hosted as given. A
+ * folder of plugins is read the way Loom discovers them: every plugin.yaml/.yml/.json
+ * below it, only `auto_start: true` ones, keyed by provider_type, and a second plugin
+ * with a provider_type already taken is refused (as the host refuses it).
+ */
+import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { LoomPluginError } from '../errors.js';
+import { MANIFEST_FILE_NAMES } from '../protocol.js';
+import { findManifests } from '../manifest/find-manifests.js';
+import { loadPluginManifest } from '../manifest/load-plugin-manifest.js';
+import { checkManifestFile } from '../validate/check-manifest.js';
+import type { ManifestFileResult } from '../manifest/types.js';
+
+export interface DiscoveredPlugin {
+  key: string;
+  result: ManifestFileResult;
+  /** Set when the host would refuse it: the provider_type is taken by `refusedBy`. */
+  refusedBy?: string;
+}
+
+export interface Discovery {
+  /** Several plugins (a folder of plugins): config files are read per provider_type. */
+  multi: boolean;
+  plugins: DiscoveredPlugin[];
+  /** Valid manifests left out because auto_start is not true. */
+  skipped: string[];
+}
+
+export async function discoverPlugins(path: string, cwd: string): Promise<Discovery> {
+  const target = resolve(cwd, path);
+  let info;
+  try {
+    info = await stat(target);
+  } catch {
+    throw new LoomPluginError('E_FILE_READ', `${path} does not exist.`, { hint: 'Pass a plugin folder, a plugin.yaml, or a folder of plugins.' });
+  }
+  const single = info.isFile() || MANIFEST_FILE_NAMES.some((name) => existsSync(join(target, name)));
+  if (single) {
+    const result = await loadPluginManifest(target, cwd);
+    return { multi: false, plugins: [{ key: keyOf(result, cwd), result }], skipped: [] };
+  }
+
+  const files = await findManifests([target], cwd);
+  const results = await Promise.all(files.map((file) => checkManifestFile(file)));
+  const plugins: DiscoveredPlugin[] = [];
+  const skipped: string[] = [];
+  const owners = new Map<string, string>();
+  for (const result of results) {
+    const manifest = result.manifest;
+    if (manifest && manifest.auto_start !== true) {
+      skipped.push(relative(cwd, result.file));
+      continue;
+    }
+    const providerType = manifest?.metadata.provider_type;
+    const owner = providerType ? owners.get(providerType) : undefined;
+    if (providerType && owner !== undefined) {
+      plugins.push({ key: `${providerType}#${relative(cwd, result.dir)}`, result, refusedBy: owner });
+      continue;
+    }
+    if (providerType) owners.set(providerType, relative(cwd, result.file));
+    plugins.push({ key: keyOf(result, cwd), result });
+  }
+  return { multi: true, plugins, skipped };
+}
+
+function keyOf(result: ManifestFileResult, cwd: string): string {
+  return result.manifest?.metadata.provider_type ?? (relative(cwd, result.dir) || '.');
+}

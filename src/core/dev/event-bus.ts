@@ -1,0 +1,67 @@
+/**
+ * Fan-out of dev host events with masking at the door: every event is masked once,
+ * here, before any listener (terminal, SSE stream, tests) sees it. A bounded backlog lets
+ * a page that connects late replay recent logs and state changes.
+ */
+import type { DevEvent, StampedEvent } from './types.js';
+
+export class SecretSet {
+  private readonly values = new Set<string>();
+  add(...secrets: Array<string | undefined>): void {
+    for (const secret of secrets) if (secret && secret.length >= 3) this.values.add(secret);
+  }
+  list(): string[] {
+    return [...this.values];
+  }
+  /** Replaces every secret with '***' (longest first so overlapping secrets mask fully). */
+  mask(text: string): string {
+    if (this.values.size === 0 || text.length === 0) return text;
+    let out = text;
+    for (const secret of [...this.values].sort((a, b) => b.length - a.length)) {
+      if (out.includes(secret)) out = out.split(secret).join('***');
+    }
+    return out;
+  }
+  /** Masks every string inside a JSON-able value. */
+  maskValue<T>(value: T): T {
+    if (this.values.size === 0) return value;
+    return JSON.parse(this.mask(JSON.stringify(value))) as T;
+  }
+}
+
+export class EventBus {
+  private seq = 0;
+  private readonly listeners = new Set<(event: StampedEvent) => void>();
+  private readonly backlog: StampedEvent[] = [];
+
+  constructor(private readonly secrets: SecretSet, private readonly backlogSize = 500) {}
+
+  emit(event: DevEvent): void {
+    const stamped = this.secrets.maskValue({ ...event, seq: ++this.seq, time: Date.now() }) as StampedEvent;
+    // Request events are kept out of the backlog: the request log already holds them.
+    if (stamped.type !== 'request') {
+      this.backlog.push(stamped);
+      if (this.backlog.length > this.backlogSize) this.backlog.shift();
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(stamped);
+      } catch {
+        // A broken listener (closed socket) must not stop the others.
+      }
+    }
+  }
+
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  recent(): StampedEvent[] {
+    return [...this.backlog];
+  }
+
+  subscribe(listener: (event: StampedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The playground's API under /api (token required, like everything but the page):
+ *   GET  /api/info                      host facts (no secrets)
+ *   GET  /api/plugins                   every plugin with state, metadata, health history
+ *   GET  /api/plugins/:key/logs         recent stdout/stderr lines
+ *   POST /api/plugins/:key/reload       reload now; answers the attempt's outcome
+ *   GET  /api/requests                  recent requests through /v1 (bodies masked)
+ *   GET  /api/events                    server-sent events: state, log, health, request...
+ * Everything leaving here passes through the secret mask.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventBus, SecretSet } from './event-bus.js';
+import { sendJson } from './http-util.js';
+import type { PluginSlot } from './plugin-slot.js';
+import type { RequestLog } from './request-log.js';
+import type { AttemptInfo } from './types.js';
+
+export interface ManagementContext {
+  slots: () => PluginSlot[];
+  find: (key: string) => PluginSlot | undefined;
+  reload: (key: string, reason: string) => Promise<AttemptInfo | undefined>;
+  requests: RequestLog;
+  bus: EventBus;
+  secrets: SecretSet;
+  info: () => Record<string, unknown>;
+  /** Open SSE responses, so close() can end them. */
+  streams: Set<ServerResponse>;
+}
+
+export async function handleManagement(req: IncomingMessage, res: ServerResponse, path: string, ctx: ManagementContext): Promise<void> {
+  const method = req.method ?? 'GET';
+  const masked = (status: number, value: unknown): void => sendJson(res, status, ctx.secrets.maskValue(value));
+
+  if (path === '/api/info' && method === 'GET') return masked(200, ctx.info());
+  if (path === '/api/plugins' && method === 'GET') return masked(200, { plugins: ctx.slots().map((slot) => slot.view()) });
+  if (path === '/api/requests' && method === 'GET') return masked(200, { requests: ctx.requests.entries() });
+  if (path === '/api/events' && method === 'GET') return openEventStream(req, res, ctx);
+
+  const match = /^\/api\/plugins\/([^/]+)(?:\/(logs|reload))?$/.exec(path);
+  if (match) {
+    const slot = ctx.find(decodeURIComponent(match[1] ?? ''));
+    if (!slot) return masked(404, { error: `No plugin '${decodeURIComponent(match[1] ?? '')}'.` });
+    const action = match[2];
+    if (!action && method === 'GET') return masked(200, slot.view());
+    if (action === 'logs' && method === 'GET') return masked(200, { lines: slot.logs });
+    if (action === 'reload' && method === 'POST') {
+      const attempt = await ctx.reload(slot.key, 'api');
+      return masked(200, { attempt, plugin: slot.view() });
+    }
+    return masked(405, { error: `${method} is not allowed on ${path}.` });
+  }
+  return masked(404, { error: `No API route ${method} ${path}.` });
+}
+
+/** SSE: recent backlog first (so a page opened late sees the story), then live events. */
+function openEventStream(req: IncomingMessage, res: ServerResponse, ctx: ManagementContext): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
+  });
+  res.write(': connected\n\n');
+  const send = (event: unknown): void => {
+    res.write(`data: ${JSON.stringify(event)}\n\n`);
+  };
+  for (const event of ctx.bus.recent()) send(event);
+  const unsubscribe = ctx.bus.subscribe(send);
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+  heartbeat.unref();
+  ctx.streams.add(res);
+  const end = (): void => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    ctx.streams.delete(res);
+  };
+  req.on('close', end);
+  res.on('close', end);
+}

@@ -1,0 +1,132 @@
+/**
+ * The OpenAI-compatible door: `GET /v1/models` lists every hosted plugin's models and
+ * `POST /v1/chat/completions` goes to the plugin that owns the model. Answers (status,
+ * body, SSE chunks) are passed through as the plugin gave them, as they arrive; the host
+ * only speaks for itself when nobody can answer (unknown model, nothing serving).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLarge, openAiError, readBody, sendJson } from './http-util.js';
+import type { PluginInstance } from './plugin-instance.js';
+import { LOG_BODY_LIMIT } from './request-log.js';
+import type { PluginSlot } from './plugin-slot.js';
+import type { RequestLogEntry } from './types.js';
+
+/** Response headers not to forward: they describe the plugin's connection, not the answer. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'content-length']);
+
+export interface Router {
+  /** Serving slots, in discovery order. */
+  serving(): PluginSlot[];
+  /** Model id -> owning slot (first plugin wins for a shared id). */
+  modelOwner(model: string): PluginSlot | undefined;
+}
+
+export type LogRequest = (entry: Omit<RequestLogEntry, 'id' | 'curl'>) => void;
+
+export function listModels(res: ServerResponse, router: Router): void {
+  const data = router.serving().flatMap((slot) =>
+    (slot.active?.models ?? []).map((model) => ({
+      id: model.id,
+      object: 'model',
+      created: Math.floor((slot.active?.servingSince ?? 0) / 1000),
+      owned_by: slot.providerType ?? slot.key,
+    })),
+  );
+  sendJson(res, 200, { object: 'list', data });
+}
+
+export async function chatCompletions(req: IncomingMessage, res: ServerResponse, router: Router, log: LogRequest): Promise<void> {
+  const started = performance.now();
+  const time = Date.now();
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) openAiError(res, 413, error.message, 'request_too_large');
+    return;
+  }
+  let model: string | undefined;
+  let stream = false;
+  try {
+    const parsed = JSON.parse(body) as { model?: unknown; stream?: unknown };
+    if (typeof parsed.model === 'string') model = parsed.model;
+    stream = parsed.stream === true;
+  } catch {
+    // Not JSON: the plugin decides what to answer (it owes an invalid_request error).
+  }
+  const serving = router.serving();
+  const slot = (model !== undefined ? router.modelOwner(model) : undefined) ?? (serving.length === 1 ? serving[0] : undefined);
+  const base = { time, method: 'POST', path: '/v1/chat/completions', model, stream, requestBody: body.slice(0, LOG_BODY_LIMIT) };
+  const instance = slot?.active;
+  if (!slot || !instance) {
+    const [status, message, code] = serving.length === 0
+      ? [503, 'No plugin is serving right now (see the dev host terminal or page).', 'no_plugin_serving']
+      : [404, `No hosted plugin has the model '${model ?? ''}'. GET /v1/models lists them.`, 'model_not_found'];
+    openAiError(res, status, message, code);
+    log({ ...base, provider: undefined, status, durationMs: performance.now() - started, responseBody: message, truncated: false, error: undefined });
+    return;
+  }
+  await forward(req, res, instance, body, (result) =>
+    log({ ...base, provider: slot.providerType, durationMs: performance.now() - started, ...result }),
+  );
+}
+
+async function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  instance: PluginInstance,
+  body: string,
+  done: (result: { status: number | undefined; responseBody: string; truncated: boolean; error: string | undefined }) => void,
+): Promise<void> {
+  instance.acquire();
+  let captured = '';
+  let truncated = false;
+  let status: number | undefined;
+  let error: string | undefined;
+  const aborted = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableEnded) aborted.abort();
+  };
+  res.on('close', onClose);
+  try {
+    const response = await instance.pool.request({
+      method: 'POST',
+      path: '/chat/completions',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body,
+      signal: aborted.signal,
+      // Streams may pause between chunks for a long time; Loom's own limit is 30 s a call.
+      headersTimeout: 120_000,
+      bodyTimeout: 120_000,
+    });
+    status = response.statusCode;
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    }
+    res.writeHead(response.statusCode, headers);
+    if (String(response.headers['content-type'] ?? '').includes('text/event-stream')) res.flushHeaders();
+    for await (const chunk of response.body) {
+      res.write(chunk);
+      if (!truncated) {
+        captured += (chunk as Buffer).toString('utf8');
+        if (captured.length > LOG_BODY_LIMIT) {
+          captured = captured.slice(0, LOG_BODY_LIMIT);
+          truncated = true;
+        }
+      }
+    }
+    res.end();
+  } catch (cause) {
+    error = (cause as Error).message;
+    if (aborted.signal.aborted) error = 'The client closed the connection.';
+    else if (!res.headersSent) {
+      status = 502;
+      openAiError(res, 502, `The plugin did not answer: ${error}`, 'plugin_unreachable', 'api_error');
+    } else res.destroy();
+  } finally {
+    res.off('close', onClose);
+    instance.release();
+    done({ status, responseBody: captured, truncated, error });
+  }
+}

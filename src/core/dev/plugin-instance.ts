@@ -1,0 +1,181 @@
+/**
+ * One running process of a plugin, as the dev host uses it: started from the manifest on
+ * a given port, loaded with Loom's sequence (initialize, metadata, health), then serving
+ * through a pooled undici connection. Counting requests in flight lets a reload retire
+ * the old process only after its last answer went out.
+ */
+import type { Pool } from 'undici';
+import type { Manifest } from '../manifest/types.js';
+import { startPlugin, type LogLine, type ExitInfo, type RunningPlugin } from '../runtime/plugin-process.js';
+import type { ModelInfo } from './types.js';
+
+export interface PluginAnswer {
+  status: number | undefined;
+  text: string;
+  json: unknown;
+  error?: string;
+  latencyMs: number;
+}
+
+export class LoadError extends Error {
+  constructor(readonly step: string, message: string, readonly stderrTail?: string) {
+    super(message);
+    this.name = 'LoadError';
+  }
+}
+
+export interface LaunchOptions {
+  manifest: Manifest;
+  dir: string;
+  port: number;
+  env: Record<string, string>;
+  startupTimeoutMs: number;
+  signal: AbortSignal;
+  generation: number;
+  onLog: (line: LogLine, instance: PluginInstance) => void;
+  onExit: (info: ExitInfo, instance: PluginInstance) => void;
+}
+
+let undiciModule: Promise<typeof import('undici')> | undefined;
+function undici(): Promise<typeof import('undici')> {
+  undiciModule ??= import('undici');
+  return undiciModule;
+}
+
+export class PluginInstance {
+  running!: RunningPlugin;
+  pool!: Pool;
+  /** When it became current: used to tell a crash loop from a crash after a long run. */
+  servingSince = 0;
+  retiring = false;
+  metadata: Record<string, unknown> | undefined;
+  models: ModelInfo[] = [];
+  private inFlight = 0;
+  private drained: Array<() => void> = [];
+
+  private constructor(readonly port: number, readonly generation: number) {}
+
+  static async launch(options: LaunchOptions): Promise<PluginInstance> {
+    const instance = new PluginInstance(options.port, options.generation);
+    const { Pool } = await undici();
+    instance.running = await startPlugin({
+      manifest: options.manifest,
+      manifestDir: options.dir,
+      port: options.port,
+      env: options.env,
+      startupTimeoutMs: options.startupTimeoutMs,
+      signal: options.signal,
+      onLog: (line) => options.onLog(line, instance),
+      onExit: (info) => options.onExit(info, instance),
+    });
+    // Many keep-alive connections: chat streams hold a connection for their whole length.
+    instance.pool = new Pool(instance.running.baseUrl, { connections: 128, keepAliveTimeout: 10_000, pipelining: 1 });
+    return instance;
+  }
+
+  get baseUrl(): string {
+    return this.running.baseUrl;
+  }
+
+  get pid(): number {
+    return this.running.pid;
+  }
+
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  acquire(): void {
+    this.inFlight += 1;
+  }
+
+  release(): void {
+    this.inFlight -= 1;
+    if (this.inFlight <= 0) {
+      this.inFlight = 0;
+      for (const resolve of this.drained.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves when no request is in flight, or after timeoutMs (bounded wait). */
+  drain(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.drained.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** A request the way Loom's client makes it: JSON headers on every call, one timeout. */
+  async call(method: string, path: string, body: unknown, timeoutMs: number): Promise<PluginAnswer> {
+    const started = performance.now();
+    try {
+      const response = await this.pool.request({
+        method: method as 'GET',
+        path,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const text = await response.body.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.statusCode, text, json, latencyMs: performance.now() - started };
+    } catch (error) {
+      return { status: undefined, text: '', json: undefined, error: (error as Error).message, latencyMs: performance.now() - started };
+    }
+  }
+
+  /** Loom's load sequence, plus /models for routing the OpenAI door. Throws LoadError. */
+  async load(manifest: Manifest, config: Record<string, unknown>, timeoutMs: number): Promise<void> {
+    const expect200 = (step: string, answer: PluginAnswer): void => {
+      if (answer.status === 200) return;
+      const why = answer.status === undefined ? (answer.error ?? 'no answer') : `HTTP ${answer.status}: ${answer.text.slice(0, 300)}`;
+      throw new LoadError(step, `${step} failed: ${why}`, this.running.logs.tail(20));
+    };
+    expect200('initialize', await this.call('POST', '/initialize', config, timeoutMs));
+
+    const metadata = await this.call('GET', '/metadata', undefined, timeoutMs);
+    expect200('metadata', metadata);
+    if (!isObject(metadata.json)) throw new LoadError('metadata', '/metadata did not answer a JSON object.');
+    if (metadata.json.provider_type !== manifest.metadata.provider_type) {
+      throw new LoadError('metadata', `/metadata provider_type '${String(metadata.json.provider_type)}' does not match the manifest's '${manifest.metadata.provider_type}' (Loom refuses the plugin).`);
+    }
+    this.metadata = metadata.json;
+
+    const health = await this.call('GET', '/health', undefined, timeoutMs);
+    expect200('health', health);
+    if (!isObject(health.json) || health.json.healthy !== true) {
+      throw new LoadError('health', `/health did not report healthy: ${health.text.slice(0, 300)}`);
+    }
+
+    const models = await this.call('GET', '/models', undefined, timeoutMs);
+    expect200('models', models);
+    this.models = parseModels(models.json);
+  }
+
+  /** Stops the process: /cleanup, then SIGTERM to its group, SIGKILL after the grace. */
+  async stop(): Promise<void> {
+    this.retiring = true;
+    await this.pool?.destroy().catch(() => undefined);
+    await this.running.stop({ graceMs: 3000 }).catch(() => undefined);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Loom wants a bare array; an OpenAI `{data: [...]}` is tolerated here so the door still works. */
+export function parseModels(json: unknown): ModelInfo[] {
+  const list = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.data) ? json.data : [];
+  return list.filter((item): item is ModelInfo => isObject(item) && typeof item.id === 'string');
+}

@@ -1,0 +1,364 @@
+/**
+ * One hosted plugin across its whole life: validate, resolve config, start a process,
+ * load it, serve, poll health, reload without downtime, roll back a broken version,
+ * restart after a crash with backoff. State changes and logs go out as events.
+ */
+import { relative } from 'node:path';
+import type { Diagnostic, Manifest } from '../manifest/types.js';
+import { isLoomPluginError } from '../errors.js';
+import { loadPluginManifest } from '../manifest/load-plugin-manifest.js';
+import { findFreePort, type ExitInfo, type LogLine } from '../runtime/plugin-process.js';
+import { configToEnv, type ResolvedConfig } from '../runtime/config.js';
+import { resolveDevConfig, type UpstreamInfo } from './dev-config.js';
+import type { EventBus, SecretSet } from './event-bus.js';
+import { LoadError, PluginInstance } from './plugin-instance.js';
+import type { AttemptInfo, HealthSample, MissingConfigRequest, PluginState, PluginView } from './types.js';
+
+const HEALTH_HISTORY = 120;
+const LOG_LINES = 500;
+/** A process that served this long before crashing restarts at the base delay again. */
+const STABLE_AFTER_MS = 10_000;
+
+export interface SlotContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  configFile: string | undefined;
+  sectioned: boolean;
+  upstream: UpstreamInfo | undefined;
+  upstreamField: string;
+  startupTimeoutMs: number;
+  healthIntervalMs: number | undefined;
+  restartBaseMs: number;
+  restartMaxMs: number;
+  drainTimeoutMs: number;
+  signal: AbortSignal;
+  bus: EventBus;
+  secrets: SecretSet;
+  askConfig: ((request: MissingConfigRequest) => Promise<Record<string, unknown> | undefined>) | undefined;
+  /** The set of serving instances or their models changed: rebuild the routing table. */
+  onServingChanged(): void;
+  /** Queue an attempt for this slot (serialised with all other attempts). */
+  schedule(slot: PluginSlot, reason: string, revalidate: boolean): void;
+  /** True when another slot already owns this provider_type. */
+  providerTaken(providerType: string, slot: PluginSlot): boolean;
+}
+
+export class PluginSlot {
+  state: PluginState = 'stopped';
+  stateMessage: string | undefined;
+  active: PluginInstance | undefined;
+  readonly health: HealthSample[] = [];
+  readonly logs: Array<{ stream: 'stdout' | 'stderr'; text: string; time: number; generation: number }> = [];
+  lastAttempt: AttemptInfo | undefined;
+  restarts = 0;
+  generation = 0;
+  missingConfig: string[] = [];
+  configSources: Record<string, string> = {};
+  private config: ResolvedConfig | undefined;
+  private answers: Record<string, unknown> = {};
+  private asked = false;
+  private backoffMs: number;
+  private recovering = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private retirements = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(
+    readonly key: string,
+    readonly file: string,
+    readonly dir: string,
+    public manifest: Manifest | undefined,
+    public diagnostics: Diagnostic[],
+    private readonly ctx: SlotContext,
+  ) {
+    this.backoffMs = ctx.restartBaseMs;
+  }
+
+  get providerType(): string | undefined {
+    return this.manifest?.metadata.provider_type;
+  }
+
+  get healthIntervalMs(): number {
+    return this.ctx.healthIntervalMs ?? (this.manifest?.health_check_interval ?? 30) * 1000;
+  }
+
+  setState(state: PluginState, message?: string): void {
+    if (this.state === state && this.stateMessage === message) return;
+    this.state = state;
+    this.stateMessage = message;
+    this.ctx.bus.emit({ type: 'state', key: this.key, state, ...(message ? { message } : {}) });
+  }
+
+  /** One start/reload attempt. Never throws: the outcome is recorded and returned. */
+  async attempt(reason: string, revalidate: boolean): Promise<AttemptInfo> {
+    const started = performance.now();
+    const finish = (ok: boolean, extra: Partial<AttemptInfo> = {}): AttemptInfo => {
+      const info: AttemptInfo = { time: Date.now(), ok, reason, durationMs: Math.round(performance.now() - started), ...extra };
+      this.lastAttempt = info;
+      this.ctx.bus.emit({ type: 'attempt', key: this.key, attempt: info });
+      return info;
+    };
+    if (this.closed) return finish(false, { step: 'start', error: 'The dev host is closing.' });
+    clearTimeout(this.restartTimer);
+
+    if (revalidate) {
+      const failure = await this.revalidate();
+      if (failure) return finish(false, { step: 'validate', error: failure });
+    }
+    const manifest = this.manifest;
+    if (!manifest) {
+      this.setState('invalid', 'The manifest has errors.');
+      return finish(false, { step: 'validate', error: 'The manifest has errors.' });
+    }
+
+    const configFailure = await this.resolveConfig(manifest);
+    if (configFailure) return finish(false, { step: 'config', error: configFailure });
+    const config = this.config!;
+
+    this.setState(this.active ? 'reloading' : 'starting');
+    const generation = ++this.generation;
+    let candidate: PluginInstance | undefined;
+    try {
+      const port = await findFreePort('127.0.0.1');
+      candidate = await PluginInstance.launch({
+        manifest,
+        dir: this.dir,
+        port,
+        env: configEnv(config),
+        startupTimeoutMs: this.ctx.startupTimeoutMs,
+        signal: this.ctx.signal,
+        generation,
+        onLog: (line, instance) => this.onLog(line, instance),
+        onExit: (info, instance) => this.onExit(info, instance),
+      });
+      if (!this.active) this.setState('loading');
+      await candidate.load(manifest, config.values, Math.min(this.ctx.startupTimeoutMs, 30_000));
+    } catch (error) {
+      if (candidate) {
+        candidate.retiring = true;
+        await candidate.stop();
+      }
+      if (this.ctx.signal.aborted || this.closed) return finish(false, { step: 'start', error: 'Interrupted.' });
+      const step = error instanceof LoadError ? error.step : 'start';
+      const stderrTail = error instanceof LoadError ? error.stderrTail : tailFromError(error);
+      const message = (error as Error).message;
+      if (this.active) {
+        // Rollback: the previous version keeps serving; the failed attempt is shown.
+        this.setState(this.stateFromHealth(), `Reload failed (${step}): ${message} — still serving the previous version.`);
+      } else {
+        this.setState('failed', `${step} failed: ${message}`);
+        if (this.recovering) this.scheduleRestart();
+      }
+      return finish(false, { step, error: message, ...(stderrTail ? { stderrTail } : {}) });
+    }
+
+    const previous = this.active;
+    this.active = candidate;
+    candidate.servingSince = Date.now();
+    this.recovering = false;
+    this.ctx.onServingChanged();
+    this.startHealthLoop();
+    this.setState('healthy');
+    if (previous) this.retire(previous);
+    return finish(true);
+  }
+
+  private async revalidate(): Promise<string | undefined> {
+    let result;
+    try {
+      result = await loadPluginManifest(this.file, this.ctx.cwd);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    this.diagnostics = result.diagnostics;
+    this.ctx.bus.emit({ type: 'diagnostics', key: this.key, diagnostics: result.diagnostics });
+    if (!result.manifest) {
+      const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+      const message = `The manifest has ${errors} error${errors === 1 ? '' : 's'}.`;
+      if (this.active) this.setState(this.stateFromHealth(), `${message} Still serving the previous version.`);
+      else this.setState('invalid', message);
+      return message;
+    }
+    const providerType = result.manifest.metadata.provider_type;
+    if (providerType !== this.providerType && this.ctx.providerTaken(providerType, this)) {
+      return `provider_type '${providerType}' is already used by another plugin.`;
+    }
+    this.manifest = result.manifest;
+    return undefined;
+  }
+
+  private async resolveConfig(manifest: Manifest): Promise<string | undefined> {
+    const input = {
+      manifest,
+      cwd: this.ctx.cwd,
+      env: this.ctx.env,
+      configFile: this.ctx.configFile,
+      sectioned: this.ctx.sectioned,
+      upstream: this.ctx.upstream,
+      upstreamField: this.ctx.upstreamField,
+      answers: this.answers,
+    };
+    try {
+      let config = await resolveDevConfig(input);
+      this.ctx.secrets.add(...config.secrets);
+      if (config.missingRequired.length > 0 && this.ctx.askConfig && !this.asked) {
+        this.asked = true;
+        const answers = await this.ctx.askConfig({ key: this.key, providerType: manifest.metadata.provider_type, manifest, missing: config.missingRequired });
+        if (answers) {
+          this.answers = { ...this.answers, ...answers };
+          for (const field of manifest.metadata.config_schema ?? []) {
+            const value = answers[field.name];
+            if (field.sensitive && typeof value === 'string') this.ctx.secrets.add(value);
+          }
+          config = await resolveDevConfig({ ...input, answers: this.answers });
+          this.ctx.secrets.add(...config.secrets);
+        }
+      }
+      this.missingConfig = config.missingRequired;
+      this.configSources = config.sources;
+      if (config.missingRequired.length > 0) {
+        const message = `Missing required config: ${config.missingRequired.join(', ')} (use --config or LOOM_CONFIG_<NAME>).`;
+        if (!this.active) this.setState('waiting-config', message);
+        return message;
+      }
+      this.config = config;
+      return undefined;
+    } catch (error) {
+      const message = isLoomPluginError(error) ? error.message : `Config could not be resolved: ${(error as Error).message}`;
+      if (!this.active) this.setState('failed', message);
+      return message;
+    }
+  }
+
+  private stateFromHealth(): PluginState {
+    const last = this.health[this.health.length - 1];
+    return last && !last.healthy ? 'unhealthy' : 'healthy';
+  }
+
+  private onLog(line: LogLine, instance: PluginInstance): void {
+    this.logs.push({ ...line, generation: instance.generation });
+    if (this.logs.length > LOG_LINES) this.logs.shift();
+    this.ctx.bus.emit({ type: 'log', key: this.key, stream: line.stream, text: line.text });
+  }
+
+  private onExit(info: ExitInfo, instance: PluginInstance): void {
+    // A retired process or one that failed to load is expected to go.
+    if (instance.retiring || this.closed || instance !== this.active) return;
+    this.active = undefined;
+    clearInterval(this.healthTimer);
+    void instance.pool.destroy().catch(() => undefined);
+    this.ctx.onServingChanged();
+    if (Date.now() - instance.servingSince > STABLE_AFTER_MS) this.backoffMs = this.ctx.restartBaseMs;
+    this.restarts += 1;
+    const how = info.signal ? `signal ${info.signal}` : `code ${info.code}`;
+    const delay = this.backoffMs;
+    this.setState('crashed', `Exited with ${how}; restarting in ${formatMs(delay)}.`);
+    this.ctx.bus.emit({ type: 'crash', key: this.key, code: info.code, signal: info.signal, stderrTail: instance.running.logs.tail(20), restartInMs: delay });
+    this.recovering = true;
+    this.scheduleRestart();
+  }
+
+  /** Next restart after the current delay; each failure in a row doubles it (capped). */
+  private scheduleRestart(): void {
+    if (this.closed) return;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, this.ctx.restartMaxMs);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => this.ctx.schedule(this, 'crash restart', false), delay);
+    this.restartTimer.unref();
+  }
+
+  private startHealthLoop(): void {
+    clearInterval(this.healthTimer);
+    const interval = this.healthIntervalMs;
+    this.healthTimer = setInterval(() => void this.pollHealth(), interval);
+    this.healthTimer.unref();
+    // The load's own /health counts as the first sample.
+    this.recordHealth({ time: Date.now(), healthy: true, latencyMs: 0, status: 200, message: 'loaded' });
+  }
+
+  private async pollHealth(): Promise<void> {
+    const instance = this.active;
+    if (!instance || this.closed) return;
+    const answer = await instance.call('GET', '/health', undefined, Math.min(this.healthIntervalMs, 10_000));
+    if (instance !== this.active) return;
+    const json = answer.json as { healthy?: unknown; message?: unknown } | undefined;
+    const healthy = answer.status === 200 && json?.healthy === true;
+    const message = typeof json?.message === 'string' ? json.message : answer.error ?? (answer.status === 200 ? undefined : `HTTP ${answer.status}`);
+    this.recordHealth({ time: Date.now(), healthy, latencyMs: Math.round(answer.latencyMs), ...(answer.status ? { status: answer.status } : {}), ...(message ? { message } : {}) });
+    if (this.state === 'healthy' || this.state === 'unhealthy') this.setState(healthy ? 'healthy' : 'unhealthy', healthy ? undefined : message);
+  }
+
+  private recordHealth(sample: HealthSample): void {
+    this.health.push(sample);
+    if (this.health.length > HEALTH_HISTORY) this.health.shift();
+    this.ctx.bus.emit({ type: 'health', key: this.key, sample });
+  }
+
+  /** Old process: let requests in flight finish (bounded), then /cleanup and stop. */
+  private retire(instance: PluginInstance): void {
+    instance.retiring = true;
+    const done = instance
+      .drain(this.ctx.drainTimeoutMs)
+      .then(() => instance.stop())
+      .finally(() => this.retirements.delete(done));
+    this.retirements.add(done);
+  }
+
+  view(): PluginView {
+    const manifest = this.manifest;
+    const metadata = this.active?.metadata;
+    const capabilities = (metadata?.capabilities ?? manifest?.metadata.capabilities ?? {}) as Record<string, boolean>;
+    return {
+      key: this.key,
+      providerType: this.providerType,
+      name: (metadata?.name as string | undefined) ?? manifest?.metadata.name,
+      dir: relative(this.ctx.cwd, this.dir) || '.',
+      manifestFile: relative(this.ctx.cwd, this.file),
+      state: this.state,
+      stateMessage: this.stateMessage,
+      pid: this.active?.pid,
+      port: this.active?.port,
+      generation: this.generation,
+      healthCheckIntervalMs: this.healthIntervalMs,
+      metadata,
+      capabilities,
+      models: this.active?.models ?? [],
+      health: [...this.health],
+      diagnostics: this.diagnostics,
+      missingConfig: this.missingConfig,
+      configSources: this.configSources,
+      lastAttempt: this.lastAttempt,
+      restarts: this.restarts,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.restartTimer);
+    clearInterval(this.healthTimer);
+    const active = this.active;
+    this.active = undefined;
+    if (active) {
+      active.retiring = true;
+      await active.drain(1000);
+      await active.stop();
+    }
+    await Promise.all([...this.retirements]);
+  }
+}
+
+/** Values go to /initialize and, for plugins that read their environment, LOOM_CONFIG_*. */
+function configEnv(config: ResolvedConfig): Record<string, string> {
+  return configToEnv(config.values);
+}
+
+function tailFromError(error: unknown): string | undefined {
+  if (isLoomPluginError(error) && typeof error.details?.stderrTail === 'string') return error.details.stderrTail;
+  return undefined;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+}

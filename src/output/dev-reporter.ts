@@ -1,0 +1,116 @@
+/**
+ * Terminal rendering of dev host events: state changes, health flips, reload outcomes,
+ * crashes, requests and plugin output, one line each, prefixed by the plugin. Events are
+ * masked by the host before they get here.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Diagnostic } from '../core/manifest/types.js';
+import type { PluginState, StampedEvent } from '../core/dev/types.js';
+import type { CliIo } from './io.js';
+import { createStyle } from './style.js';
+
+export interface DevBanner {
+  pageUrl: string;
+  url: string;
+  token: string;
+  bindHost: string;
+  mockUpstream: boolean;
+  watching: boolean;
+  interactive: boolean;
+  skipped: string[];
+}
+
+export function printBanner(io: CliIo, banner: DevBanner): void {
+  const style = createStyle(io);
+  const out = (line = ''): void => void io.stdout.write(`${line}\n`);
+  out();
+  out(`  ${style.bold('Loom dev host')}  ${style.cyan(banner.pageUrl)}`);
+  out(`  ${style.dim('OpenAI-compatible API:')} ${banner.url}/v1  ${style.dim('(Authorization: Bearer <token from the URL above>)')}`);
+  if (banner.mockUpstream) out(`  ${style.dim('Upstream:')} built-in mock provider`);
+  if (!banner.watching) out(`  ${style.dim('Watching files: off (--no-watch)')}`);
+  if (banner.skipped.length) out(`  ${style.dim(`Not loaded (auto_start is not true): ${banner.skipped.join(', ')}`)}`);
+  if (banner.interactive) out(`  ${style.dim('Keys:')} r reload  o open browser  q quit`);
+  out();
+}
+
+/** Binding to anything but loopback exposes the host; say so loudly. */
+export function printExposureWarning(io: CliIo, host: string): void {
+  const style = createStyle(io, io.stderr);
+  io.stderr.write(
+    `${style.yellow('Warning:')} the dev host listens on ${host}, not only on this machine's loopback. ` +
+      `Anyone who can reach it and knows the token can call your plugins with your configuration.\n`,
+  );
+}
+
+const STATE_COLOUR: Record<PluginState, keyof ChalkInstance & string> = {
+  healthy: 'green',
+  unhealthy: 'red',
+  crashed: 'red',
+  failed: 'red',
+  invalid: 'red',
+  refused: 'red',
+  'waiting-config': 'yellow',
+  starting: 'yellow',
+  loading: 'yellow',
+  reloading: 'yellow',
+  stopped: 'gray',
+};
+
+export function formatDiagnostics(diagnostics: Diagnostic[], style: ChalkInstance): string[] {
+  return diagnostics.map((d) => {
+    const severity = d.severity === 'error' ? style.red('error  ') : style.yellow('warning');
+    return `    ${style.dim(`${d.file}:${d.line}:${d.column}`)}  ${severity}  ${d.message}  ${style.dim(d.rule)}`;
+  });
+}
+
+export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {}): (event: StampedEvent) => void {
+  const style = createStyle(io);
+  const showLogs = options.showLogs ?? true;
+  const out = (line: string): void => void io.stdout.write(`${line}\n`);
+  const clock = (time: number): string => style.dim(new Date(time).toTimeString().slice(0, 8));
+  const tag = (key: string): string => style.cyan(`[${key}]`);
+
+  return (event) => {
+    const at = clock(event.time);
+    switch (event.type) {
+      case 'state': {
+        const colour = STATE_COLOUR[event.state];
+        const paint = style[colour] as ChalkInstance;
+        out(`${at} ${tag(event.key)} ${paint(event.state)}${event.message ? ` ${event.message}` : ''}`);
+        break;
+      }
+      case 'attempt': {
+        const a = event.attempt;
+        if (a.ok) out(`${at} ${tag(event.key)} ${style.green('✓')} ${a.reason === 'start' ? 'loaded' : `reloaded (${a.reason})`} in ${a.durationMs} ms`);
+        else {
+          out(`${at} ${tag(event.key)} ${style.red('✗')} ${a.reason} failed at ${a.step ?? '?'}: ${a.error ?? ''}`);
+          if (a.stderrTail) for (const line of a.stderrTail.split('\n').slice(-10)) out(`    ${style.dim(line)}`);
+        }
+        break;
+      }
+      case 'crash':
+        out(`${at} ${tag(event.key)} ${style.red('crashed')} (${event.signal ? `signal ${event.signal}` : `exit code ${event.code}`}); restarting in ${event.restartInMs} ms`);
+        for (const line of event.stderrTail.split('\n').filter(Boolean).slice(-10)) out(`    ${style.dim(line)}`);
+        break;
+      case 'diagnostics':
+        if (event.diagnostics.length) {
+          out(`${at} ${tag(event.key)} manifest findings:`);
+          for (const line of formatDiagnostics(event.diagnostics, style)) out(line);
+        }
+        break;
+      case 'health':
+        // State changes already tell healthy <-> unhealthy; samples stay on the page.
+        break;
+      case 'request': {
+        const e = event.entry;
+        const ok = e.status === 200;
+        const status = e.status === undefined ? style.red('ERR') : ok ? style.green(String(e.status)) : style.red(String(e.status));
+        out(`${at} ${style.dim('→')} ${e.method} ${e.path} ${status} ${style.dim(`${e.durationMs.toFixed(1)} ms`)}${e.provider ? ` ${tag(e.provider)}` : ''}${e.model ? style.dim(` ${e.model}`) : ''}${e.stream ? style.dim(' stream') : ''}`);
+        break;
+      }
+      case 'log':
+        if (showLogs) out(`${at} ${tag(event.key)} ${event.stream === 'stderr' ? style.yellow(event.text) : style.dim(event.text)}`);
+        break;
+    }
+  };
+}
