@@ -4,9 +4,8 @@
  * people often add (`loom-acme-plugin` -> `acme`).
  */
 import { LoomPluginError } from '../errors.js';
+import { isProviderTypeSlug } from '../manifest/semver.js';
 
-/** Lowercase letters and digits, in groups joined by single `-` or `_`. */
-export const PROVIDER_TYPE_PATTERN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 export const MAX_PROVIDER_TYPE_LENGTH = 64;
 
 function slugify(text: string): string {
@@ -31,8 +30,9 @@ export function deriveProviderType(name: string): string {
 export function providerTypeProblem(value: string): string | undefined {
   if (value.length === 0) return 'provider_type is empty.';
   if (value.length > MAX_PROVIDER_TYPE_LENGTH) return `provider_type is longer than ${MAX_PROVIDER_TYPE_LENGTH} characters.`;
-  if (!PROVIDER_TYPE_PATTERN.test(value)) {
-    return 'provider_type must be a lowercase slug: letters a-z and digits, in groups joined by single "-" or "_".';
+  // The manifest schema's rule (one source of truth with `validate`); derived slugs are tidier.
+  if (!isProviderTypeSlug(value)) {
+    return 'provider_type must be a lowercase slug: letters a-z, digits, "-" and "_", starting with a letter or digit.';
   }
   return undefined;
 }

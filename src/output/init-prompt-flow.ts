@@ -1,0 +1,112 @@
+/**
+ * The interactive part of `init`: asks, on a terminal, for every answer the flags left
+ * open. The prompt functions are injected (`PromptApi`) so tests can drive real inquirer
+ * prompts with keypresses; `inquirerPrompts(io)` binds @inquirer/prompts (imported only
+ * here, lazily) to the command's own streams and abort signal.
+ */
+import { InterruptedError } from '../core/errors.js';
+import { answersWithDefaults, defaultAuthor, defaultDescription, DEFAULT_LICENSE, type InitFlags } from '../core/init/default-answers.js';
+import { validatePluginName, type NameCheckOptions } from '../core/init/plugin-name.js';
+import { deriveProviderType, providerTypeProblem } from '../core/init/provider-type.js';
+import type { InitAnswers, InitLanguage } from '../core/init/types.js';
+import type { CliIo } from './io.js';
+
+export interface PromptApi {
+  input(config: { message: string; default?: string; validate?: (value: string) => boolean | string }): Promise<string>;
+  select<T extends string>(config: { message: string; choices: { value: T; name: string; description?: string }[]; default?: T }): Promise<T>;
+  checkbox<T extends string>(config: { message: string; choices: { value: T; name: string; checked: boolean }[] }): Promise<T[]>;
+  confirm(config: { message: string; default: boolean }): Promise<boolean>;
+}
+
+export async function inquirerPrompts(io: CliIo): Promise<PromptApi> {
+  const prompts = await import('@inquirer/prompts');
+  const context = {
+    input: io.stdin,
+    output: io.stdout as unknown as NodeJS.WritableStream,
+    signal: io.signal,
+  };
+  return {
+    input: (config) => prompts.input(config, context),
+    select: (config) => prompts.select(config, context),
+    checkbox: (config) => prompts.checkbox(config, context),
+    confirm: (config) => prompts.confirm(config, context),
+  };
+}
+
+/** Ctrl+C inside a prompt (ExitPromptError) or an abort (AbortPromptError) is an interrupt. */
+export function isPromptInterrupt(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}
+
+const LANGUAGE_CHOICES: { value: InitLanguage; name: string; description: string }[] = [
+  { value: 'python', name: 'Python', description: 'Flask app served by waitress, pytest tests' },
+  { value: 'node', name: 'Node.js', description: 'Express app (ESM), node --test tests' },
+  { value: 'go', name: 'Go', description: 'standard library only, go test' },
+];
+
+type CapabilityKey = 'streaming' | 'functionCalling' | 'vision';
+
+export interface PromptFlowOptions {
+  /** --yes: ask only for what has no default (name, language). */
+  yes: boolean;
+  /** --install / --no-install, undefined = ask. */
+  install: boolean | undefined;
+  nameOptions: (language: InitLanguage) => Promise<NameCheckOptions>;
+}
+
+/** Asks for what is missing; returns the answers and whether to install. */
+export async function askInitAnswers(
+  flags: InitFlags,
+  options: PromptFlowOptions,
+  io: CliIo,
+  prompts: PromptApi,
+): Promise<{ answers: InitAnswers; install: boolean }> {
+  try {
+    // Language first: the name rules depend on it (npm, PEP 508, Go module path).
+    const language: InitLanguage = flags.language ?? await prompts.select<InitLanguage>({ message: 'Language', choices: LANGUAGE_CHOICES, default: 'python' });
+    const nameOptions = await options.nameOptions(language);
+    const name: string = flags.name ?? await prompts.input({
+      message: 'Plugin name (also the folder created)',
+      default: 'my-plugin',
+      validate: (value) => {
+        const check = validatePluginName(value.trim(), language, nameOptions);
+        const first = check.problems[0];
+        return first ? `${first.message} Try "${check.suggestion ?? 'my-plugin'}".` : true;
+      },
+    }).then((value) => value.trim());
+    const ask = !options.yes;
+    const providerType = flags.providerType ?? (ask
+      ? await prompts.input({
+        message: 'Provider type (the key Loom registers the plugin under)',
+        default: deriveProviderType(name),
+        validate: (value) => providerTypeProblem(value.trim()) ?? true,
+      }).then((value) => value.trim())
+      : undefined);
+    const description = flags.description ?? (ask ? await prompts.input({ message: 'Description', default: defaultDescription(name) }) : undefined);
+    const author = flags.author ?? (ask ? await prompts.input({ message: 'Author', default: defaultAuthor(io.env) }) : undefined);
+    const license = flags.license ?? (ask ? await prompts.input({ message: 'License (SPDX id)', default: DEFAULT_LICENSE }) : undefined);
+    let capabilities: Partial<Record<CapabilityKey, boolean>> = {
+      streaming: flags.streaming,
+      functionCalling: flags.functionCalling,
+      vision: flags.vision,
+    };
+    const open = (['streaming', 'functionCalling', 'vision'] as const).filter((key) => capabilities[key] === undefined);
+    if (ask && open.length > 0) {
+      const labels: Record<CapabilityKey, string> = { streaming: 'streaming', functionCalling: 'function calling', vision: 'vision (image input)' };
+      const chosen = await prompts.checkbox<CapabilityKey>({
+        message: 'Capabilities',
+        choices: open.map((key) => ({ value: key, name: labels[key], checked: key === 'streaming' })),
+      });
+      capabilities = { ...capabilities, ...Object.fromEntries(open.map((key) => [key, chosen.includes(key)])) };
+    }
+    // Interactive default is to install (a runnable project); --yes keeps the offline default.
+    const install = options.install ?? (ask ? await prompts.confirm({ message: 'Install dependencies now?', default: true }) : false);
+    const answers = answersWithDefaults({
+      ...flags, name, language, providerType, description, author, license, ...capabilities,
+    }, io.env);
+    return { answers, install };
+  } catch (error) {
+    if (isPromptInterrupt(error)) throw new InterruptedError();
+    throw error;
+  }
+}
