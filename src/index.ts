@@ -13,6 +13,16 @@ export { isProviderTypeSlug, toProviderTypeSlug, PROVIDER_TYPE_PATTERN, parseSem
 export { checkManifestFile, checkManifestText } from './core/validate/check-manifest.js';
 export * from './core/validate/validate-paths.js';
 export { RULES as VALIDATE_RULES, type RuleInfo } from './core/validate/rule-catalogue.js';
+export * from './core/init/types.js';
+export { validatePluginName, suggestPluginName, assertPluginName, pythonImportName, goModulePath, type NameCheck, type NameProblem, type NameCheckOptions } from './core/init/plugin-name.js';
+export { deriveProviderType, providerTypeProblem, assertProviderType } from './core/init/provider-type.js';
+export { renderTemplate, renderText, jsonLiteral, type RenderedFile } from './core/init/render-template.js';
+export { templateValues, TEMPLATE_KEYS, type TemplateValues } from './core/init/template-values.js';
+export { scaffoldPlugin, checkAnswers, type ScaffoldOptions } from './core/init/scaffold.js';
+export { installDependencies, installSteps, type InstallStep, type InstallOptions, type InstallStepResult } from './core/init/install.js';
+export { nextSteps, type NextStep } from './core/init/next-steps.js';
+export { answersWithDefaults, missingRequiredFlags, type InitFlags } from './core/init/default-answers.js';
+export { defaultTemplatesDir } from './core/init/package-paths.js';
 export * from './core/conformance/types.js';
 export { runConformance, loadManifestForTest, type RunConformanceOptions, type ConformanceEvent, type ConformancePhase, type ConformanceReport, type PluginExitReport } from './core/conformance/run-conformance.js';
 export { loadExpectedFailures, parseExpectedFailures, applyExpectedFailures, type ExpectedFailure } from './core/conformance/expected-failures.js';
