@@ -1,0 +1,158 @@
+/**
+ * Assertions the checks share. A check passes by returning; it fails or skips by throwing
+ * `CheckFailure` / `CheckSkip`, which the runner turns into a CheckResult. Messages are one
+ * sentence saying what the plugin did; `expected` says what the contract wants.
+ */
+import { ERROR_TABLE, type PluginErrorCode } from '../protocol.js';
+import { checkAgainstSchema, formatSchemaErrors, type SchemaName } from '../schema-registry.js';
+import type { Exchange } from '../runtime/http-client.js';
+import { findNonIntegerNumbers } from '../runtime/raw-json-numbers.js';
+
+export interface FailureExtra {
+  expected?: string;
+  details?: string[];
+  exchange?: Exchange;
+}
+
+export class CheckFailure extends Error {
+  readonly expected: string | undefined;
+  readonly details: string[] | undefined;
+  readonly exchange: Exchange | undefined;
+  constructor(message: string, extra: FailureExtra = {}) {
+    super(message);
+    this.name = 'CheckFailure';
+    this.expected = extra.expected;
+    this.details = extra.details;
+    this.exchange = extra.exchange;
+  }
+}
+
+export class CheckSkip extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'CheckSkip';
+  }
+}
+
+export function fail(message: string, extra: FailureExtra = {}): never {
+  throw new CheckFailure(message, extra);
+}
+
+export function skip(reason: string): never {
+  throw new CheckSkip(reason);
+}
+
+/** Integer fields of the Go host's structs: `5.0` or `1.7e9` there fails the host's decoder. */
+export const CHAT_INTEGER_KEYS = ['created', 'index', 'prompt_tokens', 'completion_tokens', 'total_tokens'];
+export const HEALTH_INTEGER_KEYS = ['latency_ms'];
+export const MODELS_INTEGER_KEYS = ['context_window', 'max_output_tokens'];
+
+/** "HTTP 503" or "no answer (timed out after 10000 ms)": how an exchange ended. */
+export function describeAnswer(exchange: Exchange): string {
+  if (exchange.status === undefined) return `no answer (${exchange.error?.message ?? 'unknown error'})`;
+  return `HTTP ${exchange.status}`;
+}
+
+function noAnswer(exchange: Exchange, what: string): never {
+  fail(`${what}: ${describeAnswer(exchange)}.`, { exchange });
+}
+
+/** Exactly HTTP 200 with a JSON body (the host treats 201/204 as errors). Returns the body. */
+export function expect200Json(exchange: Exchange, what: string): unknown {
+  if (exchange.status === undefined) noAnswer(exchange, what);
+  if (exchange.status !== 200) {
+    fail(`${what} answered HTTP ${exchange.status}; Loom accepts exactly 200.`, { expected: 'HTTP 200 with a JSON body', exchange });
+  }
+  if (exchange.error) fail(`${what}: the body did not arrive whole (${exchange.error.message}).`, { exchange });
+  if (exchange.json === undefined) {
+    fail(`${what} answered 200 but the body is not JSON (${exchange.jsonError ?? 'empty body'}).`, {
+      expected: 'a JSON body',
+      exchange,
+    });
+  }
+  return exchange.json;
+}
+
+export function expectJsonObject(exchange: Exchange, what: string): Record<string, unknown> {
+  const body = expect200Json(exchange, what);
+  if (!isObject(body)) fail(`${what} answered 200 with JSON that is not an object.`, { expected: 'a JSON object such as {}', exchange });
+  return body;
+}
+
+export async function expectSchema(name: SchemaName, value: unknown, what: string, exchange?: Exchange): Promise<void> {
+  const result = await checkAgainstSchema(name, value);
+  if (!result.valid) {
+    fail(`${what} does not match the ${name} schema.`, {
+      expected: `a body valid against schemas/${name}.schema.json`,
+      details: formatSchemaErrors(result.errors),
+      ...(exchange ? { exchange } : {}),
+    });
+  }
+}
+
+/** Fails when an integer field is written as `5.0` or `1.7e9` in the raw body text. */
+export function expectRawIntegers(text: string, keys: readonly string[], what: string, exchange?: Exchange): void {
+  const bad = findNonIntegerNumbers(text, keys);
+  if (bad.length > 0) {
+    fail(`${what} writes integer fields as non-integers, which the Go host's decoder rejects.`, {
+      expected: 'plain integer literals such as 1706000000',
+      details: bad.slice(0, 5).map((n) => `${n.pointer}: ${n.raw}`),
+      ...(exchange ? { exchange } : {}),
+    });
+  }
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  transient: boolean;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A non-200 answer whose body is the contract's `{code, message, transient}` object
+ * (and, when `code` is given, carries that code). Returns the error body.
+ */
+export async function expectErrorAnswer(exchange: Exchange, what: string, code?: PluginErrorCode): Promise<ErrorBody> {
+  const expected = code ? `a non-200 answer with {"code": "${code}", "message": ..., "transient": ...}` : 'a non-200 answer with a {code, message, transient} body';
+  if (exchange.status === undefined) fail(`${what}: ${describeAnswer(exchange)}.`, { expected, exchange });
+  if (exchange.status === 200) fail(`${what} answered HTTP 200 instead of an error.`, { expected, exchange });
+  const body = exchange.json;
+  if (body === undefined) {
+    fail(`${what} answered HTTP ${exchange.status} with a body that is not JSON (${exchange.jsonError ?? 'empty body'}).`, { expected, exchange });
+  }
+  if (isObject(body) && body.code === undefined && isObject(body.error)) {
+    fail(`${what} answered an {"error": {...}} body; Loom reads code, message and transient at the top level.`, { expected, exchange });
+  }
+  const shape = await checkAgainstSchema('error', body);
+  if (!shape.valid) {
+    fail(`${what} answered HTTP ${exchange.status} with an error body that does not match the error schema.`, {
+      expected,
+      details: formatSchemaErrors(shape.errors),
+      exchange,
+    });
+  }
+  const error = body as ErrorBody;
+  if (code && error.code !== code) {
+    fail(`${what} answered code "${error.code}"; expected "${code}".`, { expected, exchange });
+  }
+  return error;
+}
+
+/** Table mismatches (status, transient) of an error answer; [] when it follows ERROR_TABLE. */
+export function tableMismatches(exchange: Exchange, error: ErrorBody): string[] {
+  const row = ERROR_TABLE[error.code as PluginErrorCode];
+  if (!row) return [];
+  const problems: string[] = [];
+  if (exchange.status === undefined || !(row.statuses as readonly number[]).includes(exchange.status)) {
+    problems.push(`${error.code} came with HTTP ${exchange.status ?? 'none'}; the table says ${row.statuses.join(' or ')}`);
+  }
+  if (error.transient !== row.transient) {
+    problems.push(`${error.code} came with transient: ${String(error.transient)}; the table says ${String(row.transient)}`);
+  }
+  return problems;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

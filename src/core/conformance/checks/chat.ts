@@ -1,0 +1,132 @@
+/**
+ * /chat/completions on the happy path: the response shape with the host's strict types,
+ * usage arithmetic, forwarding to the upstream, tolerance of unknown fields, concurrency.
+ */
+import type { Exchange } from '../../runtime/http-client.js';
+import { CHAT_INTEGER_KEYS, expect200Json, expectRawIntegers, expectSchema, fail, isObject } from '../check-helpers.js';
+import type { CheckImpl, SuiteContext, UpstreamChat } from './context.js';
+
+export const CONCURRENT_REQUESTS = 16;
+
+interface BasicChat {
+  request: Record<string, unknown>;
+  exchange: Exchange;
+  /** The chat request the mock received for it, when there is a mock. */
+  upstream: UpstreamChat | undefined;
+}
+
+/** One basic completion, shared by the chat.* checks (and what the mock saw of it). */
+function basicChat(ctx: SuiteContext): Promise<BasicChat> {
+  return ctx.memo('basic-chat', async () => {
+    if (ctx.hasUpstream) ctx.mock.reset();
+    const request = await ctx.basicRequest();
+    const exchange = await ctx.client.request('POST', '/chat/completions', { json: request });
+    // Keep the upstream's view now: later checks reset the mock's records.
+    const upstream = ctx.hasUpstream ? ctx.upstreamChats().at(-1) : undefined;
+    return { request, exchange, upstream };
+  });
+}
+
+/** A 200 with a body valid against chat-completion-response, integers written as integers. */
+export async function expectCompletion(exchange: Exchange, what: string): Promise<Record<string, unknown>> {
+  const body = expect200Json(exchange, what);
+  await expectSchema('chat-completion-response', body, what, exchange);
+  expectRawIntegers(exchange.bodyText, CHAT_INTEGER_KEYS, what, exchange);
+  return body as Record<string, unknown>;
+}
+
+export const CHAT_CHECKS: Record<string, CheckImpl> = {
+  'chat.schema': {
+    needs: 'ready',
+    async run(ctx) {
+      const { exchange } = await basicChat(ctx);
+      await expectCompletion(ctx.use(exchange), 'A basic chat completion');
+    },
+  },
+
+  'chat.usage-adds-up': {
+    needs: 'ready',
+    async run(ctx) {
+      const { exchange } = await basicChat(ctx);
+      const body = expect200Json(ctx.use(exchange), 'A basic chat completion');
+      const usage = isObject(body) && isObject(body.usage) ? body.usage : undefined;
+      if (!usage) fail('The completion has no usage object.', { expected: 'usage: {prompt_tokens, completion_tokens, total_tokens}', exchange });
+      const { prompt_tokens: prompt, completion_tokens: completion, total_tokens: total } = usage;
+      if (typeof prompt !== 'number' || typeof completion !== 'number' || typeof total !== 'number') {
+        fail('usage token counts are not all numbers.', { details: [`usage: ${JSON.stringify(usage)}`], exchange });
+      }
+      if (prompt + completion !== total) {
+        fail(`usage does not add up: ${prompt} + ${completion} = ${prompt + completion}, but total_tokens is ${total}.`, {
+          expected: 'prompt_tokens + completion_tokens = total_tokens',
+          exchange,
+        });
+      }
+    },
+  },
+
+  'chat.forwarded': {
+    needs: 'ready',
+    upstream: true,
+    async run(ctx) {
+      const { request, exchange, upstream: seen } = await basicChat(ctx);
+      ctx.use(exchange);
+      if (!seen) fail('The upstream received no chat request for a basic completion.', { expected: 'the plugin forwards the request to the configured upstream' });
+      const body = isObject(seen.body) ? seen.body : {};
+      const differences: string[] = [];
+      if (body.model !== request.model) differences.push(`model: the upstream got ${JSON.stringify(body.model)}, the plugin was sent ${JSON.stringify(request.model)}`);
+      const sentMessages = request.messages as { role: string; content: string }[];
+      const gotMessages = Array.isArray(body.messages) ? body.messages : [];
+      const strip = (messages: unknown[]) => messages.map((m) => (isObject(m) ? { role: m.role, content: m.content } : m));
+      if (JSON.stringify(strip(gotMessages)) !== JSON.stringify(strip(sentMessages))) {
+        differences.push(`messages: the upstream got ${JSON.stringify(gotMessages).slice(0, 200)}`);
+      }
+      if (body.temperature !== request.temperature) differences.push(`temperature: the upstream got ${JSON.stringify(body.temperature) ?? 'nothing'}, expected ${String(request.temperature)}`);
+      const maxTokens = body.max_tokens ?? body.max_completion_tokens;
+      if (maxTokens !== request.max_tokens) differences.push(`max_tokens: the upstream got ${JSON.stringify(maxTokens) ?? 'nothing'}, expected ${String(request.max_tokens)}`);
+      if (ctx.configField('api_key')) {
+        const auth = seen.headers.authorization;
+        if (auth !== `Bearer ${ctx.mock.apiKey}`) differences.push(`Authorization: the upstream got ${auth === undefined ? 'no header' : JSON.stringify(auth)}, expected Bearer <api_key>`);
+      }
+      if (differences.length > 0) {
+        fail(`The upstream did not receive the request as sent (${differences.length === 1 ? '1 difference' : `${differences.length} differences`}).`, {
+          expected: 'model, messages, temperature, max_tokens and Authorization: Bearer <api_key> forwarded',
+          details: differences,
+        });
+      }
+    },
+  },
+
+  'chat.unknown-fields': {
+    needs: 'ready',
+    async run(ctx) {
+      const request = {
+        ...(await ctx.basicRequest('Ignore the fields you do not know.')),
+        loom_plugin_test_unknown: { nested: [1, 2, 3], flag: true },
+        x_future_option: 'tolerate me',
+      };
+      await expectCompletion(await ctx.chat(request), 'A chat request with unknown fields');
+    },
+  },
+
+  'chat.concurrent': {
+    needs: 'ready',
+    async run(ctx) {
+      const base = await ctx.basicRequest();
+      const exchanges = await Promise.all(
+        Array.from({ length: CONCURRENT_REQUESTS }, (_, index) =>
+          ctx.client.request('POST', '/chat/completions', {
+            json: { ...base, messages: [{ role: 'user', content: `Concurrent request number ${index + 1}.` }] },
+          }),
+        ),
+      );
+      const failed = exchanges.filter((exchange) => exchange.status !== 200 || !isObject(exchange.json) || !Array.isArray(exchange.json.choices));
+      if (failed.length > 0) {
+        ctx.use(failed[0] as Exchange);
+        fail(`${failed.length} of ${CONCURRENT_REQUESTS} concurrent chat requests were not answered with a 200 completion.`, {
+          expected: `all ${CONCURRENT_REQUESTS} answered with 200`,
+          details: failed.slice(0, 5).map((exchange) => `${exchange.status ?? exchange.error?.message ?? 'no answer'}: ${exchange.bodyText.slice(0, 120)}`),
+        });
+      }
+    },
+  },
+};

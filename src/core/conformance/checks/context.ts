@@ -1,0 +1,204 @@
+/**
+ * What a check gets to work with: the plugin client, the mock upstream, the configuration
+ * to initialize with, and the suite's shared state. The plugin's lifecycle state is
+ * tracked here so the runner can put the plugin where each check needs it (fresh,
+ * uninitialized, or initialized with the good configuration) without extra calls.
+ */
+import type { Manifest } from '../../manifest/types.js';
+import type { Exchange, PluginClient, RequestOptions, StreamExchange } from '../../runtime/http-client.js';
+import type { MockFault, MockUpstream } from '../../runtime/mock-upstream.js';
+import { describeAnswer, fail, skip } from '../check-helpers.js';
+
+/**
+ * fresh: nothing initialized it yet. ready: initialized by us with the good config.
+ * clean: after a successful /cleanup. dirty: anything else (bad config sent, {} used,
+ * a failed call): the runner reloads it (cleanup + initialize) before the next check.
+ */
+export type PluginState = 'fresh' | 'ready' | 'clean' | 'dirty';
+
+export type ConfigValues = Record<string, string | number | boolean>;
+
+export interface UpstreamChat {
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface CheckImpl {
+  /** Where the plugin must be before the check: the runner gets it there. */
+  needs: 'fresh' | 'uninitialized' | 'ready';
+  /** Needs the mock upstream wired into the plugin's config (skipped otherwise). */
+  upstream?: boolean;
+  run(ctx: SuiteContext): Promise<void>;
+}
+
+export interface SuiteContextOptions {
+  manifest: Manifest;
+  client: PluginClient;
+  mock: MockUpstream | undefined;
+  /** Why upstream checks cannot run, or undefined when they can. */
+  upstreamUnavailable: string | undefined;
+  initConfig: ConfigValues;
+  secrets: string[];
+  timeoutMs: number;
+  configInEnv: boolean;
+}
+
+export class SuiteContext {
+  readonly manifest: Manifest;
+  readonly client: PluginClient;
+  readonly initConfig: ConfigValues;
+  readonly secrets: string[];
+  readonly timeoutMs: number;
+  readonly configInEnv: boolean;
+  readonly upstreamUnavailable: string | undefined;
+  state: PluginState = 'fresh';
+  /** The last exchange of the running check: attached to its result when it fails. */
+  lastExchange: Exchange | undefined;
+  private readonly mockUpstream: MockUpstream | undefined;
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  constructor(options: SuiteContextOptions) {
+    this.manifest = options.manifest;
+    this.client = options.client;
+    this.mockUpstream = options.mock;
+    this.upstreamUnavailable = options.upstreamUnavailable;
+    this.initConfig = options.initConfig;
+    this.secrets = options.secrets;
+    this.timeoutMs = options.timeoutMs;
+    this.configInEnv = options.configInEnv;
+  }
+
+  /** The mock, for checks marked `upstream: true` (the runner skips them without one). */
+  get mock(): MockUpstream {
+    if (!this.mockUpstream || this.upstreamUnavailable) skip(this.upstreamUnavailable ?? 'no mock upstream');
+    return this.mockUpstream;
+  }
+
+  get hasUpstream(): boolean {
+    return this.mockUpstream !== undefined && this.upstreamUnavailable === undefined;
+  }
+
+  /** The result of `make`, computed once per run (shared by sibling checks). */
+  memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let value = this.memos.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = make();
+      this.memos.set(key, value);
+    }
+    return value;
+  }
+
+  hasMemo(key: string): boolean {
+    return this.memos.has(key);
+  }
+
+  /**
+   * Puts the plugin where a check needs it, with as few calls as possible. Reaching
+   * "uninitialized" never fails (the check itself judges what happens next); failing to
+   * reach "ready" fails the check with the reason, since it could not run.
+   */
+  async prepare(needs: CheckImpl['needs']): Promise<void> {
+    if (needs === 'fresh') {
+      if (this.state !== 'fresh') skip('it must run before the first /initialize, and the plugin was already initialized');
+      return;
+    }
+    if (needs === 'uninitialized') {
+      if (this.state !== 'fresh' && this.state !== 'clean') await this.cleanup();
+      return;
+    }
+    if (this.state === 'ready') return;
+    if (this.state === 'dirty') await this.cleanup();
+    const exchange = await this.initialize(this.initConfig);
+    if ((this.state as PluginState) !== 'ready') {
+      const said = exchange.bodyText ? `: ${exchange.bodyText.slice(0, 160)}` : '';
+      fail(`The plugin could not be initialized with the test configuration (POST /initialize: ${describeAnswer(exchange)}${said}), so this check could not run.`, {
+        expected: 'POST /initialize answers 200',
+        exchange,
+      });
+    }
+  }
+
+  /** Marks an exchange (e.g. a memoized one) as the one this check is about. */
+  use<T extends Exchange>(exchange: T): T {
+    this.lastExchange = exchange;
+    return exchange;
+  }
+
+  async request(method: string, path: string, options?: RequestOptions): Promise<Exchange> {
+    return this.use(await this.client.request(method, path, options));
+  }
+
+  async stream(json: unknown, options?: { timeoutMs?: number }): Promise<StreamExchange> {
+    return this.use(await this.client.stream('/chat/completions', json, options));
+  }
+
+  chat(json: unknown, options?: RequestOptions): Promise<Exchange> {
+    return this.request('POST', '/chat/completions', { ...options, json });
+  }
+
+  /** POST /initialize; a 200 with the good config makes the state `ready`, else `dirty`. */
+  async initialize(body: ConfigValues, good = body === this.initConfig): Promise<Exchange> {
+    const exchange = await this.request('POST', '/initialize', { json: body });
+    this.state = exchange.status === 200 && good ? 'ready' : 'dirty';
+    return exchange;
+  }
+
+  async cleanup(): Promise<Exchange> {
+    const exchange = await this.request('POST', '/cleanup', { json: {} });
+    // Any 2xx resets it; lifecycle.cleanup judges the exact status.
+    this.state = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300 ? 'clean' : 'dirty';
+    return exchange;
+  }
+
+  /** Scripts the mock for one provoked fault; retries by the plugin get the same fault. */
+  fault(fault: MockFault, options: { retryAfterSeconds?: number } = {}): void {
+    const mock = this.mock;
+    mock.reset();
+    mock.next(fault, { times: 3, ...options });
+  }
+
+  /**
+   * The model the chat checks use: one /models lists that the mock knows, else the first
+   * one /models lists, else the mock's first model.
+   */
+  model(): Promise<string> {
+    return this.memo('model', async () => {
+      const exchange = await this.client.request('GET', '/models');
+      const known = this.mockUpstream?.models ?? [];
+      const ids = Array.isArray(exchange.json)
+        ? exchange.json.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string')
+        : [];
+      return ids.find((id) => known.includes(id)) ?? ids[0] ?? known[0] ?? 'loom-plugin-test-model';
+    });
+  }
+
+  /** A well-formed chat request for the chosen model. */
+  async basicRequest(userText = 'Say hello to loom-plugin.'): Promise<Record<string, unknown>> {
+    return {
+      model: await this.model(),
+      messages: [
+        { role: 'system', content: 'You are a conformance test.' },
+        { role: 'user', content: userText },
+      ],
+      temperature: 0.25,
+      max_tokens: 64,
+    };
+  }
+
+  /** The chat requests the mock received since its last reset. */
+  upstreamChats(): UpstreamChat[] {
+    return this.mock.received.filter((r) => r.method === 'POST' && /\/chat\/completions$/.test(r.path));
+  }
+
+  lastUpstreamChat(what: string): { headers: Record<string, string>; body: Record<string, unknown> } {
+    const chats = this.upstreamChats();
+    const last = chats[chats.length - 1];
+    if (!last) fail(`${what}: the upstream received no chat request.`, { expected: 'the plugin forwards the request to the configured upstream' });
+    const body = last.body && typeof last.body === 'object' ? (last.body as Record<string, unknown>) : {};
+    return { headers: last.headers, body };
+  }
+
+  configField(name: string) {
+    return (this.manifest.metadata.config_schema ?? []).find((field) => field.name === name);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Lifecycle checks: calls before /initialize, initialize with good and bad config,
+ * repeated initialize, `{}` with config in the environment, cleanup, and the host's load
+ * sequence and reload on the same process.
+ */
+import {
+  expect200Json,
+  expectErrorAnswer,
+  expectJsonObject,
+  expectRawIntegers,
+  expectSchema,
+  fail,
+  HEALTH_INTEGER_KEYS,
+  isObject,
+  skip,
+} from '../check-helpers.js';
+import type { CheckImpl, SuiteContext } from './context.js';
+import { provoke } from './provocations.js';
+
+/** GET /health answers 200, valid, healthy: true. */
+export async function expectHealthy(ctx: SuiteContext, after: string): Promise<void> {
+  const exchange = await ctx.request('GET', '/health');
+  const body = expectJsonObject(exchange, `GET /health ${after}`);
+  await expectSchema('health', body, `GET /health ${after}`, exchange);
+  expectRawIntegers(exchange.bodyText, HEALTH_INTEGER_KEYS, `GET /health ${after}`, exchange);
+  if (body.healthy !== true) {
+    fail(`GET /health ${after} reports healthy: ${JSON.stringify(body.healthy)}.`, { expected: 'healthy: true', exchange });
+  }
+}
+
+/** A basic completion through the mock answers 200 (skipped silently without a mock). */
+async function expectServing(ctx: SuiteContext, after: string): Promise<void> {
+  if (!ctx.hasUpstream) return;
+  const exchange = await ctx.chat(await ctx.basicRequest());
+  expect200Json(exchange, `A chat request ${after}`);
+}
+
+async function firstChatBeforeInit(ctx: SuiteContext): Promise<void> {
+  // Not ctx.model(): /models may refuse before /initialize too, and that must not stick.
+  const model = ctx.hasUpstream ? (ctx.mock.models[0] ?? 'loom-plugin-test-model') : 'loom-plugin-test-model';
+  const exchange = await ctx.chat({ model, messages: [{ role: 'user', content: 'Are you initialized?' }] });
+  await expectErrorAnswer(exchange, 'A chat request before /initialize');
+}
+
+export const LIFECYCLE_CHECKS: Record<string, CheckImpl> = {
+  'lifecycle.before-initialize': { needs: 'fresh', run: firstChatBeforeInit },
+
+  'lifecycle.initialize': {
+    needs: 'uninitialized',
+    async run(ctx) {
+      expectJsonObject(await ctx.initialize(ctx.initConfig), 'POST /initialize');
+    },
+  },
+
+  'host.load-sequence': {
+    needs: 'uninitialized',
+    async run(ctx) {
+      // Exactly what the host's loader does, with its headers (the client sends them).
+      expect200Json(await ctx.initialize(ctx.initConfig), 'Load step 1, POST /initialize,');
+      const metadata = await ctx.request('GET', '/metadata');
+      const body = expectJsonObject(metadata, 'Load step 2, GET /metadata,');
+      await expectSchema('metadata', body, 'Load step 2, GET /metadata,', metadata);
+      const wanted = ctx.manifest.metadata.provider_type;
+      if (body.provider_type !== wanted) {
+        fail(`Load step 3: /metadata says provider_type ${JSON.stringify(body.provider_type)} but the manifest says "${wanted}"; the host refuses the plugin.`, {
+          expected: `provider_type "${wanted}"`,
+          exchange: metadata,
+        });
+      }
+      await expectHealthy(ctx, '(load step 4)');
+    },
+  },
+
+  'lifecycle.reinitialize': {
+    needs: 'uninitialized',
+    async run(ctx) {
+      expectJsonObject(await ctx.initialize(ctx.initConfig), 'The first POST /initialize');
+      expectJsonObject(await ctx.initialize(ctx.initConfig), 'A second POST /initialize (no /cleanup between)');
+      await expectHealthy(ctx, 'after a second /initialize');
+      await expectServing(ctx, 'after a second /initialize');
+    },
+  },
+
+  'lifecycle.initialize-empty': {
+    needs: 'uninitialized',
+    async run(ctx) {
+      if (!ctx.configInEnv) skip('the plugin was not started by loom-plugin, so its environment holds no LOOM_CONFIG_* values');
+      const exchange = await ctx.initialize({}, false);
+      expectJsonObject(exchange, 'POST /initialize with {} (config in LOOM_CONFIG_* env vars)');
+      await expectHealthy(ctx, 'after /initialize with {}');
+      await expectServing(ctx, 'after /initialize with {}');
+    },
+  },
+
+  'lifecycle.config-missing-field': {
+    needs: 'uninitialized',
+    async run(ctx) {
+      await expectErrorAnswer(await provoke(ctx, 'config-missing-field'), '/initialize without a required config field', 'invalid_request');
+    },
+  },
+
+  'lifecycle.config-wrong-type': {
+    needs: 'uninitialized',
+    async run(ctx) {
+      await expectErrorAnswer(await provoke(ctx, 'config-wrong-type'), '/initialize with a config value of the wrong type', 'invalid_request');
+    },
+  },
+
+  'lifecycle.cleanup': {
+    needs: 'ready',
+    async run(ctx) {
+      expectJsonObject(await ctx.cleanup(), 'POST /cleanup');
+    },
+  },
+
+  'lifecycle.health-after-cleanup': {
+    needs: 'ready',
+    async run(ctx) {
+      const cleanup = await ctx.cleanup();
+      if (ctx.state !== 'clean') fail(`POST /cleanup answered ${cleanup.status ?? 'nothing'}, so health after cleanup could not be checked.`, { exchange: cleanup });
+      const exchange = await ctx.request('GET', '/health');
+      const body = expect200Json(exchange, 'GET /health after /cleanup');
+      await expectSchema('health', body, 'GET /health after /cleanup', exchange);
+      expectRawIntegers(exchange.bodyText, HEALTH_INTEGER_KEYS, 'GET /health after /cleanup', exchange);
+    },
+  },
+
+  'lifecycle.reload': {
+    needs: 'ready',
+    async run(ctx) {
+      expectJsonObject(await ctx.cleanup(), 'Reload step 1, POST /cleanup,');
+      const again = await ctx.initialize(ctx.initConfig);
+      const body = expect200Json(again, 'Reload step 2, POST /initialize on the same process,');
+      if (!isObject(body)) fail('Reload step 2, POST /initialize, answered JSON that is not an object.', { exchange: again });
+      await expectHealthy(ctx, 'after the reload');
+      await expectServing(ctx, 'after the reload');
+    },
+  },
+};

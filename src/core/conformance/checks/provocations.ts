@@ -1,0 +1,165 @@
+/**
+ * The requests that provoke each error of the contract. `errors.*` checks judge the shape
+ * and code of the answer (required); `error-table.*` checks judge the HTTP status and
+ * transient flag of the same answers (recommended). Each provocation runs once per suite
+ * (memoized), so the two levels cost one request, not two.
+ */
+import type { ConfigField } from '../../manifest/types.js';
+import type { PluginErrorCode } from '../../protocol.js';
+import type { Exchange } from '../../runtime/http-client.js';
+import { fail, skip } from '../check-helpers.js';
+import type { CheckImpl, ConfigValues, SuiteContext } from './context.js';
+
+export interface Provocation {
+  code: PluginErrorCode;
+  /** What was sent, for messages: "A body that is not JSON". */
+  what: string;
+  needs: CheckImpl['needs'];
+  upstream?: boolean;
+  send(ctx: SuiteContext): Promise<Exchange>;
+}
+
+export const UNKNOWN_MODEL = 'loom-plugin-test-unknown-model';
+
+function firstRequired(fields: readonly ConfigField[]): ConfigField | undefined {
+  return fields.find((field) => field.required);
+}
+
+/** A field and a value of the wrong type for it: typed fields first, they are the ones plugins parse. */
+function wrongTypeValue(fields: readonly ConfigField[]): { field: ConfigField; value: string | number } | undefined {
+  const typed = fields.find((field) => field.type === 'int' || field.type === 'float' || field.type === 'bool');
+  if (typed) return { field: typed, value: typed.type === 'bool' ? 'not-a-boolean' : 'not-a-number' };
+  const text = fields.find((field) => field.type === 'string' && field.required) ?? fields.find((field) => field.type === 'string');
+  return text ? { field: text, value: 12345 } : undefined;
+}
+
+async function upstreamFault(ctx: SuiteContext, fault: Parameters<SuiteContext['fault']>[0], options: { retryAfterSeconds?: number } = {}): Promise<Exchange> {
+  ctx.fault(fault, options);
+  try {
+    return await ctx.chat(await ctx.basicRequest());
+  } finally {
+    ctx.mock.reset();
+  }
+}
+
+export const PROVOCATIONS = {
+  'config-missing-field': {
+    code: 'invalid_request',
+    what: '/initialize without a required config field',
+    needs: 'uninitialized',
+    async send(ctx) {
+      const field = firstRequired(ctx.manifest.metadata.config_schema ?? []);
+      if (!field) skip('the config schema has no required field');
+      const body: ConfigValues = { ...ctx.initConfig };
+      delete body[field.name];
+      // A plugin may fall back to LOOM_CONFIG_* only for `{}`; keep the body non-empty.
+      if (Object.keys(body).length === 0) body.loom_plugin_test = true;
+      return ctx.initialize(body, false);
+    },
+  },
+  'config-wrong-type': {
+    code: 'invalid_request',
+    what: '/initialize with a config value of the wrong type',
+    needs: 'uninitialized',
+    async send(ctx) {
+      const wrong = wrongTypeValue(ctx.manifest.metadata.config_schema ?? []);
+      if (!wrong) skip('the config schema has no field');
+      return ctx.initialize({ ...ctx.initConfig, [wrong.field.name]: wrong.value }, false);
+    },
+  },
+  'invalid-json': {
+    code: 'invalid_request',
+    what: 'A chat request whose body is not JSON',
+    needs: 'ready',
+    send: (ctx) => ctx.request('POST', '/chat/completions', { rawBody: '{"model": "x", "messages": [ this is not JSON' }),
+  },
+  'missing-messages': {
+    code: 'invalid_request',
+    what: 'A chat request without messages',
+    needs: 'ready',
+    send: async (ctx) => ctx.chat({ model: await ctx.model() }),
+  },
+  'messages-not-array': {
+    code: 'invalid_request',
+    what: 'A chat request whose messages is a string',
+    needs: 'ready',
+    send: async (ctx) => ctx.chat({ model: await ctx.model(), messages: 'Hello, is this an array?' }),
+  },
+  'unknown-model': {
+    code: 'model_not_found',
+    what: `A chat request for the unknown model "${UNKNOWN_MODEL}"`,
+    needs: 'ready',
+    send: async (ctx) => ctx.chat({ ...(await ctx.basicRequest()), model: UNKNOWN_MODEL }),
+  },
+  authentication: {
+    code: 'authentication_failed',
+    what: 'A chat request the upstream answers with 401',
+    needs: 'ready',
+    upstream: true,
+    send: (ctx) => upstreamFault(ctx, 'unauthorized'),
+  },
+  'rate-limit': {
+    code: 'rate_limit_exceeded',
+    what: 'A chat request the upstream answers with 429 and Retry-After: 1',
+    needs: 'ready',
+    upstream: true,
+    send: (ctx) => upstreamFault(ctx, 'rate-limit', { retryAfterSeconds: 1 }),
+  },
+  unavailable: {
+    code: 'provider_unavailable',
+    what: 'A chat request the upstream answers with 503',
+    needs: 'ready',
+    upstream: true,
+    send: (ctx) => upstreamFault(ctx, 'unavailable'),
+  },
+  reset: {
+    code: 'provider_unavailable',
+    what: 'A chat request whose upstream connection is reset',
+    needs: 'ready',
+    upstream: true,
+    send: (ctx) => upstreamFault(ctx, 'reset'),
+  },
+  malformed: {
+    code: 'internal_error',
+    what: 'A chat request the upstream answers with 200 and a garbage body',
+    needs: 'ready',
+    upstream: true,
+    send: (ctx) => upstreamFault(ctx, 'malformed'),
+  },
+  timeout: {
+    code: 'timeout',
+    what: "A chat request the upstream never answers (plugin's timeout set to its minimum)",
+    needs: 'ready',
+    upstream: true,
+    async send(ctx) {
+      const field = ctx.configField('timeout');
+      if (!field || (field.type !== 'int' && field.type !== 'float')) skip('the config schema has no numeric "timeout" field');
+      const seconds = field.validation?.min !== undefined && field.validation.min > 0 ? field.validation.min : 1;
+      const init = await ctx.initialize({ ...ctx.initConfig, timeout: seconds }, false);
+      if (init.status !== 200) {
+        fail(`/initialize with timeout: ${seconds} answered ${init.status ?? 'nothing'}, so the timeout could not be provoked.`, { exchange: init });
+      }
+      ctx.fault('hang');
+      try {
+        // Wait for the plugin's own timeout plus our per-request budget; never trip the
+        // breaker here, the hang is ours.
+        const waitMs = Math.min(seconds * 1000, 60_000) + ctx.timeoutMs;
+        return await ctx.chat(await ctx.basicRequest(), { timeoutMs: waitMs, breaker: false });
+      } finally {
+        ctx.mock.reset();
+        ctx.state = 'dirty';
+      }
+    },
+  },
+} satisfies Record<string, Provocation>;
+
+export type ProvocationKey = keyof typeof PROVOCATIONS;
+
+/** The answer to a provocation, sent once per suite. */
+export async function provoke(ctx: SuiteContext, key: ProvocationKey): Promise<Exchange> {
+  const provocation: Provocation = PROVOCATIONS[key];
+  if (provocation.upstream && !ctx.hasUpstream) skip(ctx.upstreamUnavailable ?? 'no mock upstream');
+  const fresh = !ctx.hasMemo(`provoke:${key}`);
+  if (fresh) await ctx.prepare(provocation.needs);
+  return ctx.use(await ctx.memo(`provoke:${key}`, () => provocation.send(ctx)));
+}

@@ -1,0 +1,156 @@
+/**
+ * Streaming (capability `streaming`): SSE framing, chunk schema, content, `[DONE]`, errors
+ * before the stream starts, and that chunks are passed on as they arrive. The checks share
+ * one streamed completion through the mock, which sends its chunks 20 ms apart by default.
+ */
+import type { StreamExchange } from '../../runtime/http-client.js';
+import { replyText } from '../../runtime/mock-replies.js';
+import { CHAT_INTEGER_KEYS, describeAnswer, expectErrorAnswer, expectRawIntegers, expectSchema, fail, isObject } from '../check-helpers.js';
+import type { CheckImpl, SuiteContext } from './context.js';
+
+/** A buffered stream arrives in one burst; a passed-through one spreads over the mock's delays. */
+export const MIN_STREAM_SPREAD_MS = 40;
+
+interface BasicStream {
+  exchange: StreamExchange;
+  messages: { role: string; content: string }[];
+}
+
+function basicStream(ctx: SuiteContext): Promise<BasicStream> {
+  return ctx.memo('basic-stream', async () => {
+    if (ctx.hasUpstream) ctx.mock.reset();
+    const request: Record<string, unknown> = { ...(await ctx.basicRequest('Please stream a few words back to me, one piece at a time.')), stream: true };
+    const exchange = await ctx.client.stream('/chat/completions', request);
+    return { exchange, messages: request.messages as BasicStream['messages'] };
+  });
+}
+
+async function streamed(ctx: SuiteContext): Promise<BasicStream> {
+  const result = await basicStream(ctx);
+  const exchange = ctx.use(result.exchange);
+  if (exchange.status !== 200) {
+    fail(`A stream: true request answered ${describeAnswer(exchange)}.`, { expected: 'HTTP 200 with Content-Type text/event-stream', exchange });
+  }
+  return result;
+}
+
+/** The chunk objects of a stream (everything but [DONE]); error events fail the check. */
+function chunksOf(exchange: StreamExchange): { chunk: Record<string, unknown>; raw: string }[] {
+  const chunks: { chunk: Record<string, unknown>; raw: string }[] = [];
+  for (const [index, raw] of exchange.events.entries()) {
+    if (raw.trim() === '[DONE]') continue;
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(raw);
+    } catch (error) {
+      fail(`Stream event ${index + 1} is not JSON (${(error as Error).message}).`, { details: [raw.slice(0, 200)], exchange });
+    }
+    if (!isObject(chunk)) fail(`Stream event ${index + 1} is not a JSON object.`, { details: [raw.slice(0, 200)], exchange });
+    if (typeof chunk.code === 'string' && typeof chunk.message === 'string') {
+      fail(`The stream carried an error event: ${chunk.code}: ${chunk.message}.`, { exchange });
+    }
+    chunks.push({ chunk, raw });
+  }
+  return chunks;
+}
+
+export const STREAMING_CHECKS: Record<string, CheckImpl> = {
+  'streaming.content-type': {
+    needs: 'ready',
+    async run(ctx) {
+      const { exchange } = await streamed(ctx);
+      const type = exchange.headers['content-type'] ?? '';
+      if (!type.includes('text/event-stream')) {
+        fail(`A stream answered with Content-Type ${type === '' ? '(none)' : JSON.stringify(type)}.`, { expected: 'Content-Type: text/event-stream', exchange });
+      }
+    },
+  },
+
+  'streaming.chunks-schema': {
+    needs: 'ready',
+    async run(ctx) {
+      const { exchange } = await streamed(ctx);
+      const chunks = chunksOf(exchange);
+      if (chunks.length === 0) fail('The stream carried no chunk (no data: events with JSON).', { expected: 'data: <chat.completion.chunk JSON> events', exchange });
+      for (const [index, { chunk, raw }] of chunks.entries()) {
+        await expectSchema('chat-completion-chunk', chunk, `Stream chunk ${index + 1}`, exchange);
+        expectRawIntegers(raw, CHAT_INTEGER_KEYS, `Stream chunk ${index + 1}`, exchange);
+      }
+    },
+  },
+
+  'streaming.content': {
+    needs: 'ready',
+    upstream: true,
+    async run(ctx) {
+      const { exchange, messages } = await streamed(ctx);
+      let content = '';
+      for (const { chunk } of chunksOf(exchange)) {
+        const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+        const delta = isObject(choices[0]) && isObject(choices[0].delta) ? choices[0].delta : {};
+        if (typeof delta.content === 'string') content += delta.content;
+      }
+      const expected = replyText(messages);
+      if (content !== expected) {
+        fail("The stream's content deltas do not add up to the upstream's reply.", {
+          expected: JSON.stringify(expected),
+          details: [`streamed: ${JSON.stringify(content)}`],
+          exchange,
+        });
+      }
+    },
+  },
+
+  'streaming.done-last': {
+    needs: 'ready',
+    async run(ctx) {
+      const { exchange } = await streamed(ctx);
+      const done = exchange.events.filter((event) => event.trim() === '[DONE]').length;
+      const last = exchange.events.at(-1)?.trim();
+      if (done !== 1 || last !== '[DONE]') {
+        fail(done === 0 ? 'The stream never sent data: [DONE].' : done > 1 ? `The stream sent data: [DONE] ${done} times.` : 'data: [DONE] is not the last event of the stream.', {
+          expected: 'data: [DONE] once, as the last event',
+          details: [`last event: ${last === undefined ? '(none)' : last.slice(0, 120)}`],
+          exchange,
+        });
+      }
+    },
+  },
+
+  'streaming.incremental': {
+    needs: 'ready',
+    upstream: true,
+    async run(ctx) {
+      const { exchange } = await streamed(ctx);
+      const spread = (exchange.lastByteMs ?? 0) - (exchange.firstByteMs ?? 0);
+      if (spread < MIN_STREAM_SPREAD_MS) {
+        fail(`The whole stream arrived within ${spread.toFixed(1)} ms, although the upstream spaced its chunks out: the stream was held back until the end.`, {
+          expected: 'each chunk written (and flushed) as it arrives from the upstream',
+          details: [`first byte after ${exchange.firstByteMs?.toFixed(1) ?? '?'} ms, last byte after ${exchange.lastByteMs?.toFixed(1) ?? '?'} ms`],
+          exchange,
+        });
+      }
+    },
+  },
+
+  'streaming.error-before-stream': {
+    needs: 'ready',
+    upstream: true,
+    async run(ctx) {
+      ctx.fault('unauthorized');
+      let exchange: StreamExchange;
+      try {
+        exchange = await ctx.stream({ ...(await ctx.basicRequest()), stream: true });
+      } finally {
+        ctx.mock.reset();
+      }
+      if ((exchange.headers['content-type'] ?? '').includes('text/event-stream')) {
+        fail(`An upstream 401 on a stream request was answered with an event stream (${describeAnswer(exchange)}).`, {
+          expected: 'an ordinary non-200 JSON error (authentication_failed) before any stream starts',
+          exchange,
+        });
+      }
+      await expectErrorAnswer(exchange, 'A stream request the upstream answers with 401', 'authentication_failed');
+    },
+  },
+};

@@ -1,0 +1,170 @@
+/**
+ * Runs the selected conformance checks against a plugin that is already listening, in
+ * catalogue order, and returns one CheckResult per check. It drives the lifecycle itself:
+ * the first checks talk to a plugin nobody initialized yet; before each later check the
+ * plugin is brought to the state the check needs (initialized with the test config, or
+ * cleaned up), so checks that send bad config or re-initialize never spoil the next one.
+ *
+ * Plugin misbehaviour is data (a `fail` result), never an exception; only an abort
+ * escapes, as InterruptedError. Every message, detail and excerpt is secret-masked.
+ */
+import { InterruptedError, throwIfAborted } from '../errors.js';
+import type { Manifest } from '../manifest/types.js';
+import type { ResolvedConfig } from '../runtime/config.js';
+import type { Exchange, PluginClient } from '../runtime/http-client.js';
+import { maskSecrets } from '../runtime/mask-secrets.js';
+import type { MockUpstream } from '../runtime/mock-upstream.js';
+import { CheckFailure, CheckSkip } from './check-helpers.js';
+import { SuiteContext, type CheckImpl, type ConfigValues } from './checks/context.js';
+import type { CheckInfo, CheckResult, ExchangeSummary } from './types.js';
+
+export interface SuiteOptions {
+  manifest: Manifest;
+  client: PluginClient;
+  mock: MockUpstream | undefined;
+  config: ResolvedConfig;
+  /** Config field that receives the mock's URL (default field name: `endpoint`). */
+  upstreamField: string;
+  checks: readonly CheckInfo[];
+  /** Per-request budget; the timeout check waits the plugin's own timeout on top. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /**
+   * Whether the plugin process got the config as LOOM_CONFIG_* env vars (true when
+   * loom-plugin started it; pass false for --endpoint). Default true. When false,
+   * `lifecycle.initialize-empty` is skipped.
+   */
+  configInEnv?: boolean;
+  onCheckStart?: (check: CheckInfo) => void;
+  onResult?: (result: CheckResult) => void;
+}
+
+/** Excerpts in reports stay short; the curl line reproduces the whole request. */
+const EXCERPT_CHARS = 2000;
+
+function excerpt(text: string, secrets: string[]): string {
+  const masked = maskSecrets(text, secrets);
+  return masked.length > EXCERPT_CHARS ? `${masked.slice(0, EXCERPT_CHARS)}... (${masked.length - EXCERPT_CHARS} more characters)` : masked;
+}
+
+function summarize(exchange: Exchange, client: PluginClient, secrets: string[]): ExchangeSummary {
+  return {
+    method: exchange.request.method,
+    url: exchange.request.url,
+    ...(exchange.request.body === undefined ? {} : { requestBody: excerpt(exchange.request.body, secrets) }),
+    ...(exchange.status === undefined ? {} : { status: exchange.status }),
+    responseExcerpt: excerpt(exchange.bodyText || (exchange.error ? `(${exchange.error.message})` : ''), secrets),
+    durationMs: exchange.durationMs,
+    curl: client.curl(exchange, secrets),
+  };
+}
+
+function hasField(manifest: Manifest, name: string): boolean {
+  return (manifest.metadata.config_schema ?? []).some((field) => field.name === name);
+}
+
+/** The config /initialize gets: the resolved values, pointed at the mock. */
+function initConfigFor(options: SuiteOptions): ConfigValues {
+  const values: ConfigValues = { ...options.config.values };
+  if (options.mock && hasField(options.manifest, options.upstreamField)) values[options.upstreamField] = options.mock.url;
+  if (options.mock && hasField(options.manifest, 'api_key')) values.api_key = options.mock.apiKey;
+  return values;
+}
+
+function upstreamUnavailable(options: SuiteOptions): string | undefined {
+  if (!options.mock) return 'there is no mock upstream in this run';
+  if (!hasField(options.manifest, options.upstreamField)) {
+    return `the config schema has no "${options.upstreamField}" field to point the plugin at the mock upstream (see --upstream-field)`;
+  }
+  return undefined;
+}
+
+/** Rejects with InterruptedError when the signal fires, whatever the check is waiting for. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new InterruptedError());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
+  const { signal } = options;
+  throwIfAborted(signal);
+  const { CHECK_IMPLEMENTATIONS } = await import('./checks/index.js');
+  const secrets = [...options.config.secrets, ...(options.mock ? [options.mock.apiKey] : [])].filter((s) => s !== '');
+  const ctx = new SuiteContext({
+    manifest: options.manifest,
+    client: options.client,
+    mock: options.mock,
+    upstreamUnavailable: upstreamUnavailable(options),
+    initConfig: initConfigFor(options),
+    secrets,
+    timeoutMs: options.timeoutMs,
+    configInEnv: options.configInEnv ?? true,
+  });
+  const declared = options.manifest.metadata.capabilities ?? {};
+  const results: CheckResult[] = [];
+
+  for (const check of options.checks) {
+    throwIfAborted(signal);
+    options.onCheckStart?.(check);
+    const started = performance.now();
+    const verdict = await judge(ctx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
+    const result: CheckResult = {
+      ...check,
+      ...verdict,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    };
+    if (result.message) result.message = maskSecrets(result.message, secrets);
+    if (result.expected) result.expected = maskSecrets(result.expected, secrets);
+    if (result.details) result.details = result.details.map((line) => maskSecrets(line, secrets));
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return results;
+}
+
+type Verdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange'>;
+
+async function judge(
+  ctx: SuiteContext,
+  check: CheckInfo,
+  impl: CheckImpl | undefined,
+  declared: Partial<Record<string, boolean>>,
+  signal: AbortSignal | undefined,
+): Promise<Verdict> {
+  if (check.capability && declared[check.capability] !== true) {
+    return { status: 'skip', message: `the manifest does not declare the ${check.capability} capability` };
+  }
+  if (!impl) return { status: 'fail', message: `loom-plugin has no implementation for check ${check.id} (a bug: please report it).` };
+  if (impl.upstream && ctx.upstreamUnavailable) return { status: 'skip', message: ctx.upstreamUnavailable };
+  ctx.lastExchange = undefined;
+  try {
+    await raceAbort(
+      (async () => {
+        await ctx.prepare(impl.needs);
+        await impl.run(ctx);
+      })(),
+      signal,
+    );
+    return { status: 'pass' };
+  } catch (error) {
+    if (error instanceof InterruptedError || signal?.aborted) throw new InterruptedError();
+    if (error instanceof CheckSkip) return { status: 'skip', message: error.message };
+    const exchange = error instanceof CheckFailure ? (error.exchange ?? ctx.lastExchange) : ctx.lastExchange;
+    const summary = exchange ? { exchange: summarize(exchange, ctx.client, ctx.secrets) } : {};
+    if (error instanceof CheckFailure) {
+      return {
+        status: 'fail',
+        message: error.message,
+        ...(error.expected ? { expected: error.expected } : {}),
+        ...(error.details ? { details: error.details } : {}),
+        ...summary,
+      };
+    }
+    return { status: 'fail', message: `The check stopped with an unexpected error: ${(error as Error)?.message ?? String(error)}`, ...summary };
+  }
+}
