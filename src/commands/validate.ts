@@ -1,8 +1,30 @@
-import type { ValidateOptions } from './options.js';
+/**
+ * `loom-plugin validate [paths...]`: find manifests, check them, print the findings in
+ * the chosen format. Exit 0 when clean (warnings allowed), 1 on errors (or warnings with
+ * --strict). No manifest / missing path throws (exit 2, rendered by the CLI).
+ */
+import type { ValidateOptions, DiagnosticFormat } from './options.js';
 import type { CliIo } from '../output/io.js';
-import { LoomPluginError } from '../core/errors.js';
+import { isTruthy } from '../output/io.js';
+import { ExitCode } from '../core/errors.js';
+import { validatePaths } from '../core/validate/validate-paths.js';
+import { renderDiagnostics, withoutWarnings } from '../output/diagnostics/index.js';
+import { createStyle } from '../output/style.js';
+import { Chalk } from 'chalk';
 
-// Placeholder until the command lands; replaced by its implementation.
-export async function run(_options: ValidateOptions, _io: CliIo): Promise<number> {
-  throw new LoomPluginError('E_USAGE', 'loom-plugin validate is not available in this build yet.');
+/** github under GitHub Actions (GITHUB_ACTIONS=true) unless a format was given; else stylish. */
+export function chooseFormat(format: DiagnosticFormat | undefined, env: NodeJS.ProcessEnv): DiagnosticFormat {
+  if (format) return format;
+  return isTruthy(env.GITHUB_ACTIONS) ? 'github' : 'stylish';
+}
+
+export async function run(options: ValidateOptions, io: CliIo): Promise<number> {
+  const format = chooseFormat(options.format, io.env);
+  const report = await validatePaths(options.paths, { cwd: io.cwd, signal: io.signal });
+  const shown = options.quiet ? withoutWarnings(report) : report;
+  // Machine formats are never coloured, whatever the terminal.
+  const style = format === 'stylish' ? createStyle(io) : new Chalk({ level: 0 });
+  io.stdout.write(await renderDiagnostics(format, shown, { cwd: io.cwd, strict: options.strict, style }));
+  const failed = report.errorCount > 0 || (options.strict && report.warningCount > 0);
+  return failed ? ExitCode.Findings : ExitCode.Ok;
 }

@@ -17,6 +17,11 @@ export interface ValidationReport {
 
 const CONCURRENCY = 16;
 
+function shownPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel === '' || rel.startsWith('..') ? file : rel;
+}
+
 export function countFindings(files: readonly ManifestFileResult[]): { errorCount: number; warningCount: number } {
   let errorCount = 0;
   let warningCount = 0;
@@ -48,7 +53,7 @@ function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: string):
       endColumn: type.endColumn,
       severity: 'error',
       rule: 'provider-type/duplicate',
-      message: `provider_type "${type.value}" is already used by ${relative(cwd, first) || first}; the host refuses the second plugin.`,
+      message: `provider_type "${type.value}" is already used by ${shownPath(first, cwd)}; the host refuses the second plugin.`,
       hint: 'Give each plugin its own provider_type.',
     });
     result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));

@@ -1,0 +1,22 @@
+/** Picks the reporter for a --format; each is a small module loaded only when used. */
+import type { DiagnosticFormat } from '../../commands/options.js';
+import type { RenderOptions, ReportInput } from './shared.js';
+import type { ChalkInstance } from 'chalk';
+
+export { renderStylish, type StylishOptions } from './stylish.js';
+export { displayPath, withoutWarnings, type ReportInput, type RenderOptions } from './shared.js';
+
+export async function renderDiagnostics(format: DiagnosticFormat, report: ReportInput, options: RenderOptions & { style: ChalkInstance }): Promise<string> {
+  switch (format) {
+    case 'stylish':
+      return (await import('./stylish.js')).renderStylish(report.files, options);
+    case 'json':
+      return (await import('./json.js')).renderJson(report, options);
+    case 'junit':
+      return (await import('./junit.js')).renderJunit(report, options);
+    case 'sarif':
+      return (await import('./sarif.js')).renderSarif(report, options);
+    case 'github':
+      return (await import('./github.js')).renderGithub(report, options);
+  }
+}

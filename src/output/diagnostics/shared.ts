@@ -1,0 +1,49 @@
+/** Helpers the diagnostic reporters share: display paths, filtering, counts. */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
+import type { Diagnostic, ManifestFileResult } from '../../core/manifest/types.js';
+
+export interface ReportInput {
+  files: ManifestFileResult[];
+  errorCount: number;
+  warningCount: number;
+}
+
+export interface RenderOptions {
+  /** Paths are shown relative to this folder. */
+  cwd: string;
+  /** Warnings count as failures (JUnit failures, SARIF levels stay as they are). */
+  strict?: boolean;
+}
+
+/** Path as the user should see it: relative to cwd, with forward slashes. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = isAbsolute(file) ? relative(cwd, file) : file;
+  // Outside the working folder an absolute path reads better than ../../..
+  const shown = rel === '' || rel.startsWith('..') ? file : rel;
+  return sep === '\\' ? shown.split(sep).join('/') : shown;
+}
+
+/** The report without warnings (for --quiet), counts recomputed. */
+export function withoutWarnings(report: ReportInput): ReportInput {
+  const files = report.files.map((file) => ({ ...file, diagnostics: file.diagnostics.filter((d) => d.severity === 'error') }));
+  return { files, errorCount: report.errorCount, warningCount: 0 };
+}
+
+export function countOf(diagnostics: readonly Diagnostic[], severity: Diagnostic['severity']): number {
+  return diagnostics.reduce((n, d) => n + (d.severity === severity ? 1 : 0), 0);
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+let version: string | undefined;
+/** loom-plugin's version, for SARIF and JUnit headers (read once, only by those reporters). */
+export function toolVersion(): string {
+  if (!version) {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    version = pkg.version;
+  }
+  return version;
+}
