@@ -3,6 +3,7 @@
  * declared type, and generated test values that respect the field's validation.
  */
 import type { ConfigField } from '../manifest/types.js';
+import { samplePattern } from './pattern-sample.js';
 
 export type ConfigValue = string | number | boolean;
 
@@ -116,7 +117,8 @@ export function generateValue(field: ConfigField): ConfigValue {
       const pattern = safeRegExp(v.pattern);
       const candidates = stringCandidates(field.name).map((c) => fitLength(c, v.min_length, v.max_length));
       const fits = candidates.find((c) => !pattern || pattern.test(c));
-      return fits ?? candidates[0] ?? 'loom-test';
+      if (fits !== undefined || v.pattern === undefined) return fits ?? candidates[0] ?? 'loom-test';
+      return samplePattern(v.pattern, v.min_length ?? 0, v.max_length ?? Infinity) ?? candidates[0] ?? 'loom-test';
     }
   }
 }

@@ -9,10 +9,12 @@ export function curlLine(
   request: { method: string; url: string; headers: Record<string, string>; body?: string },
   secrets: readonly string[] = [],
 ): string {
+  // Mask before quoting: shell escaping would split a secret that contains a quote.
+  const safe = (text: string) => quote(maskSecrets(text, secrets));
   const parts = ['curl', '-sS', '-i'];
   if (request.method !== 'GET' || request.body !== undefined) parts.push('-X', request.method);
-  parts.push(quote(request.url));
-  for (const [name, value] of Object.entries(request.headers)) parts.push('-H', quote(`${name}: ${value}`));
-  if (request.body !== undefined) parts.push('--data-raw', quote(request.body));
-  return maskSecrets(parts.join(' '), secrets);
+  parts.push(safe(request.url));
+  for (const [name, value] of Object.entries(request.headers)) parts.push('-H', safe(`${name}: ${value}`));
+  if (request.body !== undefined) parts.push('--data-raw', safe(request.body));
+  return parts.join(' ');
 }

@@ -2,7 +2,9 @@
  * Every plugin process group this process started and has not yet seen die. On process
  * 'exit' (normal end, process.exit, uncaught exception) they are all killed
  * synchronously, so a crash of the CLI or of a check never leaves a plugin or its
- * grandchildren running. A SIGKILL of the CLI itself cannot be caught; see docs/runtime.md.
+ * grandchildren running. SIGTERM and SIGHUP are covered too when nobody else handles
+ * them (a library user without signal handlers); the CLI has its own handlers, which stop
+ * plugins politely. A SIGKILL of the CLI itself cannot be caught; see docs/runtime.md.
  */
 
 const liveGroups = new Set<number>();
@@ -21,11 +23,25 @@ function onProcessExit(): void {
   killAllPlugins();
 }
 
+/**
+ * Default action of a fatal signal, plus the kill: only when this is the sole listener,
+ * so an application's own handling (graceful stop, exit 130) is never pre-empted.
+ */
+function onFatalSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  killAllPlugins();
+  process.removeListener(signal, onFatalSignal);
+  process.kill(process.pid, signal);
+}
+
 export function registerGroup(pgid: number): void {
   liveGroups.add(pgid);
   if (!installed) {
     installed = true;
     process.on('exit', onProcessExit);
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      if (process.listenerCount(signal) === 0) process.on(signal, onFatalSignal);
+    }
   }
 }
 

@@ -1,0 +1,129 @@
+/**
+ * A sample string for a simple regular expression, for generated config values: literals,
+ * classes, escapes, groups with alternation (first branch) and quantifiers. Lookarounds
+ * and backreferences are out of scope; the caller verifies the sample with the real
+ * RegExp and falls back when it does not match.
+ */
+
+interface Item {
+  atom: Node;
+  min: number;
+  max: number;
+}
+type Node = { kind: 'text'; text: string } | { kind: 'group'; alternatives: Item[][] };
+
+const CANDIDATES = 'a0Ax1-_.b';
+
+function classSample(body: string): string {
+  let re: RegExp;
+  try {
+    re = new RegExp(`^[${body}]$`, 'u');
+  } catch {
+    return 'a';
+  }
+  for (const c of CANDIDATES) if (re.test(c)) return c;
+  for (let code = 32; code < 127; code += 1) if (re.test(String.fromCharCode(code))) return String.fromCharCode(code);
+  return 'a';
+}
+
+function escapeSample(c: string): string {
+  const table: Record<string, string> = { d: '0', w: 'a', s: ' ', D: 'a', W: '-', S: 'a', n: '\n', t: '\t' };
+  return table[c] ?? c;
+}
+
+function parse(source: string): Item[][] {
+  let i = 0;
+  const alternatives = (): Item[][] => {
+    const alts: Item[][] = [[]];
+    while (i < source.length && source[i] !== ')') {
+      const c = source[i] as string;
+      if (c === '|') {
+        alts.push([]);
+        i += 1;
+        continue;
+      }
+      let atom: Node | undefined;
+      if (c === '^' || c === '$') {
+        i += 1;
+        continue;
+      } else if (c === '\\') {
+        const next = source[i + 1] ?? '';
+        i += 2;
+        if (next === 'b' || next === 'B') continue;
+        atom = { kind: 'text', text: escapeSample(next) };
+      } else if (c === '[') {
+        let j = i + 1;
+        if (source[j] === '^') j += 1;
+        if (source[j] === ']') j += 1;
+        while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+        atom = { kind: 'text', text: classSample(source.slice(i + 1, j)) };
+        i = j + 1;
+      } else if (c === '(') {
+        i += 1;
+        if (source[i] === '?') {
+          // (?:...) and named groups; lookarounds are not supported (verified later).
+          if (source[i + 1] === ':') i += 2;
+          else if (source[i + 1] === '<' && source[i + 2] !== '=' && source[i + 2] !== '!') i = source.indexOf('>', i) + 1;
+        }
+        atom = { kind: 'group', alternatives: alternatives() };
+        i += 1; // ')'
+      } else if (c === '.') {
+        atom = { kind: 'text', text: 'a' };
+        i += 1;
+      } else {
+        atom = { kind: 'text', text: c };
+        i += 1;
+      }
+      let min = 1;
+      let max = 1;
+      const q = source[i];
+      if (q === '?' || q === '*' || q === '+') {
+        min = q === '+' ? 1 : 0;
+        max = q === '?' ? 1 : Infinity;
+        i += 1;
+      } else if (q === '{') {
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+        if (m) {
+          min = Number(m[1]);
+          max = m[2] === undefined ? min : m[3] ? Number(m[3]) : Infinity;
+          i += m[0].length;
+        }
+      }
+      if (source[i] === '?') i += 1; // lazy
+      (alts[alts.length - 1] as Item[]).push({ atom, min, max });
+    }
+    return alts;
+  };
+  return alternatives();
+}
+
+function render(items: Item[], counts: Map<Item, number>): string {
+  let out = '';
+  for (const item of items) {
+    const n = counts.get(item) ?? item.min;
+    const text = item.atom.kind === 'text' ? item.atom.text : render(item.atom.alternatives[0] ?? [], counts);
+    out += text.repeat(n);
+  }
+  return out;
+}
+
+/** A string matching `pattern` with length in [minLength, maxLength] when that is easy; else undefined. */
+export function samplePattern(pattern: string, minLength = 0, maxLength = Infinity): string | undefined {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch {
+    return undefined;
+  }
+  const top = parse(pattern)[0] ?? [];
+  const counts = new Map<Item, number>();
+  let text = render(top, counts);
+  // Grow the first repeatable item until the minimum length is met.
+  const growable = top.find((item) => item.max > item.min && item.atom.kind === 'text' && item.atom.text.length > 0);
+  if (growable && text.length < minLength && growable.atom.kind === 'text') {
+    const need = Math.ceil((minLength - text.length) / growable.atom.text.length);
+    counts.set(growable, Math.min(growable.min + need, growable.max));
+    text = render(top, counts);
+  }
+  return re.test(text) && text.length >= minLength && text.length <= maxLength ? text : undefined;
+}

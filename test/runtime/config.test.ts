@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ConfigField, Manifest } from '../../src/core/manifest/types.js';
+import { configToEnv, maskSecrets, resolveConfig } from '../../src/core/runtime/config.js';
+import { generateValue } from '../../src/core/runtime/config-values.js';
+import { samplePattern } from '../../src/core/runtime/pattern-sample.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'loom-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function manifest(fields: ConfigField[]): Manifest {
+  return { type: 'http', endpoint: 'http://127.0.0.1:1', metadata: { name: 'p', version: '1.0.0', provider_type: 'p', config_schema: fields } };
+}
+
+const fields: ConfigField[] = [
+  { name: 'api_key', type: 'string', required: true, sensitive: true },
+  { name: 'endpoint', type: 'string', required: true },
+  { name: 'timeout', type: 'int', default: 30, validation: { min: 1, max: 300 } },
+  { name: 'temperature', type: 'float' },
+  { name: 'verbose', type: 'bool', default: false },
+];
+
+function file(name: string, text: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('resolveConfig', () => {
+  it('applies precedence overrides > file > env > default > generated', async () => {
+    const configFile = file('prec.yaml', 'endpoint: http://from-file\ntimeout: 60\n');
+    const config = await resolveConfig(manifest(fields), {
+      configFile,
+      env: { LOOM_CONFIG_ENDPOINT: 'http://from-env', LOOM_CONFIG_TIMEOUT: '90', LOOM_CONFIG_API_KEY: 'sk-env-secret' },
+      overrides: { endpoint: 'http://override' },
+      generate: true,
+    });
+    expect(config.values).toMatchObject({ endpoint: 'http://override', timeout: 60, api_key: 'sk-env-secret', verbose: false });
+    expect(config.sources).toMatchObject({ endpoint: 'override', timeout: 'file', api_key: 'env', verbose: 'default', temperature: 'generated' });
+    expect(config.secrets).toEqual(['sk-env-secret']);
+    expect(config.missingRequired).toEqual([]);
+  });
+
+  it('reads JSON files too', async () => {
+    const configFile = file('c.json', JSON.stringify({ api_key: 'sk-json', timeout: 5 }));
+    const config = await resolveConfig(manifest(fields), { configFile, env: {}, generate: false });
+    expect(config.values).toMatchObject({ api_key: 'sk-json', timeout: 5 });
+  });
+
+  it('without generate, lists missing required fields and leaves them out', async () => {
+    const config = await resolveConfig(manifest(fields), { env: {}, generate: false });
+    expect(config.missingRequired).toEqual(['api_key', 'endpoint']);
+    expect(config.values).toEqual({ timeout: 30, verbose: false });
+  });
+
+  it('coerces env strings to the field type', async () => {
+    const config = await resolveConfig(manifest(fields), {
+      env: { LOOM_CONFIG_TIMEOUT: ' 12 ', LOOM_CONFIG_TEMPERATURE: '0.25', LOOM_CONFIG_VERBOSE: 'yes' },
+      generate: false,
+    });
+    expect(config.values).toMatchObject({ timeout: 12, temperature: 0.25, verbose: true });
+  });
+
+  it.each([
+    ['LOOM_CONFIG_TIMEOUT', '1.5'],
+    ['LOOM_CONFIG_TEMPERATURE', 'hot'],
+    ['LOOM_CONFIG_VERBOSE', 'maybe'],
+  ])('rejects a bad %s=%s with E_CONFIG naming the variable', async (name, value) => {
+    const error = await resolveConfig(manifest(fields), { env: { [name]: value }, generate: true }).catch((e) => e);
+    expect(error.code).toBe('E_CONFIG');
+    expect(error.message).toContain(name);
+  });
+
+  it('rejects unknown keys in the file with a did-you-mean', async () => {
+    const configFile = file('typo.yaml', 'timout: 10\n');
+    const error = await resolveConfig(manifest(fields), { configFile, env: {} }).catch((e) => e);
+    expect(error.code).toBe('E_CONFIG');
+    expect(error.message).toContain('timout');
+    expect(error.hint).toContain('"timeout"');
+  });
+
+  it('rejects unreadable and invalid files with the file and reason', async () => {
+    const missing = path.join(dir, 'nope.yaml');
+    const unreadable = await resolveConfig(manifest(fields), { configFile: missing, env: {} }).catch((e) => e);
+    expect(unreadable.code).toBe('E_CONFIG');
+    expect(unreadable.message).toContain(missing);
+    expect(unreadable.message).toContain('ENOENT');
+    const badJson = await resolveConfig(manifest(fields), { configFile: file('bad.json', '{"a":'), env: {} }).catch((e) => e);
+    expect(badJson.code).toBe('E_CONFIG');
+    expect(badJson.message).toContain('not valid JSON');
+    const badYaml = await resolveConfig(manifest(fields), { configFile: file('bad.yaml', 'a: [1,\n'), env: {} }).catch((e) => e);
+    expect(badYaml.message).toContain('not valid YAML');
+    const list = await resolveConfig(manifest(fields), { configFile: file('list.yaml', '- 1\n'), env: {} }).catch((e) => e);
+    expect(list.message).toContain('must hold an object');
+    const wrongType = await resolveConfig(manifest(fields), { configFile: file('wt.yaml', 'timeout: soon\n'), env: {} }).catch((e) => e);
+    expect(wrongType.code).toBe('E_CONFIG');
+    expect(wrongType.message).toContain('timeout');
+  });
+
+  it('generates values of the right type inside their validation', async () => {
+    const config = await resolveConfig(
+      manifest([
+        { name: 'api_key', type: 'string', required: true, sensitive: true },
+        { name: 'retries', type: 'int', validation: { min: 5, max: 9 } },
+        { name: 'ratio', type: 'float', validation: { min: 2.5, max: 3 } },
+        { name: 'region', type: 'string', validation: { enum: ['eu-west', 'us-east'] } },
+        { name: 'code', type: 'string', validation: { pattern: '^[0-9]+$', min_length: 3 } },
+        { name: 'flag', type: 'bool' },
+      ]),
+      { env: {}, generate: true },
+    );
+    expect(config.values.api_key).toMatch(/^sk-loom-test-/);
+    expect(config.values).toMatchObject({ retries: 5, ratio: 2.5, region: 'eu-west', flag: false });
+    expect(String(config.values.code)).toMatch(/^[0-9]{3,}$/);
+    expect(config.secrets).toEqual([config.values.api_key]);
+  });
+
+  it('treats credential-like names as secrets even without sensitive: true', async () => {
+    const config = await resolveConfig(manifest([{ name: 'auth_token', type: 'string' }, { name: 'max_tokens', type: 'int' }]), {
+      env: { LOOM_CONFIG_AUTH_TOKEN: 'tok-123456' },
+      generate: true,
+    });
+    expect(config.secrets).toEqual(['tok-123456']);
+  });
+});
+
+describe('generateValue (property)', () => {
+  it('ints stay inside min/max', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 1000 }), fc.constantFrom('timeout', 'n', 'port', 'retries'), (min, span, name) => {
+        const value = generateValue({ name, type: 'int', validation: { min, max: min + span } });
+        return Number.isInteger(value) && (value as number) >= min && (value as number) <= min + span;
+      }),
+    );
+  });
+  it('strings respect length bounds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom('api_key', 'endpoint', 'name'), (a, b, name) => {
+        const [min, max] = a <= b ? [a, b] : [b, a];
+        const value = String(generateValue({ name, type: 'string', validation: { min_length: min, max_length: max } }));
+        return value.length >= min && value.length <= max;
+      }),
+    );
+  });
+});
+
+describe('maskSecrets and configToEnv', () => {
+  it('masks every occurrence, also JSON-escaped and URL-encoded forms', () => {
+    const secret = 'sk-"quoted"/x';
+    const text = `key=${secret} json=${JSON.stringify({ k: secret })} url=?k=${encodeURIComponent(secret)}`;
+    const masked = maskSecrets(text, [secret]);
+    expect(masked).toBe('key=*** json={"k":"***"} url=?k=***');
+    expect(maskSecrets('nothing here', [])).toBe('nothing here');
+  });
+  it('turns values into LOOM_CONFIG_ variables', () => {
+    expect(configToEnv({ api_key: 'k', timeout: 5, verbose: true })).toEqual({
+      LOOM_CONFIG_API_KEY: 'k',
+      LOOM_CONFIG_TIMEOUT: '5',
+      LOOM_CONFIG_VERBOSE: 'true',
+    });
+  });
+});
+
+describe('samplePattern', () => {
+  it.each([
+    ['^[0-9]+$', 3],
+    ['^sk-[A-Za-z0-9]{20,}$', 0],
+    ['^(https?)://[a-z.]+(:\\d{2,5})?$', 0],
+    ['^[A-Z]{2}-\\d{4}$', 0],
+    ['^(?:eu|us)-(west|east)-\\d$', 0],
+    ['^[^\\s]{8,16}$', 10],
+  ])('samples %s (min length %i)', (pattern, min) => {
+    const sample = samplePattern(pattern, min);
+    expect(sample).toBeDefined();
+    expect(new RegExp(pattern).test(sample as string)).toBe(true);
+    expect((sample as string).length).toBeGreaterThanOrEqual(min);
+  });
+});
