@@ -42,6 +42,7 @@ describe('OpenAI-compatible door', () => {
       data: [
         { id: 'echo-dev-1', object: 'model', created: expect.any(Number), owned_by: 'echo-dev' },
         { id: 'echo-dev-2', object: 'model', created: expect.any(Number), owned_by: 'echo-dev' },
+        { id: 'mock-small', object: 'model', created: expect.any(Number), owned_by: 'echo-dev' },
       ],
     });
   });

@@ -68,7 +68,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
 
   try {
     if (options.mockUpstream) {
-      mock = await startMockUpstream();
+      // A fresh key per launch, so masking it is meaningful.
+      mock = await startMockUpstream({ apiKey: `mock-${newToken()}` });
       secrets.add(mock.apiKey);
       const upstream = mock;
       cleanups.push(() => upstream.close());
