@@ -12,7 +12,7 @@
 import type { ErrorObject } from 'ajv';
 import { getValidator, type SchemaCheck, type SchemaName } from './schema-registry.js';
 
-export interface RawNumber {
+export interface NonIntegerLiteral {
   /** JSON Pointer of the number, as ajv writes `instancePath` (e.g. `/choices/0/index`). */
   pointer: string;
   /** The number exactly as written, e.g. `1.7e9`. */
@@ -33,8 +33,8 @@ function unescapePointerSegment(segment: string): string {
  * Every number in `text` written with `.`, `e` or `E`. `text` must be valid JSON (call
  * after JSON.parse succeeded). Iterative, so deep nesting cannot overflow the stack.
  */
-export function nonIntegerSyntaxNumbers(text: string): RawNumber[] {
-  const found: RawNumber[] = [];
+export function nonIntegerSyntaxNumbers(text: string): NonIntegerLiteral[] {
+  const found: NonIntegerLiteral[] = [];
   const segments: string[] = [];
   const containers: Array<'object' | 'array'> = [];
   let i = 0;
