@@ -162,6 +162,23 @@ describe('startPlugin', () => {
   });
 });
 
+describe('port conflicts', () => {
+  it('refuses to start when something already listens on the endpoint (E_PORT_IN_USE)', async () => {
+    const net = await import('node:net');
+    const blocker = net.createServer();
+    const port = await findFreePort();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+    try {
+      const error = await startPlugin({ ...hostile('baseline'), port, startupTimeoutMs: 2000 }).catch((e) => e);
+      expect(error.code).toBe('E_PORT_IN_USE');
+      expect(error.message).toContain(`127.0.0.1:${port}`);
+      expect(livePluginGroups()).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
 describe('findFreePort', () => {
   it('returns a bindable port', async () => {
     const port = await findFreePort();

@@ -11,7 +11,7 @@ import type { Manifest } from '../manifest/types.js';
 import { LineSplitter, LogBuffer, type LogLine } from './log-buffer.js';
 import { groupAlive, registerGroup, signalGroup, unregisterGroup } from './process-registry.js';
 import { rewriteArgs, rewriteEndpoint, rewriteEnv } from './port-rewrite.js';
-import { otherLoopbackListener, probeHealth } from './readiness.js';
+import { canConnect, otherLoopbackListener, probeHealth } from './readiness.js';
 
 export type { LogLine } from './log-buffer.js';
 export { LogBuffer } from './log-buffer.js';
@@ -123,6 +123,16 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
   } catch {
     throw new LoomPluginError('E_CONFIG', `The endpoint ${JSON.stringify(manifest.endpoint)} is not a valid URL.`, {
       hint: 'Use an http URL such as http://127.0.0.1:8090.',
+    });
+  }
+  // Something already listening there would answer /health in the plugin's place (and
+  // the plugin would die with EADDRINUSE): refuse instead of testing the wrong server.
+  const target = new URL(baseUrl);
+  const targetPort = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+  if (await canConnect(target.hostname.replace(/^\[|\]$/g, ''), targetPort, 300)) {
+    throw new LoomPluginError('E_PORT_IN_USE', `Something is already listening on ${target.host}, where the plugin should start.`, {
+      hint: 'Stop the other process (an earlier run of the plugin?), or pass --endpoint to test the running one.',
+      details: { endpoint: baseUrl },
     });
   }
   const args = rewriteArgs(manifest.args ?? [], options.port);

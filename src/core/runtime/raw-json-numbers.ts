@@ -4,7 +4,7 @@
  * them for integer fields (`created`, `latency_ms`, usage token counts).
  */
 
-export interface RawNumber {
+export interface RawJsonNumber {
   /** JSON Pointer of the value, e.g. `/usage/total_tokens`. */
   pointer: string;
   /** The property name holding it (or the array index as a string). */
@@ -18,8 +18,8 @@ function escapePointer(segment: string): string {
 }
 
 /** Every number literal in `text`; [] when the text is not valid JSON. */
-export function scanJsonNumbers(text: string): RawNumber[] {
-  const found: RawNumber[] = [];
+export function scanJsonNumbers(text: string): RawJsonNumber[] {
+  const found: RawJsonNumber[] = [];
   let i = 0;
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i += 1;
@@ -116,7 +116,7 @@ export function isIntegerLiteral(raw: string): boolean {
  * Number literals under any of `keys` (property names, at any depth) that are not written
  * as plain integers, e.g. `created: 1.7e9` or `total_tokens: 12.0`.
  */
-export function findNonIntegerNumbers(text: string, keys: readonly string[]): RawNumber[] {
+export function findNonIntegerNumbers(text: string, keys: readonly string[]): RawJsonNumber[] {
   const wanted = new Set(keys);
   return scanJsonNumbers(text).filter((n) => wanted.has(n.key) && !isIntegerLiteral(n.raw));
 }
