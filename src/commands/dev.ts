@@ -8,6 +8,7 @@ import { canPrompt } from '../output/io.js';
 import { InterruptedError } from '../core/errors.js';
 import { startDevHost } from '../core/dev/dev-host.js';
 import { isLoopbackAddress } from '../core/dev/security.js';
+import type { StampedEvent } from '../core/dev/types.js';
 import { createDevReporter, printBanner, printExposureWarning } from '../output/dev-reporter.js';
 import { listenForKeys, openBrowser, shouldOpenBrowser } from '../output/dev-terminal.js';
 import { createConfigAsker } from '../output/dev-config-prompt.js';
@@ -15,6 +16,13 @@ import { createConfigAsker } from '../output/dev-config-prompt.js';
 export async function run(options: DevOptions, io: CliIo): Promise<number> {
   if (!isLoopbackAddress(options.host)) printExposureWarning(io, options.host);
   const interactive = canPrompt(io);
+  // Events that happen before the banner is printed wait for it, so the URL comes first.
+  const report = createDevReporter(io);
+  let early: StampedEvent[] | undefined = [];
+  const onEvent = (event: StampedEvent): void => {
+    if (early) early.push(event);
+    else report(event);
+  };
   const host = await startDevHost({
     path: options.path,
     cwd: io.cwd,
@@ -27,7 +35,7 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
     upstreamField: options.upstreamField,
     watch: options.watch,
     signal: io.signal,
-    onEvent: createDevReporter(io),
+    onEvent,
     askConfig: interactive ? createConfigAsker(io) : undefined,
   });
 
@@ -42,6 +50,8 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
     interactive,
     skipped,
   });
+  for (const event of early) report(event);
+  early = undefined;
   if (shouldOpenBrowser(io, options.open)) openBrowser(host.pageUrl);
 
   let restoreKeys = (): void => undefined;

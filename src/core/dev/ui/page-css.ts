@@ -61,7 +61,8 @@ textarea { resize: vertical; width: 100%; }
 .diag { margin: 8px 0 0; padding: 0; list-style: none; font-size: 13px; }
 .diag li { padding: 3px 0; } .diag .sev-error { color: var(--bad); } .diag .sev-warning { color: var(--warn); }
 .chat-controls { display: flex; gap: 8px; align-items: center; }
-.chat-log { height: 290px; overflow: auto; display: flex; flex-direction: column; gap: 8px; padding: 4px 2px 10px; }
+.card.chat { display: flex; flex-direction: column; }
+.chat-log { flex: 1; min-height: 290px; overflow: auto; display: flex; flex-direction: column; gap: 8px; padding: 4px 2px 10px; }
 .msg { max-width: 85%; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap; word-break: break-word; }
 .msg.user { align-self: flex-end; background: var(--accent); color: #fff; border-bottom-right-radius: 3px; }
 .msg.assistant { align-self: flex-start; background: var(--panel2); border: 1px solid var(--line); border-bottom-left-radius: 3px; }

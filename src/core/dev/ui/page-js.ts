@@ -113,11 +113,12 @@ export const PAGE_JS = String.raw`
       chips.appendChild(el('span', { class: 'chip' + (caps[c] ? ' on' : ''), text: (caps[c] ? '✓ ' : '') + c }));
     });
     box.appendChild(chips);
-    var timeline = el('div', { class: 'timeline', title: 'health, every ' + Math.round(p.healthCheckIntervalMs / 1000) + ' s' });
+    var every = p.healthCheckIntervalMs < 1000 ? p.healthCheckIntervalMs + ' ms' : Math.round(p.healthCheckIntervalMs / 1000) + ' s';
+    var timeline = el('div', { class: 'timeline', title: 'health, every ' + every });
     (p.health || []).slice(-80).forEach(function (h) {
       timeline.appendChild(el('span', { class: h.healthy ? '' : 'bad', title: new Date(h.time).toLocaleTimeString() + ' ' + (h.healthy ? 'healthy' : 'unhealthy') + ' ' + (h.message || '') + ' (' + h.latencyMs + ' ms)' }));
     });
-    box.appendChild(el('div', { class: 'small muted', text: 'Health (' + (p.health || []).length + ' checks, every ' + Math.round(p.healthCheckIntervalMs / 1000) + ' s)' }));
+    box.appendChild(el('div', { class: 'small muted', text: 'Health (' + (p.health || []).length + ' checks, every ' + every + ')' }));
     box.appendChild(timeline);
     if (p.stateMessage) box.appendChild(el('div', { class: 'state-message', text: p.stateMessage }));
     var a = p.lastAttempt;
