@@ -30,3 +30,5 @@ export { summarizeResults, summaryPasses } from './core/conformance/summary.js';
 export { renderChecksMarkdown } from './core/conformance/catalogue-markdown.js';
 export { renderJsonReport, renderJunitReport, renderGithubAnnotations, renderGithubSummary, renderHumanReport } from './output/test-reporters/index.js';
 export * from './core/dev/index.js';
+export { CHECKS, CHECK_IDS, findCheck, selectChecks } from './core/conformance/catalogue.js';
+export { runSuite, type SuiteOptions } from './core/conformance/run-suite.js';

@@ -84,9 +84,19 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new InterruptedError());
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    // Both branches handled here: a check that fails after the abort won is not "unhandled".
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }
 
@@ -111,6 +121,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
   for (const check of options.checks) {
     throwIfAborted(signal);
     options.onCheckStart?.(check);
+    throwIfAborted(signal);
     const started = performance.now();
     const verdict = await judge(ctx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
     const result: CheckResult = {
