@@ -239,7 +239,8 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
         emit({ type: 'check-start', check });
       },
       onResult: (result) => {
-        emit({ type: 'result', result: crashAware(mask, result, pluginExit, exitedBefore) });
+        const [shown] = applyExpectedFailures([crashAware(mask, result, pluginExit, exitedBefore)], baseline, baselineName);
+        if (shown) emit({ type: 'result', result: shown });
       },
     });
     currentCheck = undefined;

@@ -10,7 +10,7 @@ import type { ConformanceEvent, ConformanceReport } from '../../core/conformance
 import type { CheckInfo, CheckResult } from '../../core/conformance/types.js';
 import type { CliIo, OutStream } from '../io.js';
 import { canAnimate, createStyle } from '../style.js';
-import { formatMs, groupOf, isFailure, isWarning, terminalSafe as safe } from './shared.js';
+import { formatMs, groupOf, groupResults, isFailure, isWarning, terminalSafe as safe } from './shared.js';
 
 interface Spinner {
   start(text?: string): Spinner;
@@ -124,14 +124,9 @@ export function renderSummaryLine(report: ConformanceReport, style: ChalkInstanc
 /** The whole report at once (the streaming reporter prints the same lines as they come). */
 export function renderHumanReport(report: ConformanceReport, style: ChalkInstance): string {
   const out: string[] = [];
-  let group: string | undefined;
-  for (const result of report.results) {
-    const current = groupOf(result.id);
-    if (current !== group) {
-      out.push(style.bold(current));
-      group = current;
-    }
-    out.push(renderResultLine(result, report.strict, style));
+  for (const { group, results } of groupResults(report.results)) {
+    out.push(style.bold(group));
+    for (const result of results) out.push(renderResultLine(result, report.strict, style));
   }
   out.push(renderTail(report, style));
   return `${out.join('\n')}\n`;
@@ -173,6 +168,29 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
   let group: string | undefined;
   let total = 0;
   let done = 0;
+  // Checks of one group do not all run back to back (the error-table checks come last);
+  // results are printed in grouped plan order, each as soon as those before it are in.
+  let order: string[] = [];
+  let next = 0;
+  const pending = new Map<string, CheckResult>();
+  const printed = new Set<string>();
+  const printLine = (result: CheckResult): void => {
+    const current = groupOf(result.id);
+    if (current !== group) {
+      write(`${style.bold(current)}\n`);
+      group = current;
+    }
+    write(`${renderResultLine(result, strict, style)}\n`);
+    printed.add(result.id);
+  };
+  const flush = (): void => {
+    while (next < order.length) {
+      const result = pending.get(order[next] as string);
+      if (!result) break;
+      printLine(result);
+      next += 1;
+    }
+  };
   // Writes to stdout while the spinner draws on stderr: clear it first, redraw after.
   const write = (text: string): void => {
     if (spinner?.isSpinning) spinner.clear();
@@ -192,6 +210,7 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
           break;
         case 'plan':
           total = event.checks.length;
+          order = groupResults(event.checks).flatMap((entry) => entry.results.map((check) => check.id));
           write(
             `${style.bold('loom-plugin test')} ${event.mode === 'started' ? 'started the plugin at' : 'attached to'} ${event.endpoint}; running ${total} ${total === 1 ? 'check' : 'checks'}\n\n`,
           );
@@ -199,16 +218,11 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
         case 'check-start':
           setSpinner(`${event.check.id} (${done + 1}/${total})`);
           break;
-        case 'result': {
+        case 'result':
           done += 1;
-          const current = groupOf(event.result.id);
-          if (current !== group) {
-            write(`${style.bold(current)}\n`);
-            group = current;
-          }
-          write(`${renderResultLine(event.result, strict, style)}\n`);
+          pending.set(event.result.id, event.result);
+          flush();
           break;
-        }
         case 'plugin-exit':
           write(style.red(`  the plugin exited (${event.signal ? `signal ${event.signal}` : `code ${event.code ?? 'unknown'}`})\n`));
           break;
@@ -216,6 +230,10 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
     },
     finish(report) {
       spinner?.stop();
+      // Whatever the live stream did not print yet (a run cut short), in grouped order.
+      for (const { results } of groupResults(report.results)) {
+        for (const result of results) if (!printed.has(result.id)) printLine(result);
+      }
       write(`${renderTail(report, style)}\n`);
     },
     stop() {

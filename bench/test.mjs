@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// Speed of `loom-plugin test` against the reference fixture plugin, side by side with a
+// bare loop that sends the same requests to the same plugin (no checks, no schema work,
+// no mock scripting). The question it answers: how much does the suite add beyond its
+// requests and its one deliberate timeout check?
+//
+//   npx tsc -p tsconfig.json && node bench/test.mjs [--rounds 5]
+//
+// Prints, per phase, the median over the rounds (suite and bare loop interleaved, so
+// load from other processes hits both alike). Not a test: nothing here fails a build.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+if (!existsSync(join(dist, 'core/conformance/run-conformance.js'))) {
+  console.error('dist/ is missing: run `npx tsc -p tsconfig.json` first.');
+  process.exit(1);
+}
+const roundsFlag = process.argv.indexOf('--rounds');
+const rounds = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 5;
+const pluginDir = join(root, 'test/fixtures/plugins/reference');
+
+const { runConformance } = await import(join(dist, 'core/conformance/run-conformance.js'));
+const { PluginClient } = await import(join(dist, 'core/runtime/http-client.js'));
+const { startPlugin, findFreePort } = await import(join(dist, 'core/runtime/plugin-process.js'));
+const { startMockUpstream } = await import(join(dist, 'core/runtime/mock-upstream.js'));
+const { resolveConfig, configToEnv } = await import(join(dist, 'core/runtime/config.js'));
+const { loadPluginManifest } = await import(join(dist, 'core/manifest/load-plugin-manifest.js'));
+
+// Record every request the suite makes, in order, by wrapping the client it uses.
+let recording;
+const originalRequest = PluginClient.prototype.request;
+const originalStream = PluginClient.prototype.stream;
+PluginClient.prototype.request = function (method, path, options) {
+  recording?.push({ kind: 'request', method, path, options });
+  return originalRequest.call(this, method, path, options);
+};
+PluginClient.prototype.stream = function (path, json, options) {
+  recording?.push({ kind: 'stream', path, json, options });
+  return originalStream.call(this, path, json, options);
+};
+
+const now = () => performance.now();
+
+async function suiteRound() {
+  recording = [];
+  const t0 = now();
+  let planAt = t0;
+  const report = await runConformance({
+    dir: pluginDir,
+    cwd: root,
+    env: {},
+    onEvent: (event) => {
+      if (event.type === 'plan') planAt = now();
+    },
+  });
+  const total = now() - t0;
+  const requests = recording;
+  recording = undefined;
+  const timeoutCheck = report.results.find((result) => result.id === 'errors.timeout')?.durationMs ?? 0;
+  if (!report.ok) console.error(`warning: the reference plugin did not pass (${report.summary.failed} failed)`);
+  return {
+    requests,
+    row: {
+      prepare: planAt - t0 - (report.timings.startupMs ?? 0),
+      startup: report.timings.startupMs ?? 0,
+      work: report.timings.checksMs,
+      timeoutCheck,
+      shutdown: report.timings.shutdownMs ?? 0,
+      total,
+      count: requests.length,
+    },
+  };
+}
+
+/** Same plugin, same start-up path, then the recorded requests one after another. */
+async function bareRound(requests) {
+  const t0 = now();
+  const { manifest, dir } = await loadPluginManifest(pluginDir, root);
+  const mock = await startMockUpstream();
+  const config = await resolveConfig(manifest, { env: {}, generate: true });
+  config.values.endpoint = mock.url;
+  config.values.api_key = mock.apiKey;
+  const prepared = now();
+  const plugin = await startPlugin({
+    manifest,
+    manifestDir: dir,
+    port: await findFreePort('127.0.0.1'),
+    env: configToEnv(config.values),
+    startupTimeoutMs: 30_000,
+  });
+  const started = now();
+  const client = new PluginClient(plugin.baseUrl, { timeoutMs: 10_000 });
+  await originalRequest.call(client, 'POST', '/initialize', { json: config.values });
+  for (const call of requests) {
+    if (call.kind === 'stream') await originalStream.call(client, call.path, call.json, {});
+    else await originalRequest.call(client, call.method, call.path, { ...call.options, timeoutMs: 10_000 });
+  }
+  const worked = now();
+  await plugin.stop();
+  const stopped = now();
+  await Promise.allSettled([client.close(), mock.close()]);
+  return {
+    prepare: prepared - t0,
+    startup: started - prepared,
+    work: worked - started,
+    timeoutCheck: 0,
+    shutdown: stopped - worked,
+    total: now() - t0,
+    count: requests.length + 1,
+  };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const suiteRows = [];
+const bareRows = [];
+// One warm-up of each (module caches, ajv compile, file system caches), not counted.
+const warm = await suiteRound();
+await bareRound(warm.requests);
+for (let round = 0; round < rounds; round += 1) {
+  const suite = await suiteRound();
+  suiteRows.push(suite.row);
+  bareRows.push(await bareRound(suite.requests));
+}
+
+const fmt = (ms) => `${Math.round(ms)} ms`.padStart(9);
+const col = (rows, key) => median(rows.map((row) => row[key]));
+const lines = [
+  ['prepare (manifest, config, mock)', 'prepare'],
+  ['plugin start-up (until /health)', 'startup'],
+  ['checks / bare requests', 'work'],
+  ['  of which the timeout check', 'timeoutCheck'],
+  ['shutdown (/cleanup, SIGTERM)', 'shutdown'],
+  ['total', 'total'],
+];
+console.log(`loom-plugin test vs a bare request loop, reference plugin, median of ${rounds} rounds (${process.version})\n`);
+console.log(`${'phase'.padEnd(34)}${'suite'.padStart(9)}${'bare'.padStart(9)}`);
+for (const [label, key] of lines) console.log(`${label.padEnd(34)}${fmt(col(suiteRows, key))}${fmt(col(bareRows, key))}`);
+console.log(`${'requests'.padEnd(34)}${String(col(suiteRows, 'count')).padStart(9)}${String(col(bareRows, 'count')).padStart(9)}`);
+const overhead = col(suiteRows, 'work') - col(suiteRows, 'timeoutCheck') - col(bareRows, 'work');
+console.log(`\nsuite overhead beyond its requests and the timeout check: ${Math.round(overhead)} ms`);
+console.log(`target: total well under 5000 ms -> ${col(suiteRows, 'total') < 5000 ? 'met' : 'NOT met'}`);
