@@ -19,8 +19,6 @@ export interface NonIntegerLiteral {
   text: string;
 }
 
-const JSON_WHITESPACE = new Set([' ', '\t', '\n', '\r']);
-
 function escapePointerSegment(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -29,6 +27,11 @@ function unescapePointerSegment(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+// Character codes, compared with charCodeAt: this scan runs on every plugin answer.
+const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d, QUOTE = 0x22, BACKSLASH = 0x5c;
+const COMMA = 0x2c, OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
+const DOT = 0x2e, LOWER_E = 0x65, UPPER_E = 0x45, MINUS = 0x2d, DIGIT_0 = 0x30, DIGIT_9 = 0x39;
+
 /**
  * Every number in `text` written with `.`, `e` or `E`. `text` must be valid JSON (call
  * after JSON.parse succeeded). Iterative, so deep nesting cannot overflow the stack.
@@ -36,62 +39,77 @@ function unescapePointerSegment(segment: string): string {
 export function nonIntegerSyntaxNumbers(text: string): NonIntegerLiteral[] {
   const found: NonIntegerLiteral[] = [];
   const segments: string[] = [];
-  const containers: Array<'object' | 'array'> = [];
+  const inArray: boolean[] = [];
+  const length = text.length;
   let i = 0;
   const skipWhitespace = (): void => {
-    while (i < text.length && JSON_WHITESPACE.has(text[i] as string)) i++;
+    for (let c = text.charCodeAt(i); c === SPACE || c === LF || c === CR || c === TAB; c = text.charCodeAt(++i));
   };
-  const readString = (): string => {
+  /** Moves past a string; decodes it only when asked (keys), and only if it has escapes. */
+  const skipString = (decode: boolean): string => {
     const start = i;
-    i++; // opening quote
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    let escaped = false;
+    for (i++; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        escaped = true;
+        i++;
+      }
+    }
     i++; // closing quote
-    return JSON.parse(text.slice(start, i)) as string;
+    if (!decode) return '';
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
   };
   const readKey = (): void => {
     skipWhitespace();
-    segments[segments.length - 1] = escapePointerSegment(readString());
+    segments[segments.length - 1] = escapePointerSegment(skipString(true));
     skipWhitespace();
     i++; // ':'
   };
-  const pointer = (): string => (segments.length === 0 ? '' : `/${segments.join('/')}`);
 
-  while (i < text.length) {
+  while (i < length) {
     skipWhitespace();
-    const c = text[i];
-    if (c === '{' || c === '[') {
+    const c = text.charCodeAt(i);
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       i++;
       skipWhitespace();
-      if (text[i] === (c === '{' ? '}' : ']')) {
+      if (text.charCodeAt(i) === (c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET)) {
         i++; // empty container: a complete value, fall through to "after a value"
       } else {
-        containers.push(c === '{' ? 'object' : 'array');
+        inArray.push(c === OPEN_BRACKET);
         segments.push('0');
-        if (c === '{') readKey();
+        if (c === OPEN_BRACE) readKey();
         continue;
       }
-    } else if (c === '"') {
-      readString();
+    } else if (c === QUOTE) {
+      skipString(false);
     } else {
       const start = i;
-      while (i < text.length && !JSON_WHITESPACE.has(text[i] as string) && !',]}'.includes(text[i] as string)) i++;
-      const token = text.slice(start, i);
-      if (/^-?[0-9]/.test(token) && /[.eE]/.test(token)) found.push({ pointer: pointer(), text: token });
+      let fractional = false;
+      for (let d = c; i < length; d = text.charCodeAt(++i)) {
+        if (d === DOT || d === LOWER_E || d === UPPER_E) fractional = true;
+        else if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || d === SPACE || d === LF || d === CR || d === TAB) break;
+      }
+      // true/false/null contain an "e" but do not start like a number.
+      if (fractional && (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))) {
+        found.push({ pointer: segments.length === 0 ? '' : `/${segments.join('/')}`, text: text.slice(start, i) });
+      }
     }
     // After a complete value: move to the next element or close finished containers.
     for (;;) {
       skipWhitespace();
-      if (containers.length === 0) return found;
-      const next = text[i++];
-      if (next === ',') {
-        if (containers[containers.length - 1] === 'array') {
+      if (inArray.length === 0) return found;
+      const next = text.charCodeAt(i++);
+      if (next === COMMA) {
+        if (inArray[inArray.length - 1]) {
           segments[segments.length - 1] = String(Number(segments[segments.length - 1]) + 1);
         } else {
           readKey();
         }
         break;
       }
-      containers.pop();
+      inArray.pop();
       segments.pop();
     }
   }
