@@ -223,7 +223,7 @@ export function parseJsonWithPositions(text: string): ParsedSource {
       severity: 'error',
       rule: error.rule,
       message: error.message,
-      ...(error.hint ? { hint: error.hint } : {}),
+      hint: error.hint ?? 'Check the JSON syntax at this position: a missing comma, quote or bracket?',
     });
     return { value: undefined, tree: undefined, issues, fatal: true };
   }

@@ -9,7 +9,10 @@ import { MAX_ALIAS_COUNT, MAX_FLOW_BRACKETS, MAX_NESTING, type ParseIssue, type 
 import type { SourceEntry, SourceNode } from './source-tree.js';
 
 /** Offset where flow brackets nest deeper than the limit, or -1. Quotes and comments are skipped roughly. */
-function tooDeepFlowOffset(text: string): number {
+function tooDeepOffset(text: string): number {
+  // Compact block sequences (`- - - - a`) nest one level per two characters.
+  const compact = new RegExp(`^(?:[ \\t]*-[ \\t]+){${MAX_NESTING + 1}}`, 'm').exec(text);
+  if (compact) return compact.index;
   let depth = 0;
   let quote = '';
   let comment = false;
@@ -73,7 +76,8 @@ function toTree(node: unknown, depth: number): SourceNode | undefined {
 
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+  const short = line.length > 200 ? `${line.slice(0, 197)}...` : line;
+  return /[.!?]$/.test(short) ? short : `${short}.`;
 }
 
 const YAML_HINTS: Record<string, string> = {
@@ -88,25 +92,27 @@ const MAX_SYNTAX_ISSUES = 20;
 
 export function parseYamlWithPositions(text: string): ParsedSource {
   const issues: ParseIssue[] = [];
-  const deep = tooDeepFlowOffset(text);
+  const deep = tooDeepOffset(text);
   if (deep !== -1) {
-    issues.push({ start: deep, end: deep + 1, severity: 'error', rule: 'syntax/too-deep', message: `Brackets nest deeper than ${MAX_FLOW_BRACKETS} levels.`, hint: 'A manifest is a few levels deep; this file is not one.' });
+    issues.push({ start: deep, end: deep + 1, severity: 'error', rule: 'syntax/too-deep', message: 'Values nest deeper than a manifest ever needs.', hint: 'A manifest is a few levels deep; this file is not one.' });
     return { value: undefined, tree: undefined, issues, fatal: true };
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'silent', resolveKnownTags: false });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error', resolveKnownTags: false });
   let fatal = false;
   for (const error of doc.errors) {
     const duplicate = error.code === 'DUPLICATE_KEY';
     if (!duplicate) fatal = true;
     if (issues.length >= MAX_SYNTAX_ISSUES) continue;
-    const hint = duplicate ? 'Keep one of them: readers disagree on which one wins.' : YAML_HINTS[error.code];
+    const hint = duplicate
+      ? 'Keep one of them: readers disagree on which one wins.'
+      : YAML_HINTS[error.code] ?? 'Check the YAML syntax at this position: indentation, quotes, a missing ": "?';
     issues.push({
       start: error.pos[0],
       end: error.pos[1],
       severity: 'error',
       rule: duplicate ? 'syntax/duplicate-key' : 'syntax/yaml',
       message: duplicate ? 'Duplicate key: this key appears earlier in the same mapping.' : firstLine(error.message),
-      ...(hint ? { hint } : {}),
+      hint,
     });
   }
   for (const warning of doc.warnings) {

@@ -143,7 +143,7 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, sc
           path,
           rule: 'schema/type',
           message: `${where} must be ${article(expected === 'object' ? 'mapping' : expected === 'array' ? 'list' : expected)}, not ${article(jsonType(value))}.`,
-          ...(hint ? { hint } : {}),
+          hint: hint ?? `Use ${article(expected === 'object' ? 'mapping' : expected === 'array' ? 'list' : expected)} here.`,
         };
         break;
       }
@@ -187,7 +187,7 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, sc
             hint: `Use lowercase letters, digits, "-" and "_" (at most 64, starting with a letter or digit)${slug && slug !== value ? `, e.g. "${slug}"` : ''}.`,
           };
         } else {
-          finding = { path, rule: 'schema/invalid', message: `${where} ${error.message ?? 'is invalid'}.` };
+          finding = { path, rule: 'schema/invalid', message: `${where} ${error.message ?? 'is invalid'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
         }
         break;
       }
@@ -196,10 +196,10 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, sc
           if (joined === 'health_check_interval') {
             finding = { path, rule: 'schema/range', message: 'health_check_interval must be a positive integer (seconds).', hint: 'Use e.g. 60.' };
           } else {
-            finding = { path, rule: 'schema/range', message: `${where} ${error.message ?? 'is out of range'}.` };
+            finding = { path, rule: 'schema/range', message: `${where} ${error.message ?? 'is out of range'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
           }
         } else {
-          finding = { path, rule: 'schema/invalid', message: `${where} ${error.message ?? 'is invalid'}.` };
+          finding = { path, rule: 'schema/invalid', message: `${where} ${error.message ?? 'is invalid'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
         }
       }
     }
