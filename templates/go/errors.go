@@ -1,0 +1,59 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// errorTable is the Loom error model: the HTTP status and transient flag of every code.
+// The rest of the code only says *what* went wrong; status and transient follow from it.
+var errorTable = map[string]struct {
+	status    int
+	transient bool
+}{
+	"invalid_request":       {400, false},
+	"authentication_failed": {401, false},
+	"quota_exceeded":        {402, false},
+	"model_not_found":       {404, false},
+	"content_filter":        {422, false},
+	"rate_limit_exceeded":   {429, true},
+	"internal_error":        {500, false},
+	"provider_unavailable":  {502, true}, // 503 when the upstream itself said 503
+	"timeout":               {504, true},
+}
+
+// PluginError is an error answer: `{code, message, transient, details?}`.
+type PluginError struct {
+	Code      string
+	Message   string
+	Status    int
+	Details   map[string]any
+	RetryWait int // seconds, for rate_limit_exceeded: sent as the Retry-After header
+}
+
+func (e *PluginError) Error() string { return e.Code + ": " + e.Message }
+
+func newError(code, message string) *PluginError {
+	return &PluginError{Code: code, Message: message, Status: errorTable[code].status}
+}
+
+func (e *PluginError) body() map[string]any {
+	body := map[string]any{"code": e.Code, "message": e.Message, "transient": errorTable[e.Code].transient}
+	if len(e.Details) > 0 {
+		body["details"] = e.Details
+	}
+	return body
+}
+
+func writeJSON(w http.ResponseWriter, status int, value any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(value)
+}
+
+func writeError(w http.ResponseWriter, err *PluginError) {
+	if err.Code == "rate_limit_exceeded" {
+		w.Header().Set("Retry-After", itoa(err.RetryWait))
+	}
+	writeJSON(w, err.Status, err.body())
+}

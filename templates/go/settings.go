@@ -1,0 +1,179 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// configSchema and metadata are the one place in the code that describes this plugin.
+// GET /metadata answers `metadata`, which must stay equal to plugin.yaml's `metadata`
+// (the conformance suite compares them). configSchema drives both /metadata and the
+// validation in /initialize, so a field added here is validated the way it is declared.
+var configSchema = []map[string]any{
+	{
+		"name":        "api_key",
+		"type":        "string",
+		"required":    true,
+		"sensitive":   true,
+		"description": "API key sent to the upstream provider as a Bearer token",
+	},
+	{
+		"name":        "endpoint",
+		"type":        "string",
+		"required":    true,
+		"description": "Base URL of the OpenAI-compatible upstream, e.g. https://api.openai.com/v1",
+		"validation":  map[string]any{"pattern": "^https?://"},
+	},
+	{
+		"name":        "timeout",
+		"type":        "int",
+		"required":    false,
+		"default":     30,
+		"description": "Upstream request timeout in seconds",
+		"validation":  map[string]any{"min": 1, "max": 300},
+	},
+}
+
+var capabilities = map[string]bool{
+	"streaming":        {{streaming}},
+	"function_calling": {{function_calling}},
+	"vision":           {{vision}},
+	"embeddings":       false,
+	"fine_tuning":      false,
+}
+
+var metadata = map[string]any{
+	"name":               {{name|json}},
+	"version":            {{version|json}},
+	"plugin_api_version": "1.0.0",
+	"provider_type":      {{provider_type|json}},
+	"description":        {{description|json}},
+	"author":             {{author|json}},
+	"license":            {{license|json}},
+	"capabilities":       capabilities,
+	"config_schema":      configSchema,
+}
+
+// Config is a validated /initialize body.
+type Config struct {
+	APIKey   string
+	Endpoint string
+	Timeout  int // seconds
+}
+
+// envName is where a value comes from when /initialize leaves it out (Loom sends {}).
+func envName(field string) string { return "LOOM_CONFIG_" + strings.ToUpper(field) }
+
+func invalid(format string, args ...any) *PluginError {
+	return newError("invalid_request", fmt.Sprintf(format, args...))
+}
+
+// fromEnv converts an environment value (text) to the field's declared type.
+func fromEnv(name, kind, raw string) (any, *PluginError) {
+	text := strings.TrimSpace(raw)
+	switch kind {
+	case "int":
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return float64(n), nil
+		}
+	case "float":
+		if f, err := strconv.ParseFloat(text, 64); err == nil {
+			return f, nil
+		}
+	case "bool":
+		if b, err := strconv.ParseBool(text); err == nil {
+			return b, nil
+		}
+	default:
+		return raw, nil
+	}
+	return nil, invalid("%s must be of type %s", envName(name), kind)
+}
+
+// checkType accepts a JSON value (decoded with UseNumber) of the declared type.
+func checkType(name, kind string, value any) (any, *PluginError) {
+	switch kind {
+	case "string":
+		if s, ok := value.(string); ok {
+			return s, nil
+		}
+	case "int", "float":
+		if n, ok := value.(json.Number); ok {
+			if f, err := n.Float64(); err == nil && (kind == "float" || f == math.Trunc(f)) {
+				return f, nil
+			}
+		}
+	case "bool":
+		if b, ok := value.(bool); ok {
+			return b, nil
+		}
+	}
+	return nil, invalid("config field %s must be of type %s", name, kind)
+}
+
+func checkRules(field map[string]any, value any) *PluginError {
+	name := field["name"].(string)
+	if field["required"] == true && value == "" {
+		return invalid("config field %s must not be empty", name)
+	}
+	rules, _ := field["validation"].(map[string]any)
+	if n, ok := value.(float64); ok {
+		if min, ok := rules["min"].(int); ok && n < float64(min) {
+			return invalid("config field %s must be at least %d", name, min)
+		}
+		if max, ok := rules["max"].(int); ok && n > float64(max) {
+			return invalid("config field %s must be at most %d", name, max)
+		}
+	}
+	if pattern, ok := rules["pattern"].(string); ok {
+		if s, ok := value.(string); ok && !regexp.MustCompile(pattern).MatchString(s) {
+			return invalid("config field %s must match %s", name, pattern)
+		}
+	}
+	return nil
+}
+
+// resolveConfig validates an /initialize body. A field missing from it falls back to
+// the LOOM_CONFIG_<NAME> environment variable, then to its default.
+func resolveConfig(body any, getenv func(string) (string, bool)) (*Config, *PluginError) {
+	object, ok := body.(map[string]any)
+	if !ok {
+		return nil, invalid("the /initialize body must be a JSON object")
+	}
+	values := map[string]any{}
+	for _, field := range configSchema {
+		name, kind := field["name"].(string), field["type"].(string)
+		var value any
+		var err *PluginError
+		if raw, present := object[name]; present {
+			value, err = checkType(name, kind, raw)
+		} else if raw, present := getenv(envName(name)); present {
+			value, err = fromEnv(name, kind, raw)
+		} else if def, present := field["default"]; present {
+			value = def
+			if n, isInt := def.(int); isInt {
+				value = float64(n) // numbers are float64 here, as from JSON and env
+			}
+		} else if field["required"] == true {
+			return nil, invalid("config field %s is required (or set %s)", name, envName(name))
+		} else {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := checkRules(field, value); err != nil {
+			return nil, err
+		}
+		values[name] = value
+	}
+	return &Config{
+		APIKey:   values["api_key"].(string),
+		Endpoint: values["endpoint"].(string),
+		Timeout:  int(values["timeout"].(float64)),
+	}, nil
+}

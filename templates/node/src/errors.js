@@ -1,0 +1,39 @@
+// The Loom error model: every non-200 answer is `{code, message, transient, details?}`.
+// Status and transient follow from the code (the protocol's error table), so the rest of
+// the code only says *what* went wrong.
+
+/** code -> [HTTP status, transient] */
+export const ERROR_TABLE = {
+  invalid_request: [400, false],
+  authentication_failed: [401, false],
+  quota_exceeded: [402, false],
+  model_not_found: [404, false],
+  content_filter: [422, false],
+  rate_limit_exceeded: [429, true],
+  internal_error: [500, false],
+  provider_unavailable: [502, true], // 503 when the upstream itself said 503
+  timeout: [504, true],
+};
+
+export class PluginError extends Error {
+  /**
+   * @param {keyof typeof ERROR_TABLE} code
+   * @param {string} message
+   * @param {{status?: number, details?: object, headers?: Record<string, string>}} [options]
+   */
+  constructor(code, message, options = {}) {
+    super(message);
+    const [status, transient] = ERROR_TABLE[code];
+    this.code = code;
+    this.status = options.status ?? status;
+    this.transient = transient;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+
+  body() {
+    const body = { code: this.code, message: this.message, transient: this.transient };
+    if (this.details) body.details = this.details;
+    return body;
+  }
+}

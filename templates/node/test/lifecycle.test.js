@@ -1,0 +1,134 @@
+// Metadata, initialize (config validation and env fallback), health, cleanup, models.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { METADATA } from '../src/settings.js';
+import { API_KEY, MODELS, startFakeUpstream } from './fake-upstream.js';
+import { assertError, startApp } from './helpers.js';
+
+const RFC3339_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+let upstream;
+before(async () => {
+  upstream = await startFakeUpstream();
+});
+after(() => upstream.close());
+
+describe('metadata', () => {
+  it('matches plugin.yaml', async () => {
+    const app = await startApp();
+    try {
+      const response = await app.call('GET', '/metadata');
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), METADATA);
+      const manifest = await readFile(new URL('../plugin.yaml', import.meta.url), 'utf8');
+      for (const key of ['name', 'version', 'provider_type']) {
+        assert.ok(manifest.includes(`${key}: ${JSON.stringify(METADATA[key])}`), `plugin.yaml ${key}`);
+      }
+      for (const [capability, enabled] of Object.entries(METADATA.capabilities)) {
+        assert.ok(manifest.includes(`${capability}: ${enabled}`), `plugin.yaml capability ${capability}`);
+      }
+      for (const field of METADATA.config_schema) assert.ok(manifest.includes(`- name: ${field.name}`));
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('lifecycle', () => {
+  it('refuses calls before initialize, but health answers', async () => {
+    const app = await startApp();
+    try {
+      await assertError(await app.call('GET', '/models'), 'provider_unavailable', 503);
+      const chat = await app.call('POST', '/chat/completions', { model: 'fake-small', messages: [{ role: 'user', content: 'hi' }] });
+      await assertError(chat, 'provider_unavailable', 503);
+      const health = await app.call('GET', '/health');
+      assert.equal(health.status, 200);
+      assert.equal((await health.json()).healthy, false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('is healthy after initialize, survives cleanup + initialize, and lists models', async () => {
+    const app = await startApp();
+    try {
+      const config = { api_key: API_KEY, endpoint: upstream.url };
+      assert.equal((await app.call('POST', '/initialize', config)).status, 200);
+      const health = await (await app.call('GET', '/health')).json();
+      assert.equal(health.healthy, true);
+      assert.ok(Number.isInteger(health.latency_ms));
+      assert.match(health.timestamp, RFC3339_WITH_ZONE);
+      const models = await (await app.call('GET', '/models')).json();
+      assert.deepEqual(models.map((model) => model.id), MODELS);
+      assert.ok(models.every((model) => typeof model.name === 'string' && model.name));
+
+      assert.deepEqual(await (await app.call('POST', '/cleanup')).json(), {});
+      assert.equal((await (await app.call('GET', '/health')).json()).healthy, false);
+      await assertError(await app.call('GET', '/models'), 'provider_unavailable', 503);
+      assert.equal((await app.call('POST', '/initialize', config)).status, 200);
+      assert.equal((await app.call('POST', '/initialize', config)).status, 200); // twice is harmless
+      assert.equal((await (await app.call('GET', '/health')).json()).healthy, true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('takes config from LOOM_CONFIG_* when /initialize gets {}', async () => {
+    const env = {};
+    const app = await startApp(env);
+    try {
+      await assertError(await app.call('POST', '/initialize', {}), 'invalid_request', 400);
+      Object.assign(env, { LOOM_CONFIG_API_KEY: API_KEY, LOOM_CONFIG_ENDPOINT: upstream.url, LOOM_CONFIG_TIMEOUT: '5' });
+      assert.equal((await app.call('POST', '/initialize', {})).status, 200);
+      assert.equal((await app.call('GET', '/models')).status, 200);
+      env.LOOM_CONFIG_TIMEOUT = 'soon';
+      const body = await assertError(await app.call('POST', '/initialize', {}), 'invalid_request', 400);
+      assert.match(body.message, /LOOM_CONFIG_TIMEOUT/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers bad config with invalid_request', async () => {
+    const app = await startApp();
+    const good = { api_key: API_KEY, endpoint: 'http://127.0.0.1:1' };
+    const bad = [
+      { endpoint: good.endpoint },
+      { api_key: API_KEY },
+      { ...good, api_key: 123 },
+      { ...good, api_key: null },
+      { ...good, api_key: '' },
+      { ...good, endpoint: 'ftp://example.com' },
+      { ...good, timeout: '30' },
+      { ...good, timeout: true },
+      { ...good, timeout: 1.5 },
+      { ...good, timeout: 0 },
+      { ...good, timeout: 301 },
+      ['not', 'an', 'object'],
+      '{nope',
+    ];
+    try {
+      for (const config of bad) {
+        const body = await assertError(await app.call('POST', '/initialize', config), 'invalid_request', 400);
+        assert.equal(body.transient, false);
+        assert.ok(!body.message.includes(API_KEY));
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers unknown paths and wrong methods with JSON errors', async () => {
+    const app = await startApp();
+    try {
+      for (const [method, path] of [['GET', '/nope'], ['GET', '/chat/completions'], ['DELETE', '/metadata']]) {
+        const response = await app.call(method, path);
+        assert.match(response.headers.get('content-type'), /application\/json/);
+        await assertError(response, 'invalid_request', 400);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
