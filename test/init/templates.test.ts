@@ -88,6 +88,24 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
     `);
   });
   it('go', async () => {
-    expect((await scaffold('go')).files).toMatchInlineSnapshot();
+    expect((await scaffold('go')).files).toMatchInlineSnapshot(`
+      [
+        ".dockerignore",
+        ".gitignore",
+        "Dockerfile",
+        "errors.go",
+        "fake_upstream_test.go",
+        "go.mod",
+        "handlers.go",
+        "main.go",
+        "plugin.yaml",
+        "plugin_test.go",
+        "settings.go",
+        "shapes.go",
+        "stream.go",
+        "upstream.go",
+        "upstream_errors.go",
+      ]
+    `);
   });
 });
