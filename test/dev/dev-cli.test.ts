@@ -69,6 +69,12 @@ describe('loom-plugin dev (usage errors)', () => {
     expect(stderr).toContain('no/such/folder does not exist');
   });
 
+  it('exits 2 when --config cannot be read', async () => {
+    const { code, stderr } = await runCli(['dev', `${FIXTURES}echo`, '--no-open', '--no-watch', '--port', '0', '--config', 'missing.yaml']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('The config file missing.yaml cannot be read.');
+  });
+
   it('exits 2 with a hint when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

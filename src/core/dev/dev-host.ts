@@ -5,8 +5,9 @@
  * goes out as events (the CLI renders them, the page shows them).
  */
 import type { ServerResponse } from 'node:http';
-import { relative } from 'node:path';
-import { throwIfAborted } from '../errors.js';
+import { access } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { LoomPluginError, throwIfAborted } from '../errors.js';
 import { startMockUpstream, type MockUpstream } from '../runtime/mock-upstream.js';
 import { discoverPlugins } from './discover-plugins.js';
 import { createDevServer, listen } from './dev-server.js';
@@ -22,11 +23,20 @@ import { watchPlugin, type PluginWatcher } from './watch-plugin.js';
 import { openAiError } from './http-util.js';
 
 export const DEFAULT_DEV_PORT = 4477;
+/** Quiet time after the last file event before a reload: one save burst = one reload. */
+export const DEFAULT_DEBOUNCE_MS = 150;
 
 export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   throwIfAborted(options.signal);
   const bindHost = options.host ?? '127.0.0.1';
   const discovery = await discoverPlugins(options.path, options.cwd);
+  if (options.configFile) {
+    // A typo in --config is a usage error now, not a plugin stuck later.
+    const file = resolve(options.cwd, options.configFile);
+    await access(file).catch(() => {
+      throw new LoomPluginError('E_CONFIG', `The config file ${options.configFile} cannot be read.`, { hint: 'Check the --config path.' });
+    });
+  }
 
   const secrets = new SecretSet();
   const bus = new EventBus(secrets);
@@ -82,8 +92,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
         if (path === '/v1/models' && req.method === 'GET') return listModels(res, router);
         if (path === '/v1/chat/completions' && req.method === 'POST') {
           return chatCompletions(req, res, router, (entry) => {
-            const masked = requestLog.add(entry, hostUrl);
-            if (bus.hasListeners) bus.emit({ type: 'request', entry: masked });
+            const stored = requestLog.add(entry, hostUrl);
+            if (bus.hasListeners) bus.emit({ type: 'request', entry: requestLog.mask(stored) });
           });
         }
         return openAiError(res, 404, `No route ${req.method} ${path} (this host serves GET /v1/models and POST /v1/chat/completions).`, 'not_found');
@@ -163,7 +173,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     if (options.watch !== false) {
       for (const slot of slots) {
         if (slot.state === 'refused') continue;
-        const watcher: PluginWatcher = await watchPlugin(slot.dir, options.debounceMs ?? 300, () => {
+        const watcher: PluginWatcher = await watchPlugin(slot.dir, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, () => {
           void reload(slot.key, 'file change');
         });
         cleanups.push(() => watcher.close());

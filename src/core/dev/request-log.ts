@@ -8,21 +8,26 @@ import type { RequestLogEntry } from './types.js';
 /** Bodies longer than this are cut in the log (the request itself is never cut). */
 export const LOG_BODY_LIMIT = 64 * 1024;
 
+type StoredEntry = Omit<RequestLogEntry, 'curl'> & { hostUrl: string };
+
 export class RequestLog {
   private nextId = 1;
-  private readonly ring: RequestLogEntry[] = [];
+  private readonly ring: StoredEntry[] = [];
 
   constructor(private readonly secrets: SecretSet, private readonly size = 200) {}
 
-  add(entry: Omit<RequestLogEntry, 'id' | 'curl'>, hostUrl: string): RequestLogEntry {
-    const full: RequestLogEntry = { ...entry, id: this.nextId++, curl: curlLine(hostUrl, entry.method, entry.path, entry.requestBody) };
-    this.ring.push(full);
+  /** Hot path: stores the raw entry; the curl line and masking happen when it is read. */
+  add(entry: Omit<RequestLogEntry, 'id' | 'curl'>, hostUrl: string): StoredEntry {
+    const stored: StoredEntry = { ...entry, id: this.nextId++, hostUrl };
+    this.ring.push(stored);
     if (this.ring.length > this.size) this.ring.shift();
-    return this.mask(full);
+    return stored;
   }
 
-  mask(entry: RequestLogEntry): RequestLogEntry {
-    return this.secrets.maskValue(entry);
+  /** The entry as it may leave the process: with its curl line, secrets masked. */
+  mask(stored: StoredEntry): RequestLogEntry {
+    const { hostUrl, ...entry } = stored;
+    return this.secrets.maskValue({ ...entry, curl: curlLine(hostUrl, entry.method, entry.path, entry.requestBody) });
   }
 
   entries(): RequestLogEntry[] {

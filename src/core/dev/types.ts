@@ -120,7 +120,7 @@ export interface DevHostOptions {
   mockUpstream?: boolean;
   upstreamField?: string;
   watch?: boolean;
-  /** Debounce of file-change bursts (default 300 ms). */
+  /** Debounce of file-change bursts (default 150 ms). */
   debounceMs?: number;
   startupTimeoutMs?: number;
   /** Override of every plugin's health_check_interval (tests). */
