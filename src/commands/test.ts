@@ -16,8 +16,8 @@
  * 2 usage, 3 the plugin could not start or crashed during the run, 130 interrupted.
  */
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import { ExitCode, LoomPluginError, isLoomPluginError, usageError } from '../core/errors.js';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ExitCode, isLoomPluginError, usageError, type LoomPluginError } from '../core/errors.js';
 import type { Diagnostic } from '../core/manifest/types.js';
 import type { CliIo } from '../output/io.js';
 import { createStyle } from '../output/style.js';
@@ -51,18 +51,6 @@ export function planReporters(reporters: readonly TestReporter[], outputDir: str
     );
   }
   return { stdoutDocument: documents[0], human: unique.includes('human'), githubAnnotations, files: [] };
-}
-
-/** Minimal validate-style rendering of the manifest findings that stop a test run. */
-function renderDiagnostics(diagnostics: readonly Diagnostic[], cwd: string, io: CliIo): string {
-  const style = createStyle(io, io.stderr);
-  return diagnostics
-    .map((d) => {
-      const where = `${relative(cwd, d.file) || d.file}:${d.line}:${d.column}`;
-      const severity = d.severity === 'error' ? style.red('error') : style.yellow('warning');
-      return `  ${style.dim(where)}  ${severity}  ${d.message}  ${style.dim(d.rule)}${d.hint ? `\n    ${style.dim(d.hint)}` : ''}`;
-    })
-    .join('\n');
 }
 
 async function listChecks(options: TestOptions, io: CliIo, plan: Plan): Promise<number> {
@@ -139,10 +127,15 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
 }
 
 /** Errors that stop a run before a report exists: say why, with what the plugin said. */
-function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan): number {
+async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan): Promise<number> {
   const style = createStyle(io, io.stderr);
   if (error.code === 'E_MANIFEST_INVALID' && Array.isArray(error.details?.diagnostics)) {
-    io.stderr.write(`${style.red('Error:')} ${error.message}\n${renderDiagnostics(error.details.diagnostics as Diagnostic[], io.cwd, io)}\n`);
+    // The same findings, in the same format, as `loom-plugin validate` prints.
+    const { renderStylish } = await import('../output/diagnostics/stylish.js');
+    const file = String(error.details.file ?? '');
+    const diagnostics = error.details.diagnostics as Diagnostic[];
+    io.stderr.write(`${style.red('Error:')} ${error.message}\n\n`);
+    io.stderr.write(renderStylish([{ file, dir: dirname(file), manifest: undefined, diagnostics }], { cwd: io.cwd, style }));
   } else {
     io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
     const tail = error.details?.stderrTail;

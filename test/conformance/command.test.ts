@@ -75,7 +75,8 @@ describe('runs that stop before the checks', () => {
     const { code, stderr } = await runCli(['test', dir]);
     expect(code).toBe(1);
     expect(stderr).toContain('fix it before testing the plugin');
-    expect(stderr).toMatch(/plugin\.yaml:\d+:\d+ +error/);
+    expect(stderr).toMatch(/plugin\.yaml\n {2}\d+:\d+ +(error|warning) /);
+    expect(stderr).toMatch(/^ {2}\d+:\d+ +error +Missing required key "metadata\.provider_type"\. +schema\/required$/m);
   });
 
   it('a plugin that exits at start-up is exit 3 with its exit code and stderr tail', async () => {

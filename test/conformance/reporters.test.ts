@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { MemoryStream, memoryIo } from '../helpers/memory-io.js';
 import type { ConformanceReport } from '../../src/core/conformance/run-conformance.js';
 import { summarizeResults, summaryPasses } from '../../src/core/conformance/summary.js';
 import type { CheckResult } from '../../src/core/conformance/types.js';
@@ -229,5 +230,62 @@ describe('catalogue listing', () => {
     const parsed = JSON.parse(renderCatalogueJson(checks)) as { reportVersion: number; checks: unknown[] };
     expect(parsed.reportVersion).toBe(1);
     expect(parsed.checks[1]).toEqual({ id: 'streaming.done', title: 'ends with [DONE]', endpoint: 'POST /chat/completions', level: 'required', capability: 'streaming', contract: 'streaming' });
+  });
+});
+
+describe('human reporter, live', () => {
+  /** A terminal-like stream: enough of tty.WriteStream for ora. */
+  class FakeTerminal {
+    text = '';
+    isTTY = true;
+    columns = 100;
+    write(chunk: string): boolean {
+      this.text += chunk;
+      return true;
+    }
+    cursorTo(): boolean {
+      return true;
+    }
+    moveCursor(): boolean {
+      return true;
+    }
+    clearLine(): boolean {
+      return true;
+    }
+  }
+
+  async function live(env: NodeJS.ProcessEnv) {
+    const { createHumanReporter } = await import('../../src/output/test-reporters/index.js');
+    const io = memoryIo({ env });
+    const stdout = new MemoryStream(true);
+    const stderr = new FakeTerminal();
+    const ioWithTerminal = { ...io, stdout, stderr };
+    const reporter = await createHumanReporter(ioWithTerminal, { strict: false });
+    const checks = report.results.map(({ id, title, endpoint, level, contract }) => ({ id, title, endpoint, level, contract }));
+    reporter.onEvent({ type: 'phase', phase: 'start' });
+    reporter.onEvent({ type: 'plan', checks, endpoint: 'http://127.0.0.1:4000', mode: 'started' });
+    // Results arrive out of group order; they are printed in grouped order.
+    for (const result of [...report.results].reverse()) {
+      reporter.onEvent({ type: 'check-start', check: result });
+      reporter.onEvent({ type: 'result', result });
+    }
+    reporter.finish(report);
+    return { stdout: stdout.text, stderr: stderr.text };
+  }
+
+  it('animates a spinner on a terminal outside CI, results on stdout in grouped order', async () => {
+    const { stdout, stderr } = await live({ TERM: 'xterm', NO_COLOR: '1' });
+    expect(stderr).toContain('starting the plugin');
+    expect(stderr).toContain('\u001b[?25l'); // ora hid the cursor to animate
+    const ids = [...stdout.matchAll(/^ {2}. ([\w.-]+)/gm)].map((m) => m[1]);
+    expect(ids).toEqual(['lifecycle.initialize', 'errors.rate-limit', 'errors.timeout.status', 'errors.auth', 'streaming.done', 'metadata.schema']);
+    expect(stdout).toContain('started the plugin at http://127.0.0.1:4000; running 6 checks');
+    expect(stdout).toMatch(/FAIL 1 passed/);
+  });
+
+  it('never animates in CI: plain lines only, nothing on stderr', async () => {
+    const { stdout, stderr } = await live({ CI: 'true', TERM: 'xterm', NO_COLOR: '1' });
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^ {2}✓ lifecycle\.initialize/m);
   });
 });

@@ -99,7 +99,7 @@ export async function loadManifestForTest(dir: string, cwd: string): Promise<{ m
     throw new LoomPluginError(
       'E_MANIFEST_INVALID',
       `The manifest ${result.file} has ${errors.length === 1 ? '1 error' : `${errors.length} errors`}; fix it before testing the plugin.`,
-      { hint: 'Run loom-plugin validate for details.', details: { file: result.file, diagnostics: result.diagnostics } },
+      { hint: 'Run loom-plugin validate to check the manifest again after editing it.', details: { file: result.file, diagnostics: result.diagnostics } },
     );
   }
   return { manifest: result.manifest, file: result.file, dir: result.dir };

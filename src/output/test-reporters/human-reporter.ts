@@ -161,7 +161,9 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
   const strict = options.strict;
   const style = createStyle(io, stream);
   let spinner: Spinner | undefined;
-  if (canAnimate(io)) {
+  // ora redraws with cursorTo/clearLine: only a real terminal stream has them.
+  const terminal = io.stderr as Partial<NodeJS.WriteStream>;
+  if (canAnimate(io) && typeof terminal.cursorTo === 'function' && typeof terminal.clearLine === 'function') {
     const { default: ora } = await import('ora');
     spinner = ora({ stream: io.stderr as unknown as NodeJS.WritableStream, discardStdin: false }) as unknown as Spinner;
   }
