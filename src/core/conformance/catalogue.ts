@@ -35,7 +35,7 @@ export const CHECKS: readonly CheckInfo[] = Object.freeze([
   C('host.load-sequence', 'required', '*', 'host', "The host's load sequence works: /initialize, /metadata with the manifest's provider_type, /health healthy"),
   C('lifecycle.reinitialize', 'recommended', INIT, 'lifecycle', 'A second /initialize without /cleanup is harmless: both 200, then healthy and serving'),
   C('lifecycle.initialize-empty', 'recommended', INIT, 'lifecycle', '/initialize with {} works when the configuration comes from LOOM_CONFIG_* env vars (the shipped host sends {})'),
-  C('lifecycle.config-missing-field', 'required', INIT, 'lifecycle', '/initialize without a required config field is refused with invalid_request'),
+  C('lifecycle.config-missing-field', 'required', INIT, 'lifecycle', '/initialize without a required config field is refused with invalid_request (or the value is taken from its LOOM_CONFIG_* env var)'),
   C('lifecycle.config-wrong-type', 'required', INIT, 'lifecycle', '/initialize with a config value of the wrong type is refused with invalid_request'),
   C('lifecycle.cleanup', 'required', 'POST /cleanup', 'lifecycle', '/cleanup answers exactly 200 with a JSON object'),
   C('lifecycle.health-after-cleanup', 'recommended', 'GET /health', 'lifecycle', '/health still answers 200 with a valid body after /cleanup'),

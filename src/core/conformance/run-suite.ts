@@ -114,6 +114,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     secrets,
     timeoutMs: options.timeoutMs,
     configInEnv: options.configInEnv ?? true,
+    upstreamField: options.upstreamField,
   });
   const declared = options.manifest.metadata.capabilities ?? {};
   const results: CheckResult[] = [];

@@ -41,6 +41,7 @@ export interface SuiteContextOptions {
   secrets: string[];
   timeoutMs: number;
   configInEnv: boolean;
+  upstreamField: string;
 }
 
 export class SuiteContext {
@@ -50,6 +51,7 @@ export class SuiteContext {
   readonly secrets: string[];
   readonly timeoutMs: number;
   readonly configInEnv: boolean;
+  readonly upstreamField: string;
   readonly upstreamUnavailable: string | undefined;
   state: PluginState = 'fresh';
   /** The last exchange of the running check: attached to its result when it fails. */
@@ -66,6 +68,7 @@ export class SuiteContext {
     this.secrets = options.secrets;
     this.timeoutMs = options.timeoutMs;
     this.configInEnv = options.configInEnv;
+    this.upstreamField = options.upstreamField;
   }
 
   /** The mock, for checks marked `upstream: true` (the runner skips them without one). */

@@ -3,7 +3,9 @@
  * repeated initialize, `{}` with config in the environment, cleanup, and the host's load
  * sequence and reload on the same process.
  */
+import { configEnvName } from '../../protocol.js';
 import {
+  describeAnswer,
   expect200Json,
   expectErrorAnswer,
   expectJsonObject,
@@ -15,7 +17,7 @@ import {
   skip,
 } from '../check-helpers.js';
 import type { CheckImpl, SuiteContext } from './context.js';
-import { provoke } from './provocations.js';
+import { missingField, provoke } from './provocations.js';
 
 /** GET /health answers 200, valid, healthy: true. */
 export async function expectHealthy(ctx: SuiteContext, after: string): Promise<void> {
@@ -40,6 +42,31 @@ async function firstChatBeforeInit(ctx: SuiteContext): Promise<void> {
   const model = ctx.hasUpstream ? (ctx.mock.models[0] ?? 'loom-plugin-test-model') : 'loom-plugin-test-model';
   const exchange = await ctx.chat({ model, messages: [{ role: 'user', content: 'Are you initialized?' }] });
   await expectErrorAnswer(exchange, 'A chat request before /initialize');
+}
+
+/**
+ * A required field left out of a non-empty config is refused with invalid_request, or
+ * filled from LOOM_CONFIG_<NAME> (a per-field environment fallback, as the templates do).
+ * Accepting it and then running without it is the failure.
+ */
+async function missingFieldRefused(ctx: SuiteContext): Promise<void> {
+  const exchange = await provoke(ctx, 'config-missing-field');
+  const field = missingField(ctx)?.name ?? '?';
+  const what = `/initialize without the required field "${field}"`;
+  if (exchange.status === 200 && ctx.configInEnv) {
+    const env = configEnvName(field);
+    const observable = ctx.hasUpstream && (field === 'api_key' || field === ctx.upstreamField);
+    if (!observable) {
+      skip(`${what} answered 200; the plugin may have taken the value from ${env}, which cannot be told apart from not checking the config`);
+    }
+    const chat = await ctx.chat(await ctx.basicRequest());
+    if (chat.status === 200) return; // filled from the environment
+    fail(`${what} answered 200 although ${env} did not fill it in: the next chat request answered ${describeAnswer(chat)}.`, {
+      expected: `invalid_request, or the value taken from ${env}`,
+      exchange,
+    });
+  }
+  await expectErrorAnswer(exchange, what, 'invalid_request');
 }
 
 export const LIFECYCLE_CHECKS: Record<string, CheckImpl> = {
@@ -92,12 +119,7 @@ export const LIFECYCLE_CHECKS: Record<string, CheckImpl> = {
     },
   },
 
-  'lifecycle.config-missing-field': {
-    needs: 'uninitialized',
-    async run(ctx) {
-      await expectErrorAnswer(await provoke(ctx, 'config-missing-field'), '/initialize without a required config field', 'invalid_request');
-    },
-  },
+  'lifecycle.config-missing-field': { needs: 'uninitialized', run: missingFieldRefused },
 
   'lifecycle.config-wrong-type': {
     needs: 'uninitialized',

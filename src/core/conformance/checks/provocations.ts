@@ -21,8 +21,13 @@ export interface Provocation {
 
 export const UNKNOWN_MODEL = 'loom-plugin-test-unknown-model';
 
-function firstRequired(fields: readonly ConfigField[]): ConfigField | undefined {
-  return fields.find((field) => field.required);
+/**
+ * The required field to leave out: api_key or the upstream field first, because leaving
+ * those out has a visible effect (the mock refuses or never hears from the plugin).
+ */
+export function missingField(ctx: SuiteContext): ConfigField | undefined {
+  const required = (ctx.manifest.metadata.config_schema ?? []).filter((field) => field.required);
+  return required.find((field) => field.name === 'api_key') ?? required.find((field) => field.name === ctx.upstreamField) ?? required[0];
 }
 
 /** A field and a value of the wrong type for it: typed fields first, they are the ones plugins parse. */
@@ -48,7 +53,7 @@ export const PROVOCATIONS = {
     what: '/initialize without a required config field',
     needs: 'uninitialized',
     async send(ctx) {
-      const field = firstRequired(ctx.manifest.metadata.config_schema ?? []);
+      const field = missingField(ctx);
       if (!field) skip('the config schema has no required field');
       const body: ConfigValues = { ...ctx.initConfig };
       delete body[field.name];
