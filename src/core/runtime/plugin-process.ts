@@ -57,6 +57,7 @@ export interface RunningPlugin {
 
 const STDERR_TAIL_LINES = 20;
 const CLEANUP_TIMEOUT_MS = 2000;
+const MIN_PROBE_GAP_MS = 20;
 
 /** A free TCP port on `host` (default 127.0.0.1), released before returning. */
 export function findFreePort(host = '127.0.0.1'): Promise<number> {
@@ -137,6 +138,9 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
   }
   const args = rewriteArgs(manifest.args ?? [], options.port);
   const logs = new LogBuffer(options.logLimitBytes ?? 256 * 1024);
+  // Plugins usually print "listening on ..." when they are up: output cuts the backoff
+  // short, so readiness is noticed within milliseconds instead of up to 500 ms later.
+  let wakeProbe: (() => void) | undefined;
 
   let child: ChildProcess;
   try {
@@ -164,6 +168,7 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
   const capture = (stream: LogLine['stream']) => {
     const splitter = new LineSplitter((text) => {
       const line = logs.push({ stream, text, time: Date.now() });
+      wakeProbe?.();
       options.onLog?.(line);
     });
     const source = stream === 'stdout' ? child.stdout : child.stderr;
@@ -218,7 +223,7 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
 
   const running: RunningPlugin = { pid, baseUrl, logs, exited, exitInfo: () => exitInfo, stop };
   try {
-    await waitUntilReady(running, options);
+    await waitUntilReady(running, options, (wake) => (wakeProbe = wake));
   } catch (error) {
     stopping = true;
     signalGroup(pid, 'SIGKILL');
@@ -229,7 +234,7 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
   return running;
 }
 
-async function waitUntilReady(plugin: RunningPlugin, options: StartPluginOptions): Promise<void> {
+async function waitUntilReady(plugin: RunningPlugin, options: StartPluginOptions, onWake: (wake: (() => void) | undefined) => void): Promise<void> {
   const started = Date.now();
   const deadline = started + options.startupTimeoutMs;
   const signal = options.signal;
@@ -248,14 +253,24 @@ async function waitUntilReady(plugin: RunningPlugin, options: StartPluginOptions
       if (info) throw startFailure(plugin, options, info);
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
+      const probeStarted = Date.now();
       const outcome = await Promise.race([probeHealth(plugin.baseUrl, remaining), exitPromise, abortPromise]);
       if (outcome === 'aborted') throw new InterruptedError();
       if (outcome === 'exited') continue;
       if (outcome.ok) return;
       lastReason = outcome.reason;
-      const wait = Math.min(delay, deadline - Date.now());
+      // Output since the probe started: probe again soon rather than after the backoff.
+      const newOutput = (plugin.logs.lines().at(-1)?.time ?? 0) >= probeStarted;
+      const wait = Math.min(newOutput ? MIN_PROBE_GAP_MS : delay, deadline - Date.now());
       if (wait > 0) {
-        const slept = await Promise.race([sleep(wait).then(() => 'slept' as const), exitPromise, abortPromise]);
+        let wakeTimer: NodeJS.Timeout | undefined;
+        // At least MIN_PROBE_GAP_MS between probes, even when a chatty plugin wakes us constantly.
+        const woken = new Promise<'woken'>((resolve) => {
+          wakeTimer = setTimeout(() => onWake(() => resolve('woken')), MIN_PROBE_GAP_MS);
+        });
+        const slept = await Promise.race([sleep(wait).then(() => 'slept' as const), woken, exitPromise, abortPromise]);
+        clearTimeout(wakeTimer);
+        onWake(undefined);
         if (slept === 'aborted') throw new InterruptedError();
       }
       delay = Math.min(delay * 2, 500);
