@@ -21,6 +21,7 @@ import { ExitCode, isLoomPluginError, usageError, type LoomPluginError } from '.
 import type { Diagnostic } from '../core/manifest/types.js';
 import type { CliIo } from '../output/io.js';
 import { createStyle } from '../output/style.js';
+import { terminalSafe } from '../output/test-reporters/shared.js';
 import type { TestOptions, TestReporter } from './options.js';
 
 interface Plan {
@@ -96,7 +97,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
   } catch (error) {
     human?.stop();
     if (!isLoomPluginError(error) || error.code === 'E_INTERRUPTED') throw error;
-    return renderRunError(error, io, plan);
+    return renderRunError(error, io, plan, options);
   }
 
   human?.finish(report);
@@ -127,7 +128,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
 }
 
 /** Errors that stop a run before a report exists: say why, with what the plugin said. */
-async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan): Promise<number> {
+async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan, options: TestOptions): Promise<number> {
   const style = createStyle(io, io.stderr);
   if (error.code === 'E_MANIFEST_INVALID' && Array.isArray(error.details?.diagnostics)) {
     // The same findings, in the same format, as `loom-plugin validate` prints.
@@ -140,13 +141,24 @@ async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan): Pr
     io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
     const tail = error.details?.stderrTail;
     if (typeof tail === 'string' && tail.trim() !== '') {
-      io.stderr.write(`${style.dim('Last lines the plugin wrote to stderr:')}\n${tail.replace(/\n+$/, '').replace(/^/gm, '  ')}\n`);
+      io.stderr.write(`${style.dim('Last lines the plugin wrote to stderr:')}\n${terminalSafe(tail.replace(/\n+$/, '')).replace(/^/gm, '  ')}\n`);
     }
   }
   if (error.hint) io.stderr.write(`${style.dim('Hint:')} ${error.hint}\n`);
-  if (plan.stdoutDocument === 'json') {
-    // CI parsing the JSON report still gets a document, with the error instead of results.
-    io.stdout.write(`${JSON.stringify({ reportVersion: 1, ok: false, error: error.toJSON() }, null, 2)}\n`);
+  // CI parsing the JSON report still gets a document, with the error instead of results.
+  const document = `${JSON.stringify({ reportVersion: 1, ok: false, error: error.toJSON() }, null, 2)}\n`;
+  if (plan.stdoutDocument === 'json') io.stdout.write(document);
+  if (plan.files.includes('json') && options.outputDir !== undefined) {
+    const dir = resolve(io.cwd, options.outputDir);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'loom-plugin-test.json'), document);
+  }
+  if (plan.githubAnnotations) {
+    const { escapeData, escapeProperty } = await import('../output/test-reporters/github-reporter.js');
+    io.stdout.write(`::error title=${escapeProperty(`loom-plugin test (${error.code})`)}::${escapeData(`${error.message}${error.hint ? `\n${error.hint}` : ''}`)}\n`);
+    if (io.env.GITHUB_STEP_SUMMARY) {
+      await appendFile(io.env.GITHUB_STEP_SUMMARY, `## loom-plugin test: could not run ❌\n\n${error.message}\n${error.hint ? `\n${error.hint}\n` : ''}`);
+    }
   }
   return error.exitCode;
 }

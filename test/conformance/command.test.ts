@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/core/conformance/catalogue.js';
+import { planReporters } from '../../src/commands/test.js';
 import { runCli } from '../helpers/memory-io.js';
 import { REFERENCE_DIR, REFERENCE_SERVER, pidAlive, removeTempPlugins, tempPlugin } from './command-helpers.js';
 
@@ -35,6 +36,26 @@ describe('loom-plugin test --list', () => {
     expect(parsed.checks.length).toBeGreaterThan(0);
     expect(parsed.checks.every((check) => check.id.startsWith('errors.'))).toBe(true);
     expect(parsed.checks.length).toBe(CHECKS.filter((check) => check.id.startsWith('errors.')).length);
+  });
+});
+
+describe('planReporters', () => {
+  it('one reporter, or human + github, may share stdout', () => {
+    expect(planReporters(['human'], undefined)).toEqual({ stdoutDocument: undefined, human: true, githubAnnotations: false, files: [] });
+    expect(planReporters(['json'], undefined)).toEqual({ stdoutDocument: 'json', human: false, githubAnnotations: false, files: [] });
+    expect(planReporters(['junit', 'junit'], undefined)).toMatchObject({ stdoutDocument: 'junit', human: false });
+    expect(planReporters(['human', 'github'], undefined)).toEqual({ stdoutDocument: undefined, human: true, githubAnnotations: true, files: [] });
+    expect(planReporters(['github'], undefined)).toEqual({ stdoutDocument: undefined, human: false, githubAnnotations: true, files: [] });
+  });
+
+  it('a document next to another reporter on stdout is a usage error', () => {
+    expect(() => planReporters(['human', 'json'], undefined)).toThrow(/json must be alone there/);
+    expect(() => planReporters(['github', 'junit'], undefined)).toThrow(/junit must be alone there/);
+  });
+
+  it('with --output-dir every machine reporter goes to a file and human to stdout', () => {
+    expect(planReporters(['json', 'junit', 'github'], 'out')).toEqual({ stdoutDocument: undefined, human: true, githubAnnotations: true, files: ['json', 'junit', 'github'] });
+    expect(planReporters(['human'], 'out')).toEqual({ stdoutDocument: undefined, human: true, githubAnnotations: false, files: [] });
   });
 });
 
@@ -90,6 +111,15 @@ describe('runs that stop before the checks', () => {
     const parsed = JSON.parse(stdout) as { ok: boolean; error: { code: string; exitCode: number } };
     expect(parsed.ok).toBe(false);
     expect(parsed.error).toMatchObject({ code: 'E_PLUGIN_START', exitCode: 3 });
+  });
+
+  it('under --reporter github a start failure is an annotation and a step summary', async () => {
+    const dir = await tempPlugin({ wrapper: "console.error('cannot import flask');\nprocess.exit(1);\n" });
+    const summaryFile = join(out, 'start-failure-summary.md');
+    const { code, stdout } = await runCli(['test', dir, '--reporter', 'human,github'], { env: { PATH: process.env.PATH, GITHUB_STEP_SUMMARY: summaryFile } });
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/^::error title=loom-plugin test \(E_PLUGIN_START\)::The plugin exited with code 1/m);
+    expect(await readFile(summaryFile, 'utf8')).toContain('## loom-plugin test: could not run ❌');
   });
 
   it('--endpoint with nothing listening is exit 3 with a hint', async () => {
