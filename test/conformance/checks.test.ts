@@ -146,6 +146,20 @@ describe('runSuite', () => {
     expect(started).toBe(3);
   }, 20_000);
 
+  it('costs a bounded time for a plugin that never answers chat requests', async () => {
+    const started = performance.now();
+    const run = await runFixture(join(PLUGINS_DIR, 'broken', 'chat-hangs'), { timeoutMs: 1000 });
+    const elapsed = performance.now() - started;
+    // One timeout before /initialize, one that trips the breaker, the timeout check's own
+    // wait (1 s + 1 s): everything else is answered "timed out earlier" at once.
+    expect(elapsed).toBeLessThan(12_000);
+    expect(run.byId.get('lifecycle.before-initialize')?.message).toMatch(/timed out after 1000 ms/);
+    expect(run.byId.get('chat.concurrent')?.status).toBe('fail');
+    expect(run.byId.get('streaming.content-type')?.message).toMatch(/timed out earlier/);
+    expect(run.byId.get('metadata.schema')?.status).toBe('pass');
+    expect(run.byId.get('health.healthy')?.status).toBe('pass');
+  }, 30_000);
+
   it('never throws for a plugin that is not there: every check fails or skips, quickly', async () => {
     const port = await findFreePort();
     const client = new PluginClient(`http://127.0.0.1:${port}`, { timeoutMs: 2000 });

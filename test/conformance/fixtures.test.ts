@@ -37,7 +37,7 @@ describe('broken fixtures', () => {
   // A few plugins at a time: each costs one Node start plus the checks it targets.
   describe.concurrent('each fails the checks it targets', () => {
     it.each(DEFECTS.map((defect) => [defect.name, defect] as const))('%s', async (_name, defect) => {
-      const run = await runFixture(join(BROKEN_DIR, defect.name), { only: defect.breaks });
+      const run = await runFixture(join(BROKEN_DIR, defect.name), { only: defect.breaks, ...(defect.timeoutMs ? { timeoutMs: defect.timeoutMs } : {}) });
       for (const id of defect.breaks) {
         const result = run.byId.get(id);
         expect(result?.status, `${id} against ${defect.name} (${defect.what}): ${result?.message ?? ''}`).toBe('fail');

@@ -40,7 +40,9 @@ async function expectServing(ctx: SuiteContext, after: string): Promise<void> {
 async function firstChatBeforeInit(ctx: SuiteContext): Promise<void> {
   // Not ctx.model(): /models may refuse before /initialize too, and that must not stick.
   const model = ctx.hasUpstream ? (ctx.mock.models[0] ?? 'loom-plugin-test-model') : 'loom-plugin-test-model';
-  const exchange = await ctx.chat({ model, messages: [{ role: 'user', content: 'Are you initialized?' }] });
+  // breaker: false, so a plugin that hangs only before /initialize costs this one
+  // timeout without marking every later chat request as "timed out earlier".
+  const exchange = await ctx.chat({ model, messages: [{ role: 'user', content: 'Are you initialized?' }] }, { breaker: false });
   await expectErrorAnswer(exchange, 'A chat request before /initialize');
 }
 
