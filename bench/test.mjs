@@ -8,6 +8,7 @@
 //
 // Prints, per phase, the median over the rounds (suite and bare loop interleaved, so
 // load from other processes hits both alike). Not a test: nothing here fails a build.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -147,3 +148,23 @@ console.log(`${'requests'.padEnd(34)}${String(col(suiteRows, 'count')).padStart(
 const overhead = col(suiteRows, 'work') - col(suiteRows, 'timeoutCheck') - col(bareRows, 'work');
 console.log(`\nsuite overhead beyond its requests and the timeout check: ${Math.round(overhead)} ms`);
 console.log(`target: total well under 5000 ms -> ${col(suiteRows, 'total') < 5000 ? 'met' : 'NOT met'}`);
+
+// The whole CLI, cold, as CI runs it: process start, imports, manifest, suite, exit.
+const cold = [];
+for (let round = 0; round < Math.min(rounds, 3); round += 1) {
+  const t0 = now();
+  const run = spawnSync(process.execPath, [join(root, 'bin/loom-plugin.js'), 'test', pluginDir, '--reporter', 'json'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  const wall = now() - t0;
+  const report = JSON.parse(run.stdout);
+  cold.push({ wall, inside: report.summary.durationMs, exit: run.status });
+}
+const nodeStart = (() => {
+  const t0 = now();
+  spawnSync(process.execPath, ['-e', '0']);
+  return now() - t0;
+})();
+console.log(
+  `\nCLI cold (node bin/loom-plugin.js test reference --reporter json), median of ${cold.length}: ` +
+    `${Math.round(median(cold.map((c) => c.wall)))} ms wall, ${Math.round(median(cold.map((c) => c.inside)))} ms inside runConformance, ` +
+    `exit ${cold.map((c) => c.exit).join('/')}; node -e 0 takes ${Math.round(nodeStart)} ms`,
+);
