@@ -4,7 +4,7 @@
  * body, SSE chunks) are passed through as the plugin gave them, as they arrive; the host
  * only speaks for itself when nobody can answer (unknown model, nothing serving).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { BodyTooLarge, openAiError, readBody, sendJson } from './http-util.js';
 import type { PluginInstance } from './plugin-instance.js';
 import { LOG_BODY_LIMIT } from './request-log.js';
@@ -71,7 +71,11 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
   );
 }
 
-async function forward(
+/**
+ * Proxies one chat request with node:http over the instance's keep-alive agent (measured
+ * lighter than undici on this short hop), writing each chunk out as it arrives.
+ */
+function forward(
   req: IncomingMessage,
   res: ServerResponse,
   instance: PluginInstance,
@@ -79,54 +83,68 @@ async function forward(
   done: (result: { status: number | undefined; responseBody: string; truncated: boolean; error: string | undefined }) => void,
 ): Promise<void> {
   instance.acquire();
-  let captured = '';
-  let truncated = false;
-  let status: number | undefined;
-  let error: string | undefined;
-  const aborted = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableEnded) aborted.abort();
-  };
-  res.on('close', onClose);
-  try {
-    const response = await instance.pool.request({
+  return new Promise((resolve) => {
+    let captured = '';
+    let truncated = false;
+    let status: number | undefined;
+    let finished = false;
+    const finish = (error?: string): void => {
+      if (finished) return;
+      finished = true;
+      instance.release();
+      done({ status, responseBody: captured, truncated, error });
+      resolve();
+    };
+    const upstream = httpRequest({
+      ...instance.target,
+      path: instance.pathFor('/chat/completions'),
       method: 'POST',
-      path: '/chat/completions',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body,
-      signal: aborted.signal,
-      // Streams may pause between chunks for a long time; Loom's own limit is 30 s a call.
-      headersTimeout: 120_000,
-      bodyTimeout: 120_000,
+      agent: instance.agent,
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) },
     });
-    status = response.statusCode;
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-    }
-    res.writeHead(response.statusCode, headers);
-    if (String(response.headers['content-type'] ?? '').includes('text/event-stream')) res.flushHeaders();
-    for await (const chunk of response.body) {
-      res.write(chunk);
-      if (!truncated) {
-        captured += (chunk as Buffer).toString('utf8');
-        if (captured.length > LOG_BODY_LIMIT) {
-          captured = captured.slice(0, LOG_BODY_LIMIT);
-          truncated = true;
-        }
+    // Streams may pause between chunks; Loom's own limit is 30 s a call, this is generous.
+    upstream.setTimeout(120_000, () => upstream.destroy(new Error('The plugin did not answer within 120 s.')));
+    upstream.on('response', (answer) => {
+      status = answer.statusCode;
+      const headers: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
       }
-    }
-    res.end();
-  } catch (cause) {
-    error = (cause as Error).message;
-    if (aborted.signal.aborted) error = 'The client closed the connection.';
-    else if (!res.headersSent) {
-      status = 502;
-      openAiError(res, 502, `The plugin did not answer: ${error}`, 'plugin_unreachable', 'api_error');
-    } else res.destroy();
-  } finally {
-    res.off('close', onClose);
-    instance.release();
-    done({ status, responseBody: captured, truncated, error });
-  }
+      res.writeHead(answer.statusCode ?? 502, headers);
+      if (String(answer.headers['content-type'] ?? '').includes('text/event-stream')) res.flushHeaders();
+      answer.on('data', (chunk: Buffer) => {
+        res.write(chunk);
+        if (!truncated) {
+          captured += chunk.toString('utf8');
+          if (captured.length > LOG_BODY_LIMIT) {
+            captured = captured.slice(0, LOG_BODY_LIMIT);
+            truncated = true;
+          }
+        }
+      });
+      answer.on('end', () => {
+        res.end();
+        finish();
+      });
+      answer.on('error', (error) => {
+        res.destroy();
+        finish(error.message);
+      });
+    });
+    upstream.on('error', (error) => {
+      if (!res.headersSent) {
+        status = 502;
+        openAiError(res, 502, `The plugin did not answer: ${error.message}`, 'plugin_unreachable', 'api_error');
+      } else res.destroy();
+      finish(error.message);
+    });
+    // The client went away: stop the plugin's work too.
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        upstream.destroy();
+        finish('The client closed the connection.');
+      }
+    });
+    upstream.end(body);
+  });
 }

@@ -4,6 +4,7 @@
  * through a pooled undici connection. Counting requests in flight lets a reload retire
  * the old process only after its last answer went out.
  */
+import { Agent } from 'node:http';
 import type { Pool } from 'undici';
 import type { Manifest } from '../manifest/types.js';
 import { startPlugin, type LogLine, type ExitInfo, type RunningPlugin } from '../runtime/plugin-process.js';
@@ -44,7 +45,12 @@ function undici(): Promise<typeof import('undici')> {
 
 export class PluginInstance {
   running!: RunningPlugin;
+  /** Control calls (load sequence, health) go through undici with its timeouts. */
   pool!: Pool;
+  /** The chat hot path goes through node:http keep-alive (fewer layers per request). */
+  readonly agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 5000 });
+  target: { protocol: string; hostname: string; port: number } = { protocol: 'http:', hostname: '127.0.0.1', port: 0 };
+  private pathPrefix = '';
   /** When it became current: used to tell a crash loop from a crash after a long run. */
   servingSince = 0;
   retiring = false;
@@ -69,8 +75,16 @@ export class PluginInstance {
       onExit: (info) => options.onExit(info, instance),
     });
     // Many keep-alive connections: chat streams hold a connection for their whole length.
-    instance.pool = new Pool(instance.running.baseUrl, { connections: 128, keepAliveTimeout: 10_000, pipelining: 1 });
+    instance.pool = new Pool(instance.running.baseUrl, { connections: 16, keepAliveTimeout: 10_000, pipelining: 1 });
+    const url = new URL(instance.running.baseUrl);
+    instance.target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
+    // Loom joins endpoint and path as strings: a path prefix in the endpoint is kept.
+    instance.pathPrefix = url.pathname.replace(/\/$/, '');
     return instance;
+  }
+
+  pathFor(path: string): string {
+    return `${this.pathPrefix}${path}`;
   }
 
   get baseUrl(): string {
@@ -115,7 +129,7 @@ export class PluginInstance {
     try {
       const response = await this.pool.request({
         method: method as 'GET',
-        path,
+        path: this.pathFor(path),
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         headersTimeout: timeoutMs,
@@ -165,6 +179,7 @@ export class PluginInstance {
   /** Stops the process: /cleanup, then SIGTERM to its group, SIGKILL after the grace. */
   async stop(): Promise<void> {
     this.retiring = true;
+    this.agent.destroy();
     await this.pool?.destroy().catch(() => undefined);
     await this.running.stop({ graceMs: 3000 }).catch(() => undefined);
   }
