@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { CheckFailure, expect200Json, expectErrorAnswer, expectRawIntegers, tableMismatches } from '../../src/core/conformance/check-helpers.js';
+import type { Exchange } from '../../src/core/runtime/http-client.js';
+
+function exchange(status: number | undefined, bodyText: string, headers: Record<string, string> = {}): Exchange {
+  let json: unknown;
+  let jsonError: string | undefined;
+  try {
+    json = bodyText === '' ? undefined : JSON.parse(bodyText);
+  } catch (error) {
+    jsonError = (error as Error).message;
+  }
+  return {
+    request: { method: 'POST', url: 'http://127.0.0.1:1/chat/completions', headers: {} },
+    ...(status === undefined ? { error: { kind: 'connect', message: 'connection refused' } } : { status }),
+    headers,
+    bodyText,
+    ...(json === undefined ? {} : { json }),
+    ...(jsonError ? { jsonError } : {}),
+    durationMs: 1,
+    truncated: false,
+  } as Exchange;
+}
+
+async function failureOf(work: () => unknown): Promise<CheckFailure> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof CheckFailure) return error;
+    throw error;
+  }
+  throw new Error('it passed');
+}
+
+describe('expect200Json', () => {
+  it('accepts exactly 200 with JSON and returns the body', () => {
+    expect(expect200Json(exchange(200, '{"a":1}'), 'X')).toEqual({ a: 1 });
+  });
+
+  it('refuses 201, a missing answer and a non-JSON body, saying which', async () => {
+    expect((await failureOf(() => expect200Json(exchange(201, '{}'), 'POST /initialize'))).message).toBe('POST /initialize answered HTTP 201; Loom accepts exactly 200.');
+    expect((await failureOf(() => expect200Json(exchange(undefined, ''), 'GET /health'))).message).toContain('no answer (connection refused)');
+    expect((await failureOf(() => expect200Json(exchange(200, 'OK'), 'GET /health'))).message).toContain('body is not JSON');
+  });
+});
+
+describe('expectErrorAnswer', () => {
+  const good = '{"code":"rate_limit_exceeded","message":"slow down","transient":true,"details":{"retry_after":3}}';
+
+  it('accepts the flat error object with the expected code', async () => {
+    await expect(expectErrorAnswer(exchange(429, good), 'X', 'rate_limit_exceeded')).resolves.toMatchObject({ code: 'rate_limit_exceeded' });
+  });
+
+  it('names each way an error answer can be wrong', async () => {
+    const message = async (status: number, body: string, code?: 'invalid_request') => (await failureOf(() => expectErrorAnswer(exchange(status, body), 'X', code))).message;
+    expect(await message(200, '{}')).toBe('X answered HTTP 200 instead of an error.');
+    expect(await message(500, '<html>')).toContain('not JSON');
+    expect(await message(400, '{"error":{"message":"bad","type":"invalid_request_error"}}')).toContain('{"error": {...}} body');
+    expect(await message(400, '{"code":"bad_request","message":"x","transient":false}')).toContain('does not match the error schema');
+    expect(await message(400, '{"code":"invalid_request","message":"","transient":false}')).toContain('does not match the error schema');
+    expect(await message(400, '{"code":"internal_error","message":"x","transient":false}', 'invalid_request')).toBe('X answered code "internal_error"; expected "invalid_request".');
+  });
+});
+
+describe('tableMismatches', () => {
+  it('is empty when status and transient follow the table', () => {
+    expect(tableMismatches(exchange(503, ''), { code: 'provider_unavailable', message: 'x', transient: true })).toEqual([]);
+    expect(tableMismatches(exchange(502, ''), { code: 'provider_unavailable', message: 'x', transient: true })).toEqual([]);
+  });
+
+  it('lists a wrong status and a wrong transient flag', () => {
+    expect(tableMismatches(exchange(500, ''), { code: 'rate_limit_exceeded', message: 'x', transient: false })).toEqual([
+      'rate_limit_exceeded came with HTTP 500; the table says 429',
+      'rate_limit_exceeded came with transient: false; the table says true',
+    ]);
+  });
+});
+
+describe('expectRawIntegers', () => {
+  it('catches integers written as 5.0 or 1.7e9, which JSON.parse would hide', async () => {
+    expectRawIntegers('{"created":1700000000,"usage":{"total_tokens":5}}', ['created', 'total_tokens'], 'X');
+    const failure = await failureOf(() => expectRawIntegers('{"created":1.7e9,"usage":{"total_tokens":5.0}}', ['created', 'total_tokens'], 'X'));
+    expect(failure.details).toEqual(['/created: 1.7e9', '/usage/total_tokens: 5.0']);
+  });
+});
