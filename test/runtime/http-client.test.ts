@@ -98,9 +98,11 @@ describe('PluginClient', () => {
   });
 
   it('cuts a 100 MB response at maxBytes quickly', async () => {
-    const client = new PluginClient(plugin.baseUrl, { timeoutMs: 5000, maxBytes: 256 * 1024 });
+    const flood = await startPlugin({ ...hostile('flood'), port: await findFreePort(), startupTimeoutMs: 5000 });
+    const client = new PluginClient(flood.baseUrl, { timeoutMs: 5000, maxBytes: 256 * 1024 });
     const t0 = Date.now();
-    const exchange = await client.request('GET', '/flood');
+    const exchange = await client.request('GET', '/models');
+    await flood.stop({ cleanup: false, graceMs: 200 });
     expect(exchange.truncated).toBe(true);
     expect(exchange.error?.kind).toBe('too-large');
     expect(exchange.bodyText.length).toBe(256 * 1024);
