@@ -6,7 +6,7 @@
  */
 import { InterruptedError } from '../core/errors.js';
 import { answersWithDefaults, defaultAuthor, defaultDescription, DEFAULT_LICENSE, type InitFlags } from '../core/init/default-answers.js';
-import { validatePluginName, type NameCheckOptions } from '../core/init/plugin-name.js';
+import { assertPluginName, validatePluginName, type NameCheckOptions } from '../core/init/plugin-name.js';
 import { deriveProviderType, providerTypeProblem } from '../core/init/provider-type.js';
 import type { InitAnswers, InitLanguage } from '../core/init/types.js';
 import type { CliIo } from './io.js';
@@ -65,6 +65,8 @@ export async function askInitAnswers(
     // Language first: the name rules depend on it (npm, PEP 508, Go module path).
     const language: InitLanguage = flags.language ?? await prompts.select<InitLanguage>({ message: 'Language', choices: LANGUAGE_CHOICES, default: 'python' });
     const nameOptions = await options.nameOptions(language);
+    // A name given as a flag is checked before any further question is asked.
+    if (flags.name !== undefined) assertPluginName(flags.name, language, nameOptions);
     const name: string = flags.name ?? await prompts.input({
       message: 'Plugin name (also the folder created)',
       default: 'my-plugin',

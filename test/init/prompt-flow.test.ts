@@ -135,4 +135,21 @@ describe('interactive init (keypresses into real prompts)', () => {
     await expect(runInit(options(), io, { prompts, templatesDir })).rejects.toMatchObject({ code: 'E_INTERRUPTED', exitCode: 130 });
     expect(await entries(cwd)).toEqual([]);
   });
+
+  it('a bad name given as a flag fails right after the language question (E_BAD_NAME)', async () => {
+    const { templatesDir, cwd, io } = await setup();
+    const asked: string[] = [];
+    const prompts = scriptedPrompts({
+      Language: (e) => {
+        e.keypress('down');
+        e.keypress('enter');
+      },
+    }, asked, []);
+    await expect(runInit(options({ name: 'Bad Name' }), io, { prompts, templatesDir })).rejects.toMatchObject({
+      code: 'E_BAD_NAME',
+      hint: 'Try "bad-name".',
+    });
+    expect(asked).toEqual(['Language']);
+    expect(await entries(cwd)).toEqual([]);
+  });
 });

@@ -45,8 +45,10 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
     expect((await scaffold('python')).files).toMatchInlineSnapshot(`
       [
         ".dockerignore",
+        ".github/workflows/conformance.yml",
         ".gitignore",
         "Dockerfile",
+        "README.md",
         "plugin.py",
         "plugin.yaml",
         "provider/__init__.py",
@@ -70,8 +72,10 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
     expect((await scaffold('node')).files).toMatchInlineSnapshot(`
       [
         ".dockerignore",
+        ".github/workflows/conformance.yml",
         ".gitignore",
         "Dockerfile",
+        "README.md",
         "package.json",
         "plugin.yaml",
         "server.js",
@@ -91,8 +95,10 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
     expect((await scaffold('go')).files).toMatchInlineSnapshot(`
       [
         ".dockerignore",
+        ".github/workflows/conformance.yml",
         ".gitignore",
         "Dockerfile",
+        "README.md",
         "errors.go",
         "fake_upstream_test.go",
         "go.mod",
