@@ -32,6 +32,7 @@ export function listenForKeys(io: CliIo, handlers: KeyHandlers): () => void {
   const restore = (): void => {
     if (restored) return;
     restored = true;
+    process.off('exit', restore);
     stdin.off('data', onData);
     try {
       stdin.setRawMode(false);

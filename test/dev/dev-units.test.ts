@@ -1,0 +1,97 @@
+/** Small pieces of the dev host: watcher ignore rules, guards, masking, the serial queue, the exposure warning. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SecretSet } from '../../src/core/dev/event-bus.js';
+import { allowedHosts, isLoopbackAddress, newToken } from '../../src/core/dev/security.js';
+import { SerialQueue } from '../../src/core/dev/serial-queue.js';
+import { isIgnoredPath } from '../../src/core/dev/watch-plugin.js';
+import { curlLine } from '../../src/core/dev/request-log.js';
+import { printExposureWarning } from '../../src/output/dev-reporter.js';
+import { memoryIo } from '../helpers/memory-io.js';
+
+describe('watch ignore rules', () => {
+  const root = '/p';
+  it.each([
+    ['node_modules/x/index.js', true],
+    ['.git/index', true],
+    ['.venv/lib/site.py', true],
+    ['venv/bin/python', true],
+    ['pkg/__pycache__/m.cpython-312.pyc', true],
+    ['dist/out.js', true],
+    ['target/debug/app', true],
+    ['.plugin.py.swp', true],
+    ['plugin.py~', true],
+    ['.#plugin.py', true],
+    ['#plugin.py#', true],
+    ['4913', true],
+    ['main.go___jb_tmp___', true],
+    ['plugin.py', false],
+    ['plugin.yaml', false],
+    ['src/handlers/chat.ts', false],
+    ['distance.js', false],
+  ])('%s -> ignored %s', (path, ignored) => {
+    expect(isIgnoredPath(join(root, path), root)).toBe(ignored);
+  });
+});
+
+describe('guards', () => {
+  it('allows only loopback names with the port, plus an explicit --host', () => {
+    expect([...allowedHosts('127.0.0.1', 4477)].sort()).toEqual(['127.0.0.1:4477', '[::1]:4477', 'localhost:4477']);
+    expect(allowedHosts('192.168.1.20', 80).has('192.168.1.20:80')).toBe(true);
+    expect(allowedHosts('fd00::1', 80).has('[fd00::1]:80')).toBe(true);
+    expect(isLoopbackAddress('localhost')).toBe(true);
+    expect(isLoopbackAddress('0.0.0.0')).toBe(false);
+  });
+
+  it('makes long, distinct tokens', () => {
+    const a = newToken();
+    expect(a).toMatch(/^[\w-]{32}$/);
+    expect(newToken()).not.toBe(a);
+  });
+
+  it('warns on stderr when binding beyond loopback', () => {
+    const io = memoryIo();
+    printExposureWarning(io, '192.168.1.20');
+    expect(io.stderr.text).toContain('Warning: the dev host listens on 192.168.1.20');
+  });
+});
+
+describe('masking', () => {
+  it('masks every secret in text and nested values, longest first', () => {
+    const secrets = new SecretSet();
+    secrets.add('abc123', 'abc123456', undefined, 'x');
+    expect(secrets.mask('k=abc123456 and abc123')).toBe('k=*** and ***');
+    expect(secrets.maskValue({ a: ['abc123'], b: { c: 'pre-abc123-post' } })).toEqual({ a: ['***'], b: { c: 'pre-***-post' } });
+    // Values too short to be secrets are not masked (they would mask everything).
+    expect(secrets.mask('x marks')).toBe('x marks');
+  });
+
+  it('builds a curl line that names the token as a variable and quotes the body', () => {
+    const line = curlLine('http://127.0.0.1:4477', 'POST', '/v1/chat/completions', `{"content":"it's"}`);
+    expect(line).toBe(`curl -sS -X POST 'http://127.0.0.1:4477/v1/chat/completions' -H "Authorization: Bearer $LOOM_DEV_TOKEN" -H 'Content-Type: application/json' -d '{"content":"it'\\''s"}'`);
+  });
+});
+
+describe('serial queue', () => {
+  it('runs one task at a time and coalesces a key that is already waiting', async () => {
+    const queue = new SerialQueue<string>();
+    const order: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const task = (name: string) => async () => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((r) => setTimeout(r, 20));
+      order.push(name);
+      running -= 1;
+      return name;
+    };
+    const first = queue.run('a', task('a1'));
+    const second = queue.run('b', task('b1'));
+    const third = queue.run('b', task('b2')); // b is still waiting: same attempt
+    expect(third).toBe(second);
+    expect(await Promise.all([first, second, third])).toEqual(['a1', 'b1', 'b1']);
+    expect(order).toEqual(['a1', 'b1']);
+    expect(maxRunning).toBe(1);
+  });
+});
