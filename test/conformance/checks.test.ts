@@ -105,6 +105,14 @@ describe('runSuite', () => {
     expect(run.byId.get('health.healthy')?.status).toBe('pass');
   }, 20_000);
 
+  it('skips the before-/initialize and {} checks for an attached plugin', async () => {
+    const run = await runFixture(REFERENCE_DIR, { only: ['lifecycle.before-initialize', 'lifecycle.initialize-empty', 'lifecycle.initialize'], suite: { attached: true } });
+    expect(run.byId.get('lifecycle.before-initialize')?.status).toBe('skip');
+    expect(run.byId.get('lifecycle.before-initialize')?.message).toContain('--endpoint');
+    expect(run.byId.get('lifecycle.initialize-empty')?.status).toBe('skip');
+    expect(run.byId.get('lifecycle.initialize')?.status).toBe('pass');
+  }, 20_000);
+
   it('masks secrets in messages, excerpts and curl lines of failures', async () => {
     const run = await runFixture(join(PLUGINS_DIR, 'broken', 'initialize-201'), { only: ['lifecycle.initialize', 'host.load-sequence'] });
     const failure = run.byId.get('lifecycle.initialize');

@@ -30,9 +30,14 @@ export interface SuiteOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /**
-   * Whether the plugin process got the config as LOOM_CONFIG_* env vars (true when
-   * loom-plugin started it; pass false for --endpoint). Default true. When false,
-   * `lifecycle.initialize-empty` is skipped.
+   * The plugin was not started for this run (--endpoint): someone may have initialized
+   * it already, so `lifecycle.before-initialize` is skipped. Default false.
+   */
+  attached?: boolean;
+  /**
+   * Whether the plugin process got the config as LOOM_CONFIG_* env vars (as
+   * runConformance does when it starts the plugin). Default: true, false when attached.
+   * When false, `lifecycle.initialize-empty` is skipped.
    */
   configInEnv?: boolean;
   onCheckStart?: (check: CheckInfo) => void;
@@ -113,7 +118,8 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     initConfig: initConfigFor(options),
     secrets,
     timeoutMs: options.timeoutMs,
-    configInEnv: options.configInEnv ?? true,
+    configInEnv: options.configInEnv ?? !options.attached,
+    attached: options.attached ?? false,
     upstreamField: options.upstreamField,
   });
   const declared = options.manifest.metadata.capabilities ?? {};

@@ -41,6 +41,7 @@ export interface SuiteContextOptions {
   secrets: string[];
   timeoutMs: number;
   configInEnv: boolean;
+  attached: boolean;
   upstreamField: string;
 }
 
@@ -52,6 +53,7 @@ export class SuiteContext {
   readonly timeoutMs: number;
   readonly configInEnv: boolean;
   readonly upstreamField: string;
+  readonly attached: boolean;
   readonly upstreamUnavailable: string | undefined;
   state: PluginState = 'fresh';
   /** The last exchange of the running check: attached to its result when it fails. */
@@ -69,6 +71,7 @@ export class SuiteContext {
     this.timeoutMs = options.timeoutMs;
     this.configInEnv = options.configInEnv;
     this.upstreamField = options.upstreamField;
+    this.attached = options.attached;
   }
 
   /** The mock, for checks marked `upstream: true` (the runner skips them without one). */
@@ -102,6 +105,7 @@ export class SuiteContext {
    */
   async prepare(needs: CheckImpl['needs']): Promise<void> {
     if (needs === 'fresh') {
+      if (this.attached) skip('loom-plugin did not start this plugin (--endpoint), so it may have been initialized already');
       if (this.state !== 'fresh') skip('it must run before the first /initialize, and the plugin was already initialized');
       return;
     }
