@@ -86,6 +86,11 @@ describe.runIf(runBrowser)('playground page in Chromium', () => {
     expect(await detail.locator('pre.curl').textContent()).toMatch(/^curl -sS -X POST 'http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions' -H "Authorization: Bearer \$LOOM_DEV_TOKEN"/);
     expect(await detail.locator('pre.response-body').textContent()).toContain('data: [DONE]');
 
+    // The Reload button loads a new process (generation 2) without leaving the page.
+    await page.click('#reload-button');
+    await page.locator('#plugin-detail .facts', { hasText: 'generation 2' }).waitFor({ timeout: 15_000 });
+    await page.locator('#plugin-detail .pill', { hasText: 'healthy' }).waitFor();
+
     const html = await page.content();
     expect(html).not.toContain(SECRET);
     expect(html).not.toContain(t.host.token);

@@ -16,7 +16,7 @@ import { handleManagement } from './management-api.js';
 import { chatCompletions, listModels, type Router } from './openai-facade.js';
 import { PluginSlot, type SlotContext } from './plugin-slot.js';
 import { RequestLog } from './request-log.js';
-import { allowedHosts, isLoopbackAddress, newToken } from './security.js';
+import { allowedHosts, newToken } from './security.js';
 import { SerialQueue } from './serial-queue.js';
 import type { AttemptInfo, DevHost, DevHostOptions } from './types.js';
 import { watchPlugin, type PluginWatcher } from './watch-plugin.js';
@@ -119,7 +119,10 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     });
     const port = await listen(server, options.port ?? DEFAULT_DEV_PORT, bindHost);
     hosts = allowedHosts(bindHost, port);
-    const urlHost = isLoopbackAddress(bindHost) ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+    // The address actually bound (e.g. `localhost` may resolve to ::1), as a URL host.
+    const bound = server.address();
+    const address = typeof bound === 'object' && bound ? bound.address : bindHost;
+    const urlHost = address.includes(':') ? `[${address}]` : address;
     hostUrl = `http://${urlHost}:${port}`;
     cleanups.push(
       () =>

@@ -23,7 +23,7 @@ export function isLoopbackAddress(host: string): boolean {
 /** The `host:port` values a request may name in `Host`. */
 export function allowedHosts(bindHost: string, port: number): Set<string> {
   const names = new Set(LOOPBACK_NAMES);
-  if (!isLoopbackAddress(bindHost)) names.add(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
+  if (!isLoopbackAddress(bindHost) && bindHost !== '::1') names.add(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
   return new Set([...names].map((name) => `${name}:${port}`));
 }
 
