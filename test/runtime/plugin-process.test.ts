@@ -71,7 +71,7 @@ describe('startPlugin', () => {
     expect(error.message).toContain('exited with code 3');
     expect(error.details?.exitCode).toBe(3);
     expect(String(error.details?.stderrTail)).toContain('cannot load provider SDK');
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(4000); // far below the 5 s start-up timeout: exit ends the wait
   });
 
   it('reports a missing command with E_PLUGIN_START', async () => {
@@ -111,7 +111,7 @@ describe('startPlugin', () => {
     setTimeout(() => controller.abort(), 300);
     const { error, ms } = await startError('never-healthy', { signal: controller.signal, startupTimeoutMs: 10_000 });
     expect(error).toBeInstanceOf(InterruptedError);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(3000);
     expect(livePluginGroups()).toEqual([]);
   });
 
@@ -122,7 +122,7 @@ describe('startPlugin', () => {
     const ms = Date.now() - t0;
     expect(info.signal).toBe('SIGKILL');
     expect(ms).toBeGreaterThanOrEqual(350);
-    expect(ms).toBeLessThan(2500);
+    expect(ms).toBeLessThan(4000);
     expect(plugin.logs.text()).toContain('ignoring SIGTERM');
   });
 
@@ -141,7 +141,7 @@ describe('startPlugin', () => {
       const t0 = Date.now();
       const res = await fetch(`${plugin.baseUrl}/health`);
       expect(res.status).toBe(200);
-      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(Date.now() - t0).toBeLessThan(3000);
       await new Promise((r) => setTimeout(r, 100));
     }
     const held = plugin.logs.lines().reduce((n, l) => n + l.text.length + 1, 0);

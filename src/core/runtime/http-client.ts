@@ -169,8 +169,10 @@ export class PluginClient {
       exchange.status = response.statusCode;
       exchange.headers = flattenHeaders(response.headers);
       isEventStream = (exchange.headers['content-type'] ?? '').includes('text/event-stream');
-      try {
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      // Event-based reading: markedly cheaper per request than async iteration.
+      await new Promise<void>((resolve) => {
+        const body = response.body;
+        body.on('data', (chunk: Buffer) => {
           const now = performance.now() - started;
           exchange.firstByteMs ??= now;
           exchange.lastByteMs = now;
@@ -183,13 +185,17 @@ export class PluginClient {
           if (chunk.length > room) {
             exchange.truncated = true;
             exchange.error = { kind: 'too-large', message: `the response is larger than ${this.maxBytes} bytes` };
-            response.body.destroy();
-            break;
+            body.destroy();
+            resolve();
           }
-        }
-      } catch (error) {
-        exchange.error = classify(error, timedOut);
-      }
+        });
+        body.once('end', () => resolve());
+        body.once('close', () => resolve());
+        body.once('error', (error) => {
+          exchange.error ??= classify(error, timedOut);
+          resolve();
+        });
+      });
     } catch (error) {
       exchange.error = classify(error, timedOut);
     } finally {
