@@ -148,10 +148,13 @@ async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan, opt
   // CI parsing the JSON report still gets a document, with the error instead of results.
   const document = `${JSON.stringify({ reportVersion: 1, ok: false, error: error.toJSON() }, null, 2)}\n`;
   if (plan.stdoutDocument === 'json') io.stdout.write(document);
-  if (plan.files.includes('json') && options.outputDir !== undefined) {
+  const { renderJunitError } = await import('../output/test-reporters/junit-reporter.js');
+  if (plan.stdoutDocument === 'junit') io.stdout.write(renderJunitError(error));
+  if (options.outputDir !== undefined && (plan.files.includes('json') || plan.files.includes('junit'))) {
     const dir = resolve(io.cwd, options.outputDir);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'loom-plugin-test.json'), document);
+    if (plan.files.includes('json')) await writeFile(join(dir, 'loom-plugin-test.json'), document);
+    if (plan.files.includes('junit')) await writeFile(join(dir, 'loom-plugin-test.xml'), renderJunitError(error));
   }
   if (plan.githubAnnotations) {
     const { escapeData, escapeProperty } = await import('../output/test-reporters/github-reporter.js');

@@ -122,6 +122,23 @@ describe('runs that stop before the checks', () => {
     expect(await readFile(summaryFile, 'utf8')).toContain('## loom-plugin test: could not run ❌');
   });
 
+  it('a plugin that never answers /health is exit 3 after --startup-timeout, and is killed', async () => {
+    const pidFile = join(out, 'never.pid');
+    const dir = await tempPlugin({ wrapper: `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nconsole.error('warming up forever');\nsetInterval(() => {}, 1000);\n` });
+    const reports = join(out, 'never-reports');
+    const started = Date.now();
+    const { code, stderr } = await runCli(['test', dir, '--startup-timeout', '800ms', '--reporter', 'junit,json', '--output-dir', reports]);
+    expect(code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stderr).toMatch(/did not answer GET http:\/\/127\.0\.0\.1:\d+\/health within 800 ms/);
+    expect(pidAlive(Number(await readFile(pidFile, 'utf8')))).toBe(false);
+    const xml = await readFile(join(reports, 'loom-plugin-test.xml'), 'utf8');
+    expect(xml).toContain('<failure message="The plugin did not answer GET');
+    expect(xml).toContain('type="E_PLUGIN_NOT_READY"');
+    const json = JSON.parse(await readFile(join(reports, 'loom-plugin-test.json'), 'utf8')) as { error: { code: string } };
+    expect(json.error.code).toBe('E_PLUGIN_NOT_READY');
+  });
+
   it('--endpoint with nothing listening is exit 3 with a hint', async () => {
     const { code, stderr } = await runCli(['test', REFERENCE_DIR, '--endpoint', 'http://127.0.0.1:9', '--timeout', '2s']);
     expect(code).toBe(3);

@@ -5,7 +5,7 @@
  */
 export { createHumanReporter, renderHumanReport, renderCatalogueText, type HumanReporter } from './human-reporter.js';
 export { renderJsonReport, renderCatalogueJson } from './json-reporter.js';
-export { renderJunitReport, xmlEscape } from './junit-reporter.js';
+export { renderJunitReport, renderJunitError, xmlEscape } from './junit-reporter.js';
 export { renderGithubAnnotations, renderGithubSummary, escapeData, escapeProperty } from './github-reporter.js';
 
 /** File each machine reporter writes under --output-dir. */

@@ -96,3 +96,20 @@ export function renderJunitReport(report: TestRunReport): string {
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
 }
+
+/** A run that could not start (plugin start-up, manifest): one failing testcase saying why. */
+export function renderJunitError(error: { code: string; message: string; hint?: string | undefined; details?: Record<string, unknown> | undefined }): string {
+  const tail = typeof error.details?.stderrTail === 'string' ? error.details.stderrTail : '';
+  const body = [error.message, error.hint ?? '', tail ? `Last stderr lines:\n${tail}` : ''].filter(Boolean).join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<testsuites name="loom-plugin test" tests="1" failures="1" errors="0" skipped="0" time="0">',
+    '  <testsuite name="plugin" tests="1" failures="1" errors="0" skipped="0" time="0">',
+    '    <testcase classname="loom-plugin.plugin" name="plugin.start: the plugin starts and answers /health" time="0">',
+    `      <failure message="${xmlEscape(oneLine(error.message))}" type="${xmlEscape(error.code)}">${xmlEscape(body)}</failure>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
