@@ -39,7 +39,9 @@ export async function createInstallProgress(io: CliIo): Promise<{
   let current = '';
   let started = 0;
   const seconds = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  if (canAnimate(io)) {
+  // ora redraws with cursor movement: it needs a real terminal stream, not just isTTY.
+  const terminal = io.stderr as Partial<Pick<NodeJS.WriteStream, 'cursorTo' | 'clearLine' | 'moveCursor'>>;
+  if (canAnimate(io) && typeof terminal.cursorTo === 'function' && typeof terminal.clearLine === 'function') {
     const { default: ora } = await import('ora');
     const spinner = ora({ stream: io.stderr as unknown as NodeJS.WritableStream, discardStdin: false });
     return {

@@ -4,18 +4,23 @@
  * `python3` on PATH stands in for a slow venv creation, so this runs offline and fast.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, BIN, tempWorkspace } from './helpers.js';
 
+/** Running, not merely a zombie waiting for a reaper (PID 1 in containers may be slow). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,12 +15,17 @@ async function dir(): Promise<string> {
   return path;
 }
 
+/** Running, not merely a zombie waiting for a reaper (PID 1 in containers may be slow). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 
@@ -101,5 +106,32 @@ require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); setInter
     expect(stderr).toContain('&& python3 -m venv .venv && .venv/bin/python -m pip install');
     expect(stdout).not.toContain('Next steps');
     expect(existsSync(join(cwd, 'acme-ai', 'plugin.yaml'))).toBe(true);
+  });
+
+  it('a successful install shortens the next steps; plain progress lines without a terminal', async () => {
+    const cwd = await dir();
+    const env = await fakeTool(0);
+    const { code, stderr, stdout } = await runCli(['init', 'acme-ai', '--language', 'node', '--install'], { cwd, env });
+    expect(stderr).toContain('Installing npm packages (1/1)...');
+    expect(stderr).toMatch(/done \(\d+\.\d s\)/);
+    expect(stderr).not.toContain('\u001b[');
+    expect(code).toBe(0);
+    expect(stdout).toContain('npm test');
+    expect(stdout).not.toContain('npm install');
+  });
+
+  it('shows a spinner on a terminal (and only there)', async () => {
+    const cwd = await dir();
+    const env = { ...(await fakeTool(0)), TERM: 'xterm' };
+    const { memoryIo } = await import('../helpers/memory-io.js');
+    const { main } = await import('../../src/cli.js');
+    const io = memoryIo({ cwd, env, tty: true });
+    // What ora needs of a terminal stream beyond write().
+    Object.assign(io.stderr, { cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    const code = await main(['init', 'acme-ai', '--language', 'node', '--install', '--yes'], io);
+    expect(io.stderr.text).toContain('Installing npm packages');
+    expect(code).toBe(0);
+    expect(io.stderr.text).toContain('✔');
+    expect(io.stderr.text).not.toContain('(1/1)...');
   });
 });
