@@ -1,0 +1,138 @@
+/**
+ * The init templates are real projects: rendered with awkward values they must leave no
+ * placeholder behind, ship a manifest that passes `validate --strict`, pass their own test
+ * suites (pytest, node --test, go test) and pass `loom-plugin test --strict` against the
+ * mock upstream. Dependencies are cached in os.tmpdir() (see toolchains.ts), so only the
+ * first run installs anything.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { checkManifestText } from '../../src/core/validate/check-manifest.js';
+import { runCli } from '../helpers/memory-io.js';
+import { renderTemplateDir, testValues, type Values } from './render.js';
+import { hasCommand, linkNodeModules, linkPythonVenv, run } from './toolchains.js';
+
+const SCHEMA_LINE = '# yaml-language-server: $schema=https://unpkg.com/loom-plugin/schemas/manifest.schema.json';
+// Quotes, backslashes, a newline, non-ASCII and U+2028: the |json filter must keep every
+// language's source valid with these.
+const AWKWARD = 'Says "hi" \\ to C:\\path,\nnew line, caf\u00e9 \u2713 \u2028end';
+
+interface Language {
+  name: 'python' | 'node' | 'go';
+  available: boolean;
+  /** Installs what the manifest's command needs (as `init --install` would). */
+  install: (dir: string) => Promise<void>;
+  unitTests: [string, string[]];
+}
+
+const LANGUAGES: Language[] = [
+  {
+    name: 'python',
+    available: hasCommand('python3'),
+    install: linkPythonVenv,
+    unitTests: ['.venv/bin/python', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider']],
+  },
+  { name: 'node', available: true, install: linkNodeModules, unitTests: ['npm', ['test', '--silent']] },
+  {
+    name: 'go',
+    available: hasCommand('go', ['version']),
+    install: async (dir) => {
+      const build = await run('go', ['build', '-o', 'bin/plugin', '.'], { cwd: dir, timeoutMs: 600_000 });
+      if (build.code !== 0) throw new Error(`go build failed:\n${build.output}`);
+    },
+    unitTests: ['go', ['test', './...']],
+  },
+];
+
+const VARIANTS: Array<{ label: string; values: Values }> = [
+  {
+    label: 'all capabilities on',
+    values: testValues('acme-ai', { description: AWKWARD, author: 'Zoë "Z" O\'Neil', vision: 'true' }),
+  },
+  {
+    label: 'all capabilities off, another port',
+    values: testValues('plain-plugin', { streaming: 'false', function_calling: 'false', vision: 'false', port: '9123', license: 'Apache-2.0' }),
+  },
+];
+
+const root = await mkdtemp(join(tmpdir(), 'loom-plugin-templates-'));
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+for (const language of LANGUAGES) {
+  // Missing toolchains are a skip on a developer machine, never in CI.
+  const runnable = language.available || Boolean(process.env.CI);
+  for (const [index, variant] of VARIANTS.entries()) {
+    describe(`${language.name} template (${variant.label})`, () => {
+      const dir = join(root, `${language.name}-${index}`);
+      let files: string[] = [];
+      beforeAll(async () => {
+        files = await renderTemplateDir(language.name, dir, variant.values);
+      });
+
+      it('replaces every placeholder and renames _gitignore', async () => {
+        expect(files).toContain('.gitignore');
+        expect(files).not.toContain('_gitignore');
+        for (const file of files) {
+          const text = await readFile(join(dir, file), 'utf8');
+          expect(text, file).not.toMatch(/\{\{\s*[A-Za-z_][A-Za-z0-9_]*(\|\w+)?\s*\}\}/);
+        }
+      });
+
+      it('ships a manifest that passes validate --strict and says what the values say', async () => {
+        const text = await readFile(join(dir, 'plugin.yaml'), 'utf8');
+        expect(text.split('\n')[0]).toBe(SCHEMA_LINE);
+        const result = await checkManifestText(text, join(dir, 'plugin.yaml'));
+        expect(result.diagnostics).toEqual([]);
+        const manifest = parse(text) as Record<string, any>;
+        const values = variant.values;
+        expect(manifest.endpoint).toBe(`http://127.0.0.1:${values.port}`);
+        expect(manifest.env).toEqual({ PORT: values.port });
+        expect(manifest.auto_start).toBe(true);
+        expect(manifest.metadata).toMatchObject({
+          name: values.name,
+          version: values.version,
+          provider_type: values.provider_type,
+          description: values.description,
+          author: values.author,
+          license: values.license,
+          capabilities: {
+            streaming: values.streaming === 'true',
+            function_calling: values.function_calling === 'true',
+            vision: values.vision === 'true',
+          },
+        });
+        const fields = manifest.metadata.config_schema as Array<Record<string, unknown>>;
+        expect(fields.map((field) => field.name)).toEqual(['api_key', 'endpoint', 'timeout']);
+        expect(fields[0]).toMatchObject({ type: 'string', required: true, sensitive: true });
+        expect(fields[2]).toMatchObject({ type: 'int', default: 30, validation: { min: 1, max: 300 } });
+      });
+
+      it('ships a CI workflow that runs validate and test with this CLI version', async () => {
+        const workflow = parse(await readFile(join(dir, '.github/workflows/conformance.yml'), 'utf8')) as Record<string, any>;
+        const steps = JSON.stringify(workflow.jobs.conformance.steps);
+        expect(steps).toContain(`loom-plugin@${variant.values.loom_plugin_version} validate --strict`);
+        expect(steps).toContain(`loom-plugin@${variant.values.loom_plugin_version} test --strict`);
+      });
+
+      it.skipIf(!runnable)('passes its own test suite', { timeout: 900_000 }, async () => {
+        await language.install(dir);
+        const [command, args] = language.unitTests;
+        const result = await run(command, args, { cwd: dir, timeoutMs: 600_000 });
+        expect(result.code, result.output).toBe(0);
+      });
+
+      it.skipIf(!runnable)('passes loom-plugin test --strict', { timeout: 300_000 }, async () => {
+        if (!existsSync(join(dir, language.name === 'go' ? 'bin' : language.name === 'node' ? 'node_modules' : '.venv'))) {
+          await language.install(dir);
+        }
+        const result = await runCli(['test', dir, '--strict'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+        expect(result.code, result.stdout + result.stderr).toBe(0);
+        expect(result.stdout).toMatch(/PASS/);
+      });
+    });
+  }
+}
