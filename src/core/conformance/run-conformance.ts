@@ -286,6 +286,7 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
       if (tail.trim() !== '') report.logTail = mask(tail);
       plugin = undefined;
     }
+    summary.durationMs = Date.now() - startedAt.getTime();
     return report;
   } catch (error) {
     if (signal?.aborted && !(error instanceof InterruptedError)) throw new InterruptedError();
