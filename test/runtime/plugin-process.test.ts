@@ -90,10 +90,11 @@ describe('startPlugin', () => {
   });
 
   it('times out a plugin whose /health never answers, kills it, within the bound', async () => {
-    const { error, ms } = await startError('never-healthy', { startupTimeoutMs: 800 });
+    const { error, ms } = await startError('never-healthy', { startupTimeoutMs: 2000 });
     expect(error.code).toBe('E_PLUGIN_NOT_READY');
-    expect(ms).toBeGreaterThanOrEqual(750);
-    expect(ms).toBeLessThan(3000);
+    expect(error.hint).toContain('never answered');
+    expect(ms).toBeGreaterThanOrEqual(1950);
+    expect(ms).toBeLessThan(4500);
     expect(livePluginGroups()).toEqual([]);
   });
 

@@ -102,6 +102,8 @@ function spawnDetached(command: string, args: string[], cwd: string, env: NodeJS
     }
     child.once('spawn', () => resolve(child));
     child.once('error', reject);
+    // Later errors (e.g. a failed signal delivery) must not crash the host process.
+    child.on('error', () => undefined);
   });
 }
 
@@ -285,7 +287,9 @@ async function waitUntilReady(plugin: RunningPlugin, options: StartPluginOptions
     {
       hint: elsewhere
         ? `It seems to listen on ${elsewhere} instead: bind the address of \`endpoint\` in plugin.yaml (or change the endpoint).`
-        : 'Check that the plugin listens on the endpoint in plugin.yaml (honour the PORT env var) and answers /health; raise --startup-timeout if it is just slow.',
+        : lastReason.startsWith('no answer')
+          ? 'It accepts connections but GET /health never answered: make /health answer at once, even before /initialize.'
+          : 'Check that the plugin listens on the endpoint in plugin.yaml (honour the PORT env var) and answers /health; raise --startup-timeout if it is just slow.',
       details: {
         endpoint: plugin.baseUrl,
         lastAttempt: lastReason,
