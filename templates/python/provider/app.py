@@ -19,7 +19,7 @@ from .errors import PluginError
 from .settings import METADATA, STREAMING, resolve_config
 from .upstream import Upstream
 
-log = logging.getLogger("plugin")
+log = logging.getLogger({{python_package|json}})
 
 
 class State:
