@@ -68,6 +68,7 @@ export const CHECKS: readonly CheckInfo[] = Object.freeze([
   C('streaming.content', 'required', CHAT, 'streaming', "The stream's content deltas add up to the upstream's full reply", 'streaming'),
   C('streaming.done-last', 'required', CHAT, 'streaming', 'The stream ends with data: [DONE], once, as the last event', 'streaming'),
   C('streaming.incremental', 'recommended', CHAT, 'streaming', 'Chunks are passed on as they arrive, not held back until the end', 'streaming'),
+  C('streaming.upstream-garbage', 'recommended', CHAT, 'streaming', 'An unreadable upstream stream ends in an error: a non-200 JSON error, or an error event followed by data: [DONE]', 'streaming'),
   C('streaming.error-before-stream', 'required', CHAT, 'streaming', 'An upstream 401 on a stream request is an ordinary non-200 JSON error', 'streaming'),
   C('capabilities.function-calling', 'required', CHAT, 'capabilities', 'A request with tools is accepted (200) and the tools reach the upstream', 'function_calling'),
   C('capabilities.vision', 'required', CHAT, 'capabilities', 'An image_url content part is accepted (200) and reaches the upstream', 'vision'),

@@ -133,6 +133,43 @@ export const STREAMING_CHECKS: Record<string, CheckImpl> = {
     },
   },
 
+  'streaming.upstream-garbage': {
+    needs: 'ready',
+    upstream: true,
+    async run(ctx) {
+      ctx.fault('malformed');
+      let exchange: StreamExchange;
+      try {
+        exchange = await ctx.stream({ ...(await ctx.basicRequest()), stream: true });
+      } finally {
+        ctx.mock.reset();
+      }
+      const what = 'A stream whose upstream sends an unreadable chunk';
+      if (exchange.status !== 200) {
+        await expectErrorAnswer(exchange, what);
+        return;
+      }
+      const errorEvent = exchange.events.find((event) => {
+        try {
+          const parsed: unknown = JSON.parse(event);
+          return isObject(parsed) && typeof parsed.code === 'string' && typeof parsed.message === 'string' && typeof parsed.transient === 'boolean';
+        } catch {
+          return false;
+        }
+      });
+      if (!errorEvent) {
+        fail(`${what} ended without an error event: the client cannot tell the reply is broken.`, {
+          expected: 'data: {"code": ..., "message": ..., "transient": ...} then data: [DONE] (or a non-200 JSON error before the stream starts)',
+          details: [`events: ${exchange.events.map((e) => e.slice(0, 60)).join(' | ') || '(none)'}`],
+          exchange,
+        });
+      }
+      if (exchange.events.at(-1)?.trim() !== '[DONE]') {
+        fail(`${what} sent an error event but did not end with data: [DONE].`, { expected: 'the error event followed by data: [DONE]', exchange });
+      }
+    },
+  },
+
   'streaming.error-before-stream': {
     needs: 'ready',
     upstream: true,
