@@ -49,10 +49,11 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-const samples = { nodeStart: [], copy: [], init: [], inProcess: [] };
+const samples = { nodeStart: [], version: [], copy: [], init: [], inProcess: [] };
 const { scaffoldPlugin } = await import(join(root, 'dist', 'index.js'));
 for (let round = 0; round < rounds; round += 1) {
   samples.nodeStart.push(time(process.execPath, ['-e', '0']));
+  samples.version.push(time(process.execPath, [bin, '--version']));
   samples.copy.push(time(process.execPath, ['-e', `require('fs').cpSync(${JSON.stringify(template)}, ${JSON.stringify(join(work, `copy-${round}`))}, { recursive: true })`]));
   samples.init.push(time(process.execPath, [bin, 'init', `bench-${round}`, '--language', language, '--yes']));
   const started = process.hrtime.bigint();
@@ -66,11 +67,12 @@ rmSync(work, { recursive: true, force: true });
 
 const rows = [
   ['node -e 0 (process start)', samples.nodeStart],
+  ['loom-plugin --version (CLI cold start)', samples.version],
   [`node + recursive copy of templates/${language}`, samples.copy],
   [`loom-plugin init --language ${language} --yes`, samples.init],
   ['scaffoldPlugin() in-process (after first load)', samples.inProcess.slice(1)],
 ];
-console.log(`init bench: ${rounds} interleaved rounds, medians (min..max)`);
+console.log(`init bench: ${rounds} interleaved rounds, medians (min..max); load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 for (const [label, values] of rows) {
   console.log(`  ${label.padEnd(52)} ${median(values).toFixed(1).padStart(7)} ms  (${Math.min(...values).toFixed(1)}..${Math.max(...values).toFixed(1)})`);
 }
