@@ -263,7 +263,7 @@ describe('human reporter, live', () => {
     const reporter = await createHumanReporter(ioWithTerminal, { strict: false });
     const checks = report.results.map(({ id, title, endpoint, level, contract }) => ({ id, title, endpoint, level, contract }));
     reporter.onEvent({ type: 'phase', phase: 'start' });
-    reporter.onEvent({ type: 'plan', checks, endpoint: 'http://127.0.0.1:4000', mode: 'started' });
+    reporter.onEvent({ type: 'plan', checks, endpoint: 'http://127.0.0.1:4000', mode: 'started', name: 'Fixture', command: 'node server.mjs' });
     // Results arrive out of group order; they are printed in grouped order.
     for (const result of [...report.results].reverse()) {
       reporter.onEvent({ type: 'check-start', check: result });
@@ -279,7 +279,7 @@ describe('human reporter, live', () => {
     expect(stderr).toContain('\u001b[?25l'); // ora hid the cursor to animate
     const ids = [...stdout.matchAll(/^ {2}. ([\w.-]+)/gm)].map((m) => m[1]);
     expect(ids).toEqual(['lifecycle.initialize', 'errors.rate-limit', 'errors.timeout.status', 'errors.auth', 'streaming.done', 'metadata.schema']);
-    expect(stdout).toContain('started the plugin at http://127.0.0.1:4000; running 6 checks');
+    expect(stdout).toContain('loom-plugin test Fixture: started `node server.mjs` at http://127.0.0.1:4000; running 6 checks');
     expect(stdout).toMatch(/FAIL 1 passed/);
   });
 

@@ -57,7 +57,7 @@ export type ConformancePhase = 'manifest' | 'config' | 'mock' | 'start' | 'check
 
 export type ConformanceEvent =
   | { type: 'phase'; phase: ConformancePhase; detail?: string }
-  | { type: 'plan'; checks: readonly CheckInfo[]; endpoint: string; mode: 'started' | 'attached' }
+  | { type: 'plan'; checks: readonly CheckInfo[]; endpoint: string; mode: 'started' | 'attached'; name?: string; command?: string }
   | { type: 'check-start'; check: CheckInfo }
   | { type: 'result'; result: CheckResult }
   | { type: 'plugin-exit'; code: number | null; signal: string | null };
@@ -181,7 +181,7 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
     let baseUrl: string;
     if (options.endpoint) {
       baseUrl = options.endpoint.replace(/\/+$/, '');
-      emit({ type: 'plan', checks, endpoint: baseUrl, mode: 'attached' });
+      emit({ type: 'plan', checks, endpoint: baseUrl, mode: 'attached', name: manifest.metadata.name });
     } else {
       emit({ type: 'phase', phase: 'start', detail: manifest.command ?? '' });
       const port = await runtime.findFreePort('127.0.0.1');
@@ -214,7 +214,14 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
       });
       timings.startupMs = Math.round(performance.now() - startAt);
       baseUrl = plugin.baseUrl;
-      emit({ type: 'plan', checks, endpoint: baseUrl, mode: 'started' });
+      emit({
+        type: 'plan',
+        checks,
+        endpoint: baseUrl,
+        mode: 'started',
+        name: manifest.metadata.name,
+        command: [manifest.command ?? '', ...(manifest.args ?? [])].join(' '),
+      });
     }
 
     client = new Client(baseUrl, { timeoutMs });

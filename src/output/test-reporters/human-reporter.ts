@@ -214,7 +214,9 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
           total = event.checks.length;
           order = groupResults(event.checks).flatMap((entry) => entry.results.map((check) => check.id));
           write(
-            `${style.bold('loom-plugin test')} ${event.mode === 'started' ? 'started the plugin at' : 'attached to'} ${event.endpoint}; running ${total} ${total === 1 ? 'check' : 'checks'}\n\n`,
+            `${style.bold(`loom-plugin test${event.name ? ` ${safe(event.name)}` : ''}`)}: ` +
+              `${event.mode === 'started' ? `started ${event.command ? `\`${safe(event.command)}\` ` : 'the plugin '}at` : 'attached to'} ${event.endpoint}; ` +
+              `running ${total} ${total === 1 ? 'check' : 'checks'}\n\n`,
           );
           break;
         case 'check-start':
