@@ -100,10 +100,14 @@ describe('runs that stop before the checks', () => {
     expect(stderr).toMatch(/^ {2}\d+:\d+ +error +Missing required key "metadata\.provider_type"\. +schema\/required$/m);
   });
 
-  it('a plugin that exits at start-up is exit 3 with its exit code and stderr tail', async () => {
-    const dir = await tempPlugin({ wrapper: "console.error('boom: missing dependency xyz');\nprocess.exit(4);\n" });
+  it('a plugin that exits at start-up is exit 3 with its exit code and stderr tail (masked)', async () => {
+    const dir = await tempPlugin({ wrapper: "console.error('boom: missing dependency xyz, key', process.env.LOOM_CONFIG_API_KEY);\nprocess.exit(4);\n" });
+    const config = join(out, 'start-secret.json');
+    await writeFile(config, JSON.stringify({ api_key: 'sk-start-SECRET-777' }));
     const started = Date.now();
-    const { code, stderr, stdout } = await runCli(['test', dir, '--reporter', 'json']);
+    const { code, stderr, stdout } = await runCli(['test', dir, '--reporter', 'json', '--config', config]);
+    expect(stderr + stdout).not.toContain('sk-start-SECRET-777');
+    expect(stderr).toContain('key ***');
     expect(code).toBe(3);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(stderr).toMatch(/code 4/);
