@@ -146,9 +146,10 @@ export const PROVOCATIONS = {
       }
       ctx.fault('hang');
       try {
-        // Wait for the plugin's own timeout plus our per-request budget; never trip the
-        // breaker here, the hang is ours.
-        const waitMs = Math.min(seconds * 1000, 60_000) + ctx.timeoutMs;
+        // Wait for the plugin's own timeout (capped at the host's 30 s: a field counted in
+        // milliseconds must not make us wait minutes) plus our per-request budget; never
+        // trip the breaker here, the hang is ours.
+        const waitMs = Math.min(seconds * 1000, 30_000) + ctx.timeoutMs;
         return await ctx.chat(await ctx.basicRequest(), { timeoutMs: waitMs, breaker: false });
       } finally {
         ctx.mock.reset();
