@@ -32,6 +32,15 @@ interface Plan {
   files: Array<'json' | 'junit' | 'github'>;
 }
 
+/**
+ * No --reporter given (an empty list): human, plus github annotations under GitHub Actions
+ * (like validate's automatic github format).
+ */
+export function defaultReporters(reporters: readonly TestReporter[], env: NodeJS.ProcessEnv): TestReporter[] {
+  if (reporters.length > 0) return [...reporters];
+  return env.GITHUB_ACTIONS === 'true' ? ['human', 'github'] : ['human'];
+}
+
 /** Decides where each reporter writes (see the header comment). Exported for tests. */
 export function planReporters(reporters: readonly TestReporter[], outputDir: string | undefined): Plan {
   const unique = [...new Set(reporters.length > 0 ? reporters : (['human'] as TestReporter[]))];
@@ -67,7 +76,7 @@ async function listChecks(options: TestOptions, io: CliIo, plan: Plan): Promise<
 }
 
 export async function run(options: TestOptions, io: CliIo): Promise<number> {
-  const plan = planReporters(options.reporters, options.outputDir);
+  const plan = planReporters(defaultReporters(options.reporters, io.env), options.outputDir);
   if (options.list) return listChecks(options, io, plan);
 
   const [{ runConformance }, reporters] = await Promise.all([
@@ -119,7 +128,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
     }
     io.stdout.write(`${createStyle(io).dim(`Reports: ${written.join(', ')}`)}\n`);
   }
-  if (options.reporters.includes('github') && io.env.GITHUB_STEP_SUMMARY) {
+  if (plan.githubAnnotations && io.env.GITHUB_STEP_SUMMARY) {
     await appendFile(io.env.GITHUB_STEP_SUMMARY, reporters.renderGithubSummary(report));
   }
 

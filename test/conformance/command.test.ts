@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/core/conformance/catalogue.js';
-import { planReporters } from '../../src/commands/test.js';
+import { defaultReporters, planReporters } from '../../src/commands/test.js';
 import { runCli } from '../helpers/memory-io.js';
 import { REFERENCE_DIR, REFERENCE_SERVER, pidAlive, removeTempPlugins, tempPlugin } from './command-helpers.js';
 
@@ -46,6 +46,12 @@ describe('planReporters', () => {
     expect(planReporters(['junit', 'junit'], undefined)).toMatchObject({ stdoutDocument: 'junit', human: false });
     expect(planReporters(['human', 'github'], undefined)).toEqual({ stdoutDocument: undefined, human: true, githubAnnotations: true, files: [] });
     expect(planReporters(['github'], undefined)).toEqual({ stdoutDocument: undefined, human: false, githubAnnotations: true, files: [] });
+  });
+
+  it('without --reporter: human, plus github under GitHub Actions', () => {
+    expect(defaultReporters([], {})).toEqual(['human']);
+    expect(defaultReporters([], { GITHUB_ACTIONS: 'true' })).toEqual(['human', 'github']);
+    expect(defaultReporters(['json'], { GITHUB_ACTIONS: 'true' })).toEqual(['json']);
   });
 
   it('a document next to another reporter on stdout is a usage error', () => {
