@@ -6,6 +6,7 @@
 import { dirname, extname, resolve } from 'node:path';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
+import { readSimpleYaml } from '../manifest/fast-yaml.js';
 import type { ParsedSource } from '../manifest/parse-issue.js';
 import { parseJsonWithPositions } from '../manifest/parse-json.js';
 import { parseYamlWithPositions } from '../manifest/parse-yaml.js';
@@ -23,7 +24,32 @@ const RULES: readonly Rule[] = [metadataRules, processRules, configFieldRules];
 /** What validatePaths needs beyond the public result, for cross-file rules. */
 export interface ManifestAnalysis {
   result: ManifestFileResult;
+  /** Position is 0:0 when the fast path read the file (no positions); re-read for it. */
   providerType?: { value: string; line: number; column: number; endLine: number; endColumn: number };
+}
+
+export interface AnalyzeOptions {
+  /** Try the fast reader for plain YAML first (default). Tests turn it off to compare. */
+  fast?: boolean;
+}
+
+/**
+ * The fast path: plain YAML read without positions, accepted only when the schema and
+ * every rule are silent. Any finding -> undefined, and the full path reports it with
+ * positions, so diagnostics always come from one place.
+ */
+async function cleanWithoutPositions(file: string, data: Record<string, unknown>): Promise<ManifestAnalysis | undefined> {
+  const validate = await getValidator('manifest');
+  if (!validate(data)) return undefined;
+  let dirty = false;
+  const ctx = { file, data, report: () => void (dirty = true) };
+  for (const rule of RULES) {
+    rule(ctx);
+    if (dirty) return undefined;
+  }
+  const metadata = data.metadata as Record<string, unknown>;
+  const providerType = typeof metadata.provider_type === 'string' ? { value: metadata.provider_type, line: 0, column: 0, endLine: 0, endColumn: 0 } : undefined;
+  return { result: { file, dir: dirname(resolve(file)), manifest: data as unknown as Manifest, diagnostics: [] }, ...(providerType ? { providerType } : {}) };
 }
 
 function finish(file: string, sink: DiagnosticSink, data: unknown): ManifestFileResult {
@@ -32,7 +58,7 @@ function finish(file: string, sink: DiagnosticSink, data: unknown): ManifestFile
   return { file, dir: dirname(resolve(file)), manifest: valid ? (data as Manifest) : undefined, diagnostics };
 }
 
-export async function analyzeManifestText(input: string | Uint8Array, file: string): Promise<ManifestAnalysis> {
+export async function analyzeManifestText(input: string | Uint8Array, file: string, options: AnalyzeOptions = {}): Promise<ManifestAnalysis> {
   const decoded = decodeManifestBytes(input);
   if (!decoded.ok) {
     const sink = new DiagnosticSink(file, '', undefined);
@@ -53,6 +79,11 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     const sink = new DiagnosticSink(file, text, undefined);
     sink.atOffsets(0, 0, 'manifest/empty', 'The manifest is empty.', 'Run loom-plugin init for a complete example, or see docs/protocol.md.');
     return { result: finish(file, sink, undefined) };
+  }
+  if (!json && options.fast !== false) {
+    const simple = readSimpleYaml(text);
+    const clean = simple && (await cleanWithoutPositions(file, simple));
+    if (clean) return clean;
   }
   let parsed: ParsedSource;
   try {
@@ -100,14 +131,14 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
   return analysis;
 }
 
-export async function analyzeManifestFile(file: string): Promise<ManifestAnalysis> {
+export async function analyzeManifestFile(file: string, options: AnalyzeOptions = {}): Promise<ManifestAnalysis> {
   const read = await readManifestBytes(file);
   if (!read.ok) {
     const sink = new DiagnosticSink(file, '', undefined);
     sink.atOffsets(0, 0, read.rule, read.message, read.hint);
     return { result: finish(file, sink, undefined) };
   }
-  return analyzeManifestText(read.bytes, file);
+  return analyzeManifestText(read.bytes, file, options);
 }
 
 /** Reads and checks one manifest file. Problems with the file itself are findings too. */

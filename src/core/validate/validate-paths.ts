@@ -34,10 +34,10 @@ export function countFindings(files: readonly ManifestFileResult[]): { errorCoun
   return { errorCount, warningCount };
 }
 
-function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: string): void {
+async function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: string): Promise<void> {
   const firstFile = new Map<string, string>();
   for (const analysis of analyses) {
-    const type = analysis.providerType;
+    let type = analysis.providerType;
     if (!type) continue;
     const first = firstFile.get(type.value);
     if (first === undefined) {
@@ -45,6 +45,8 @@ function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: string):
       continue;
     }
     const result = analysis.result;
+    // Read fast (no positions): read again with positions; only for the rare duplicate.
+    if (type.line === 0) type = (await analyzeManifestFile(result.file, { fast: false })).providerType ?? type;
     result.diagnostics.push({
       file: result.file,
       line: type.line,
@@ -74,7 +76,7 @@ export async function validatePaths(paths: string[], options: { cwd: string; sig
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
-  applyDuplicateProviderTypes(analyses, options.cwd);
+  await applyDuplicateProviderTypes(analyses, options.cwd);
   const results = analyses.map((analysis) => analysis.result);
   return { files: results, ...countFindings(results) };
 }

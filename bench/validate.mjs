@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+/**
+ * Speed of `loom-plugin validate` side by side with ajv-cli on the same schema and the
+ * same 1,000 manifests, rounds interleaved so load on the machine hits both equally;
+ * medians of wall-clock and CPU time. Also the CLI's cold start against `node -e 0`.
+ *
+ *   node bench/validate.mjs [--rounds 5] [--files 1000]
+ *
+ * Needs the build (`npx tsc -p tsconfig.json`); runs it when dist/ is missing.
+ * ajv-cli is run as `node node_modules/ajv-cli/dist/index.js` (what `npx ajv` runs,
+ * without npx's own start-up, which would only flatter us).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(name);
+  return index === -1 ? fallback : Number(args[index + 1]);
+};
+const ROUNDS = option('--rounds', 5);
+const FILES = option('--files', 1000);
+const work = join(root, 'bench', '.work', 'validate');
+const bin = join(root, 'bin', 'loom-plugin.js');
+const ajvCli = join(root, 'node_modules', 'ajv-cli', 'dist', 'index.js');
+const schema = join(root, 'schemas', 'manifest.schema.json');
+
+if (!existsSync(join(root, 'dist', 'commands', 'validate.js'))) {
+  console.log('Building (npx tsc -p tsconfig.json) ...');
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+}
+
+/** A realistic manifest: the guide's complete example, varied per file. */
+function manifest(i) {
+  const port = 8000 + (i % 1000);
+  return `# yaml-language-server: $schema=https://unpkg.com/loom-plugin/schemas/manifest.schema.json
+type: http
+endpoint: http://127.0.0.1:${port}
+metadata:
+  name: Bench Plugin ${i}
+  version: 1.${i % 10}.0
+  plugin_api_version: "1.0.0"
+  provider_type: bench-${i}
+  description: Plugin number ${i} of the validate benchmark
+  author: Bench <bench@example.com>
+  homepage: https://example.com/bench/${i}
+  license: MIT
+  capabilities:
+    streaming: ${i % 2 === 0}
+    function_calling: false
+    vision: false
+    embeddings: false
+    fine_tuning: false
+  config_schema:
+    - name: api_key
+      type: string
+      required: true
+      description: API key for authentication
+      sensitive: true
+    - name: endpoint
+      type: string
+      required: false
+      description: Custom API endpoint
+      default: "https://api.example.com"
+    - name: timeout
+      type: int
+      required: false
+      description: Request timeout in seconds
+      default: 30
+      validation:
+        min: 1
+        max: 300
+auto_start: true
+health_check_interval: 60
+command: python3
+args:
+  - plugin.py
+  - --port
+  - "${port}"
+env:
+  LOG_LEVEL: info
+  PORT: "${port}"
+`;
+}
+
+rmSync(work, { recursive: true, force: true });
+for (let i = 0; i < FILES; i++) {
+  const dir = join(work, `group-${Math.floor(i / 100)}`, `plugin-${i}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'plugin.yaml'), manifest(i));
+}
+const one = join(work, 'group-0', 'plugin-0', 'plugin.yaml');
+
+/** Runs a command under bash so `times` reports the children's CPU; returns seconds. */
+function measure(command, expectExit = 0) {
+  const script = `start=$(date +%s%N); ${command} >/dev/null 2>&1; code=$?; end=$(date +%s%N); echo "$code $(( (end - start) / 1000 ))"; times`;
+  const out = execFileSync('bash', ['-c', script], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const [first, , children] = out.trim().split('\n');
+  const [code, micros] = first.split(' ').map(Number);
+  if (code !== expectExit) throw new Error(`${command} exited with ${code}`);
+  const cpu = children
+    .trim()
+    .split(/\s+/)
+    .map((t) => {
+      const m = /^(\d+)m([\d.]+)s$/.exec(t);
+      return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+    })
+    .reduce((a, b) => a + b, 0);
+  return { wall: micros / 1e6, cpu };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const q = (path) => `'${path.replace(/'/g, `'\\''`)}'`;
+
+const cases = {
+  'loom-plugin validate (1,000 files)': `node ${q(bin)} validate ${q(work)} --format json`,
+  'ajv-cli validate (1,000 files)': `node ${q(ajvCli)} validate -s ${q(schema)} -d ${q(`${work}/**/plugin.yaml`)} -c ajv-formats --all-errors --errors=text`,
+  'node -e 0': `node -e 0`,
+  'loom-plugin --version': `node ${q(bin)} --version`,
+  'loom-plugin validate (1 file)': `node ${q(bin)} validate ${q(one)}`,
+  'ajv-cli validate (1 file)': `node ${q(ajvCli)} validate -s ${q(schema)} -d ${q(one)} -c ajv-formats --all-errors --errors=text`,
+};
+
+const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, { wall: [], cpu: [] }]));
+console.log(`validate benchmark: ${FILES} manifests, ${ROUNDS} interleaved rounds (+1 warm-up), node ${process.version}`);
+for (let round = 0; round <= ROUNDS; round++) {
+  for (const [name, command] of Object.entries(cases)) {
+    const result = measure(command);
+    if (round === 0) continue; // warm-up: file system cache, compile caches
+    samples[name].wall.push(result.wall);
+    samples[name].cpu.push(result.cpu);
+  }
+}
+
+const rows = Object.entries(samples).map(([name, s]) => ({ name, wall: median(s.wall), cpu: median(s.cpu) }));
+const width = Math.max(...rows.map((r) => r.name.length));
+console.log(`\n${'command'.padEnd(width)}   median wall   median CPU`);
+for (const row of rows) console.log(`${row.name.padEnd(width)}   ${row.wall.toFixed(3).padStart(9)} s   ${row.cpu.toFixed(3).padStart(8)} s`);
+
+const get = (name) => rows.find((r) => r.name === name);
+const ours = get('loom-plugin validate (1,000 files)');
+const theirs = get('ajv-cli validate (1,000 files)');
+const nodeStart = get('node -e 0');
+console.log(`\nloom-plugin / ajv-cli on 1,000 files: wall ${(ours.wall / theirs.wall).toFixed(2)}x, CPU ${(ours.cpu / theirs.cpu).toFixed(2)}x (below 1 = faster)`);
+console.log(`cold start over node -e 0: --version +${((get('loom-plugin --version').wall - nodeStart.wall) * 1000).toFixed(0)} ms, validate 1 file +${((get('loom-plugin validate (1 file)').wall - nodeStart.wall) * 1000).toFixed(0)} ms (ajv-cli 1 file +${((get('ajv-cli validate (1 file)').wall - nodeStart.wall) * 1000).toFixed(0)} ms)`);
+const verdict = ours.wall <= theirs.wall ? 'met' : 'NOT met';
+console.log(`target "not slower than ajv-cli": ${verdict}`);
+process.exitCode = ours.wall <= theirs.wall ? 0 : 1;

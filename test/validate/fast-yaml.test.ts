@@ -1,0 +1,137 @@
+/**
+ * The fast reader for plain YAML must agree with the full parser wherever it answers,
+ * and the fast path must never change a verdict or a diagnostic.
+ */
+import fc from 'fast-check';
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { readSimpleYaml } from '../../src/core/manifest/fast-yaml.js';
+import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/manifests/', import.meta.url));
+
+function full(text: string): { ok: boolean; value: unknown } {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error', resolveKnownTags: false });
+  return { ok: doc.errors.length === 0 && doc.warnings.length === 0, value: doc.toJS({ maxAliasCount: 100 }) };
+}
+
+let answered = 0;
+function agrees(text: string): void {
+  const fast = readSimpleYaml(text);
+  if (fast === undefined) return;
+  answered++;
+  const reference = full(text);
+  expect(reference.ok, text).toBe(true);
+  expect(fast, text).toEqual(reference.value);
+  expect(Object.is((fast as { x?: unknown }).x, (reference.value as { x?: unknown }).x)).toBe(true);
+}
+
+async function sameResult(text: string): Promise<void> {
+  const fast = await analyzeManifestText(text, 'plugin.yaml');
+  const slow = await analyzeManifestText(text, 'plugin.yaml', { fast: false });
+  expect(fast.result).toEqual(slow.result);
+}
+
+const pieces = [
+  'type: http\n', 'endpoint: http://127.0.0.1:8090\n', 'metadata:\n', '  name: My Plugin # note\n', '  version: 1.0.0\n', '  version: 1.0\n',
+  '  plugin_api_version: "1.0.0"\n', "  provider_type: 'acme'\n", '  config_schema:\n', '    - name: timeout\n', '      type: int\n', '      default: 30\n',
+  '      default: -5\n', '      default: 0x1F\n', '      default: 1e3\n', '      default: .inf\n', '      default: ~\n', '      default: True\n', '      default: yes\n',
+  '      validation: {min: 1}\n', '      enum: [a, b, 3]\n', '    -\n', '      name: x\n', 'args:\n', '- plugin.py\n', '- --port\n', '- "8090"\n', '  - nested\n',
+  'env:\n', '  PORT: "8090"\n', '  LOG: info\n', '  PORT: 8090\n', 'auto_start: true\n', 'auto_start: false\n', 'command: python3\n', '# comment\n', '\n',
+  'x: a: b\n', 'x: &a 1\n', 'y: *a\n', 'z: !tag v\n', 'k: |\n  text\n', 'k: >\n  folded\n', 'k: "esc\\n"\n', "k: 'it''s'\n", 'k: [a, [b]]\n', 'k: [a,]\n', 'k: []\n',
+  'k: C#\n', 'k: a #b\n', 'k: -\n', 'k: -0\n', 'k: 007\n', 'k: +5\n', 'k: 1_000\n', '? complex\n', '"quoted": key\n', 'null: 1\n', 'True: 1\n', '__proto__: {a: 1}\n',
+  '    extra: indent\n', ' odd: indent\n', '- item at root\n', 'k:\n- a\n- b\n', 'k:\n  - a\n  -   b: 1\n      c: 2\n', 'k: multi\n  line\n', 'k: "open\n',
+];
+
+/** Block-style YAML documents built from tricky scalars, keys and layouts. */
+const SAFE = ['a', 'Acme AI', '1.0', '1.2.0', '30', '-5', '0', '~', 'null', 'NULL', 'true', 'True', 'yes', 'off', '"quoted"', '"with # hash"', "'single'", "''", '""',
+  '--port', '-x', 'a #comment', 'C#', 'http://127.0.0.1:8090', '[a, b]', '[]', '[1, -2, x]', '0.25', '-0.0'];
+const TRICKY = ['-0', '007', '0x1F', '1e3', '.5', '.inf', '@at', '`tick`', 'a: b', 'end:', '1_000', '+5', '&a x', '!t x', '*a'];
+const scalar = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...SAFE) }, { weight: 1, arbitrary: fc.constantFrom(...TRICKY) });
+const KEYS = ['type', 'name', 'PORT', 'a.b', 'x-y', 'k_1', 'metadata', 'env', 'args', 'description', 'command', 'true'];
+type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
+const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.record({ map: fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tie('node')), { minLength: 1, maxLength: 4, selector: (entry) => entry[0] }) }),
+    fc.record({ seq: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
+  ),
+})).node;
+
+function render(node: Tree, indent: number, sameIndentSeq: boolean): string[] {
+  const pad = ' '.repeat(indent);
+  if (typeof node === 'string') return [node];
+  if ('map' in node) {
+    const lines: string[] = [];
+    for (const [key, value] of node.map) {
+      if (typeof value === 'string') lines.push(`${pad}${key}: ${value}`);
+      else {
+        lines.push(`${pad}${key}:`);
+        const nested = 'seq' in value && sameIndentSeq ? indent : indent + 2;
+        lines.push(...render(value, nested, !sameIndentSeq));
+      }
+    }
+    return lines;
+  }
+  const lines: string[] = [];
+  for (const item of node.seq) {
+    if (typeof item === 'string') lines.push(`${pad}- ${item}`);
+    else if ('map' in item && item.map.length > 0) {
+      const inner = render(item, indent + 2, sameIndentSeq);
+      lines.push(`${pad}- ${inner[0]?.trimStart() ?? ''}`, ...inner.slice(1));
+    } else {
+      lines.push(`${pad}-`, ...render(item, indent + 2, sameIndentSeq));
+    }
+  }
+  return lines;
+}
+const documents = fc.tuple(fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tree), { minLength: 1, maxLength: 5, selector: (entry) => entry[0] }), fc.boolean()).map(([entries, same]) => `${render({ map: entries }, 0, same).join('\n')}\n`);
+
+describe('fast YAML reader', () => {
+  it('reads every valid fixture the same way as the full parser', async () => {
+    for (const dir of ['valid/guide-complete', 'valid/quoted-all']) {
+      const text = await readFile(`${FIXTURES}${dir}/plugin.yaml`, 'utf8');
+      agrees(text.replace(/^\uFEFF/, ''));
+    }
+    const guide = await readFile(`${FIXTURES}valid/guide-complete/plugin.yaml`, 'utf8');
+    expect(readSimpleYaml(guide)).toEqual(full(guide).value);
+  });
+
+  it('agrees with the full parser on random line soups', () => {
+    answered = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 25 }), (lines) => {
+        agrees(lines.join(''));
+      }),
+      { numRuns: 600 },
+    );
+    // The property must not hold vacuously: the fast reader answers for a good share.
+    expect(answered).toBeGreaterThan(5);
+  });
+
+  it('agrees with the full parser on generated block documents', () => {
+    answered = 0;
+    fc.assert(fc.property(documents, (text) => agrees(text)), { numRuns: 400 });
+    expect(answered).toBeGreaterThan(60);
+  });
+
+  it('declines what it does not understand', () => {
+    for (const text of ['k: &a 1\n', 'k: !t v\n', 'k: |\n  x\n', 'k: "a\\nb"\n', 'k: {a: 1}\n', 'a: 1\na: 2\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n']) {
+      expect(readSimpleYaml(text), text).toBeUndefined();
+    }
+  });
+
+  it('never changes the result of a check', async () => {
+    const names = (await readdir(`${FIXTURES}rules`)).filter((name) => name.endsWith('.yaml'));
+    for (const name of names) await sameResult(await readFile(`${FIXTURES}rules/${name}`, 'utf8'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 25 }), async (lines) => {
+        await sameResult(lines.join(''));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
