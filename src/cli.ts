@@ -136,7 +136,8 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
           expectedFailures: opts.expectedFailures as string | undefined,
           config: opts.config as string | undefined,
           upstreamField: opts.upstreamField as string,
-          reporters: (opts.reporter as TestOptions['reporters'] | undefined) ?? ['human'],
+          // Empty means "not given": the command picks human (+ github under GitHub Actions).
+          reporters: (opts.reporter as TestOptions['reporters'] | undefined) ?? [],
           outputDir: opts.outputDir as string | undefined,
         },
       });

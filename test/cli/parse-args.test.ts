@@ -9,7 +9,7 @@ describe('parseArgs', () => {
     [['validate', 'a', 'b/', '--strict', '-q', '--format', 'sarif'], { command: 'validate', options: { paths: ['a', 'b/'], strict: true, quiet: true, format: 'sarif' } }],
     [['schema'], { command: 'schema', options: { name: undefined, list: false } }],
     [['schema', 'health', '--list'], { command: 'schema', options: { name: 'health', list: true } }],
-    [['test'], { command: 'test', options: expect.objectContaining({ dir: '.', startupTimeoutMs: 30000, timeoutMs: 10000, only: [], skip: [], reporters: ['human'], upstreamField: 'endpoint', strict: false }) }],
+    [['test'], { command: 'test', options: expect.objectContaining({ dir: '.', startupTimeoutMs: 30000, timeoutMs: 10000, only: [], skip: [], reporters: [], upstreamField: 'endpoint', strict: false }) }],
     [['test', 'p', '--only', 'a,b', '--only', 'c', '--skip', 'x', '--timeout', '2s', '--startup-timeout', '500ms', '-r', 'json,junit', '--endpoint', 'http://127.0.0.1:9/'], { command: 'test', options: expect.objectContaining({ dir: 'p', only: ['a', 'b', 'c'], skip: ['x'], timeoutMs: 2000, startupTimeoutMs: 500, reporters: ['json', 'junit'], endpoint: 'http://127.0.0.1:9/' }) }],
     [['init'], { command: 'init', options: expect.objectContaining({ name: undefined, language: undefined, streaming: undefined, install: undefined, yes: false, force: false }) }],
     [['init', 'x', '--language', 'GO', '--no-streaming', '--install', '--port', '9000', '-y'], { command: 'init', options: expect.objectContaining({ name: 'x', language: 'go', streaming: false, install: true, port: 9000, yes: true }) }],
