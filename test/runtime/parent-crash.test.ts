@@ -1,11 +1,11 @@
 // The CLI process dying must take its plugins with it: the runtime is compiled to JS once
 // and driven from a child Node process that then crashes in different ways.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_DIR, waitGone } from './runtime-helpers.js';
+import { HOSTILE_DIR, hostile, waitGone } from './runtime-helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // Inside node_modules so the compiled files resolve undici and yaml.
@@ -15,12 +15,10 @@ const outDir = path.join(root, 'node_modules', '.cache', `loom-runtime-test-${pr
 beforeAll(async () => {
   const ts = (await import('typescript')).default;
   const src = path.join(root, 'src');
-  const files = [
-    ...readdirSync(path.join(src, 'core/runtime')).filter((f) => f.endsWith('.ts')).map((f) => `core/runtime/${f}`),
-    'core/errors.ts',
-    'core/protocol.ts',
-    'core/manifest/types.ts',
-  ];
+  // plugin-process.ts and what it imports at run time (type-only imports vanish).
+  const files = ['plugin-process', 'log-buffer', 'process-registry', 'port-rewrite', 'readiness', 'cleanup-call']
+    .map((name) => `core/runtime/${name}.ts`)
+    .concat('core/errors.ts');
   for (const file of files) {
     const { outputText } = ts.transpileModule(readFileSync(path.join(src, file), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 },
@@ -37,9 +35,11 @@ function runParent(how: string): Promise<{ pids: { pid: number; grandchildPid: n
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [
       path.join(HOSTILE_DIR, 'parent-crash.mjs'),
-      pathToFileURL(path.join(outDir, 'core/runtime/index.js')).href,
+      // plugin-process.js alone: no undici or yaml to load in the child.
+      pathToFileURL(path.join(outDir, 'core/runtime/plugin-process.js')).href,
       path.join(HOSTILE_DIR, 'grandchild'),
       how,
+      JSON.stringify(hostile('grandchild').manifest),
     ], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
