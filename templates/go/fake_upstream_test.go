@@ -2,7 +2,9 @@ package main
 
 // A tiny OpenAI-compatible upstream for the tests (httptest, 127.0.0.1, no network).
 // Set fault to make the next chat request fail: an HTTP status ("401", "429", ...),
-// "hang", "garbage" (200 with broken JSON) or "reset" (connection dropped).
+// "hang", "garbage" (200 with broken JSON) or "reset" (connection dropped); for a
+// stream, "break" (drops the connection after the first event) or "stall" (goes quiet
+// after it).
 
 import (
 	"encoding/json"
@@ -95,7 +97,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`{"choices": [`))
 			return
-		case fault != "":
+		case fault != "" && fault != "break" && fault != "stall":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
@@ -123,6 +125,18 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 				})
 				fmt.Fprintf(w, "data: %s\n\n", chunk)
 				w.(http.Flusher).Flush()
+				if fault == "stall" {
+					select {
+					case <-fake.closing:
+					case <-r.Context().Done():
+					}
+					return
+				}
+				if fault == "break" {
+					conn, _, _ := w.(http.Hijacker).Hijack()
+					conn.Close() // the chunked body ends without its terminating chunk
+					return
+				}
 				time.Sleep(50 * time.Millisecond)
 			}
 			fmt.Fprint(w, "data: [DONE]\n\n")

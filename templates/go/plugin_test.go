@@ -350,6 +350,27 @@ func TestStreaming(t *testing.T) {
 
 	upstream.setFault("401", "")
 	expectError(t, call(t, "POST", url+"/chat/completions", request), "authentication_failed", 401)
+
+	// An error after the stream started: one error event, then [DONE].
+	call(t, "POST", url+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": upstream.URL, "timeout": 1})
+	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout"} {
+		upstream.setFault(fault, "")
+		got := call(t, "POST", url+"/chat/completions", request)
+		var events []string
+		for _, line := range strings.Split(got.text, "\n") {
+			if strings.HasPrefix(line, "data: ") {
+				events = append(events, strings.TrimPrefix(line, "data: "))
+			}
+		}
+		if got.status != 200 || len(events) < 3 || events[len(events)-1] != "[DONE]" {
+			t.Fatalf("%s: %d %v", fault, got.status, events)
+		}
+		var failure map[string]any
+		_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
+		if failure["code"] != code || failure["transient"] != true {
+			t.Fatalf("%s: error event %s", fault, events[len(events)-2])
+		}
+	}
 }
 
 func TestConcurrentRequestsAndGracefulShutdown(t *testing.T) {

@@ -118,6 +118,21 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     assert.equal(upstream.received.at(-1).body.stream, true);
   });
 
+  for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout']]) {
+    it(`sends one ${code} event then [DONE] when the upstream stream ${fault}s`, async () => {
+      await app.call('POST', '/initialize', { api_key: API_KEY, endpoint: upstream.url, timeout: 1 });
+      upstream.fault = fault;
+      const response = await app.call('POST', '/chat/completions', { ...HELLO, stream: true });
+      assert.equal(response.status, 200);
+      const all = events(await response.text());
+      assert.equal(JSON.parse(all[0]).object, 'chat.completion.chunk');
+      const error = JSON.parse(all.at(-2));
+      assert.equal(error.code, code);
+      assert.equal(error.transient, true);
+      assert.equal(all.at(-1), '[DONE]');
+    });
+  }
+
   it('answers an error before the stream as plain JSON', async () => {
     upstream.fault = 401;
     await assertError(await app.call('POST', '/chat/completions', { ...HELLO, stream: true }), 'authentication_failed', 401);

@@ -1,6 +1,7 @@
 // A tiny OpenAI-compatible upstream on 127.0.0.1 for the tests: no network needed.
 // Set `fault` to make the next chat request fail: an HTTP status (401, 429, 503, ...),
-// 'hang', 'garbage' (200 with broken JSON) or 'reset' (connection dropped).
+// 'hang', 'garbage' (200 with broken JSON) or 'reset' (connection dropped); for a stream,
+// 'break' (drops the connection after the first event) or 'stall' (goes quiet after it).
 import { createServer } from 'node:http';
 
 export const API_KEY = 'sk-test-key';
@@ -59,6 +60,15 @@ export async function startFakeUpstream() {
           choices: [{ index: 0, delta: { content: index === 0 ? word : ` ${word}` }, finish_reason: null }],
         };
         res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+        if (fault === 'stall') {
+          hanging.add(res);
+          return;
+        }
+        if (fault === 'break') {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          req.socket.resetAndDestroy();
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       res.end('data: [DONE]\n\n');

@@ -1,7 +1,8 @@
 """A tiny OpenAI-compatible upstream on 127.0.0.1 for the tests: no network needed.
 
 Set `fault` to make the next chat request fail: an HTTP status (401, 429, 503, ...),
-"hang", "garbage" (200 with broken JSON) or "reset" (connection dropped).
+"hang", "garbage" (200 with broken JSON) or "reset" (connection dropped); for a stream,
+"break" (drops the connection after the first event) or "stall" (goes quiet after it).
 """
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ class FakeUpstream:
                 last = body["messages"][-1].get("content")
                 reply = f"echo: {last}"
                 if body.get("stream"):
-                    self._stream(body["model"], reply)
+                    self._stream(body["model"], reply, fault)
                     return
                 self._send_json(
                     200,
@@ -105,7 +106,7 @@ class FakeUpstream:
                     },
                 )
 
-            def _stream(self, model: str, reply: str) -> None:
+            def _stream(self, model: str, reply: str, fault: Optional[Union[int, str]]) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Transfer-Encoding", "chunked")
@@ -116,6 +117,15 @@ class FakeUpstream:
                     chunk = {"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
                              "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
                     self._chunk(f"data: {json.dumps(chunk)}\n\n".encode())
+                    if fault == "stall":
+                        upstream.closing.wait(10)
+                        return
+                    if fault == "break":
+                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        self.close_connection = True
+                        self.rfile.close()
+                        self.connection.close()
+                        return
                     time.sleep(0.05)
                 self._chunk(b"data: [DONE]\n\n")
                 self._chunk(b"")

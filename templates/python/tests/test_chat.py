@@ -123,6 +123,20 @@ def test_streaming_error_before_the_stream_is_plain_json(ready, upstream):
     assert_error(ready.post("/chat/completions", json={**HELLO, "stream": True}), "authentication_failed", 401)
 
 
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+@pytest.mark.parametrize("fault,code", [("break", "provider_unavailable"), ("stall", "timeout")])
+def test_error_after_the_stream_started_is_one_event_then_done(client, upstream, fault, code):
+    client.post("/initialize", json={"api_key": API_KEY, "endpoint": upstream.url, "timeout": 1})
+    upstream.fault = fault
+    response = client.post("/chat/completions", json={**HELLO, "stream": True})
+    assert response.status_code == 200
+    events = events_of(response)
+    assert json.loads(events[0])["object"] == "chat.completion.chunk"
+    error = json.loads(events[-2])
+    assert error["code"] == code and error["transient"] is True and error["message"]
+    assert events[-1] == "[DONE]"
+
+
 @pytest.mark.skipif(STREAMING, reason="streaming capability is on")
 def test_stream_request_without_streaming_gets_one_json_answer(ready):
     response = ready.post("/chat/completions", json={**HELLO, "stream": True})
