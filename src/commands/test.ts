@@ -79,6 +79,9 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
   const plan = planReporters(defaultReporters(options.reporters, io.env), options.outputDir);
   if (options.list) return listChecks(options, io, plan);
 
+  // An unwritable --output-dir is found before the plugin runs, not after.
+  if (plan.files.length > 0 && options.outputDir !== undefined) await ensureOutputDir(options.outputDir, io.cwd);
+
   const [{ runConformance }, reporters] = await Promise.all([
     import('../core/conformance/run-conformance.js'),
     import('../output/test-reporters/index.js'),
@@ -117,14 +120,17 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
 
   if (plan.files.length > 0 && options.outputDir !== undefined) {
     const dir = resolve(io.cwd, options.outputDir);
-    await mkdir(dir, { recursive: true });
     const written: string[] = [];
-    for (const name of plan.files) {
-      const text =
-        name === 'json' ? reporters.renderJsonReport(report) : name === 'junit' ? reporters.renderJunitReport(report) : reporters.renderGithubSummary(report);
-      const file = join(dir, reporters.REPORT_FILE_NAMES[name]);
-      await writeFile(file, text);
-      written.push(relative(io.cwd, file) || file);
+    try {
+      for (const name of plan.files) {
+        const text =
+          name === 'json' ? reporters.renderJsonReport(report) : name === 'junit' ? reporters.renderJunitReport(report) : reporters.renderGithubSummary(report);
+        const file = join(dir, reporters.REPORT_FILE_NAMES[name]);
+        await writeFile(file, text);
+        written.push(relative(io.cwd, file) || file);
+      }
+    } catch (error) {
+      throw usageError(`Cannot write the reports to ${options.outputDir}: ${(error as Error).message}.`, 'Pass a folder you can write to with --output-dir.');
     }
     io.stdout.write(`${createStyle(io).dim(`Reports: ${written.join(', ')}`)}\n`);
   }
@@ -134,6 +140,14 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
 
   if (report.pluginExit) return ExitCode.PluginFailed;
   return report.ok ? ExitCode.Ok : ExitCode.Findings;
+}
+
+async function ensureOutputDir(outputDir: string, cwd: string): Promise<void> {
+  try {
+    await mkdir(resolve(cwd, outputDir), { recursive: true });
+  } catch (error) {
+    throw usageError(`Cannot write the reports to ${outputDir}: ${(error as Error).message}.`, 'Pass a folder you can write to with --output-dir.');
+  }
 }
 
 /** Errors that stop a run before a report exists: say why, with what the plugin said. */

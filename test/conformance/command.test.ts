@@ -89,6 +89,14 @@ describe('usage errors (exit 2, nothing started)', () => {
     expect(stderr).toContain('Did you mean "chat.concurrent"?');
   });
 
+  it('an --output-dir that cannot be created is exit 2 naming it', async () => {
+    const blocker = join(out, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const { code, stderr } = await runCli(['test', REFERENCE_DIR, '--only', 'lifecycle.initialize', '--reporter', 'json', '--output-dir', join(blocker, 'reports')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Cannot write the reports to');
+  }, 30_000);
+
   it('no manifest in the folder is exit 2', async () => {
     const { code, stderr } = await runCli(['test', out]);
     expect(code).toBe(2);
