@@ -83,6 +83,8 @@ def create_app(environ: Optional[Mapping[str, str]] = None) -> Flask:
 
     env = os.environ if environ is None else environ
     app = Flask(__name__)
+    # Bounds request bodies (images for vision can be large); beyond it: 400 invalid_request.
+    app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
     state = State()
     app.config["PLUGIN_STATE"] = state
 

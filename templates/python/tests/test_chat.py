@@ -142,3 +142,8 @@ def test_stream_request_without_streaming_gets_one_json_answer(ready):
     response = ready.post("/chat/completions", json={**HELLO, "stream": True})
     assert response.status_code == 200
     assert response.get_json()["choices"][0]["message"]["content"] == "echo: hello there"
+
+
+def test_oversized_body_is_invalid_request(ready):
+    response = ready.post("/chat/completions", data=b" " * (20 * 1024 * 1024 + 1), content_type="application/json")
+    assert_error(response, "invalid_request", 400)
