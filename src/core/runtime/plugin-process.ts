@@ -95,7 +95,7 @@ function spawnDetached(command: string, args: string[], cwd: string, env: NodeJS
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+      child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
     } catch (error) {
       reject(error);
       return;

@@ -12,7 +12,8 @@ let installed = false;
 
 function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
-    process.kill(-pgid, signal);
+    // Windows has no process groups: only the leader can be signalled there.
+    process.kill(process.platform === 'win32' ? pgid : -pgid, signal);
     return true;
   } catch {
     return false; // ESRCH: the group is already gone
@@ -52,7 +53,7 @@ export function unregisterGroup(pgid: number): void {
 /** True while any process of the group is alive. */
 export function groupAlive(pgid: number): boolean {
   try {
-    process.kill(-pgid, 0);
+    process.kill(process.platform === 'win32' ? pgid : -pgid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
