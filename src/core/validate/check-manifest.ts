@@ -3,7 +3,12 @@
  * -> sorted diagnostics. Hostile input ends as findings: nothing here throws for bad
  * content, and every step is bounded (size, depth, aliases, regexp time).
  */
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+
+/** Folder of the manifest (absolute); path.resolve only when needed: it is costly per call. */
+function manifestDir(file: string): string {
+  return dirname(isAbsolute(file) ? file : resolve(file));
+}
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYaml } from '../manifest/fast-yaml.js';
@@ -49,13 +54,13 @@ async function cleanWithoutPositions(file: string, data: Record<string, unknown>
   }
   const metadata = data.metadata as Record<string, unknown>;
   const providerType = typeof metadata.provider_type === 'string' ? { value: metadata.provider_type, line: 0, column: 0, endLine: 0, endColumn: 0 } : undefined;
-  return { result: { file, dir: dirname(resolve(file)), manifest: data as unknown as Manifest, diagnostics: [] }, ...(providerType ? { providerType } : {}) };
+  return { result: { file, dir: manifestDir(file), manifest: data as unknown as Manifest, diagnostics: [] }, ...(providerType ? { providerType } : {}) };
 }
 
 function finish(file: string, sink: DiagnosticSink, data: unknown): ManifestFileResult {
   const diagnostics = sink.sorted();
   const valid = !diagnostics.some((d) => d.severity === 'error');
-  return { file, dir: dirname(resolve(file)), manifest: valid ? (data as Manifest) : undefined, diagnostics };
+  return { file, dir: manifestDir(file), manifest: valid ? (data as Manifest) : undefined, diagnostics };
 }
 
 export async function analyzeManifestText(input: string | Uint8Array, file: string, options: AnalyzeOptions = {}): Promise<ManifestAnalysis> {

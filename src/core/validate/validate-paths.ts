@@ -1,6 +1,6 @@
 /**
- * `validate` over many paths: find the manifests, check them with bounded concurrency
- * (a few reads in flight, not thousands of open files), then apply the cross-file rule
+ * `validate` over many paths: find the manifests, check them one by one (one file open
+ * at a time; reads are synchronous and cheap), then apply the cross-file rule
  * the host applies when it loads a folder: one plugin per provider_type.
  */
 import { relative } from 'node:path';
@@ -15,7 +15,7 @@ export interface ValidationReport {
   warningCount: number;
 }
 
-const CONCURRENCY = 16;
+const YIELD_EVERY = 32;
 
 function shownPath(file: string, cwd: string): string {
   const rel = relative(cwd, file);
@@ -66,16 +66,15 @@ async function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: st
 /** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
 export async function validatePaths(paths: string[], options: { cwd: string; signal?: AbortSignal }): Promise<ValidationReport> {
   const files = await findManifests(paths, options.cwd);
-  const analyses: ManifestAnalysis[] = new Array(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
+  const analyses: ManifestAnalysis[] = [];
+  for (const [index, file] of files.entries()) {
+    // Reads are synchronous (see read-manifest-file.ts); yield now and then so an abort is seen.
+    if (index % YIELD_EVERY === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
       throwIfAborted(options.signal);
-      const index = next++;
-      analyses[index] = await analyzeManifestFile(files[index] as string);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+    analyses.push(await analyzeManifestFile(file));
+  }
   await applyDuplicateProviderTypes(analyses, options.cwd);
   const results = analyses.map((analysis) => analysis.result);
   return { files: results, ...countFindings(results) };
