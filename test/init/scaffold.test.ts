@@ -109,6 +109,21 @@ describe('scaffoldPlugin', () => {
     expect(await entries(cwd)).toEqual([]);
   });
 
+  it('a failure also removes the --directory folders it created, but not existing ones', async () => {
+    const { templatesDir, cwd } = await setup();
+    await mkdir(join(cwd, 'existing'));
+    await expect(scaffoldPlugin(answers(), {
+      cwd,
+      templatesDir,
+      directory: 'existing/new/deeper',
+      onProgress: (event) => {
+        if (event.type === 'file') throw new Error('simulated');
+      },
+    })).rejects.toThrow('simulated');
+    expect(await entries(cwd)).toEqual(['existing']);
+    expect(await entries(join(cwd, 'existing'))).toEqual([]);
+  });
+
   it('an abort in the middle of writing throws InterruptedError and leaves nothing', async () => {
     const { templatesDir, cwd } = await setup();
     const controller = new AbortController();

@@ -7,7 +7,7 @@
  * An abort (io.signal) or failure at any step leaves no target and no temporary folder.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LoomPluginError, throwIfAborted } from '../errors.js';
 import type { Diagnostic } from '../manifest/types.js';
@@ -126,8 +126,10 @@ export async function scaffoldPlugin(answers: InitAnswers, options: ScaffoldOpti
   const manifestWarnings = await validateRenderedManifest(files, target, answers.language);
   throwIfAborted(options.signal);
 
-  await mkdir(parent, { recursive: true });
+  // The first folder this call had to create for --directory (removed again on failure).
+  const createdParent = await mkdir(parent, { recursive: true });
   const tempDir = join(parent, `.${basename(target)}.loom-init-${randomBytes(4).toString('hex')}`);
+  let placed = false;
   try {
     await mkdir(tempDir);
     await writeRendered(tempDir, files, options);
@@ -135,12 +137,26 @@ export async function scaffoldPlugin(answers: InitAnswers, options: ScaffoldOpti
     const paths = files.map((file) => file.path);
     // From here on the move runs to completion: it is short and an interrupted merge
     // would leave a half-updated folder.
-    const placed = state === 'non-empty'
+    const moved = state === 'non-empty'
       ? await mergeIntoFolder(tempDir, target, paths)
       : (await moveWholeFolder(tempDir, target), { backups: [], unchanged: [] });
+    placed = true;
     options.onProgress?.({ type: 'placed', dir: target });
-    return { dir: target, files: paths, backups: placed.backups, unchanged: placed.unchanged, manifestWarnings };
+    return { dir: target, files: paths, backups: moved.backups, unchanged: moved.unchanged, manifestWarnings };
   } finally {
     await rm(tempDir, { recursive: true, force: true });
+    if (!placed && createdParent !== undefined) await removeEmptyFolders(parent, createdParent);
+  }
+}
+
+/** Removes `from` and its parents up to and including `upTo`, as long as they are empty. */
+async function removeEmptyFolders(from: string, upTo: string): Promise<void> {
+  for (let dir = from; dir.startsWith(upTo); dir = dirname(dir)) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return; // not empty (someone else's files) or already gone
+    }
+    if (dir === upTo) return;
   }
 }
