@@ -14,7 +14,6 @@ import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYaml } from '../manifest/fast-yaml.js';
 import type { ParsedSource } from '../manifest/parse-issue.js';
 import { parseJsonWithPositions } from '../manifest/parse-json.js';
-import { parseYamlWithPositions } from '../manifest/parse-yaml.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import { locate, LineIndex } from '../manifest/source-tree.js';
 import type { Manifest, ManifestFileResult } from '../manifest/types.js';
@@ -92,7 +91,8 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
   }
   let parsed: ParsedSource;
   try {
-    parsed = json ? parseJsonWithPositions(text) : parseYamlWithPositions(text);
+    // The full YAML parser loads only when the fast reader could not settle the file.
+    parsed = json ? parseJsonWithPositions(text) : (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
     const sink = new DiagnosticSink(file, text, undefined);
