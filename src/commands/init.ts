@@ -3,12 +3,13 @@
  * installDependencies -> next steps. Without a terminal nothing is asked: the name and
  * --language are required and their absence is a usage error at once.
  */
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { InitOptions } from './options.js';
 import { canPrompt, type CliIo } from '../output/io.js';
 import { LoomPluginError, throwIfAborted } from '../core/errors.js';
 import { answersWithDefaults, missingRequiredFlags, type InitFlags } from '../core/init/default-answers.js';
 import { installDependencies } from '../core/init/install.js';
+import { inspectTarget } from '../core/init/place-files.js';
 import { nextSteps } from '../core/init/next-steps.js';
 import { checkAnswers, scaffoldPlugin, templateDependencyNames, templateDirFor } from '../core/init/scaffold.js';
 import type { InitAnswers } from '../core/init/types.js';
@@ -57,6 +58,16 @@ async function resolveAnswers(options: InitOptions, io: CliIo, deps: InitDepende
     nameOptions: async (language) => ({
       dependencyNames: language === 'node' ? await templateDependencyNames(templateDirFor('node', deps.templatesDir)) : [],
     }),
+    targetProblem: async (name) => {
+      const target = join(resolve(io.cwd, options.directory ?? '.'), name);
+      try {
+        if ((await inspectTarget(target)) === 'non-empty' && !options.force) return `${target} already exists and is not empty (pass --force to add the files to it).`;
+      } catch (error) {
+        if (error instanceof LoomPluginError) return error.message;
+        throw error;
+      }
+      return undefined;
+    },
   }, io, prompts);
 }
 

@@ -4,7 +4,7 @@
  * prompts with keypresses; `inquirerPrompts(io)` binds @inquirer/prompts (imported only
  * here, lazily) to the command's own streams and abort signal.
  */
-import { InterruptedError } from '../core/errors.js';
+import { InterruptedError, LoomPluginError } from '../core/errors.js';
 import { answersWithDefaults, defaultAuthor, defaultDescription, DEFAULT_LICENSE, type InitFlags } from '../core/init/default-answers.js';
 import { assertPluginName, validatePluginName, type NameCheckOptions } from '../core/init/plugin-name.js';
 import { deriveProviderType, providerTypeProblem } from '../core/init/provider-type.js';
@@ -12,7 +12,7 @@ import type { InitAnswers, InitLanguage } from '../core/init/types.js';
 import type { CliIo } from './io.js';
 
 export interface PromptApi {
-  input(config: { message: string; default?: string; validate?: (value: string) => boolean | string }): Promise<string>;
+  input(config: { message: string; default?: string; validate?: (value: string) => boolean | string | Promise<boolean | string> }): Promise<string>;
   select<T extends string>(config: { message: string; choices: { value: T; name: string; description?: string }[]; default?: T }): Promise<T>;
   checkbox<T extends string>(config: { message: string; choices: { value: T; name: string; checked: boolean }[] }): Promise<T[]>;
   confirm(config: { message: string; default: boolean }): Promise<boolean>;
@@ -52,6 +52,8 @@ export interface PromptFlowOptions {
   /** --install / --no-install, undefined = ask. */
   install: boolean | undefined;
   nameOptions: (language: InitLanguage) => Promise<NameCheckOptions>;
+  /** Why the folder for this name cannot be used (exists, not empty, no --force), if so. */
+  targetProblem?: (name: string) => Promise<string | undefined>;
 }
 
 /** Asks for what is missing; returns the answers and whether to install. */
@@ -67,13 +69,20 @@ export async function askInitAnswers(
     const nameOptions = await options.nameOptions(language);
     // A name given as a flag is checked before any further question is asked.
     if (flags.name !== undefined) assertPluginName(flags.name, language, nameOptions);
+    // The folder is checked as soon as the name is known, not after every other question.
+    const targetProblem = options.targetProblem ?? (async () => undefined);
+    const flagTargetProblem = flags.name === undefined ? undefined : await targetProblem(flags.name);
+    if (flagTargetProblem) {
+      throw new LoomPluginError('E_TARGET_EXISTS', flagTargetProblem, { hint: 'Choose another name, or pass --force.' });
+    }
     const name: string = flags.name ?? await prompts.input({
       message: 'Plugin name (also the folder created)',
       default: 'my-plugin',
-      validate: (value) => {
+      validate: async (value) => {
         const check = validatePluginName(value.trim(), language, nameOptions);
         const first = check.problems[0];
-        return first ? `${first.message} Try "${check.suggestion ?? 'my-plugin'}".` : true;
+        if (first) return `${first.message} Try "${check.suggestion ?? 'my-plugin'}".`;
+        return (await targetProblem(value.trim())) ?? true;
       },
     }).then((value) => value.trim());
     const ask = !options.yes;

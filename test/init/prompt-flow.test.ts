@@ -152,4 +152,37 @@ describe('interactive init (keypresses into real prompts)', () => {
     expect(asked).toEqual(['Language']);
     expect(await entries(cwd)).toEqual([]);
   });
+
+  it('refuses an existing non-empty folder at the name question, before the other questions', async () => {
+    const { templatesDir, cwd, io } = await setup();
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(join(cwd, 'taken'));
+    await writeFile(join(cwd, 'taken', 'mine.txt'), 'x');
+    const asked: string[] = [];
+    const prompts = scriptedPrompts({
+      Language: (e) => e.keypress('enter'),
+      'Plugin name': async (e, screen) => {
+        e.type('taken');
+        e.keypress('enter');
+        await tick();
+        await tick();
+        expect(screen()).toContain('already exists and is not empty');
+        for (let i = 0; i < 'taken'.length; i += 1) e.keypress('backspace');
+        e.type('fresh');
+        e.keypress('enter');
+      },
+      'Provider type': (e) => e.keypress('enter'),
+      Description: (e) => e.keypress('enter'),
+      Author: (e) => e.keypress('enter'),
+      License: (e) => e.keypress('enter'),
+      Capabilities: (e) => e.keypress('enter'),
+      'Install dependencies': (e) => {
+        e.type('n');
+        e.keypress('enter');
+      },
+    }, asked, []);
+    expect(await runInit(options(), io, { prompts, templatesDir })).toBe(0);
+    expect(await entries(cwd)).toEqual(['fresh', 'taken']);
+    expect(await entries(join(cwd, 'taken'))).toEqual(['mine.txt']);
+  });
 });
