@@ -15,7 +15,7 @@ import { readSimpleYaml } from '../manifest/fast-yaml.js';
 import type { ParsedSource } from '../manifest/parse-issue.js';
 import { parseJsonWithPositions } from '../manifest/parse-json.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
-import { locate, LineIndex } from '../manifest/source-tree.js';
+import { locate } from '../manifest/source-tree.js';
 import type { Manifest, ManifestFileResult } from '../manifest/types.js';
 import { DiagnosticSink, isRecord, type Rule } from './rule-context.js';
 import { schemaFindings } from './schema-findings.js';
@@ -128,9 +128,8 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
   const metadata = data.metadata;
   if (isRecord(metadata) && typeof metadata.provider_type === 'string') {
     const where = locate(parsed.tree, ['metadata', 'provider_type']);
-    const lines = new LineIndex(text);
-    const from = lines.position(where.start);
-    const to = lines.position(where.end);
+    const from = sink.position(where.start);
+    const to = sink.position(where.end);
     analysis.providerType = { value: metadata.provider_type, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
   }
   return analysis;

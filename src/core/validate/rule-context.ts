@@ -75,7 +75,13 @@ export class DiagnosticSink {
 
   atPath(finding: Finding): void {
     const where = locate(this.tree, finding.path, finding.at ?? 'value');
-    this.atOffsets(where.start, where.end, finding.rule, finding.message, finding.hint, finding.severity);
+    // A finding about the whole document points at its start, not a range over every line.
+    const end = finding.path.length === 0 ? where.start : where.end;
+    this.atOffsets(where.start, end, finding.rule, finding.message, finding.hint, finding.severity);
+  }
+
+  position(offset: number): { line: number; column: number } {
+    return this.lines.position(offset);
   }
 
   /** File order: line, then column, then rule id (stable output for the same input). */
