@@ -47,8 +47,8 @@ func (p *Plugin) replace(upstream *Upstream) {
 // maxBody bounds request bodies (images for vision can be large).
 const maxBody = 20 << 20
 
-func readJSON(r *http.Request) (any, *PluginError) {
-	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+func readJSON(w http.ResponseWriter, r *http.Request) (any, *PluginError) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		return nil, newError("invalid_request", "the request body cannot be read or is too large")
 	}
@@ -90,7 +90,7 @@ func (p *Plugin) routes() *http.ServeMux {
 		writeJSON(w, http.StatusOK, metadata)
 	})
 	mux.HandleFunc("POST /initialize", func(w http.ResponseWriter, r *http.Request) {
-		body, perr := readJSON(r)
+		body, perr := readJSON(w, r)
 		if perr == nil {
 			var config *Config
 			if config, perr = resolveConfig(body, p.getenv); perr == nil {
@@ -133,7 +133,7 @@ func (p *Plugin) routes() *http.ServeMux {
 		writeJSON(w, http.StatusOK, models)
 	})
 	mux.HandleFunc("POST /chat/completions", func(w http.ResponseWriter, r *http.Request) {
-		body, perr := readJSON(r)
+		body, perr := readJSON(w, r)
 		var request map[string]any
 		if perr == nil {
 			request, perr = checkChatRequest(body)
