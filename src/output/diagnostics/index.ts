@@ -6,10 +6,13 @@ import type { ChalkInstance } from 'chalk';
 export { renderStylish, type StylishOptions } from './stylish.js';
 export { displayPath, withoutWarnings, type ReportInput, type RenderOptions } from './shared.js';
 
-export async function renderDiagnostics(format: DiagnosticFormat, report: ReportInput, options: RenderOptions & { style: ChalkInstance }): Promise<string> {
+/** Renders a report. `style` (from createStyle) is used by stylish only; machine formats are plain by construction. */
+export async function renderDiagnostics(format: DiagnosticFormat, report: ReportInput, options: RenderOptions & { style?: ChalkInstance }): Promise<string> {
   switch (format) {
-    case 'stylish':
-      return (await import('./stylish.js')).renderStylish(report.files, options);
+    case 'stylish': {
+      const style = options.style ?? new (await import('chalk')).Chalk({ level: 0 });
+      return (await import('./stylish.js')).renderStylish(report.files, { ...options, style });
+    }
     case 'json':
       return (await import('./json.js')).renderJson(report, options);
     case 'junit':
