@@ -8,7 +8,7 @@ import type { InitOptions } from './options.js';
 import { canPrompt, type CliIo } from '../output/io.js';
 import { LoomPluginError, throwIfAborted } from '../core/errors.js';
 import { answersWithDefaults, missingRequiredFlags, type InitFlags } from '../core/init/default-answers.js';
-import { installDependencies } from '../core/init/install.js';
+import { installDependencies, installSteps, stepCommandLine } from '../core/init/install.js';
 import { inspectTarget } from '../core/init/place-files.js';
 import { nextSteps } from '../core/init/next-steps.js';
 import { checkAnswers, scaffoldPlugin, templateDependencyNames, templateDirFor } from '../core/init/scaffold.js';
@@ -43,7 +43,7 @@ async function resolveAnswers(options: InitOptions, io: CliIo, deps: InitDepende
   const interactive = deps.prompts !== undefined || canPrompt(io);
   if (!interactive || (missing.length === 0 && options.yes)) {
     if (missing.length > 0) {
-      throw new LoomPluginError('E_NO_TTY', `Missing ${missing.join(' and ')}: not running in a terminal, so loom-plugin init cannot ask for ${missing.length > 1 ? 'them' : 'it'}.`, {
+      throw new LoomPluginError('E_NO_TTY', `Missing ${missing.join(' and ')}: loom-plugin init cannot ask for ${missing.length > 1 ? 'them' : 'it'} here (no terminal, or CI is set).`, {
         hint: 'Pass them on the command line, e.g. loom-plugin init my-plugin --language python (other answers take their defaults).',
         details: { missing },
       });
@@ -97,6 +97,11 @@ export async function runInit(options: InitOptions, io: CliIo, deps: InitDepende
       progress.fail();
       if (error instanceof LoomPluginError && error.code === 'E_INSTALL_FAILED') {
         printInstallOutput(io.stderr, String(error.details?.output ?? ''));
+      }
+      if (error instanceof LoomPluginError && error.code === 'E_INTERRUPTED') {
+        // The scaffold is complete and stays; say how to finish the installation later.
+        const steps = (await installSteps(result.dir, answers.language)).map(stepCommandLine);
+        io.stderr.write(`Installation interrupted; the plugin files are in ${shownDir}. To install later: cd ${JSON.stringify(shownDir)} && ${steps.join(' && ')}\n`);
       }
       throw error;
     }

@@ -70,6 +70,7 @@ describe.skipIf(process.platform === 'win32')('init: SIGINT during --install', {
     expect(code, output).toBe(130);
     expect(Date.now() - sentAt).toBeLessThan(5000);
     expect(output).toContain('Interrupted');
+    expect(output).toContain('Installation interrupted; the plugin files are in acme-ai. To install later: cd "acme-ai" && python3 -m venv .venv && .venv/bin/python -m pip install');
     await until(() => !pids.some(alive), 5000);
     expect(pids.filter(alive)).toEqual([]);
     // The scaffold was already in place when the install started; it stays.
