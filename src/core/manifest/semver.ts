@@ -1,4 +1,4 @@
-/** Semantic versioning 2.0.0, as the manifest rules need it (no ranges). */
+/** Formats of manifest identifiers: semantic versions (2.0.0, no ranges) and the provider_type slug. */
 
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
