@@ -147,6 +147,15 @@ describe('validatePaths', () => {
     expect(report.errorCount).toBe(1);
   });
 
+  it('stops with InterruptedError when aborted during the run', async () => {
+    const many = join(root, 'many');
+    for (let i = 0; i < 80; i++) await put(`many/p${String(i).padStart(2, '0')}/plugin.yaml`, await (await import('node:fs/promises')).readFile(VALID, 'utf8'));
+    const controller = new AbortController();
+    setImmediate(() => controller.abort());
+    const error = await rejection(validatePaths([many], { cwd: root, signal: controller.signal }));
+    expect(error.code).toBe('E_INTERRUPTED');
+  });
+
   it('stops with InterruptedError when aborted', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -149,6 +149,14 @@ describe('findings', () => {
     }
   });
 
+  it('suggests keys inside config fields and validation blocks too', async () => {
+    const base = await readFile(`${FIXTURES}rules/config-min-max.yaml`, 'utf8');
+    const result = await checkManifestText(base.replace('      type: int\n', '      type: int\n      requried: true\n').replace('max: 1', 'maxx: 1'), 'plugin.yaml');
+    expect(result.diagnostics.map((d) => `${d.rule} ${d.line}:${d.column}`)).toEqual(['manifest/unknown-key 11:7', 'manifest/unknown-key 14:9']);
+    expect(result.diagnostics[0]?.message).toContain('did you mean "required"?');
+    expect(result.diagnostics[1]?.message).toContain('did you mean "max"?');
+  });
+
   it('says a quoted-looking number needs quotes (version: 1.0 in YAML)', async () => {
     const result = await checkManifestText('type: http\nendpoint: http://127.0.0.1:1\nauto_start: true\ncommand: x\nmetadata:\n  name: a\n  version: 1.0\n  plugin_api_version: 1.0\n  provider_type: a\n', 'plugin.yml');
     expect(result.diagnostics.map((d) => `${d.rule} ${d.line}:${d.column}`)).toEqual(['schema/type 7:12', 'schema/type 8:23']);
