@@ -118,8 +118,15 @@ describe('fast YAML reader', () => {
     expect(answered).toBeGreaterThan(60);
   });
 
+  it('agrees on long keys and Unicode spaces (it declines them)', () => {
+    for (const text of [`env:\n  ${'K'.repeat(1100)}: v\n`, 'k: a\u00a0#b\n', 'a: 1\n\u00a0b: 2\n']) {
+      expect(readSimpleYaml(text)).toBeUndefined();
+      agrees(text);
+    }
+  });
+
   it('declines what it does not understand', () => {
-    for (const text of ['k: &a 1\n', 'k: !t v\n', 'k: |\n  x\n', 'k: "a\\nb"\n', 'k: {a: 1}\n', 'a: 1\na: 2\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n']) {
+    for (const text of ['k: &a 1\n', 'k: !t v\n', 'k: |\n  x\n', 'k: "a\\nb"\n', 'k: {a: 1}\n', 'a: 1\na: 2\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
       expect(readSimpleYaml(text), text).toBeUndefined();
     }
   });

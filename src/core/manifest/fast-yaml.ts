@@ -98,7 +98,8 @@ function splitLines(text: string): Line[] {
     const match = KEY_LINE.exec(content);
     if (!match) unsupported();
     const key = match?.[1] ?? '';
-    if (RESERVED_KEY.test(key)) unsupported();
+    // YAML caps implicit keys at 1024 characters; leave long ones to the full parser.
+    if (RESERVED_KEY.test(key) || key.length > 1000) unsupported();
     lines.push({ indent, kind: 'key', key, rest: match?.[2] ?? '' });
   }
   return lines;
@@ -158,7 +159,7 @@ class Reader {
       const compact = KEY_LINE.exec(rest.trimStart());
       if (compact && !/^["'[]/.test(rest.trimStart())) {
         const key = compact[1] ?? '';
-        if (RESERVED_KEY.test(key)) unsupported();
+        if (RESERVED_KEY.test(key) || key.length > 1000) unsupported();
         out.push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: compact[2] ?? '' }));
         continue;
       }
@@ -174,7 +175,8 @@ class Reader {
 /** The manifest's data when the text is plain enough to read fast; otherwise undefined. */
 export function readSimpleYaml(text: string): Record<string, unknown> | undefined {
   // CR, control characters, BOMs and Unicode line breaks: leave them to the full parser.
-  if (/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(text)) return undefined;
+  // Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
+  if (/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
   try {
     const lines = splitLines(text);
     if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return undefined;
