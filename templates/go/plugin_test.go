@@ -206,7 +206,7 @@ func TestBadConfigIsInvalidRequest(t *testing.T) {
 
 func TestUnknownPathsAndMethodsGetJSONErrors(t *testing.T) {
 	server, _ := testPlugin(t, nil)
-	for _, route := range [][2]string{{"GET", "/nope"}, {"GET", "/chat/completions"}, {"DELETE", "/metadata"}} {
+	for _, route := range [][2]string{{"GET", "/nope"}, {"GET", "/chat/completions"}, {"DELETE", "/metadata"}, {"OPTIONS", "/metadata"}} {
 		got := call(t, route[0], server.URL+route[1], nil)
 		if !strings.HasPrefix(got.header.Get("Content-Type"), "application/json") {
 			t.Fatalf("%v: content type %q", route, got.header.Get("Content-Type"))

@@ -122,7 +122,7 @@ describe('lifecycle', () => {
   it('answers unknown paths and wrong methods with JSON errors', async () => {
     const app = await startApp();
     try {
-      for (const [method, path] of [['GET', '/nope'], ['GET', '/chat/completions'], ['DELETE', '/metadata']]) {
+      for (const [method, path] of [['GET', '/nope'], ['GET', '/chat/completions'], ['DELETE', '/metadata'], ['OPTIONS', '/metadata']]) {
         const response = await app.call(method, path);
         assert.match(response.headers.get('content-type'), /application\/json/);
         await assertError(response, 'invalid_request', 400);

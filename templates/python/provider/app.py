@@ -88,6 +88,13 @@ def create_app(environ: Optional[Mapping[str, str]] = None) -> Flask:
     state = State()
     app.config["PLUGIN_STATE"] = state
 
+    @app.before_request
+    def no_automatic_options() -> None:
+        # Flask would answer OPTIONS itself with an empty text/html 200; keep every answer
+        # JSON and every method outside the protocol an invalid request.
+        if request.method == "OPTIONS":
+            raise PluginError("invalid_request", f"method OPTIONS is not allowed on {request.path}")
+
     @app.get("/metadata")
     def metadata() -> Response:
         return jsonify(METADATA)

@@ -118,7 +118,9 @@ def test_models_with_a_wrong_key_is_authentication_failed(client, upstream):
     assert_error(client.get("/models"), "authentication_failed", 401)
 
 
-@pytest.mark.parametrize("method,path", [("GET", "/nope"), ("GET", "/chat/completions"), ("DELETE", "/metadata")])
+@pytest.mark.parametrize(
+    "method,path", [("GET", "/nope"), ("GET", "/chat/completions"), ("DELETE", "/metadata"), ("OPTIONS", "/metadata")]
+)
 def test_unknown_paths_and_methods_get_json_errors(client, method, path):
     response = client.open(path, method=method)
     assert response.mimetype == "application/json"
