@@ -27,3 +27,16 @@ describe('docs/checks.md', () => {
     expect(markdown).toContain('| `x.y` | required | `GET /x` |  | c | a \\| b |');
   });
 });
+
+describe('README.md check catalogue', () => {
+  const README = new URL('../../README.md', import.meta.url);
+  it('is generated from the catalogue and up to date', async () => {
+    const { spliceReadmeChecks, README_CHECKS_BEGIN } = await import('../../src/core/conformance/catalogue-markdown.js');
+    const current = await readFile(README, 'utf8');
+    expect(current).toContain(README_CHECKS_BEGIN);
+    const expected = spliceReadmeChecks(current, CHECKS);
+    if (process.env.LOOM_UPDATE_DOCS === '1') await writeFile(README, expected);
+    expect(current, 'README.md check table is out of date: run LOOM_UPDATE_DOCS=1 npx vitest run test/conformance/command-checks-doc.test.ts').toBe(expected);
+    for (const check of CHECKS) expect(current).toContain(`| \`${check.id}\` |`);
+  });
+});

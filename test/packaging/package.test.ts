@@ -70,8 +70,9 @@ describe('npm package', () => {
     await mkdir(plugin, { recursive: true });
     await cp(join(root, 'test/fixtures/packaging/plugin.yaml'), join(plugin, 'plugin.yaml'));
     const valid = await run(bin, ['validate', 'my-plugin', '--format', 'json'], { cwd: app });
-    const report = JSON.parse(valid.stdout) as { summary: { errors: number } };
-    expect(report.summary.errors).toBe(0);
+    const report = JSON.parse(valid.stdout) as { summary: { errorCount: number; ok: boolean } };
+    expect(report.summary.errorCount).toBe(0);
+    expect(report.summary.ok).toBe(true);
 
     // The programmatic API resolves from the installed package, too.
     const api = await run(process.execPath, ['--input-type=module', '-e', "import('loom-plugin').then((m) => console.log(typeof m.LoomPluginError))"], { cwd: app });

@@ -43,3 +43,23 @@ export function renderChecksMarkdown(checks: readonly CheckInfo[]): string {
   out.push('', `${checks.length} checks: ${required} required, ${checks.length - required} recommended.`, '');
   return out.join('\n');
 }
+
+/** Marker comments around the catalogue table in README.md. */
+export const README_CHECKS_BEGIN = '<!-- checks:begin (generated from src/core/conformance/catalogue.ts) -->';
+export const README_CHECKS_END = '<!-- checks:end -->';
+
+/** The compact catalogue table the README embeds between its markers. */
+export function renderChecksReadmeTable(checks: readonly CheckInfo[]): string {
+  const rows = checks.map(
+    (check) => `| \`${check.id}\` | ${check.level} | ${check.capability ?? ''} | ${cell(check.title)} |`,
+  );
+  return ['| Check | Level | Needs | What it checks |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Replaces the README's catalogue section with the current table. */
+export function spliceReadmeChecks(readme: string, checks: readonly CheckInfo[]): string {
+  const begin = readme.indexOf(README_CHECKS_BEGIN);
+  const end = readme.indexOf(README_CHECKS_END);
+  if (begin < 0 || end < begin) return readme;
+  return `${readme.slice(0, begin + README_CHECKS_BEGIN.length)}\n${renderChecksReadmeTable(checks)}\n${readme.slice(end)}`;
+}

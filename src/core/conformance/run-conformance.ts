@@ -165,7 +165,12 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
   try {
     emit({ type: 'phase', phase: 'mock' });
     const apiKey = config.values.api_key;
-    mock = await startMockUpstream(typeof apiKey === 'string' && apiKey !== '' ? { apiKey } : {});
+    // The mock checks the Bearer key only when the plugin has an `api_key` field to send it
+    // (contract: a plugin without credentials must not meet 401s on every chat).
+    mock = await startMockUpstream({
+      ...(typeof apiKey === 'string' && apiKey !== '' ? { apiKey } : {}),
+      requireAuth: hasField(manifest, 'api_key'),
+    });
     // The plugin talks to the mock, never to a real provider, whatever the config says.
     if (hasField(manifest, upstreamField)) {
       config.values[upstreamField] = mock.url;
@@ -239,6 +244,7 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
       upstreamField,
       checks,
       timeoutMs,
+      attached: Boolean(options.endpoint),
       ...(signal ? { signal } : {}),
       onCheckStart: (check) => {
         currentCheck = check.id;
