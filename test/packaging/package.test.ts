@@ -46,7 +46,8 @@ describe('npm package', () => {
       expect(path).not.toMatch(/^(src|test|bench|docs|\.ci)\//);
       expect(path).not.toMatch(/(^|\/)(\.env|\.npmrc|id_rsa|.*\.pem|.*\.key)$/);
       expect(path).not.toMatch(/(^|\/)(node_modules|\.venv|__pycache__)\//);
-      expect(path).not.toMatch(/\.test\.(ts|js)$/);
+      // Templates ship their own tests on purpose; ours must not be in the package.
+      if (!path.startsWith('templates/')) expect(path).not.toMatch(/\.test\.(ts|js)$/);
     }
   });
 
