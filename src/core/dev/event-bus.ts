@@ -7,8 +7,14 @@ import type { DevEvent, StampedEvent } from './types.js';
 
 export class SecretSet {
   private readonly values = new Set<string>();
+  private sorted: string[] | undefined;
   add(...secrets: Array<string | undefined>): void {
-    for (const secret of secrets) if (secret && secret.length >= 3) this.values.add(secret);
+    for (const secret of secrets) {
+      if (secret && secret.length >= 3 && !this.values.has(secret)) {
+        this.values.add(secret);
+        this.sorted = undefined;
+      }
+    }
   }
   list(): string[] {
     return [...this.values];
@@ -16,8 +22,9 @@ export class SecretSet {
   /** Replaces every secret with '***' (longest first so overlapping secrets mask fully). */
   mask(text: string): string {
     if (this.values.size === 0 || text.length === 0) return text;
+    this.sorted ??= [...this.values].sort((a, b) => b.length - a.length);
     let out = text;
-    for (const secret of [...this.values].sort((a, b) => b.length - a.length)) {
+    for (const secret of this.sorted) {
       if (out.includes(secret)) out = out.split(secret).join('***');
     }
     return out;
@@ -37,7 +44,9 @@ export class EventBus {
   constructor(private readonly secrets: SecretSet, private readonly backlogSize = 500) {}
 
   emit(event: DevEvent): void {
-    const stamped = this.secrets.maskValue({ ...event, seq: ++this.seq, time: Date.now() }) as StampedEvent;
+    const raw = { ...event, seq: ++this.seq, time: Date.now() } as StampedEvent;
+    // Request entries come masked from the request log; everything else is masked here.
+    const stamped = raw.type === 'request' ? raw : this.secrets.maskValue(raw);
     // Request events are kept out of the backlog: the request log already holds them.
     if (stamped.type !== 'request') {
       this.backlog.push(stamped);

@@ -48,7 +48,7 @@ export class PluginInstance {
   /** Control calls (load sequence, health) go through undici with its timeouts. */
   pool!: Pool;
   /** The chat hot path goes through node:http keep-alive (fewer layers per request). */
-  readonly agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 5000 });
+  readonly agent = createAgent();
   target: { protocol: string; hostname: string; port: number } = { protocol: 'http:', hostname: '127.0.0.1', port: 0 };
   private pathPrefix = '';
   /** When it became current: used to tell a crash loop from a crash after a long run. */
@@ -183,6 +183,15 @@ export class PluginInstance {
     await this.pool?.destroy().catch(() => undefined);
     await this.running.stop({ graceMs: 3000 }).catch(() => undefined);
   }
+}
+
+/**
+ * Keep-alive agent for the chat hot path. The socket timeout is set once per socket here
+ * rather than per request (cheaper): streams may pause between chunks, and Loom's own
+ * limit is 30 s a call, so 120 s of silence means the plugin hangs.
+ */
+function createAgent(): Agent {
+  return new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 5000, timeout: 120_000 });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

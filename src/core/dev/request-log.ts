@@ -27,7 +27,17 @@ export class RequestLog {
   /** The entry as it may leave the process: with its curl line, secrets masked. */
   mask(stored: StoredEntry): RequestLogEntry {
     const { hostUrl, ...entry } = stored;
-    return this.secrets.maskValue({ ...entry, curl: curlLine(hostUrl, entry.method, entry.path, entry.requestBody) });
+    // Field by field (not a JSON round trip): this runs once per request when someone listens.
+    const mask = (text: string): string => this.secrets.mask(text);
+    const requestBody = mask(entry.requestBody);
+    return {
+      ...entry,
+      model: entry.model === undefined ? undefined : mask(entry.model),
+      requestBody,
+      responseBody: mask(entry.responseBody),
+      error: entry.error === undefined ? undefined : mask(entry.error),
+      curl: curlLine(hostUrl, entry.method, entry.path, requestBody),
+    };
   }
 
   entries(): RequestLogEntry[] {
