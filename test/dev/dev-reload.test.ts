@@ -99,6 +99,26 @@ describe('reload', () => {
     expect(t.host.state()[0]!.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   }, 40_000);
 
+  it('does not start a plugin whose manifest is invalid, and starts it once the file is fixed', async () => {
+    const copy = await copyFixture('echo');
+    remove = copy.remove;
+    const manifestPath = join(copy.dir, 'plugin.yaml');
+    const good = await readFile(manifestPath, 'utf8');
+    await writeFile(manifestPath, good.replace('provider_type: echo-dev', 'provider_type: Echo Dev!'));
+    t = await startTestHost({ path: copy.dir, watch: true });
+    await t.host.ready;
+    const view = t.host.state()[0]!;
+    expect(view.state).toBe('invalid');
+    expect(view.pid).toBeUndefined();
+    expect(view.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+    expect(t.events.some((e) => e.type === 'log')).toBe(false);
+
+    await writeFile(manifestPath, good);
+    await t.waitFor((e) => e.type === 'attempt' && e.attempt.ok);
+    expect(t.host.state()[0]!.state).toBe('healthy');
+    expect(t.host.state()[0]!.providerType).toBe('echo-dev');
+  }, 30_000);
+
   it('ignores changes in node_modules, .git and editor temp files', async () => {
     const { t, dir } = await hostOnCopy();
     const { mkdir } = await import('node:fs/promises');
