@@ -53,6 +53,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'config/validation-mismatch', severity: 'warning', summary: 'A `validation` key does not apply to the field\'s type (e.g. `min_length` on an int) and is ignored.' },
   { id: 'config/sensitive-default', severity: 'error', summary: 'A `sensitive` field carries a non-empty `default` (a secret in the manifest). The value is never printed.' },
   { id: 'provider-type/duplicate', severity: 'error', summary: 'Two manifests among the validated paths share a `provider_type`; the host refuses the second.' },
+  { id: 'provider-type/twin-mismatch', severity: 'error', summary: 'A `plugin.json` and a `plugin.yaml` in one folder (the workaround for the shipped host\'s YAML defect) describe the same `provider_type` but differ.' },
 ];
 
 const byId = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -3,7 +3,8 @@
  * at a time; reads are synchronous and cheap), then apply the cross-file rule
  * the host applies when it loads a folder: one plugin per provider_type.
  */
-import { relative } from 'node:path';
+import { dirname, extname, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { throwIfAborted } from '../errors.js';
 import { findManifests } from '../manifest/find-manifests.js';
 import type { ManifestFileResult } from '../manifest/types.js';
@@ -34,19 +35,34 @@ export function countFindings(files: readonly ManifestFileResult[]): { errorCoun
   return { errorCount, warningCount };
 }
 
+/**
+ * A plugin.json beside a plugin.yaml in the same folder is the workaround docs/protocol.md
+ * recommends for the shipped host's YAML defect: one plugin in two formats, not two
+ * plugins. It is fine while both say the same; when they differ, the host loads a
+ * manifest other than the one you test.
+ */
+function isJsonYamlTwin(a: ManifestAnalysis, b: ManifestAnalysis): boolean {
+  const json = (file: string): boolean => extname(file).toLowerCase() === '.json';
+  return dirname(a.result.file) === dirname(b.result.file) && json(a.result.file) !== json(b.result.file);
+}
+
 async function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: string): Promise<void> {
-  const firstFile = new Map<string, string>();
+  const firstWith = new Map<string, ManifestAnalysis>();
   for (const analysis of analyses) {
     let type = analysis.providerType;
     if (!type) continue;
-    const first = firstFile.get(type.value);
+    const first = firstWith.get(type.value);
     if (first === undefined) {
-      firstFile.set(type.value, analysis.result.file);
+      firstWith.set(type.value, analysis);
       continue;
     }
     const result = analysis.result;
+    const twin = isJsonYamlTwin(first, analysis);
+    // Twins that agree are one plugin; twins with errors already have findings of their own.
+    if (twin && (!first.result.manifest || !result.manifest || isDeepStrictEqual(first.result.manifest, result.manifest))) continue;
     // Read fast (no positions): read again with positions; only for the rare duplicate.
     if (type.line === 0) type = (await analyzeManifestFile(result.file, { fast: false })).providerType ?? type;
+    const firstShown = shownPath(first.result.file, cwd);
     result.diagnostics.push({
       file: result.file,
       line: type.line,
@@ -54,9 +70,17 @@ async function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: st
       endLine: type.endLine,
       endColumn: type.endColumn,
       severity: 'error',
-      rule: 'provider-type/duplicate',
-      message: `provider_type "${type.value}" is already used by ${shownPath(first, cwd)}; the host refuses the second plugin.`,
-      hint: 'Give each plugin its own provider_type.',
+      ...(twin
+        ? {
+            rule: 'provider-type/twin-mismatch',
+            message: `This manifest and ${firstShown} describe the same plugin (provider_type "${type.value}") but differ; the shipped host loads the JSON one.`,
+            hint: 'Keep plugin.json identical to plugin.yaml (regenerate it from the YAML), or keep only one of them.',
+          }
+        : {
+            rule: 'provider-type/duplicate',
+            message: `provider_type "${type.value}" is already used by ${firstShown}; the host refuses the second plugin.`,
+            hint: 'Give each plugin its own provider_type.',
+          }),
     });
     result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
     result.manifest = undefined;
