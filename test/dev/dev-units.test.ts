@@ -5,7 +5,7 @@ import { SecretSet } from '../../src/core/dev/event-bus.js';
 import { allowedHosts, isLoopbackAddress, newToken } from '../../src/core/dev/security.js';
 import { SerialQueue } from '../../src/core/dev/serial-queue.js';
 import { isIgnoredPath } from '../../src/core/dev/watch-plugin.js';
-import { curlLine } from '../../src/core/dev/request-log.js';
+import { RequestLog, curlLine } from '../../src/core/dev/request-log.js';
 import { printExposureWarning } from '../../src/output/dev-reporter.js';
 import { memoryIo } from '../helpers/memory-io.js';
 
@@ -69,6 +69,22 @@ describe('masking', () => {
   it('builds a curl line that names the token as a variable and quotes the body', () => {
     const line = curlLine('http://127.0.0.1:4477', 'POST', '/v1/chat/completions', `{"content":"it's"}`);
     expect(line).toBe(`curl -sS -X POST 'http://127.0.0.1:4477/v1/chat/completions' -H "Authorization: Bearer $LOOM_DEV_TOKEN" -H 'Content-Type: application/json' -d '{"content":"it'\\''s"}'`);
+  });
+});
+
+describe('request log', () => {
+  it('keeps the newest entries, oldest first, masked on the way out', () => {
+    const secrets = new SecretSet();
+    secrets.add('hunter22');
+    const log = new RequestLog(secrets, 3);
+    for (let i = 1; i <= 7; i++) {
+      log.add({ time: i, method: 'POST', path: '/v1/chat/completions', provider: 'p', model: 'm', status: 200, durationMs: 1, stream: false, requestBody: `{"n":${i},"k":"hunter22"}`, responseBody: '{}', truncated: false, error: undefined }, 'http://127.0.0.1:1');
+    }
+    const entries = log.entries();
+    expect(entries.map((e) => e.id)).toEqual([5, 6, 7]);
+    expect(entries[0]!.requestBody).toBe('{"n":5,"k":"***"}');
+    expect(entries[0]!.curl).toContain('"k":"***"');
+    expect(JSON.stringify(entries)).not.toContain('hunter22');
   });
 });
 

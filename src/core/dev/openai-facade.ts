@@ -65,7 +65,7 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
     const [status, message, code] = serving.length === 0
       ? [503, 'No plugin is serving right now (see the dev host terminal or page).', 'no_plugin_serving']
       : [404, `No hosted plugin has the model '${model ?? ''}'. GET /v1/models lists them.`, 'model_not_found'];
-    openAiError(res, status, message, code);
+    openAiError(res, status, message, code, status === 503 ? 'api_error' : 'invalid_request_error');
     log({ ...base, provider: undefined, status, durationMs: performance.now() - started, responseBody: message, truncated: false, error: undefined });
     return;
   }

@@ -19,8 +19,8 @@ export class RequestLog {
   /** Hot path: stores the raw entry; the curl line and masking happen when it is read. */
   add(entry: Omit<RequestLogEntry, 'id' | 'curl'>, hostUrl: string): StoredEntry {
     const stored: StoredEntry = { ...entry, id: this.nextId++, hostUrl };
-    this.ring.push(stored);
-    if (this.ring.length > this.size) this.ring.shift();
+    // A ring: overwrite the oldest slot instead of shifting the array on every request.
+    this.ring[(stored.id - 1) % this.size] = stored;
     return stored;
   }
 
@@ -41,7 +41,9 @@ export class RequestLog {
   }
 
   entries(): RequestLogEntry[] {
-    return this.ring.map((entry) => this.mask(entry));
+    // When full, the slot written next holds the oldest entry.
+    const start = this.ring.length < this.size ? 0 : (this.nextId - 1) % this.size;
+    return [...this.ring.slice(start), ...this.ring.slice(0, start)].map((entry) => this.mask(entry));
   }
 }
 
