@@ -226,6 +226,12 @@ describe('catalogue listing', () => {
     expect(text).toContain('  streaming.done        required     ends with [DONE] [streaming]');
     expect(text).toContain('2 checks.');
   });
+  it('text: a group that recurs in run order gets one heading', () => {
+    const interleaved = [checks[0]!, { ...checks[0]!, id: 'host.load' }, { ...checks[0]!, id: 'lifecycle.reload' }];
+    const text = renderCatalogueText(interleaved, plain);
+    expect(text.split('\n').filter((line) => line === 'lifecycle')).toHaveLength(1);
+    expect(text.indexOf('lifecycle.reload')).toBeLessThan(text.indexOf('host.load'));
+  });
   it('json: versioned list with every field', () => {
     const parsed = JSON.parse(renderCatalogueJson(checks)) as { reportVersion: number; checks: unknown[] };
     expect(parsed.reportVersion).toBe(1);

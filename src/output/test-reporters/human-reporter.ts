@@ -250,17 +250,15 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
 export function renderCatalogueText(checks: readonly CheckInfo[], style: ChalkInstance): string {
   const width = Math.max(...checks.map((check) => check.id.length), 2);
   const out: string[] = [];
-  let group: string | undefined;
-  for (const check of checks) {
-    const current = groupOf(check.id);
-    if (current !== group) {
-      if (group !== undefined) out.push('');
-      out.push(style.bold(current));
-      group = current;
+  // One heading per group (catalogue order), as the run report groups them.
+  for (const [index, { group, results }] of groupResults(checks).entries()) {
+    if (index > 0) out.push('');
+    out.push(style.bold(group));
+    for (const check of results) {
+      const level = check.level === 'required' ? 'required   ' : style.dim('recommended');
+      const capability = check.capability ? style.cyan(` [${check.capability}]`) : '';
+      out.push(`  ${check.id.padEnd(width)}  ${level}  ${check.title}${capability}`);
     }
-    const level = check.level === 'required' ? 'required   ' : style.dim('recommended');
-    const capability = check.capability ? style.cyan(` [${check.capability}]`) : '';
-    out.push(`  ${check.id.padEnd(width)}  ${level}  ${check.title}${capability}`);
   }
   out.push('', style.dim(`${checks.length} checks. Select with --only/--skip (ids or globs such as "errors.*").`));
   return `${out.join('\n')}\n`;
