@@ -4,7 +4,7 @@
  * masked by the host before they get here.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Diagnostic } from '../core/manifest/types.js';
+import { renderStylish } from './diagnostics/stylish.js';
 import type { PluginState, StampedEvent } from '../core/dev/types.js';
 import type { CliIo } from './io.js';
 import { createStyle } from './style.js';
@@ -56,13 +56,6 @@ const STATE_COLOUR: Record<PluginState, keyof ChalkInstance & string> = {
   stopped: 'gray',
 };
 
-export function formatDiagnostics(diagnostics: Diagnostic[], style: ChalkInstance): string[] {
-  return diagnostics.map((d) => {
-    const severity = d.severity === 'error' ? style.red('error  ') : style.yellow('warning');
-    return `    ${style.dim(`${d.file}:${d.line}:${d.column}`)}  ${severity}  ${d.message}  ${style.dim(d.rule)}`;
-  });
-}
-
 export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {}): (event: StampedEvent) => void {
   const style = createStyle(io);
   const showLogs = options.showLogs ?? true;
@@ -81,6 +74,8 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
       }
       case 'attempt': {
         const a = event.attempt;
+        // Config and manifest failures are already told by the state line and the findings.
+        if (!a.ok && (a.step === 'config' || a.step === 'validate')) break;
         if (a.ok) out(`${at} ${tag(event.key)} ${style.green('✓')} ${a.reason === 'start' ? 'loaded' : `reloaded (${a.reason})`} in ${a.durationMs} ms`);
         else {
           out(`${at} ${tag(event.key)} ${style.red('✗')} ${a.reason} failed at ${a.step ?? '?'}: ${a.error ?? ''}`);
@@ -95,7 +90,10 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
       case 'diagnostics':
         if (event.diagnostics.length) {
           out(`${at} ${tag(event.key)} manifest findings:`);
-          for (const line of formatDiagnostics(event.diagnostics, style)) out(line);
+          // The same stylish rendering as `loom-plugin validate`.
+          const file = event.diagnostics[0]!.file;
+          const text = renderStylish([{ file, dir: '', manifest: undefined, diagnostics: event.diagnostics }], { style, cwd: io.cwd });
+          for (const line of text.trimEnd().split('\n')) out(`  ${line}`);
         }
         break;
       case 'health':

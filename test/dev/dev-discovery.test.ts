@@ -52,6 +52,27 @@ describe('a folder of plugins', () => {
 });
 
 describe('config', () => {
+  it('reads one --config section per provider_type for a folder of plugins', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/loom-dev-config-`);
+    const file = `${dir}/secrets.yaml`;
+    await writeFile(file, 'alpha:\n  api_key: alpha-secret-111\ndelta:\n  api_key: delta-secret-222\n');
+    try {
+      t = await startTestHost({ path: `${FIXTURES}multi`, watch: false, env: { PATH: process.env.PATH }, configFile: file });
+      await t.host.ready;
+      const byKey = Object.fromEntries(t.host.state().map((p) => [p.key, p]));
+      expect(byKey.alpha?.state).toBe('healthy');
+      expect(byKey.delta?.state).toBe('healthy');
+      expect(byKey.alpha?.configSources.api_key).toBe('override');
+      const shown = JSON.stringify(t.events) + JSON.stringify(t.host.state());
+      expect(shown).toContain('initialized with key ***');
+      expect(shown).not.toMatch(/alpha-secret-111|delta-secret-222/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
+
   it('waits with the missing names listed when a required value is missing and nobody can be asked', async () => {
     t = await startTestHost({ path: `${FIXTURES}echo`, watch: false, env: { PATH: process.env.PATH } });
     await t.host.ready;
