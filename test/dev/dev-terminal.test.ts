@@ -69,3 +69,19 @@ describe('host behaviour under a running plugin', () => {
     expect((await t.call('POST', '/v1/chat/completions', { body: { model: 'echo-dev-1', messages: [{ role: 'user', content: 'ok' }] } })).status).toBe(200);
   }, 30_000);
 });
+
+describe('interruption', () => {
+  it('an abort while plugins are still starting stops everything it started', async () => {
+    const { livePluginGroups } = await import('../../src/core/runtime/process-registry.js');
+    const before = new Set(livePluginGroups());
+    const controller = new AbortController();
+    const t = await startTestHost({ path: `${FIXTURES}multi`, watch: false, signal: controller.signal });
+    // The first plugin is starting now; abort in the middle of it.
+    await t.waitFor((e) => e.type === 'state' && e.state === 'starting');
+    controller.abort();
+    await t.host.close();
+    await t.host.ready;
+    expect(livePluginGroups().filter((pgid) => !before.has(pgid))).toEqual([]);
+    for (const plugin of t.host.state()) expect(plugin.pid).toBeUndefined();
+  }, 30_000);
+});

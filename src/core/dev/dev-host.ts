@@ -188,6 +188,9 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
         controller.abort();
         options.signal?.removeEventListener('abort', onAbort);
         await Promise.all(slots.map((slot) => slot.close()));
+        // Let an attempt that was mid-way notice and stop what it started (bounded: one
+        // may be waiting on a config prompt).
+        await Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
         for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
       })();
       return closing;

@@ -62,6 +62,8 @@ export class PluginSlot {
   private restartTimer: NodeJS.Timeout | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private retirements = new Set<Promise<void>>();
+  /** A process started by an attempt that is still loading it (stopped if the host closes). */
+  private launching: PluginInstance | undefined;
   private closed = false;
 
   constructor(
@@ -132,9 +134,13 @@ export class PluginSlot {
         onLog: (line, instance) => this.onLog(line, instance),
         onExit: (info, instance) => this.onExit(info, instance),
       });
+      this.launching = candidate;
+      if (this.closed) throw new Error('The dev host is closing.');
       if (!this.active) this.setState('loading');
       await candidate.load(manifest, config.values, Math.min(this.ctx.startupTimeoutMs, 30_000));
+      if (this.closed) throw new Error('The dev host is closing.');
     } catch (error) {
+      this.launching = undefined;
       if (candidate) {
         candidate.retiring = true;
         await candidate.stop();
@@ -153,6 +159,7 @@ export class PluginSlot {
       return finish(false, { step, error: message, ...(stderrTail ? { stderrTail } : {}) });
     }
 
+    this.launching = undefined;
     const previous = this.active;
     this.active = candidate;
     candidate.servingSince = Date.now();
@@ -339,6 +346,11 @@ export class PluginSlot {
     this.closed = true;
     clearTimeout(this.restartTimer);
     clearInterval(this.healthTimer);
+    const launching = this.launching;
+    if (launching) {
+      launching.retiring = true;
+      await launching.stop();
+    }
     const active = this.active;
     this.active = undefined;
     if (active) {
