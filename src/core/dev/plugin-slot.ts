@@ -163,7 +163,9 @@ export class PluginSlot {
     const previous = this.active;
     this.active = candidate;
     candidate.servingSince = Date.now();
+    // A crash of the old process during this attempt needs no restart any more.
     this.recovering = false;
+    clearTimeout(this.restartTimer);
     this.ctx.onServingChanged();
     this.startHealthLoop();
     this.setState('healthy');
