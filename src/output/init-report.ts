@@ -43,7 +43,12 @@ export async function createInstallProgress(io: CliIo): Promise<{
   const terminal = io.stderr as Partial<Pick<NodeJS.WriteStream, 'cursorTo' | 'clearLine' | 'moveCursor'>>;
   if (canAnimate(io) && typeof terminal.cursorTo === 'function' && typeof terminal.clearLine === 'function') {
     const { default: ora } = await import('ora');
-    const spinner = ora({ stream: io.stderr as unknown as NodeJS.WritableStream, discardStdin: false });
+    const spinner = ora({
+      stream: io.stderr as unknown as NodeJS.WritableStream,
+      discardStdin: false,
+      // canAnimate(io) already decided from io.env; ora would look at process.env.CI itself.
+      isEnabled: true,
+    });
     return {
       start(step, index, total) {
         if (current) spinner.succeed(`${current} ${style.dim(seconds())}`);

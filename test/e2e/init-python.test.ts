@@ -1,55 +1,7 @@
-/**
- * End to end, real toolchain: `init --install --yes` scaffolds the python template, the
- * template's own tests pass, and our validate --strict and test --strict pass on it.
- * Needs the build (npx tsc -p tsconfig.json), python3, and the package registry.
- */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, explain, run, tempWorkspace } from './helpers.js';
+import { describeInitEndToEnd } from './init-end-to-end.js';
 
-function hasTool(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = hasTool('python3', ['--version']);
-
-// Skipped locally when the toolchain is missing; in CI a missing toolchain must fail loudly.
-describe.skipIf(!available && !process.env.CI)('init python end to end', { timeout: 300_000 }, () => {
-  let workspace: Awaited<ReturnType<typeof tempWorkspace>>;
-  let pluginDir: string;
-
-  beforeAll(async () => {
-    assertBuilt();
-    workspace = await tempWorkspace('loom-e2e-python-');
-    pluginDir = join(workspace.dir, 'acme-python');
-  });
-  afterAll(() => workspace?.remove());
-
-  it('scaffolds and installs non-interactively', async () => {
-    const result = await cli(['init', 'acme-python', '--language', 'python', '--provider-type', 'acme-python', '--install', '--yes'], workspace.dir, 280_000);
-    expect(result.code, explain('init', result)).toBe(0);
-    expect(result.output).toContain('Next steps');
-  });
-
-  it("passes the template's own tests", async () => {
-    const [command, args] = [join(pluginDir, '.venv', 'bin', 'python'), ['-m', 'pytest', '-q']] as [string, string[]];
-    const result = await run(command, args, { cwd: pluginDir });
-    expect(result.code, explain([command, ...args].join(' '), result)).toBe(0);
-  });
-
-  it('passes loom-plugin validate --strict', async () => {
-    const result = await cli(['validate', '--strict'], pluginDir);
-    expect(result.code, explain('validate --strict', result)).toBe(0);
-  });
-
-  it('passes loom-plugin test --strict', async () => {
-    const result = await cli(['test', '--strict'], pluginDir, 120_000);
-    expect(result.code, explain('test --strict', result)).toBe(0);
-  });
+describeInitEndToEnd('python', {
+  tool: ['python3', ['--version']],
+  ownTests: (pluginDir) => [join(pluginDir, '.venv', 'bin', 'python'), ['-m', 'pytest', '-q']],
 });

@@ -165,7 +165,12 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
   const terminal = io.stderr as Partial<NodeJS.WriteStream>;
   if (canAnimate(io) && typeof terminal.cursorTo === 'function' && typeof terminal.clearLine === 'function') {
     const { default: ora } = await import('ora');
-    spinner = ora({ stream: io.stderr as unknown as NodeJS.WritableStream, discardStdin: false }) as unknown as Spinner;
+    spinner = ora({
+      stream: io.stderr as unknown as NodeJS.WritableStream,
+      discardStdin: false,
+      // canAnimate(io) already decided from io.env; ora would look at process.env.CI itself.
+      isEnabled: true,
+    }) as unknown as Spinner;
   }
   let group: string | undefined;
   let total = 0;

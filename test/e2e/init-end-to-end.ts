@@ -1,0 +1,66 @@
+/**
+ * The end-to-end proof for one template language, real toolchain: `init --install --yes`
+ * scaffolds it, the template's own tests pass, and our validate --strict and test
+ * --strict pass on it. One file per language calls this, so vitest runs them in
+ * parallel workers. Needs the build (npx tsc -p tsconfig.json) and the package registry.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InitLanguage } from '../../src/core/init/types.js';
+import { assertBuilt, cli, explain, run, tempWorkspace } from './helpers.js';
+
+function hasTool(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface EndToEndCase {
+  /** Tool whose presence decides whether the test can run locally, e.g. ['go', ['version']]. */
+  tool: [string, string[]];
+  /** The template's own test command, run in the plugin folder. */
+  ownTests: (pluginDir: string) => [string, string[]];
+}
+
+export function describeInitEndToEnd(language: InitLanguage, spec: EndToEndCase): void {
+  const available = hasTool(...spec.tool);
+  // Skipped locally when the toolchain is missing; in CI a missing toolchain must fail loudly.
+  describe.skipIf(!available && !process.env.CI)(`init ${language} end to end`, { timeout: 300_000 }, () => {
+    const name = `acme-${language}`;
+    let workspace: Awaited<ReturnType<typeof tempWorkspace>>;
+    let pluginDir: string;
+
+    beforeAll(async () => {
+      assertBuilt();
+      workspace = await tempWorkspace(`loom-e2e-${language}-`);
+      pluginDir = join(workspace.dir, name);
+    });
+    afterAll(() => workspace?.remove());
+
+    it('scaffolds and installs non-interactively', async () => {
+      const result = await cli(['init', name, '--language', language, '--provider-type', name, '--install', '--yes'], workspace.dir, 280_000);
+      expect(result.code, explain('init', result)).toBe(0);
+      expect(result.output).toContain('Next steps');
+    });
+
+    it("passes the template's own tests", async () => {
+      const [command, args] = spec.ownTests(pluginDir);
+      const result = await run(command, args, { cwd: pluginDir });
+      expect(result.code, explain([command, ...args].join(' '), result)).toBe(0);
+    });
+
+    it('passes loom-plugin validate --strict', async () => {
+      const result = await cli(['validate', '--strict'], pluginDir);
+      expect(result.code, explain('validate --strict', result)).toBe(0);
+    });
+
+    it('passes loom-plugin test --strict', async () => {
+      const result = await cli(['test', '--strict'], pluginDir, 120_000);
+      expect(result.code, explain('test --strict', result)).toBe(0);
+    });
+  });
+}
