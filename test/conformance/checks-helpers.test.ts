@@ -77,9 +77,18 @@ describe('tableMismatches', () => {
 });
 
 describe('expectRawIntegers', () => {
+  const body = (created: string, total: string, index: string) =>
+    `{"id":"c","object":"chat.completion","created":${created},"model":"m","choices":[{"index":${index},"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":${total}}}`;
   it('catches integers written as 5.0 or 1.7e9, which JSON.parse would hide', async () => {
-    expectRawIntegers('{"created":1700000000,"usage":{"total_tokens":5}}', ['created', 'total_tokens'], 'X');
-    const failure = await failureOf(() => expectRawIntegers('{"created":1.7e9,"usage":{"total_tokens":5.0}}', ['created', 'total_tokens'], 'X'));
+    await expectRawIntegers(body('1700000000', '5', '0'), 'chat-completion-response', 'X');
+    const failure = await failureOf(() => expectRawIntegers(body('1.7e9', '5.0', '0'), 'chat-completion-response', 'X'));
     expect(failure.details).toEqual(['/created: 1.7e9', '/usage/total_tokens: 5.0']);
+  });
+  it('knows every integer field from the schema, not from a list of keys', async () => {
+    const failure = await failureOf(() => expectRawIntegers(body('1700000000', '5', '0.0'), 'chat-completion-response', 'X'));
+    expect(failure.details).toEqual(['/choices/0/index: 0.0']);
+  });
+  it('leaves fractions alone where the schema allows numbers', async () => {
+    await expectRawIntegers('[{"id":"m","name":"M","cost_per_mtoken":1.5e0}]', 'models', 'X');
   });
 });

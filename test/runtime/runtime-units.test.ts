@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, LogBuffer } from '../../src/core/runtime/log-buffer.js';
 import { rewriteArgs, rewriteEndpoint, rewriteEnv } from '../../src/core/runtime/port-rewrite.js';
-import { scanJsonNumbers } from '../../src/core/runtime/raw-json-numbers.js';
 import { SseDataParser } from '../../src/core/runtime/sse-parser.js';
 
 describe('port rewrite', () => {
@@ -62,24 +61,6 @@ describe('SseDataParser', () => {
         const parser = new SseDataParser();
         for (let i = 0; i < wire.length; i += size) parser.write(wire.slice(i, i + size));
         expect(parser.end()).toEqual(payloads);
-      }),
-    );
-  });
-});
-
-describe('scanJsonNumbers', () => {
-  it('finds every number JSON.stringify writes, at the right pointer', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        const text = JSON.stringify(value, null, 1);
-        const expected: string[] = [];
-        const walk = (v: unknown, pointer: string) => {
-          if (typeof v === 'number') expected.push(pointer);
-          else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${pointer}/${i}`));
-          else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-        };
-        walk(JSON.parse(text), '');
-        expect(scanJsonNumbers(text).map((n) => n.pointer).sort()).toEqual(expected.sort());
       }),
     );
   });

@@ -6,7 +6,7 @@
 import { ERROR_TABLE, type PluginErrorCode } from '../protocol.js';
 import { checkAgainstSchema, formatSchemaErrors, type SchemaName } from '../schema-registry.js';
 import type { Exchange } from '../runtime/http-client.js';
-import { findNonIntegerNumbers } from '../runtime/raw-json-numbers.js';
+import { checkJsonTextAgainstSchema } from '../schema-strict-json.js';
 
 export interface FailureExtra {
   expected?: string;
@@ -42,10 +42,6 @@ export function skip(reason: string): never {
   throw new CheckSkip(reason);
 }
 
-/** Integer fields of the Go host's structs: `5.0` or `1.7e9` there fails the host's decoder. */
-export const CHAT_INTEGER_KEYS = ['created', 'index', 'prompt_tokens', 'completion_tokens', 'total_tokens'];
-export const HEALTH_INTEGER_KEYS = ['latency_ms'];
-export const MODELS_INTEGER_KEYS = ['context_window', 'max_output_tokens'];
 
 /** "HTTP 503" or "no answer (timed out after 10000 ms)": how an exchange ended. */
 export function describeAnswer(exchange: Exchange): string {
@@ -90,13 +86,21 @@ export async function expectSchema(name: SchemaName, value: unknown, what: strin
   }
 }
 
-/** Fails when an integer field is written as `5.0` or `1.7e9` in the raw body text. */
-export function expectRawIntegers(text: string, keys: readonly string[], what: string, exchange?: Exchange): void {
-  const bad = findNonIntegerNumbers(text, keys);
+/**
+ * Fails when a field the schema types as integer is written as `5.0` or `1.7e9` in the raw
+ * body text: JSON.parse hides the difference, the Go host's decoder rejects it. The schema
+ * says which fields are integers, so no list of keys can fall behind it.
+ */
+export async function expectRawIntegers(text: string, schema: SchemaName, what: string, exchange?: Exchange): Promise<void> {
+  const check = await checkJsonTextAgainstSchema(schema, text);
+  const bad = check.errors.flatMap((error) => {
+    const raw = (error.params as { raw?: unknown }).raw;
+    return typeof raw === 'string' ? [`${error.instancePath}: ${raw}`] : [];
+  });
   if (bad.length > 0) {
     fail(`${what} writes integer fields as non-integers, which the Go host's decoder rejects.`, {
       expected: 'plain integer literals such as 1706000000',
-      details: bad.slice(0, 5).map((n) => `${n.pointer}: ${n.raw}`),
+      details: bad.slice(0, 5),
       ...(exchange ? { exchange } : {}),
     });
   }

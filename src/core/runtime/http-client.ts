@@ -228,4 +228,3 @@ function stripStream(exchange: StreamExchange): Exchange {
   return plain;
 }
 
-export { findNonIntegerNumbers, rawNumberIsInteger } from './raw-json-numbers.js';

@@ -3,5 +3,4 @@ export * from './plugin-process.js';
 export * from './http-client.js';
 export * from './mock-upstream.js';
 export * from './config.js';
-export { scanJsonNumbers, isIntegerLiteral, type RawJsonNumber } from './raw-json-numbers.js';
 export { livePluginGroups } from './process-registry.js';
