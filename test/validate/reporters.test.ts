@@ -9,11 +9,11 @@ import { displayPath } from '../../src/output/diagnostics/shared.js';
 import type { ManifestFileResult } from '../../src/core/manifest/types.js';
 
 const nasty: ManifestFileResult = {
-  file: '/work/a, b:c/plugin.yaml',
-  dir: '/work/a, b:c',
+  file: '/srv/a, b:c/plugin.yaml',
+  dir: '/srv/a, b:c',
   manifest: undefined,
   diagnostics: [
-    { file: '/work/a, b:c/plugin.yaml', line: 2, column: 3, endLine: 2, endColumn: 9, severity: 'error', rule: 'schema/type', message: '100% <bad> & "odd"\nsecond line\r', hint: "it's" },
+    { file: '/srv/a, b:c/plugin.yaml', line: 2, column: 3, endLine: 2, endColumn: 9, severity: 'error', rule: 'schema/type', message: '100% <bad> & "odd"\nsecond line\r', hint: "it's" },
   ],
 };
 
@@ -21,7 +21,7 @@ describe('github', () => {
   it('escapes data and properties as the runner expects', () => {
     expect(escapeData('50%\r\n')).toBe('50%25%0D%0A');
     expect(escapeProperty('a:b,c%')).toBe('a%3Ab%2Cc%25');
-    const out = renderGithub({ files: [nasty], errorCount: 1, warningCount: 0 }, { cwd: '/work' });
+    const out = renderGithub({ files: [nasty], errorCount: 1, warningCount: 0 }, { cwd: '/srv' });
     expect(out.split('\n')[0]).toBe("::error file=a%2C b%3Ac/plugin.yaml,line=2,col=3,endLine=2,endColumn=9,title=schema/type::100%25 <bad> & \"odd\"%0Asecond line%0D%0Ahint: it's");
   });
 });
@@ -29,7 +29,7 @@ describe('github', () => {
 describe('junit', () => {
   it('escapes XML and drops characters XML cannot carry', () => {
     expect(xmlEscape('<a href="x">&\'\u0001\u0007ok')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;ok');
-    const xml = renderJunit({ files: [nasty], errorCount: 1, warningCount: 0 }, { cwd: '/work' });
+    const xml = renderJunit({ files: [nasty], errorCount: 1, warningCount: 0 }, { cwd: '/srv' });
     expect(xml).toContain('message="100% &lt;bad&gt; &amp; &quot;odd&quot;\nsecond line\r"');
     expect(xml).not.toMatch(/<bad>/);
   });
@@ -37,7 +37,7 @@ describe('junit', () => {
 
 describe('sarif', () => {
   it('encodes URIs and keeps regions', () => {
-    const sarif = JSON.parse(renderSarif({ files: [nasty], errorCount: 1, warningCount: 0 }, { cwd: '/work' }));
+    const sarif = JSON.parse(renderSarif({ files: [nasty], errorCount: 1, warningCount: 0 }, { cwd: '/srv' }));
     const location = sarif.runs[0].results[0].locations[0].physicalLocation;
     expect(location.artifactLocation.uri).toBe('a,%20b:c/plugin.yaml');
     expect(location.region).toEqual({ startLine: 2, startColumn: 3, endLine: 2, endColumn: 9 });
@@ -46,8 +46,8 @@ describe('sarif', () => {
 
 describe('stylish', () => {
   it('aligns positions and prints hints; lists clean files on request', () => {
-    const clean: ManifestFileResult = { file: '/work/ok/plugin.yaml', dir: '/work/ok', manifest: undefined, diagnostics: [] };
-    const out = renderStylish([nasty, clean], { cwd: '/work', style: new Chalk({ level: 0 }), listClean: true });
+    const clean: ManifestFileResult = { file: '/srv/ok/plugin.yaml', dir: '/srv/ok', manifest: undefined, diagnostics: [] };
+    const out = renderStylish([nasty, clean], { cwd: '/srv', style: new Chalk({ level: 0 }), listClean: true });
     expect(out).toContain('a, b:c/plugin.yaml\n  2:3  error    100% <bad>');
     expect(out).toContain("       hint: it's");
     expect(out).toContain('ok/plugin.yaml ok');
@@ -55,7 +55,7 @@ describe('stylish', () => {
   });
 
   it('shows paths outside the working folder as absolute', () => {
-    expect(displayPath('/elsewhere/plugin.yaml', '/work')).toBe('/elsewhere/plugin.yaml');
-    expect(displayPath('/work/x/plugin.yaml', '/work')).toBe('x/plugin.yaml');
+    expect(displayPath('/elsewhere/plugin.yaml', '/srv')).toBe('/elsewhere/plugin.yaml');
+    expect(displayPath('/srv/x/plugin.yaml', '/srv')).toBe('x/plugin.yaml');
   });
 });
