@@ -15,6 +15,7 @@
  * Runtime modules are imported on demand: they pull in undici and yaml, which a caller
  * that only wants the types or `--list` should not pay for.
  */
+import { hostNotes } from './host-notes.js';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { InterruptedError, LoomPluginError, throwIfAborted } from '../errors.js';
@@ -264,6 +265,7 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
     results = applyExpectedFailures(results, baseline, baselineName);
     const summary = summarizeResults(results, strict, Date.now() - startedAt.getTime());
 
+    const notes = options.endpoint ? [] : hostNotes(loaded.file);
     const report: ConformanceReport = {
       reportVersion: 1,
       tool: { name: 'loom-plugin', version: toolVersion() },
@@ -280,6 +282,7 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
       summary,
       timings,
       ok: summaryPasses(summary) && !pluginExit,
+      ...(notes.length > 0 ? { notes } : {}),
       ...(pluginExit ? { pluginExit: { ...pluginExit, message: mask(pluginExit.message) } } : {}),
     };
     const checkLogs: Record<string, string[]> = {};

@@ -83,6 +83,8 @@ export interface TestRunReport {
   logTail?: string;
   /** Phase timings in ms, for `bench/test.mjs` and the human report. */
   timings: { startupMs?: number; checksMs: number; shutdownMs?: number };
+  /** Things no check can see over HTTP that matter for loading in the shipped host. */
+  notes?: string[];
   /** Whether the run as a whole passes (exit 0). */
   ok: boolean;
 }

@@ -152,6 +152,7 @@ function renderTail(report: ConformanceReport, style: ChalkInstance): string {
   if (report.logTail && (failures.length > 0 || report.pluginExit)) {
     out.push(style.dim('Last lines the plugin printed:'), indent(safe(report.logTail.replace(/\n+$/, '')), '  '), '');
   }
+  for (const note of report.notes ?? []) out.push(`${style.cyan('Note:')} ${note}`, '');
   out.push(renderSummaryLine(report, style));
   return out.join('\n');
 }
