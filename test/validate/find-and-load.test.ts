@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +47,15 @@ beforeAll(async () => {
   await mkdir(join(root, 'plugins/dir-named/plugin.yaml'), { recursive: true }); // a folder: searched, not taken
   await mkdir(join(root, 'empty/sub'), { recursive: true });
   await put('two/plugin.yaml');
-  await put('two/plugin.json', '{}');
+  await put('two/plugin.yml');
+  await put('broken-twin/plugin.yaml', await readFile(VALID, 'utf8'));
+  await put('broken-twin/plugin.json', '{}');
+  await put('twins/plugin.yaml', await readFile(VALID, 'utf8'));
+  await put('twins/plugin.json', JSON.stringify(parse(await readFile(VALID, 'utf8'))));
+  const differing = parse(await readFile(VALID, 'utf8')) as { metadata: { version: string } };
+  differing.metadata.version = '2.0.0';
+  await put('differing-twins/plugin.yaml', await readFile(VALID, 'utf8'));
+  await put('differing-twins/plugin.json', JSON.stringify(differing));
   await put('one/plugin.json', '{}');
 });
 afterAll(async () => {
@@ -112,7 +121,27 @@ describe('loadPluginManifest', () => {
     const error = await rejection(loadPluginManifest('two', root));
     expect(error.code).toBe('E_CONFIG');
     expect(error.message).toContain('plugin.yaml');
-    expect(error.message).toContain('plugin.json');
+    expect(error.message).toContain('plugin.yml');
+  });
+
+  it('a plugin.json twin that agrees with plugin.yaml is the same plugin: the YAML one is used', async () => {
+    const result = await loadPluginManifest('twins', root);
+    expect(result.file.endsWith('plugin.yaml')).toBe(true);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.manifest?.metadata.provider_type).toBe('my-ai-provider');
+  });
+
+  it('twins that differ -> E_CONFIG saying the host loads plugin.json', async () => {
+    const error = await rejection(loadPluginManifest('differing-twins', root));
+    expect(error.code).toBe('E_CONFIG');
+    expect(error.message).toContain('describe different plugins');
+  });
+
+  it('a broken twin -> its findings', async () => {
+    const result = await loadPluginManifest('broken-twin', root);
+    expect(result.file.endsWith('plugin.json')).toBe(true);
+    expect(result.manifest).toBeUndefined();
+    expect(result.diagnostics.length).toBeGreaterThan(0);
   });
 
   it('none at the top -> E_NO_MANIFEST (subfolders are not searched)', async () => {

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { LoomPluginError } from '../errors.js';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
 import { findManifests } from '../manifest/find-manifests.js';
@@ -47,7 +48,7 @@ export async function discoverPlugins(path: string, cwd: string): Promise<Discov
   const results = await Promise.all(files.map((file) => checkManifestFile(file)));
   const plugins: DiscoveredPlugin[] = [];
   const skipped: string[] = [];
-  const owners = new Map<string, string>();
+  const owners = new Map<string, ManifestFileResult>();
   for (const result of results) {
     const manifest = result.manifest;
     if (manifest && manifest.auto_start !== true) {
@@ -56,11 +57,14 @@ export async function discoverPlugins(path: string, cwd: string): Promise<Discov
     }
     const providerType = manifest?.metadata.provider_type;
     const owner = providerType ? owners.get(providerType) : undefined;
+    // A plugin.json twin of a plugin.yaml (the workaround for the shipped host's YAML
+    // defect) is the same plugin, not a second one to refuse.
+    if (owner && owner.dir === result.dir && isDeepStrictEqual(owner.manifest, manifest)) continue;
     if (providerType && owner !== undefined) {
-      plugins.push({ key: `${providerType}#${relative(cwd, result.dir)}`, result, refusedBy: owner });
+      plugins.push({ key: `${providerType}#${relative(cwd, result.dir)}`, result, refusedBy: relative(cwd, owner.file) });
       continue;
     }
-    if (providerType) owners.set(providerType, relative(cwd, result.file));
+    if (providerType) owners.set(providerType, result);
     plugins.push({ key: keyOf(result, cwd), result });
   }
   return { multi: true, plugins, skipped };

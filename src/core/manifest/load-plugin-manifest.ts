@@ -1,10 +1,13 @@
 /**
  * The manifest of ONE plugin, for `test` and `dev`: a manifest file, or a plugin folder
  * holding exactly one manifest at its top. Unlike findManifests this does not search
- * subfolders: a plugin folder with two manifests is ambiguous, and we say so.
+ * subfolders: a plugin folder with two manifests is ambiguous, and we say so — except a
+ * plugin.json twin of the YAML one (docs/protocol.md's workaround for the shipped host's
+ * YAML defect), which is the same plugin as long as the two agree.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { LoomPluginError } from '../errors.js';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
 import { checkManifestFile } from '../validate/check-manifest.js';
@@ -33,6 +36,8 @@ export async function loadPluginManifest(dirOrFile: string, cwd: string): Promis
       details: { searched: [target] },
     });
   }
+  const twin = await jsonTwin(target, shown, present);
+  if (twin) return twin;
   if (present.length > 1) {
     throw new LoomPluginError('E_CONFIG', `${shown} holds several manifests (${present.join(', ')}); it is unclear which one to use.`, {
       hint: `Keep one of them, or pass the file, e.g. ${join(shown, present[0] ?? 'plugin.yaml')}.`,
@@ -40,4 +45,23 @@ export async function loadPluginManifest(dirOrFile: string, cwd: string): Promis
     });
   }
   return checkManifestFile(join(target, present[0] ?? 'plugin.yaml'));
+}
+
+/**
+ * A YAML manifest with a plugin.json beside it: the YAML one (the file authors edit, so
+ * findings point into it) when both are valid and say the same; the one with findings
+ * when either has some; a usage error when both are valid but differ.
+ */
+async function jsonTwin(target: string, shown: string, present: string[]): Promise<ManifestFileResult | undefined> {
+  const yamlName = present.find((name) => name !== 'plugin.json');
+  if (present.length !== 2 || !present.includes('plugin.json') || !yamlName) return undefined;
+  const yaml = await checkManifestFile(join(target, yamlName));
+  const json = await checkManifestFile(join(target, 'plugin.json'));
+  if (!yaml.manifest) return yaml;
+  if (!json.manifest) return json;
+  if (isDeepStrictEqual(yaml.manifest, json.manifest)) return yaml;
+  throw new LoomPluginError('E_CONFIG', `${join(shown, yamlName)} and ${join(shown, 'plugin.json')} describe different plugins; the shipped host loads plugin.json.`, {
+    hint: `Make plugin.json identical to ${yamlName} (loom-plugin validate ${shown} shows where they differ), or keep only one of them.`,
+    details: { manifests: [join(target, yamlName), join(target, 'plugin.json')] },
+  });
 }
