@@ -79,13 +79,14 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
         if (a.ok) out(`${at} ${tag(event.key)} ${style.green('✓')} ${a.reason === 'start' ? 'loaded' : `reloaded (${a.reason})`} in ${a.durationMs} ms`);
         else {
           out(`${at} ${tag(event.key)} ${style.red('✗')} ${a.reason} failed at ${a.step ?? '?'}: ${a.error ?? ''}`);
-          if (a.stderrTail) for (const line of a.stderrTail.split('\n').slice(-10)) out(`    ${style.dim(line)}`);
+          // With live logs on, those lines were just printed as they came; say them once.
+          if (a.stderrTail && !showLogs) for (const line of a.stderrTail.split('\n').slice(-10)) out(`    ${style.dim(line)}`);
         }
         break;
       }
       case 'crash':
         out(`${at} ${tag(event.key)} ${style.red('crashed')} (${event.signal ? `signal ${event.signal}` : `exit code ${event.code}`}); restarting in ${event.restartInMs} ms`);
-        for (const line of event.stderrTail.split('\n').filter(Boolean).slice(-10)) out(`    ${style.dim(line)}`);
+        if (!showLogs) for (const line of event.stderrTail.split('\n').filter(Boolean).slice(-10)) out(`    ${style.dim(line)}`);
         break;
       case 'diagnostics':
         if (event.diagnostics.length) {
