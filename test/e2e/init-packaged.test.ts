@@ -53,8 +53,10 @@ describe.skipIf(process.platform === 'win32')('init from the packed file set', {
     expect(scaffolded).toContain('.gitignore');
     expect(scaffolded).toContain('.github/workflows/conformance.yml');
     expect(scaffolded).not.toContain('_gitignore');
-    // Same template, same files: every template file made it into the package.
-    const fromCheckout = (await listFiles(join(ROOT, 'templates', language))).map((file) => file.replace(/(^|\/)_(git|docker)ignore$/, '$1.$2ignore')).sort();
+    // Same template, same files: every template file made it into the package (plus the
+    // plugin.json that init generates from plugin.yaml).
+    const templateFiles = (await listFiles(join(ROOT, 'templates', language))).map((file) => file.replace(/(^|\/)_(git|docker)ignore$/, '$1.$2ignore'));
+    const fromCheckout = [...templateFiles, 'plugin.json'].sort();
     expect(scaffolded).toEqual(fromCheckout);
     expect(existsSync(join(packageDir, 'src'))).toBe(false);
   });

@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,12 +21,21 @@ describe('scaffoldPlugin', () => {
     const { templatesDir, cwd } = await setup();
     const result = await scaffoldPlugin(answers(), { cwd, templatesDir });
     expect(result.dir).toBe(join(cwd, 'acme-ai'));
-    expect(result.files).toEqual(['.gitignore', 'README.md', 'package.json', 'plugin.yaml', 'src/meta.js']);
+    expect(result.files).toEqual(['.gitignore', 'README.md', 'package.json', 'plugin.yaml', 'plugin.json', 'src/meta.js']);
     expect(await entries(cwd)).toEqual(['acme-ai']);
     const manifest = await readFile(join(result.dir, 'plugin.yaml'), 'utf8');
     expect(manifest).toContain('provider_type: "acme"');
     expect(manifest).not.toContain('{{');
     expect(result.manifestWarnings).toEqual([]);
+  });
+
+  it('writes plugin.json with the same content as plugin.yaml (the shipped host skips YAML)', async () => {
+    const { templatesDir, cwd } = await setup();
+    const result = await scaffoldPlugin(answers(), { cwd, templatesDir });
+    const yamlValue = parse(await readFile(join(result.dir, 'plugin.yaml'), 'utf8')) as unknown;
+    const jsonValue = JSON.parse(await readFile(join(result.dir, 'plugin.json'), 'utf8')) as { metadata: { provider_type: string } };
+    expect(jsonValue).toEqual(yamlValue);
+    expect(jsonValue.metadata.provider_type).toBe('acme');
   });
 
   it('uses --directory as the parent folder, creating it', async () => {

@@ -37,6 +37,23 @@ export interface ScaffoldOptions {
 }
 
 const MANIFEST_NAME = 'plugin.yaml';
+const JSON_TWIN_NAME = 'plugin.json';
+
+/**
+ * plugin.json, generated from the rendered plugin.yaml: the shipped Loom host ignores
+ * snake_case keys in YAML manifests (docs/protocol.md), so a scaffold with only the YAML
+ * would be skipped there. validate, test and dev treat the pair as one plugin and report
+ * it when the two drift apart. The YAML keeps the editor schema comment; authors edit it.
+ */
+async function withJsonTwin(files: RenderedFile[]): Promise<RenderedFile[]> {
+  const index = files.findIndex((file) => file.path === MANIFEST_NAME);
+  const manifest = files[index];
+  if (!manifest || files.some((file) => file.path === JSON_TWIN_NAME)) return files;
+  const { parse } = await import('yaml');
+  const json = `${JSON.stringify(parse(manifest.content.toString('utf8')), null, 2)}\n`;
+  const twin: RenderedFile = { path: JSON_TWIN_NAME, content: Buffer.from(json), mode: manifest.mode, binary: false };
+  return [...files.slice(0, index + 1), twin, ...files.slice(index + 1)];
+}
 
 export function templateDirFor(language: InitLanguage, templatesDir = defaultTemplatesDir()): string {
   return join(templatesDir, language);
@@ -121,9 +138,10 @@ export async function scaffoldPlugin(answers: InitAnswers, options: ScaffoldOpti
     });
   }
 
-  const files = await renderTemplate(templateDir, templateValues(answers, options.now), options.signal ? { signal: options.signal } : {});
+  const rendered = await renderTemplate(templateDir, templateValues(answers, options.now), options.signal ? { signal: options.signal } : {});
+  const manifestWarnings = await validateRenderedManifest(rendered, target, answers.language);
+  const files = await withJsonTwin(rendered);
   options.onProgress?.({ type: 'rendered', files: files.length });
-  const manifestWarnings = await validateRenderedManifest(files, target, answers.language);
   throwIfAborted(options.signal);
 
   // The first folder this call had to create for --directory (removed again on failure).
