@@ -121,7 +121,7 @@ describe('junit reporter', () => {
   });
 
   it('a crash becomes a failing plugin testcase', () => {
-    const crashed = renderJunitReport({ ...report, pluginExit: { code: 3, signal: null, message: 'the plugin exited (code 3)' } });
+    const crashed = renderJunitReport({ ...report, pluginExit: { code: 3, signal: null, message: 'the plugin exited (code 3)' } } as typeof report);
     assertWellFormedXml(crashed);
     expect(crashed).toMatch(/<failure message="the plugin exited \(code 3\)" type="crash">/);
     expect(crashed).toMatch(/<testsuites [^>]*tests="7" failures="3"/);

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The playground in a real headless Chromium (Debian's /usr/bin/chromium driven by
  * playwright-core): it loads with the token from the URL and hides it, shows the plugin,

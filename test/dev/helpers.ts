@@ -83,14 +83,7 @@ export async function startTestHost(options: Partial<DevHostOptions> & { path: s
   return { host, events, call, waitFor };
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../helpers/processes.js';
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, stepMs = 50): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -25,7 +25,7 @@ const ENTER = '\r';
 const DOWN = '\u001b[B';
 
 async function drive(cwd: string, args: string[], steps: [string, string][]): Promise<{ code: number | string; output: string }> {
-  const env = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
   delete env.CI; // a terminal in CI is still "CI": canPrompt would refuse
   delete env.GITHUB_ACTIONS;
   const result = await run('python3', [DRIVER, JSON.stringify([process.execPath, BIN, ...args]), JSON.stringify(steps)], { cwd, env, timeoutMs: 90_000 });

@@ -4,25 +4,13 @@
  * `python3` on PATH stands in for a slow venv creation, so this runs offline and fast.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, BIN, tempWorkspace } from './helpers.js';
+import { isAlive } from '../helpers/processes.js';
 
-/** Running, not merely a zombie waiting for a reaper (PID 1 in containers may be slow). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
 
 async function until(probe: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -62,7 +50,7 @@ describe.skipIf(process.platform === 'win32')('init: SIGINT during --install', {
 
     await until(async () => existsSync(pidFile) && (await readFile(pidFile, 'utf8')).trim().split(' ').length === 2, 20_000);
     const pids = (await readFile(pidFile, 'utf8')).trim().split(' ').map(Number);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
 
     const sentAt = Date.now();
     child.kill('SIGINT');
@@ -71,8 +59,8 @@ describe.skipIf(process.platform === 'win32')('init: SIGINT during --install', {
     expect(Date.now() - sentAt).toBeLessThan(5000);
     expect(output).toContain('Interrupted');
     expect(output).toContain('Installation interrupted; the plugin files are in acme-ai. To install later: cd "acme-ai" && python3 -m venv .venv && .venv/bin/python -m pip install');
-    await until(() => !pids.some(alive), 5000);
-    expect(pids.filter(alive)).toEqual([]);
+    await until(() => !pids.some(isAlive), 5000);
+    expect(pids.filter(isAlive)).toEqual([]);
     // The scaffold was already in place when the install started; it stays.
     expect(existsSync(join(cwd, 'acme-ai', 'plugin.yaml'))).toBe(true);
     expect((await readdir(cwd)).filter((name) => name.includes('loom-init'))).toEqual([]);

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installDependencies, installSteps, runInstallStep } from '../../src/core/init/install.js';
 import { runCli } from '../helpers/memory-io.js';
 import { removeAll, tempDir } from './helpers.js';
+import { isAlive } from '../helpers/processes.js';
 
 const cleanup: string[] = [];
 afterEach(() => removeAll(...cleanup.splice(0)));
@@ -15,19 +16,6 @@ async function dir(): Promise<string> {
   return path;
 }
 
-/** Running, not merely a zombie waiting for a reaper (PID 1 in containers may be slow). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
@@ -85,11 +73,11 @@ require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); setInter
     const controller = new AbortController();
     const running = runInstallStep({ label: 'slow', command: process.execPath, args: ['-e', script] }, plugin, { signal: controller.signal });
     const pid = await waitFor(async () => (existsSync(pidFile) ? Number(await readFile(pidFile, 'utf8')) : undefined));
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     controller.abort();
     await expect(running).rejects.toMatchObject({ code: 'E_INTERRUPTED', exitCode: 130 });
-    await waitFor(async () => (alive(pid) ? undefined : true), 5000);
-    expect(alive(pid)).toBe(false);
+    await waitFor(async () => (isAlive(pid) ? undefined : true), 5000);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('the command keeps the scaffold when the install fails, shows the output and exits 1', async () => {

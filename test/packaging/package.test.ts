@@ -32,7 +32,7 @@ describe('npm package', () => {
   });
 
   it('holds bin, dist, templates, schemas and nothing else of note', () => {
-    const tops = new Set(pack.files.map((file) => file.path.split('/')[0]));
+    const tops = new Set(pack.files.map((file) => file.path.split('/')[0] ?? ''));
     for (const required of ['bin', 'dist', 'templates', 'schemas', 'package.json']) expect(tops).toContain(required);
     const allowed = new Set(['bin', 'dist', 'templates', 'schemas', 'package.json', 'README.md', 'LICENSE']);
     expect([...tops].filter((top) => !allowed.has(top))).toEqual([]);
