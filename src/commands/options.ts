@@ -3,6 +3,7 @@
  * Kept apart from the commands so `cli.ts` can type its wiring without importing
  * (and so loading) any command module before it runs.
  */
+import { INIT_LANGUAGES, type InitLanguage } from '../core/init/types.js';
 
 export type DiagnosticFormat = 'stylish' | 'json' | 'junit' | 'sarif' | 'github';
 export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['stylish', 'json', 'junit', 'sarif', 'github'];
@@ -39,8 +40,9 @@ export interface TestOptions {
   outputDir: string | undefined;
 }
 
-export type TemplateLanguage = 'python' | 'node' | 'go';
-export const TEMPLATE_LANGUAGES: readonly TemplateLanguage[] = ['python', 'node', 'go'];
+// The languages are the init core's; the command layer names them for its flags.
+export type TemplateLanguage = InitLanguage;
+export const TEMPLATE_LANGUAGES: readonly TemplateLanguage[] = INIT_LANGUAGES;
 
 export interface InitOptions {
   name: string | undefined;

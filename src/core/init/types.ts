@@ -1,7 +1,6 @@
 /**
  * Shapes shared by the `init` core: what the user chose, and what a scaffold produced.
- * The language union mirrors `TemplateLanguage` in src/commands/options.ts (kept here so
- * core does not import from the command layer).
+ * The command layer's `TemplateLanguage` (src/commands/options.ts) is this union.
  */
 import type { Diagnostic } from '../manifest/types.js';
 
