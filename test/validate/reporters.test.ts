@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
 import { escapeData, escapeProperty, renderGithub } from '../../src/output/diagnostics/github.js';
-import { renderJunit, xmlEscape } from '../../src/output/diagnostics/junit.js';
+import { renderJunit } from '../../src/output/diagnostics/junit.js';
+import { xmlEscape } from '../../src/output/xml-escape.js';
 import { renderStylish } from '../../src/output/diagnostics/stylish.js';
 import { renderSarif } from '../../src/output/diagnostics/sarif.js';
 import { displayPath } from '../../src/output/diagnostics/shared.js';
@@ -28,7 +29,7 @@ describe('github', () => {
 
 describe('junit', () => {
   it('escapes XML and drops characters XML cannot carry', () => {
-    expect(xmlEscape('<a href="x">&\'\u0001\u0007ok')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;ok');
+    expect(xmlEscape('<a href="x">&\'\u0001\u0007ok')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;\uFFFD\uFFFDok');
     const xml = renderJunit({ files: [nasty], errorCount: 1, warningCount: 0 }, { cwd: '/srv' });
     expect(xml).toContain('message="100% &lt;bad&gt; &amp; &quot;odd&quot;\nsecond line\r"');
     expect(xml).not.toMatch(/<bad>/);

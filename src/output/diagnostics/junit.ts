@@ -5,17 +5,7 @@
  */
 import type { Diagnostic } from '../../core/manifest/types.js';
 import { displayPath, type RenderOptions, type ReportInput } from './shared.js';
-
-/** XML 1.0 text/attribute escaping; characters XML cannot carry at all are dropped. */
-export function xmlEscape(text: string): string {
-  return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+import { xmlEscape } from '../xml-escape.js';
 
 function detail(path: string, d: Diagnostic): string {
   return `${path}:${d.line}:${d.column} ${d.severity} ${d.message} (${d.rule})${d.hint ? `\nhint: ${d.hint}` : ''}`;

@@ -5,7 +5,8 @@
  */
 export { createHumanReporter, renderHumanReport, renderCatalogueText, type HumanReporter } from './human-reporter.js';
 export { renderJsonReport, renderCatalogueJson } from './json-reporter.js';
-export { renderJunitReport, renderJunitError, xmlEscape } from './junit-reporter.js';
+export { renderJunitReport, renderJunitError } from './junit-reporter.js';
+export { xmlEscape } from '../xml-escape.js';
 export { renderGithubAnnotations, renderGithubSummary, escapeData, escapeProperty } from './github-reporter.js';
 
 /** File each machine reporter writes under --output-dir. */

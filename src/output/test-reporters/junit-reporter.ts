@@ -7,18 +7,7 @@
  */
 import type { CheckResult, TestRunReport } from '../../core/conformance/types.js';
 import { groupResults, isFailure, isWarning, oneLine } from './shared.js';
-
-/** Escapes text for XML content and attributes, dropping characters XML 1.0 forbids. */
-export function xmlEscape(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+import { xmlEscape } from '../xml-escape.js';
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
