@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CheckFailure, expect200Json, expectErrorAnswer, expectRawIntegers, tableMismatches } from '../../src/core/conformance/check-helpers.js';
+import { CheckFailure, expect200Json, expectErrorAnswer, expectWireSchema, tableMismatches } from '../../src/core/conformance/check-helpers.js';
 import type { Exchange } from '../../src/core/runtime/http-client.js';
 
 function exchange(status: number | undefined, bodyText: string, headers: Record<string, string> = {}): Exchange {
@@ -76,19 +76,25 @@ describe('tableMismatches', () => {
   });
 });
 
-describe('expectRawIntegers', () => {
+describe('expectWireSchema', () => {
   const body = (created: string, total: string, index: string) =>
     `{"id":"c","object":"chat.completion","created":${created},"model":"m","choices":[{"index":${index},"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":${total}}}`;
   it('catches integers written as 5.0 or 1.7e9, which JSON.parse would hide', async () => {
-    await expectRawIntegers(body('1700000000', '5', '0'), 'chat-completion-response', 'X');
-    const failure = await failureOf(() => expectRawIntegers(body('1.7e9', '5.0', '0'), 'chat-completion-response', 'X'));
+    await expectWireSchema('chat-completion-response', body('1700000000', '5', '0'), 'X');
+    const failure = await failureOf(() => expectWireSchema('chat-completion-response', body('1.7e9', '5.0', '0'), 'X'));
     expect(failure.details).toEqual(['/created: 1.7e9', '/usage/total_tokens: 5.0']);
   });
   it('knows every integer field from the schema, not from a list of keys', async () => {
-    const failure = await failureOf(() => expectRawIntegers(body('1700000000', '5', '0.0'), 'chat-completion-response', 'X'));
+    const failure = await failureOf(() => expectWireSchema('chat-completion-response', body('1700000000', '5', '0.0'), 'X'));
     expect(failure.details).toEqual(['/choices/0/index: 0.0']);
   });
+  it('reports a shape problem before integer spelling, and a body that is not JSON', async () => {
+    const shape = await failureOf(() => expectWireSchema('chat-completion-response', body('1.7e9', '5', '0').replace('"content":"hi"', '"content":["hi"]'), 'X'));
+    expect(shape.message).toBe('X does not match the chat-completion-response schema.');
+    const notJson = await failureOf(() => expectWireSchema('health', '{"healthy": tru', 'X'));
+    expect(notJson.message).toMatch(/^X is not JSON/);
+  });
   it('leaves fractions alone where the schema allows numbers', async () => {
-    await expectRawIntegers('[{"id":"m","name":"M","cost_per_mtoken":1.5e0}]', 'models', 'X');
+    await expectWireSchema('models', '[{"id":"m","name":"M","cost_per_mtoken":1.5e0}]', 'X');
   });
 });

@@ -87,21 +87,35 @@ export async function expectSchema(name: SchemaName, value: unknown, what: strin
 }
 
 /**
- * Fails when a field the schema types as integer is written as `5.0` or `1.7e9` in the raw
- * body text: JSON.parse hides the difference, the Go host's decoder rejects it. The schema
- * says which fields are integers, so no list of keys can fall behind it.
+ * The raw body text is valid against a wire schema, with the host's strict integers: a
+ * field the schema types as integer written as `5.0` or `1.7e9` fails too (JSON.parse hides
+ * the difference, the Go host's decoder rejects it). One validation pass does both.
  */
-export async function expectRawIntegers(text: string, schema: SchemaName, what: string, exchange?: Exchange): Promise<void> {
-  const check = await checkJsonTextAgainstSchema(schema, text);
-  const bad = check.errors.flatMap((error) => {
+export async function expectWireSchema(name: SchemaName, text: string, what: string, exchange?: Exchange): Promise<void> {
+  const check = await checkJsonTextAgainstSchema(name, text);
+  const extra = exchange ? { exchange } : {};
+  if (check.parseError !== undefined) fail(`${what} is not JSON (${check.parseError}).`, { expected: 'a JSON body', ...extra });
+  const rawOf = (error: { params: unknown }): string | undefined => {
     const raw = (error.params as { raw?: unknown }).raw;
-    return typeof raw === 'string' ? [`${error.instancePath}: ${raw}`] : [];
+    return typeof raw === 'string' ? raw : undefined;
+  };
+  const shapeErrors = check.errors.filter((error) => rawOf(error) === undefined);
+  if (shapeErrors.length > 0) {
+    fail(`${what} does not match the ${name} schema.`, {
+      expected: `a body valid against schemas/${name}.schema.json`,
+      details: formatSchemaErrors(shapeErrors),
+      ...extra,
+    });
+  }
+  const nonIntegers = check.errors.flatMap((error) => {
+    const raw = rawOf(error);
+    return raw === undefined ? [] : [`${error.instancePath}: ${raw}`];
   });
-  if (bad.length > 0) {
+  if (nonIntegers.length > 0) {
     fail(`${what} writes integer fields as non-integers, which the Go host's decoder rejects.`, {
       expected: 'plain integer literals such as 1706000000',
-      details: bad.slice(0, 5),
-      ...(exchange ? { exchange } : {}),
+      details: nonIntegers.slice(0, 5),
+      ...extra,
     });
   }
 }
