@@ -9,7 +9,7 @@ import { isLoomPluginError } from '../errors.js';
 import { loadPluginManifest } from '../manifest/load-plugin-manifest.js';
 import { findFreePort, type ExitInfo, type LogLine } from '../runtime/plugin-process.js';
 import { configToEnv, type ResolvedConfig } from '../runtime/config.js';
-import { resolveDevConfig, type UpstreamInfo } from './dev-config.js';
+import { resolveDevConfig, type DevConfigInput } from './dev-config.js';
 import type { EventBus, SecretSet } from './event-bus.js';
 import { LoadError, PluginInstance } from './plugin-instance.js';
 import type { AttemptInfo, HealthSample, MissingConfigRequest, PluginState, PluginView } from './types.js';
@@ -19,13 +19,8 @@ const LOG_LINES = 500;
 /** A process that served this long before crashing restarts at the base delay again. */
 const STABLE_AFTER_MS = 10_000;
 
-export interface SlotContext {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  configFile: string | undefined;
-  sectioned: boolean;
-  upstream: UpstreamInfo | undefined;
-  upstreamField: string;
+/** Where a slot's config comes from is the config resolver's input, less the per-attempt parts. */
+export interface SlotContext extends Omit<DevConfigInput, 'manifest' | 'answers'> {
   startupTimeoutMs: number;
   healthIntervalMs: number | undefined;
   restartBaseMs: number;
