@@ -4,9 +4,20 @@
  * one streamed completion through the mock, which sends its chunks 20 ms apart by default.
  */
 import type { StreamExchange } from '../../runtime/http-client.js';
+import type { MockFault } from '../../runtime/mock-upstream.js';
 import { replyText } from '../../runtime/mock-replies.js';
 import { describeAnswer, expectErrorAnswer, expectWireSchema, fail, isObject } from '../check-helpers.js';
 import type { CheckImpl, SuiteContext } from './context.js';
+
+/** A stream request while the mock upstream plays `fault`; the mock is reset afterwards. */
+async function streamWithFault(ctx: SuiteContext, fault: MockFault): Promise<StreamExchange> {
+  ctx.fault(fault);
+  try {
+    return await ctx.stream({ ...(await ctx.basicRequest()), stream: true });
+  } finally {
+    ctx.mock.reset();
+  }
+}
 
 /** A buffered stream arrives in one burst; a passed-through one spreads over the mock's delays. */
 export const MIN_STREAM_SPREAD_MS = 40;
@@ -136,13 +147,7 @@ export const STREAMING_CHECKS: Record<string, CheckImpl> = {
     needs: 'ready',
     upstream: true,
     async run(ctx) {
-      ctx.fault('malformed');
-      let exchange: StreamExchange;
-      try {
-        exchange = await ctx.stream({ ...(await ctx.basicRequest()), stream: true });
-      } finally {
-        ctx.mock.reset();
-      }
+      const exchange = await streamWithFault(ctx, 'malformed');
       const what = 'A stream whose upstream sends an unreadable chunk';
       if (exchange.status !== 200) {
         await expectErrorAnswer(exchange, what);
@@ -173,13 +178,7 @@ export const STREAMING_CHECKS: Record<string, CheckImpl> = {
     needs: 'ready',
     upstream: true,
     async run(ctx) {
-      ctx.fault('unauthorized');
-      let exchange: StreamExchange;
-      try {
-        exchange = await ctx.stream({ ...(await ctx.basicRequest()), stream: true });
-      } finally {
-        ctx.mock.reset();
-      }
+      const exchange = await streamWithFault(ctx, 'unauthorized');
       if ((exchange.headers['content-type'] ?? '').includes('text/event-stream')) {
         fail(`An upstream 401 on a stream request was answered with an event stream (${describeAnswer(exchange)}).`, {
           expected: 'an ordinary non-200 JSON error (authentication_failed) before any stream starts',
