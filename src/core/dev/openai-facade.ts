@@ -5,7 +5,8 @@
  * only speaks for itself when nobody can answer (unknown model, nothing serving).
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BodyTooLarge, openAiError, readBody, sendJson } from './http-util.js';
+import { BodyTooLarge, readBody } from '../read-body.js';
+import { MAX_BODY_BYTES, openAiError, sendJson } from './http-util.js';
 import type { PluginInstance } from './plugin-instance.js';
 import { LOG_BODY_LIMIT } from './request-log.js';
 import type { PluginSlot } from './plugin-slot.js';
@@ -43,7 +44,7 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
   const time = Date.now();
   let body: string;
   try {
-    body = await readBody(req);
+    body = await readBody(req, MAX_BODY_BYTES);
   } catch (error) {
     if (error instanceof BodyTooLarge) openAiError(res, 413, error.message, 'request_too_large');
     return;

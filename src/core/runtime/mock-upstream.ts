@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { completion, completionChunks, openAiError, type ChatMessageLike } from './mock-replies.js';
+import { readBody } from '../read-body.js';
 
 export type MockFault = 'ok' | 'unauthorized' | 'not-found' | 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'hang' | 'malformed';
 
@@ -55,24 +56,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function sleep(ms: number): Promise<void> {
@@ -177,7 +160,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     void (async () => {
       let text = '';
       try {
-        text = await readBody(req);
+        text = await readBody(req, MAX_BODY_BYTES);
       } catch {
         return;
       }
