@@ -111,3 +111,13 @@ describe('serial queue', () => {
     expect(maxRunning).toBe(1);
   });
 });
+
+describe('opening the browser', () => {
+  it('only when asked, on a terminal, outside CI', async () => {
+    const { shouldOpenBrowser } = await import('../../src/output/dev-terminal.js');
+    expect(shouldOpenBrowser(memoryIo({ tty: true, env: {} }), true)).toBe(true);
+    expect(shouldOpenBrowser(memoryIo({ tty: true, env: {} }), false)).toBe(false); // --no-open
+    expect(shouldOpenBrowser(memoryIo({ tty: true, env: { CI: 'true' } }), true)).toBe(false);
+    expect(shouldOpenBrowser(memoryIo({ tty: false, env: {} }), true)).toBe(false);
+  });
+});
