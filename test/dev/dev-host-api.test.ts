@@ -96,6 +96,34 @@ describe('OpenAI-compatible door', () => {
     expect((res.json as { code: string }).code).toBe('model_not_found');
   });
 
+  it('passes answers through byte for byte, small (held, one write) and large (streamed), and cuts only the log', async () => {
+    // Multi-byte characters: the held path sends latin1-mapped bytes and must not re-encode them.
+    for (const content of ['héllo wörld ✓ 🙂', `${'ünïcödé '.repeat(40_000)}end`]) {
+      const response = await fetch(`${t.host.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.host.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'echo-dev-1', messages: [{ role: 'user', content }] }),
+      });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect(response.status).toBe(200);
+      // A held answer carries its exact length; a streamed one goes chunked.
+      if (bytes.length < 256 * 1024) expect(Number(response.headers.get('content-length'))).toBe(bytes.length);
+      else expect(response.headers.get('content-length')).toBeNull();
+      const json = JSON.parse(bytes.toString('utf8')) as { choices: Array<{ message: { content: string } }> };
+      expect(json.choices[0]?.message.content).toBe(`echo(v1): ${content}`);
+    }
+    const res = await t.call('GET', '/api/requests');
+    const requests = (res.json as { requests: Array<{ responseBody: string; requestBody: string; truncated: boolean }> }).requests;
+    const [small, large] = requests.slice(-2);
+    expect(small?.truncated).toBe(false);
+    expect(small?.responseBody).toContain('héllo wörld ✓ 🙂');
+    expect(large?.truncated).toBe(true);
+    // The log keeps the first 64 KiB of the answer (and of the request), not the whole.
+    expect(Buffer.byteLength(large?.responseBody ?? '')).toBeLessThanOrEqual(64 * 1024 + 3);
+    expect(Buffer.byteLength(large?.responseBody ?? '')).toBeGreaterThan(60 * 1024);
+    expect(large?.requestBody.length).toBe(64 * 1024);
+  });
+
   it('records requests with a curl line and no secret', async () => {
     await t.call('POST', '/v1/chat/completions', { body: { model: 'echo-dev-1', messages: [{ role: 'user', content: `my key is ${SECRET}` }] } });
     const res = await t.call('GET', '/api/requests');

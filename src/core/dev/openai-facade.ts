@@ -60,19 +60,64 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
   }
   const serving = router.serving();
   const slot = (model !== undefined ? router.modelOwner(model) : undefined) ?? (serving.length === 1 ? serving[0] : undefined);
-  const base = { time, method: 'POST', path: '/v1/chat/completions', model, stream, requestBody: body.slice(0, LOG_BODY_LIMIT) };
   const instance = slot?.active;
+  // One literal with every field, built once when the request ends: spreading partial
+  // entries cost more CPU per request than the routing and the guards together.
+  const entry = (status: number | undefined, responseBody: string, truncated: boolean, error: string | undefined): LogEntry => ({
+    time, method: 'POST', path: '/v1/chat/completions', provider: slot?.providerType, model, status,
+    durationMs: performance.now() - started, stream, requestBody: body.length > LOG_BODY_LIMIT ? body.slice(0, LOG_BODY_LIMIT) : body,
+    responseBody, truncated, error,
+  });
   if (!slot || !instance) {
     const [status, message, code] = serving.length === 0
       ? [503, 'No plugin is serving right now (see the dev host terminal or page).', 'no_plugin_serving']
       : [404, `No hosted plugin has the model '${model ?? ''}'. GET /v1/models lists them.`, 'model_not_found'];
     openAiError(res, status, message, code, status === 503 ? 'api_error' : 'invalid_request_error');
-    log({ ...base, provider: undefined, status, durationMs: performance.now() - started, responseBody: message, truncated: false, error: undefined });
+    log({ ...entry(status, message, false, undefined), provider: undefined });
     return;
   }
-  await forward(req, res, instance, body, (result) =>
-    log({ ...base, provider: slot.providerType, durationMs: performance.now() - started, ...result }),
-  );
+  await forward(res, instance, body, (status, responseBody, truncated, error) => log(entry(status, responseBody, truncated, error)));
+}
+
+type LogEntry = Omit<RequestLogEntry, 'id' | 'curl'>;
+
+/** The first LOG_BODY_LIMIT bytes of an answer, kept as buffers and decoded once at the end. */
+class LogCapture {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  truncated = false;
+
+  add(chunk: Buffer): void {
+    if (this.truncated) return;
+    const room = LOG_BODY_LIMIT - this.bytes;
+    if (chunk.length > room) {
+      this.chunks.push(chunk.subarray(0, room));
+      this.bytes = LOG_BODY_LIMIT;
+      this.truncated = true;
+    } else {
+      this.chunks.push(chunk);
+      this.bytes += chunk.length;
+    }
+  }
+
+  text(): string {
+    return (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes)).toString('utf8');
+  }
+}
+
+/**
+ * The plugin's response headers minus hop-by-hop ones and its Content-Length, as the
+ * flat list writeHead takes. The length is the host's to state: exact for a held answer,
+ * none (chunked) for a streamed one.
+ */
+function forwardedHeaders(raw: string[]): string[] {
+  const headers: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (!HOP_BY_HOP.has(lower) && lower !== 'content-length') headers.push(name, raw[i + 1]!);
+  }
+  return headers;
 }
 
 /**
@@ -80,28 +125,29 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
  * lighter than undici on this short hop), writing each chunk out as it arrives.
  */
 function forward(
-  req: IncomingMessage,
   res: ServerResponse,
   instance: PluginInstance,
   body: string,
-  done: (result: { status: number | undefined; responseBody: string; truncated: boolean; error: string | undefined }) => void,
+  done: (status: number | undefined, responseBody: string, truncated: boolean, error: string | undefined) => void,
 ): Promise<void> {
   instance.acquire();
   return new Promise((resolve) => {
-    let captured = '';
-    let truncated = false;
+    const capture = new LogCapture();
     let status: number | undefined;
     let finished = false;
     const finish = (error?: string): void => {
       if (finished) return;
       finished = true;
       instance.release();
-      done({ status, responseBody: captured, truncated, error });
+      done(status, capture.text(), capture.truncated, error);
       resolve();
     };
+    const { protocol, hostname, port } = instance.target;
     const upstream = httpRequest({
-      ...instance.target,
-      path: instance.pathFor('/chat/completions'),
+      protocol,
+      hostname,
+      port,
+      path: instance.chatPath,
       method: 'POST',
       agent: instance.agent,
       headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) },
@@ -109,45 +155,32 @@ function forward(
     // The agent's socket timeout fired: 120 s without a byte from the plugin.
     upstream.on('timeout', () => upstream.destroy(new Error('The plugin sent nothing for 120 s.')));
     upstream.on('response', (answer) => {
-      status = answer.statusCode;
-      const headers: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(answer.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-      }
-      // Streams go out chunk by chunk as they arrive. A plain JSON answer is sent in one
-      // write with its headers: one syscall instead of several per request, which is most
-      // of what a proxy costs on loopback.
+      status = answer.statusCode ?? 502;
+      const headers = forwardedHeaders(answer.rawHeaders);
+      // Streams go out chunk by chunk as they arrive. A plain answer is held (up to
+      // HOLD_LIMIT) and sent with its headers in one write; see sendHeld.
       let streaming = String(answer.headers['content-type'] ?? '').includes('text/event-stream');
       const held: Buffer[] = [];
       let heldBytes = 0;
       const startStreaming = (): void => {
         streaming = true;
-        res.writeHead(answer.statusCode ?? 502, headers);
+        res.writeHead(status ?? 502, headers);
         res.flushHeaders();
         for (const chunk of held.splice(0)) res.write(chunk);
       };
       if (streaming) startStreaming();
       answer.on('data', (chunk: Buffer) => {
+        capture.add(chunk);
         if (streaming) res.write(chunk);
         else {
           held.push(chunk);
           heldBytes += chunk.length;
           if (heldBytes > HOLD_LIMIT) startStreaming();
         }
-        if (!truncated) {
-          captured += chunk.toString('utf8');
-          if (captured.length > LOG_BODY_LIMIT) {
-            captured = captured.slice(0, LOG_BODY_LIMIT);
-            truncated = true;
-          }
-        }
       });
       answer.on('end', () => {
         if (streaming) res.end();
-        else {
-          res.writeHead(answer.statusCode ?? 502, headers);
-          res.end(held.length === 1 ? held[0] : Buffer.concat(held));
-        }
+        else sendHeld(res, status ?? 502, headers, held, heldBytes);
         finish();
       });
       answer.on('error', (error) => {
@@ -171,4 +204,16 @@ function forward(
     });
     upstream.end(body);
   });
+}
+
+/**
+ * A held answer goes out with an exact Content-Length (not chunked, even when the plugin
+ * chunked it) and as one write: node:http only joins the header block with a body given
+ * as a string, and latin1 maps each byte to one character and back, so bytes stay exact.
+ */
+function sendHeld(res: ServerResponse, status: number, headers: string[], held: Buffer[], bytes: number): void {
+  headers.push('content-length', String(bytes));
+  res.writeHead(status, headers);
+  if (bytes === 0) res.end();
+  else res.end((held.length === 1 ? held[0]! : Buffer.concat(held, bytes)).toString('latin1'), 'latin1');
 }

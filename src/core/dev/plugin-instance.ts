@@ -51,6 +51,8 @@ export class PluginInstance {
   readonly agent = createAgent();
   target: { protocol: string; hostname: string; port: number } = { protocol: 'http:', hostname: '127.0.0.1', port: 0 };
   private pathPrefix = '';
+  /** Path of the chat endpoint (with the endpoint's prefix), worked out once per process. */
+  chatPath = '/chat/completions';
   /** When it became current: used to tell a crash loop from a crash after a long run. */
   servingSince = 0;
   retiring = false;
@@ -80,6 +82,7 @@ export class PluginInstance {
     instance.target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
     // Loom joins endpoint and path as strings: a path prefix in the endpoint is kept.
     instance.pathPrefix = url.pathname.replace(/\/$/, '');
+    instance.chatPath = instance.pathFor('/chat/completions');
     return instance;
   }
 

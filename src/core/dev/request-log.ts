@@ -8,7 +8,12 @@ import type { RequestLogEntry } from './types.js';
 /** Bodies longer than this are cut in the log (the request itself is never cut). */
 export const LOG_BODY_LIMIT = 64 * 1024;
 
-type StoredEntry = Omit<RequestLogEntry, 'curl'> & { hostUrl: string };
+/** What the ring holds: the entry as the door built it, wrapped (not copied) with its id. */
+interface StoredEntry {
+  id: number;
+  hostUrl: string;
+  entry: Omit<RequestLogEntry, 'id' | 'curl'>;
+}
 
 export class RequestLog {
   private nextId = 1;
@@ -18,7 +23,7 @@ export class RequestLog {
 
   /** Hot path: stores the raw entry; the curl line and masking happen when it is read. */
   add(entry: Omit<RequestLogEntry, 'id' | 'curl'>, hostUrl: string): StoredEntry {
-    const stored: StoredEntry = { ...entry, id: this.nextId++, hostUrl };
+    const stored: StoredEntry = { id: this.nextId++, hostUrl, entry };
     // A ring: overwrite the oldest slot instead of shifting the array on every request.
     this.ring[(stored.id - 1) % this.size] = stored;
     return stored;
@@ -26,11 +31,12 @@ export class RequestLog {
 
   /** The entry as it may leave the process: with its curl line, secrets masked. */
   mask(stored: StoredEntry): RequestLogEntry {
-    const { hostUrl, ...entry } = stored;
+    const { hostUrl, entry, id } = stored;
     // Field by field (not a JSON round trip): this runs once per request when someone listens.
     const mask = (text: string): string => this.secrets.mask(text);
     const requestBody = mask(entry.requestBody);
     return {
+      id,
       ...entry,
       model: entry.model === undefined ? undefined : mask(entry.model),
       requestBody,
