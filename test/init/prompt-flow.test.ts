@@ -15,7 +15,15 @@ type Step = (events: Events, screen: () => string) => Promise<void> | void;
 const cleanup: string[] = [];
 afterEach(() => removeAll(...cleanup.splice(0)));
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Waits until the prompt shows `text` (the name check is async: it looks at the disk), for
+ * up to 5 s. A fixed number of short sleeps was not enough on a loaded CI machine.
+ */
+async function shows(screen: () => string, text: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!screen().includes(text) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(screen()).toContain(text);
+}
 
 /**
  * Real @inquirer prompts rendered by @inquirer/testing, answered by keypresses. Each
@@ -67,8 +75,7 @@ describe('interactive init (keypresses into real prompts)', () => {
       'Plugin name': async (e, screen) => {
         e.type('Bad Name');
         e.keypress('enter');
-        await tick();
-        expect(screen()).toContain('npm package names must be lower case');
+        await shows(screen, 'npm package names must be lower case');
         expect(screen()).toContain('Try "bad-name"');
         for (let i = 0; i < 'Bad Name'.length; i += 1) {
           e.keypress('backspace');
@@ -164,9 +171,7 @@ describe('interactive init (keypresses into real prompts)', () => {
       'Plugin name': async (e, screen) => {
         e.type('taken');
         e.keypress('enter');
-        await tick();
-        await tick();
-        expect(screen()).toContain('already exists and is not empty');
+        await shows(screen, 'already exists and is not empty');
         for (let i = 0; i < 'taken'.length; i += 1) e.keypress('backspace');
         e.type('fresh');
         e.keypress('enter');

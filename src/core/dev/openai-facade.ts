@@ -208,8 +208,9 @@ function forward(
 
 /**
  * A held answer goes out with an exact Content-Length (not chunked, even when the plugin
- * chunked it) and as one write: node:http only joins the header block with a body given
- * as a string, and latin1 maps each byte to one character and back, so bytes stay exact.
+ * chunked it), header block and body in one buffer and one system call: node:http only
+ * joins the two when the body is a string, and latin1 maps each byte to one character
+ * and back, so the bytes stay exact (a chunked answer costs three more pieces).
  */
 function sendHeld(res: ServerResponse, status: number, headers: string[], held: Buffer[], bytes: number): void {
   headers.push('content-length', String(bytes));
