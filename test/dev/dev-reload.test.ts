@@ -60,6 +60,42 @@ describe('reload', () => {
     await expect.poll(() => isAlive(firstPid), { timeout: 8000 }).toBe(false);
   }, 40_000);
 
+  it('lets a stream in flight at the switch finish on the old process, then stops that process', async () => {
+    const { t, dir } = await hostOnCopy();
+    // A slow stream: seven words 500 ms apart (3.5 s), so the reload lands in the middle of it
+    // even on a slow machine (a reload takes the plugin's start-up plus the 150 ms debounce).
+    await writeFile(join(dir, 'behaviour.json'), JSON.stringify({ version: 'v1', chunkDelayMs: 500 }));
+    await t.waitFor((e) => e.type === 'attempt' && e.attempt.reason === 'file change' && e.attempt.ok);
+    const oldPid = t.host.state()[0]!.pid!;
+
+    const response = await fetch(`${t.host.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.host.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'echo-dev-1', stream: true, messages: [{ role: 'user', content: 'one two three four five' }] }),
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value);
+    expect(text).toContain('echo(v1)');
+
+    await writeFile(join(dir, 'behaviour.json'), JSON.stringify({ version: 'v2' }));
+    await t.waitFor((e) => e.type === 'attempt' && e.attempt.ok && t.host.state()[0]!.pid !== oldPid, 10_000);
+    // Traffic has switched, the stream is not over, and its process is still there.
+    expect((await chat(t)).text).toContain('echo(v2)');
+    expect(isAlive(oldPid)).toBe(true);
+
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text).toContain('data: [DONE]');
+    const words = text.split('\n\n').filter((block) => block.startsWith('data: {')).map((block) => JSON.parse(block.slice(6)).choices[0].delta.content ?? '');
+    expect(words.join('')).toBe('echo(v1): one two three four five');
+    // Retired once its last request ended.
+    await expect.poll(() => isAlive(oldPid), { timeout: 8000 }).toBe(false);
+  }, 40_000);
+
   it('rolls back when the new version is broken: the old one keeps serving, the failure is shown', async () => {
     const { t, dir } = await hostOnCopy();
     const pid = t.host.state()[0]!.pid!;
