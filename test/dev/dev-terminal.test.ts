@@ -26,6 +26,20 @@ describe('loom-plugin dev on a terminal', () => {
     expect(rawModes).toEqual([true, false]);
     expect(io.stdout.text).not.toContain(SECRET);
   }, 40_000);
+
+  it('Ctrl+C as a key in raw mode (no SIGINT comes) interrupts: exit 130, terminal restored', async () => {
+    const stdin = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (on: boolean) => void };
+    const rawModes: boolean[] = [];
+    stdin.isTTY = true;
+    stdin.setRawMode = (on) => void rawModes.push(on);
+    const io = memoryIo({ tty: true, stdin, env: { PATH: process.env.PATH, LOOM_CONFIG_API_KEY: SECRET, NO_COLOR: '1' } });
+    const exit = main(['dev', `${FIXTURES}echo`, '--port', '0', '--no-open', '--no-watch'], io);
+    await waitUntil(() => io.stdout.text.includes('loaded in') && rawModes.length > 0, 20_000);
+    stdin.write('\u0003');
+    expect(await exit).toBe(130);
+    expect(rawModes).toEqual([true, false]);
+    expect(io.stderr.text).toContain('Interrupted.');
+  }, 40_000);
 });
 
 describe('host behaviour under a running plugin', () => {
