@@ -39,6 +39,12 @@ describe('guards', () => {
     expect([...allowedHosts('127.0.0.1', 4477)].sort()).toEqual(['127.0.0.1:4477', '[::1]:4477', 'localhost:4477']);
     expect(allowedHosts('192.168.1.20', 80).has('192.168.1.20:80')).toBe(true);
     expect(allowedHosts('fd00::1', 80).has('[fd00::1]:80')).toBe(true);
+    // Bound to every interface: the machine's own addresses pass (a LAN client sends one), a foreign name does not.
+    const wildcard = allowedHosts('0.0.0.0', 80, () => ['127.0.0.1', '192.168.1.20', 'fe80::1']);
+    expect(wildcard.has('192.168.1.20:80')).toBe(true);
+    expect(wildcard.has('[fe80::1]:80')).toBe(true);
+    expect(wildcard.has('evil.example:80')).toBe(false);
+    expect(allowedHosts('::', 80, () => ['10.0.0.5']).has('10.0.0.5:80')).toBe(true);
     expect(isLoopbackAddress('localhost')).toBe(true);
     expect(isLoopbackAddress('0.0.0.0')).toBe(false);
   });

@@ -9,6 +9,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { networkInterfaces } from 'node:os';
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -20,11 +21,22 @@ export function isLoopbackAddress(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
 }
 
-/** The `host:port` values a request may name in `Host`. */
-export function allowedHosts(bindHost: string, port: number): Set<string> {
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * The `host:port` values a request may name in `Host`. Bound to a wildcard (0.0.0.0, ::),
+ * the host is reached by this machine's own addresses, so those are allowed; still no
+ * foreign name, which is what DNS rebinding needs.
+ */
+export function allowedHosts(bindHost: string, port: number, interfaceAddresses: () => string[] = localAddresses): Set<string> {
   const names = new Set(LOOPBACK_NAMES);
-  if (!isLoopbackAddress(bindHost) && bindHost !== '::1') names.add(bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost);
+  const extra = WILDCARDS.has(bindHost) ? interfaceAddresses() : isLoopbackAddress(bindHost) ? [] : [bindHost];
+  for (const address of extra) names.add(address.includes(':') && !address.startsWith('[') ? `[${address}]` : address);
   return new Set([...names].map((name) => `${name}:${port}`));
+}
+
+function localAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((info) => info.address));
 }
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; message: string };
