@@ -168,6 +168,21 @@ describe('reload', () => {
 });
 
 describe('crash', () => {
+  it('refuses a plugin whose /metadata names another provider_type, as Loom does', async () => {
+    // The echo fixture takes its provider_type from PROVIDER_TYPE; the manifest says echo-dev.
+    const copy = await copyFixture('echo');
+    remove = copy.remove;
+    const manifestPath = join(copy.dir, 'plugin.yaml');
+    await writeFile(manifestPath, (await readFile(manifestPath, 'utf8')).replace('  PORT: "8090"', '  PORT: "8090"\n  PROVIDER_TYPE: someone-else'));
+    t = await startTestHost({ path: copy.dir, watch: false });
+    await t.host.ready;
+    const view = t.host.state()[0]!;
+    expect(view.state).not.toBe('healthy');
+    expect(view.lastAttempt).toMatchObject({ ok: false, step: 'metadata' });
+    expect(view.lastAttempt?.error).toContain("provider_type 'someone-else' does not match the manifest's 'echo-dev'");
+    expect((await chat(t)).status).toBe(503);
+  }, 30_000);
+
   it('restarts a crashed plugin with backoff and shows the crash', async () => {
     const { t } = await hostOnCopy({ watch: false, restartBaseMs: 300 });
     const pid = t.host.state()[0]!.pid!;
