@@ -8,16 +8,21 @@ import { main } from '../../src/cli.js';
 import { memoryIo } from '../helpers/memory-io.js';
 import { FIXTURES, SECRET, startTestHost, waitUntil, type TestHost } from './helpers.js';
 
+/** `dev` on a fake raw-mode terminal, once the plugin has loaded and keys are read. */
+async function devOnFakeTerminal() {
+  const stdin = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (on: boolean) => void };
+  const rawModes: boolean[] = [];
+  stdin.isTTY = true;
+  stdin.setRawMode = (on) => void rawModes.push(on);
+  const io = memoryIo({ tty: true, stdin, env: { PATH: process.env.PATH, LOOM_CONFIG_API_KEY: SECRET, NO_COLOR: '1' } });
+  const exit = main(['dev', `${FIXTURES}echo`, '--port', '0', '--no-open', '--no-watch'], io);
+  await waitUntil(() => io.stdout.text.includes('loaded in') && rawModes.length > 0, 20_000);
+  return { stdin, rawModes, io, exit };
+}
+
 describe('loom-plugin dev on a terminal', () => {
   it('reloads on r, quits on q with exit 0, and restores the terminal', async () => {
-    const stdin = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (on: boolean) => void };
-    const rawModes: boolean[] = [];
-    stdin.isTTY = true;
-    stdin.setRawMode = (on) => void rawModes.push(on);
-    const io = memoryIo({ tty: true, stdin, env: { PATH: process.env.PATH, LOOM_CONFIG_API_KEY: SECRET, NO_COLOR: '1' } });
-    const exit = main(['dev', `${FIXTURES}echo`, '--port', '0', '--no-open', '--no-watch'], io);
-
-    await waitUntil(() => io.stdout.text.includes('loaded in') && rawModes.length > 0, 20_000);
+    const { stdin, rawModes, io, exit } = await devOnFakeTerminal();
     expect(io.stdout.text).toContain('Keys: r reload  o open browser  q quit');
     stdin.write('r');
     await waitUntil(() => io.stdout.text.includes('reloaded (key)'), 20_000);
@@ -28,13 +33,7 @@ describe('loom-plugin dev on a terminal', () => {
   }, 40_000);
 
   it('Ctrl+C as a key in raw mode (no SIGINT comes) interrupts: exit 130, terminal restored', async () => {
-    const stdin = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (on: boolean) => void };
-    const rawModes: boolean[] = [];
-    stdin.isTTY = true;
-    stdin.setRawMode = (on) => void rawModes.push(on);
-    const io = memoryIo({ tty: true, stdin, env: { PATH: process.env.PATH, LOOM_CONFIG_API_KEY: SECRET, NO_COLOR: '1' } });
-    const exit = main(['dev', `${FIXTURES}echo`, '--port', '0', '--no-open', '--no-watch'], io);
-    await waitUntil(() => io.stdout.text.includes('loaded in') && rawModes.length > 0, 20_000);
+    const { stdin, rawModes, io, exit } = await devOnFakeTerminal();
     stdin.write('\u0003');
     expect(await exit).toBe(130);
     expect(rawModes).toEqual([true, false]);
