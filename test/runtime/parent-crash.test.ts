@@ -1,42 +1,27 @@
-// The CLI process dying must take its plugins with it: the runtime is compiled to JS once
-// and driven from a child Node process that then crashes in different ways.
+// The CLI process dying must take its plugins with it: the built runtime is driven from a
+// child Node process that then crashes in different ways.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_DIR, hostile, waitGone } from './runtime-helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// Inside node_modules so the compiled files resolve undici and yaml.
-const outDir = path.join(root, 'node_modules', '.cache', `loom-runtime-test-${process.pid}`);
+// The build's output (npm test builds first): plugin-process.js and the few files it
+// imports at run time; no undici or yaml, so the crashing child starts fast.
+const pluginProcessJs = path.join(root, 'dist', 'core', 'runtime', 'plugin-process.js');
 
-// Transpile only (no type check: tsc does that for the project): fast even on busy CPUs.
-beforeAll(async () => {
-  const ts = (await import('typescript')).default;
-  const src = path.join(root, 'src');
-  // plugin-process.ts and what it imports at run time (type-only imports vanish).
-  const files = ['plugin-process', 'log-buffer', 'process-registry', 'port-rewrite', 'readiness', 'cleanup-call']
-    .map((name) => `core/runtime/${name}.ts`)
-    .concat('core/errors.ts');
-  for (const file of files) {
-    const { outputText } = ts.transpileModule(readFileSync(path.join(src, file), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 },
-      fileName: file,
-    });
-    const out = path.join(outDir, file.replace(/\.ts$/, '.js'));
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, outputText);
-  }
-}, 60_000);
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+beforeAll(() => {
+  if (!existsSync(pluginProcessJs)) throw new Error('dist/ is missing: run `npm run build` first.');
+});
 
 function runParent(how: string): Promise<{ pids: { pid: number; grandchildPid: number }; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [
       path.join(HOSTILE_DIR, 'parent-crash.mjs'),
       // plugin-process.js alone: no undici or yaml to load in the child.
-      pathToFileURL(path.join(outDir, 'core/runtime/plugin-process.js')).href,
+      pathToFileURL(pluginProcessJs).href,
       path.join(HOSTILE_DIR, 'grandchild'),
       how,
       JSON.stringify(hostile('grandchild').manifest),
