@@ -1,0 +1,158 @@
+/**
+ * The steps of a run up to the first check (see run-conformance.ts for the sequence):
+ * choose the checks, read the manifest, resolve the config, start the mock upstream,
+ * start the plugin (or attach to one). Each step fills in the RunState; anything that
+ * stops the run is a LoomPluginError. Runtime modules are imported here, on demand: they
+ * pull in undici and yaml, which a caller that only wants the types should not pay for.
+ */
+import { resolve } from 'node:path';
+import { LoomPluginError, throwIfAborted } from '../errors.js';
+import type { ExitInfo } from '../runtime/plugin-process.js';
+import type { PluginClient } from '../runtime/http-client.js';
+import { loadExpectedFailures } from './expected-failures.js';
+import { configOf, hasConfigField, loadedOf, type LoadedManifest, type RunState } from './run-state.js';
+
+/** Plugin output kept per check, for the failure report. */
+const CHECK_LOG_LINES = 20;
+
+/** Selection and baseline first: a typo there is a usage error that must not cost a plugin start. */
+export async function selectRun(run: RunState): Promise<void> {
+  const { CHECKS, selectChecks } = await import('./catalogue.js');
+  const { options } = run;
+  run.checks = selectChecks(options.only ?? [], options.skip ?? []);
+  run.baseline =
+    typeof options.expectedFailures === 'string'
+      ? await loadExpectedFailures(options.expectedFailures, run.cwd, CHECKS)
+      : (options.expectedFailures ?? []);
+  run.baselineName = typeof options.expectedFailures === 'string' ? options.expectedFailures : undefined;
+}
+
+/** Loads the manifest, or throws E_MANIFEST_INVALID with the diagnostics in details. */
+export async function loadManifestForTest(dir: string, cwd: string): Promise<LoadedManifest> {
+  const { loadPluginManifest } = await import('../manifest/load-plugin-manifest.js');
+  const result = await loadPluginManifest(dir, cwd);
+  const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  if (!result.manifest || errors.length > 0) {
+    throw new LoomPluginError(
+      'E_MANIFEST_INVALID',
+      `The manifest ${result.file} has ${errors.length === 1 ? '1 error' : `${errors.length} errors`}; fix it before testing the plugin.`,
+      { hint: 'Run loom-plugin validate to check the manifest again after editing it.', details: { file: result.file, diagnostics: result.diagnostics } },
+    );
+  }
+  return { manifest: result.manifest, file: result.file, dir: result.dir };
+}
+
+export async function readManifest(run: RunState): Promise<void> {
+  run.emit({ type: 'phase', phase: 'manifest' });
+  run.loaded = await loadManifestForTest(run.options.dir ?? '.', run.cwd);
+}
+
+export async function resolveRunConfig(run: RunState): Promise<void> {
+  run.emit({ type: 'phase', phase: 'config' });
+  const { resolveConfig } = await import('../runtime/config.js');
+  run.config = await resolveConfig(loadedOf(run).manifest, {
+    ...(run.options.configFile ? { configFile: resolve(run.cwd, run.options.configFile) } : {}),
+    env: run.env,
+    generate: true,
+  });
+}
+
+/** Starts the mock upstream and points the plugin's config at it. */
+export async function startUpstream(run: RunState): Promise<void> {
+  run.emit({ type: 'phase', phase: 'mock' });
+  const { startMockUpstream } = await import('../runtime/mock-upstream.js');
+  const { manifest } = loadedOf(run);
+  const config = configOf(run);
+  const apiKey = config.values.api_key;
+  // The mock checks the Bearer key only when the plugin has an `api_key` field to send it
+  // (contract: a plugin without credentials must not meet 401s on every chat).
+  run.mock = await startMockUpstream({
+    ...(typeof apiKey === 'string' && apiKey !== '' ? { apiKey } : {}),
+    requireAuth: hasConfigField(manifest, 'api_key'),
+  });
+  // The plugin talks to the mock, never to a real provider, whatever the config says.
+  if (hasConfigField(manifest, run.upstreamField)) {
+    config.values[run.upstreamField] = run.mock.url;
+    config.sources[run.upstreamField] = 'override';
+  }
+  if (hasConfigField(manifest, 'api_key')) {
+    config.values.api_key = run.mock.apiKey;
+    config.sources.api_key = 'override';
+    if (!config.secrets.includes(run.mock.apiKey)) config.secrets.push(run.mock.apiKey);
+  }
+  throwIfAborted(run.signal);
+}
+
+function describeExit(info: ExitInfo): string {
+  return info.signal ? `the plugin exited (signal ${info.signal})` : `the plugin exited (code ${info.code ?? 'unknown'})`;
+}
+
+/** Starts the plugin from its manifest, with the config in LOOM_CONFIG_* env vars. */
+export async function startPluginProcess(run: RunState): Promise<void> {
+  const { manifest, dir } = loadedOf(run);
+  run.emit({ type: 'phase', phase: 'start', detail: manifest.command ?? '' });
+  const [runtime, { configToEnv }] = await Promise.all([import('../runtime/plugin-process.js'), import('../runtime/config.js')]);
+  const port = await runtime.findFreePort('127.0.0.1');
+  const startAt = performance.now();
+  run.plugin = await runtime.startPlugin({
+    manifest,
+    manifestDir: dir,
+    port,
+    // The shipped host initializes with `{}`: the plugin gets its config from env too.
+    env: configToEnv(configOf(run).values),
+    startupTimeoutMs: run.options.startupTimeoutMs ?? 30_000,
+    ...(run.signal ? { signal: run.signal } : {}),
+    onLog: (line) => {
+      if (!run.currentCheck) return;
+      const lines = run.logsByCheck.get(run.currentCheck) ?? [];
+      lines.push(`[${line.stream}] ${line.text}`);
+      if (lines.length > CHECK_LOG_LINES) lines.shift();
+      run.logsByCheck.set(run.currentCheck, lines);
+    },
+    onExit: (info) => {
+      if (run.stopping) return;
+      run.pluginExit = {
+        code: info.code,
+        signal: info.signal,
+        ...(run.currentCheck ? { duringCheck: run.currentCheck } : {}),
+        message: describeExit(info),
+      };
+      run.emit({ type: 'plugin-exit', code: info.code, signal: info.signal });
+    },
+  });
+  run.timings.startupMs = Math.round(performance.now() - startAt);
+  run.baseUrl = run.plugin.baseUrl;
+  run.emit({
+    type: 'plan',
+    checks: run.checks,
+    endpoint: run.baseUrl,
+    mode: 'started',
+    name: manifest.metadata.name,
+    command: [manifest.command ?? '', ...(manifest.args ?? [])].join(' '),
+  });
+  await openClient(run);
+}
+
+/** --endpoint: a plugin someone else started; nothing is started or stopped. */
+export async function attachToPlugin(run: RunState, endpoint: string): Promise<void> {
+  run.baseUrl = endpoint.replace(/\/+$/, '');
+  run.emit({ type: 'plan', checks: run.checks, endpoint: run.baseUrl, mode: 'attached', name: loadedOf(run).manifest.metadata.name });
+  const client = await openClient(run);
+  await assertReachable(client, run.baseUrl);
+}
+
+async function openClient(run: RunState): Promise<PluginClient> {
+  const { PluginClient: Client } = await import('../runtime/http-client.js');
+  run.client = new Client(run.baseUrl ?? '', { timeoutMs: run.timeoutMs });
+  return run.client;
+}
+
+/** Fail early and clearly when nothing listens at --endpoint. */
+async function assertReachable(client: PluginClient, baseUrl: string): Promise<void> {
+  const exchange = await client.request('GET', '/health');
+  if (exchange.error && (exchange.error.kind === 'connect' || exchange.error.kind === 'reset')) {
+    throw new LoomPluginError('E_PLUGIN_UNREACHABLE', `Nothing answers at ${baseUrl} (${exchange.error.message}).`, {
+      hint: 'Start the plugin first, or drop --endpoint to let loom-plugin start it from its manifest.',
+    });
+  }
+}
