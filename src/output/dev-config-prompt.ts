@@ -10,7 +10,8 @@ export function createConfigAsker(io: CliIo): (request: MissingConfigRequest) =>
     const { input, password } = await import('@inquirer/prompts');
     const context = { input: io.stdin as NodeJS.ReadableStream, output: io.stdout as unknown as NodeJS.WritableStream, clearPromptOnDone: false };
     io.stdout.write(`\n${request.providerType} needs config values that were not found (--config, LOOM_CONFIG_<NAME>, defaults):\n`);
-    const answers: Record<string, unknown> = {};
+    // Null prototype: a field named __proto__ is an answer like any other.
+    const answers = Object.create(null) as Record<string, unknown>;
     for (const name of request.missing) {
       const field = request.manifest.metadata.config_schema?.find((f) => f.name === name);
       const message = `${name}${field?.description ? ` (${field.description})` : ''}`;

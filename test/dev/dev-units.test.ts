@@ -1,7 +1,7 @@
 /** Small pieces of the dev host: watcher ignore rules, guards, masking, the serial queue, the exposure warning. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SecretSet } from '../../src/core/dev/event-bus.js';
+import { SecretMasker } from '../../src/core/runtime/mask-secrets.js';
 import { allowedHosts, isLoopbackAddress, newToken } from '../../src/core/dev/security.js';
 import { SerialQueue } from '../../src/core/dev/serial-queue.js';
 import { isIgnoredPath } from '../../src/core/dev/watch-plugin.js';
@@ -64,12 +64,12 @@ describe('guards', () => {
 
 describe('masking', () => {
   it('masks every secret in text and nested values, longest first', () => {
-    const secrets = new SecretSet();
+    const secrets = new SecretMasker();
     secrets.add('abc123', 'abc123456', undefined, 'x');
     expect(secrets.mask('k=abc123456 and abc123')).toBe('k=*** and ***');
     expect(secrets.maskValue({ a: ['abc123'], b: { c: 'pre-abc123-post' } })).toEqual({ a: ['***'], b: { c: 'pre-***-post' } });
-    // Values too short to be secrets are not masked (they would mask everything).
-    expect(secrets.mask('x marks')).toBe('x marks');
+    // A short value is masked only as a whole token (it would otherwise cut every word).
+    expect(secrets.mask('x marks xylophone')).toBe('*** marks xylophone');
   });
 
   it('builds a curl line that names the token as a variable and quotes the body', () => {
@@ -80,7 +80,7 @@ describe('masking', () => {
 
 describe('request log', () => {
   it('keeps the newest entries, oldest first, masked on the way out', () => {
-    const secrets = new SecretSet();
+    const secrets = new SecretMasker();
     secrets.add('hunter22');
     const log = new RequestLog(secrets, 3);
     for (let i = 1; i <= 7; i++) {

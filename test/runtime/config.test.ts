@@ -127,6 +127,65 @@ describe('resolveConfig', () => {
   });
 });
 
+describe('config errors never quote a secret', () => {
+  const KEY = 'sk-wrong-type-SECRET-5150';
+  const sensitive: ConfigField[] = [
+    { name: 'api_key', type: 'string', required: true, sensitive: true },
+    { name: 'pin', type: 'int', sensitive: true },
+    { name: 'passphrase_hint', type: 'string' },
+  ];
+  const cases: Array<[string, () => Promise<unknown>]> = [
+    ['a list where the key should be (YAML file)', () => resolveConfig(manifest(sensitive), { configFile: file('list-key.yaml', `api_key: [${KEY}]\n`), env: {} })],
+    ['a mapping where the key should be (JSON file)', () => resolveConfig(manifest(sensitive), { configFile: file('map-key.json', JSON.stringify({ api_key: { v: KEY } })), env: {} })],
+    ['a sensitive pin that is not an integer (file)', () => resolveConfig(manifest(sensitive), { configFile: file('pin.yaml', `pin: ${KEY}\n`), env: {} })],
+    ['a sensitive pin that is not an integer (env)', () => resolveConfig(manifest(sensitive), { env: { LOOM_CONFIG_PIN: KEY } })],
+    ['a wrong-typed override', () => resolveConfig(manifest(sensitive), { env: {}, overrides: { api_key: [KEY] } })],
+    ['a JSON syntax error right after the key', () => resolveConfig(manifest(sensitive), { configFile: file('syntax.json', `{"api_key": "${KEY}" "pin": 1}`), env: {} })],
+    ['a JSON syntax error inside the key', () => resolveConfig(manifest(sensitive), { configFile: file('syntax2.json', `{"api_key": "${KEY}\u0001"}`), env: {} })],
+    ['a YAML syntax error next to the key', () => resolveConfig(manifest(sensitive), { configFile: file('syntax.yaml', `api_key: "${KEY}\npin: [1,\n`), env: {} })],
+  ];
+  it.each(cases)('%s: E_CONFIG with the field or position, not the value', async (_name, run) => {
+    const error = (await run().catch((e: unknown) => e)) as { code: string; message: string; hint?: string; details?: unknown };
+    expect(error.code).toBe('E_CONFIG');
+    expect(JSON.stringify({ message: error.message, hint: error.hint, details: error.details })).not.toContain('SECRET-5150');
+    expect(error.message).toMatch(/api_key|LOOM_CONFIG_PIN|pin|line \d+, column \d+/);
+  });
+
+  it('still quotes a wrong value of a field that is not sensitive (it helps)', async () => {
+    const error = (await resolveConfig(manifest(fields), { env: { LOOM_CONFIG_TIMEOUT: 'soon' } }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain('got "soon"');
+  });
+});
+
+describe('fields named like Object.prototype members', () => {
+  const odd: ConfigField[] = [
+    { name: '__proto__', type: 'string', required: true },
+    { name: 'constructor', type: 'int', required: true },
+    { name: 'toString', type: 'string', default: 'plain' },
+  ];
+  it('are ordinary names in a file, in env and in overrides', async () => {
+    const fromFile = await resolveConfig(manifest(odd), { configFile: file('proto.yaml', '__proto__: from-file\nconstructor: 7\n'), env: {} });
+    expect(JSON.stringify(fromFile.values)).toBe('{"__proto__":"from-file","constructor":7,"toString":"plain"}');
+    expect(fromFile.missingRequired).toEqual([]);
+    const fromJson = await resolveConfig(manifest(odd), { configFile: file('proto.json', '{"__proto__": "j", "constructor": 8}'), env: {} });
+    expect(JSON.stringify(fromJson.values)).toBe('{"__proto__":"j","constructor":8,"toString":"plain"}');
+    const fromEnv = await resolveConfig(manifest(odd), { env: { LOOM_CONFIG___PROTO__: 'e', LOOM_CONFIG_CONSTRUCTOR: '9' } });
+    expect(JSON.stringify(fromEnv.values)).toBe('{"__proto__":"e","constructor":9,"toString":"plain"}');
+    const missing = await resolveConfig(manifest(odd), { env: {}, overrides: {} });
+    expect(missing.missingRequired).toEqual(['__proto__', 'constructor']);
+  });
+});
+
+describe('booleans are never secrets', () => {
+  it('a bool field named like a key (use_api_key: true) is not collected for masking', async () => {
+    const config = await resolveConfig(manifest([{ name: 'use_api_key', type: 'bool', default: true }, { name: 'api_key', type: 'string', sensitive: true }, { name: 'pin', type: 'int', sensitive: true, default: 12 }]), {
+      env: { LOOM_CONFIG_API_KEY: 'sk-real-123456' },
+    });
+    expect(config.values.use_api_key).toBe(true);
+    expect(config.secrets.sort()).toEqual(['12', 'sk-real-123456']);
+  });
+});
+
 describe('generateValue (property)', () => {
   it('ints stay inside min/max', () => {
     fc.assert(

@@ -4,11 +4,10 @@
  * answers the developer typed in. With several plugins, a --config file may hold one
  * section per provider_type; a flat file is used as is for a single plugin.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
-import { LoomPluginError } from '../errors.js';
 import { resolveConfig, type ResolvedConfig } from '../runtime/config.js';
+import { readConfigData } from '../runtime/config-file.js';
 
 export interface UpstreamInfo {
   url: string;
@@ -37,27 +36,15 @@ export function apiKeyField(manifest: Manifest): string | undefined {
 }
 
 async function sectionOf(file: string, providerType: string): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new LoomPluginError('E_CONFIG', `Cannot read the config file ${file}: ${(error as Error).message}.`);
-  }
-  const { parse } = await import('yaml');
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (error) {
-    throw new LoomPluginError('E_CONFIG', `The config file ${file} is not valid JSON or YAML: ${(error as Error).message}.`);
-  }
-  if (typeof data !== 'object' || data === null) return undefined;
-  const section = (data as Record<string, unknown>)[providerType];
+  const data = await readConfigData(file, { json: file.toLowerCase().endsWith('.json') });
+  const section = Object.hasOwn(data, providerType) ? data[providerType] : undefined;
   return typeof section === 'object' && section !== null && !Array.isArray(section) ? (section as Record<string, unknown>) : undefined;
 }
 
 export async function resolveDevConfig(input: DevConfigInput): Promise<ResolvedConfig> {
   const fieldNames = new Set((input.manifest.metadata.config_schema ?? []).map((field) => field.name));
-  const overrides: Record<string, unknown> = {};
+  // Null prototype: assigning a section's `__proto__` key must set a field, not the prototype.
+  const overrides = Object.create(null) as Record<string, unknown>;
   let configFile = input.configFile ? resolve(input.cwd, input.configFile) : undefined;
   if (configFile && input.sectioned) {
     Object.assign(overrides, (await sectionOf(configFile, input.manifest.metadata.provider_type)) ?? {});

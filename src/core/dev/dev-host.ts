@@ -11,7 +11,8 @@ import { LoomPluginError, throwIfAborted } from '../errors.js';
 import { startMockUpstream, type MockUpstream } from '../runtime/mock-upstream.js';
 import { discoverPlugins } from './discover-plugins.js';
 import { createDevServer, listen } from './dev-server.js';
-import { EventBus, SecretSet } from './event-bus.js';
+import { EventBus } from './event-bus.js';
+import { SecretMasker } from '../runtime/mask-secrets.js';
 import { handleManagement } from './management-api.js';
 import { chatCompletions, listModels, type Router } from './openai-facade.js';
 import { PluginSlot, type SlotContext } from './plugin-slot.js';
@@ -38,7 +39,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     });
   }
 
-  const secrets = new SecretSet();
+  const secrets = new SecretMasker();
   const bus = new EventBus(secrets);
   const requestLog = new RequestLog(secrets);
   const token = options.token ?? newToken();

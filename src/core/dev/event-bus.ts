@@ -3,45 +3,15 @@
  * here, before any listener (terminal, SSE stream, tests) sees it. A bounded backlog lets
  * a page that connects late replay recent logs and state changes.
  */
+import type { SecretMasker } from '../runtime/mask-secrets.js';
 import type { DevEvent, StampedEvent } from './types.js';
-
-export class SecretSet {
-  private readonly values = new Set<string>();
-  private sorted: string[] | undefined;
-  add(...secrets: Array<string | undefined>): void {
-    for (const secret of secrets) {
-      if (secret && secret.length >= 3 && !this.values.has(secret)) {
-        this.values.add(secret);
-        this.sorted = undefined;
-      }
-    }
-  }
-  list(): string[] {
-    return [...this.values];
-  }
-  /** Replaces every secret with '***' (longest first so overlapping secrets mask fully). */
-  mask(text: string): string {
-    if (this.values.size === 0 || text.length === 0) return text;
-    this.sorted ??= [...this.values].sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const secret of this.sorted) {
-      if (out.includes(secret)) out = out.split(secret).join('***');
-    }
-    return out;
-  }
-  /** Masks every string inside a JSON-able value. */
-  maskValue<T>(value: T): T {
-    if (this.values.size === 0) return value;
-    return JSON.parse(this.mask(JSON.stringify(value))) as T;
-  }
-}
 
 export class EventBus {
   private seq = 0;
   private readonly listeners = new Set<(event: StampedEvent) => void>();
   private readonly backlog: StampedEvent[] = [];
 
-  constructor(private readonly secrets: SecretSet, private readonly backlogSize = 500) {}
+  constructor(private readonly secrets: SecretMasker, private readonly backlogSize = 500) {}
 
   emit(event: DevEvent): void {
     const raw = { ...event, seq: ++this.seq, time: Date.now() } as StampedEvent;

@@ -9,7 +9,8 @@
  * Everything leaving here passes through the secret mask.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EventBus, SecretSet } from './event-bus.js';
+import type { SecretMasker } from '../runtime/mask-secrets.js';
+import type { EventBus } from './event-bus.js';
 import { sendJson } from './http-util.js';
 import type { PluginSlot } from './plugin-slot.js';
 import type { RequestLog } from './request-log.js';
@@ -21,7 +22,7 @@ export interface ManagementContext {
   reload: (key: string, reason: string) => Promise<AttemptInfo | undefined>;
   requests: RequestLog;
   bus: EventBus;
-  secrets: SecretSet;
+  secrets: SecretMasker;
   info: () => Record<string, unknown>;
   /** Open SSE responses, so close() can end them. */
   streams: Set<ServerResponse>;

@@ -10,7 +10,8 @@ import { loadPluginManifest } from '../manifest/load-plugin-manifest.js';
 import { findFreePort, type ExitInfo, type LogLine } from '../runtime/plugin-process.js';
 import { configToEnv, type ResolvedConfig } from '../runtime/config.js';
 import { resolveDevConfig, type DevConfigInput } from './dev-config.js';
-import type { EventBus, SecretSet } from './event-bus.js';
+import type { SecretMasker } from '../runtime/mask-secrets.js';
+import type { EventBus } from './event-bus.js';
 import { LoadError, PluginInstance } from './plugin-instance.js';
 import type { AttemptInfo, HealthSample, MissingConfigRequest, PluginState, PluginView } from './types.js';
 
@@ -28,7 +29,7 @@ export interface SlotContext extends Omit<DevConfigInput, 'manifest' | 'answers'
   drainTimeoutMs: number;
   signal: AbortSignal;
   bus: EventBus;
-  secrets: SecretSet;
+  secrets: SecretMasker;
   askConfig: ((request: MissingConfigRequest) => Promise<Record<string, unknown> | undefined>) | undefined;
   /** The set of serving instances or their models changed: rebuild the routing table. */
   onServingChanged(): void;

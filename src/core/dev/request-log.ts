@@ -2,7 +2,7 @@
  * Bounded ring buffer of requests that went through the OpenAI-compatible door. Bodies
  * are stored raw (cheap on the hot path) and masked when they leave: `entries()` masks.
  */
-import type { SecretSet } from './event-bus.js';
+import type { SecretMasker } from '../runtime/mask-secrets.js';
 import type { RequestLogEntry } from './types.js';
 
 /** Bodies longer than this are cut in the log (the request itself is never cut). */
@@ -19,7 +19,7 @@ export class RequestLog {
   private nextId = 1;
   private readonly ring: StoredEntry[] = [];
 
-  constructor(private readonly secrets: SecretSet, private readonly size = 200) {}
+  constructor(private readonly secrets: SecretMasker, private readonly size = 200) {}
 
   /** Hot path: stores the raw entry; the curl line and masking happen when it is read. */
   add(entry: Omit<RequestLogEntry, 'id' | 'curl'>, hostUrl: string): StoredEntry {

@@ -7,18 +7,35 @@ import { samplePattern } from './pattern-sample.js';
 
 export type ConfigValue = string | number | boolean;
 
+/**
+ * How a rejected value is named in an error. A sensitive field's value is never echoed
+ * (a key written as a list is still a key): only its kind is named.
+ */
+export function describeValue(value: unknown, sensitive: boolean): string {
+  const kind = Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : typeof value === 'string' ? 'text' : `a ${typeof value}`;
+  if (sensitive) return `${kind} (value hidden: the field is sensitive)`;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** True for fields whose values are masked: `sensitive: true`, or a name that reads like a credential. */
+export function isSensitiveField(field: ConfigField): boolean {
+  return field.sensitive === true || looksSecret(field.name);
+}
+
 /** Coerces a value from a file or env to the field's type; returns an error reason on failure. */
 export function coerceValue(field: ConfigField, value: unknown): { value: ConfigValue } | { error: string } {
+  const got = (): string => describeValue(value, isSensitiveField(field));
   switch (field.type) {
     case 'int': {
       if (typeof value === 'number' && Number.isInteger(value)) return { value };
       if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return { value: Number.parseInt(value, 10) };
-      return { error: `expected an integer (int), got ${JSON.stringify(value)}` };
+      return { error: `expected an integer (int), got ${got()}` };
     }
     case 'float': {
       if (typeof value === 'number' && Number.isFinite(value)) return { value };
       if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return { value: Number(value) };
-      return { error: `expected a number (float), got ${JSON.stringify(value)}` };
+      return { error: `expected a number (float), got ${got()}` };
     }
     case 'bool': {
       if (typeof value === 'boolean') return { value };
@@ -27,13 +44,13 @@ export function coerceValue(field: ConfigField, value: unknown): { value: Config
         if (['true', '1', 'yes', 'on'].includes(lower)) return { value: true };
         if (['false', '0', 'no', 'off'].includes(lower)) return { value: false };
       }
-      return { error: `expected a boolean (true/false), got ${JSON.stringify(value)}` };
+      return { error: `expected a boolean (true/false), got ${got()}` };
     }
     default: {
       // 'string' and types the host lets through unknown: keep scalars as text.
       if (typeof value === 'string') return { value };
       if (typeof value === 'number' || typeof value === 'boolean') return { value: String(value) };
-      return { error: `expected a string, got ${JSON.stringify(value)}` };
+      return { error: `expected a string, got ${got()}` };
     }
   }
 }

@@ -4,13 +4,13 @@
  * `LOOM_CONFIG_<NAME>` > the field's default > a generated test value (only with
  * `generate: true`). Values of sensitive fields are collected for masking.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LoomPluginError } from '../errors.js';
 import type { ConfigField, Manifest } from '../manifest/types.js';
 import { configEnvName } from '../protocol.js';
 import { closestName } from './did-you-mean.js';
-import { coerceValue, generateValue, looksSecret, type ConfigValue } from './config-values.js';
+import { readConfigData } from './config-file.js';
+import { coerceValue, generateValue, isSensitiveField, type ConfigValue } from './config-values.js';
 
 export { maskSecrets, MASK } from './mask-secrets.js';
 
@@ -35,52 +35,19 @@ export interface ResolveConfigOptions {
   cwd?: string;
 }
 
-async function readConfigFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new LoomPluginError('E_CONFIG', `Cannot read the config file ${file} (${code ?? (error as Error).message}).`, {
-      hint: 'Check the path given to --config.',
-      details: { file },
-    });
-  }
-  let data: unknown;
-  try {
-    if (file.toLowerCase().endsWith('.json')) {
-      data = JSON.parse(text);
-    } else {
-      const { parse } = await import('yaml');
-      data = parse(text);
-    }
-  } catch (error) {
-    throw new LoomPluginError('E_CONFIG', `The config file ${file} is not valid ${file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
-      hint: 'The file must hold one object mapping config field names to values.',
-      details: { file },
-    });
-  }
-  if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new LoomPluginError('E_CONFIG', `The config file ${file} must hold an object of field names to values.`, {
-      hint: 'For example: `api_key: sk-...` on its own line in YAML, or {"api_key": "sk-..."} in JSON.',
-      details: { file },
-    });
-  }
-  return data as Record<string, unknown>;
-}
-
 export async function resolveConfig(manifest: Manifest, options: ResolveConfigOptions): Promise<ResolvedConfig> {
   const fields: ConfigField[] = manifest.metadata.config_schema ?? [];
   const names = fields.map((f) => f.name);
-  const values: Record<string, ConfigValue> = {};
-  const sources: Record<string, ConfigSource> = {};
+  // Null-prototype maps and own-property lookups: a field may be named __proto__ or constructor.
+  const values: Record<string, ConfigValue> = Object.create(null) as Record<string, ConfigValue>;
+  const sources: Record<string, ConfigSource> = Object.create(null) as Record<string, ConfigSource>;
+  const own = (record: Record<string, unknown>, key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
   const missingRequired: string[] = [];
 
   let fileValues: Record<string, unknown> = {};
   const file = options.configFile ? path.resolve(options.cwd ?? process.cwd(), options.configFile) : undefined;
   if (file) {
-    fileValues = await readConfigFile(file);
+    fileValues = await readConfigData(file, { json: file.toLowerCase().endsWith('.json') });
     for (const key of Object.keys(fileValues)) {
       if (names.includes(key)) continue;
       const guess = closestName(key, names);
@@ -94,14 +61,16 @@ export async function resolveConfig(manifest: Manifest, options: ResolveConfigOp
   const overrides = options.overrides ?? {};
   for (const field of fields) {
     const envName = configEnvName(field.name);
-    const envValue = options.env[envName];
+    const envValue = own(options.env, envName) as string | undefined;
+    const overrideValue = own(overrides, field.name);
+    const fileValue = own(fileValues, field.name);
     let chosen: { value: ConfigValue; source: ConfigSource } | undefined;
-    if (overrides[field.name] !== undefined) {
-      const coerced = coerceValue(field, overrides[field.name]);
+    if (overrideValue !== undefined) {
+      const coerced = coerceValue(field, overrideValue);
       if ('error' in coerced) throw new LoomPluginError('E_CONFIG', `The value for config field ${field.name} is invalid: ${coerced.error}.`);
       chosen = { value: coerced.value, source: 'override' };
-    } else if (fileValues[field.name] !== undefined && fileValues[field.name] !== null) {
-      const coerced = coerceValue(field, fileValues[field.name]);
+    } else if (fileValue !== undefined && fileValue !== null) {
+      const coerced = coerceValue(field, fileValue);
       if ('error' in coerced) {
         throw new LoomPluginError('E_CONFIG', `In the config file ${file}, ${field.name} is invalid: ${coerced.error}.`, {
           hint: `The field is declared as type ${field.type}.`,
@@ -142,8 +111,10 @@ export async function resolveConfig(manifest: Manifest, options: ResolveConfigOp
   const secrets = new Set<string>();
   for (const field of fields) {
     const value = values[field.name];
-    if (value === undefined || value === '') continue;
-    if (field.sensitive || looksSecret(field.name)) secrets.add(String(value));
+    // A boolean is a switch, not a credential (`use_api_key: true`): masking `true` would
+    // only rewrite every log line that says true.
+    if (value === undefined || value === '' || typeof value === 'boolean') continue;
+    if (isSensitiveField(field)) secrets.add(String(value));
   }
   return { values, sources, secrets: [...secrets], missingRequired };
 }
