@@ -47,7 +47,7 @@ describe('a folder of plugins', () => {
     expect(requests.slice(-2).map((r) => r.provider)).toEqual(['alpha', 'delta']);
     const unknown = await t.call('POST', '/v1/chat/completions', { body: { model: 'nobody-has-it', messages: [] } });
     expect(unknown.status).toBe(404);
-    expect(unknown.json).toEqual({ error: { message: expect.stringContaining("No hosted plugin has the model 'nobody-has-it'"), type: 'invalid_request_error', code: 'model_not_found' } });
+    expect(unknown.json).toEqual({ error: { message: expect.stringContaining("No hosted plugin has the model 'nobody-has-it'"), type: 'invalid_request_error', param: null, code: 'model_not_found' } });
   }, 40_000);
 });
 

@@ -83,17 +83,18 @@ describe('OpenAI-compatible door', () => {
     expect(arrivals[arrivals.length - 1]! - arrivals[0]!).toBeGreaterThan(100);
   });
 
-  it('passes plugin errors through as the plugin gave them', async () => {
+  it("answers a plugin's Loom error as an OpenAI error object", async () => {
     const res = await t.call('POST', '/v1/chat/completions', { body: '{"model": "echo-dev-1", "messages": "nope"}' });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ code: 'invalid_request', message: 'messages must be an array', transient: false });
+    expect(res.json).toEqual({ error: { message: 'messages must be an array', type: 'invalid_request_error', param: null, code: 'invalid_request' } });
+    expect(res.headers.get('x-should-retry')).toBe('false');
   });
 
   it('answers 404 model_not_found for a model no plugin has... unless one plugin can decide', async () => {
     // With a single plugin the request is the plugin's to answer (its own 404).
     const res = await t.call('POST', '/v1/chat/completions', { body: { model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] } });
     expect(res.status).toBe(404);
-    expect((res.json as { code: string }).code).toBe('model_not_found');
+    expect(res.json).toEqual({ error: { message: 'unknown model gpt-nope', type: 'invalid_request_error', param: null, code: 'model_not_found' } });
   });
 
   it('passes answers through byte for byte, small (held, one write) and large (streamed), and cuts only the log', async () => {

@@ -95,7 +95,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
           return chatCompletions(req, res, router, (entry) => {
             const stored = requestLog.add(entry, hostUrl);
             if (bus.hasListeners) bus.emit({ type: 'request', entry: requestLog.mask(stored) });
-          });
+          }, (text) => secrets.mask(text));
         }
         return openAiError(res, 404, `No route ${req.method} ${path} (this host serves GET /v1/models and POST /v1/chat/completions).`, 'not_found');
       },

@@ -11,5 +11,5 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
 
 /** An error in the OpenAI shape, for answers the host itself gives on the /v1 door. */
 export function openAiError(res: ServerResponse, status: number, message: string, code: string, type = 'invalid_request_error'): void {
-  sendJson(res, status, { error: { message, type, code } });
+  sendJson(res, status, { error: { message, type, param: null, code } });
 }

@@ -1,13 +1,16 @@
 /**
  * The OpenAI-compatible door: `GET /v1/models` lists every hosted plugin's models and
- * `POST /v1/chat/completions` goes to the plugin that owns the model. Answers (status,
- * body, SSE chunks) are passed through as the plugin gave them, as they arrive; the host
- * only speaks for itself when nobody can answer (unknown model, nothing serving).
+ * `POST /v1/chat/completions` goes to the plugin that owns the model. Successful answers
+ * (body, SSE chunks) are passed through as the plugin gave them, as they arrive. Errors
+ * are spoken in OpenAI's shape (openai-errors.ts): a plugin's `{code, message, transient}`
+ * becomes `{"error": {...}}` with the matching status, in streams too, and the host's own
+ * answers (unknown model, nothing serving) use the same shape.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody } from '../read-body.js';
 import { MAX_BODY_BYTES, openAiError, sendJson } from './http-util.js';
 import type { PluginInstance } from './plugin-instance.js';
+import { SseErrorRewriter, translateErrorAnswer } from './openai-errors.js';
 import { LOG_BODY_LIMIT } from './request-log.js';
 import type { PluginSlot } from './plugin-slot.js';
 import type { RequestLogEntry } from './types.js';
@@ -27,6 +30,9 @@ export interface Router {
 
 export type LogRequest = (entry: Omit<RequestLogEntry, 'id' | 'curl'>) => void;
 
+/** Masks secrets in text the host writes itself (error messages it translates). */
+export type MaskText = (text: string) => string;
+
 export function listModels(res: ServerResponse, router: Router): void {
   const data = router.serving().flatMap((slot) =>
     (slot.active?.models ?? []).map((model) => ({
@@ -39,7 +45,7 @@ export function listModels(res: ServerResponse, router: Router): void {
   sendJson(res, 200, { object: 'list', data });
 }
 
-export async function chatCompletions(req: IncomingMessage, res: ServerResponse, router: Router, log: LogRequest): Promise<void> {
+export async function chatCompletions(req: IncomingMessage, res: ServerResponse, router: Router, log: LogRequest, mask: MaskText = (text) => text): Promise<void> {
   const started = performance.now();
   const time = Date.now();
   let body: string;
@@ -76,7 +82,7 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
     log({ ...entry(status, message, false, undefined), provider: undefined });
     return;
   }
-  await forward(res, instance, body, (status, responseBody, truncated, error) => log(entry(status, responseBody, truncated, error)));
+  await forward(res, instance, body, mask, (status, responseBody, truncated, error) => log(entry(status, responseBody, truncated, error)));
 }
 
 type LogEntry = Omit<RequestLogEntry, 'id' | 'curl'>;
@@ -122,12 +128,14 @@ function forwardedHeaders(raw: string[]): string[] {
 
 /**
  * Proxies one chat request with node:http over the instance's keep-alive agent (measured
- * lighter than undici on this short hop), writing each chunk out as it arrives.
+ * lighter than undici on this short hop), writing each chunk out as it arrives. The log
+ * keeps what the client received (errors as translated).
  */
 function forward(
   res: ServerResponse,
   instance: PluginInstance,
   body: string,
+  mask: MaskText,
   done: (status: number | undefined, responseBody: string, truncated: boolean, error: string | undefined) => void,
 ): Promise<void> {
   instance.acquire();
@@ -156,10 +164,24 @@ function forward(
     upstream.on('timeout', () => upstream.destroy(new Error('The plugin sent nothing for 120 s.')));
     upstream.on('response', (answer) => {
       status = answer.statusCode ?? 502;
+      answer.on('error', (error) => {
+        res.destroy();
+        finish(error.message);
+      });
+      if (status !== 200) {
+        relayError(res, answer, mask, (sent, text) => {
+          status = sent;
+          capture.add(Buffer.from(text));
+          finish();
+        });
+        return;
+      }
       const headers = forwardedHeaders(answer.rawHeaders);
-      // Streams go out chunk by chunk as they arrive. A plain answer is held (up to
-      // HOLD_LIMIT) and sent with its headers in one write; see sendHeld.
-      let streaming = String(answer.headers['content-type'] ?? '').includes('text/event-stream');
+      // Streams go out chunk by chunk as they arrive (Loom error events rewritten on the
+      // way). A plain answer is held (up to HOLD_LIMIT) and sent with its headers in one
+      // write; see sendHeld.
+      const rewriter = String(answer.headers['content-type'] ?? '').includes('text/event-stream') ? new SseErrorRewriter(mask) : undefined;
+      let streaming = rewriter !== undefined;
       const held: Buffer[] = [];
       let heldBytes = 0;
       const startStreaming = (): void => {
@@ -169,7 +191,9 @@ function forward(
         for (const chunk of held.splice(0)) res.write(chunk);
       };
       if (streaming) startStreaming();
-      answer.on('data', (chunk: Buffer) => {
+      answer.on('data', (raw: Buffer) => {
+        const chunk = rewriter ? rewriter.push(raw) : raw;
+        if (chunk.length === 0) return;
         capture.add(chunk);
         if (streaming) res.write(chunk);
         else {
@@ -179,13 +203,12 @@ function forward(
         }
       });
       answer.on('end', () => {
-        if (streaming) res.end();
-        else sendHeld(res, status ?? 502, headers, held, heldBytes);
+        if (streaming) {
+          const rest = rewriter?.end();
+          if (rest?.length) capture.add(rest);
+          res.end(rest);
+        } else sendHeld(res, status ?? 502, headers, held, heldBytes);
         finish();
-      });
-      answer.on('error', (error) => {
-        res.destroy();
-        finish(error.message);
       });
     });
     upstream.on('error', (error) => {
@@ -203,6 +226,29 @@ function forward(
       }
     });
     upstream.end(body);
+  });
+}
+
+/** Error bodies are short; a longer one is cut before it is translated. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** Reads a plugin's non-200 answer whole and sends it as an OpenAI error. */
+function relayError(res: ServerResponse, answer: IncomingMessage, mask: MaskText, sent: (status: number, text: string) => void): void {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  answer.on('data', (chunk: Buffer) => {
+    if (bytes >= ERROR_BODY_LIMIT) return;
+    chunks.push(chunk);
+    bytes += chunk.length;
+  });
+  answer.on('end', () => {
+    const text = Buffer.concat(chunks, bytes).subarray(0, ERROR_BODY_LIMIT).toString('utf8');
+    const retryAfter = answer.headers['retry-after'];
+    const translated = translateErrorAnswer(answer.statusCode ?? 502, text, typeof retryAfter === 'string' ? retryAfter : undefined, mask);
+    const json = JSON.stringify(translated.body);
+    res.writeHead(translated.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), ...translated.headers });
+    res.end(json);
+    sent(translated.status, json);
   });
 }
 
