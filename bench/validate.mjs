@@ -4,7 +4,12 @@
  * same 1,000 manifests, rounds interleaved so load on the machine hits both equally;
  * medians of wall-clock and CPU time. Also the CLI's cold start against `node -e 0`.
  *
- *   node bench/validate.mjs [--rounds 5] [--files 1000]
+ * Then large single manifests (10k, 50k, 100k keys, up to the 1 MiB limit), in two
+ * shapes: every key unknown (one finding per key) and every key a valid env entry. Time
+ * must grow linearly with size (the ratios to the 10k file, about 5 and 10) and each file
+ * must take under 1 s.
+ *
+ *   node bench/validate.mjs [--rounds 5] [--files 1000] [--only files|large]
  *
  * Needs the build (`npx tsc -p tsconfig.json`); runs it when dist/ is missing.
  * ajv-cli is run as `node node_modules/ajv-cli/dist/index.js` (what `npx ajv` runs,
@@ -22,6 +27,7 @@ const option = (name, fallback) => {
   return index === -1 ? fallback : Number(args[index + 1]);
 };
 const ROUNDS = option('--rounds', 5);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const FILES = option('--files', 1000);
 const work = join(root, 'bench', '.work', 'validate');
 const bin = join(root, 'bin', 'loom-plugin.js');
@@ -128,28 +134,84 @@ const cases = {
   'ajv-cli validate (1 file)': `node ${q(ajvCli)} validate -s ${q(schema)} -d ${q(one)} -c ajv-formats --all-errors --errors=text`,
 };
 
-const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, { wall: [], cpu: [] }]));
-console.log(`validate benchmark: ${FILES} manifests, ${ROUNDS} interleaved rounds (+1 warm-up), node ${process.version}`);
-for (let round = 0; round <= ROUNDS; round++) {
-  for (const [name, command] of Object.entries(cases)) {
-    const result = measure(command);
-    if (round === 0) continue; // warm-up: file system cache, compile caches
-    samples[name].wall.push(result.wall);
-    samples[name].cpu.push(result.cpu);
+if (only !== 'large') {
+  const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, { wall: [], cpu: [] }]));
+  console.log(`validate benchmark: ${FILES} manifests, ${ROUNDS} interleaved rounds (+1 warm-up), node ${process.version}`);
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const [name, command] of Object.entries(cases)) {
+      const result = measure(command);
+      if (round === 0) continue; // warm-up: file system cache, compile caches
+      samples[name].wall.push(result.wall);
+      samples[name].cpu.push(result.cpu);
+    }
   }
+
+  const rows = Object.entries(samples).map(([name, s]) => ({ name, wall: median(s.wall), cpu: median(s.cpu) }));
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(`\n${'command'.padEnd(width)}   median wall   median CPU`);
+  for (const row of rows) console.log(`${row.name.padEnd(width)}   ${row.wall.toFixed(3).padStart(9)} s   ${row.cpu.toFixed(3).padStart(8)} s`);
+
+  const get = (name) => rows.find((r) => r.name === name);
+  const ours = get('loom-plugin validate (1,000 files)');
+  const theirs = get('ajv-cli validate (1,000 files)');
+  const nodeStart = get('node -e 0');
+  console.log(`\nloom-plugin / ajv-cli on 1,000 files: wall ${(ours.wall / theirs.wall).toFixed(2)}x, CPU ${(ours.cpu / theirs.cpu).toFixed(2)}x (below 1 = faster)`);
+  console.log(`cold start over node -e 0: --version +${((get('loom-plugin --version').wall - nodeStart.wall) * 1000).toFixed(0)} ms, validate 1 file +${((get('loom-plugin validate (1 file)').wall - nodeStart.wall) * 1000).toFixed(0)} ms (ajv-cli 1 file +${((get('ajv-cli validate (1 file)').wall - nodeStart.wall) * 1000).toFixed(0)} ms)`);
+  const verdict = ours.wall <= theirs.wall ? 'met' : 'NOT met';
+  console.log(`target "not slower than ajv-cli": ${verdict}`);
+  process.exitCode = ours.wall <= theirs.wall ? 0 : 1;
 }
 
-const rows = Object.entries(samples).map(([name, s]) => ({ name, wall: median(s.wall), cpu: median(s.cpu) }));
-const width = Math.max(...rows.map((r) => r.name.length));
-console.log(`\n${'command'.padEnd(width)}   median wall   median CPU`);
-for (const row of rows) console.log(`${row.name.padEnd(width)}   ${row.wall.toFixed(3).padStart(9)} s   ${row.cpu.toFixed(3).padStart(8)} s`);
 
-const get = (name) => rows.find((r) => r.name === name);
-const ours = get('loom-plugin validate (1,000 files)');
-const theirs = get('ajv-cli validate (1,000 files)');
-const nodeStart = get('node -e 0');
-console.log(`\nloom-plugin / ajv-cli on 1,000 files: wall ${(ours.wall / theirs.wall).toFixed(2)}x, CPU ${(ours.cpu / theirs.cpu).toFixed(2)}x (below 1 = faster)`);
-console.log(`cold start over node -e 0: --version +${((get('loom-plugin --version').wall - nodeStart.wall) * 1000).toFixed(0)} ms, validate 1 file +${((get('loom-plugin validate (1 file)').wall - nodeStart.wall) * 1000).toFixed(0)} ms (ajv-cli 1 file +${((get('ajv-cli validate (1 file)').wall - nodeStart.wall) * 1000).toFixed(0)} ms)`);
-const verdict = ours.wall <= theirs.wall ? 'met' : 'NOT met';
-console.log(`target "not slower than ajv-cli": ${verdict}`);
-process.exitCode = ours.wall <= theirs.wall ? 0 : 1;
+/** Distinct three-letter keys, none of them a YAML boolean or null word. */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const key3 = (i) => ALPHABET[Math.floor(i / 3844) % 62] + ALPHABET[Math.floor(i / 62) % 62] + ALPHABET[i % 62];
+const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: Big\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: big\n';
+const SHAPES = {
+  'unknown keys': { exit: 0, line: (i) => `${key3(i)}: 1\n` }, // warnings only
+  'env keys': { exit: 0, line: (i) => `${i === 0 ? 'env:\n' : ''}  ${key3(i)}: x\n` },
+};
+const SIZES = [10_000, 50_000, 100_000];
+
+if (only !== 'files') {
+  const files = [];
+  for (const [shape, { exit, line }] of Object.entries(SHAPES)) {
+    for (const size of SIZES) {
+      let text = HEAD;
+      for (let i = 0; i < size; i++) text += line(i);
+      const file = join(work, 'large', `${shape.replace(/ /g, '-')}-${size}`, 'plugin.yaml');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      files.push({ shape, size, exit, file, kib: Buffer.byteLength(text) / 1024 });
+    }
+  }
+  const rounds = Math.max(1, Math.min(ROUNDS, 3));
+  const times = new Map(files.map((f) => [f.file, { wall: [], cpu: [] }]));
+  console.log(`\nlarge manifests: ${rounds} interleaved rounds (+1 warm-up); each run is a whole CLI process`);
+  for (let round = 0; round <= rounds; round++) {
+    for (const f of files) {
+      const result = measure(`node ${q(bin)} validate ${q(f.file)} --format json`, f.exit);
+      if (round === 0) continue;
+      times.get(f.file).wall.push(result.wall);
+      times.get(f.file).cpu.push(result.cpu);
+    }
+  }
+  const empty = measure(`node ${q(bin)} validate ${q(one)}`).wall;
+  console.log(`(a one-file validate of a small manifest, start-up included, takes ${empty.toFixed(3)} s)`);
+  console.log(`\n${'shape'.padEnd(13)} ${'keys'.padStart(7)} ${'size'.padStart(9)}   median wall   median CPU   wall / 10k   CPU / 10k   us per key`);
+  let slowest = 0;
+  for (const shape of Object.keys(SHAPES)) {
+    const rows = files.filter((f) => f.shape === shape).map((f) => ({ ...f, wall: median(times.get(f.file).wall), cpu: median(times.get(f.file).cpu) }));
+    const base = rows[0];
+    for (const row of rows) {
+      slowest = Math.max(slowest, row.wall);
+      console.log(
+        `${shape.padEnd(13)} ${String(row.size).padStart(7)} ${`${row.kib.toFixed(0)} KiB`.padStart(9)}   ${row.wall.toFixed(3).padStart(9)} s   ${row.cpu.toFixed(3).padStart(8)} s   ${(row.wall / base.wall).toFixed(2).padStart(9)}x   ${(row.cpu / base.cpu).toFixed(2).padStart(8)}x   ${((row.cpu * 1e6) / row.size).toFixed(1).padStart(9)}`,
+      );
+    }
+  }
+  console.log('linear time: the ratios stay near the size ratios (5x at 50k, 10x at 100k); quadratic time would give 25x and 100x');
+  const met = slowest < 1;
+  console.log(`target "any manifest up to 1 MiB in under 1 s": ${met ? 'met' : 'NOT met'} (slowest ${slowest.toFixed(3)} s)`);
+  if (!met) process.exitCode = 1;
+}

@@ -2,8 +2,6 @@ import type { SourceNode } from './source-tree.js';
 
 /** Limits that keep hostile input cheap: nesting beyond these is a finding, not a crash. */
 export const MAX_NESTING = 100;
-/** Bracket depth checked before the YAML parser runs; its composer is recursive. */
-export const MAX_FLOW_BRACKETS = 1000;
 /** Aliases expanded at most this often (billion-laughs documents stop here). */
 export const MAX_ALIAS_COUNT = 100;
 

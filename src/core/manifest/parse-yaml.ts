@@ -1,43 +1,17 @@
 /**
  * YAML reader on top of `yaml` (eemeli): parse errors and warnings become issues with
  * offsets, the node ranges become a SourceNode tree, and aliases are expanded with a
- * hard limit. Bracket depth is checked before the parser runs, because its composer is
- * recursive and 100k `[` would exhaust memory instead of failing cleanly.
+ * hard limit. Nesting depth is checked before the parser runs (yaml-depth.ts), because
+ * its lexer, parser and composer are recursive.
+ *
+ * Duplicate keys are found here, with one Map per mapping, not by yaml's `uniqueKeys`:
+ * that option compares each key with every earlier one, so a mapping of 20k keys cost
+ * 200 million comparisons (quadratic; 13 s for a 152 KiB file).
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { MAX_ALIAS_COUNT, MAX_FLOW_BRACKETS, MAX_NESTING, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { MAX_ALIAS_COUNT, MAX_NESTING, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
-
-/** Offset where flow brackets nest deeper than the limit, or -1. Quotes and comments are skipped roughly. */
-function tooDeepOffset(text: string): number {
-  // Compact block sequences (`- - - - a`) nest one level per two characters.
-  const compact = new RegExp(`^(?:[ \\t]*-[ \\t]+){${MAX_NESTING + 1}}`, 'm').exec(text);
-  if (compact) return compact.index;
-  let depth = 0;
-  let quote = '';
-  let comment = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (comment) {
-      if (ch === '\n') comment = false;
-    } else if (quote) {
-      if (ch === '\\' && quote === '"') i++;
-      else if (ch === quote) quote = '';
-    } else if (ch === '"' || ch === "'") {
-      // Only a quote at the start of a scalar opens a string; "it's" in plain text does not.
-      const prev = text[i - 1];
-      if (prev === undefined || prev === ' ' || prev === '[' || prev === '{' || prev === ',' || prev === ':' || prev === '\n' || prev === '\t') quote = ch;
-    } else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
-      comment = true;
-    } else if (ch === '[' || ch === '{') {
-      depth++;
-      if (depth > MAX_FLOW_BRACKETS) return i;
-    } else if ((ch === ']' || ch === '}') && depth > 0) {
-      depth--;
-    }
-  }
-  return -1;
-}
+import { tooDeepOffset } from './yaml-depth.js';
 
 class TooDeep extends Error {
   constructor(readonly offset: number) {
@@ -56,20 +30,41 @@ function keyText(key: unknown): string {
   return String(key);
 }
 
-function toTree(node: unknown, depth: number): SourceNode | undefined {
+const ABSENT_KEY = Symbol('absent key');
+
+type OnDuplicate = (keyStart: number, keyEnd: number) => void;
+
+/**
+ * yaml's own rule for `uniqueKeys: true`: two keys are the same when both are scalars
+ * with the same value (=== on the resolved value: 1 and "1" differ). A Map keyed by
+ * that value finds it in one step per key.
+ */
+function scanDuplicates(seen: Map<unknown, true>, key: unknown, keyStart: number, keyEnd: number, onDuplicate: OnDuplicate): void {
+  // Collection and alias keys are never the same node twice; two absent keys are.
+  let identity: unknown;
+  if (key === null || key === undefined) identity = ABSENT_KEY;
+  else if (isScalar(key)) identity = key.value;
+  else return;
+  if (seen.has(identity)) onDuplicate(keyStart, keyEnd);
+  else seen.set(identity, true);
+}
+
+function toTree(node: unknown, depth: number, onDuplicate: OnDuplicate): SourceNode | undefined {
   if (node === null || node === undefined) return undefined;
   const { start, end } = range(node as YamlNode);
   if (depth > MAX_NESTING) throw new TooDeep(start);
   if (isMap(node)) {
     const entries: SourceEntry[] = [];
+    const seen = new Map<unknown, true>();
     for (const pair of node.items) {
       const keyRange = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) || isAlias(pair.key) ? range(pair.key as YamlNode) : { start, end: start };
-      entries.push({ key: keyText(pair.key), keyStart: keyRange.start, keyEnd: keyRange.end, value: toTree(pair.value, depth + 1) });
+      scanDuplicates(seen, pair.key, keyRange.start, keyRange.end, onDuplicate);
+      entries.push({ key: keyText(pair.key), keyStart: keyRange.start, keyEnd: keyRange.end, value: toTree(pair.value, depth + 1, onDuplicate) });
     }
     return { kind: 'map', start, end, entries };
   }
   if (isSeq(node)) {
-    return { kind: 'seq', start, end, items: node.items.map((item) => toTree(item, depth + 1) ?? { kind: 'scalar', start, end: start }) };
+    return { kind: 'seq', start, end, items: node.items.map((item) => toTree(item, depth + 1, onDuplicate) ?? { kind: 'scalar', start, end: start }) };
   }
   return { kind: 'scalar', start, end };
 }
@@ -89,30 +84,33 @@ const YAML_HINTS: Record<string, string> = {
 };
 
 const MAX_SYNTAX_ISSUES = 20;
+const TOO_DEEP_MESSAGE = `Values nest deeper than a manifest ever needs (over ${MAX_NESTING} levels).`;
+const TOO_DEEP_HINT = 'A manifest is a few levels deep; this file is not one.';
 
 export function parseYamlWithPositions(text: string): ParsedSource {
   const issues: ParseIssue[] = [];
   const deep = tooDeepOffset(text);
   if (deep !== -1) {
-    issues.push({ start: deep, end: deep + 1, severity: 'error', rule: 'syntax/too-deep', message: 'Values nest deeper than a manifest ever needs.', hint: 'A manifest is a few levels deep; this file is not one.' });
+    issues.push({ start: deep, end: deep + 1, severity: 'error', rule: 'syntax/too-deep', message: TOO_DEEP_MESSAGE, hint: TOO_DEEP_HINT });
     return { value: undefined, tree: undefined, issues, fatal: true };
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error', resolveKnownTags: false });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error', resolveKnownTags: false });
   let fatal = false;
   for (const error of doc.errors) {
-    const duplicate = error.code === 'DUPLICATE_KEY';
-    if (!duplicate) fatal = true;
+    fatal = true;
     if (issues.length >= MAX_SYNTAX_ISSUES) continue;
-    const hint = duplicate
-      ? 'Keep one of them: readers disagree on which one wins.'
-      : YAML_HINTS[error.code] ?? 'Check the YAML syntax at this position: indentation, quotes, a missing ": "?';
+    // The depth scan should make this impossible; if the parser still runs out of stack, say so plainly.
+    if (/call stack/i.test(error.message)) {
+      issues.push({ start: error.pos[0], end: error.pos[1], severity: 'error', rule: 'syntax/too-deep', message: TOO_DEEP_MESSAGE, hint: TOO_DEEP_HINT });
+      continue;
+    }
     issues.push({
       start: error.pos[0],
       end: error.pos[1],
       severity: 'error',
-      rule: duplicate ? 'syntax/duplicate-key' : 'syntax/yaml',
-      message: duplicate ? 'Duplicate key: this key appears earlier in the same mapping.' : firstLine(error.message),
-      hint,
+      rule: 'syntax/yaml',
+      message: firstLine(error.message),
+      hint: YAML_HINTS[error.code] ?? 'Check the YAML syntax at this position: indentation, quotes, a missing ": "?',
     });
   }
   for (const warning of doc.warnings) {
@@ -130,7 +128,10 @@ export function parseYamlWithPositions(text: string): ParsedSource {
   if (fatal) return { value: undefined, tree: undefined, issues, fatal: true };
   let tree: SourceNode | undefined;
   try {
-    tree = toTree(doc.contents, 0);
+    tree = toTree(doc.contents, 0, (start, end) => {
+      if (issues.length >= MAX_SYNTAX_ISSUES) return;
+      issues.push({ start, end, severity: 'error', rule: 'syntax/duplicate-key', message: 'Duplicate key: this key appears earlier in the same mapping.', hint: 'Keep one of them: readers disagree on which one wins.' });
+    });
   } catch (error) {
     if (!(error instanceof TooDeep) && !(error instanceof RangeError)) throw error;
     const at = error instanceof TooDeep ? error.offset : 0;

@@ -46,6 +46,24 @@ export interface Located {
   end: number;
 }
 
+type MapNode = Extract<SourceNode, { kind: 'map' }>;
+const indexes = new WeakMap<MapNode, Map<string, SourceEntry>>();
+
+/**
+ * Key -> entry of a mapping, built once per mapping on first use: a finding per key of a
+ * 20k-key mapping must not scan the mapping each time (that was quadratic). The last
+ * duplicate wins, as in the parsed data.
+ */
+function entryIndex(node: MapNode): Map<string, SourceEntry> {
+  let index = indexes.get(node);
+  if (!index) {
+    index = new Map();
+    for (const entry of node.entries) index.set(entry.key, entry);
+    indexes.set(node, index);
+  }
+  return index;
+}
+
 /**
  * Where a JSON-pointer-like path points. `at: 'key'` prefers the key of the last
  * segment (unknown keys, duplicate names); `at: 'value'` the value. When the path goes
@@ -59,9 +77,7 @@ export function locate(root: SourceNode | undefined, path: readonly (string | nu
     const segment = path[i];
     const last = i === path.length - 1;
     if (node.kind === 'map') {
-      // The last duplicate wins, as in the parsed data.
-      let entry: SourceEntry | undefined;
-      for (const candidate of node.entries) if (candidate.key === String(segment)) entry = candidate;
+      const entry = entryIndex(node).get(String(segment));
       if (!entry) return best;
       if (last && at === 'key') return { start: entry.keyStart, end: entry.keyEnd };
       if (!entry.value) return { start: entry.keyStart, end: entry.keyEnd };
