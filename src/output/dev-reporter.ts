@@ -1,13 +1,16 @@
 /**
  * Terminal rendering of dev host events: state changes, health flips, reload outcomes,
  * crashes, requests and plugin output, one line each, prefixed by the plugin. Events are
- * masked by the host before they get here.
+ * masked by the host before they get here. Text a plugin or client chose (logs, messages,
+ * errors, model names) passes through terminalSafe, as in `test`: a plugin must not
+ * retitle, clear or recolour the developer's terminal.
  */
 import type { ChalkInstance } from 'chalk';
 import { renderStylish } from './diagnostics/stylish.js';
 import type { PluginState, StampedEvent } from '../core/dev/types.js';
 import type { CliIo } from './io.js';
 import { createStyle } from './style.js';
+import { terminalSafe as safe } from './test-reporters/shared.js';
 
 export interface DevBanner {
   pageUrl: string;
@@ -61,7 +64,7 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
   const showLogs = options.showLogs ?? true;
   const out = (line: string): void => void io.stdout.write(`${line}\n`);
   const clock = (time: number): string => style.dim(new Date(time).toTimeString().slice(0, 8));
-  const tag = (key: string): string => style.cyan(`[${key}]`);
+  const tag = (key: string): string => style.cyan(`[${safe(key)}]`);
 
   return (event) => {
     const at = clock(event.time);
@@ -69,7 +72,7 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
       case 'state': {
         const colour = STATE_COLOUR[event.state];
         const paint = style[colour] as ChalkInstance;
-        out(`${at} ${tag(event.key)} ${paint(event.state)}${event.message ? ` ${event.message}` : ''}`);
+        out(`${at} ${tag(event.key)} ${paint(event.state)}${event.message ? ` ${safe(event.message)}` : ''}`);
         break;
       }
       case 'attempt': {
@@ -78,15 +81,15 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
         if (!a.ok && (a.step === 'config' || a.step === 'validate')) break;
         if (a.ok) out(`${at} ${tag(event.key)} ${style.green('✓')} ${a.reason === 'start' ? 'loaded' : `reloaded (${a.reason})`} in ${a.durationMs} ms`);
         else {
-          out(`${at} ${tag(event.key)} ${style.red('✗')} ${a.reason} failed at ${a.step ?? '?'}: ${a.error ?? ''}`);
+          out(`${at} ${tag(event.key)} ${style.red('✗')} ${a.reason} failed at ${a.step ?? '?'}: ${safe(a.error ?? '')}`);
           // With live logs on, those lines were just printed as they came; say them once.
-          if (a.stderrTail && !showLogs) for (const line of a.stderrTail.split('\n').slice(-10)) out(`    ${style.dim(line)}`);
+          if (a.stderrTail && !showLogs) for (const line of a.stderrTail.split('\n').slice(-10)) out(`    ${style.dim(safe(line))}`);
         }
         break;
       }
       case 'crash':
         out(`${at} ${tag(event.key)} ${style.red('crashed')} (${event.signal ? `signal ${event.signal}` : `exit code ${event.code}`}); restarting in ${event.restartInMs} ms`);
-        if (!showLogs) for (const line of event.stderrTail.split('\n').filter(Boolean).slice(-10)) out(`    ${style.dim(line)}`);
+        if (!showLogs) for (const line of event.stderrTail.split('\n').filter(Boolean).slice(-10)) out(`    ${style.dim(safe(line))}`);
         break;
       case 'diagnostics':
         if (event.diagnostics.length) {
@@ -104,11 +107,11 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
         const e = event.entry;
         const ok = e.status === 200;
         const status = e.status === undefined ? style.red('ERR') : ok ? style.green(String(e.status)) : style.red(String(e.status));
-        out(`${at} ${style.dim('→')} ${e.method} ${e.path} ${status} ${style.dim(`${e.durationMs.toFixed(1)} ms`)}${e.provider ? ` ${tag(e.provider)}` : ''}${e.model ? style.dim(` ${e.model}`) : ''}${e.stream ? style.dim(' stream') : ''}`);
+        out(`${at} ${style.dim('→')} ${safe(e.method)} ${safe(e.path)} ${status} ${style.dim(`${e.durationMs.toFixed(1)} ms`)}${e.provider ? ` ${tag(e.provider)}` : ''}${e.model ? style.dim(` ${safe(e.model)}`) : ''}${e.stream ? style.dim(' stream') : ''}`);
         break;
       }
       case 'log':
-        if (showLogs) out(`${at} ${tag(event.key)} ${event.stream === 'stderr' ? style.yellow(event.text) : style.dim(event.text)}`);
+        if (showLogs) out(`${at} ${tag(event.key)} ${event.stream === 'stderr' ? style.yellow(safe(event.text)) : style.dim(safe(event.text))}`);
         break;
     }
   };

@@ -30,3 +30,25 @@ describe('dev terminal reporter', () => {
     expect(io.stdout.text).toContain('Cannot find package express');
   });
 });
+
+describe('dev terminal reporter and hostile plugin output', () => {
+  // A title change (OSC), a screen clear (CSI), a bell and an 8-bit CSI.
+  const HOSTILE = 'pwn \u001b]0;owned title\u0007 \u001b[2J\u001b[H \u009b31m end';
+  const base = { key: 'acme', seq: 1, time: Date.now() };
+  const events: StampedEvent[] = [
+    { ...base, type: 'log', stream: 'stderr', text: HOSTILE },
+    { ...base, type: 'log', stream: 'stdout', text: HOSTILE },
+    { ...base, type: 'state', state: 'unhealthy', message: HOSTILE },
+    { ...base, type: 'attempt', attempt: { ...failedStart.attempt, error: HOSTILE, stderrTail: HOSTILE } },
+    { ...base, type: 'crash', code: 1, signal: null, restartInMs: 100, stderrTail: HOSTILE },
+    { ...base, type: 'request', entry: { id: 1, time: Date.now(), method: 'POST', path: '/v1/chat/completions', provider: 'acme', model: HOSTILE, status: 200, durationMs: 1, stream: false, requestBody: '', responseBody: '', truncated: false, error: undefined, curl: '' } },
+  ] as StampedEvent[];
+  it.each([true, false])('escapes control characters (showLogs %s) the way test does', (showLogs) => {
+    const io = memoryIo({ env: { NO_COLOR: '1' } });
+    const report = createDevReporter(io, { showLogs });
+    for (const event of events) report(event);
+    // eslint-disable-next-line no-control-regex
+    expect(io.stdout.text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F\u009B]/);
+    expect(io.stdout.text).toContain('pwn \\x1b]0;owned title\\x07 \\x1b[2J\\x1b[H \\x9b31m end');
+  });
+});
