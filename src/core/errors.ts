@@ -32,6 +32,8 @@ export const ErrorCodes = {
   E_NO_MANIFEST: ExitCode.Usage,
   E_MANIFEST_INVALID: ExitCode.Findings,
   E_FILE_READ: ExitCode.Usage,
+  /** A folder or file cannot be created where the user asked (read-only, /proc, a file in the way). */
+  E_FILE_WRITE: ExitCode.Usage,
   E_NO_TTY: ExitCode.Usage,
   E_BAD_NAME: ExitCode.Usage,
   E_TARGET_EXISTS: ExitCode.Usage,

@@ -62,8 +62,11 @@ export async function moveWholeFolder(tempDir: string, target: string): Promise<
   }
 }
 
+/** Enough for any real folder; the bound keeps a hostile or odd file system from looping forever. */
+const MAX_BACKUPS = 1000;
+
 async function freeBackupName(path: string): Promise<string> {
-  for (let i = 0; ; i += 1) {
+  for (let i = 0; i < MAX_BACKUPS; i += 1) {
     const candidate = i === 0 ? `${path}.bak` : `${path}.bak.${i}`;
     try {
       await lstat(candidate);
@@ -71,6 +74,9 @@ async function freeBackupName(path: string): Promise<string> {
       return candidate;
     }
   }
+  throw new LoomPluginError('E_FILE_WRITE', `${path} already has ${MAX_BACKUPS} backups (.bak, .bak.1, ...); no free name for another.`, {
+    hint: 'Remove old .bak files, or create the plugin in a new folder.',
+  });
 }
 
 async function sameContent(existing: string, incoming: string): Promise<boolean> {

@@ -13,6 +13,7 @@ import { LoomPluginError, throwIfAborted } from '../errors.js';
 import type { Diagnostic } from '../manifest/types.js';
 import { checkManifestText } from '../validate/check-manifest.js';
 import { defaultTemplatesDir } from './package-paths.js';
+import { makeFolders } from './make-folders.js';
 import { inspectTarget, mergeIntoFolder, moveWholeFolder } from './place-files.js';
 import { assertPluginName } from './plugin-name.js';
 import { assertProviderType } from './provider-type.js';
@@ -113,7 +114,7 @@ async function writeRendered(tempDir: string, files: RenderedFile[], options: Sc
   for (const file of files) {
     throwIfAborted(options.signal);
     const dest = join(tempDir, file.path);
-    await mkdir(dirname(dest), { recursive: true });
+    await makeFolders(dirname(dest), options.signal);
     await writeFile(dest, file.content, { mode: file.mode || 0o644 });
     options.onProgress?.({ type: 'file', path: file.path });
   }
@@ -145,7 +146,7 @@ export async function scaffoldPlugin(answers: InitAnswers, options: ScaffoldOpti
   throwIfAborted(options.signal);
 
   // The first folder this call had to create for --directory (removed again on failure).
-  const createdParent = await mkdir(parent, { recursive: true });
+  const createdParent = await makeFolders(parent, options.signal);
   const tempDir = join(parent, `.${basename(target)}.loom-init-${randomBytes(4).toString('hex')}`);
   let placed = false;
   try {
