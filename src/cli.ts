@@ -86,12 +86,13 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
   program
     .command('schema')
     .description('print a JSON Schema of the contract (for editors and other tools)')
-    .argument('[name]', 'schema name, e.g. manifest, metadata, error (default: manifest)')
+    .argument('[name]', 'schema name, e.g. manifest, metadata, error, or openapi for the OpenAPI 3.1 document (default: manifest)')
     .option('-l, --list', 'list the schema names', false)
     .addHelpText('after', examples([
       'loom-plugin schema > plugin.schema.json',
       'loom-plugin schema chat-completion-response',
       'loom-plugin schema --list',
+      'loom-plugin schema openapi > loom-plugin.openapi.json',
     ]))
     .action((name: string | undefined, opts: { list: boolean }) => {
       select({ command: 'schema', options: { name, list: opts.list } });

@@ -43,6 +43,14 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
   return schema;
 }
 
+/** `schemas/openapi.json`: the six endpoints as an OpenAPI 3.1 document built from the schemas. */
+export const OPENAPI_NAME = 'openapi';
+export const OPENAPI_TITLE = 'Loom HTTP plugin protocol (OpenAPI 3.1 document of the six endpoints)';
+
+export function openApiDocumentText(): string {
+  return readFileSync(`${SCHEMAS_DIR}openapi.json`, 'utf8');
+}
+
 export function schemaText(name: string): string {
   if (!isSchemaName(name)) throw unknownSchemaError(name);
   return readFileSync(schemaFile(name), 'utf8');
@@ -89,7 +97,7 @@ export function closestSchemaName(input: string): SchemaName | undefined {
 export function unknownSchemaError(name: string): LoomPluginError {
   const suggestion = closestSchemaName(name);
   return new LoomPluginError('E_UNKNOWN_SCHEMA', `There is no schema called "${name}".`, {
-    hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Known schemas: ${SCHEMA_NAMES.join(', ')}.`,
+    hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Known schemas: ${SCHEMA_NAMES.join(', ')}; "${OPENAPI_NAME}" prints the OpenAPI document.`,
     details: { name, ...(suggestion ? { suggestion } : {}), known: [...SCHEMA_NAMES] },
   });
 }

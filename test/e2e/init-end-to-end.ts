@@ -1,13 +1,14 @@
 /**
  * The end-to-end proof for one template language, real toolchain: `init --install --yes`
- * scaffolds it, the template's own tests pass, and our validate --strict and test
- * --strict pass on it. One file per language calls this, so vitest runs them in
- * parallel workers. Needs the build (npx tsc -p tsconfig.json) and the package registry.
+ * scaffolds it, the template's own tests pass, our validate --strict and test --strict
+ * pass on it, and Schemathesis finds nothing with the OpenAPI document. One file per
+ * language calls this, so vitest runs them in parallel workers. Needs the build (npx tsc -p tsconfig.json) and the package registry.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InitLanguage } from '../../src/core/init/types.js';
+import { describeFuzz, fuzzPlugin } from '../openapi/fuzz-plugin.js';
 import { assertBuilt, cli, explain, run, tempWorkspace } from './helpers.js';
 
 function hasTool(command: string, args: string[]): boolean {
@@ -62,5 +63,16 @@ export function describeInitEndToEnd(language: InitLanguage, spec: EndToEndCase)
       const result = await cli(['test', '--strict'], pluginDir, 120_000);
       expect(result.code, explain('test --strict', result)).toBe(0);
     });
+
+    it('answers Schemathesis with the OpenAPI document: every answer matches, no crash', async () => {
+      const result = await fuzzPlugin(pluginDir);
+      console.info(describeFuzz(`${language} template`, result));
+      expect(result.code, result.output).toBe(0);
+      expect(result.failures).toBe(0);
+      expect(result.operations).toBe(6);
+      expect(result.cases).toBeGreaterThan(50);
+      expect(result.alive, result.logs).toBe(true);
+      expect(result.healthStatus).toBe(200);
+    }, 240_000);
   });
 }

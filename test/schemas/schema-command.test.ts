@@ -22,7 +22,8 @@ describe('loom-plugin schema', () => {
     const { code, stdout } = await runCli(['schema', '--list']);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(SCHEMA_NAMES.length);
+    expect(lines).toHaveLength(SCHEMA_NAMES.length + 1);
+    expect(stdout).toMatch(/^openapi\s+Loom HTTP plugin protocol \(OpenAPI 3\.1/m);
     expect(lines[0]).toMatch(/^manifest\s+\S/);
     expect(stdout).toMatch(/^error\s+Loom plugin error \(body of every non-200 answer\)$/m);
     expect(stdout).toMatch(/^models\s+Loom plugin models \(GET \/models response\)$/m);
