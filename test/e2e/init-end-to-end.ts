@@ -2,7 +2,8 @@
  * The end-to-end proof for one template language, real toolchain: `init --install --yes`
  * scaffolds it, the template's own tests pass, our validate --strict and test --strict
  * pass on it, and Schemathesis finds nothing with the OpenAPI document. One file per
- * language calls this, so vitest runs them in parallel workers. Needs the build (npx tsc -p tsconfig.json) and the package registry.
+ * language calls this, so vitest runs them in parallel workers. Needs the build (npx tsc
+ * -p tsconfig.json) and the package registry.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
