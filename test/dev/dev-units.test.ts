@@ -95,7 +95,7 @@ describe('request log', () => {
 });
 
 describe('serial queue', () => {
-  it('runs one task at a time and coalesces a key that is already waiting', async () => {
+  it('runs different plugins at once and coalesces a key that is already waiting', async () => {
     const queue = new SerialQueue<string>();
     const order: string[] = [];
     let running = 0;
@@ -114,7 +114,44 @@ describe('serial queue', () => {
     expect(third).toBe(second);
     expect(await Promise.all([first, second, third])).toEqual(['a1', 'b1', 'b1']);
     expect(order).toEqual(['a1', 'b1']);
+    // Plugins do not wait for each other: a stuck one must not delay a healthy one.
+    expect(maxRunning).toBe(2);
+  });
+
+  it('keeps attempts of one plugin in order, one at a time', async () => {
+    const queue = new SerialQueue<string>();
+    const order: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const task = (name: string) => async () => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((r) => setTimeout(r, 20));
+      order.push(name);
+      running -= 1;
+      return name;
+    };
+    const first = queue.run('a', task('a1'));
+    await new Promise((r) => setTimeout(r, 5)); // a1 is running: a new request queues a fresh attempt
+    const second = queue.run('a', task('a2'));
+    expect(await Promise.all([first, second])).toEqual(['a1', 'a2']);
+    expect(order).toEqual(['a1', 'a2']);
     expect(maxRunning).toBe(1);
+    await queue.idle();
+  });
+
+  it('idle() waits for every plugin, and a stuck one does not block the others', async () => {
+    const queue = new SerialQueue<string>();
+    let release: () => void = () => undefined;
+    const stuck = queue.run('stuck', () => new Promise<string>((resolve) => (release = () => resolve('stuck'))));
+    expect(await queue.run('healthy', async () => 'healthy')).toBe('healthy');
+    let idle = false;
+    void queue.idle().then(() => (idle = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(idle).toBe(false);
+    release();
+    expect(await stuck).toBe('stuck');
+    await queue.idle();
   });
 });
 

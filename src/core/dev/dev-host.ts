@@ -27,6 +27,16 @@ export const DEFAULT_DEV_PORT = 4477;
 /** Quiet time after the last file event before a reload: one save burst = one reload. */
 export const DEFAULT_DEBOUNCE_MS = 150;
 
+/** Wraps an async function so calls run one after another, never interleaved. */
+function oneAtATime<A, R>(run: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (arg) => {
+    const result = tail.then(() => run(arg));
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
 export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   throwIfAborted(options.signal);
   const bindHost = options.host ?? '127.0.0.1';
@@ -149,7 +159,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       signal: controller.signal,
       bus,
       secrets,
-      askConfig: options.askConfig,
+      // Plugins start independently, but a terminal asks one question at a time.
+      askConfig: options.askConfig && oneAtATime(options.askConfig),
       onServingChanged: rebuildIndex,
       schedule: (slot, reason, revalidate) => void queue.run(slot.key, () => slot.attempt(reason, revalidate)),
       providerTaken: (providerType, self) => slots.some((slot) => slot !== self && slot.providerType === providerType && slot.state !== 'refused'),
