@@ -63,6 +63,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const slots: PluginSlot[] = [];
   const queue = new SerialQueue<AttemptInfo | undefined>();
   const streams = new Set<ServerResponse>();
+  const conformanceRuns = new Map<string, Promise<void>>();
   let modelIndex = new Map<string, PluginSlot>();
   let closing: Promise<void> | undefined;
   let hostUrl = '';
@@ -118,6 +119,14 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
           bus,
           secrets,
           streams,
+          conformance: {
+            cwd: options.cwd,
+            env: options.env,
+            configFile: discovery.multi ? undefined : options.configFile,
+            upstreamField: options.upstreamField,
+            signal: controller.signal,
+            running: conformanceRuns,
+          },
           info: () => ({
             url: hostUrl,
             path: relative(options.cwd, discovery.plugins[0]?.result.dir ?? options.cwd) || '.',
@@ -199,7 +208,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       closing ??= (async () => {
         controller.abort();
         options.signal?.removeEventListener('abort', onAbort);
-        await Promise.all(slots.map((slot) => slot.close()));
+        await Promise.all([...slots.map((slot) => slot.close()), ...conformanceRuns.values()]);
         // Let an attempt that was mid-way notice and stop what it started (bounded: one
         // may be waiting on a config prompt).
         await Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);

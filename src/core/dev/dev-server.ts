@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { LoomPluginError } from '../errors.js';
 import { checkHostAndOrigin, checkToken } from './security.js';
 import { openAiError, sendJson } from './http-util.js';
-import { PAGE_ASSETS } from './ui/assets.js';
+import { pageAsset } from './page-assets.js';
 
 export interface ServerHandlers {
   token: string;
@@ -57,8 +57,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, handlers: Serve
     return handlers.api(req, res, path);
   }
 
-  const asset = PAGE_ASSETS[path === '/' ? '/index.html' : path];
-  if (asset && (req.method === 'GET' || req.method === 'HEAD')) {
+  const asset = req.method === 'GET' || req.method === 'HEAD' ? await pageAsset(path) : undefined;
+  if (asset) {
     res.writeHead(200, { 'content-type': asset.type, ...PAGE_HEADERS });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
     return;

@@ -4,13 +4,17 @@
  *   GET  /api/plugins                   every plugin with state, metadata, health history
  *   GET  /api/plugins/:key/logs         recent stdout/stderr lines
  *   POST /api/plugins/:key/reload       reload now; answers the attempt's outcome
+ *   POST /api/plugins/:key/call         call one of the six endpoints by hand (hand-calls.ts)
+ *   POST /api/plugins/:key/conformance  run the suite on a second instance, NDJSON stream
  *   GET  /api/requests                  recent requests through /v1 (bodies masked)
  *   GET  /api/events                    server-sent events: state, log, health, request...
  * Everything leaving here passes through the secret mask.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
+import { streamConformance, type ConformanceContext } from './conformance-stream.js';
 import type { EventBus } from './event-bus.js';
+import { handleHandCall } from './hand-calls.js';
 import { sendJson } from './http-util.js';
 import type { PluginSlot } from './plugin-slot.js';
 import type { RequestLog } from './request-log.js';
@@ -26,6 +30,7 @@ export interface ManagementContext {
   info: () => Record<string, unknown>;
   /** Open SSE responses, so close() can end them. */
   streams: Set<ServerResponse>;
+  conformance: Omit<ConformanceContext, 'secrets'>;
 }
 
 export async function handleManagement(req: IncomingMessage, res: ServerResponse, path: string, ctx: ManagementContext): Promise<void> {
@@ -37,7 +42,7 @@ export async function handleManagement(req: IncomingMessage, res: ServerResponse
   if (path === '/api/requests' && method === 'GET') return masked(200, { requests: ctx.requests.entries() });
   if (path === '/api/events' && method === 'GET') return openEventStream(req, res, ctx);
 
-  const match = /^\/api\/plugins\/([^/]+)(?:\/(logs|reload))?$/.exec(path);
+  const match = /^\/api\/plugins\/([^/]+)(?:\/(logs|reload|call|conformance))?$/.exec(path);
   if (match) {
     const slot = ctx.find(decodeURIComponent(match[1] ?? ''));
     if (!slot) return masked(404, { error: `No plugin '${decodeURIComponent(match[1] ?? '')}'.` });
@@ -48,6 +53,8 @@ export async function handleManagement(req: IncomingMessage, res: ServerResponse
       const attempt = await ctx.reload(slot.key, 'api');
       return masked(200, { attempt, plugin: slot.view() });
     }
+    if (action === 'call' && method === 'POST') return handleHandCall(req, res, slot, ctx.secrets);
+    if (action === 'conformance' && method === 'POST') return streamConformance(req, res, slot, { ...ctx.conformance, secrets: ctx.secrets });
     return masked(405, { error: `${method} is not allowed on ${path}.` });
   }
   return masked(404, { error: `No API route ${method} ${path}.` });

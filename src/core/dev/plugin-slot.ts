@@ -312,6 +312,21 @@ export class PluginSlot {
     this.retirements.add(done);
   }
 
+  /** The config the host resolved for this plugin (secrets included: never send it out). */
+  configValues(): Record<string, unknown> {
+    return { ...this.config?.values };
+  }
+
+  /** Resolved values of the non-sensitive fields, for the playground's /initialize form. */
+  private publicConfig(): Record<string, unknown> {
+    const values = this.config?.values ?? {};
+    const out: Record<string, unknown> = {};
+    for (const field of this.manifest?.metadata.config_schema ?? []) {
+      if (!field.sensitive && Object.hasOwn(values, field.name)) out[field.name] = values[field.name];
+    }
+    return out;
+  }
+
   view(): PluginView {
     const manifest = this.manifest;
     const metadata = this.active?.metadata;
@@ -335,6 +350,8 @@ export class PluginSlot {
       diagnostics: this.diagnostics,
       missingConfig: this.missingConfig,
       configSources: this.configSources,
+      configSchema: manifest?.metadata.config_schema ?? [],
+      configValues: this.publicConfig(),
       lastAttempt: this.lastAttempt,
       restarts: this.restarts,
     };

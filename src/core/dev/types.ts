@@ -2,7 +2,7 @@
  * Shapes of the dev host: its options, the per-plugin state it shows, and the events it
  * streams to the terminal and the playground. Plain data so the API can serialise them.
  */
-import type { Diagnostic, Manifest } from '../manifest/types.js';
+import type { ConfigField, Diagnostic, Manifest } from '../manifest/types.js';
 
 export type PluginState =
   /** Manifest has errors; not started until it is fixed. */
@@ -66,6 +66,10 @@ export interface PluginView {
   diagnostics: Diagnostic[];
   missingConfig: string[];
   configSources: Record<string, string>;
+  /** The manifest's config_schema, for the playground's /initialize form. */
+  configSchema: ConfigField[];
+  /** Resolved values of the non-sensitive fields only. */
+  configValues: Record<string, unknown>;
   lastAttempt: AttemptInfo | undefined;
   restarts: number;
 }

@@ -1,0 +1,37 @@
+/**
+ * The playground's files: ui/index.html and ui/app.css as written, and the browser code
+ * compiled from ui/src/*.ts into dist/ui/*.js (`npm run build`). All ship in the npm
+ * package. This module sits at the same depth in src/ and dist/ (src/core/dev,
+ * dist/core/dev), so `../../../` is the package root in a checkout and when installed.
+ * Read once, on the first page request; only these names are ever served.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+
+const ROOT = new URL('../../../', import.meta.url);
+
+export interface PageAsset {
+  type: string;
+  body: Buffer;
+}
+
+let loading: Promise<Map<string, PageAsset>> | undefined;
+
+async function load(): Promise<Map<string, PageAsset>> {
+  const assets = new Map<string, PageAsset>();
+  assets.set('/index.html', { type: 'text/html; charset=utf-8', body: await readFile(new URL('ui/index.html', ROOT)) });
+  assets.set('/app.css', { type: 'text/css; charset=utf-8', body: await readFile(new URL('ui/app.css', ROOT)) });
+  const scripts = new URL('dist/ui/', ROOT);
+  for (const name of await readdir(scripts)) {
+    if (name.endsWith('.js')) assets.set(`/${name}`, { type: 'text/javascript; charset=utf-8', body: await readFile(new URL(name, scripts)) });
+  }
+  return assets;
+}
+
+/** The asset for a URL path, or undefined. Throws when the files are missing (not built). */
+export async function pageAsset(path: string): Promise<PageAsset | undefined> {
+  loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw new Error(`The playground files are missing (${(error as Error).message}); run \`npm run build\`.`);
+  });
+  return (await loading).get(path === '/' ? '/index.html' : path);
+}
