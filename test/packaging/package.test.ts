@@ -3,7 +3,7 @@
  * run the installed binary. Also publint, and the tarball's file list (no sources,
  * tests or secrets).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,10 +31,10 @@ describe('npm package', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('holds bin, dist, templates, schemas and nothing else of note', () => {
+  it('holds bin, dist, templates, schemas, the playground and nothing else of note', () => {
     const tops = new Set(pack.files.map((file) => file.path.split('/')[0] ?? ''));
-    for (const required of ['bin', 'dist', 'templates', 'schemas', 'package.json']) expect(tops).toContain(required);
-    const allowed = new Set(['bin', 'dist', 'templates', 'schemas', 'package.json', 'README.md', 'LICENSE']);
+    for (const required of ['bin', 'dist', 'templates', 'schemas', 'ui', 'package.json']) expect(tops).toContain(required);
+    const allowed = new Set(['bin', 'dist', 'templates', 'schemas', 'ui', 'package.json', 'README.md', 'LICENSE']);
     expect([...tops].filter((top) => !allowed.has(top))).toEqual([]);
     const paths = pack.files.map((file) => file.path);
     expect(paths).toContain('bin/loom-plugin.js');
@@ -42,6 +42,11 @@ describe('npm package', () => {
     expect(paths).toContain('dist/index.js');
     expect(paths).toContain('dist/index.d.ts');
     expect(paths).toContain('schemas/manifest.schema.json');
+    // The playground: its page and styles as written, its code compiled (not its sources).
+    expect(paths).toContain('ui/index.html');
+    expect(paths).toContain('ui/app.css');
+    expect(paths).toContain('dist/ui/main.js');
+    expect(paths.filter((path) => path.startsWith('ui/'))).toEqual(['ui/app.css', 'ui/index.html']);
     for (const path of paths) {
       expect(path).not.toMatch(/^(src|test|bench|docs|\.ci)\//);
       expect(path).not.toMatch(/(^|\/)(\.env|\.npmrc|id_rsa|.*\.pem|.*\.key)$/);
@@ -78,5 +83,31 @@ describe('npm package', () => {
     // The programmatic API resolves from the installed package, too.
     const api = await run(process.execPath, ['--input-type=module', '-e', "import('loom-plugin').then((m) => console.log(typeof m.LoomPluginError))"], { cwd: app });
     expect(api.stdout.trim()).toBe('function');
+
+    // The installed `dev` serves the playground's page, styles and modules.
+    const dev = spawn(bin, ['dev', 'my-plugin', '--no-open', '--port', '0', '--no-watch'], { cwd: app, env: { ...process.env, CI: 'true', LOOM_CONFIG_API_KEY: 'sk-pack' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const pageUrl = await new Promise<string>((resolvePage, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`dev printed no URL:\n${out}`)), 30_000);
+        dev.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+          if (found) {
+            clearTimeout(timer);
+            resolvePage(found[0]);
+          }
+        });
+        dev.on('exit', () => reject(new Error(`dev exited:\n${out}`)));
+      });
+      const page = await fetch(pageUrl);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module" src="/main.js">');
+      for (const asset of ['app.css', 'main.js', 'endpoints.js', 'conformance.js']) expect((await fetch(`${pageUrl}${asset}`)).status, asset).toBe(200);
+    } finally {
+      const exited = new Promise((done) => dev.once('exit', done));
+      dev.kill('SIGTERM');
+      await exited;
+    }
   }, 240_000);
 });

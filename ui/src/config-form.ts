@@ -35,7 +35,7 @@ export function renderConfigForm(plugin: PluginView): HTMLElement {
   const rows = plugin.configSchema.map((field) => {
     const value = plugin.configValues[field.name] ?? field.default;
     return el('label', { class: 'field' }, [
-      el('span', { class: 'field-name' }, [field.name, field.required ? el('span', { class: 'req', text: ' *' }) : null, field.sensitive ? el('span', { class: 'muted', text: ' (sensitive)' }) : null]),
+      el('span', { class: 'field-name' }, [field.name, field.required ? el('span', { class: 'required-mark', text: ' *' }) : null, field.sensitive ? el('span', { class: 'muted', text: ' (sensitive)' }) : null]),
       control(field, value, plugin.configSources[field.name]),
       field.description ? el('span', { class: 'muted small', text: field.description }) : null,
     ]);

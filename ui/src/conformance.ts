@@ -30,8 +30,8 @@ function row(result: CheckResult): HTMLElement {
   const warn = result.status === 'fail' && result.level !== 'required';
   return el('li', { class: `check-row ${result.status}${warn ? ' warn' : ''}`, 'data-id': result.id }, [
     el('span', { class: 'icon', text: ICONS[result.status] ?? '?' }),
-    el('span', { class: 'mono', text: result.id }),
-    el('span', { class: 'title', text: result.title }),
+    el('span', { class: 'mono', text: result.id, title: result.id }),
+    el('span', { class: 'title', text: result.title, title: result.title }),
     el('span', { class: 'muted small', text: millis(result.durationMs) }),
     result.status === 'fail' && result.message ? el('div', { class: 'why', text: result.message }) : null,
   ]);
