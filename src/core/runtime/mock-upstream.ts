@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { completion, completionChunks, openAiError, type ChatMessageLike } from './mock-replies.js';
-import { readBody } from '../read-body.js';
+import { BodyTooLarge, readBody } from '../read-body.js';
 
 export type MockFault = 'ok' | 'unauthorized' | 'not-found' | 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'hang' | 'malformed';
 
@@ -161,7 +161,10 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       let text = '';
       try {
         text = await readBody(req, MAX_BODY_BYTES);
-      } catch {
+      } catch (error) {
+        // An answer, not a cut connection: the client would only see a reset.
+        if (error instanceof BodyTooLarge) sendJson(res, 413, { error: { message: error.message, type: 'invalid_request_error', param: null, code: 'request_too_large' } });
+        else res.destroy();
         return;
       }
       let body: unknown;
