@@ -69,6 +69,20 @@ describe('loom-plugin dev (usage errors)', () => {
     expect(stderr).toContain('no/such/folder does not exist');
   });
 
+  it.each([
+    ['empty', ''],
+    ['blank', '   '],
+    ['a space inside', 'my secret token'],
+    ['a character a Bearer header or URL mangles', 'abc+def/ghi='],
+    ['too short', 'abc'],
+  ])('exits 2 with a hint for a --token that is %s (no client could call the host)', async (_name, token) => {
+    const { code, stderr, stdout } = await runCli(['dev', `${FIXTURES}echo`, '--no-open', '--no-watch', '--port', '0', '--token', token]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('The token given with --token');
+    expect(stderr).toContain('Hint: Leave out --token');
+    expect(stdout).not.toContain('Loom dev host');
+  });
+
   it('exits 2 when --config cannot be read', async () => {
     const { code, stderr } = await runCli(['dev', `${FIXTURES}echo`, '--no-open', '--no-watch', '--port', '0', '--config', 'missing.yaml']);
     expect(code).toBe(2);

@@ -17,7 +17,7 @@ import { handleManagement } from './management-api.js';
 import { chatCompletions, listModels, type Router } from './openai-facade.js';
 import { PluginSlot, type SlotContext } from './plugin-slot.js';
 import { RequestLog } from './request-log.js';
-import { allowedHosts, newToken } from './security.js';
+import { allowedHosts, newToken, tokenProblem } from './security.js';
 import { SerialQueue } from './serial-queue.js';
 import type { AttemptInfo, DevHost, DevHostOptions } from './types.js';
 import { watchPlugin, type PluginWatcher } from './watch-plugin.js';
@@ -39,6 +39,12 @@ function oneAtATime<A, R>(run: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
 
 export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   throwIfAborted(options.signal);
+  const tokenIssue = options.token === undefined ? undefined : tokenProblem(options.token);
+  if (tokenIssue) {
+    throw new LoomPluginError('E_USAGE', `The token given with --token ${tokenIssue}; no client could call the dev host with it.`, {
+      hint: 'Leave out --token for a new random one per launch, or pass at least 8 letters, digits, ".", "_", "~" or "-".',
+    });
+  }
   const bindHost = options.host ?? '127.0.0.1';
   const discovery = await discoverPlugins(options.path, options.cwd);
   if (options.configFile) {

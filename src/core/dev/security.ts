@@ -15,6 +15,21 @@ export function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** Shortest token a developer may choose: shorter ones are guessable by any local page. */
+export const MIN_TOKEN_LENGTH = 8;
+
+/**
+ * Why a chosen --token cannot work, or undefined. It travels in an `Authorization: Bearer`
+ * header and in the page URL, so only URL-safe characters are usable; an empty token
+ * would start a host no client can call.
+ */
+export function tokenProblem(token: string): string | undefined {
+  if (token.trim() === '') return 'is empty';
+  if (!/^[A-Za-z0-9._~-]+$/.test(token)) return 'may only hold letters, digits and . _ ~ -';
+  if (token.length < MIN_TOKEN_LENGTH) return `is shorter than ${MIN_TOKEN_LENGTH} characters`;
+  return undefined;
+}
+
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 export function isLoopbackAddress(host: string): boolean {
