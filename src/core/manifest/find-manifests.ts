@@ -2,7 +2,9 @@
  * Which manifests a path argument means, found the way the Loom host finds them: files
  * named exactly plugin.yaml, plugin.yml or plugin.json, anywhere below a folder. Folders
  * that hold other people's code (node_modules, .git, Python virtual environments,
- * __pycache__) are skipped: their manifests are not the user's.
+ * __pycache__) are skipped: their manifests are not the user's. What the search had to
+ * pass over without meaning to (a folder it cannot read, a FIFO or socket with a
+ * manifest name) is returned too, so `validate` can say so instead of staying silent.
  */
 import { readdirSync, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -17,13 +19,30 @@ export function isManifestFileName(name: string): boolean {
   return MANIFEST_NAMES.has(name);
 }
 
+/** Something the search passed over: a folder it could not list, a manifest name that is no file. */
+export interface SkippedEntry {
+  path: string;
+  kind: 'folder' | 'special-file';
+  /** Why, in words: the errno code or the kind of file. */
+  reason: string;
+}
+
+function specialKind(entry: Dirent): string | undefined {
+  if (entry.isFIFO()) return 'a FIFO (named pipe)';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device';
+  return undefined;
+}
+
 /** Depth-first, synchronous: listing small folders directly is far cheaper than via the thread pool. */
-function walk(dir: string, found: string[]): void {
+function walk(dir: string, found: string[], skipped: SkippedEntry[]): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return; // an unreadable subfolder is not the user's manifest; skip it like the host does
+  } catch (error) {
+    // Skipped like the host skips it, but not silently: a plugin may be in there.
+    skipped.push({ path: dir, kind: 'folder', reason: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
+    return;
   }
   // A folder with pyvenv.cfg is a virtual environment, whatever its name.
   if (entries.some((entry) => entry.name === 'pyvenv.cfg' && entry.isFile())) return;
@@ -32,11 +51,14 @@ function walk(dir: string, found: string[]): void {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRS.has(entry.name)) subdirs.push(full);
-    } else if (isManifestFileName(entry.name) && (entry.isFile() || entry.isSymbolicLink())) {
-      found.push(full);
+    } else if (isManifestFileName(entry.name)) {
+      const special = specialKind(entry);
+      // Opening a FIFO could block; the host skips anything but a file, so say so and move on.
+      if (special) skipped.push({ path: full, kind: 'special-file', reason: special });
+      else if (entry.isFile() || entry.isSymbolicLink()) found.push(full);
     }
   }
-  for (const sub of subdirs) walk(sub, found);
+  for (const sub of subdirs) walk(sub, found, skipped);
 }
 
 function shown(path: string, cwd: string): string {
@@ -49,8 +71,14 @@ function shown(path: string, cwd: string): string {
  * searched recursively. Absolute, de-duplicated, sorted.
  */
 export async function findManifests(paths: string[], cwd: string): Promise<string[]> {
+  return (await searchManifests(paths, cwd)).files;
+}
+
+/** findManifests, plus what the search passed over (unreadable folders, FIFOs named plugin.yaml). */
+export async function searchManifests(paths: string[], cwd: string): Promise<{ files: string[]; skipped: SkippedEntry[] }> {
   const targets = (paths.length === 0 ? ['.'] : paths).map((path) => resolve(cwd, path));
   const found: string[] = [];
+  const skipped: SkippedEntry[] = [];
   const searched: string[] = [];
   for (const target of targets) {
     let info;
@@ -65,17 +93,20 @@ export async function findManifests(paths: string[], cwd: string): Promise<strin
     }
     if (info.isDirectory()) {
       searched.push(target);
-      walk(target, found);
+      walk(target, found, skipped);
     } else {
       found.push(target);
     }
   }
   if (found.length === 0) {
     const where = searched.map((dir) => shown(dir, cwd)).join(', ');
+    const passed = skipped.map((entry) => `${shown(entry.path, cwd)} (${entry.reason})`);
     throw new LoomPluginError('E_NO_MANIFEST', `No plugin.yaml, plugin.yml or plugin.json found in ${where} (searched recursively, skipping node_modules, .git and virtual environments).`, {
-      hint: 'Run loom-plugin init to create a plugin, or pass the path of a manifest.',
-      details: { searched },
+      hint: passed.length > 0
+        ? `These could not be searched: ${passed.slice(0, 5).join(', ')}${passed.length > 5 ? ', ...' : ''}. Fix their permissions, or pass the path of a manifest.`
+        : 'Run loom-plugin init to create a plugin, or pass the path of a manifest.',
+      details: { searched, ...(skipped.length > 0 ? { skipped } : {}) },
     });
   }
-  return [...new Set(found)].sort();
+  return { files: [...new Set(found)].sort(), skipped };
 }

@@ -12,6 +12,7 @@ export interface RuleInfo {
 
 export const RULES: readonly RuleInfo[] = [
   { id: 'file/unreadable', severity: 'error', summary: 'The manifest cannot be read (missing permission, a folder with a manifest name, ...).' },
+  { id: 'file/skipped', severity: 'warning', summary: 'Met while searching and passed over, as the host would: a folder that cannot be read, or a FIFO, socket or device with a manifest name.' },
   { id: 'file/too-large', severity: 'error', summary: 'The file is over 1 MiB; it is not read (a manifest is a few hundred bytes).' },
   { id: 'file/encoding', severity: 'error', summary: 'The file is not valid UTF-8; the position of the first bad byte is given.' },
   { id: 'file/bom', severity: 'warning', summary: 'A plugin.json starts with a byte order mark, which the reference host\'s JSON decoder rejects (accepted in YAML).' },

@@ -6,9 +6,10 @@
 import { dirname, extname, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { throwIfAborted } from '../errors.js';
-import { findManifests } from '../manifest/find-manifests.js';
+import { searchManifests, type SkippedEntry } from '../manifest/find-manifests.js';
 import type { ManifestFileResult } from '../manifest/types.js';
 import { analyzeManifestFile, type ManifestAnalysis } from './check-manifest.js';
+import { DiagnosticSink } from './rule-context.js';
 
 export interface ValidationReport {
   files: ManifestFileResult[];
@@ -87,9 +88,20 @@ async function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: st
   }
 }
 
+/** A `file/skipped` warning for what the search passed over: the host would skip it too, silently. */
+function skippedResult(entry: SkippedEntry): ManifestFileResult {
+  const sink = new DiagnosticSink(entry.path, '', undefined);
+  if (entry.kind === 'folder') {
+    sink.atOffsets(0, 0, 'file/skipped', `This folder cannot be read (${entry.reason}); manifests in it, if any, were not checked.`, 'Give your user read permission (chmod u+rx), or ignore this if the folder holds no plugin.');
+  } else {
+    sink.atOffsets(0, 0, 'file/skipped', `This has a manifest name but is ${entry.reason}, not a file; it was not read, and the host skips it.`, 'Replace it with a regular file, or remove it.');
+  }
+  return { file: entry.path, dir: dirname(entry.path), manifest: undefined, diagnostics: sink.diagnostics };
+}
+
 /** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
 export async function validatePaths(paths: string[], options: { cwd: string; signal?: AbortSignal }): Promise<ValidationReport> {
-  const files = await findManifests(paths, options.cwd);
+  const { files, skipped } = await searchManifests(paths, options.cwd);
   const analyses: ManifestAnalysis[] = [];
   for (const [index, file] of files.entries()) {
     // Reads are synchronous (see read-manifest-file.ts); yield now and then so an abort is seen.
@@ -100,6 +112,6 @@ export async function validatePaths(paths: string[], options: { cwd: string; sig
     analyses.push(await analyzeManifestFile(file));
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
-  const results = analyses.map((analysis) => analysis.result);
+  const results = [...analyses.map((analysis) => analysis.result), ...skipped.map(skippedResult)];
   return { files: results, ...countFindings(results) };
 }
