@@ -145,6 +145,13 @@ describe.runIf(runBrowser)('playground panels in Chromium', () => {
     await expect.poll(() => page.locator('#request-detail pre.response-body').textContent()).toContain('upstream refused key ***');
     const html = await page.content();
     for (const form of SECRET_FORMS) expect(html).not.toContain(form);
+
+    // An error event inside a stream ends the reply with the error, as an SDK raises it.
+    await page.check('#stream-toggle');
+    await page.fill('#chat-input', 'fail midway');
+    await page.click('#chat-send');
+    await page.locator('.msg.error', { hasText: 'provider_unavailable' }).waitFor();
+    expect(await page.locator('.msg.error').last().textContent()).toBe('Error in the stream · provider_unavailable\nthe upstream dropped the stream after one word');
   }, 30_000);
 
   it('runs conformance from the page against a second instance while the serving one keeps serving', async () => {

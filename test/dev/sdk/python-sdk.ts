@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../../templates/toolchains.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-export const CLIENT_SCRIPT = join(HERE, 'openai_client.py');
+export const CLIENT_SCRIPT = join(HERE, 'openai-client.py');
 
 /** The venv's python, with the openai package installed. */
 export async function pythonWithOpenAi(): Promise<string> {

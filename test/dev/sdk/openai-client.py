@@ -1,5 +1,5 @@
 """Drives the dev host's /v1 door with the official openai Python SDK and prints what it
-saw as one JSON object (the test asserts on it). Usage: openai_client.py BASE_URL TOKEN"""
+saw as one JSON object (the test asserts on it). Usage: openai-client.py BASE_URL TOKEN"""
 import json
 import sys
 
