@@ -34,6 +34,12 @@ describe('validatePluginName', () => {
     ['tab\there', 'node', 'fs/invalid-char'],
     ['-rf', 'node', 'fs/leading-dash'],
     ['a'.repeat(101), 'go', 'fs/too-long'],
+    // Folders validate, test and dev skip while searching: a plugin there is never found.
+    ['node_modules', 'python', 'fs/skipped-folder'],
+    ['node_modules', 'go', 'fs/skipped-folder'],
+    ['venv', 'python', 'fs/skipped-folder'],
+    ['__pycache__', 'go', 'fs/skipped-folder'],
+    ['virtualenvs', 'node', 'fs/skipped-folder'],
     ['Acme', 'node', 'npm/uppercase'],
     ['.hidden', 'node', 'npm/leading-dot-underscore'],
     ['_private', 'node', 'npm/leading-dot-underscore'],

@@ -6,6 +6,7 @@
  */
 import { builtinModules } from 'node:module';
 import { LoomPluginError } from '../errors.js';
+import { SKIPPED_DIRS } from '../manifest/find-manifests.js';
 import type { InitLanguage } from './types.js';
 
 export interface NameProblem {
@@ -75,6 +76,9 @@ function fileSystemProblems(name: string): NameProblem[] {
   if (name.startsWith('-')) add('fs/leading-dash', 'The name may not start with "-" (it would read as a flag).');
   const stem = (name.split('.')[0] ?? '').trimEnd().toLowerCase();
   if (WINDOWS_RESERVED.has(stem)) add('fs/windows-reserved', `"${stem}" is a reserved device name on Windows.`);
+  if (SKIPPED_DIRS.has(name)) {
+    add('fs/skipped-folder', `"${name}" is a folder that validate, test and dev never search (it holds other people's code), so they would not find this plugin.`);
+  }
   if (name.length > MAX_NAME_LENGTH) add('fs/too-long', `The name is longer than ${MAX_NAME_LENGTH} characters.`);
   return problems;
 }

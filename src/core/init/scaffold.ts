@@ -13,6 +13,7 @@ import { LoomPluginError, throwIfAborted } from '../errors.js';
 import type { Diagnostic } from '../manifest/types.js';
 import { checkManifestText } from '../validate/check-manifest.js';
 import { defaultTemplatesDir } from './package-paths.js';
+import { initFileSystemError, isErrnoError } from './fs-error.js';
 import { makeFolders } from './make-folders.js';
 import { inspectTarget, mergeIntoFolder, moveWholeFolder } from './place-files.js';
 import { assertPluginName } from './plugin-name.js';
@@ -121,6 +122,16 @@ async function writeRendered(tempDir: string, files: RenderedFile[], options: Sc
 }
 
 export async function scaffoldPlugin(answers: InitAnswers, options: ScaffoldOptions): Promise<ScaffoldResult> {
+  try {
+    return await scaffoldInto(answers, options);
+  } catch (error) {
+    // What the file system refuses is the user's to fix, not a bug: say what and where.
+    if (isErrnoError(error)) throw initFileSystemError(error, join(resolve(options.cwd, options.directory ?? '.'), answers.name));
+    throw error;
+  }
+}
+
+async function scaffoldInto(answers: InitAnswers, options: ScaffoldOptions): Promise<ScaffoldResult> {
   throwIfAborted(options.signal);
   await checkAnswers(answers, options.templatesDir);
   const templateDir = templateDirFor(answers.language, options.templatesDir);
@@ -132,6 +143,13 @@ export async function scaffoldPlugin(answers: InitAnswers, options: ScaffoldOpti
   }
   const parent = resolve(options.cwd, options.directory ?? '.');
   const target = join(parent, answers.name);
+  const parentStats = await stat(parent).catch(() => undefined);
+  if (parentStats && !parentStats.isDirectory()) {
+    throw new LoomPluginError('E_FILE_WRITE', `--directory ${options.directory ?? parent} is not a folder, so the plugin cannot be created in it.`, {
+      hint: 'Pass --directory with a folder, or a path where a folder can be created.',
+      details: { path: parent },
+    });
+  }
   const state = await inspectTarget(target);
   if (state === 'non-empty' && !options.force) {
     throw new LoomPluginError('E_TARGET_EXISTS', `${target} already exists and is not empty.`, {

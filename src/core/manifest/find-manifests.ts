@@ -12,7 +12,8 @@ import { join, relative, resolve } from 'node:path';
 import { LoomPluginError } from '../errors.js';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', 'virtualenvs', '__pycache__', '.tox', '.mypy_cache', '.pytest_cache']);
+/** Folder names the search never enters (also refused as plugin names by init). */
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', 'virtualenvs', '__pycache__', '.tox', '.mypy_cache', '.pytest_cache']);
 const MANIFEST_NAMES = new Set<string>(MANIFEST_FILE_NAMES);
 
 export function isManifestFileName(name: string): boolean {
