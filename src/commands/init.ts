@@ -15,6 +15,7 @@ import { checkAnswers, scaffoldPlugin, templateDependencyNames, templateDirFor }
 import type { InitAnswers } from '../core/init/types.js';
 import { askInitAnswers, inquirerPrompts, type PromptApi } from '../output/init-prompt-flow.js';
 import { createInstallProgress, printInstallOutput, printNextSteps, printScaffoldSummary } from '../output/init-report.js';
+import { readGitUserName } from '../core/init/git-author.js';
 
 export interface InitDependencies {
   /** Prompt functions (tests inject scripted ones); default: @inquirer/prompts on io. */
@@ -40,6 +41,7 @@ function flagsOf(options: InitOptions): InitFlags {
 async function resolveAnswers(options: InitOptions, io: CliIo, deps: InitDependencies): Promise<{ answers: InitAnswers; install: boolean }> {
   const flags = flagsOf(options);
   const missing = missingRequiredFlags(flags);
+  const gitUserName = flags.author === undefined ? await readGitUserName(io.cwd, io.env) : undefined;
   const interactive = deps.prompts !== undefined || canPrompt(io);
   if (!interactive || (missing.length === 0 && options.yes)) {
     if (missing.length > 0) {
@@ -49,10 +51,11 @@ async function resolveAnswers(options: InitOptions, io: CliIo, deps: InitDepende
       });
     }
     const named = flags as InitFlags & { name: string; language: NonNullable<InitFlags['language']> };
-    return { answers: answersWithDefaults(named, io.env), install: options.install ?? false };
+    return { answers: answersWithDefaults(named, io.env, gitUserName), install: options.install ?? false };
   }
   const prompts = deps.prompts ?? await inquirerPrompts(io);
   return askInitAnswers(flags, {
+    gitUserName,
     yes: options.yes,
     install: options.install,
     nameOptions: async (language) => ({

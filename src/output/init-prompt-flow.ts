@@ -54,6 +54,8 @@ export interface PromptFlowOptions {
   nameOptions: (language: InitLanguage) => Promise<NameCheckOptions>;
   /** Why the folder for this name cannot be used (exists, not empty, no --force), if so. */
   targetProblem?: (name: string) => Promise<string | undefined>;
+  /** `git config user.name`, the author default when GIT_AUTHOR_NAME is not set. */
+  gitUserName?: string | undefined;
 }
 
 /** Asks for what is missing; returns the answers and whether to install. */
@@ -94,7 +96,7 @@ export async function askInitAnswers(
       }).then((value) => value.trim())
       : undefined);
     const description = flags.description ?? (ask ? await prompts.input({ message: 'Description', default: defaultDescription(name) }) : undefined);
-    const author = flags.author ?? (ask ? await prompts.input({ message: 'Author', default: defaultAuthor(io.env) }) : undefined);
+    const author = flags.author ?? (ask ? await prompts.input({ message: 'Author', default: defaultAuthor(io.env, options.gitUserName) }) : undefined);
     const license = flags.license ?? (ask ? await prompts.input({ message: 'License (SPDX id)', default: DEFAULT_LICENSE }) : undefined);
     let capabilities: Partial<Record<CapabilityKey, boolean>> = {
       streaming: flags.streaming,
@@ -114,7 +116,7 @@ export async function askInitAnswers(
     const install = options.install ?? (ask ? await prompts.confirm({ message: 'Install dependencies now?', default: true }) : false);
     const answers = answersWithDefaults({
       ...flags, name, language, providerType, description, author, license, ...capabilities,
-    }, io.env);
+    }, io.env, options.gitUserName);
     return { answers, install };
   } catch (error) {
     if (isPromptInterrupt(error)) throw new InterruptedError();

@@ -27,9 +27,12 @@ export function defaultDescription(name: string): string {
   return `Loom AI-provider plugin ${name}.`;
 }
 
-/** Author from the usual environment variables (git, npm init), else a visible placeholder. */
-export function defaultAuthor(env: NodeJS.ProcessEnv): string {
-  const candidates = [env.GIT_AUTHOR_NAME, env.npm_config_init_author_name, env.NPM_CONFIG_INIT_AUTHOR_NAME];
+/**
+ * Author: GIT_AUTHOR_NAME, then `git config user.name` (read by the caller, see
+ * git-author.ts), then npm init's author, else a visible placeholder.
+ */
+export function defaultAuthor(env: NodeJS.ProcessEnv, gitUserName?: string): string {
+  const candidates = [env.GIT_AUTHOR_NAME, gitUserName, env.npm_config_init_author_name, env.NPM_CONFIG_INIT_AUTHOR_NAME];
   return candidates.find((value) => value !== undefined && value.trim() !== '')?.trim() ?? 'Your Name';
 }
 
@@ -42,13 +45,13 @@ export function missingRequiredFlags(flags: InitFlags): string[] {
 }
 
 /** Fills every answer the flags leave open with its default. Needs name and language. */
-export function answersWithDefaults(flags: InitFlags & { name: string; language: InitLanguage }, env: NodeJS.ProcessEnv): InitAnswers {
+export function answersWithDefaults(flags: InitFlags & { name: string; language: InitLanguage }, env: NodeJS.ProcessEnv, gitUserName?: string): InitAnswers {
   return {
     name: flags.name,
     language: flags.language,
     providerType: flags.providerType ?? deriveProviderType(flags.name),
     description: flags.description ?? defaultDescription(flags.name),
-    author: flags.author ?? defaultAuthor(env),
+    author: flags.author ?? defaultAuthor(env, gitUserName),
     license: flags.license ?? DEFAULT_LICENSE,
     capabilities: {
       streaming: flags.streaming ?? true,
