@@ -16,6 +16,7 @@ import {
   type DevOptions,
   type InitOptions,
   type SchemaOptions,
+  type SyncOptions,
   type TestOptions,
   type ValidateOptions,
 } from './commands/options.js';
@@ -26,6 +27,7 @@ import { createStyle } from './output/style.js';
 export type ParsedCommand =
   | { command: 'validate'; options: ValidateOptions }
   | { command: 'schema'; options: SchemaOptions }
+  | { command: 'sync'; options: SyncOptions }
   | { command: 'test'; options: TestOptions }
   | { command: 'init'; options: InitOptions }
   | { command: 'dev'; options: DevOptions }
@@ -84,6 +86,21 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     });
 
   program
+    .command('sync')
+    .description('write plugin.json from plugin.yaml, applying the safe fixes validate suggests')
+    .argument('[dir]', 'plugin folder (or its plugin.yaml)', '.')
+    .option('--check', 'write nothing; exit 1 when something would change (for CI)', false)
+    .addHelpText('after', examples([
+      'loom-plugin sync',
+      'loom-plugin sync ./my-plugin',
+      'loom-plugin sync --check',
+    ]) + '\nSafe fixes: did-you-mean renames of unknown keys, a missing auto_start, a trailing "/" on endpoint.\n'
+      + 'Exit codes: 0 in step (or written), 1 changes needed under --check or errors left, 2 usage.\n')
+    .action((dir: string, opts: { check: boolean }) => {
+      select({ command: 'sync', options: { dir, check: opts.check } });
+    });
+
+  program
     .command('schema')
     .description('print a JSON Schema of the contract (for editors and other tools)')
     .argument('[name]', 'schema name, e.g. manifest, metadata, error, or openapi for the OpenAPI 3.1 document (default: manifest)')
@@ -103,8 +120,11 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .description('start the plugin from its manifest and run the conformance suite')
     .argument('[dir]', 'plugin folder (or manifest file)', '.')
     .option('--endpoint <url>', 'attach to an already running plugin instead of starting one')
-    .option('--startup-timeout <duration>', 'how long to wait for /health', parseDuration('--startup-timeout'), 30_000)
-    .option('--timeout <ms>', 'per-request timeout', parseDuration('--timeout'), 10_000)
+    // A bare number is seconds: `--timeout 5` meaning 5 ms failed every check.
+    .addOption(new Option('--startup-timeout <duration>', 'how long to wait for /health: 500ms, 30s, 2m; a bare number is seconds')
+      .argParser(parseDuration('--startup-timeout', 's')).default(30_000, '30s'))
+    .addOption(new Option('--timeout <duration>', 'per-request timeout: 500ms, 5s, 2m; a bare number is seconds')
+      .argParser(parseDuration('--timeout', 's')).default(10_000, '10s'))
     .option('--list', 'print the check catalogue and exit', false)
     .option('--only <ids>', 'run only these check ids or globs (repeatable, comma-separated)', collectList)
     .option('--skip <ids>', 'skip these check ids or globs (repeatable, comma-separated)', collectList)
@@ -195,7 +215,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .description('run a local Loom host with a playground, hot reload and an OpenAI-compatible API')
     .argument('[path]', 'plugin folder, or a folder of plugins', '.')
     .option('--port <port>', 'port of the dev host', parsePort('--port', true), 4477)
-    .option('--host <address>', 'address to bind (default: 127.0.0.1; anything else prints a warning)', '127.0.0.1')
+    .option('--host <address>', 'address to bind; anything but a loopback address prints a warning', '127.0.0.1')
     .option('--token <token>', 'API token (default: a new random one per launch)')
     .option('--config <file>', 'JSON or YAML file with /initialize values')
     .option('--mock-upstream', 'point the upstream field at the built-in mock provider (offline)', false)
@@ -238,6 +258,14 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
   return program;
 }
 
+/** Where to look after commander refused the command line: the help of the command used. */
+function usageHint(program: Command, argv: string[], code: string): string {
+  const command = program.commands.find((sub) => argv.includes(sub.name()));
+  if (!command || code === 'commander.unknownCommand') return 'Run loom-plugin --help to see the commands and their options.';
+  const what = code === 'commander.unknownOption' ? 'its options' : 'how to call it';
+  return `Run loom-plugin ${command.name()} --help to see ${what}.`;
+}
+
 /** Parses argv (without the node and script entries) into a command and typed options. */
 export async function parseArgs(argv: string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<ParsedCommand & { noColor: boolean }> {
   let selected: ParsedCommand | undefined;
@@ -256,7 +284,10 @@ export async function parseArgs(argv: string[], io: Pick<CliIo, 'stdout' | 'stde
         throw usageError('No command given.', 'Run loom-plugin --help to see the commands.');
       }
       // commander already printed its message; signal a usage error without repeating it.
-      throw new LoomPluginError('E_USAGE', error.message.replace(/^error: /, ''), { details: { printed: true } });
+      throw new LoomPluginError('E_USAGE', error.message.replace(/^error: /, ''), {
+        details: { printed: true },
+        hint: usageHint(program, argv, error.code),
+      });
     }
     // Our own parsers throw LoomPluginError through commander's InvalidArgumentError path.
     throw error;
@@ -277,6 +308,8 @@ async function dispatch(parsed: ParsedCommand, io: CliIo): Promise<number> {
       return (await import('./commands/validate.js')).run(parsed.options, io);
     case 'schema':
       return (await import('./commands/schema.js')).run(parsed.options, io);
+    case 'sync':
+      return (await import('./commands/sync.js')).run(parsed.options, io);
     case 'test':
       return (await import('./commands/test.js')).run(parsed.options, io);
     case 'init':

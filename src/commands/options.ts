@@ -16,6 +16,11 @@ export interface ValidateOptions {
   format: DiagnosticFormat | undefined;
 }
 
+export interface SyncOptions {
+  dir: string;
+  check: boolean;
+}
+
 export interface SchemaOptions {
   name: string | undefined;
   list: boolean;

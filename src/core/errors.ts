@@ -30,6 +30,8 @@ export const ErrorCodes = {
   E_USAGE: ExitCode.Usage,
   E_CONFIG: ExitCode.Usage,
   E_NO_MANIFEST: ExitCode.Usage,
+  /** A file given as a manifest is not one (README.md, a .py file...). */
+  E_NOT_MANIFEST: ExitCode.Usage,
   E_MANIFEST_INVALID: ExitCode.Findings,
   E_FILE_READ: ExitCode.Usage,
   /** A folder or file cannot be created where the user asked (read-only, /proc, a file in the way). */

@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,53 +10,38 @@ import (
 	"strings"
 )
 
-// configSchema and metadata are the one place in the code that describes this plugin.
-// GET /metadata answers `metadata`, which must stay equal to plugin.yaml's `metadata`
-// (the conformance suite compares them). configSchema drives both /metadata and the
-// validation in /initialize, so a field added here is validated the way it is declared.
-var configSchema = []map[string]any{
-	{
-		"name":        "api_key",
-		"type":        "string",
-		"required":    true,
-		"sensitive":   true,
-		"description": "API key sent to the upstream provider as a Bearer token",
-	},
-	{
-		"name":        "endpoint",
-		"type":        "string",
-		"required":    true,
-		"description": "Base URL of the OpenAI-compatible upstream, e.g. https://api.openai.com/v1",
-		"validation":  map[string]any{"pattern": "^https?://"},
-	},
-	{
-		"name":        "timeout",
-		"type":        "int",
-		"required":    false,
-		"default":     30,
-		"description": "Upstream request timeout in seconds",
-		"validation":  map[string]any{"min": 1, "max": 300},
-	},
-}
+// The metadata and config schema come from the manifest, embedded when the binary is
+// built, so the code never repeats them: GET /metadata answers plugin.json's `metadata`.
+// plugin.json is generated from plugin.yaml: after editing plugin.yaml, run
+// `npx loom-plugin sync` (`loom-plugin dev` does it on save), then rebuild.
+// configSchema drives the validation in /initialize, so a field added to the manifest
+// is validated the way it is declared.
+//
+//go:embed plugin.json
+var manifestJSON []byte
 
-var capabilities = map[string]bool{
-	"streaming":        {{streaming}},
-	"function_calling": {{function_calling}},
-	"vision":           {{vision}},
-	"embeddings":       false,
-	"fine_tuning":      false,
-}
+var metadata, configSchema, capabilities = loadMetadata(manifestJSON)
 
-var metadata = map[string]any{
-	"name":               {{name|json}},
-	"version":            {{version|json}},
-	"plugin_api_version": "1.0.0",
-	"provider_type":      {{provider_type|json}},
-	"description":        {{description|json}},
-	"author":             {{author|json}},
-	"license":            {{license|json}},
-	"capabilities":       capabilities,
-	"config_schema":      configSchema,
+func loadMetadata(raw []byte) (map[string]any, []map[string]any, map[string]bool) {
+	var manifest struct {
+		Metadata map[string]any `json:"metadata"`
+	}
+	if err := json.Unmarshal(raw, &manifest); err != nil || manifest.Metadata == nil {
+		panic(fmt.Sprintf("plugin.json has no metadata (%v): run `npx loom-plugin sync`, then rebuild", err))
+	}
+	schema := []map[string]any{}
+	fields, _ := manifest.Metadata["config_schema"].([]any)
+	for _, field := range fields {
+		if object, ok := field.(map[string]any); ok {
+			schema = append(schema, object)
+		}
+	}
+	flags := map[string]bool{}
+	declared, _ := manifest.Metadata["capabilities"].(map[string]any)
+	for name, on := range declared {
+		flags[name] = on == true
+	}
+	return manifest.Metadata, schema, flags
 }
 
 // Config is a validated /initialize body.
@@ -122,11 +108,11 @@ func checkRules(field map[string]any, value any) *PluginError {
 	}
 	rules, _ := field["validation"].(map[string]any)
 	if n, ok := value.(float64); ok {
-		if min, ok := rules["min"].(int); ok && n < float64(min) {
-			return invalid("config field %s must be at least %d", name, min)
+		if min, ok := rules["min"].(float64); ok && n < min {
+			return invalid("config field %s must be at least %v", name, min)
 		}
-		if max, ok := rules["max"].(int); ok && n > float64(max) {
-			return invalid("config field %s must be at most %d", name, max)
+		if max, ok := rules["max"].(float64); ok && n > max {
+			return invalid("config field %s must be at most %v", name, max)
 		}
 	}
 	if pattern, ok := rules["pattern"].(string); ok {
@@ -154,10 +140,7 @@ func resolveConfig(body any, getenv func(string) (string, bool)) (*Config, *Plug
 		} else if raw, present := getenv(envName(name)); present {
 			value, err = fromEnv(name, kind, raw)
 		} else if def, present := field["default"]; present {
-			value = def
-			if n, isInt := def.(int); isInt {
-				value = float64(n) // numbers are float64 here, as from JSON and env
-			}
+			value = def // numbers are float64 here, as from JSON and env
 		} else if field["required"] == true {
 			return nil, invalid("config field %s is required (or set %s)", name, envName(name))
 		} else {

@@ -1,11 +1,13 @@
 /**
  * The end-to-end proof for one template language, real toolchain: `init --install --yes`
  * scaffolds it, the template's own tests pass, our validate --strict and test --strict
- * pass on it, and Schemathesis finds nothing with the OpenAPI document. One file per
+ * pass on it, Schemathesis finds nothing with the OpenAPI document, and a version bump in
+ * plugin.yaml needs only `loom-plugin sync` (Go: and its rebuild). One file per
  * language calls this, so vitest runs them in parallel workers. Needs the build (npx tsc
  * -p tsconfig.json) and the package registry.
  */
 import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InitLanguage } from '../../src/core/init/types.js';
@@ -26,6 +28,8 @@ export interface EndToEndCase {
   tool: [string, string[]];
   /** The template's own test command, run in the plugin folder. */
   ownTests: (pluginDir: string) => [string, string[]];
+  /** What a changed plugin.json needs before it is served (Go embeds it: a rebuild). */
+  rebuild?: [string, string[]];
 }
 
 export function describeInitEndToEnd(language: InitLanguage, spec: EndToEndCase): void {
@@ -75,5 +79,24 @@ export function describeInitEndToEnd(language: InitLanguage, spec: EndToEndCase)
       expect(result.alive, result.logs).toBe(true);
       expect(result.healthStatus).toBe(200);
     }, 240_000);
+
+    it('after a version bump in plugin.yaml, sync is the one command that makes test --strict pass again', async () => {
+      const manifest = join(pluginDir, 'plugin.yaml');
+      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace(/^( {2}version: )"0\.1\.0"$/m, '$1"0.2.0"'));
+      expect(await readFile(manifest, 'utf8')).toContain('version: "0.2.0"');
+      const stale = await cli(['test', '--strict'], pluginDir, 120_000);
+      expect(stale.code, explain('test --strict before sync', stale)).toBe(2);
+      expect(stale.output).toContain('Run loom-plugin sync');
+      const sync = await cli(['sync'], pluginDir);
+      expect(sync.code, explain('sync', sync)).toBe(0);
+      expect(sync.output).toContain('plugin.json: written from plugin.yaml (metadata.version)');
+      if (spec.rebuild) {
+        const [command, args] = spec.rebuild;
+        const built = await run(command, args, { cwd: pluginDir });
+        expect(built.code, explain([command, ...args].join(' '), built)).toBe(0);
+      }
+      const result = await cli(['test', '--strict'], pluginDir, 120_000);
+      expect(result.code, explain('test --strict after sync', result)).toBe(0);
+    });
   });
 }

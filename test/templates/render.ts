@@ -7,6 +7,7 @@
  */
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 
 export type Values = Record<string, string>;
 
@@ -71,5 +72,9 @@ export async function renderTemplateDir(language: string, target: string, values
     }
   };
   await walk(join(TEMPLATES_DIR, language), target, '');
+  // As init does: plugin.json is the YAML manifest as JSON (the templates read it at run time).
+  const yaml = await readFile(join(target, 'plugin.yaml'), 'utf8');
+  await writeFile(join(target, 'plugin.json'), `${JSON.stringify(parse(yaml), null, 2)}\n`);
+  written.push('plugin.json');
   return written.sort();
 }

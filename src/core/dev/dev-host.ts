@@ -20,6 +20,7 @@ import { RequestLog } from './request-log.js';
 import { allowedHosts, newToken, tokenProblem } from './security.js';
 import { SerialQueue } from './serial-queue.js';
 import type { AttemptInfo, DevHost, DevHostOptions } from './types.js';
+import { followYamlManifest } from './follow-yaml.js';
 import { watchPlugin, type PluginWatcher } from './watch-plugin.js';
 import { openAiError } from './http-util.js';
 
@@ -203,8 +204,15 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     if (options.watch !== false) {
       for (const slot of slots) {
         if (slot.state === 'refused') continue;
-        const watcher: PluginWatcher = await watchPlugin(slot.dir, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, () => {
-          void reload(slot.key, 'file change');
+        // plugin.json written here because plugin.yaml was saved: not a change of its own.
+        const ownWrites = new Set<string>();
+        const watcher: PluginWatcher = await watchPlugin(slot.dir, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, ({ files }) => {
+          const changed = files.filter((file) => !ownWrites.delete(file));
+          if (changed.length === 0) return;
+          void followYamlManifest(slot.dir, changed, options.cwd, controller.signal).then((written) => {
+            for (const file of written) ownWrites.add(file);
+            return reload(slot.key, 'file change');
+          });
         });
         cleanups.push(() => watcher.close());
       }

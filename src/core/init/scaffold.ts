@@ -21,6 +21,7 @@ import { assertProviderType } from './provider-type.js';
 import { renderTemplate, type RenderedFile } from './render-template.js';
 import { templateValues } from './template-values.js';
 import { INIT_LANGUAGES, type InitAnswers, type InitLanguage, type ScaffoldEvent, type ScaffoldResult } from './types.js';
+import { JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
 
 export interface ScaffoldOptions {
   /** Folder relative paths are resolved against. */
@@ -39,7 +40,6 @@ export interface ScaffoldOptions {
 }
 
 const MANIFEST_NAME = 'plugin.yaml';
-const JSON_TWIN_NAME = 'plugin.json';
 
 /**
  * plugin.json, generated from the rendered plugin.yaml: the shipped Loom host ignores
@@ -51,8 +51,7 @@ async function withJsonTwin(files: RenderedFile[]): Promise<RenderedFile[]> {
   const index = files.findIndex((file) => file.path === MANIFEST_NAME);
   const manifest = files[index];
   if (!manifest || files.some((file) => file.path === JSON_TWIN_NAME)) return files;
-  const { parse } = await import('yaml');
-  const json = `${JSON.stringify(parse(manifest.content.toString('utf8')), null, 2)}\n`;
+  const json = await jsonTwinText(manifest.content.toString('utf8'));
   const twin: RenderedFile = { path: JSON_TWIN_NAME, content: Buffer.from(json), mode: manifest.mode, binary: false };
   return [...files.slice(0, index + 1), twin, ...files.slice(index + 1)];
 }

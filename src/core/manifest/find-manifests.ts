@@ -8,7 +8,7 @@
  */
 import { readdirSync, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { LoomPluginError } from '../errors.js';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
 
@@ -62,6 +62,21 @@ function walk(dir: string, found: string[], skipped: SkippedEntry[]): void {
   for (const sub of subdirs) walk(sub, found, skipped);
 }
 
+const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
+
+/**
+ * A file passed by name must at least be YAML or JSON: `validate README.md` parsed as
+ * YAML gives eight findings about Markdown, when the one thing to say is what to pass.
+ */
+export function assertManifestFile(file: string, shownAs: string): void {
+  const name = basename(file);
+  if (isManifestFileName(name) || MANIFEST_EXTENSIONS.test(name)) return;
+  throw new LoomPluginError('E_NOT_MANIFEST', `${shownAs} is not a plugin manifest: manifests are YAML or JSON files named plugin.yaml, plugin.yml or plugin.json.`, {
+    hint: `Pass the plugin folder (here: ${dirname(shownAs)}) or its plugin.yaml.`,
+    details: { path: file },
+  });
+}
+
 function shown(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
@@ -96,6 +111,7 @@ export async function searchManifests(paths: string[], cwd: string): Promise<{ f
       searched.push(target);
       walk(target, found, skipped);
     } else {
+      assertManifestFile(target, shown(target, cwd));
       found.push(target);
     }
   }

@@ -10,13 +10,16 @@ import { join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { LoomPluginError } from '../errors.js';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
+import { assertManifestFile } from './find-manifests.js';
 import { checkManifestFile } from '../validate/check-manifest.js';
 import type { ManifestFileResult } from './types.js';
 
 /** Reads and validates one plugin's manifest. `manifest` is set only when there are no errors. */
 export async function loadPluginManifest(dirOrFile: string, cwd: string): Promise<ManifestFileResult> {
   const target = resolve(cwd, dirOrFile);
-  const shown = relative(cwd, target) || '.';
+  // Outside the working folder the absolute path reads better than ../../../path.
+  const rel = relative(cwd, target);
+  const shown = rel === '' ? '.' : rel.startsWith('..') ? target : rel;
   let info;
   try {
     info = await stat(target);
@@ -27,7 +30,10 @@ export async function loadPluginManifest(dirOrFile: string, cwd: string): Promis
       details: { path: target },
     });
   }
-  if (!info.isDirectory()) return checkManifestFile(target);
+  if (!info.isDirectory()) {
+    assertManifestFile(target, shown);
+    return checkManifestFile(target);
+  }
   const names = new Set(await readdir(target));
   const present = MANIFEST_FILE_NAMES.filter((name) => names.has(name));
   if (present.length === 0) {
@@ -61,7 +67,7 @@ async function jsonTwin(target: string, shown: string, present: string[]): Promi
   if (!json.manifest) return json;
   if (isDeepStrictEqual(yaml.manifest, json.manifest)) return yaml;
   throw new LoomPluginError('E_CONFIG', `${join(shown, yamlName)} and ${join(shown, 'plugin.json')} describe different plugins; the shipped host loads plugin.json.`, {
-    hint: `Make plugin.json identical to ${yamlName} (loom-plugin validate ${shown} shows where they differ), or keep only one of them.`,
+    hint: `Run loom-plugin sync${shown === '.' ? '' : ` ${shown}`} to write plugin.json from ${yamlName}.`,
     details: { manifests: [join(target, yamlName), join(target, 'plugin.json')] },
   });
 }

@@ -48,6 +48,15 @@ export interface Manifest {
   env?: Record<string, string>;
 }
 
+/**
+ * A change that is safe to make without asking (`loom-plugin sync` applies it): rename a
+ * key the schema does not know to the one it almost certainly meant, or set a value.
+ * `path` is the data path of the key or value, e.g. ['metadata', 'versoin'].
+ */
+export type ManifestFix =
+  | { kind: 'rename-key'; path: Array<string | number>; to: string }
+  | { kind: 'set'; path: Array<string | number>; value: string | number | boolean };
+
 /** One finding of `validate`, located in the source file. Lines and columns are 1-based. */
 export interface Diagnostic {
   file: string;
@@ -60,6 +69,8 @@ export interface Diagnostic {
   rule: string;
   message: string;
   hint?: string;
+  /** Set when the finding has a safe automatic fix (see ManifestFix). */
+  fix?: ManifestFix;
 }
 
 /** A manifest file read and checked. `manifest` is set when it has no errors. */

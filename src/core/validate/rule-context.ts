@@ -2,7 +2,7 @@
  * What a rule sees: the parsed data (not yet trusted: rules check types themselves) and
  * a `report` that turns a data path into a located Diagnostic with the rule's severity.
  */
-import type { Diagnostic } from '../manifest/types.js';
+import type { Diagnostic, ManifestFix } from '../manifest/types.js';
 import { LineIndex, locate, type SourceNode } from '../manifest/source-tree.js';
 import { ruleInfo } from './rule-catalogue.js';
 
@@ -16,6 +16,7 @@ export interface Finding {
   message: string;
   hint?: string;
   severity?: 'error' | 'warning';
+  fix?: ManifestFix;
 }
 
 export interface RuleContext {
@@ -78,6 +79,8 @@ export class DiagnosticSink {
     // A finding about the whole document points at its start, not a range over every line.
     const end = finding.path.length === 0 ? where.start : where.end;
     this.atOffsets(where.start, end, finding.rule, finding.message, finding.hint, finding.severity);
+    const added = this.diagnostics[this.diagnostics.length - 1];
+    if (finding.fix && added) added.fix = finding.fix;
   }
 
   position(offset: number): { line: number; column: number } {

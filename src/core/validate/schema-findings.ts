@@ -110,6 +110,7 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, sc
             : inCapabilities
               ? 'Put provider-specific flags under metadata.custom_capabilities.'
               : `Known keys here: ${knownKeys(schema, error.schemaPath).join(', ')}. The host ignores other keys.`,
+          ...(suggestion ? { fix: { kind: 'rename-key' as const, path: [...path, key], to: suggestion } } : {}),
         };
         break;
       }

@@ -75,7 +75,7 @@ async function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: st
         ? {
             rule: 'provider-type/twin-mismatch',
             message: `This manifest and ${firstShown} describe the same plugin (provider_type "${type.value}") but differ; the shipped host loads the JSON one.`,
-            hint: 'Keep plugin.json identical to plugin.yaml (regenerate it from the YAML), or keep only one of them.',
+            hint: 'Run loom-plugin sync in that folder to write plugin.json from plugin.yaml.',
           }
         : {
             rule: 'provider-type/duplicate',
@@ -99,6 +99,21 @@ function skippedResult(entry: SkippedEntry): ManifestFileResult {
   return { file: entry.path, dir: dirname(entry.path), manifest: undefined, diagnostics: sink.diagnostics };
 }
 
+/**
+ * Twins that agree carry the same findings; each is shown once, on the YAML file (the one
+ * authors edit). Findings only the JSON file has (a byte order mark, say) stay on it.
+ */
+function dropTwinRepeats(analyses: ManifestAnalysis[]): void {
+  const yamlByDir = new Map<string, ManifestFileResult>();
+  for (const { result } of analyses) if (extname(result.file).toLowerCase() !== '.json') yamlByDir.set(dirname(result.file), result);
+  for (const { result } of analyses) {
+    const yaml = yamlByDir.get(dirname(result.file));
+    if (!yaml || yaml === result || !yaml.manifest || !result.manifest || !isDeepStrictEqual(yaml.manifest, result.manifest)) continue;
+    const onYaml = new Set(yaml.diagnostics.map((d) => `${d.rule}|${d.message}`));
+    result.diagnostics = result.diagnostics.filter((d) => !onYaml.has(`${d.rule}|${d.message}`));
+  }
+}
+
 /** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
 export async function validatePaths(paths: string[], options: { cwd: string; signal?: AbortSignal }): Promise<ValidationReport> {
   const { files, skipped } = await searchManifests(paths, options.cwd);
@@ -112,6 +127,7 @@ export async function validatePaths(paths: string[], options: { cwd: string; sig
     analyses.push(await analyzeManifestFile(file));
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
+  dropTwinRepeats(analyses);
   const results = [...analyses.map((analysis) => analysis.result), ...skipped.map(skippedResult)];
   return { files: results, ...countFindings(results) };
 }

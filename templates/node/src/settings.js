@@ -1,51 +1,27 @@
-// Metadata and configuration: the one place in the code that describes this plugin.
-// `/metadata` answers METADATA, which must stay equal to plugin.yaml's `metadata` (the
-// conformance suite compares them). CONFIG_SCHEMA drives both `/metadata` and the
-// validation in `/initialize`, so a field added here is validated the way it is declared.
+// Metadata and configuration, read from the manifest: the code never repeats them.
+// `/metadata` answers METADATA, which is plugin.json's `metadata`, so the two cannot
+// differ. plugin.json is generated from plugin.yaml: after editing plugin.yaml, run
+// `npx loom-plugin sync` (`loom-plugin dev` does it on save). CONFIG_SCHEMA drives the
+// validation in `/initialize`, so a field added to the manifest is validated the way it
+// is declared.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { PluginError } from './errors.js';
 
-export const CONFIG_SCHEMA = [
-  {
-    name: 'api_key',
-    type: 'string',
-    required: true,
-    sensitive: true,
-    description: 'API key sent to the upstream provider as a Bearer token',
-  },
-  {
-    name: 'endpoint',
-    type: 'string',
-    required: true,
-    description: 'Base URL of the OpenAI-compatible upstream, e.g. https://api.openai.com/v1',
-    validation: { pattern: '^https?://' },
-  },
-  {
-    name: 'timeout',
-    type: 'int',
-    required: false,
-    default: 30,
-    description: 'Upstream request timeout in seconds',
-    validation: { min: 1, max: 300 },
-  },
-];
+const MANIFEST = new URL('../plugin.json', import.meta.url);
 
-export const METADATA = {
-  name: {{name|json}},
-  version: {{version|json}},
-  plugin_api_version: '1.0.0',
-  provider_type: {{provider_type|json}},
-  description: {{description|json}},
-  author: {{author|json}},
-  license: {{license|json}},
-  capabilities: {
-    streaming: {{streaming}},
-    function_calling: {{function_calling}},
-    vision: {{vision}},
-    embeddings: false,
-    fine_tuning: false,
-  },
-  config_schema: CONFIG_SCHEMA,
-};
+function loadMetadata() {
+  try {
+    return JSON.parse(readFileSync(MANIFEST, 'utf8')).metadata;
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    console.error(`${fileURLToPath(MANIFEST)} is missing: run \`npx loom-plugin sync\` to write it from plugin.yaml`);
+    process.exit(1);
+  }
+}
+
+export const METADATA = loadMetadata();
+export const CONFIG_SCHEMA = METADATA.config_schema ?? [];
 
 /** Where a value comes from when /initialize leaves it out (the Loom host sends `{}`). */
 export function envName(field) {

@@ -1,59 +1,34 @@
-"""Metadata and configuration: the one place in the code that describes this plugin.
+"""Metadata and configuration, read from the manifest: the code never repeats them.
 
-`/metadata` answers METADATA, and it must stay equal to plugin.yaml's `metadata` (the
-conformance suite compares them). CONFIG_SCHEMA drives both `/metadata` and the
-validation in `/initialize`, so a field added here is validated the way it is declared.
+`/metadata` answers METADATA, which is plugin.json's `metadata`, so the two cannot
+differ. plugin.json is generated from plugin.yaml: after editing plugin.yaml, run
+`npx loom-plugin sync` (`loom-plugin dev` does it on save). CONFIG_SCHEMA drives the
+validation in `/initialize`, so a field added to the manifest is validated the way it
+is declared.
 """
 from __future__ import annotations
 
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Dict, List, Mapping
 
 from .errors import PluginError
 
-CONFIG_SCHEMA: List[Dict[str, Any]] = [
-    {
-        "name": "api_key",
-        "type": "string",
-        "required": True,
-        "sensitive": True,
-        "description": "API key sent to the upstream provider as a Bearer token",
-    },
-    {
-        "name": "endpoint",
-        "type": "string",
-        "required": True,
-        "description": "Base URL of the OpenAI-compatible upstream, e.g. https://api.openai.com/v1",
-        "validation": {"pattern": "^https?://"},
-    },
-    {
-        "name": "timeout",
-        "type": "int",
-        "required": False,
-        "default": 30,
-        "description": "Upstream request timeout in seconds",
-        "validation": {"min": 1, "max": 300},
-    },
-]
+MANIFEST = Path(__file__).resolve().parent.parent / "plugin.json"
 
-METADATA: Dict[str, Any] = {
-    "name": {{name|json}},
-    "version": {{version|json}},
-    "plugin_api_version": "1.0.0",
-    "provider_type": {{provider_type|json}},
-    "description": {{description|json}},
-    "author": {{author|json}},
-    "license": {{license|json}},
-    "capabilities": json.loads(
-        '{"streaming": {{streaming}}, "function_calling": {{function_calling}}, "vision": {{vision}},'
-        ' "embeddings": false, "fine_tuning": false}'
-    ),
-    "config_schema": CONFIG_SCHEMA,
-}
 
-STREAMING: bool = METADATA["capabilities"]["streaming"]
+def _load_metadata(path: Path) -> Dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    except FileNotFoundError:
+        raise SystemExit(f"{path} is missing: run `npx loom-plugin sync` to write it from plugin.yaml") from None
+
+
+METADATA: Dict[str, Any] = _load_metadata(MANIFEST)
+CONFIG_SCHEMA: List[Dict[str, Any]] = METADATA.get("config_schema", [])
+STREAMING: bool = bool(METADATA.get("capabilities", {}).get("streaming", False))
 
 
 @dataclass(frozen=True)

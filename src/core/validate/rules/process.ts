@@ -23,7 +23,7 @@ function checkEndpoint(ctx: RuleContext, endpoint: string): number | undefined {
     return undefined;
   }
   if (/\/$/.test(endpoint) && !url.search && !url.hash) {
-    ctx.report({ path, rule: 'endpoint/trailing-slash', message: 'endpoint ends with "/"; the host appends paths such as "/metadata" and would request "//metadata".', hint: 'Remove the trailing slash.' });
+    ctx.report({ path, rule: 'endpoint/trailing-slash', message: 'endpoint ends with "/"; the host appends paths such as "/metadata" and would request "//metadata".', hint: 'Remove the trailing slash.', fix: { kind: 'set', path, value: endpoint.replace(/\/+$/, '') } });
   }
   if (url.port === '') {
     // WHATWG URL drops a port equal to the scheme's default; tell that apart from no port.
@@ -57,7 +57,7 @@ export const processRules: Rule = (ctx) => {
   if (data.auto_start === false) {
     ctx.report({ path: ['auto_start'], rule: 'auto-start/disabled', message: 'auto_start is false: the host will not load this plugin.', hint: 'Set auto_start: true.' });
   } else if (!('auto_start' in data)) {
-    ctx.report({ path: [], rule: 'auto-start/disabled', message: 'auto_start is not set: the host loads only manifests with auto_start: true.', hint: 'Add auto_start: true.' });
+    ctx.report({ path: [], rule: 'auto-start/disabled', message: 'auto_start is not set: the host loads only manifests with auto_start: true.', hint: 'Add auto_start: true.', fix: { kind: 'set', path: ['auto_start'], value: true } });
   }
   if (data.auto_start === true && (data.command === undefined || data.command === null)) {
     ctx.report({ path: ['auto_start'], at: 'key', rule: 'command/missing', message: 'auto_start is true but there is no command: nothing will start the plugin process.', hint: 'Add command (and args), e.g. command: python3 with args: [plugin.py]; or run the plugin yourself.' });

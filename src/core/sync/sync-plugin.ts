@@ -1,0 +1,145 @@
+/**
+ * `sync`: make a plugin folder's manifests agree with the one its author edits.
+ *
+ *   1. the safe fixes `validate` attaches to findings (did-you-mean key renames, a
+ *      missing auto_start, a trailing "/" on endpoint) are applied to plugin.yaml;
+ *   2. plugin.json is written from plugin.yaml (the shipped host reads only the JSON one).
+ *
+ * With `check`, nothing is written: the result says what would change. When errors
+ * remain after the fixes nothing is written either: a broken manifest is not copied.
+ * Writes go to a temporary file renamed into place, so Ctrl+C never leaves half a file.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { LoomPluginError, throwIfAborted } from '../errors.js';
+import { differingPaths, JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
+import type { Diagnostic } from '../manifest/types.js';
+import { checkManifestText } from '../validate/check-manifest.js';
+import { applyFixes, fixesOf } from './apply-fixes.js';
+
+export interface SyncChange {
+  /** Absolute path of the file changed (or that would be). */
+  file: string;
+  summary: string;
+  /** Line of the finding a fix came from. */
+  line?: number;
+}
+
+export interface SyncResult {
+  /** The manifest the author edits (absolute). */
+  source: string;
+  changes: SyncChange[];
+  /** Fixes that were not safe to make here, with why. */
+  skipped: SyncChange[];
+  /** Errors left after the fixes; when non-empty nothing was written. */
+  errors: Diagnostic[];
+  /** Files actually written (empty under `check`). */
+  written: string[];
+}
+
+export interface SyncPluginOptions {
+  cwd: string;
+  /** Report what would change; write nothing. */
+  check?: boolean;
+  /** Leave plugin.yaml as it is and only regenerate plugin.json (what `dev` does on save). */
+  noFixes?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The manifest an author edits in a folder: plugin.yaml / plugin.yml, else plugin.json. */
+async function sourceManifest(target: string, shown: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch {
+    throw new LoomPluginError('E_FILE_READ', `${shown} does not exist.`, { hint: 'Pass a plugin folder or its plugin.yaml.', details: { path: target } });
+  }
+  if (!info.isDirectory()) return target;
+  const names = new Set(await readdir(target));
+  const yaml = ['plugin.yaml', 'plugin.yml'].filter((name) => names.has(name));
+  if (yaml.length > 1) {
+    throw new LoomPluginError('E_CONFIG', `${shown} holds both plugin.yaml and plugin.yml; it is unclear which one to sync from.`, { hint: 'Delete one of them.' });
+  }
+  const chosen = yaml[0] ?? (names.has(JSON_TWIN_NAME) ? JSON_TWIN_NAME : undefined);
+  if (!chosen) {
+    throw new LoomPluginError('E_NO_MANIFEST', `No plugin.yaml, plugin.yml or plugin.json in ${shown}.`, {
+      hint: 'Pass the plugin folder (the one with the manifest), or run loom-plugin init to create a plugin.',
+      details: { searched: [target] },
+    });
+  }
+  return join(target, chosen);
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new LoomPluginError('E_FILE_READ', `${basename(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { details: { path: file } });
+  }
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw new LoomPluginError('E_FILE_READ', `Cannot write ${basename(file)}: ${(error as Error).message}.`, { hint: 'Check the folder is writable.', details: { path: file } });
+  }
+}
+
+/** What plugin.json would become, and how it differs from what is there. */
+function twinChange(twin: string, before: string | undefined, after: string, sourceName: string): SyncChange | undefined {
+  if (before === after) return undefined;
+  if (before === undefined) return { file: twin, summary: `created from ${sourceName}` };
+  let paths: string[];
+  try {
+    paths = differingPaths(JSON.parse(before), JSON.parse(after));
+  } catch {
+    return { file: twin, summary: `rewritten from ${sourceName} (it was not valid JSON)` };
+  }
+  if (paths.length === 0) return { file: twin, summary: `reformatted as ${sourceName} gives it` };
+  return { file: twin, summary: `written from ${sourceName} (${paths.length >= 5 ? `${paths.slice(0, 4).join(', ')}, ...` : paths.join(', ')})` };
+}
+
+export async function syncPlugin(dirOrFile: string, options: SyncPluginOptions): Promise<SyncResult> {
+  const target = resolve(options.cwd, dirOrFile);
+  const source = await sourceManifest(target, dirOrFile);
+  const original = await readText(source);
+  if (original === undefined) throw new LoomPluginError('E_FILE_READ', `${dirOrFile} does not exist.`, { details: { path: source } });
+  const json = extname(source).toLowerCase() === '.json';
+
+  const before = await checkManifestText(original, source);
+  const fixed = options.noFixes ? { text: original, applied: [], skipped: [] } : await applyFixes(original, json, fixesOf(before.diagnostics));
+  const after = fixed.text === original ? before : await checkManifestText(fixed.text, source);
+  const result: SyncResult = {
+    source,
+    changes: fixed.applied.map((item) => ({ file: source, summary: item.summary, ...(item.line ? { line: item.line } : {}) })),
+    skipped: fixed.skipped.map((item) => ({ file: source, summary: item.reason, line: item.line })),
+    errors: after.diagnostics.filter((d) => d.severity === 'error'),
+    written: [],
+  };
+  if (result.errors.length > 0) return result;
+
+  const twin = join(dirname(source), JSON_TWIN_NAME);
+  const writes: Array<[string, string]> = [];
+  if (fixed.text !== original) writes.push([source, fixed.text]);
+  if (!json) {
+    const twinText = await jsonTwinText(fixed.text);
+    const change = twinChange(twin, await readText(twin), twinText, basename(source));
+    if (change) {
+      result.changes.push(change);
+      writes.push([twin, twinText]);
+    }
+  }
+  if (options.check) return result;
+  throwIfAborted(options.signal);
+  for (const [file, text] of writes) {
+    await writeAtomically(file, text);
+    result.written.push(file);
+  }
+  return result;
+}

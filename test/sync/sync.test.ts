@@ -1,0 +1,118 @@
+/**
+ * `loom-plugin sync`: plugin.json follows plugin.yaml, the safe fixes are made and printed,
+ * `--check` writes nothing and exits 1, and a manifest with errors left is never copied.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runCli } from '../helpers/memory-io.js';
+
+// Not one of our templates: flow style, comments, another port and names.
+const MANIFEST = `# hand-written by the Acme team
+type: http
+endpoint: "http://localhost:7001"   # our gateway
+metadata:
+  name: acme-gateway
+  version: 2.3.0
+  plugin_api_version: "1.0.0"
+  provider_type: acme_gw
+  capabilities: { streaming: false, function_calling: false, vision: false, embeddings: false, fine_tuning: false }
+  config_schema:
+    - { name: token, type: string, required: true, sensitive: true }
+auto_start: true
+health_check_interval: 45
+`;
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loom-sync-'));
+  await writeFile(join(dir, 'plugin.yaml'), MANIFEST);
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const read = (name: string) => readFile(join(dir, name), 'utf8');
+const sync = (...args: string[]) => runCli(['sync', ...args], { cwd: dir });
+
+describe('loom-plugin sync', () => {
+  it('creates plugin.json from plugin.yaml, then has nothing to do', async () => {
+    const first = await sync();
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('plugin.json: created from plugin.yaml');
+    expect(JSON.parse(await read('plugin.json'))).toEqual(parse(MANIFEST));
+    const second = await sync();
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('nothing to change');
+  });
+
+  it('a version bump in plugin.yaml: --check exits 1 and writes nothing; sync writes it', async () => {
+    await sync();
+    await writeFile(join(dir, 'plugin.yaml'), MANIFEST.replace('version: 2.3.0', 'version: 2.4.0'));
+    const before = await read('plugin.json');
+    const check = await sync('--check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('would change plugin.json: written from plugin.yaml (metadata.version)');
+    expect(check.stdout).toContain('Run loom-plugin sync');
+    expect(await read('plugin.json')).toBe(before);
+    const run = await sync();
+    expect(run.code).toBe(0);
+    expect(JSON.parse(await read('plugin.json')).metadata.version).toBe('2.4.0');
+    expect((await sync('--check')).code).toBe(0);
+  });
+
+  it('makes the safe fixes in plugin.yaml, says each, and keeps comments and layout', async () => {
+    const broken = MANIFEST.replace('"http://localhost:7001"', '"http://localhost:7001/"')
+      .replace('  version: 2.3.0', '  verison: 2.3.0')
+      .replace('auto_start: true\n', '');
+    await writeFile(join(dir, 'plugin.yaml'), broken);
+    const result = await sync();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/plugin\.yaml:\d+: renamed "verison" to "version" in metadata/);
+    expect(result.stdout).toContain('removed the trailing "/" from endpoint');
+    expect(result.stdout).toContain('set auto_start: true');
+    const fixed = await read('plugin.yaml');
+    expect(fixed).toContain('# hand-written by the Acme team');
+    expect(fixed).toMatch(/endpoint: "http:\/\/localhost:7001" +# our gateway/);
+    expect(fixed).toContain('capabilities: { streaming: false');
+    expect(parse(fixed)).toEqual(parse(MANIFEST));
+    expect(JSON.parse(await read('plugin.json'))).toEqual(parse(MANIFEST));
+    expect((await runCli(['validate'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('leaves keys without a sure suggestion alone', async () => {
+    await writeFile(join(dir, 'plugin.yaml'), `${MANIFEST}x_team_notes: keep me\n`);
+    const result = await sync();
+    expect(result.code).toBe(0);
+    expect(await read('plugin.yaml')).toContain('x_team_notes: keep me');
+  });
+
+  it('with errors left after the fixes it writes nothing and exits 1', async () => {
+    await writeFile(join(dir, 'plugin.yaml'), MANIFEST.replace('  provider_type: acme_gw\n', ''));
+    const result = await sync();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('metadata.provider_type');
+    expect(result.stdout).toContain('Nothing written');
+    await expect(read('plugin.json')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('a folder with only plugin.json gets its fixes in place', async () => {
+    await rm(join(dir, 'plugin.yaml'));
+    const manifest = parse(MANIFEST) as Record<string, unknown>;
+    delete manifest.auto_start;
+    await writeFile(join(dir, 'plugin.json'), JSON.stringify(manifest));
+    const result = await sync();
+    expect(result.code).toBe(0);
+    expect(JSON.parse(await read('plugin.json')).auto_start).toBe(true);
+  });
+
+  it('test refers to sync when the twins differ', async () => {
+    await sync();
+    await writeFile(join(dir, 'plugin.yaml'), MANIFEST.replace('version: 2.3.0', 'version: 2.4.0'));
+    const result = await runCli(['test', '--list', dir], { cwd: dir });
+    expect(result.code).toBe(0); // --list does not load the manifest
+    const run = await runCli(['test', '--endpoint', 'http://127.0.0.1:9', '.'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Hint: Run loom-plugin sync to write plugin.json from plugin.yaml.');
+  });
+});
