@@ -87,7 +87,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
-    throw new LoomPluginError('E_FILE_READ', `Cannot write ${basename(file)}: ${(error as Error).message}.`, { hint: 'Check the folder is writable.', details: { path: file } });
+    throw new LoomPluginError('E_FILE_WRITE', `Cannot write ${basename(file)}: ${(error as Error).message}.`, { hint: 'Check the folder is writable.', details: { path: file } });
   }
 }
 
