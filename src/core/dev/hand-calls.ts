@@ -43,13 +43,15 @@ export function isHandCall(name: unknown): name is HandCallName {
 /** The /initialize body: the form's values, with blank sensitive fields filled from the host's config. */
 export function initializeBody(slot: PluginSlot, form: Record<string, unknown>): Record<string, unknown> {
   const current = slot.configValues();
-  const body: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [name, value] of Object.entries(form)) body[name] = value;
+  // Spread, not assignment: a field named __proto__ stays an ordinary key.
+  const body: Record<string, unknown> = { ...form };
   for (const field of slot.manifest?.metadata.config_schema ?? []) {
-    const given = body[field.name];
-    if (field.sensitive && (given === undefined || given === '') && current[field.name] !== undefined) body[field.name] = current[field.name];
+    const given = Object.hasOwn(body, field.name) ? body[field.name] : undefined;
+    if (field.sensitive && (given === undefined || given === '') && Object.hasOwn(current, field.name)) {
+      Object.defineProperty(body, field.name, { value: current[field.name], enumerable: true, writable: true, configurable: true });
+    }
   }
-  return { ...body };
+  return body;
 }
 
 export async function handCall(slot: PluginSlot, endpoint: HandCallName, body: unknown, secrets: SecretMasker): Promise<HandCallResult> {
