@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginClient } from '../../src/core/runtime/http-client.js';
-import { startMockUpstream, type MockUpstream } from '../../src/core/runtime/mock-upstream.js';
+import { MOCK_UNKNOWN_MODEL, startMockUpstream, type MockUpstream } from '../../src/core/runtime/mock-upstream.js';
 
 let mock: MockUpstream;
 let client: PluginClient;
@@ -51,8 +51,11 @@ describe('mock upstream', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('answers 404 model_not_found for an unknown model, always', async () => {
-    const exchange = await client.request('POST', '/chat/completions', { json: { ...chat, model: 'gpt-nope' }, ...auth() });
+  it('serves any model id and echoes it back, except the reserved unknown one (404 model_not_found)', async () => {
+    const own = await client.request('POST', '/chat/completions', { json: { ...chat, model: 'acme-chat-1' }, ...auth() });
+    expect(own.status).toBe(200);
+    expect((own.json as any).model).toBe('acme-chat-1');
+    const exchange = await client.request('POST', '/chat/completions', { json: { ...chat, model: MOCK_UNKNOWN_MODEL }, ...auth() });
     expect(exchange.status).toBe(404);
     expect((exchange.json as any).error.code).toBe('model_not_found');
   });

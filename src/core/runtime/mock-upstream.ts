@@ -13,6 +13,13 @@ export type MockFault = 'ok' | 'unauthorized' | 'not-found' | 'rate-limit' | 'se
 
 export const MOCK_FAULTS: readonly MockFault[] = ['ok', 'unauthorized', 'not-found', 'rate-limit', 'server-error', 'unavailable', 'reset', 'hang', 'malformed'];
 
+/**
+ * The one model id the mock refuses (404 model_not_found); every other id is served and
+ * echoed back, so a plugin with its own model list (e.g. a static one) meets no false
+ * 404s. The suite sends this id to provoke `model_not_found`.
+ */
+export const MOCK_UNKNOWN_MODEL = 'loom-plugin-test-unknown-model';
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -25,6 +32,7 @@ export interface RecordedRequest {
 export interface MockUpstream {
   url: string;
   apiKey: string;
+  /** What GET /models lists; chat accepts any model but MOCK_UNKNOWN_MODEL. */
   models: string[];
   /** Script the next N chat requests (FIFO; then back to 'ok'). */
   next(fault: MockFault, options?: { times?: number; retryAfterSeconds?: number }): void;
@@ -132,7 +140,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     if (!Array.isArray(request.messages)) {
       return sendJson(res, 400, openAiError("'messages' is a required property and must be an array", 'invalid_request_error', null, 'messages'));
     }
-    if (!models.includes(request.model)) return modelNotFound(res, request.model);
+    if (request.model === MOCK_UNKNOWN_MODEL) return modelNotFound(res, request.model);
     const stream = request.stream === true;
     const step = script.shift() ?? { fault: 'ok', retryAfterSeconds: 7 };
     if (handleFault(step, req, res, request.model, stream)) return;

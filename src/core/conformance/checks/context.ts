@@ -6,7 +6,7 @@
  */
 import type { Manifest } from '../../manifest/types.js';
 import type { Exchange, PluginClient, RequestOptions, StreamExchange } from '../../runtime/http-client.js';
-import type { MockFault, MockUpstream } from '../../runtime/mock-upstream.js';
+import { MOCK_UNKNOWN_MODEL, type MockFault, type MockUpstream } from '../../runtime/mock-upstream.js';
 import { describeAnswer, fail, skip } from '../check-helpers.js';
 
 /**
@@ -165,17 +165,16 @@ export class SuiteContext {
   }
 
   /**
-   * The model the chat checks use: one /models lists that the mock knows, else the first
-   * one /models lists, else the mock's first model.
+   * The model the chat checks use: the first one the plugin's own /models lists (the mock
+   * serves any id but the reserved unknown one), else the mock's first model.
    */
   model(): Promise<string> {
     return this.memo('model', async () => {
       const exchange = await this.client.request('GET', '/models');
-      const known = this.mockUpstream?.models ?? [];
       const ids = Array.isArray(exchange.json)
-        ? exchange.json.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string')
+        ? exchange.json.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string' && id !== '')
         : [];
-      return ids.find((id) => known.includes(id)) ?? ids[0] ?? known[0] ?? 'loom-plugin-test-model';
+      return ids.find((id) => id !== MOCK_UNKNOWN_MODEL) ?? this.mockUpstream?.models[0] ?? 'loom-plugin-test-model';
     });
   }
 

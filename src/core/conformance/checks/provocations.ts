@@ -7,6 +7,7 @@
 import type { ConfigField } from '../../manifest/types.js';
 import type { PluginErrorCode } from '../../protocol.js';
 import type { Exchange } from '../../runtime/http-client.js';
+import { MOCK_UNKNOWN_MODEL } from '../../runtime/mock-upstream.js';
 import { fail, skip } from '../check-helpers.js';
 import type { CheckImpl, ConfigValues, SuiteContext } from './context.js';
 
@@ -19,7 +20,7 @@ export interface Provocation {
   send(ctx: SuiteContext): Promise<Exchange>;
 }
 
-export const UNKNOWN_MODEL = 'loom-plugin-test-unknown-model';
+export const UNKNOWN_MODEL = MOCK_UNKNOWN_MODEL;
 
 /**
  * The required field to leave out: api_key or the upstream field first, because leaving
