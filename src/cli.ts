@@ -13,6 +13,7 @@ import {
   DIAGNOSTIC_FORMATS,
   TEMPLATE_LANGUAGES,
   TEST_REPORTERS,
+  UPSTREAM_DIALECTS,
   type DevOptions,
   type InitOptions,
   type SchemaOptions,
@@ -132,6 +133,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .option('--expected-failures <file>', 'YAML list of check ids that are known to fail')
     .option('--config <file>', 'JSON or YAML file with /initialize values')
     .option('--upstream-field <name>', 'config field that receives the mock upstream URL', 'endpoint')
+    .option('--upstream-dialect <name>', `provider dialect the mock upstream speaks: ${UPSTREAM_DIALECTS.join(', ')} (default: detected from the plugin's first request)`, parseChoice('--upstream-dialect', UPSTREAM_DIALECTS))
     .option('-r, --reporter <names>', `reporters: ${TEST_REPORTERS.join(', ')} (repeatable)`, collectChoices('--reporter', TEST_REPORTERS))
     .option('--output-dir <dir>', 'write each reporter to a file in this folder')
     .addHelpText('after', examples([
@@ -157,6 +159,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
           expectedFailures: opts.expectedFailures as string | undefined,
           config: opts.config as string | undefined,
           upstreamField: opts.upstreamField as string,
+          upstreamDialect: opts.upstreamDialect as TestOptions['upstreamDialect'],
           // Empty means "not given": the command picks human (+ github under GitHub Actions).
           reporters: (opts.reporter as TestOptions['reporters'] | undefined) ?? [],
           outputDir: opts.outputDir as string | undefined,

@@ -4,6 +4,7 @@
  * (and so loading) any command module before it runs.
  */
 import { INIT_LANGUAGES, type InitLanguage } from '../core/init/types.js';
+import { DIALECT_NAMES, type DialectName } from '../core/runtime/dialects/types.js';
 
 export type DiagnosticFormat = 'stylish' | 'json' | 'junit' | 'sarif' | 'github';
 export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['stylish', 'json', 'junit', 'sarif', 'github'];
@@ -27,6 +28,9 @@ export interface SchemaOptions {
 }
 
 export type TestReporter = 'human' | 'json' | 'junit' | 'github';
+export type UpstreamDialect = DialectName;
+export const UPSTREAM_DIALECTS: readonly UpstreamDialect[] = DIALECT_NAMES;
+
 export const TEST_REPORTERS: readonly TestReporter[] = ['human', 'json', 'junit', 'github'];
 
 export interface TestOptions {
@@ -41,6 +45,8 @@ export interface TestOptions {
   expectedFailures: string | undefined;
   config: string | undefined;
   upstreamField: string;
+  /** Pins the mock upstream's dialect; undefined: detected from the plugin's first request. */
+  upstreamDialect: UpstreamDialect | undefined;
   reporters: TestReporter[];
   outputDir: string | undefined;
 }

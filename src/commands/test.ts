@@ -103,6 +103,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
       ...(options.expectedFailures ? { expectedFailures: options.expectedFailures } : {}),
       ...(options.config ? { configFile: options.config } : {}),
       upstreamField: options.upstreamField,
+      ...(options.upstreamDialect ? { upstreamDialect: options.upstreamDialect } : {}),
       signal: io.signal,
       ...(human ? { onEvent: (event) => human.onEvent(event) } : {}),
     });

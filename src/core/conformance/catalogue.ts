@@ -50,7 +50,7 @@ export const CHECKS: readonly CheckInfo[] = Object.freeze([
   C('models.non-empty-unique', 'required', 'GET /models', 'models', '/models lists at least one model and no id twice'),
   C('chat.schema', 'required', CHAT, 'chat', 'A basic completion answers exactly 200 with a valid body: integer created and token counts, string content'),
   C('chat.usage-adds-up', 'required', CHAT, 'chat', 'usage.prompt_tokens + usage.completion_tokens = usage.total_tokens'),
-  C('chat.forwarded', 'required', CHAT, 'chat', 'The upstream received the model, the messages, temperature, max_tokens and the Bearer key'),
+  C('chat.forwarded', 'required', CHAT, 'chat', "The upstream received, in its dialect's terms, the model, the messages and system prompt, temperature, max tokens and the key in the dialect's header"),
   C('chat.unknown-fields', 'required', CHAT, 'chat', 'Unknown request fields are tolerated (200)'),
   C('chat.concurrent', 'required', CHAT, 'chat', '16 concurrent completions are all answered with 200'),
   // Errors provoked directly or through the mock upstream.
@@ -69,6 +69,7 @@ export const CHECKS: readonly CheckInfo[] = Object.freeze([
   C('streaming.done-last', 'required', CHAT, 'streaming', 'The stream ends with data: [DONE], once, as the last event', 'streaming'),
   C('streaming.incremental', 'recommended', CHAT, 'streaming', 'Chunks are passed on as they arrive, not held back until the end', 'streaming'),
   C('streaming.upstream-garbage', 'recommended', CHAT, 'streaming', 'An unreadable upstream stream ends in an error: a non-200 JSON error, or an error event followed by data: [DONE]', 'streaming'),
+  C('streaming.upstream-error', 'recommended', CHAT, 'streaming', "An error event from the upstream in the middle of its stream (each dialect's own kind) ends the stream with an error event and data: [DONE]", 'streaming'),
   C('streaming.error-before-stream', 'required', CHAT, 'streaming', 'An upstream 401 on a stream request is an ordinary non-200 JSON error', 'streaming'),
   C('capabilities.function-calling', 'required', CHAT, 'capabilities', 'A request with tools is accepted (200) and the tools reach the upstream', 'function_calling'),
   C('capabilities.vision', 'required', CHAT, 'capabilities', 'An image_url content part is accepted (200) and reaches the upstream', 'vision'),

@@ -84,6 +84,7 @@ export function buildReport(run: RunState, results: CheckResult[]): ConformanceR
     timings: run.timings,
     ok: summaryPasses(summary) && !run.pluginExit,
     ...(notes.length > 0 ? { notes } : {}),
+    ...(run.mock?.dialect ? { upstream: { dialect: run.mock.dialect, title: run.mock.dialectTitle ?? run.mock.dialect, how: run.mock.pinned ? ('pinned' as const) : ('detected' as const) } } : {}),
     ...(run.pluginExit ? { pluginExit: { ...run.pluginExit, message: mask(run.pluginExit.message) } } : {}),
   };
   const checkLogs: Record<string, string[]> = {};

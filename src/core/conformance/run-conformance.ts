@@ -20,6 +20,7 @@ import type { ExpectedFailure } from './expected-failures.js';
 import { buildReport, maskFor, runChecks, stopPluginProcess } from './run-checks.js';
 import { attachToPlugin, readManifest, resolveRunConfig, selectRun, startPluginProcess, startUpstream } from './run-setup.js';
 import { createRunState } from './run-state.js';
+import type { DialectName } from '../runtime/dialects/types.js';
 import type { CheckInfo, CheckResult, TestRunReport } from './types.js';
 
 export { loadManifestForTest } from './run-setup.js';
@@ -47,6 +48,8 @@ export interface RunConformanceOptions {
   configFile?: string;
   /** Config field that receives the mock upstream URL. Default `endpoint`. */
   upstreamField?: string;
+  /** The provider dialect the mock speaks; default: detected from the plugin's first request. */
+  upstreamDialect?: DialectName;
   signal?: AbortSignal;
   onEvent?: (event: ConformanceEvent) => void;
 }

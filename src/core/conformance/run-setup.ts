@@ -69,6 +69,7 @@ export async function startUpstream(run: RunState): Promise<void> {
   run.mock = await startMockUpstream({
     ...(typeof apiKey === 'string' && apiKey !== '' ? { apiKey } : {}),
     requireAuth: hasConfigField(manifest, 'api_key'),
+    ...(run.options.upstreamDialect ? { dialect: run.options.upstreamDialect } : {}),
   });
   // The plugin talks to the mock, never to a real provider, whatever the config says.
   if (hasConfigField(manifest, run.upstreamField)) {

@@ -83,6 +83,11 @@ export interface TestRunReport {
   logTail?: string;
   /** Phase timings in ms, for `bench/test.mjs` and the human report. */
   timings: { startupMs?: number; checksMs: number; shutdownMs?: number };
+  /**
+   * The provider dialect the mock upstream spoke: pinned with --upstream-dialect, or
+   * detected from the plugin's first upstream request. Absent when it never heard from it.
+   */
+  upstream?: { dialect: string; title: string; how: 'detected' | 'pinned' };
   /** Things no check can see over HTTP that matter for loading in the shipped host. */
   notes?: string[];
   /** Whether the run as a whole passes (exit 0). */

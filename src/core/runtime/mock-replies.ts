@@ -1,8 +1,11 @@
 /**
- * The OpenAI-shaped bodies the mock upstream answers with: completions, stream chunks
- * and error objects. Deterministic, so checks can compare what the plugin returned with
- * what the upstream said.
+ * What the mock upstream says, in common terms: a deterministic reply to the last user
+ * message, cut into stream pieces, with token counts that add up. Each dialect dresses it
+ * in its own wire format (src/core/runtime/dialects/). Deterministic, so checks can
+ * compare what the plugin returned with what the upstream said.
  */
+import { textOf } from './dialects/frames.js';
+import type { CommonChat, Reply } from './dialects/types.js';
 
 export interface ChatMessageLike {
   role?: unknown;
@@ -10,16 +13,7 @@ export interface ChatMessageLike {
 }
 
 /** Text of a message content: a string, or the text parts of a content-part array. */
-export function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
-      .filter(Boolean)
-      .join(' ');
-  }
-  return '';
-}
+export const contentText = textOf;
 
 /** Rough token count: words. Deterministic, and what matters is that usage adds up. */
 export function countTokens(text: string): number {
@@ -31,35 +25,17 @@ export function replyText(messages: ChatMessageLike[]): string {
   return `mock reply to: ${contentText(lastUser?.content).slice(0, 200)}`;
 }
 
-export function completion(id: string, model: string, messages: ChatMessageLike[]) {
-  const content = replyText(messages);
-  const prompt = messages.reduce((sum, m) => sum + countTokens(contentText(m.content)), 0);
-  const completionTokens = countTokens(content);
-  return {
-    id,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens },
-  };
-}
-
-/** The stream of chunk objects for a reply: role first, content in pieces, finish last. */
-export function completionChunks(id: string, model: string, messages: ChatMessageLike[], includeUsage: boolean) {
-  const full = completion(id, model, messages);
-  const content = full.choices[0]?.message.content ?? '';
-  const words = content.split(/(?<= )/);
-  const pieces: string[] = [];
+/** The text cut into about four pieces, each ending at a space, so a stream has several chunks. */
+export function pieces(text: string): string[] {
+  const words = text.split(/(?<= )/);
   const size = Math.max(1, Math.ceil(words.length / 4));
-  for (let i = 0; i < words.length; i += size) pieces.push(words.slice(i, i + size).join(''));
-  const base = { id, object: 'chat.completion.chunk', created: full.created, model };
-  const chunks: object[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
-  for (const piece of pieces) chunks.push({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
-  chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], ...(includeUsage ? { usage: full.usage } : {}) });
-  return { chunks, content };
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += size) out.push(words.slice(i, i + size).join(''));
+  return out;
 }
 
-export function openAiError(message: string, type: string, code: string | null, param: string | null = null) {
-  return { error: { message, type, param, code } };
+export function buildReply(chat: CommonChat, id: string, model: string, includeUsage: boolean): Reply {
+  const text = replyText(chat.messages);
+  const promptTokens = countTokens(chat.system ?? '') + chat.messages.reduce((sum, m) => sum + countTokens(m.content), 0);
+  return { id, model, text, pieces: pieces(text), promptTokens, completionTokens: countTokens(text), created: Math.floor(Date.now() / 1000), includeUsage };
 }

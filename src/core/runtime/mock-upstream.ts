@@ -1,17 +1,20 @@
 /**
- * A scriptable OpenAI-compatible provider on 127.0.0.1 and a random free port. The
- * conformance suite points a plugin's upstream at it and scripts faults (401, 429, 503,
- * reset, hang, garbage) to see how the plugin maps them; `dev --mock-upstream` uses it to
- * work offline. Everything it receives is recorded so checks can verify forwarding.
+ * A scriptable provider on 127.0.0.1 and a random free port, speaking the dialect the
+ * plugin speaks (OpenAI, Azure OpenAI, Anthropic, Gemini, Ollama, Cohere: see
+ * ./dialects/). The conformance suite points a plugin's upstream at it and scripts faults
+ * (auth, unknown model, rate limit, overload, reset, hang, garbage, an error mid-stream)
+ * to see how the plugin maps each one; `dev --mock-upstream` uses it to work offline.
+ * Everything it receives is recorded, with the chat request read in common terms, so
+ * checks can verify forwarding whatever the dialect.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { completion, completionChunks, openAiError, type ChatMessageLike } from './mock-replies.js';
+import { buildReply } from './mock-replies.js';
 import { BodyTooLarge, readBody } from '../read-body.js';
+import { findDialect, routeRequest, type AnswerFault, type CommonChat, type Dialect, type DialectName, type IncomingRequest, type MockFault, type NativeAnswer } from './dialects/index.js';
+import { openai } from './dialects/openai/index.js';
 
-export type MockFault = 'ok' | 'unauthorized' | 'not-found' | 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'hang' | 'malformed';
-
-export const MOCK_FAULTS: readonly MockFault[] = ['ok', 'unauthorized', 'not-found', 'rate-limit', 'server-error', 'unavailable', 'reset', 'hang', 'malformed'];
+export { MOCK_FAULTS, type MockFault, type DialectName } from './dialects/types.js';
 
 /**
  * The one model id the mock refuses (404 model_not_found); every other id is served and
@@ -27,17 +30,30 @@ export interface RecordedRequest {
   /** Parsed JSON body, the raw text when it is not JSON, or undefined when empty. */
   body: unknown;
   time: number;
+  /** The dialect that served it, and what it was: a chat, a model list, or neither. */
+  dialect?: DialectName;
+  kind?: 'chat' | 'models';
+  /** A chat request read in its dialect's terms (undefined when it could not be read). */
+  chat?: CommonChat;
+  /** The key as the dialect carries it (header or query), if any. */
+  key?: string;
 }
 
 export interface MockUpstream {
   url: string;
   apiKey: string;
-  /** What GET /models lists; chat accepts any model but MOCK_UNKNOWN_MODEL. */
+  /** What the model list lists; chat accepts any model but MOCK_UNKNOWN_MODEL. */
   models: string[];
+  /** The pinned dialect, else the one detected from the plugin's requests (undefined until then). */
+  readonly dialect: DialectName | undefined;
+  /** Its name as people say it ("Anthropic Messages"). */
+  readonly dialectTitle: string | undefined;
+  /** Whether the dialect was pinned (--upstream-dialect) rather than detected. */
+  readonly pinned: boolean;
   /** Script the next N chat requests (FIFO; then back to 'ok'). */
   next(fault: MockFault, options?: { times?: number; retryAfterSeconds?: number }): void;
   received: RecordedRequest[];
-  /** Clears the script and the records. */
+  /** Clears the script and the records (the detected dialect stays). */
   reset(): void;
   /** Stops listening and ends every open (also hanging) connection. */
   close(): Promise<void>;
@@ -48,8 +64,10 @@ export interface MockUpstreamOptions {
   models?: string[];
   /** Delay between stream chunks (default 20 ms), so first and last byte differ visibly. */
   chunkDelayMs?: number;
-  /** Check `Authorization: Bearer <apiKey>` (default true). Off for plugins with no api_key field. */
+  /** Check the key where the dialect carries it (default true). Off for plugins with no api_key field. */
   requireAuth?: boolean;
+  /** Speak only this dialect instead of detecting it. */
+  dialect?: DialectName;
 }
 
 interface ScriptStep {
@@ -59,10 +77,17 @@ interface ScriptStep {
 
 const DEFAULT_API_KEY = 'sk-loom-mock-0123456789abcdef';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const ANSWER_FAULTS: Partial<Record<MockFault, AnswerFault>> = {
+  unauthorized: 'unauthorized',
+  'not-found': 'not-found',
+  'rate-limit': 'rate-limit',
+  'server-error': 'server-error',
+  unavailable: 'unavailable',
+};
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+function send(res: http.ServerResponse, answer: NativeAnswer): void {
+  const text = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...answer.headers });
   res.end(text);
 }
 
@@ -70,98 +95,115 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+function headersOf(req: http.IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  return headers;
+}
+
 export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const models = options.models ?? ['mock-small', 'mock-large'];
   const chunkDelayMs = options.chunkDelayMs ?? 20;
+  const requireAuth = options.requireAuth ?? true;
+  const pinned = options.dialect ? findDialect(options.dialect) : undefined;
+  if (options.dialect && !pinned) throw new Error(`unknown dialect ${options.dialect}`);
   const script: ScriptStep[] = [];
   const received: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  let detected: Dialect | undefined;
   let closed = false;
   let counter = 0;
 
-  const requireAuth = options.requireAuth ?? true;
-  const authorized = (req: http.IncomingMessage) => !requireAuth || req.headers.authorization === `Bearer ${apiKey}`;
+  const streamFrames = async (res: http.ServerResponse, dialect: Dialect, frames: string[]) => {
+    res.writeHead(200, { 'Content-Type': dialect.stream.contentType, 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    for (const [index, frame] of frames.entries()) {
+      if (closed || res.destroyed) return;
+      if (index > 0 && chunkDelayMs > 0) await sleep(chunkDelayMs);
+      res.write(frame);
+    }
+    res.end();
+  };
 
-  const unauthorized = (res: http.ServerResponse) =>
-    sendJson(res, 401, openAiError('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'), { 'WWW-Authenticate': 'Bearer' });
-
-  const modelNotFound = (res: http.ServerResponse, model: string) =>
-    sendJson(res, 404, openAiError(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model'));
-
-  const handleFault = (step: ScriptStep, req: http.IncomingMessage, res: http.ServerResponse, model: string, stream: boolean): boolean => {
+  /** Plays a scripted fault; false for 'ok'. */
+  const playFault = (step: ScriptStep, dialect: Dialect, chat: CommonChat, model: string, req: http.IncomingMessage, res: http.ServerResponse): boolean | Promise<void> => {
+    const answer = ANSWER_FAULTS[step.fault];
+    if (answer) {
+      send(res, dialect.answer(answer, { model, retryAfterSeconds: step.retryAfterSeconds }));
+      return true;
+    }
     switch (step.fault) {
       case 'ok':
         return false;
-      case 'unauthorized':
-        unauthorized(res);
-        return true;
-      case 'not-found':
-        modelNotFound(res, model);
-        return true;
-      case 'rate-limit':
-        sendJson(res, 429, openAiError('Rate limit reached for requests.', 'requests', 'rate_limit_exceeded'), {
-          'Retry-After': String(step.retryAfterSeconds),
-        });
-        return true;
-      case 'server-error':
-        sendJson(res, 500, openAiError('The server had an error while processing your request.', 'server_error', null));
-        return true;
-      case 'unavailable':
-        sendJson(res, 503, openAiError('The engine is currently overloaded, please try again later.', 'server_error', 'service_unavailable'));
-        return true;
       case 'reset':
         req.socket.destroy();
         return true;
       case 'hang':
-        // Never answer; close() destroys the socket.
-        return true;
+        return true; // never answer; close() destroys the socket
       case 'malformed':
-        if (stream) {
-          res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
-          res.end('data: {"choices": [ garbage\n\n');
+        if (chat.stream) {
+          res.writeHead(200, { 'Content-Type': dialect.stream.contentType, 'Cache-Control': 'no-cache' });
+          res.end(dialect.stream.garbage);
         } else {
           res.writeHead(200, { 'Content-Type': 'application/json' });
-          res.end('{"choices": [ {"message": garbage');
+          res.end('{"id": "mock", "choices": [ {"message": garbage');
         }
         return true;
+      case 'mid-stream-error': {
+        if (!chat.stream) {
+          send(res, dialect.answer('server-error', { model, retryAfterSeconds: step.retryAfterSeconds }));
+          return true;
+        }
+        // A good start, then the dialect's own error frame: the status is already 200.
+        counter += 1;
+        const frames = dialect.stream.frames(buildReply(chat, `mock-${counter}`, model, false));
+        return streamFrames(res, dialect, [...frames.slice(0, 2), dialect.stream.error({ model, retryAfterSeconds: step.retryAfterSeconds })]);
+      }
     }
+    return false;
   };
 
-  const chat = async (req: http.IncomingMessage, res: http.ServerResponse, body: unknown) => {
-    if (!authorized(req)) return unauthorized(res);
-    const request = (body && typeof body === 'object' ? body : {}) as { model?: unknown; messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } };
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return sendJson(res, 400, openAiError('We could not parse the JSON body of your request.', 'invalid_request_error', null));
-    }
-    if (typeof request.model !== 'string' || request.model === '') {
-      return sendJson(res, 400, openAiError('you must provide a model parameter', 'invalid_request_error', null, 'model'));
-    }
-    if (!Array.isArray(request.messages)) {
-      return sendJson(res, 400, openAiError("'messages' is a required property and must be an array", 'invalid_request_error', null, 'messages'));
-    }
-    if (request.model === MOCK_UNKNOWN_MODEL) return modelNotFound(res, request.model);
-    const stream = request.stream === true;
+  const chat = async (dialect: Dialect, request: IncomingRequest, record: RecordedRequest, body: unknown, res: http.ServerResponse, req: http.IncomingMessage) => {
+    const route = dialect.route(request);
+    const read = dialect.read(body, route ?? { kind: 'chat' }, request);
+    if (typeof read === 'string') return send(res, dialect.answer('bad-request', { model: '', retryAfterSeconds: 0, detail: read }));
+    record.chat = read;
+    const model = read.model ?? '';
+    if (model === MOCK_UNKNOWN_MODEL) return send(res, dialect.answer('not-found', { model, retryAfterSeconds: 0 }));
     const step = script.shift() ?? { fault: 'ok', retryAfterSeconds: 7 };
-    if (handleFault(step, req, res, request.model, stream)) return;
+    const faulted = playFault(step, dialect, read, model, req, res);
+    if (faulted !== false) return faulted === true ? undefined : faulted;
     counter += 1;
-    const id = `chatcmpl-mock-${counter}`;
-    const messages = request.messages as ChatMessageLike[];
-    if (!stream) return sendJson(res, 200, completion(id, request.model, messages));
-    const { chunks } = completionChunks(id, request.model, messages, request.stream_options?.include_usage === true);
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    for (const [index, chunk] of chunks.entries()) {
-      if (closed || res.destroyed) return;
-      if (index > 0 && chunkDelayMs > 0) await sleep(chunkDelayMs);
-      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-    }
-    res.end('data: [DONE]\n\n');
+    const includeUsage = Boolean(body && typeof body === 'object' && (body as { stream_options?: { include_usage?: unknown } }).stream_options?.include_usage === true);
+    const reply = buildReply(read, `mock-${counter}`, model, includeUsage);
+    if (!read.stream) return send(res, { status: 200, body: dialect.completion(reply) });
+    return streamFrames(res, dialect, dialect.stream.frames(reply));
   };
 
-  const listModels = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!authorized(req)) return unauthorized(res);
-    const created = 1_700_000_000;
-    sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created, owned_by: 'loom-mock' })) });
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, text: string) => {
+    let body: unknown;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const request: IncomingRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: headersOf(req) };
+    const record: RecordedRequest = { method: request.method, path: request.path, headers: request.headers, body, time: Date.now() };
+    received.push(record);
+    const routed = routeRequest(request, pinned, detected);
+    const speaker = routed?.dialect ?? pinned ?? detected ?? openai;
+    if (!routed) return send(res, speaker.answer('unknown-route', { model: '', retryAfterSeconds: 0, detail: `${request.method} ${request.path}` }));
+    if (!pinned && !detected && routed.sure) detected = routed.dialect;
+    record.dialect = speaker.name;
+    record.kind = routed.match.kind;
+    const key = speaker.key(request);
+    if (key !== undefined) record.key = key;
+    if (requireAuth && key !== apiKey) return send(res, speaker.answer('unauthorized', { model: '', retryAfterSeconds: 0 }));
+    if (routed.match.kind === 'models') return send(res, { status: 200, body: speaker.models(models) });
+    return chat(speaker, request, record, body, res, req);
   };
 
   const server = http.createServer((req, res) => {
@@ -171,28 +213,13 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
         text = await readBody(req, MAX_BODY_BYTES);
       } catch (error) {
         // An answer, not a cut connection: the client would only see a reset.
-        if (error instanceof BodyTooLarge) sendJson(res, 413, { error: { message: error.message, type: 'invalid_request_error', param: null, code: 'request_too_large' } });
+        if (error instanceof BodyTooLarge) send(res, { status: 413, body: { error: { message: error.message, type: 'invalid_request_error', param: null, code: 'request_too_large' } } });
         else res.destroy();
         return;
       }
-      let body: unknown;
-      if (text !== '') {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = text;
-        }
-      }
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      received.push({ method: req.method ?? 'GET', path, headers, body, time: Date.now() });
-      const route = path.replace(/^\/v1(?=\/)/, '');
-      if (req.method === 'POST' && route === '/chat/completions') return chat(req, res, body);
-      if (req.method === 'GET' && route === '/models') return listModels(req, res);
-      sendJson(res, 404, openAiError(`Unknown request URL: ${req.method} ${path}.`, 'invalid_request_error', 'unknown_url'));
+      await handle(req, res, text);
     })().catch(() => {
-      if (!res.headersSent) sendJson(res, 500, openAiError('mock upstream failure', 'server_error', null));
+      if (!res.headersSent) send(res, (detected ?? openai).answer('server-error', { model: '', retryAfterSeconds: 0 }));
     });
   });
   server.on('connection', (socket) => {
@@ -210,6 +237,13 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     apiKey,
     models: [...models],
     received,
+    get dialect() {
+      return (pinned ?? detected)?.name;
+    },
+    get dialectTitle() {
+      return (pinned ?? detected)?.title;
+    },
+    pinned: pinned !== undefined,
     next(fault, { times = 1, retryAfterSeconds = 7 } = {}) {
       for (let i = 0; i < times; i += 1) script.push({ fault, retryAfterSeconds });
     },

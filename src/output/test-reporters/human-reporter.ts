@@ -152,6 +152,10 @@ function renderTail(report: ConformanceReport, style: ChalkInstance): string {
   if (report.logTail && (failures.length > 0 || report.pluginExit)) {
     out.push(style.dim('Last lines the plugin printed:'), indent(safe(report.logTail.replace(/\n+$/, '')), '  '), '');
   }
+  if (report.upstream) {
+    const how = report.upstream.how === 'pinned' ? 'pinned with --upstream-dialect' : "detected from the plugin's first upstream request";
+    out.push(`${style.dim('Upstream dialect:')} ${report.upstream.title} (${how})`, '');
+  }
   for (const note of report.notes ?? []) out.push(`${style.cyan('Note:')} ${note}`, '');
   out.push(renderSummaryLine(report, style));
   return out.join('\n');

@@ -5,6 +5,8 @@
 import type { Exchange } from '../../runtime/http-client.js';
 import { expect200Json, expectWireSchema, fail, isObject } from '../check-helpers.js';
 import type { CheckImpl, SuiteContext, UpstreamChat } from './context.js';
+import { findDialect } from '../../runtime/dialects/index.js';
+import type { CommonChat } from '../../runtime/dialects/types.js';
 
 export const CONCURRENT_REQUESTS = 16;
 
@@ -32,6 +34,20 @@ export async function expectCompletion(exchange: Exchange, what: string): Promis
   const body = expect200Json(exchange, what);
   await expectWireSchema('chat-completion-response', exchange.bodyText, what, exchange);
   return body as Record<string, unknown>;
+}
+
+/** What the upstream got that differs from what the plugin was sent, in common terms. */
+function forwardingDifferences(request: Record<string, unknown>, got: CommonChat): string[] {
+  const differences: string[] = [];
+  const sent = (request.messages as { role: string; content: string }[]) ?? [];
+  const system = sent.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+  const rest = sent.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content }));
+  if (got.model !== request.model) differences.push(`model: the upstream got ${JSON.stringify(got.model) ?? 'none'}, the plugin was sent ${JSON.stringify(request.model)}`);
+  if ((got.system ?? '') !== system) differences.push(`system prompt: the upstream got ${JSON.stringify(got.system) ?? 'none'}, expected ${JSON.stringify(system)}`);
+  if (JSON.stringify(got.messages) !== JSON.stringify(rest)) differences.push(`messages: the upstream got ${JSON.stringify(got.messages).slice(0, 200)}, expected ${JSON.stringify(rest).slice(0, 200)}`);
+  if (got.temperature !== request.temperature) differences.push(`temperature: the upstream got ${JSON.stringify(got.temperature) ?? 'nothing'}, expected ${String(request.temperature)}`);
+  if (got.maxTokens !== request.max_tokens) differences.push(`max tokens: the upstream got ${JSON.stringify(got.maxTokens) ?? 'nothing'}, expected ${String(request.max_tokens)}`);
+  return differences;
 }
 
 export const CHAT_CHECKS: Record<string, CheckImpl> = {
@@ -70,25 +86,17 @@ export const CHAT_CHECKS: Record<string, CheckImpl> = {
       const { request, exchange, upstream: seen } = await basicChat(ctx);
       ctx.use(exchange);
       if (!seen) fail('The upstream received no chat request for a basic completion.', { expected: 'the plugin forwards the request to the configured upstream' });
-      const body = isObject(seen.body) ? seen.body : {};
-      const differences: string[] = [];
-      if (body.model !== request.model) differences.push(`model: the upstream got ${JSON.stringify(body.model)}, the plugin was sent ${JSON.stringify(request.model)}`);
-      const sentMessages = request.messages as { role: string; content: string }[];
-      const gotMessages = Array.isArray(body.messages) ? body.messages : [];
-      const strip = (messages: unknown[]) => messages.map((m) => (isObject(m) ? { role: m.role, content: m.content } : m));
-      if (JSON.stringify(strip(gotMessages)) !== JSON.stringify(strip(sentMessages))) {
-        differences.push(`messages: the upstream got ${JSON.stringify(gotMessages).slice(0, 200)}`);
-      }
-      if (body.temperature !== request.temperature) differences.push(`temperature: the upstream got ${JSON.stringify(body.temperature) ?? 'nothing'}, expected ${String(request.temperature)}`);
-      const maxTokens = body.max_tokens ?? body.max_completion_tokens;
-      if (maxTokens !== request.max_tokens) differences.push(`max_tokens: the upstream got ${JSON.stringify(maxTokens) ?? 'nothing'}, expected ${String(request.max_tokens)}`);
-      if (ctx.configField('api_key')) {
-        const auth = seen.headers.authorization;
-        if (auth !== `Bearer ${ctx.mock.apiKey}`) differences.push(`Authorization: the upstream got ${auth === undefined ? 'no header' : JSON.stringify(auth)}, expected Bearer <api_key>`);
+      const dialect = findDialect(ctx.mock.dialect ?? 'openai');
+      const terms = dialect ? ` (${dialect.title})` : '';
+      if (!seen.chat) fail(`The upstream could not read the chat request${terms}.`, { expected: `a request in the ${dialect?.title ?? 'upstream'} format`, details: [`body: ${JSON.stringify(seen.body)?.slice(0, 200) ?? 'none'}`] });
+      const differences = forwardingDifferences(request, seen.chat);
+      if (ctx.configField('api_key') && seen.key !== ctx.mock.apiKey) {
+        const where = dialect?.authHint ?? 'Authorization: Bearer <api_key>';
+        differences.push(`key: the upstream got ${seen.key === undefined ? 'no key where it expects one' : 'another value'}; expected ${where}`);
       }
       if (differences.length > 0) {
-        fail(`The upstream did not receive the request as sent (${differences.length === 1 ? '1 difference' : `${differences.length} differences`}).`, {
-          expected: 'model, messages, temperature, max_tokens and Authorization: Bearer <api_key> forwarded',
+        fail(`The upstream did not receive the request as sent${terms} (${differences.length === 1 ? '1 difference' : `${differences.length} differences`}).`, {
+          expected: `model, messages and system prompt, temperature, max tokens and the key (${dialect?.authHint ?? 'Bearer'}) forwarded`,
           details: differences,
         });
       }

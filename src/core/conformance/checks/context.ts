@@ -7,6 +7,7 @@
 import type { Manifest } from '../../manifest/types.js';
 import type { Exchange, PluginClient, RequestOptions, StreamExchange } from '../../runtime/http-client.js';
 import { MOCK_UNKNOWN_MODEL, type MockFault, type MockUpstream } from '../../runtime/mock-upstream.js';
+import type { CommonChat } from '../../runtime/dialects/types.js';
 import { describeAnswer, fail, skip } from '../check-helpers.js';
 
 /**
@@ -21,6 +22,10 @@ export type ConfigValues = Record<string, string | number | boolean>;
 export interface UpstreamChat {
   headers: Record<string, string>;
   body: unknown;
+  /** The request read in its dialect's terms, when the mock could read it. */
+  chat?: CommonChat;
+  /** The key where the dialect carries it. */
+  key?: string;
 }
 
 export interface CheckImpl {
@@ -193,7 +198,7 @@ export class SuiteContext {
 
   /** The chat requests the mock received since its last reset. */
   upstreamChats(): UpstreamChat[] {
-    return this.mock.received.filter((r) => r.method === 'POST' && /\/chat\/completions$/.test(r.path));
+    return this.mock.received.filter((r) => r.kind === 'chat');
   }
 
   lastUpstreamChat(what: string): { headers: Record<string, string>; body: Record<string, unknown> } {

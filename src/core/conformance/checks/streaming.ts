@@ -65,6 +65,36 @@ function chunksOf(exchange: StreamExchange): { chunk: Record<string, unknown>; r
   return chunks;
 }
 
+/**
+ * A stream whose upstream goes wrong after the 200 must tell the client: an error event
+ * then [DONE], or (when the plugin had not started its own stream yet) a non-200 error.
+ */
+async function expectStreamEndsInError(ctx: SuiteContext, fault: MockFault, what: string): Promise<void> {
+  const exchange = await streamWithFault(ctx, fault);
+  if (exchange.status !== 200) {
+    await expectErrorAnswer(exchange, what);
+    return;
+  }
+  const errorEvent = exchange.events.find((event) => {
+    try {
+      const parsed: unknown = JSON.parse(event);
+      return isObject(parsed) && typeof parsed.code === 'string' && typeof parsed.message === 'string' && typeof parsed.transient === 'boolean';
+    } catch {
+      return false;
+    }
+  });
+  if (!errorEvent) {
+    fail(`${what} ended without an error event: the client cannot tell the reply is broken.`, {
+      expected: 'data: {"code": ..., "message": ..., "transient": ...} then data: [DONE] (or a non-200 JSON error before the stream starts)',
+      details: [`events: ${exchange.events.map((e) => e.slice(0, 60)).join(' | ') || '(none)'}`],
+      exchange,
+    });
+  }
+  if (exchange.events.at(-1)?.trim() !== '[DONE]') {
+    fail(`${what} sent an error event but did not end with data: [DONE].`, { expected: 'the error event followed by data: [DONE]', exchange });
+  }
+}
+
 export const STREAMING_CHECKS: Record<string, CheckImpl> = {
   'streaming.content-type': {
     needs: 'ready',
@@ -146,32 +176,15 @@ export const STREAMING_CHECKS: Record<string, CheckImpl> = {
   'streaming.upstream-garbage': {
     needs: 'ready',
     upstream: true,
-    async run(ctx) {
-      const exchange = await streamWithFault(ctx, 'malformed');
-      const what = 'A stream whose upstream sends an unreadable chunk';
-      if (exchange.status !== 200) {
-        await expectErrorAnswer(exchange, what);
-        return;
-      }
-      const errorEvent = exchange.events.find((event) => {
-        try {
-          const parsed: unknown = JSON.parse(event);
-          return isObject(parsed) && typeof parsed.code === 'string' && typeof parsed.message === 'string' && typeof parsed.transient === 'boolean';
-        } catch {
-          return false;
-        }
-      });
-      if (!errorEvent) {
-        fail(`${what} ended without an error event: the client cannot tell the reply is broken.`, {
-          expected: 'data: {"code": ..., "message": ..., "transient": ...} then data: [DONE] (or a non-200 JSON error before the stream starts)',
-          details: [`events: ${exchange.events.map((e) => e.slice(0, 60)).join(' | ') || '(none)'}`],
-          exchange,
-        });
-      }
-      if (exchange.events.at(-1)?.trim() !== '[DONE]') {
-        fail(`${what} sent an error event but did not end with data: [DONE].`, { expected: 'the error event followed by data: [DONE]', exchange });
-      }
-    },
+    run: (ctx) => expectStreamEndsInError(ctx, 'malformed', 'A stream whose upstream sends an unreadable chunk'),
+  },
+
+  'streaming.upstream-error': {
+    needs: 'ready',
+    upstream: true,
+    // The upstream's own error frame: OpenAI's data {"error"}, Anthropic's event: error,
+    // Gemini's data {"error"}, Ollama's {"error"} line, Cohere's message-end with ERROR.
+    run: (ctx) => expectStreamEndsInError(ctx, 'mid-stream-error', "A stream whose upstream sends its error event after the first chunks"),
   },
 
   'streaming.error-before-stream': {

@@ -1,0 +1,111 @@
+/**
+ * Google Gemini (Generative Language API v1beta): the model in the path,
+ * `POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`,
+ * the key in `x-goog-api-key` (or `?key=`), `contents` with roles user/model, the system
+ * prompt in `systemInstruction`, settings in `generationConfig`; SSE `data:` chunks with
+ * no [DONE]; errors as google.rpc.Status `{"error": {code, message, status, details}}`.
+ * A bad key is a 400 INVALID_ARGUMENT with reason API_KEY_INVALID, and the retry hint of
+ * a 429 is `RetryInfo.retryDelay` in the body.
+ */
+import { isRecord, sse, textOf } from '../frames.js';
+import type { AnswerFault, Dialect, FaultContext, NativeAnswer, Reply } from '../types.js';
+
+const CHAT = /^\/(?:v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+
+const ERRORS: Record<AnswerFault, { status: number; rpc: string; message: (ctx: FaultContext) => string; details?: (ctx: FaultContext) => unknown[] }> = {
+  unauthorized: {
+    status: 400,
+    rpc: 'INVALID_ARGUMENT',
+    message: () => 'API key not valid. Please pass a valid API key.',
+    details: () => [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } }],
+  },
+  'not-found': { status: 404, rpc: 'NOT_FOUND', message: (ctx) => `models/${ctx.model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.` },
+  'rate-limit': {
+    status: 429,
+    rpc: 'RESOURCE_EXHAUSTED',
+    message: (ctx) => `You exceeded your current quota, please check your plan and billing details. Please retry in ${ctx.retryAfterSeconds}s.`,
+    details: (ctx) => [
+      { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }] },
+      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${ctx.retryAfterSeconds}s` },
+    ],
+  },
+  'server-error': { status: 500, rpc: 'INTERNAL', message: () => 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' },
+  unavailable: { status: 503, rpc: 'UNAVAILABLE', message: () => 'The model is overloaded. Please try again later.' },
+  'bad-request': { status: 400, rpc: 'INVALID_ARGUMENT', message: (ctx) => ctx.detail ?? 'Request contains an invalid argument.' },
+  'unknown-route': { status: 404, rpc: 'NOT_FOUND', message: (ctx) => `Method not found: ${ctx.detail ?? ''}` },
+};
+
+function status(code: number, rpc: string, message: string, details?: unknown[]) {
+  return { error: { code, message, status: rpc, ...(details ? { details } : {}) } };
+}
+
+function answer(fault: AnswerFault, ctx: FaultContext): NativeAnswer {
+  const row = ERRORS[fault];
+  return { status: row.status, body: status(row.status, row.rpc, row.message(ctx), row.details?.(ctx)) };
+}
+
+function chunk(reply: Reply, text: string, last: boolean) {
+  return {
+    candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
+    usageMetadata: last
+      ? { promptTokenCount: reply.promptTokens, candidatesTokenCount: reply.completionTokens, totalTokenCount: reply.promptTokens + reply.completionTokens }
+      : { promptTokenCount: reply.promptTokens, totalTokenCount: reply.promptTokens },
+    modelVersion: reply.model,
+    responseId: reply.id,
+  };
+}
+
+function frames(reply: Reply): string[] {
+  return reply.pieces.map((piece, index) => sse(chunk(reply, piece, index === reply.pieces.length - 1)));
+}
+
+/** `systemInstruction` (or the snake_case form Google's curl samples use). */
+function systemText(body: Record<string, unknown>): string | undefined {
+  const instruction = body.systemInstruction ?? body.system_instruction;
+  if (!isRecord(instruction)) return undefined;
+  return Array.isArray(instruction.parts) ? textOf(instruction.parts) : undefined;
+}
+
+export const gemini: Dialect = {
+  name: 'gemini',
+  title: 'Google Gemini',
+  chatPath: 'POST /v1beta/models/{model}:generateContent (and :streamGenerateContent?alt=sse)',
+  authHint: 'x-goog-api-key: <api_key> (or ?key=)',
+  route(request) {
+    const match = CHAT.exec(request.path);
+    if (request.method === 'POST' && match) return { kind: 'chat', model: decodeURIComponent(match[1] ?? ''), stream: match[2] === 'streamGenerateContent', sure: true };
+    if (request.method === 'GET' && (request.path === '/v1beta/models' || request.path === '/v1/models')) {
+      return { kind: 'models', sure: request.path === '/v1beta/models' || request.headers['x-goog-api-key'] !== undefined };
+    }
+    return undefined;
+  },
+  key: (request) => request.headers['x-goog-api-key'] ?? request.query.get('key') ?? undefined,
+  read(body, route, request) {
+    if (!isRecord(body)) return 'Invalid JSON payload received.';
+    if (!Array.isArray(body.contents)) return '* GenerateContentRequest.contents: contents is not specified';
+    if (route.stream && request.query.get('alt') !== 'sse') return 'The mock streams only with alt=sse; without it Gemini streams a JSON array.';
+    // Roles in common terms: Gemini's "model" is everyone else's "assistant".
+    const messages = body.contents.map((c) => (isRecord(c) ? { role: c.role === 'model' ? 'assistant' : typeof c.role === 'string' ? c.role : 'user', content: textOf(c.parts) } : { role: '', content: '' }));
+    const config = isRecord(body.generationConfig) ? body.generationConfig : isRecord(body.generation_config) ? body.generation_config : {};
+    return {
+      model: route.model,
+      system: systemText(body),
+      messages,
+      temperature: config.temperature,
+      maxTokens: config.maxOutputTokens ?? config.max_output_tokens,
+      stream: route.stream === true,
+    };
+  },
+  completion: (reply) => chunk(reply, reply.text, true),
+  stream: {
+    contentType: 'text/event-stream',
+    frames,
+    error: () => sse(status(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')),
+    garbage: 'data: {"candidates": [ garbage\n\n',
+  },
+  models: (ids) => ({
+    models: ids.map((id) => ({ name: `models/${id}`, version: '001', displayName: id, inputTokenLimit: 32768, outputTokenLimit: 8192, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
+  }),
+  answer,
+  forwardsSampling: true,
+};
