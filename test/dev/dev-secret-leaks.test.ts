@@ -98,6 +98,16 @@ describe('dev with a plugin that leaks awkward secrets', () => {
     await new Promise((r) => setTimeout(r, 1200));
     for (const path of ['/api/info', '/api/plugins', '/api/plugins/leaky-dev', '/api/plugins/leaky-dev/logs', '/api/requests']) surfaces[path] = (await call(run, 'GET', path)).text;
     surfaces['/api/plugins/leaky-dev/reload'] = (await call(run, 'POST', '/api/plugins/leaky-dev/reload')).text;
+    // Hand calls: /initialize with the sensitive fields left blank (the host fills them in), and the rest.
+    const hand = (endpoint: string, body?: unknown) => call(run, 'POST', '/api/plugins/leaky-dev/call', { endpoint, ...(body === undefined ? {} : { body }) });
+    surfaces['/api/plugins/leaky-dev/call'] = [
+      (await hand('initialize', { api_key: '', org_token: '', pin: '' })).text,
+      (await hand('health')).text,
+      (await hand('models')).text,
+      (await hand('chat', { model: 'leaky-1', messages: [{ role: 'user', content: 'fail' }] })).text,
+    ].join('\n');
+    // The suite on a second instance (about 2 s), streamed as NDJSON.
+    surfaces['/api/plugins/leaky-dev/conformance'] = (await call(run, 'POST', '/api/plugins/leaky-dev/conformance')).text;
     surfaces['/api/events'] = await readEvents(run);
     surfaces.page = await (await fetch(`${run.url}/`)).text();
     await stop(run);
@@ -116,17 +126,24 @@ describe('dev with a plugin that leaks awkward secrets', () => {
     expect(surfaces['/api/requests']).toContain('upstream refused key=[***] org=[***] pin=[***]');
     expect(surfaces['/api/requests']).toContain('you said mine is ***; I use key=[***]');
     expect(surfaces['terminal stdout']).toContain('initialized key=[***] org=[***] pin=[***]');
+    // The hand-called /initialize carried the host's values (filled in for the blank form), masked.
+    expect(surfaces['/api/plugins/leaky-dev/call']).toMatch(/\\"api_key\\":\\"\*\*\*\\"/);
+    expect(surfaces['/api/plugins/leaky-dev/call']).toContain('upstream refused key=[***]');
+    expect(surfaces['/api/plugins/leaky-dev/conformance']).toContain('"type":"result"');
   });
 
-  const names = ['/api/info', '/api/plugins', '/api/plugins/leaky-dev', '/api/plugins/leaky-dev/logs', '/api/requests', '/api/plugins/leaky-dev/reload', '/api/events', 'page', 'terminal stdout', 'terminal stderr'];
+  const names = ['/api/plugins/leaky-dev/call', '/api/plugins/leaky-dev/conformance', '/api/info', '/api/plugins', '/api/plugins/leaky-dev', '/api/plugins/leaky-dev/logs', '/api/requests', '/api/plugins/leaky-dev/reload', '/api/events', 'page', 'terminal stdout', 'terminal stderr'];
   it.each(names)('%s shows no secret', (name) => {
     const text = surfaces[name];
     expect(text, name).toBeDefined();
     expectNoSecret(text!, name);
   });
 
+  // Hand calls are joined one per line; the conformance run is NDJSON.
   it.each(names.filter((name) => name.startsWith('/api/') && name !== '/api/events'))('%s is still valid JSON', (name) => {
-    expect(() => JSON.parse(surfaces[name]!)).not.toThrow();
+    const documents = surfaces[name]!.split('\n').filter((line) => line.trim() !== '');
+    expect(documents.length).toBeGreaterThan(0);
+    for (const document of documents) expect(() => JSON.parse(document)).not.toThrow();
   });
 
   it('every event on the stream is valid JSON', () => {
