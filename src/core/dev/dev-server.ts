@@ -24,6 +24,9 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store',
 };
 
+/** Open connections at most (pages, SDK clients, event streams); more are refused by the server. */
+export const MAX_CONNECTIONS = 256;
+
 export function createDevServer(handlers: ServerHandlers): Server {
   const server = createServer((req, res) => {
     void handle(req, res, handlers).catch((error: unknown) => {
@@ -32,6 +35,8 @@ export function createDevServer(handlers: ServerHandlers): Server {
     });
   });
   server.keepAliveTimeout = 10_000;
+  // A local host needs a handful of connections; thousands are an attack on its memory.
+  server.maxConnections = MAX_CONNECTIONS;
   return server;
 }
 

@@ -8,12 +8,14 @@
  *   POST /api/plugins/:key/conformance  run the suite on a second instance, NDJSON stream
  *   GET  /api/requests                  recent requests through /v1 (bodies masked)
  *   GET  /api/events                    server-sent events: state, log, health, request...
+ *                                       (bounded per client and in number: event-stream.ts)
  * Everything leaving here passes through the secret mask.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
 import { streamConformance, type ConformanceContext } from './conformance-stream.js';
 import type { EventBus } from './event-bus.js';
+import { openEventStream } from './event-stream.js';
 import { handleHandCall } from './hand-calls.js';
 import { sendJson } from './http-util.js';
 import type { PluginSlot } from './plugin-slot.js';
@@ -40,7 +42,7 @@ export async function handleManagement(req: IncomingMessage, res: ServerResponse
   if (path === '/api/info' && method === 'GET') return masked(200, ctx.info());
   if (path === '/api/plugins' && method === 'GET') return masked(200, { plugins: ctx.slots().map((slot) => slot.view()) });
   if (path === '/api/requests' && method === 'GET') return masked(200, { requests: ctx.requests.entries() });
-  if (path === '/api/events' && method === 'GET') return openEventStream(req, res, ctx);
+  if (path === '/api/events' && method === 'GET') return openEventStream(req, res, ctx.bus, ctx.streams);
 
   const match = /^\/api\/plugins\/([^/]+)(?:\/(logs|reload|call|conformance))?$/.exec(path);
   if (match) {
@@ -58,29 +60,4 @@ export async function handleManagement(req: IncomingMessage, res: ServerResponse
     return masked(405, { error: `${method} is not allowed on ${path}.` });
   }
   return masked(404, { error: `No API route ${method} ${path}.` });
-}
-
-/** SSE: recent backlog first (so a page opened late sees the story), then live events. */
-function openEventStream(req: IncomingMessage, res: ServerResponse, ctx: ManagementContext): void {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-accel-buffering': 'no',
-  });
-  res.write(': connected\n\n');
-  const send = (event: unknown): void => {
-    res.write(`data: ${JSON.stringify(event)}\n\n`);
-  };
-  for (const event of ctx.bus.recent()) send(event);
-  const unsubscribe = ctx.bus.subscribe(send);
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
-  heartbeat.unref();
-  ctx.streams.add(res);
-  const end = (): void => {
-    clearInterval(heartbeat);
-    unsubscribe();
-    ctx.streams.delete(res);
-  };
-  req.on('close', end);
-  res.on('close', end);
 }

@@ -184,18 +184,30 @@ function forward(
       let streaming = rewriter !== undefined;
       const held: Buffer[] = [];
       let heldBytes = 0;
+      let waiting = false;
+      // A client that does not read must not make the host hold the plugin's whole
+      // answer: stop reading from the plugin until the client has taken what is queued.
+      const send = (chunk: Buffer): void => {
+        if (res.write(chunk) || waiting) return;
+        waiting = true;
+        answer.pause();
+        res.once('drain', () => {
+          waiting = false;
+          answer.resume();
+        });
+      };
       const startStreaming = (): void => {
         streaming = true;
         res.writeHead(status ?? 502, headers);
         res.flushHeaders();
-        for (const chunk of held.splice(0)) res.write(chunk);
+        for (const chunk of held.splice(0)) send(chunk);
       };
       if (streaming) startStreaming();
       answer.on('data', (raw: Buffer) => {
         const chunk = rewriter ? rewriter.push(raw) : raw;
         if (chunk.length === 0) return;
         capture.add(chunk);
-        if (streaming) res.write(chunk);
+        if (streaming) send(chunk);
         else {
           held.push(chunk);
           heldBytes += chunk.length;
