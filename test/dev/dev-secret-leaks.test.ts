@@ -91,7 +91,8 @@ describe('dev with a plugin that leaks awkward secrets', () => {
     await waitUntil(async () => (await call(run, 'GET', '/api/plugins')).text.includes('"healthy"'), 20_000, 100);
     // Through the door (the client's own answers are the plugin's; what the host records is checked):
     // a reply that echoes the key, an error body that does, a model the client made up.
-    await call(run, 'POST', '/v1/chat/completions', { model: 'leaky-1', messages: [{ role: 'user', content: `mine is ${KEY}` }] });
+    // max_tokens 12 and a true flag equal the pin and the org token: the logged body must stay JSON.
+    await call(run, 'POST', '/v1/chat/completions', { model: 'leaky-1', messages: [{ role: 'user', content: `mine is ${KEY}` }], max_tokens: 12, logprobs: true });
     await call(run, 'POST', '/v1/chat/completions', { model: 'leaky-1', messages: [{ role: 'user', content: 'fail' }] });
     await call(run, 'POST', '/v1/chat/completions', { model: KEY, messages: [{ role: 'user', content: 'hi' }] });
     // Two health samples with the leaky message.
@@ -144,6 +145,15 @@ describe('dev with a plugin that leaks awkward secrets', () => {
     const documents = surfaces[name]!.split('\n').filter((line) => line.trim() !== '');
     expect(documents.length).toBeGreaterThan(0);
     for (const document of documents) expect(() => JSON.parse(document)).not.toThrow();
+  });
+
+  it('request and response bodies in the request log stay valid JSON', () => {
+    const { requests } = JSON.parse(surfaces['/api/requests']!) as { requests: Array<{ requestBody: string; responseBody: string; curl: string }> };
+    expect(requests.length).toBe(3);
+    for (const entry of requests) {
+      for (const body of [entry.requestBody, entry.responseBody]) if (body.startsWith('{')) expect(() => JSON.parse(body), body).not.toThrow();
+    }
+    expect(requests[0]!.requestBody).toContain('"max_tokens":"***"');
   });
 
   it('every event on the stream is valid JSON', () => {

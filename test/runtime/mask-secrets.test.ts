@@ -53,3 +53,21 @@ describe('SecretMasker.mask (text)', () => {
     expect(masker.mask('a b c')).toBe('a b c');
   });
 });
+
+describe('SecretMasker.maskJsonText (bodies shown as text)', () => {
+  it.each([
+    ['a number secret', ['12'], '{"pin": 12, "n": 1234, "s": "pin 12"}', { pin: MASK, n: 1234, s: `pin ${MASK}` }],
+    ['a literal secret', ['true'], '{"stream": true, "k": "true"}', { stream: MASK, k: MASK }],
+    ['a secret that mimics JSON structure', ['abc","x'], '{"k":"abc","x":1}', { k: 'abc', x: 1 }],
+    ['a secret with a quote inside a string', ['sk-"q"-123'], '{"k":"sk-\\"q\\"-123"}', { k: MASK }],
+  ] as const)('%s: the body stays valid JSON with the secret masked', (_why, secrets, body, expected) => {
+    const masked = new SecretMasker(secrets).maskJsonText(body);
+    expect(JSON.parse(masked)).toEqual(expected);
+  });
+
+  it('leaves a body without secrets byte for byte, and masks text that is not JSON as text', () => {
+    const masker = new SecretMasker(['sk-live-999999']);
+    expect(masker.maskJsonText('{ "a" : 1 }')).toBe('{ "a" : 1 }');
+    expect(masker.maskJsonText('data: {"k":"sk-live-999999"}\n\n')).toBe('data: {"k":"***"}\n\n');
+  });
+});

@@ -12,7 +12,7 @@ import { InterruptedError, throwIfAborted } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ResolvedConfig } from '../runtime/config.js';
 import type { Exchange, PluginClient } from '../runtime/http-client.js';
-import { maskSecrets } from '../runtime/mask-secrets.js';
+import { maskJsonText, maskSecrets } from '../runtime/mask-secrets.js';
 import type { MockUpstream } from '../runtime/mock-upstream.js';
 import { CheckFailure, CheckSkip } from './check-helpers.js';
 import { SuiteContext, type CheckImpl, type ConfigValues } from './checks/context.js';
@@ -48,7 +48,8 @@ export interface SuiteOptions {
 const EXCERPT_CHARS = 2000;
 
 function excerpt(text: string, secrets: string[]): string {
-  const masked = maskSecrets(text, secrets);
+  // Bodies are masked as JSON values when they are JSON, so an excerpt stays readable JSON.
+  const masked = maskJsonText(text, secrets);
   return masked.length > EXCERPT_CHARS ? `${masked.slice(0, EXCERPT_CHARS)}... (${masked.length - EXCERPT_CHARS} more characters)` : masked;
 }
 

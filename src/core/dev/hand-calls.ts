@@ -58,14 +58,14 @@ export async function handCall(slot: PluginSlot, endpoint: HandCallName, body: u
   const { method, path } = HAND_CALLS[endpoint];
   const instance = slot.active;
   const sent = method === 'POST' ? (endpoint === 'initialize' ? initializeBody(slot, (body ?? {}) as Record<string, unknown>) : (body ?? {})) : undefined;
-  const base = { endpoint, method, path, requestBody: sent === undefined ? undefined : secrets.mask(JSON.stringify(sent)) };
+  const base = { endpoint, method, path, requestBody: sent === undefined ? undefined : secrets.maskJsonText(JSON.stringify(sent)) };
   if (!instance) return { ...base, status: undefined, durationMs: 0, body: '', error: 'The plugin is not serving right now.' };
   const answer = await instance.call(method, path, sent, HAND_CALL_TIMEOUT_MS);
   return {
     ...base,
     status: answer.status,
     durationMs: Math.round(answer.latencyMs * 10) / 10,
-    body: secrets.mask(answer.text),
+    body: secrets.maskJsonText(answer.text),
     ...(answer.error ? { error: secrets.mask(answer.error) } : {}),
   };
 }

@@ -34,13 +34,14 @@ export class RequestLog {
     const { hostUrl, entry, id } = stored;
     // Field by field (not a JSON round trip): this runs once per request when someone listens.
     const mask = (text: string): string => this.secrets.mask(text);
-    const requestBody = mask(entry.requestBody);
+    // Bodies are JSON text: masked as values, so they stay JSON (and the curl line works).
+    const requestBody = this.secrets.maskJsonText(entry.requestBody);
     return {
       id,
       ...entry,
       model: entry.model === undefined ? undefined : mask(entry.model),
       requestBody,
-      responseBody: mask(entry.responseBody),
+      responseBody: this.secrets.maskJsonText(entry.responseBody),
       error: entry.error === undefined ? undefined : mask(entry.error),
       curl: curlLine(hostUrl, entry.method, entry.path, requestBody),
     };

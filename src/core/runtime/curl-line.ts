@@ -1,5 +1,5 @@
 /** A copy-pasteable curl command that repeats a request, with secrets masked. */
-import { maskSecrets } from './mask-secrets.js';
+import { maskJsonText, maskSecrets } from './mask-secrets.js';
 
 function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -15,6 +15,7 @@ export function curlLine(
   if (request.method !== 'GET' || request.body !== undefined) parts.push('-X', request.method);
   parts.push(safe(request.url));
   for (const [name, value] of Object.entries(request.headers)) parts.push('-H', safe(`${name}: ${value}`));
-  if (request.body !== undefined) parts.push('--data-raw', safe(request.body));
+  // The body as a JSON value when it is JSON, so the masked line still sends valid JSON.
+  if (request.body !== undefined) parts.push('--data-raw', quote(maskJsonText(request.body, secrets)));
   return parts.join(' ');
 }

@@ -100,23 +100,52 @@ export class SecretMasker {
   /** Masks every string inside a JSON-able value; keys and non-string values stay as they are. */
   maskValue<T>(value: T): T {
     if (this.values.size === 0) return value;
-    return this.walk(value, 0) as T;
+    return this.walk(value, 0, false) as T;
   }
 
-  private walk(value: unknown, depth: number): unknown {
+  /**
+   * Masks a body shown as text that may be JSON (a request or response body). When it
+   * parses, it is masked as a value and written again, so it stays valid JSON: a number or
+   * literal that equals a secret (`"pin": 12`) becomes the string "***", and a secret
+   * whose raw form looks like JSON structure cannot cut the document. Otherwise (SSE,
+   * truncated or plain text) it is masked as text. Untouched when no secret occurs.
+   */
+  maskJsonText(text: string): string {
+    const asText = this.mask(text);
+    if (asText === text) return text;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return asText;
+    }
+    return JSON.stringify(this.walk(parsed, 0, true));
+  }
+
+  private isSecretLiteral(value: unknown): boolean {
+    return (typeof value === 'number' || typeof value === 'boolean' || value === null) && this.values.has(String(value));
+  }
+
+  private walk(value: unknown, depth: number, literals: boolean): unknown {
     if (typeof value === 'string') return this.mask(value);
+    if (literals && this.isSecretLiteral(value)) return MASK;
     if (value === null || typeof value !== 'object' || depth > 200) return value;
     const plain = typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON: () => unknown }).toJSON() : value;
-    if (plain !== value) return this.walk(plain, depth + 1);
-    if (Array.isArray(value)) return value.map((item) => this.walk(item, depth + 1));
+    if (plain !== value) return this.walk(plain, depth + 1, literals);
+    if (Array.isArray(value)) return value.map((item) => this.walk(item, depth + 1, literals));
     // fromEntries defines own properties, so a key named __proto__ stays a plain key.
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item, depth + 1)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item, depth + 1, literals)]));
   }
 }
 
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   if (secrets.length === 0 || text === '') return text;
   return new SecretMasker(secrets).mask(text);
+}
+
+export function maskJsonText(text: string, secrets: readonly string[]): string {
+  if (secrets.length === 0 || text === '') return text;
+  return new SecretMasker(secrets).maskJsonText(text);
 }
 
 export function maskValue<T>(value: T, secrets: readonly string[]): T {
