@@ -111,11 +111,12 @@ for (const language of LANGUAGES) {
         expect(fields[2]).toMatchObject({ type: 'int', default: 30, validation: { min: 1, max: 300 } });
       });
 
-      it('ships a CI workflow that runs validate and test with this CLI version', async () => {
+      it("ships a CI workflow that runs this CLI version's action (validate and test, strict)", async () => {
         const workflow = parse(await readFile(join(dir, '.github/workflows/conformance.yml'), 'utf8')) as Record<string, any>;
-        const steps = JSON.stringify(workflow.jobs.conformance.steps);
-        expect(steps).toContain(`loom-plugin@${variant.values.loom_plugin_version} validate --strict`);
-        expect(steps).toContain(`loom-plugin@${variant.values.loom_plugin_version} test --strict`);
+        const steps = workflow.jobs.conformance.steps as { uses?: string; with?: Record<string, string> }[];
+        const action = steps.find((step) => step.uses?.startsWith('loom-plugin/loom-plugin@'));
+        expect(action?.uses).toBe(`loom-plugin/loom-plugin@v${variant.values.loom_plugin_version}`);
+        expect(action?.with).toEqual({ path: '.', strict: 'true' });
       });
 
       it.skipIf(!runnable)('passes its own test suite', { timeout: 900_000 }, async () => {
