@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretMasker } from '../../src/core/runtime/mask-secrets.js';
+import { EventBus } from '../../src/core/dev/event-bus.js';
+import type { StampedEvent } from '../../src/core/dev/types.js';
 import { allowedHosts, isLoopbackAddress, newToken } from '../../src/core/dev/security.js';
 import { SerialQueue } from '../../src/core/dev/serial-queue.js';
 import { isIgnoredPath } from '../../src/core/dev/watch-plugin.js';
@@ -63,6 +65,16 @@ describe('guards', () => {
 });
 
 describe('masking', () => {
+  it('an event bus whose secrets read as JSON literals still delivers health events intact (dev crashed here)', () => {
+    const bus = new EventBus(new SecretMasker(['true', '12', 'null', 'false']));
+    const seen: StampedEvent[] = [];
+    bus.subscribe((event) => seen.push(event));
+    const sample = { time: 12, healthy: true, message: 'ok 12 true', latencyMs: 12, error: null };
+    expect(() => bus.emit({ type: 'health', key: 'p', sample } as never)).not.toThrow();
+    expect(seen).toHaveLength(1);
+    expect((seen[0] as unknown as { sample: unknown }).sample).toEqual({ time: 12, healthy: true, message: 'ok *** ***', latencyMs: 12, error: null });
+  });
+
   it('masks every secret in text and nested values, longest first', () => {
     const secrets = new SecretMasker();
     secrets.add('abc123', 'abc123456', undefined, 'x');
