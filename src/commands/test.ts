@@ -163,9 +163,12 @@ async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan, opt
     io.stderr.write(renderStylish([{ file, dir: dirname(file), manifest: undefined, diagnostics }], { cwd: io.cwd, style }));
   } else {
     io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
-    const tail = error.details?.stderrTail;
+    // A diagnosed start failure shows the one line that gave it away, not the stack trace.
+    const shown = error.details?.stderrShown;
+    const tail = typeof shown === 'string' ? shown : error.details?.stderrTail;
     if (typeof tail === 'string' && tail.trim() !== '') {
-      io.stderr.write(`${style.dim('Last lines the plugin wrote to stderr:')}\n${terminalSafe(tail.replace(/\n+$/, '')).replace(/^/gm, '  ')}\n`);
+      const label = typeof shown === 'string' ? 'The plugin said:' : 'Last lines the plugin wrote to stderr:';
+      io.stderr.write(`${style.dim(label)}\n${terminalSafe(tail.replace(/\n+$/, '')).replace(/^/gm, '  ')}\n`);
     }
   }
   if (error.hint) io.stderr.write(`${style.dim('Hint:')} ${error.hint}\n`);

@@ -78,7 +78,8 @@ describe('startPlugin', () => {
     const { manifest, manifestDir } = hostile('baseline');
     const error = await startPlugin({ manifest: { ...manifest, command: 'loom-no-such-command-xyz' }, manifestDir, startupTimeoutMs: 1000 }).catch((e) => e);
     expect(error.code).toBe('E_PLUGIN_START');
-    expect(error.message).toContain('was not found');
+    expect(error.message).toContain('loom-no-such-command-xyz is not on PATH');
+    expect(error.details.diagnosis).toBe('command-not-on-path');
   });
 
   it('refuses a manifest without command with E_CONFIG and an --endpoint hint', async () => {

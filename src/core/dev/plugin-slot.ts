@@ -144,7 +144,8 @@ export class PluginSlot {
       if (this.ctx.signal.aborted || this.closed) return finish(false, { step: 'start', error: 'Interrupted.' });
       const step = error instanceof LoadError ? error.step : 'start';
       const stderrTail = error instanceof LoadError ? error.stderrTail : tailFromError(error);
-      const message = (error as Error).message;
+      // A start failure with a known cause says what to run (npm install, go build...).
+      const message = isLoomPluginError(error) && error.hint && error.details?.diagnosis ? `${error.message} ${error.hint}` : (error as Error).message;
       if (this.active) {
         // Rollback: the previous version keeps serving; the failed attempt is shown.
         this.setState(this.stateFromHealth(), `Reload failed (${step}): ${message} — still serving the previous version.`);

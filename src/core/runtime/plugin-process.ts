@@ -12,6 +12,7 @@ import { LineSplitter, LogBuffer, type LogLine } from './log-buffer.js';
 import { groupAlive, registerGroup, signalGroup, unregisterGroup } from './process-registry.js';
 import { rewriteArgs, rewriteEndpoint, rewriteEnv } from './port-rewrite.js';
 import { canConnect, otherLoopbackListener, probeHealth } from './readiness.js';
+import { diagnoseStart } from './start-hints.js';
 
 export type { LogLine } from './log-buffer.js';
 export { LogBuffer } from './log-buffer.js';
@@ -152,11 +153,20 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
   let wakeProbe: (() => void) | undefined;
 
   let child: ChildProcess;
+  const env = buildEnv(options);
   try {
-    child = await spawnDetached(manifest.command, args, manifestDir, buildEnv(options));
+    child = await spawnDetached(manifest.command, args, manifestDir, env);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     const notFound = err.code === 'ENOENT';
+    const diagnosis = diagnoseStart({ command: manifest.command, args, dir: manifestDir, path: env.PATH ?? '', notFound, stderr: '' });
+    if (diagnosis) {
+      throw new LoomPluginError('E_PLUGIN_START', diagnosis.message, {
+        hint: diagnosis.hint,
+        details: { command: manifest.command, args, errno: err.code, diagnosis: diagnosis.id, stderrTail: '' },
+        cause: error,
+      });
+    }
     throw new LoomPluginError(
       'E_PLUGIN_START',
       notFound
@@ -310,6 +320,22 @@ async function waitUntilReady(plugin: RunningPlugin, options: StartPluginOptions
 
 function startFailure(plugin: RunningPlugin, options: StartPluginOptions, info: ExitInfo): LoomPluginError {
   const stderrTail = plugin.logs.tail(STDERR_TAIL_LINES, 'stderr');
+  const args = rewriteArgs(options.manifest.args ?? [], options.port);
+  const diagnosis = diagnoseStart({
+    command: options.manifest.command ?? '',
+    args,
+    dir: options.manifestDir,
+    path: buildEnv(options).PATH ?? '',
+    notFound: false,
+    stderr: stderrTail,
+  });
+  if (diagnosis) {
+    // The cause is known: say what to run; the one telling line replaces the stack trace.
+    return new LoomPluginError('E_PLUGIN_START', diagnosis.message, {
+      hint: diagnosis.hint,
+      details: { command: options.manifest.command, args, exitCode: info.code, signal: info.signal, diagnosis: diagnosis.id, stderrTail, stderrShown: diagnosis.evidence ?? '' },
+    });
+  }
   return new LoomPluginError('E_PLUGIN_START', `The plugin ${describeExit(info)} before it answered /health.`, {
     hint: stderrTail ? 'Its last stderr lines are shown; fix the error and run again.' : 'It printed nothing to stderr; run its command by hand to see why it stops.',
     details: {

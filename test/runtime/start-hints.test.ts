@@ -1,0 +1,109 @@
+/**
+ * A plugin that cannot start says what to run: npm install, the venv commands, go build
+ * (or install Go), which command is not on PATH. Plugins here are laid out the way other
+ * people lay them out (fastify, venv/ not .venv, build/ not bin/), and run through the
+ * real binary so the test also sees that no stack trace reaches the user.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../e2e/helpers.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'loom-start-hints-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+let port = 18_430;
+async function plugin(name: string, command: string, args: string[], files: Record<string, string>): Promise<string> {
+  const dir = join(root, name);
+  await mkdir(dir, { recursive: true });
+  port += 1;
+  const manifest = {
+    type: 'http',
+    endpoint: `http://127.0.0.1:${port}`,
+    metadata: { name, version: '1.0.0', plugin_api_version: '1.0.0', provider_type: name },
+    auto_start: true,
+    command,
+    args,
+  };
+  await writeFile(join(dir, 'plugin.json'), JSON.stringify(manifest, null, 2));
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, file)), { recursive: true });
+    await writeFile(join(dir, file), text);
+  }
+  return dir;
+}
+
+function loomTest(dir: string, env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [BIN, 'test', dir, '--startup-timeout', '20s'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function expectHint(result: { code: number | null; output: string }, hint: string | RegExp): void {
+  expect(result.code, result.output).toBe(3);
+  expect(result.output).toMatch(typeof hint === 'string' ? new RegExp(hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : hint);
+  expect(result.output).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // no stack frames
+  expect(result.output).not.toContain('Internal error');
+}
+
+describe('start failures that say what to run', () => {
+  it('a Node plugin without node_modules: npm install', async () => {
+    const dir = await plugin('fastify-gw', 'node', ['index.mjs'], {
+      'package.json': JSON.stringify({ name: 'fastify-gw', type: 'module', dependencies: { fastify: '^4.28.0' } }),
+      'index.mjs': "import Fastify from 'fastify';\nFastify().listen({ port: Number(process.env.PORT) });\n",
+    });
+    const result = loomTest(dir);
+    expectHint(result, `In ${dir} run: npm install`);
+    expect(result.output).toContain("the package fastify is not installed");
+    expect(result.output).toContain("Cannot find package 'fastify'");
+  });
+
+  it('a Python plugin whose venv was never created: the exact commands', async () => {
+    const dir = await plugin('venv-gw', 'venv/bin/python', ['main.py'], { 'requirements.txt': 'aiohttp==3.9.5\n', 'main.py': 'import aiohttp\n' });
+    expectHint(loomTest(dir), `python3 -m venv venv && venv/bin/python -m pip install -r requirements.txt`);
+  });
+
+  it('a Python plugin missing a package: pip install into the interpreter it runs with', async () => {
+    const dir = await plugin('py-missing', 'python3', ['serve.py'], {
+      'requirements.txt': 'loom_fixture_absent_pkg\n',
+      'serve.py': 'import loom_fixture_absent_pkg\n',
+    });
+    const result = loomTest(dir);
+    expectHint(result, `In ${dir} run: python3 -m pip install -r requirements.txt`);
+    expect(result.output).toContain("No module named 'loom_fixture_absent_pkg'");
+  });
+
+  it('a Go plugin that was not built: go build', async () => {
+    const dir = await plugin('go-gw', 'build/provider', [], { 'go.mod': 'module example.org/gw\n\ngo 1.22\n', 'main.go': 'package main\n\nfunc main() {}\n' });
+    const goOnPath = spawnSync('go', ['version']).status === 0;
+    const result = loomTest(dir);
+    expectHint(result, goOnPath ? `In ${dir} run: go build -o build/provider .` : 'Install Go (https://go.dev/dl/)');
+  });
+
+  it('a Go plugin on a machine without Go: install Go, then build', async () => {
+    const dir = await plugin('go-nogo', './out/gw', [], { 'go.mod': 'module example.org/gw\n\ngo 1.22\n' });
+    // PATH without any Go toolchain: only the folder of the node running the CLI.
+    const result = loomTest(dir, { PATH: dirname(process.execPath) });
+    expectHint(result, `Install Go (https://go.dev/dl/), then in ${dir} run: go build -o out/gw .`);
+  });
+
+  it('a command that is not on PATH: which one', async () => {
+    const dir = await plugin('gunicorn-gw', 'gunicorn-loom-absent', ['app:app'], {});
+    const result = loomTest(dir);
+    expectHint(result, "The plugin's command gunicorn-loom-absent is not on PATH.");
+  });
+
+  it('a command not on PATH but in node_modules/.bin: use that path', async () => {
+    const dir = await plugin('tsx-gw', 'tsx-loom-absent', ['server.ts'], { 'node_modules/.bin/tsx-loom-absent': '#!/bin/sh\nexit 1\n' });
+    await chmod(join(dir, 'node_modules/.bin/tsx-loom-absent'), 0o755);
+    expectHint(loomTest(dir), 'set `command: node_modules/.bin/tsx-loom-absent`');
+  });
+});
