@@ -52,5 +52,6 @@ describe('validate and what the search passes over', () => {
     const { code, stdout } = validate('--strict');
     expect(code).toBe(1);
     expect(stdout).toContain('file/skipped');
+    expect(stdout).toContain('2 problems (0 errors, 2 warnings) in 1 manifest and 2 skipped paths.');
   });
 });

@@ -36,7 +36,9 @@ export function renderStylish(files: readonly ManifestFileResult[], options: Sty
     lines.push('');
   }
   const problems = errors + warnings;
-  const scope = plural(files.length, 'manifest');
+  // What the search passed over (file/skipped) is reported but is not a manifest.
+  const passedOver = files.filter((file) => file.diagnostics.some((d) => d.rule === 'file/skipped')).length;
+  const scope = `${plural(files.length - passedOver, 'manifest')}${passedOver > 0 ? ` and ${plural(passedOver, 'skipped path')}` : ''}`;
   if (problems === 0) {
     lines.push(style.green(`✔ ${scope} checked, no problems.`));
   } else {
