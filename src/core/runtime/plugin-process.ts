@@ -10,6 +10,7 @@ import { InterruptedError, LoomPluginError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { LineSplitter, LogBuffer, type LogLine } from './log-buffer.js';
 import { groupAlive, registerGroup, signalGroup, unregisterGroup } from './process-registry.js';
+import { markedProcesses, newRunMarker, RUN_MARKER_VAR, signalMarked } from './run-marker.js';
 import { rewriteArgs, rewriteEndpoint, rewriteEnv } from './port-rewrite.js';
 import { canConnect, otherLoopbackListener, probeHealth } from './readiness.js';
 import { diagnoseStart } from './start-hints.js';
@@ -89,13 +90,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function buildEnv(options: StartPluginOptions): NodeJS.ProcessEnv {
+function buildEnv(options: StartPluginOptions, marker: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     // Python buffers stdout when it is a pipe; plugin logs should appear as they happen.
     PYTHONUNBUFFERED: process.env.PYTHONUNBUFFERED ?? '1',
     ...rewriteEnv(options.manifest.env, options.port),
     ...(options.env ?? {}),
+    // Inherited by every descendant, so the ones that leave the process group are found too.
+    [RUN_MARKER_VAR]: marker,
   };
 }
 
@@ -152,8 +155,9 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
   // short, so readiness is noticed within milliseconds instead of up to 500 ms later.
   let wakeProbe: (() => void) | undefined;
 
+  const marker = newRunMarker();
   let child: ChildProcess;
-  const env = buildEnv(options);
+  const env = buildEnv(options, marker);
   try {
     child = await spawnDetached(manifest.command, args, manifestDir, env);
   } catch (error) {
@@ -182,7 +186,13 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
     );
   }
   const pid = child.pid as number;
-  registerGroup(pid);
+  registerGroup(pid, marker);
+  /** The group, and the plugin's processes that left it (setsid, detached children). */
+  const signalAll = (signal: NodeJS.Signals): void => {
+    signalGroup(pid, signal);
+    signalMarked(marker, pid, signal);
+  };
+  const anyAlive = (): boolean => groupAlive(pid) || markedProcesses(marker, pid).length > 0;
 
   const capture = (stream: LogLine['stream']) => {
     const splitter = new LineSplitter((text) => {
@@ -207,7 +217,7 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
       // Orphaned grandchildren of a plugin that died on its own are killed too; during
       // stop() the group gets its grace period instead.
       if (!stopping) {
-        signalGroup(pid, 'SIGKILL');
+        signalAll('SIGKILL');
         unregisterGroup(pid);
       }
       options.onExit?.(exitInfo);
@@ -226,16 +236,18 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
       await postCleanup(baseUrl, Math.min(CLEANUP_TIMEOUT_MS, Math.max(graceMs, 200)), exited);
     }
     stopping = true;
-    if (exitInfo && !groupAlive(pid)) {
+    if (exitInfo && !anyAlive()) {
       unregisterGroup(pid);
       return exitInfo;
     }
-    signalGroup(pid, 'SIGTERM');
+    signalAll('SIGTERM');
     const deadline = Date.now() + graceMs;
     await Promise.race([exited, sleep(graceMs)]);
     // The leader is gone (or out of time); give the rest of the group the remaining grace.
     while (groupAlive(pid) && Date.now() < deadline) await sleep(25);
-    signalGroup(pid, 'SIGKILL');
+    // Processes outside the group: scanning /proc costs milliseconds, so look less often.
+    while (Date.now() < deadline && markedProcesses(marker, pid).length > 0) await sleep(100);
+    signalAll('SIGKILL');
     unregisterGroup(pid);
     return exited;
   };
@@ -245,7 +257,7 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
     await waitUntilReady(running, options, (wake) => (wakeProbe = wake));
   } catch (error) {
     stopping = true;
-    signalGroup(pid, 'SIGKILL');
+    signalAll('SIGKILL');
     unregisterGroup(pid);
     await Promise.race([exited, sleep(1000)]);
     throw error;
@@ -325,7 +337,7 @@ function startFailure(plugin: RunningPlugin, options: StartPluginOptions, info: 
     command: options.manifest.command ?? '',
     args,
     dir: options.manifestDir,
-    path: buildEnv(options).PATH ?? '',
+    path: buildEnv(options, '').PATH ?? '',
     notFound: false,
     stderr: stderrTail,
   });

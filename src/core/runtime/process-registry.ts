@@ -7,7 +7,10 @@
  * plugins politely. A SIGKILL of the CLI itself cannot be caught; see docs/runtime.md.
  */
 
-const liveGroups = new Set<number>();
+import { signalMarked } from './run-marker.js';
+
+/** Live plugin groups, each with its run marker (for members that left the group). */
+const liveGroups = new Map<number, string | undefined>();
 let installed = false;
 
 function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -35,8 +38,8 @@ function onFatalSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
-export function registerGroup(pgid: number): void {
-  liveGroups.add(pgid);
+export function registerGroup(pgid: number, marker?: string): void {
+  liveGroups.set(pgid, marker);
   if (!installed) {
     installed = true;
     process.on('exit', onProcessExit);
@@ -67,8 +70,9 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 /** SIGKILLs every live plugin group at once, synchronously. Safe to call any time. */
 export function killAllPlugins(): number {
   let killed = 0;
-  for (const pgid of liveGroups) {
+  for (const [pgid, marker] of liveGroups) {
     if (killGroup(pgid, 'SIGKILL')) killed += 1;
+    if (marker) killed += signalMarked(marker, pgid, 'SIGKILL');
   }
   liveGroups.clear();
   return killed;
@@ -76,5 +80,5 @@ export function killAllPlugins(): number {
 
 /** Process group ids still registered (for tests and diagnostics). */
 export function livePluginGroups(): number[] {
-  return [...liveGroups];
+  return [...liveGroups.keys()];
 }
