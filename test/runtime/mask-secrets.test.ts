@@ -71,3 +71,18 @@ describe('SecretMasker.maskJsonText (bodies shown as text)', () => {
     expect(masker.maskJsonText('data: {"k":"sk-live-999999"}\n\n')).toBe('data: {"k":"***"}\n\n');
   });
 });
+
+describe('SecretMasker.maskValue on hostile depth', () => {
+  it('masks a secret nested far deeper than any real answer (no stack overflow, no leak)', () => {
+    let value: unknown = { key: 'sk-deep-secret-77' };
+    for (let i = 0; i < 5000; i++) value = { next: value };
+    const masked = new SecretMasker(['sk-deep-secret-77']).maskValue(value);
+    let text: string;
+    try {
+      text = JSON.stringify(masked);
+    } catch {
+      text = String(masked);
+    }
+    expect(text).not.toContain('sk-deep-secret-77');
+  });
+});

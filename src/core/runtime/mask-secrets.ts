@@ -7,8 +7,8 @@
  *   masks the strings in it; numbers, booleans and null are data and are left alone.
  * - A secret is masked as a substring only when it is long and not literal-looking. A
  *   short secret or one that reads like a JSON literal or number (`12`, `true`, `null`)
- *   is masked only where it stands as a whole token, so `12` never cuts `1234` or a
- *   timestamp, and `true` never rewrites `"streaming": truely`.
+ *   is masked only where it stands as a whole token, so `12` never cuts `1234`, `0.12`
+ *   or a timestamp, and `true` is not masked inside `untrue`.
  * Each secret is also masked in the forms it takes inside JSON text (escaped quotes and
  * backslashes, `\uXXXX` as Python writes non-ASCII, `\/`) and URLs (percent-encoded).
  */
@@ -16,6 +16,8 @@ export const MASK = '***';
 
 /** Secrets shorter than this are masked as whole tokens only. */
 const MIN_SUBSTRING_LENGTH = 6;
+/** Deeper than this, a value is masked as its JSON text (keeps the walk off the stack limit). */
+const MAX_WALK_DEPTH = 200;
 const LITERAL = /^(?:true|false|null|[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)$/i;
 /** What may not touch a weak secret on either side for it to count as a whole token. */
 const BEFORE = String.raw`(?<![\p{L}\p{N}_]|[\p{L}\p{N}_]\.)`;
@@ -122,6 +124,15 @@ export class SecretMasker {
     return JSON.stringify(this.walk(parsed, 0, true));
   }
 
+  /** A hostile plugin's absurdly nested answer: still masked, as text; never returned as is. */
+  private maskDeep(value: object): string {
+    try {
+      return this.mask(JSON.stringify(value));
+    } catch {
+      return MASK;
+    }
+  }
+
   private isSecretLiteral(value: unknown): boolean {
     return (typeof value === 'number' || typeof value === 'boolean' || value === null) && this.values.has(String(value));
   }
@@ -129,7 +140,8 @@ export class SecretMasker {
   private walk(value: unknown, depth: number, literals: boolean): unknown {
     if (typeof value === 'string') return this.mask(value);
     if (literals && this.isSecretLiteral(value)) return MASK;
-    if (value === null || typeof value !== 'object' || depth > 200) return value;
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_WALK_DEPTH) return this.maskDeep(value);
     const plain = typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON: () => unknown }).toJSON() : value;
     if (plain !== value) return this.walk(plain, depth + 1, literals);
     if (Array.isArray(value)) return value.map((item) => this.walk(item, depth + 1, literals));
