@@ -133,6 +133,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .option('--expected-failures <file>', 'YAML list of check ids that are known to fail')
     .option('--config <file>', 'JSON or YAML file with /initialize values')
     .option('--upstream-field <name>', 'config field that receives the mock upstream URL', 'endpoint')
+    .option('--no-mock-upstream', 'start no mock upstream: the plugin keeps the upstream its config names (checks that script the mock are skipped)')
     .option('--upstream-dialect <name>', `provider dialect the mock upstream speaks: ${UPSTREAM_DIALECTS.join(', ')} (default: detected from the plugin's first request)`, parseChoice('--upstream-dialect', UPSTREAM_DIALECTS))
     .option('-r, --reporter <names>', `reporters: ${TEST_REPORTERS.join(', ')} (repeatable)`, collectChoices('--reporter', TEST_REPORTERS))
     .option('--output-dir <dir>', 'write each reporter to a file in this folder')
@@ -160,6 +161,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
           config: opts.config as string | undefined,
           upstreamField: opts.upstreamField as string,
           upstreamDialect: opts.upstreamDialect as TestOptions['upstreamDialect'],
+          mockUpstream: opts.mockUpstream !== false,
           // Empty means "not given": the command picks human (+ github under GitHub Actions).
           reporters: (opts.reporter as TestOptions['reporters'] | undefined) ?? [],
           outputDir: opts.outputDir as string | undefined,

@@ -47,6 +47,8 @@ export interface TestOptions {
   upstreamField: string;
   /** Pins the mock upstream's dialect; undefined: detected from the plugin's first request. */
   upstreamDialect: UpstreamDialect | undefined;
+  /** false with --no-mock-upstream: the plugin keeps its configured upstream. */
+  mockUpstream: boolean;
   reporters: TestReporter[];
   outputDir: string | undefined;
 }

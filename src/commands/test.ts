@@ -104,6 +104,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
       ...(options.config ? { configFile: options.config } : {}),
       upstreamField: options.upstreamField,
       ...(options.upstreamDialect ? { upstreamDialect: options.upstreamDialect } : {}),
+      ...(options.mockUpstream === false ? { mockUpstream: false } : {}),
       signal: io.signal,
       ...(human ? { onEvent: (event) => human.onEvent(event) } : {}),
     });

@@ -35,3 +35,22 @@ describe('dev --mock-upstream with a static model list', () => {
     }
   }, 30_000);
 });
+
+describe('test --no-mock-upstream, for an upstream none of the dialects fit', () => {
+  it('leaves the plugin on the upstream its config names and skips the checks that script the mock', async () => {
+    const { startMockUpstream } = await import('../../src/core/runtime/mock-upstream.js');
+    // Stands in for a mock of the user's own (any server the plugin can talk to).
+    const own = await startMockUpstream({ requireAuth: false });
+    try {
+      const report = await runConformance({ dir: DIR, cwd: DIR, env: { PATH: process.env.PATH, LOOM_CONFIG_ENDPOINT: own.url }, timeoutMs: 5000, mockUpstream: false });
+      expect(report.results.filter((result) => result.status === 'fail').map((result) => result.id)).toEqual([]);
+      const skipped = report.results.filter((result) => result.status === 'skip' && result.message === 'there is no mock upstream in this run').map((result) => result.id);
+      expect(skipped).toEqual(expect.arrayContaining(['chat.forwarded', 'errors.authentication', 'errors.rate-limit', 'errors.timeout']));
+      expect(report.results.find((result) => result.id === 'chat.schema')?.status).toBe('pass');
+      expect(own.received.some((request) => request.kind === 'chat')).toBe(true);
+      expect(report.upstream).toBeUndefined();
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+});

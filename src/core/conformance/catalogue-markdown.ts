@@ -3,6 +3,8 @@
  * it cannot drift from CHECKS: test/conformance/command-checks-doc.test.ts fails when the
  * committed file differs, and rewrites it when run with LOOM_UPDATE_DOCS=1.
  */
+import { DIALECTS } from '../runtime/dialects/index.js';
+import { CHECK_IMPLEMENTATIONS } from './checks/index.js';
 import type { CheckInfo } from './types.js';
 
 function cell(text: string): string {
@@ -40,8 +42,39 @@ export function renderChecksMarkdown(checks: readonly CheckInfo[]): string {
     }
   }
   const required = checks.filter((check) => check.level === 'required').length;
-  out.push('', `${checks.length} checks: ${required} required, ${checks.length - required} recommended.`, '');
+  out.push('', `${checks.length} checks: ${required} required, ${checks.length - required} recommended.`);
+  out.push(...renderDialectSection(checks), '');
   return out.join('\n');
+}
+
+/** The mock's dialects (from their folders' data) and the checks that need the mock. */
+function renderDialectSection(checks: readonly CheckInfo[]): string[] {
+  const needsMock = checks.filter((check) => CHECK_IMPLEMENTATIONS[check.id]?.upstream === true).map((check) => `\`${check.id}\``);
+  const out = [
+    '',
+    '## The mock upstream and its dialects',
+    '',
+    `${needsMock.length} checks (listed below) script the mock provider the suite points the plugin at. The`,
+    "mock speaks the plugin's provider dialect, detected from the plugin's first upstream request",
+    '(or pinned with `--upstream-dialect <name>`), and plays every fault in that provider\'s native',
+    'error shape and status. `chat.forwarded` reads the forwarded request in the dialect\'s terms.',
+    '',
+    '| `--upstream-dialect` | Provider | Chat path | Key |',
+    '|---|---|---|---|',
+    ...DIALECTS.map((dialect) => `| \`${dialect.name}\` | ${dialect.title} | \`${cell(dialect.chatPath)}\` | \`${cell(dialect.authHint)}\` |`),
+    '',
+    'These checks need the mock upstream. They are skipped with `--no-mock-upstream` (for an',
+    'upstream none of the dialects fit: point the plugin at a mock of your own through its',
+    'config) and when the config schema has no field for the upstream URL (`--upstream-field`):',
+    '',
+  ];
+  out.push(needsMock.join(', ') + '.', '');
+  out.push(
+    'The `error-table.*` rows for `authentication_failed`, `rate_limit_exceeded`,',
+    '`provider_unavailable`, `timeout` and `internal_error` judge the answers to those faults, so',
+    'they are skipped with them. Every other check runs against your plugin as usual.',
+  );
+  return out;
 }
 
 /** Marker comments around the catalogue table in README.md. */

@@ -50,6 +50,11 @@ export interface RunConformanceOptions {
   upstreamField?: string;
   /** The provider dialect the mock speaks; default: detected from the plugin's first request. */
   upstreamDialect?: DialectName;
+  /**
+   * false: start no mock upstream and leave the upstream field as configured (for an
+   * upstream of your own); the checks that need the mock are skipped. Default true.
+   */
+  mockUpstream?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: ConformanceEvent) => void;
 }

@@ -59,6 +59,9 @@ export async function resolveRunConfig(run: RunState): Promise<void> {
 
 /** Starts the mock upstream and points the plugin's config at it. */
 export async function startUpstream(run: RunState): Promise<void> {
+  // --no-mock-upstream: the user points the plugin at an upstream of their own through its
+  // config; the checks that script the mock are skipped.
+  if (run.options.mockUpstream === false) return;
   run.emit({ type: 'phase', phase: 'mock' });
   const { startMockUpstream } = await import('../runtime/mock-upstream.js');
   const { manifest } = loadedOf(run);
