@@ -137,6 +137,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .option('--upstream-dialect <name>', `provider dialect the mock upstream speaks: ${UPSTREAM_DIALECTS.join(', ')} (default: detected from the plugin's first request)`, parseChoice('--upstream-dialect', UPSTREAM_DIALECTS))
     .option('-r, --reporter <names>', `reporters: ${TEST_REPORTERS.join(', ')} (repeatable)`, collectChoices('--reporter', TEST_REPORTERS))
     .option('--output-dir <dir>', 'write each reporter to a file in this folder')
+    .option('--keep-running', 'after the report, keep the plugin and the mock upstream up for the printed curl lines, until Ctrl+C (exit 130)', false)
     .addHelpText('after', examples([
       'loom-plugin test',
       'loom-plugin test ./my-plugin --strict',
@@ -144,6 +145,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
       'loom-plugin test --endpoint http://127.0.0.1:8090',
       'loom-plugin test --reporter junit --output-dir reports/',
       'loom-plugin test --list',
+      'loom-plugin test --only errors.rate-limit --keep-running',
     ]) + '\nExit codes: 0 all required checks pass, 1 failures, 2 usage, 3 plugin could not start.\n')
     .action((dir: string, opts: Record<string, unknown>) => {
       select({
@@ -165,6 +167,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
           // Empty means "not given": the command picks human (+ github under GitHub Actions).
           reporters: (opts.reporter as TestOptions['reporters'] | undefined) ?? [],
           outputDir: opts.outputDir as string | undefined,
+          keepRunning: opts.keepRunning as boolean,
         },
       });
     });

@@ -51,6 +51,8 @@ export interface TestOptions {
   mockUpstream: boolean;
   reporters: TestReporter[];
   outputDir: string | undefined;
+  /** Leave the plugin and the mock up after the report, until Ctrl+C (exit 130). */
+  keepRunning?: boolean;
 }
 
 // The languages are the init core's; the command layer names them for its flags.

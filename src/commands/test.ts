@@ -23,6 +23,7 @@ import type { CliIo } from '../output/io.js';
 import { createStyle } from '../output/style.js';
 import { terminalSafe } from '../output/test-reporters/shared.js';
 import type { TestOptions, TestReporter } from './options.js';
+import type { ConformanceReport, HeldRun } from '../core/conformance/run-conformance.js';
 
 interface Plan {
   /** Reporter written to stdout as a document (json or junit), if any. */
@@ -88,6 +89,44 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
   ]);
   const human = plan.human ? await reporters.createHumanReporter(io, { strict: options.strict }) : undefined;
 
+  // Everything the report produces: the human report, documents, files, step summary.
+  const publish = async (report: ConformanceReport): Promise<void> => {
+    human?.finish(report);
+    if (plan.stdoutDocument === 'json') io.stdout.write(reporters.renderJsonReport(report));
+    if (plan.stdoutDocument === 'junit') io.stdout.write(reporters.renderJunitReport(report));
+    const manifestPath = report.plugin.manifest ? relative(io.cwd, report.plugin.manifest) || report.plugin.manifest : undefined;
+    if (plan.githubAnnotations) io.stdout.write(reporters.renderGithubAnnotations(report, manifestPath));
+
+    if (plan.files.length > 0 && options.outputDir !== undefined) {
+      const dir = resolve(io.cwd, options.outputDir);
+      const written: string[] = [];
+      try {
+        for (const name of plan.files) {
+          const text =
+            name === 'json' ? reporters.renderJsonReport(report) : name === 'junit' ? reporters.renderJunitReport(report) : reporters.renderGithubSummary(report);
+          const file = join(dir, reporters.REPORT_FILE_NAMES[name]);
+          await writeFile(file, text);
+          written.push(relative(io.cwd, file) || file);
+        }
+      } catch (error) {
+        throw usageError(`Cannot write the reports to ${options.outputDir}: ${(error as Error).message}.`, 'Pass a folder you can write to with --output-dir.');
+      }
+      io.stdout.write(`${createStyle(io).dim(`Reports: ${written.join(', ')}`)}\n`);
+    }
+    if (plan.githubAnnotations && io.env.GITHUB_STEP_SUMMARY) {
+      await appendFile(io.env.GITHUB_STEP_SUMMARY, reporters.renderGithubSummary(report));
+    }
+  };
+  let published = false;
+  let held = false;
+  const keepRunning = async (info: HeldRun, report: ConformanceReport): Promise<void> => {
+    await publish(report);
+    published = true;
+    held = true;
+    const { holdUntilInterrupted } = await import('../output/keep-running.js');
+    await holdUntilInterrupted(info, report, io);
+  };
+
   let report;
   try {
     report = await runConformance({
@@ -107,6 +146,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
       ...(options.mockUpstream === false ? { mockUpstream: false } : {}),
       signal: io.signal,
       ...(human ? { onEvent: (event) => human.onEvent(event) } : {}),
+      ...(options.keepRunning ? { keepRunning } : {}),
     });
   } catch (error) {
     human?.stop();
@@ -114,32 +154,12 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
     return renderRunError(error, io, plan, options);
   }
 
-  human?.finish(report);
-  if (plan.stdoutDocument === 'json') io.stdout.write(reporters.renderJsonReport(report));
-  if (plan.stdoutDocument === 'junit') io.stdout.write(reporters.renderJunitReport(report));
-  const manifestPath = report.plugin.manifest ? relative(io.cwd, report.plugin.manifest) || report.plugin.manifest : undefined;
-  if (plan.githubAnnotations) io.stdout.write(reporters.renderGithubAnnotations(report, manifestPath));
-
-  if (plan.files.length > 0 && options.outputDir !== undefined) {
-    const dir = resolve(io.cwd, options.outputDir);
-    const written: string[] = [];
-    try {
-      for (const name of plan.files) {
-        const text =
-          name === 'json' ? reporters.renderJsonReport(report) : name === 'junit' ? reporters.renderJunitReport(report) : reporters.renderGithubSummary(report);
-        const file = join(dir, reporters.REPORT_FILE_NAMES[name]);
-        await writeFile(file, text);
-        written.push(relative(io.cwd, file) || file);
-      }
-    } catch (error) {
-      throw usageError(`Cannot write the reports to ${options.outputDir}: ${(error as Error).message}.`, 'Pass a folder you can write to with --output-dir.');
-    }
-    io.stdout.write(`${createStyle(io).dim(`Reports: ${written.join(', ')}`)}\n`);
+  if (!published) await publish(report);
+  if (held) {
+    // The hold ended with Ctrl+C (or SIGTERM): everything is stopped; exit as interrupted.
+    io.stderr.write(`${createStyle(io, io.stderr).dim('Stopped the plugin and the mock upstream.')}\n`);
+    return ExitCode.Interrupted;
   }
-  if (plan.githubAnnotations && io.env.GITHUB_STEP_SUMMARY) {
-    await appendFile(io.env.GITHUB_STEP_SUMMARY, reporters.renderGithubSummary(report));
-  }
-
   if (report.pluginExit) return ExitCode.PluginFailed;
   return report.ok ? ExitCode.Ok : ExitCode.Findings;
 }

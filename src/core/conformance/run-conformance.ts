@@ -18,6 +18,7 @@
 import { InterruptedError, LoomPluginError, throwIfAborted } from '../errors.js';
 import type { ExpectedFailure } from './expected-failures.js';
 import { buildReport, maskFor, runChecks, stopPluginProcess } from './run-checks.js';
+import { holdRun, type HeldRun } from './run-hold.js';
 import { attachToPlugin, readManifest, resolveRunConfig, selectRun, startPluginProcess, startUpstream } from './run-setup.js';
 import { createRunState } from './run-state.js';
 import type { DialectName } from '../runtime/dialects/types.js';
@@ -25,6 +26,7 @@ import type { CheckInfo, CheckResult, TestRunReport } from './types.js';
 
 export { loadManifestForTest } from './run-setup.js';
 export { maskResult } from './run-checks.js';
+export type { HeldRun } from './run-hold.js';
 
 export interface RunConformanceOptions {
   /** Plugin folder or manifest file, relative to cwd. Default `.`. */
@@ -57,6 +59,11 @@ export interface RunConformanceOptions {
   mockUpstream?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: ConformanceEvent) => void;
+  /**
+   * Keep the plugin and the mock up after the checks until the returned promise settles
+   * (`test --keep-running`): called with the report and where things answer. See run-hold.ts.
+   */
+  keepRunning?: (held: HeldRun, report: ConformanceReport) => Promise<void>;
 }
 
 export type ConformancePhase = 'manifest' | 'config' | 'mock' | 'start' | 'checks' | 'stop';
@@ -95,6 +102,7 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
     else await startPluginProcess(run);
     const results = await runChecks(run);
     const report = buildReport(run, results);
+    await holdRun(run, report);
     await stopPluginProcess(run, report);
     return report;
   } catch (error) {
@@ -102,6 +110,7 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
     if (error instanceof LoomPluginError && typeof error.details?.stderrTail === 'string') {
       // Start-up failures quote the plugin's stderr: mask it like everything else.
       (error.details as Record<string, unknown>).stderrTail = maskFor(run)(error.details.stderrTail as string);
+      if (typeof error.details.stderrShown === 'string') (error.details as Record<string, unknown>).stderrShown = maskFor(run)(error.details.stderrShown);
     }
     throw error;
   } finally {

@@ -17,6 +17,7 @@ import type { MockUpstream } from '../runtime/mock-upstream.js';
 import { CheckFailure, CheckSkip } from './check-helpers.js';
 import { SuiteContext, type CheckImpl, type ConfigValues } from './checks/context.js';
 import type { CheckInfo, CheckResult, ExchangeSummary } from './types.js';
+import { isSensitiveField } from '../runtime/config-values.js';
 
 export interface SuiteOptions {
   manifest: Manifest;
@@ -53,7 +54,12 @@ function excerpt(text: string, secrets: string[]): string {
   return masked.length > EXCERPT_CHARS ? `${masked.slice(0, EXCERPT_CHARS)}... (${masked.length - EXCERPT_CHARS} more characters)` : masked;
 }
 
-function summarize(exchange: Exchange, client: PluginClient, secrets: string[]): ExchangeSummary {
+/** Config fields whose values a curl line reads from LOOM_CONFIG_<NAME> instead of showing. */
+function envFieldsOf(manifest: Manifest): string[] {
+  return (manifest.metadata.config_schema ?? []).filter(isSensitiveField).map((field) => field.name);
+}
+
+function summarize(exchange: Exchange, client: PluginClient, secrets: string[], envFields: readonly string[]): ExchangeSummary {
   return {
     method: exchange.request.method,
     url: exchange.request.url,
@@ -61,7 +67,7 @@ function summarize(exchange: Exchange, client: PluginClient, secrets: string[]):
     ...(exchange.status === undefined ? {} : { status: exchange.status }),
     responseExcerpt: excerpt(exchange.bodyText || (exchange.error ? `(${exchange.error.message})` : ''), secrets),
     durationMs: exchange.durationMs,
-    curl: client.curl(exchange, secrets),
+    curl: client.curl(exchange, secrets, envFields),
   };
 }
 
@@ -70,7 +76,7 @@ function hasField(manifest: Manifest, name: string): boolean {
 }
 
 /** The config /initialize gets: the resolved values, pointed at the mock. */
-function initConfigFor(options: SuiteOptions): ConfigValues {
+export function initConfigFor(options: Pick<SuiteOptions, 'config' | 'mock' | 'manifest' | 'upstreamField'>): ConfigValues {
   const values: ConfigValues = { ...options.config.values };
   if (options.mock && hasField(options.manifest, options.upstreamField)) values[options.upstreamField] = options.mock.url;
   if (options.mock && hasField(options.manifest, 'api_key')) values.api_key = options.mock.apiKey;
@@ -174,7 +180,7 @@ async function judge(
     if (error instanceof InterruptedError || signal?.aborted) throw new InterruptedError();
     if (error instanceof CheckSkip) return { status: 'skip', message: error.message };
     const exchange = error instanceof CheckFailure ? (error.exchange ?? ctx.lastExchange) : ctx.lastExchange;
-    const summary = exchange ? { exchange: summarize(exchange, ctx.client, ctx.secrets) } : {};
+    const summary = exchange ? { exchange: summarize(exchange, ctx.client, ctx.secrets, envFieldsOf(ctx.manifest)) } : {};
     if (error instanceof CheckFailure) {
       return {
         status: 'fail',

@@ -112,8 +112,9 @@ export class PluginClient {
     return this.send('POST', path, { ...options, json }, true) as Promise<StreamExchange>;
   }
 
-  curl(exchange: Exchange, secrets: string[] = []): string {
-    return curlLine(exchange.request, secrets);
+  /** `envFields`: body keys whose values the line reads from LOOM_CONFIG_<NAME>. */
+  curl(exchange: Exchange, secrets: string[] = [], envFields: readonly string[] = []): string {
+    return curlLine(exchange.request, secrets, envFields);
   }
 
   /** Forgets earlier timeouts, e.g. after the plugin was restarted or reconfigured. */

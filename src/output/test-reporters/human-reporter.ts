@@ -100,6 +100,8 @@ export function renderFailure(result: CheckResult, index: number, report: Confor
     if (exchange.responseExcerpt !== undefined) out.push(`   ${style.dim('Response:')} ${exchange.responseExcerpt === '' ? style.dim('(empty)') : safe(exchange.responseExcerpt)}`);
     if (exchange.curl) out.push(`   ${style.dim('Reproduce:')}\n${indent(safe(exchange.curl), '     ')}`);
   }
+  // One command re-runs just this check; --keep-running leaves the plugin up for the curl line.
+  if (result.status !== 'stale') out.push(`   ${style.dim('Replay:')}   loom-plugin test --only ${result.id}${exchange?.curl ? ' --keep-running' : ''}`);
   const logs = report.checkLogs?.[result.id];
   if (logs && logs.length > 0) out.push(`   ${style.dim('Plugin output during this check:')}\n${indent(safe(logs.join('\n')), '     ')}`);
   return out.join('\n');
