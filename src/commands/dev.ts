@@ -49,6 +49,7 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
     watching: options.watch,
     interactive,
     skipped,
+    notSearched: host.notSearched,
   });
   for (const event of early) report(event);
   early = undefined;

@@ -21,6 +21,8 @@ export interface DevBanner {
   watching: boolean;
   interactive: boolean;
   skipped: string[];
+  /** Passed over while searching (unreadable folders, FIFOs named plugin.yaml): said, not silent. */
+  notSearched: string[];
 }
 
 export function printBanner(io: CliIo, banner: DevBanner): void {
@@ -32,8 +34,13 @@ export function printBanner(io: CliIo, banner: DevBanner): void {
   if (banner.mockUpstream) out(`  ${style.dim('Upstream:')} built-in mock provider`);
   if (!banner.watching) out(`  ${style.dim('Watching files: off (--no-watch)')}`);
   if (banner.skipped.length) out(`  ${style.dim(`Not loaded (auto_start is not true): ${banner.skipped.join(', ')}`)}`);
+  if (banner.notSearched.length) out(`  ${style.yellow(`Not searched (unreadable, or not a file): ${terminalSafeList(banner.notSearched)}`)}`);
   if (banner.interactive) out(`  ${style.dim('Keys:')} r reload  o open browser  q quit`);
   out();
+}
+
+function terminalSafeList(items: string[]): string {
+  return items.map((item) => safe(item)).join(', ');
 }
 
 /** Binding to anything but loopback exposes the host; say so loudly. */

@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { LoomPluginError } from '../errors.js';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
-import { findManifests } from '../manifest/find-manifests.js';
+import { searchManifests } from '../manifest/find-manifests.js';
 import { loadPluginManifest } from '../manifest/load-plugin-manifest.js';
 import { checkManifestFile } from '../validate/check-manifest.js';
 import type { ManifestFileResult } from '../manifest/types.js';
@@ -28,6 +28,8 @@ export interface Discovery {
   plugins: DiscoveredPlugin[];
   /** Valid manifests left out because auto_start is not true. */
   skipped: string[];
+  /** What the search passed over, as "path (reason)": unreadable folders, FIFOs named plugin.yaml. */
+  notSearched: string[];
 }
 
 export async function discoverPlugins(path: string, cwd: string): Promise<Discovery> {
@@ -41,10 +43,11 @@ export async function discoverPlugins(path: string, cwd: string): Promise<Discov
   const single = info.isFile() || MANIFEST_FILE_NAMES.some((name) => existsSync(join(target, name)));
   if (single) {
     const result = await loadPluginManifest(target, cwd);
-    return { multi: false, plugins: [{ key: keyOf(result, cwd), result }], skipped: [] };
+    return { multi: false, plugins: [{ key: keyOf(result, cwd), result }], skipped: [], notSearched: [] };
   }
 
-  const files = await findManifests([target], cwd);
+  const { files, skipped: passedOver } = await searchManifests([target], cwd);
+  const notSearched = passedOver.map((entry) => `${relative(cwd, entry.path) || '.'} (${entry.reason})`);
   const results = await Promise.all(files.map((file) => checkManifestFile(file)));
   const plugins: DiscoveredPlugin[] = [];
   const skipped: string[] = [];
@@ -67,7 +70,7 @@ export async function discoverPlugins(path: string, cwd: string): Promise<Discov
     if (providerType) owners.set(providerType, result);
     plugins.push({ key: keyOf(result, cwd), result });
   }
-  return { multi: true, plugins, skipped };
+  return { multi: true, plugins, skipped, notSearched };
 }
 
 function keyOf(result: ManifestFileResult, cwd: string): string {

@@ -150,6 +150,8 @@ export interface DevHost {
   port: number;
   /** Valid manifests of a folder of plugins left out because auto_start is not true. */
   skipped: string[];
+  /** Folders that could not be searched and FIFOs with a manifest name, as "path (reason)". */
+  notSearched: string[];
   /** Reloads one plugin (by provider_type or key); resolves when the attempt ended. */
   reload(key: string, reason?: string): Promise<AttemptInfo | undefined>;
   state(): PluginView[];

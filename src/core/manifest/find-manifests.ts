@@ -29,7 +29,7 @@ export interface SkippedEntry {
 }
 
 function specialKind(entry: Dirent): string | undefined {
-  if (entry.isFIFO()) return 'a FIFO (named pipe)';
+  if (entry.isFIFO()) return 'a FIFO';
   if (entry.isSocket()) return 'a socket';
   if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device';
   return undefined;
