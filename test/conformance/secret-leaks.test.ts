@@ -108,6 +108,9 @@ describe('configuration errors about awkward secrets', () => {
       const texts = await runEverywhere(name, [...args, ...configArgs], env);
       const all = Object.values(texts).join('\n');
       expect(all).toMatch(name === 'human' ? /config/i : /E_CONFIG/);
+      // The places that are easy to forget really were written.
+      if (name.includes('github') || name.includes('output-dir')) expect(texts['step summary'], name).toContain('could not run');
+      if (name.includes('output-dir')) expect(Object.keys(texts)).toEqual(expect.arrayContaining(['loom-plugin-test.json', 'loom-plugin-test.xml']));
       for (const [where, output] of Object.entries(texts)) expectNoSecret(output, `${name} ${where}`);
     }, 30_000);
   }
