@@ -138,6 +138,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .option('-r, --reporter <names>', `reporters: ${TEST_REPORTERS.join(', ')} (repeatable)`, collectChoices('--reporter', TEST_REPORTERS))
     .option('--output-dir <dir>', 'write each reporter to a file in this folder')
     .option('--keep-running', 'after the report, keep the plugin and the mock upstream up for the printed curl lines, until Ctrl+C (exit 130)', false)
+    .option('--no-build', 'start the plugin as it is, without its build step (Go, or the manifest\'s `build`)')
     .addHelpText('after', examples([
       'loom-plugin test',
       'loom-plugin test ./my-plugin --strict',
@@ -168,6 +169,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
           reporters: (opts.reporter as TestOptions['reporters'] | undefined) ?? [],
           outputDir: opts.outputDir as string | undefined,
           keepRunning: opts.keepRunning as boolean,
+          build: opts.build as boolean,
         },
       });
     });
@@ -230,6 +232,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .option('--upstream-field <name>', 'config field that receives the mock upstream URL', 'endpoint')
     .option('--no-open', 'do not open the browser')
     .option('--no-watch', 'do not reload on file changes')
+    .option('--no-build', 'start plugins as they are, without their build step (Go, or the manifest\'s `build`)')
     .addHelpText('after', examples([
       'loom-plugin dev',
       'loom-plugin dev ./my-plugin --mock-upstream',
@@ -248,6 +251,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
           upstreamField: opts.upstreamField as string,
           open: opts.open as boolean,
           watch: opts.watch as boolean,
+          build: opts.build as boolean,
         },
       });
     });

@@ -34,6 +34,7 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
     mockUpstream: options.mockUpstream,
     upstreamField: options.upstreamField,
     watch: options.watch,
+    build: options.build,
     signal: io.signal,
     onEvent,
     askConfig: interactive ? createConfigAsker(io) : undefined,

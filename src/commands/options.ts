@@ -53,6 +53,8 @@ export interface TestOptions {
   outputDir: string | undefined;
   /** Leave the plugin and the mock up after the report, until Ctrl+C (exit 130). */
   keepRunning?: boolean;
+  /** false (--no-build): start the plugin without building it first. */
+  build: boolean;
 }
 
 // The languages are the init core's; the command layer names them for its flags.
@@ -88,4 +90,6 @@ export interface DevOptions {
   upstreamField: string;
   open: boolean;
   watch: boolean;
+  /** false (--no-build): start the plugin without building it first. */
+  build: boolean;
 }

@@ -144,6 +144,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
       upstreamField: options.upstreamField,
       ...(options.upstreamDialect ? { upstreamDialect: options.upstreamDialect } : {}),
       ...(options.mockUpstream === false ? { mockUpstream: false } : {}),
+      build: options.build,
       signal: io.signal,
       ...(human ? { onEvent: (event) => human.onEvent(event) } : {}),
       ...(options.keepRunning ? { keepRunning } : {}),
@@ -184,6 +185,11 @@ async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan, opt
     io.stderr.write(renderStylish([{ file, dir: dirname(file), manifest: undefined, diagnostics }], { cwd: io.cwd, style }));
   } else {
     io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
+    const buildOutput = error.details?.buildOutput;
+    if (typeof buildOutput === 'string' && buildOutput.trim() !== '') {
+      // The compiler's own words are the message: shown whole (bounded by the build runner).
+      io.stderr.write(`${style.dim(`What \`${String(error.details?.command ?? 'the build')}\` printed:`)}\n${terminalSafe(buildOutput).replace(/^/gm, '  ')}\n`);
+    }
     // A diagnosed start failure shows the one line that gave it away, not the stack trace.
     const shown = error.details?.stderrShown;
     const tail = typeof shown === 'string' ? shown : error.details?.stderrTail;

@@ -45,6 +45,8 @@ export const ErrorCodes = {
   E_TEMPLATE_INVALID: ExitCode.Usage,
   E_PORT_IN_USE: ExitCode.Usage,
   E_PLUGIN_START: ExitCode.PluginFailed,
+  /** The build before the start failed (compiler errors, missing toolchain). */
+  E_BUILD_FAILED: ExitCode.PluginFailed,
   E_PLUGIN_NOT_READY: ExitCode.PluginFailed,
   E_PLUGIN_CRASHED: ExitCode.PluginFailed,
   E_PLUGIN_UNREACHABLE: ExitCode.PluginFailed,

@@ -86,9 +86,13 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
         const a = event.attempt;
         // Config and manifest failures are already told by the state line and the findings.
         if (!a.ok && (a.step === 'config' || a.step === 'validate')) break;
-        if (a.ok) out(`${at} ${tag(event.key)} ${style.green('✓')} ${a.reason === 'start' ? 'loaded' : `reloaded (${a.reason})`} in ${a.durationMs} ms`);
+        const built = a.buildMs !== undefined ? ` (build ${a.buildMs} ms)` : '';
+        if (a.ok) out(`${at} ${tag(event.key)} ${style.green('✓')} ${a.reason === 'start' ? 'loaded' : `reloaded (${a.reason})`} in ${a.durationMs} ms${style.dim(built)}`);
         else {
           out(`${at} ${tag(event.key)} ${style.red('✗')} ${a.reason} failed at ${a.step ?? '?'}: ${safe(a.error ?? '')}`);
+          // The compiler's output is the message itself: shown in full (it is bounded).
+          if (a.buildOutput) for (const line of a.buildOutput.split('\n').slice(0, 60)) out(`    ${safe(line)}`);
+          if (a.hint) out(`    ${style.dim(`Hint: ${safe(a.hint)}`)}`);
           // With live logs on, those lines were just printed as they came; say them once.
           if (a.stderrTail && !showLogs) for (const line of a.stderrTail.split('\n').slice(-10)) out(`    ${style.dim(safe(line))}`);
         }
@@ -117,6 +121,9 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
         out(`${at} ${style.dim('→')} ${safe(e.method)} ${safe(e.path)} ${status} ${style.dim(`${e.durationMs.toFixed(1)} ms`)}${e.provider ? ` ${tag(e.provider)}` : ''}${e.model ? style.dim(` ${safe(e.model)}`) : ''}${e.stream ? style.dim(' stream') : ''}`);
         break;
       }
+      case 'notice':
+        out(`${at} ${tag(event.key)} ${event.level === 'warning' ? style.yellow('!') : style.dim('i')} ${event.message}`);
+        break;
       case 'log':
         if (showLogs) out(`${at} ${tag(event.key)} ${event.stream === 'stderr' ? style.yellow(safe(event.text)) : style.dim(safe(event.text))}`);
         break;

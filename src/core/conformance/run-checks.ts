@@ -66,7 +66,7 @@ export function buildReport(run: RunState, results: CheckResult[]): ConformanceR
   const loaded = loadedOf(run);
   const mask = maskFor(run);
   const summary = summarizeResults(results, run.strict, Date.now() - run.startedAt.getTime());
-  const notes = run.options.endpoint ? [] : hostNotes(loaded.file);
+  const notes = [...run.notes, ...(run.options.endpoint ? [] : hostNotes(loaded.file))];
   const report: ConformanceReport = {
     reportVersion: 1,
     tool: { name: 'loom-plugin', version: toolVersion() },

@@ -4,6 +4,7 @@
  * `TestRunReport`, and anything that stops the run early is a `LoomPluginError`:
  *
  *   E_MANIFEST_INVALID (exit 1)  details.diagnostics holds the validate findings
+ *   E_BUILD_FAILED (exit 3)  the build before the start failed, details.buildOutput
  *   E_PLUGIN_START / E_PLUGIN_NOT_READY (exit 3)  from the runtime, details.stderrTail
  *   E_PLUGIN_UNREACHABLE (exit 3)  --endpoint given but nothing answers there
  *   E_INTERRUPTED (exit 130)  the signal fired; the plugin was stopped first
@@ -19,7 +20,7 @@ import { InterruptedError, LoomPluginError, throwIfAborted } from '../errors.js'
 import type { ExpectedFailure } from './expected-failures.js';
 import { buildReport, maskFor, runChecks, stopPluginProcess } from './run-checks.js';
 import { holdRun, type HeldRun } from './run-hold.js';
-import { attachToPlugin, readManifest, resolveRunConfig, selectRun, startPluginProcess, startUpstream } from './run-setup.js';
+import { attachToPlugin, buildPlugin, readManifest, resolveRunConfig, selectRun, startPluginProcess, startUpstream } from './run-setup.js';
 import { createRunState } from './run-state.js';
 import type { DialectName } from '../runtime/dialects/types.js';
 import type { CheckInfo, CheckResult, TestRunReport } from './types.js';
@@ -57,6 +58,8 @@ export interface RunConformanceOptions {
    * upstream of your own); the checks that need the mock are skipped. Default true.
    */
   mockUpstream?: boolean;
+  /** false: start what is there without building it first (a stale binary is noted). */
+  build?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: ConformanceEvent) => void;
   /**
@@ -66,7 +69,7 @@ export interface RunConformanceOptions {
   keepRunning?: (held: HeldRun, report: ConformanceReport) => Promise<void>;
 }
 
-export type ConformancePhase = 'manifest' | 'config' | 'mock' | 'start' | 'checks' | 'stop';
+export type ConformancePhase = 'manifest' | 'config' | 'build' | 'mock' | 'start' | 'checks' | 'stop';
 
 export type ConformanceEvent =
   | { type: 'phase'; phase: ConformancePhase; detail?: string }
@@ -96,6 +99,7 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
   await selectRun(run);
   await readManifest(run);
   await resolveRunConfig(run);
+  if (!options.endpoint) await buildPlugin(run);
   try {
     await startUpstream(run);
     if (options.endpoint) await attachToPlugin(run, options.endpoint);

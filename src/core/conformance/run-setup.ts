@@ -1,6 +1,6 @@
 /**
  * The steps of a run up to the first check (see run-conformance.ts for the sequence):
- * choose the checks, read the manifest, resolve the config, start the mock upstream,
+ * choose the checks, read the manifest, resolve the config, build the plugin, start the mock upstream,
  * start the plugin (or attach to one). Each step fills in the RunState; anything that
  * stops the run is a LoomPluginError. Runtime modules are imported here, on demand: they
  * pull in undici and yaml, which a caller that only wants the types should not pay for.
@@ -89,6 +89,19 @@ export async function startUpstream(run: RunState): Promise<void> {
 
 function describeExit(info: ExitInfo): string {
   return info.signal ? `the plugin exited (signal ${info.signal})` : `the plugin exited (code ${info.code ?? 'unknown'})`;
+}
+
+/** Builds the plugin first (Go, or the manifest's `build`): the checks test the source on disk. */
+export async function buildPlugin(run: RunState): Promise<void> {
+  const { manifest, dir } = loadedOf(run);
+  const { buildBeforeStart } = await import('../build/index.js');
+  const built = await buildBeforeStart(manifest, dir, {
+    skip: run.options.build === false,
+    ...(run.signal ? { signal: run.signal } : {}),
+    onBuild: (line) => run.emit({ type: 'phase', phase: 'build', detail: line }),
+  });
+  if (built.build) run.timings.buildMs = built.build.durationMs;
+  if (built.stale) run.notes.push(built.stale);
 }
 
 /** Starts the plugin from its manifest, with the config in LOOM_CONFIG_* env vars. */

@@ -48,6 +48,8 @@ export interface RunState {
   pluginExit?: PluginExitReport;
   readonly logsByCheck: Map<string, string[]>;
   readonly timings: TestRunReport['timings'];
+  /** Notes for the report found before the checks (a stale binary under --no-build). */
+  readonly notes: string[];
 }
 
 export function createRunState(options: RunConformanceOptions): RunState {
@@ -67,6 +69,7 @@ export function createRunState(options: RunConformanceOptions): RunState {
     stopping: false,
     logsByCheck: new Map(),
     timings: { checksMs: 0 },
+    notes: [],
   };
 }
 

@@ -82,7 +82,7 @@ export interface TestRunReport {
   /** Last lines of the plugin's stdout/stderr (secrets masked), when it was started. */
   logTail?: string;
   /** Phase timings in ms, for `bench/test.mjs` and the human report. */
-  timings: { startupMs?: number; checksMs: number; shutdownMs?: number };
+  timings: { buildMs?: number; startupMs?: number; checksMs: number; shutdownMs?: number };
   /**
    * The provider dialect the mock upstream spoke: pinned with --upstream-dialect, or
    * detected from the plugin's first upstream request. Absent when it never heard from it.

@@ -180,6 +180,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       askConfig: options.askConfig && oneAtATime(options.askConfig),
       onServingChanged: rebuildIndex,
       schedule: (slot, reason, revalidate) => void queue.run(slot.key, () => slot.attempt(reason, revalidate)),
+      build: options.build !== false,
       providerTaken: (providerType, self) => slots.some((slot) => slot !== self && slot.providerType === providerType && slot.state !== 'refused'),
     };
 
@@ -207,13 +208,18 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
         if (slot.state === 'refused') continue;
         // plugin.json written here because plugin.yaml was saved: not a change of its own.
         const ownWrites = new Set<string>();
-        const watcher: PluginWatcher = await watchPlugin(slot.dir, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, ({ files }) => {
-          const changed = files.filter((file) => !ownWrites.delete(file));
-          if (changed.length === 0) return;
-          void followYamlManifest(slot.dir, changed, options.cwd, controller.signal).then((written) => {
-            for (const file of written) ownWrites.add(file);
-            return reload(slot.key, 'file change');
-          });
+        const watcher: PluginWatcher = await watchPlugin({
+          files: slot.files,
+          filter: slot.changes,
+          debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+          onChange: ({ files }) => {
+            const changed = files.filter((file) => !ownWrites.delete(file));
+            if (changed.length === 0) return;
+            void followYamlManifest(slot.dir, changed, options.cwd, controller.signal).then((written) => {
+              for (const file of written) ownWrites.add(file);
+              return reload(slot.key, 'file change');
+            });
+          },
         });
         cleanups.push(() => watcher.close());
       }

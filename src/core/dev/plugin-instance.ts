@@ -98,6 +98,11 @@ export class PluginInstance {
     return this.running.pid;
   }
 
+  /** The process group id while the process lives (it leads its own group). */
+  get pidIfRunning(): number | undefined {
+    return this.running && !this.running.exitInfo() ? this.running.pid : undefined;
+  }
+
   get busy(): number {
     return this.inFlight;
   }

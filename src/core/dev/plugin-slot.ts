@@ -13,6 +13,8 @@ import { resolveDevConfig, type DevConfigInput } from './dev-config.js';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
 import type { EventBus } from './event-bus.js';
 import { LoadError, PluginInstance } from './plugin-instance.js';
+import { buildBeforeStart, commandPath, PluginFiles } from '../build/index.js';
+import { ChangeFilter, describeOwnFile } from './change-filter.js';
 import type { AttemptInfo, HealthSample, MissingConfigRequest, PluginState, PluginView } from './types.js';
 
 const HEALTH_HISTORY = 120;
@@ -37,6 +39,8 @@ export interface SlotContext extends Omit<DevConfigInput, 'manifest' | 'answers'
   schedule(slot: PluginSlot, reason: string, revalidate: boolean): void;
   /** True when another slot already owns this provider_type. */
   providerTaken(providerType: string, slot: PluginSlot): boolean;
+  /** false (--no-build): start what is there; a stale build output is only reported. */
+  build: boolean;
 }
 
 export class PluginSlot {
@@ -58,9 +62,13 @@ export class PluginSlot {
   private restartTimer: NodeJS.Timeout | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private retirements = new Set<Promise<void>>();
+  private retiringInstances = new Set<PluginInstance>();
   /** A process started by an attempt that is still loading it (stopped if the host closes). */
   private launching: PluginInstance | undefined;
   private closed = false;
+  /** Sources of the plugin folder, and which changes in it are the plugin's own writes. */
+  readonly files: PluginFiles;
+  readonly changes: ChangeFilter;
 
   constructor(
     readonly key: string,
@@ -71,6 +79,22 @@ export class PluginSlot {
     private readonly ctx: SlotContext,
   ) {
     this.backoffMs = ctx.restartBaseMs;
+    this.files = new PluginFiles(dir);
+    this.changes = new ChangeFilter(
+      this.files,
+      () => {
+        const output = this.manifest ? commandPath(this.manifest, this.dir) : undefined;
+        return output ? [output] : [];
+      },
+      () => this.processGroups(),
+      (own) => this.ctx.bus.emit({ type: 'notice', key: this.key, level: own.reason === 'loop' ? 'warning' : 'info', message: describeOwnFile(own, this.dir) }),
+    );
+  }
+
+  /** Process groups of every live process of this plugin (serving, starting, retiring). */
+  private processGroups(): number[] {
+    const pids = [this.active, this.launching, ...this.retiringInstances].map((instance) => instance?.pidIfRunning);
+    return pids.filter((pid): pid is number => pid !== undefined);
   }
 
   get providerType(): string | undefined {
@@ -115,8 +139,12 @@ export class PluginSlot {
     const config = this.config!;
 
     this.setState(this.active ? 'reloading' : 'starting');
+    const built = await this.build(manifest);
+    if ('error' in built) return finish(false, built.error);
+    const buildMs = built.buildMs;
     const generation = ++this.generation;
     let candidate: PluginInstance | undefined;
+    this.changes.startBegan();
     try {
       const port = await findFreePort('127.0.0.1');
       candidate = await PluginInstance.launch({
@@ -137,6 +165,7 @@ export class PluginSlot {
       if (this.closed) throw new Error('The dev host is closing.');
     } catch (error) {
       this.launching = undefined;
+      this.changes.startEnded();
       if (candidate) {
         candidate.retiring = true;
         await candidate.stop();
@@ -153,10 +182,11 @@ export class PluginSlot {
         this.setState('failed', `${step} failed: ${message}`);
         if (this.recovering) this.scheduleRestart();
       }
-      return finish(false, { step, error: message, ...(stderrTail ? { stderrTail } : {}) });
+      return finish(false, { step, error: message, ...(stderrTail ? { stderrTail } : {}), ...(buildMs !== undefined ? { buildMs } : {}) });
     }
 
     this.launching = undefined;
+    this.changes.startEnded();
     const previous = this.active;
     this.active = candidate;
     candidate.servingSince = Date.now();
@@ -167,7 +197,41 @@ export class PluginSlot {
     this.startHealthLoop();
     this.setState('healthy');
     if (previous) this.retire(previous);
-    return finish(true);
+    return finish(true, buildMs !== undefined ? { buildMs } : {});
+  }
+
+  /**
+   * Builds the plugin (Go, or the manifest's `build`) so what starts is the source on
+   * disk. A failed build is a failed attempt carrying the compiler's output; the
+   * previous version, if any, keeps serving.
+   */
+  private async build(manifest: Manifest): Promise<{ buildMs: number | undefined } | { error: Partial<AttemptInfo> }> {
+    try {
+      const outcome = await buildBeforeStart(manifest, this.dir, {
+        skip: !this.ctx.build,
+        signal: this.ctx.signal,
+        onBuild: (line) => this.setState(this.state, `Building: ${line}`),
+      });
+      if (outcome.stale) this.ctx.bus.emit({ type: 'notice', key: this.key, level: 'warning', message: outcome.stale });
+      return { buildMs: outcome.build?.durationMs };
+    } catch (error) {
+      if (this.ctx.signal.aborted || this.closed) return { error: { step: 'build', error: 'Interrupted.' } };
+      const message = (error as Error).message;
+      const details = isLoomPluginError(error) ? error.details : undefined;
+      const buildOutput = typeof details?.buildOutput === 'string' ? details.buildOutput : undefined;
+      const hint = isLoomPluginError(error) ? error.hint : undefined;
+      if (this.active) this.setState(this.stateFromHealth(), `Build failed: ${message} — still serving the previous version.`);
+      else this.setState('failed', `build failed: ${message}`);
+      return {
+        error: {
+          step: 'build',
+          error: message,
+          ...(buildOutput ? { buildOutput } : {}),
+          ...(hint ? { hint } : {}),
+          ...(typeof details?.durationMs === 'number' ? { buildMs: details.durationMs } : {}),
+        },
+      };
+    }
   }
 
   private async revalidate(): Promise<string | undefined> {
@@ -306,10 +370,14 @@ export class PluginSlot {
   /** Old process: let requests in flight finish (bounded), then /cleanup and stop. */
   private retire(instance: PluginInstance): void {
     instance.retiring = true;
+    this.retiringInstances.add(instance);
     const done = instance
       .drain(this.ctx.drainTimeoutMs)
       .then(() => instance.stop())
-      .finally(() => this.retirements.delete(done));
+      .finally(() => {
+        this.retirements.delete(done);
+        this.retiringInstances.delete(instance);
+      });
     this.retirements.add(done);
   }
 

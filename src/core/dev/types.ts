@@ -40,10 +40,16 @@ export interface AttemptInfo {
   ok: boolean;
   /** What triggered it: start, file change, api, key, crash restart. */
   reason: string;
-  /** Which step failed: start, initialize, metadata, health, models, validate. */
+  /** Which step failed: validate, config, build, start, initialize, metadata, health, models. */
   step?: string;
   error?: string;
+  /** What to do about the failure (e.g. the command to run). */
+  hint?: string;
   stderrTail?: string;
+  /** What the build printed when it failed (the compiler's errors). */
+  buildOutput?: string;
+  /** Time the build before the start took (absent when nothing was built). */
+  buildMs?: number;
   durationMs: number;
 }
 
@@ -98,7 +104,9 @@ export type DevEvent =
   | { type: 'health'; key: string; sample: HealthSample }
   | { type: 'attempt'; key: string; attempt: AttemptInfo }
   | { type: 'diagnostics'; key: string; diagnostics: Diagnostic[] }
-  | { type: 'crash'; key: string; code: number | null; signal: string | null; stderrTail: string; restartInMs: number };
+  | { type: 'crash'; key: string; code: number | null; signal: string | null; stderrTail: string; restartInMs: number }
+  /** Something the developer should know that is not a state change (stale binary, files the plugin writes). */
+  | { type: 'notice'; key: string; level: 'info' | 'warning'; message: string };
 
 export type StampedEvent = DevEvent & { seq: number; time: number };
 
@@ -132,6 +140,8 @@ export interface DevHostOptions {
   /** First crash restart delay (doubles up to restartMaxMs). Default 500 ms. */
   restartBaseMs?: number;
   restartMaxMs?: number;
+  /** false: start plugins without building them first (a stale build output is reported). Default true. */
+  build?: boolean;
   /** How long a retiring process may finish requests in flight (default 10 s). */
   drainTimeoutMs?: number;
   /** Called when required config values are missing; return values to use, or undefined to wait. */

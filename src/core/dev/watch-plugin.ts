@@ -1,54 +1,56 @@
 /**
- * File watching for hot reload. chokidar is loaded only when watching is on. Folders that
- * tools write into (dependencies, virtualenvs, build output, caches) and editor temp
- * files are ignored, so installing a package or saving in vim does not reload twice.
- * A burst of events becomes one reload after `debounceMs` of quiet.
+ * File watching for hot reload. chokidar is loaded only when watching is on. What counts
+ * as a source is decided by PluginFiles (built-in ignores and the folder's .gitignore,
+ * so installing a package or saving in vim does not reload) and by the slot's
+ * ChangeFilter (files the plugin writes itself never reload it). A burst of events
+ * becomes one reload after `debounceMs` of quiet, and never before a start settled.
  */
-import { basename, sep } from 'node:path';
+import { basename } from 'node:path';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
+import type { PluginFiles } from '../build/plugin-files.js';
+import type { ChangeFilter } from './change-filter.js';
 
-export const IGNORED_DIRS = new Set([
-  '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', 'env', '__pycache__', '.pytest_cache', '.mypy_cache',
-  '.ruff_cache', '.tox', 'dist', 'build', 'target', '.idea', '.vscode', 'coverage', '.next', '.cache',
-]);
-
-/** Editor droppings: vim swap/backup and its 4913 probe, emacs lock/autosave, JetBrains, macOS. */
-const TEMP_FILE = /(^\.#|^#.*#$|~$|\.sw[a-p]$|\.swx$|^4913$|\.tmp$|\.temp$|___jb_(tmp|old)___$|^\.DS_Store$)/;
-
-export function isIgnoredPath(path: string, root: string): boolean {
-  const rel = path.startsWith(root) ? path.slice(root.length) : path;
-  const parts = rel.split(sep).filter(Boolean);
-  if (parts.slice(0, -1).some((part) => IGNORED_DIRS.has(part))) return true;
-  const last = parts[parts.length - 1];
-  if (last === undefined) return false;
-  return IGNORED_DIRS.has(last) || TEMP_FILE.test(last);
-}
+export { isIgnoredPath, IGNORED_DIRS } from '../build/plugin-files.js';
 
 export interface PluginWatcher {
   close(): Promise<void>;
 }
 
-export async function watchPlugin(
-  dir: string,
-  debounceMs: number,
-  onChange: (info: { files: string[]; manifestChanged: boolean }) => void,
-): Promise<PluginWatcher> {
+export interface WatchOptions {
+  files: PluginFiles;
+  filter: ChangeFilter;
+  debounceMs: number;
+  onChange: (info: { files: string[]; manifestChanged: boolean }) => void;
+}
+
+export async function watchPlugin(options: WatchOptions): Promise<PluginWatcher> {
+  const { files, filter, debounceMs } = options;
   const { watch } = await import('chokidar');
-  const watcher = watch(dir, {
+  const watcher = watch(files.root, {
     ignoreInitial: true,
-    ignored: (path: string) => isIgnoredPath(path, dir),
+    ignored: (path: string, stats?: { isDirectory(): boolean }) => files.ignores(path, stats?.isDirectory() ?? false),
     // Atomic saves (write temp + rename) show up as one change, not unlink+add.
     atomic: true,
   });
   let timer: NodeJS.Timeout | undefined;
-  let files = new Set<string>();
+  let burst = new Set<string>();
   const fire = (): void => {
-    const changed = [...files];
-    files = new Set();
-    onChange({ files: changed, manifestChanged: changed.some((file) => (MANIFEST_FILE_NAMES as readonly string[]).includes(basename(file))) });
+    // A change made while the plugin was starting waits until the start settled: by then
+    // its own writes are told apart.
+    const wait = filter.quietAt() - Date.now();
+    if (wait > 0) {
+      timer = setTimeout(fire, Math.min(wait, 60_000));
+      return;
+    }
+    const changed = filter.settle([...burst]);
+    burst = new Set();
+    if (changed.length === 0) return;
+    options.onChange({ files: changed, manifestChanged: changed.some((file) => (MANIFEST_FILE_NAMES as readonly string[]).includes(basename(file))) });
   };
-  watcher.on('all', (_event, path) => {
-    files.add(path);
+  watcher.on('all', (event, path) => {
+    // A new or removed folder is no edit by itself; the files in it report themselves.
+    if (event === 'addDir' || event === 'unlinkDir' || !filter.accept(path)) return;
+    burst.add(path);
     clearTimeout(timer);
     timer = setTimeout(fire, debounceMs);
   });

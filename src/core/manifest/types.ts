@@ -46,6 +46,13 @@ export interface Manifest {
   command?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** loom-plugin's own key (the Loom host ignores it): how to build before each start. */
+  build?: BuildSpec;
+}
+
+export interface BuildSpec {
+  command: string;
+  args?: string[];
 }
 
 /**

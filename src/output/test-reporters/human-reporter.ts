@@ -32,6 +32,7 @@ export interface HumanReporter {
 const PHASE_TEXT: Record<string, string> = {
   manifest: 'reading the manifest',
   config: 'resolving the configuration',
+  build: 'building the plugin',
   mock: 'starting the mock upstream',
   start: 'starting the plugin',
   checks: 'running checks',
@@ -116,7 +117,7 @@ export function renderSummaryLine(report: ConformanceReport, style: ChalkInstanc
   if (s.stale) parts.push(style.red(`${s.stale} stale`));
   if (s.skipped) parts.push(style.dim(`${s.skipped} skipped`));
   const t = report.timings;
-  const phases = [t.startupMs !== undefined ? `start-up ${formatMs(t.startupMs)}` : undefined, `checks ${formatMs(t.checksMs)}`, t.shutdownMs !== undefined ? `shutdown ${formatMs(t.shutdownMs)}` : undefined]
+  const phases = [t.buildMs !== undefined ? `build ${formatMs(t.buildMs)}` : undefined, t.startupMs !== undefined ? `start-up ${formatMs(t.startupMs)}` : undefined, `checks ${formatMs(t.checksMs)}`, t.shutdownMs !== undefined ? `shutdown ${formatMs(t.shutdownMs)}` : undefined]
     .filter(Boolean)
     .join(', ');
   const verdict = report.ok ? style.green.bold('PASS') : style.red.bold('FAIL');

@@ -89,7 +89,8 @@ export function renderJunitReport(report: TestRunReport): string {
 /** A run that could not start (plugin start-up, manifest): one failing testcase saying why. */
 export function renderJunitError(error: { code: string; message: string; hint?: string | undefined; details?: Record<string, unknown> | undefined }): string {
   const tail = typeof error.details?.stderrTail === 'string' ? error.details.stderrTail : '';
-  const body = [error.message, error.hint ?? '', tail ? `Last stderr lines:\n${tail}` : ''].filter(Boolean).join('\n');
+  const build = typeof error.details?.buildOutput === 'string' ? error.details.buildOutput : '';
+  const body = [error.message, error.hint ?? '', build ? `Build output:\n${build}` : '', tail ? `Last stderr lines:\n${tail}` : ''].filter(Boolean).join('\n');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<testsuites name="loom-plugin test" tests="1" failures="1" errors="0" skipped="0" time="0">',
