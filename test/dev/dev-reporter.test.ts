@@ -29,6 +29,30 @@ describe('dev terminal reporter', () => {
     expect(io.stdout.text).toContain('✗ start failed at start');
     expect(io.stdout.text).toContain('Cannot find package express');
   });
+
+  it('a failed build: the compiler output in full and the hint, with live logs on', () => {
+    const io = memoryIo({ env: { NO_COLOR: '1' } });
+    const output = '# example.com/acme\n./handlers.go:107:28: syntax error: unexpected newline';
+    createDevReporter(io)({
+      type: 'attempt',
+      key: 'acme',
+      seq: 2,
+      time: Date.now(),
+      attempt: { time: Date.now(), ok: false, reason: 'file change', step: 'build', error: 'The build `go build -o bin/plugin .` failed with exit code 1.', buildOutput: output, hint: 'Fix what the build printed above.', durationMs: 300 },
+    });
+    expect(io.stdout.text).toContain('✗ file change failed at build: The build `go build -o bin/plugin .` failed with exit code 1.');
+    expect(io.stdout.text).toContain('    ./handlers.go:107:28: syntax error: unexpected newline');
+    expect(io.stdout.text).toContain('Hint: Fix what the build printed above.');
+  });
+
+  it('a reload that built shows the build time, and notices are printed', () => {
+    const io = memoryIo({ env: { NO_COLOR: '1' } });
+    const report = createDevReporter(io);
+    report({ type: 'attempt', key: 'acme', seq: 3, time: Date.now(), attempt: { time: Date.now(), ok: true, reason: 'file change', buildMs: 812, durationMs: 1020 } });
+    report({ type: 'notice', key: 'acme', seq: 4, time: Date.now(), level: 'warning', message: 'plugin.log is written by the plugin itself' });
+    expect(io.stdout.text).toContain('✓ reloaded (file change) in 1020 ms (build 812 ms)');
+    expect(io.stdout.text).toContain('[acme] ! plugin.log is written by the plugin itself');
+  });
 });
 
 describe('dev terminal reporter and hostile plugin output', () => {

@@ -10,9 +10,11 @@
  *   - a process of the plugin holds the file open (Linux, from /proc);
  *   - the file changed during a start (spawn until SETTLE_MS after the load ended) and
  *     again within REPEAT_MS: a writer, not a person saving once;
- *   - or it is caught in a loop: LOOP_LIMIT reloads in a row were triggered only by
- *     files that changed right after the previous start. Then reloading on them stops
- *     and the caller is told which files, so it can say how to ignore them.
+ *   - or it is caught in a loop: LOOP_LIMIT reloads in a row were triggered by the same
+ *     file, each time changed within LOOP_WINDOW_MS of the previous start and at the same
+ *     delay after it (within LOOP_JITTER_MS): a program's timing, not a person's. Then
+ *     reloading on it stops and the caller is told which file, so it can say how to
+ *     ignore it.
  * Once a file is known to be the plugin's, it stays so for the session (and is
  * reported once).
  */
@@ -25,8 +27,12 @@ import { openFilesOf } from './open-files.js';
 export const SETTLE_MS = 1500;
 /** A second change this soon after one made during a start: a writer. */
 export const REPEAT_MS = 2000;
-/** Reloads in a row triggered only by files changed right after a start: a loop. */
+/** Reloads in a row triggered by one file changed at a steady delay after each start: a loop. */
 export const LOOP_LIMIT = 3;
+/** How long after a spawn a change still counts as caused by that start. */
+export const LOOP_WINDOW_MS = 10_000;
+/** How far apart those delays may be for the changes to look like one program's. */
+export const LOOP_JITTER_MS = 1000;
 
 export type OwnReason = 'open' | 'repeated' | 'loop';
 
@@ -41,8 +47,8 @@ export class ChangeFilter {
   /** Start of the current start window; end is Infinity while the plugin is loading. */
   private windowFrom = Number.NEGATIVE_INFINITY;
   private windowTo = Number.NEGATIVE_INFINITY;
-  /** Files that triggered each reload in the current run of start-triggered reloads. */
-  private loopRun: Array<Set<string>> = [];
+  /** For each reload in the current run of start-triggered ones: file -> delay after the spawn. */
+  private loopRun: Array<Map<string, number>> = [];
   private openCache: { at: number; files: Set<string> } | undefined;
 
   constructor(
@@ -103,20 +109,26 @@ export class ChangeFilter {
   settle(paths: readonly string[]): string[] {
     const changed = paths.filter((path) => !this.own.has(path));
     if (changed.length === 0) return [];
-    const afterStart = changed.every((path) => {
-      const time = this.lastChange.get(path);
-      return time !== undefined && this.inWindow(time);
-    });
-    if (!afterStart) {
+    const delays = new Map<string, number>();
+    for (const path of changed) {
+      const delay = (this.lastChange.get(path) ?? Number.NEGATIVE_INFINITY) - this.windowFrom;
+      if (delay >= 0 && delay <= LOOP_WINDOW_MS) delays.set(path, delay);
+    }
+    if (delays.size === 0) {
       this.loopRun = [];
       return changed;
     }
-    this.loopRun.push(new Set(changed));
+    this.loopRun.push(delays);
     if (this.loopRun.length < LOOP_LIMIT) return changed;
-    // The same files, changed right after every one of the last starts: the plugin's.
-    const suspects = changed.filter((path) => this.loopRun.every((run) => run.has(path)));
-    this.loopRun = [];
+    const runs = this.loopRun.slice(-LOOP_LIMIT);
+    const suspects = changed.filter((path) => {
+      const seen = runs.map((run) => run.get(path));
+      if (seen.some((delay) => delay === undefined)) return false;
+      const values = seen as number[];
+      return Math.max(...values) - Math.min(...values) <= LOOP_JITTER_MS;
+    });
     if (suspects.length === 0) return changed;
+    this.loopRun = [];
     for (const path of suspects) this.mark(path, 'loop');
     return changed.filter((path) => !this.own.has(path));
   }
@@ -151,7 +163,7 @@ export function describeOwnFile(own: OwnFile, root: string): string {
       ? 'the plugin holds it open'
       : own.reason === 'repeated'
         ? 'the plugin writes it while it starts'
-        : `it changed right after each of the last ${LOOP_LIMIT} starts, so every reload triggered the next one; reloading on it stopped`;
+        : `it changed at the same moment after each of the last ${LOOP_LIMIT} starts, so every reload triggered the next one; reloading on it stopped`;
   return `${name} is written by the plugin itself (${why}): changes to it do not reload. Add \`${gitignoreLine(name)}\` to the plugin's .gitignore, or write it outside the plugin folder.`;
 }
 

@@ -1,0 +1,118 @@
+/**
+ * The change filter's rules on a fake clock: which changes reload, which are the
+ * plugin's own writes, and when a reload loop is called off. No processes, no watcher.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PluginFiles } from '../../src/core/build/plugin-files.js';
+import { ChangeFilter, LOOP_JITTER_MS, LOOP_LIMIT, REPEAT_MS, SETTLE_MS, describeOwnFile, type OwnFile } from '../../src/core/dev/change-filter.js';
+
+let root: string;
+let clock: number;
+let told: OwnFile[];
+let filter: ChangeFilter;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'loom-change-filter-'));
+  await writeFile(join(root, '.gitignore'), 'data/\n*.sqlite\n');
+  clock = 1_000_000;
+  told = [];
+  filter = new ChangeFilter(new PluginFiles(root), () => [join(root, 'bin', 'plugin')], () => [], (own) => told.push(own), () => clock);
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+const at = (name: string) => join(root, name);
+
+/** One start: spawn at `clock`, loaded `loadMs` later. */
+function start(loadMs = 200): void {
+  filter.startBegan();
+  clock += loadMs;
+  filter.startEnded();
+}
+
+describe('ChangeFilter', () => {
+  it('lets a developer edit through, and never the build output or ignored files', () => {
+    start();
+    clock += SETTLE_MS + 5000;
+    expect(filter.accept(at('handlers.go'))).toBe(true);
+    expect(filter.accept(at('bin/plugin'))).toBe(false);
+    expect(filter.accept(at('data/cache.json'))).toBe(false);
+    expect(filter.accept(at('state.sqlite'))).toBe(false);
+    expect(filter.accept(at('node_modules/x/index.js'))).toBe(false);
+    expect(filter.settle([at('handlers.go')])).toEqual([at('handlers.go')]);
+  });
+
+  it('holds changes made during a start until it settled', () => {
+    filter.startBegan();
+    expect(filter.quietAt()).toBe(Number.POSITIVE_INFINITY);
+    clock += 300;
+    filter.startEnded();
+    expect(filter.quietAt()).toBe(clock + SETTLE_MS);
+  });
+
+  it('takes a file written during a start and again soon after as the plugin\'s own, for good', () => {
+    start();
+    expect(filter.accept(at('plugin.log'))).toBe(true);
+    clock += 100;
+    expect(filter.accept(at('plugin.log'))).toBe(false);
+    expect(told).toEqual([{ file: at('plugin.log'), reason: 'repeated' }]);
+    // The burst that held its first change now has nothing to reload for.
+    expect(filter.settle([at('plugin.log')])).toEqual([]);
+    clock += 60_000;
+    expect(filter.accept(at('plugin.log'))).toBe(false);
+    expect(told).toHaveLength(1);
+  });
+
+  it('does not take a developer\'s two quick saves outside a start as the plugin\'s', () => {
+    start();
+    clock += SETTLE_MS + 1000;
+    expect(filter.accept(at('handlers.go'))).toBe(true);
+    clock += 200;
+    expect(filter.accept(at('handlers.go'))).toBe(true);
+    expect(told).toEqual([]);
+  });
+
+  it('does not count a change as repeated when the first one is older than REPEAT_MS', () => {
+    start();
+    expect(filter.accept(at('notes.txt'))).toBe(true);
+    clock += REPEAT_MS + 1;
+    expect(filter.accept(at('notes.txt'))).toBe(true);
+  });
+
+  it(`stops a loop: the same file at the same delay after ${LOOP_LIMIT} starts in a row`, () => {
+    const results: string[][] = [];
+    for (let i = 0; i < LOOP_LIMIT; i++) {
+      start();
+      clock += 1800 + i * 50; // a program's timing: nearly the same delay every time
+      filter.accept(at('cache.json'));
+      results.push(filter.settle([at('cache.json')]));
+    }
+    expect(results.slice(0, -1)).toEqual(Array(LOOP_LIMIT - 1).fill([at('cache.json')]));
+    expect(results.at(-1)).toEqual([]);
+    expect(told).toEqual([{ file: at('cache.json'), reason: 'loop' }]);
+    expect(describeOwnFile(told[0]!, root)).toContain('Add `/cache.json` to the plugin\'s .gitignore');
+  });
+
+  it('does not call a developer\'s saves at varying moments after each reload a loop', () => {
+    const delays = [800, 4000, 2000, 6500];
+    for (const delay of delays) {
+      start();
+      clock += delay;
+      filter.accept(at('handlers.go'));
+      expect(filter.settle([at('handlers.go')])).toEqual([at('handlers.go')]);
+    }
+    expect(told).toEqual([]);
+    expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(LOOP_JITTER_MS);
+  });
+
+  it('re-reads .gitignore when it changes, without reloading for it', async () => {
+    start();
+    clock += SETTLE_MS + 1000;
+    expect(filter.accept(at('drafts.txt'))).toBe(true);
+    await writeFile(join(root, '.gitignore'), 'drafts.txt\n');
+    expect(filter.accept(at('.gitignore'))).toBe(false);
+    expect(filter.accept(at('drafts.txt'))).toBe(false);
+  });
+});
