@@ -56,6 +56,8 @@ describe('ChangeFilter', () => {
     start();
     expect(filter.accept(at('plugin.log'))).toBe(true);
     clock += 100;
+    expect(filter.accept(at('plugin.log'))).toBe(true);
+    clock += 100;
     expect(filter.accept(at('plugin.log'))).toBe(false);
     expect(told).toEqual([{ file: at('plugin.log'), reason: 'repeated' }]);
     // The burst that held its first change now has nothing to reload for.
@@ -65,20 +67,36 @@ describe('ChangeFilter', () => {
     expect(told).toHaveLength(1);
   });
 
-  it('does not take a developer\'s two quick saves outside a start as the plugin\'s', () => {
+  it('does not take a developer\'s quick saves as the plugin\'s: many outside a start, two right after one', () => {
     start();
-    clock += SETTLE_MS + 1000;
     expect(filter.accept(at('handlers.go'))).toBe(true);
-    clock += 200;
+    clock += 300;
     expect(filter.accept(at('handlers.go'))).toBe(true);
+    clock += SETTLE_MS + 5000;
+    for (let i = 0; i < 5; i++) {
+      clock += 200;
+      expect(filter.accept(at('handlers.go'))).toBe(true);
+    }
     expect(told).toEqual([]);
   });
 
-  it('does not count a change as repeated when the first one is older than REPEAT_MS', () => {
+  it('never takes the manifest as the plugin\'s own', () => {
     start();
+    for (let i = 0; i < 5; i++) {
+      clock += 100;
+      expect(filter.accept(at('plugin.yaml'))).toBe(true);
+    }
+    expect(told).toEqual([]);
+  });
+
+  it('breaks a streak when changes are more than REPEAT_MS apart', () => {
+    start();
+    expect(filter.accept(at('notes.txt'))).toBe(true);
+    clock += 100;
     expect(filter.accept(at('notes.txt'))).toBe(true);
     clock += REPEAT_MS + 1;
     expect(filter.accept(at('notes.txt'))).toBe(true);
+    expect(told).toEqual([]);
   });
 
   it(`stops a loop: the same file at the same delay after ${LOOP_LIMIT} starts in a row`, () => {

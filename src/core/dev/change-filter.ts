@@ -9,7 +9,8 @@
  *     the folder's .gitignore);
  *   - a process of the plugin holds the file open (Linux, from /proc);
  *   - the file changed during a start (spawn until SETTLE_MS after the load ended) and
- *     again within REPEAT_MS: a writer, not a person saving once;
+ *     then kept changing, each change within REPEAT_MS of the last, REPEAT_COUNT times in
+ *     all: a writer, not a person saving (a quick double save is still a person);
  *   - or it is caught in a loop: LOOP_LIMIT reloads in a row were triggered by the same
  *     file, each time changed within LOOP_WINDOW_MS of the previous start and at the same
  *     delay after it (within LOOP_JITTER_MS): a program's timing, not a person's. Then
@@ -21,12 +22,14 @@
 import { realpathSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import type { PluginFiles } from '../build/plugin-files.js';
+import { MANIFEST_FILE_NAMES } from '../protocol.js';
 import { openFilesOf } from './open-files.js';
 
 /** After a load, writes for this long still count as part of the start. */
 export const SETTLE_MS = 1500;
-/** A second change this soon after one made during a start: a writer. */
+/** Changes this close together, starting during a start, REPEAT_COUNT times: a writer. */
 export const REPEAT_MS = 2000;
+export const REPEAT_COUNT = 3;
 /** Reloads in a row triggered by one file changed at a steady delay after each start: a loop. */
 export const LOOP_LIMIT = 3;
 /** How long after a spawn a change still counts as caused by that start. */
@@ -44,6 +47,8 @@ export interface OwnFile {
 export class ChangeFilter {
   private readonly own = new Map<string, OwnReason>();
   private readonly lastChange = new Map<string, number>();
+  /** Changes in a row, each within REPEAT_MS of the last, that began during a start. */
+  private readonly streaks = new Map<string, number>();
   /** Start of the current start window; end is Infinity while the plugin is loading. */
   private windowFrom = Number.NEGATIVE_INFINITY;
   private windowTo = Number.NEGATIVE_INFINITY;
@@ -94,11 +99,18 @@ export class ChangeFilter {
     }
     if (this.files.ignores(path) || this.outputs().includes(path)) return false;
     if (this.own.has(path)) return false;
+    // A plugin never writes its own manifest: an edit of it is always the developer's.
+    if ((MANIFEST_FILE_NAMES as readonly string[]).includes(basename(path))) return true;
     const time = this.now();
     const previous = this.lastChange.get(path);
     this.lastChange.set(path, time);
     if (this.heldOpen(path)) return this.mark(path, 'open');
-    if (previous !== undefined && time - previous <= REPEAT_MS && this.inWindow(previous)) return this.mark(path, 'repeated');
+    const streak = this.streaks.get(path);
+    if (streak !== undefined && previous !== undefined && time - previous <= REPEAT_MS) {
+      this.streaks.set(path, streak + 1);
+      if (streak + 1 >= REPEAT_COUNT) return this.mark(path, 'repeated');
+    } else if (this.inWindow(time)) this.streaks.set(path, 1);
+    else this.streaks.delete(path);
     return true;
   }
 
