@@ -129,6 +129,8 @@ function renderDetail(): void {
     box.appendChild(
       el('div', { class: 'attempt-fail' }, [
         el('div', { text: `Last ${attempt.reason} failed at ${attempt.step ?? '?'}: ${attempt.error ?? ''}` }),
+        attempt.buildOutput ? el('pre', { class: 'build-output', text: attempt.buildOutput }) : null,
+        attempt.hint ? el('div', { class: 'small muted', text: `Hint: ${attempt.hint}` }) : null,
         attempt.stderrTail ? el('pre', { text: attempt.stderrTail }) : null,
       ]),
     );

@@ -30,7 +30,11 @@ export interface Attempt {
   reason: string;
   step?: string;
   error?: string;
+  hint?: string;
   stderrTail?: string;
+  /** The compiler's output when the build before the start failed. */
+  buildOutput?: string;
+  buildMs?: number;
 }
 
 export interface PluginView {
@@ -74,7 +78,7 @@ export interface RequestEntry {
 }
 
 export interface LogLine {
-  stream: 'stdout' | 'stderr';
+  stream: 'stdout' | 'stderr' | 'notice';
   text: string;
 }
 
@@ -101,7 +105,10 @@ export interface CheckResult {
 export interface DevEvent {
   type: string;
   key?: string;
-  stream?: 'stdout' | 'stderr';
+  stream?: 'stdout' | 'stderr' | 'notice';
   text?: string;
+  /** `notice` events: a stale binary, a file the plugin writes itself. */
+  message?: string;
+  level?: 'info' | 'warning';
   entry?: RequestEntry;
 }
