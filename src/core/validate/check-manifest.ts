@@ -16,6 +16,7 @@ import type { ParsedSource } from '../manifest/parse-issue.js';
 import { parseJsonWithPositions } from '../manifest/parse-json.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import { locate } from '../manifest/source-tree.js';
+import { analyzeOffThread, OFF_THREAD_BYTES } from './off-thread.js';
 import type { Manifest, ManifestFileResult } from '../manifest/types.js';
 import { DiagnosticSink, isRecord, type Rule } from './rule-context.js';
 import { schemaFindings } from './schema-findings.js';
@@ -35,6 +36,8 @@ export interface ManifestAnalysis {
 export interface AnalyzeOptions {
   /** Try the fast reader for plain YAML first (default). Tests turn it off to compare. */
   fast?: boolean;
+  /** Stops waiting for a large file's worker thread. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -141,6 +144,10 @@ export async function analyzeManifestFile(file: string, options: AnalyzeOptions 
     const sink = new DiagnosticSink(file, '', undefined);
     sink.atOffsets(0, 0, read.rule, read.message, read.hint);
     return { result: finish(file, sink, undefined) };
+  }
+  if (read.bytes.length >= OFF_THREAD_BYTES && options.fast !== false) {
+    const analysis = await analyzeOffThread(read.bytes, file, options.signal);
+    if (analysis) return analysis;
   }
   return analyzeManifestText(read.bytes, file, options);
 }

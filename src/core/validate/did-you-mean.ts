@@ -20,10 +20,13 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
+  const squashed = lower.replace(/[-_\s]/g, '');
   for (const candidate of candidates) {
     // Same word in another spelling (camelCase, no separators) counts as a perfect match.
-    const squashed = lower.replace(/[-_\s]/g, '');
     if (squashed === candidate.replace(/_/g, '')) return candidate;
+    // The distance is at least the difference in length: skip candidates that cannot win
+    // (a manifest with 100k unknown keys asks this 100k times).
+    if (Math.abs(lower.length - candidate.length) >= bestDistance) continue;
     const distance = editDistance(lower, candidate);
     if (distance < bestDistance) {
       bestDistance = distance;

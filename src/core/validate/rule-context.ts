@@ -3,7 +3,7 @@
  * a `report` that turns a data path into a located Diagnostic with the rule's severity.
  */
 import type { Diagnostic, ManifestFix } from '../manifest/types.js';
-import { LineIndex, locate, type SourceNode } from '../manifest/source-tree.js';
+import { LineIndex, locate, type Located, type SourceNode } from '../manifest/source-tree.js';
 import { ruleInfo } from './rule-catalogue.js';
 
 export type DataPath = readonly (string | number)[];
@@ -42,9 +42,24 @@ export function humanPath(path: DataPath): string {
 }
 
 /** Builds Diagnostics for one file from offsets or data paths. */
+/**
+ * Findings of one rule listed per file; the rest are counted in one last finding. A
+ * hostile manifest with 100k unknown keys would otherwise produce 100k findings, and
+ * every later step (sorting, the reporters, a worker thread's reply) pays for each.
+ */
+export const MAX_FINDINGS_PER_RULE = 100;
+
+interface Omitted {
+  count: number;
+  start: number;
+  severity: 'error' | 'warning';
+}
+
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];
   private readonly lines: LineIndex;
+  private readonly perRule = new Map<string, number>();
+  private readonly omitted = new Map<string, Omitted>();
 
   constructor(
     readonly file: string,
@@ -58,7 +73,20 @@ export class DiagnosticSink {
     return ruleInfo(rule)?.severity ?? 'error';
   }
 
-  atOffsets(start: number, end: number, rule: string, message: string, hint?: string, severity?: 'error' | 'warning'): void {
+  /** Counts a finding of `rule`; false (and remembered as omitted) past the per-rule cap. */
+  private admit(rule: string, start: () => number, severity: 'error' | 'warning'): boolean {
+    const count = (this.perRule.get(rule) ?? 0) + 1;
+    this.perRule.set(rule, count);
+    if (count <= MAX_FINDINGS_PER_RULE) return true;
+    const omitted = this.omitted.get(rule);
+    if (omitted) omitted.count += 1;
+    else this.omitted.set(rule, { count: 1, start: start(), severity });
+    return false;
+  }
+
+  atOffsets(start: number, end: number, rule: string, message: string, hint?: string, severity?: 'error' | 'warning'): boolean {
+    const level = severity ?? this.severityOf(rule);
+    if (!this.admit(rule, () => start, level)) return false;
     const from = this.lines.position(start);
     const to = this.lines.position(Math.max(start, end));
     this.diagnostics.push({
@@ -67,20 +95,28 @@ export class DiagnosticSink {
       column: from.column,
       endLine: to.line,
       endColumn: to.column,
-      severity: severity ?? this.severityOf(rule),
+      severity: level,
       rule,
       message,
       ...(hint ? { hint } : {}),
     });
+    return true;
   }
 
   atPath(finding: Finding): void {
-    const where = locate(this.tree, finding.path, finding.at ?? 'value');
+    const level = finding.severity ?? this.severityOf(finding.rule);
+    // Past the cap only the first omitted one is located (for the summary's position).
+    const where = (): Located => locate(this.tree, finding.path, finding.at ?? 'value');
+    if ((this.perRule.get(finding.rule) ?? 0) >= MAX_FINDINGS_PER_RULE) {
+      this.admit(finding.rule, () => where().start, level);
+      return;
+    }
+    const at = where();
     // A finding about the whole document points at its start, not a range over every line.
-    const end = finding.path.length === 0 ? where.start : where.end;
-    this.atOffsets(where.start, end, finding.rule, finding.message, finding.hint, finding.severity);
-    const added = this.diagnostics[this.diagnostics.length - 1];
-    if (finding.fix && added) added.fix = finding.fix;
+    const end = finding.path.length === 0 ? at.start : at.end;
+    const added = this.atOffsets(at.start, end, finding.rule, finding.message, finding.hint, finding.severity);
+    const last = this.diagnostics[this.diagnostics.length - 1];
+    if (added && finding.fix && last) last.fix = finding.fix;
   }
 
   position(offset: number): { line: number; column: number } {
@@ -89,6 +125,21 @@ export class DiagnosticSink {
 
   /** File order: line, then column, then rule id (stable output for the same input). */
   sorted(): Diagnostic[] {
-    return [...this.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
+    const all = [...this.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
+    for (const [rule, omitted] of this.omitted) {
+      const at = this.lines.position(omitted.start);
+      all.push({
+        file: this.file,
+        line: at.line,
+        column: at.column,
+        endLine: at.line,
+        endColumn: at.column,
+        severity: omitted.severity,
+        rule,
+        message: `${omitted.count} more ${rule} findings in this file are not listed (the first ${MAX_FINDINGS_PER_RULE} are).`,
+        hint: 'Fix the listed ones and run again; the others are of the same kind.',
+      });
+    }
+    return all;
   }
 }

@@ -124,7 +124,7 @@ export async function validatePaths(paths: string[], options: { cwd: string; sig
       await new Promise((resolve) => setImmediate(resolve));
       throwIfAborted(options.signal);
     }
-    analyses.push(await analyzeManifestFile(file));
+    analyses.push(await analyzeManifestFile(file, options.signal ? { signal: options.signal } : {}));
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
   dropTwinRepeats(analyses);

@@ -1,0 +1,38 @@
+/**
+ * Large manifests are checked on a worker thread. Checking is linear in the size of the
+ * file, but a megabyte of YAML still takes the parser about a second, and on the calling
+ * thread that second is a dev host that does not answer and a CLI that does not see
+ * Ctrl+C. Small files (every real manifest) stay on the calling thread: a worker costs
+ * tens of milliseconds to start.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InterruptedError } from '../errors.js';
+import type { ManifestAnalysis } from './check-manifest.js';
+
+/** Files at least this large go to a worker. */
+export const OFF_THREAD_BYTES = 64 * 1024;
+
+const WORKER_URL = new URL('./analyze-worker.js', import.meta.url);
+
+/**
+ * The analysis from a worker thread, or undefined when no worker can run here (the
+ * sources run untranspiled, e.g. under a test runner: the caller then checks in-thread).
+ */
+export async function analyzeOffThread(bytes: Uint8Array, file: string, signal?: AbortSignal): Promise<ManifestAnalysis | undefined> {
+  if (!existsSync(fileURLToPath(WORKER_URL))) return undefined;
+  const worker = new Worker(WORKER_URL, { workerData: { bytes, file } });
+  try {
+    return await new Promise<ManifestAnalysis>((resolve, reject) => {
+      const onAbort = (): void => reject(new InterruptedError());
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.once('message', (json: string) => resolve(JSON.parse(json) as ManifestAnalysis));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`The manifest worker exited with code ${code}.`)));
+    });
+  } finally {
+    void worker.terminate();
+  }
+}
