@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/memory-io.js';
+import { permissionBoundSpawn } from '../helpers/unprivileged.js';
 import { removeAll, tempDir } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/loom-plugin.js', import.meta.url));
@@ -39,15 +40,16 @@ describe('init and file-system errors', () => {
     expect((await readdir(dir)).sort()).toEqual(['a-file']);
   });
 
-  it('a folder the user may not write to (EACCES): exit 2 with a sentence and a hint', async () => {
+  // As root with a checkout `nobody` cannot read, no permission can be missing: skipped.
+  const asUser = permissionBoundSpawn(BIN);
+  it.skipIf(asUser === undefined)('a folder the user may not write to (EACCES): exit 2 with a sentence and a hint', async () => {
     const dir = await cwd();
     const locked = join(dir, 'locked');
     await mkdir(locked);
     await chmod(dir, 0o755);
     await chmod(locked, 0o555);
-    // Root writes anywhere; run as nobody then, so the permission really is missing.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const run = spawnSync(process.execPath, [BIN, ...init('acme', '--directory', locked)], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH, NO_COLOR: '1' }, ...asNobody });
+    // Root writes anywhere; it runs as nobody then, so the permission really is missing.
+    const run = spawnSync(process.execPath, [BIN, ...init('acme', '--directory', locked)], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH, NO_COLOR: '1' }, ...asUser });
     expect(run.stderr).not.toContain('Internal error');
     expect(run.stderr).toContain(`Cannot create the plugin in ${join(locked, 'acme')}: permission denied`);
     expect(run.stderr).toContain('Hint: Pass --directory with a folder you can write to');
