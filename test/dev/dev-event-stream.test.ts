@@ -10,7 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/core/dev/event-bus.js';
 import { openEventStream, type EventStreamLimits } from '../../src/core/dev/event-stream.js';
 import { SecretMasker } from '../../src/core/runtime/mask-secrets.js';
-import { FIXTURES, startTestHost, waitUntil, type TestHost } from './helpers.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { copyFixture, FIXTURES, startTestHost, waitUntil, type TestHost } from './helpers.js';
 
 const LIMITS: EventStreamLimits = { maxStreams: 4, maxQueuedBytes: 64 * 1024, replayBytes: 16 * 1024, closeGraceMs: 60_000, heartbeatMs: 60_000 };
 const LINE = 'x'.repeat(8000); // the longest log line a plugin can send is cut to 8 KiB
@@ -132,4 +134,34 @@ describe('the dev host caps its event streams', () => {
     });
     for (const response of open.slice(1)) await response.body?.cancel();
   }, 30_000);
+});
+
+describe('a /v1 stream to a client that does not read', () => {
+  it('is read from the plugin only as fast as the client takes it', async () => {
+    const copy = await copyFixture('echo');
+    const flood = 64 * 1024 * 1024;
+    await writeFile(join(copy.dir, 'behaviour.json'), JSON.stringify({ floodBytes: flood }));
+    try {
+      t = await startTestHost({ path: copy.dir, watch: false });
+      await t.host.ready;
+      const plugin = t.host.state()[0]!;
+      const body = JSON.stringify({ model: plugin.models[0]?.id, stream: true, messages: [{ role: 'user', content: 'flood' }] });
+      const url = new URL(t.host.url);
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${t!.host.token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        socket.pause(); // and never read
+      });
+      sockets.push(socket);
+      const sent = async (): Promise<number> => ((await (await fetch(`http://127.0.0.1:${plugin.port}/flooded`)).json()) as { sent: number }).sent;
+      await waitUntil(async () => (await sent()) > 0, 10_000);
+      // Give an unbounded relay ample time to take all 64 MB into the host's memory.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // What got out of the plugin sits in socket buffers (a few MB), not in the host.
+      expect(await sent()).toBeLessThan(flood / 2);
+    } finally {
+      await t?.host.close();
+      t = undefined;
+      await copy.remove();
+    }
+  }, 60_000);
 });
