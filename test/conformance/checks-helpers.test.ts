@@ -82,11 +82,16 @@ describe('expectWireSchema', () => {
   it('catches integers written as 5.0 or 1.7e9, which JSON.parse would hide', async () => {
     await expectWireSchema('chat-completion-response', body('1700000000', '5', '0'), 'X');
     const failure = await failureOf(() => expectWireSchema('chat-completion-response', body('1.7e9', '5.0', '0'), 'X'));
-    expect(failure.details).toEqual(['/created: 1.7e9', '/usage/total_tokens: 5.0']);
+    expect(failure.details).toEqual([
+      "/created is written 1.7e9; write a plain integer such as 1700000000 (Go's decoder rejects fractions and exponents).",
+      "/usage/total_tokens is written 5.0; write a plain integer such as 5 (Go's decoder rejects fractions and exponents).",
+    ]);
+    // The raw keyword stays as data, for JSON output.
+    expect(failure.schemaErrors?.map((error) => [error.path, error.keyword])).toEqual([['/created', 'type'], ['/usage/total_tokens', 'type']]);
   });
   it('knows every integer field from the schema, not from a list of keys', async () => {
     const failure = await failureOf(() => expectWireSchema('chat-completion-response', body('1700000000', '5', '0.0'), 'X'));
-    expect(failure.details).toEqual(['/choices/0/index: 0.0']);
+    expect(failure.details).toEqual(["/choices/0/index is written 0.0; write a plain integer such as 0 (Go's decoder rejects fractions and exponents)."]);
   });
   it('reports a shape problem before integer spelling, and a body that is not JSON', async () => {
     const shape = await failureOf(() => expectWireSchema('chat-completion-response', body('1.7e9', '5', '0').replace('"content":"hi"', '"content":["hi"]'), 'X'));

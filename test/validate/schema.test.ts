@@ -66,7 +66,7 @@ describe('manifest schema', () => {
       { metadata: { name: 'y' } },
       schema,
     );
-    expect(findings).toEqual([{ path: ['metadata', 'name'], rule: 'schema/invalid', message: 'metadata.name must be equal to constant.', hint: expect.any(String) }]);
+    expect(findings).toEqual([{ path: ['metadata', 'name'], rule: 'schema/invalid', message: 'metadata.name must be equal to constant.', hint: expect.any(String), keyword: 'const' }]);
   });
 
   it('reports other YAML warnings (unknown directives) as syntax/yaml-warning', async () => {

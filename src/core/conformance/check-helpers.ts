@@ -4,7 +4,8 @@
  * sentence saying what the plugin did; `expected` says what the contract wants.
  */
 import { ERROR_TABLE, type PluginErrorCode } from '../protocol.js';
-import { checkAgainstSchema, formatSchemaErrors, type SchemaName } from '../schema-registry.js';
+import { checkAgainstSchema, type SchemaName } from '../schema-registry.js';
+import { rawSchemaErrors, schemaSentences, type RawSchemaError } from '../schema-messages.js';
 import type { Exchange } from '../runtime/http-client.js';
 import { checkJsonTextAgainstSchema } from '../schema-strict-json.js';
 
@@ -12,18 +13,22 @@ export interface FailureExtra {
   expected?: string;
   details?: string[];
   exchange?: Exchange;
+  /** Schema violations as data (keyword, path): `details` has them as sentences. */
+  schemaErrors?: RawSchemaError[];
 }
 
 export class CheckFailure extends Error {
   readonly expected: string | undefined;
   readonly details: string[] | undefined;
   readonly exchange: Exchange | undefined;
+  readonly schemaErrors: RawSchemaError[] | undefined;
   constructor(message: string, extra: FailureExtra = {}) {
     super(message);
     this.name = 'CheckFailure';
     this.expected = extra.expected;
     this.details = extra.details;
     this.exchange = extra.exchange;
+    this.schemaErrors = extra.schemaErrors;
   }
 }
 
@@ -80,7 +85,8 @@ export async function expectSchema(name: SchemaName, value: unknown, what: strin
   if (!result.valid) {
     fail(`${what} does not match the ${name} schema.`, {
       expected: `a body valid against schemas/${name}.schema.json`,
-      details: formatSchemaErrors(result.errors),
+      details: schemaSentences(result.errors, value),
+      schemaErrors: rawSchemaErrors(result.errors),
       ...(exchange ? { exchange } : {}),
     });
   }
@@ -103,18 +109,17 @@ export async function expectWireSchema(name: SchemaName, text: string, what: str
   if (shapeErrors.length > 0) {
     fail(`${what} does not match the ${name} schema.`, {
       expected: `a body valid against schemas/${name}.schema.json`,
-      details: formatSchemaErrors(shapeErrors),
+      details: schemaSentences(shapeErrors, check.json),
+      schemaErrors: rawSchemaErrors(shapeErrors),
       ...extra,
     });
   }
-  const nonIntegers = check.errors.flatMap((error) => {
-    const raw = rawOf(error);
-    return raw === undefined ? [] : [`${error.instancePath}: ${raw}`];
-  });
+  const nonIntegers = check.errors.filter((error) => rawOf(error) !== undefined);
   if (nonIntegers.length > 0) {
     fail(`${what} writes integer fields as non-integers, which the Go host's decoder rejects.`, {
       expected: 'plain integer literals such as 1706000000',
-      details: nonIntegers.slice(0, 5),
+      details: schemaSentences(nonIntegers, check.json),
+      schemaErrors: rawSchemaErrors(nonIntegers),
       ...extra,
     });
   }
@@ -146,7 +151,8 @@ export async function expectErrorAnswer(exchange: Exchange, what: string, code?:
   if (!shape.valid) {
     fail(`${what} answered HTTP ${exchange.status} with an error body that does not match the error schema.`, {
       expected,
-      details: formatSchemaErrors(shape.errors),
+      details: schemaSentences(shape.errors, body),
+      schemaErrors: rawSchemaErrors(shape.errors),
       exchange,
     });
   }

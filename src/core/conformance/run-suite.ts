@@ -187,6 +187,7 @@ async function judge(
         message: error.message,
         ...(error.expected ? { expected: error.expected } : {}),
         ...(error.details ? { details: error.details } : {}),
+        ...(error.schemaErrors ? { schemaErrors: error.schemaErrors } : {}),
         ...summary,
       };
     }

@@ -47,8 +47,10 @@ export interface CheckResult extends CheckInfo {
   message?: string;
   /** What the contract expected, for failures. */
   expected?: string;
-  /** Further detail lines (schema errors, differing fields). */
+  /** Further detail lines (schema errors as sentences, differing fields). */
   details?: string[];
+  /** The schema violations behind `details`, raw: JSON Pointer, keyword, ajv's message. */
+  schemaErrors?: Array<{ path: string; keyword: string; message: string }>;
   exchange?: ExchangeSummary;
 }
 

@@ -78,6 +78,8 @@ export interface Diagnostic {
   hint?: string;
   /** Set when the finding has a safe automatic fix (see ManifestFix). */
   fix?: ManifestFix;
+  /** For findings from the JSON Schema: the schema keyword behind it (`type`, `enum`, ...). */
+  keyword?: string;
 }
 
 /** A manifest file read and checked. `manifest` is set when it has no errors. */

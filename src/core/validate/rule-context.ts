@@ -17,6 +17,8 @@ export interface Finding {
   hint?: string;
   severity?: 'error' | 'warning';
   fix?: ManifestFix;
+  /** The JSON Schema keyword a schema finding comes from (kept for machine output). */
+  keyword?: string;
 }
 
 export interface RuleContext {
@@ -117,6 +119,7 @@ export class DiagnosticSink {
     const added = this.atOffsets(at.start, end, finding.rule, finding.message, finding.hint, finding.severity);
     const last = this.diagnostics[this.diagnostics.length - 1];
     if (added && finding.fix && last) last.fix = finding.fix;
+    if (added && finding.keyword && last) last.keyword = finding.keyword;
   }
 
   position(offset: number): { line: number; column: number } {

@@ -36,6 +36,13 @@ const REQUIRED_HINTS: Record<string, string> = {
   provider_type: 'Add `provider_type: my-provider` (a lowercase slug the host keys plugins by).',
 };
 
+const FORMAT_WORDS: Record<string, string> = { uri: 'URL', 'date-time': 'RFC 3339 date and time', email: 'e-mail address' };
+const FORMAT_HINTS: Record<string, string> = {
+  uri: 'Write a full URL, e.g. https://example.com/my-plugin.',
+  'date-time': 'Write it like 2026-01-21T10:00:00Z (date, T, time and a zone).',
+  email: 'Write it like you@example.com.',
+};
+
 const RANGE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties']);
 
 function valueAt(data: unknown, path: DataPath): unknown {
@@ -187,8 +194,12 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, sc
             message: `metadata.provider_type "${String(value)}" is not a lowercase slug.`,
             hint: `Use lowercase letters, digits, "-" and "_" (at most 64, starting with a letter or digit)${slug && slug !== value ? `, e.g. "${slug}"` : ''}.`,
           };
+        } else if (error.keyword === 'format') {
+          // Values are not echoed: a manifest may hold secrets (env, sensitive defaults).
+          const format = String(params.format);
+          finding = { path, rule: 'schema/invalid', message: `${where} is not a valid ${FORMAT_WORDS[format] ?? format}.`, hint: FORMAT_HINTS[format] ?? 'See the key\'s description in schemas/manifest.schema.json.' };
         } else {
-          finding = { path, rule: 'schema/invalid', message: `${where} ${error.message ?? 'is invalid'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
+          finding = { path, rule: 'schema/invalid', message: `${where} does not have the required form.`, hint: `It must match ${String(params.pattern)}; see the key's description in schemas/manifest.schema.json.` };
         }
         break;
       }
@@ -205,6 +216,7 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, sc
       }
     }
     if (!finding) continue;
+    finding.keyword = error.keyword;
     const key = `${finding.rule}|${finding.path.join('/')}|${finding.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
