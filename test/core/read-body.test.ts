@@ -29,7 +29,8 @@ async function post(limit: number, body: string, declare = false): Promise<{ rea
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server!.address() as AddressInfo;
   const client = await new Promise<{ status?: number; clientError?: string }>((resolve) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: declare ? { 'content-length': Buffer.byteLength(body) } : {} });
+    // agent: false, so no kept-alive socket holds server.close() up after the test.
+    const req = request({ agent: false, host: '127.0.0.1', port, method: 'POST', path: '/', headers: declare ? { 'content-length': Buffer.byteLength(body) } : {} });
     req.on('error', (error) => resolve({ clientError: (error as NodeJS.ErrnoException).code ?? error.message }));
     req.on('response', (res) => {
       res.resume();
