@@ -14,6 +14,7 @@ import {
   TEMPLATE_LANGUAGES,
   TEST_REPORTERS,
   UPSTREAM_DIALECTS,
+  TEST_PROFILES,
   type DevOptions,
   type InitOptions,
   type SchemaOptions,
@@ -129,7 +130,9 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .option('--list', 'print the check catalogue and exit', false)
     .option('--only <ids>', 'run only these check ids or globs (repeatable, comma-separated)', collectList)
     .option('--skip <ids>', 'skip these check ids or globs (repeatable, comma-separated)', collectList)
-    .option('--strict', 'fail on recommended checks too', false)
+    .option('--strict', 'fail on recommended checks and manifest warnings too', false)
+    .option('--profile <name>', `whose rules to enforce: ${TEST_PROFILES.join(' (default), ')}`, parseChoice('--profile', TEST_PROFILES), 'loom-host')
+    .option('--bail', 'stop at the first failed required check', false)
     .option('--expected-failures <file>', 'YAML list of check ids that are known to fail')
     .option('--config <file>', 'JSON or YAML file with /initialize values')
     .option('--upstream-field <name>', 'config field that receives the mock upstream URL', 'endpoint')
@@ -142,6 +145,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .addHelpText('after', examples([
       'loom-plugin test',
       'loom-plugin test ./my-plugin --strict',
+      'loom-plugin test --profile guide',
       'loom-plugin test --only "errors.*" --timeout 5s',
       'loom-plugin test --endpoint http://127.0.0.1:8090',
       'loom-plugin test --reporter junit --output-dir reports/',
@@ -160,6 +164,8 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
           only: (opts.only as string[] | undefined) ?? [],
           skip: (opts.skip as string[] | undefined) ?? [],
           strict: opts.strict as boolean,
+          profile: opts.profile as TestOptions['profile'],
+          bail: opts.bail as boolean,
           expectedFailures: opts.expectedFailures as string | undefined,
           config: opts.config as string | undefined,
           upstreamField: opts.upstreamField as string,

@@ -5,6 +5,9 @@
  */
 import { INIT_LANGUAGES, type InitLanguage } from '../core/init/types.js';
 import { DIALECT_NAMES, type DialectName } from '../core/runtime/dialects/types.js';
+import { TEST_PROFILES, type TestProfile } from '../core/conformance/types.js';
+
+export { TEST_PROFILES, type TestProfile };
 
 export type DiagnosticFormat = 'stylish' | 'json' | 'junit' | 'sarif' | 'github';
 export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['stylish', 'json', 'junit', 'sarif', 'github'];
@@ -42,6 +45,9 @@ export interface TestOptions {
   only: string[];
   skip: string[];
   strict: boolean;
+  /** Whose rules to enforce: the shipped host's (default) or the guide's. */
+  profile: TestProfile;
+  bail: boolean;
   expectedFailures: string | undefined;
   config: string | undefined;
   upstreamField: string;

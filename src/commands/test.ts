@@ -139,6 +139,8 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
       only: options.only,
       skip: options.skip,
       strict: options.strict,
+      profile: options.profile,
+      bail: options.bail,
       ...(options.expectedFailures ? { expectedFailures: options.expectedFailures } : {}),
       ...(options.config ? { configFile: options.config } : {}),
       upstreamField: options.upstreamField,

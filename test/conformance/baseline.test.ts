@@ -130,7 +130,7 @@ describe('summarizeResults', () => {
 
   it('a failed recommended check is a warning that does not fail the run', () => {
     const summary = summarizeResults(mixed, false, 12.4);
-    expect(summary).toEqual({ passed: 1, failed: 0, skipped: 1, expectedFailures: 0, stale: 0, warnings: 1, durationMs: 12 });
+    expect(summary).toEqual({ passed: 1, failed: 0, skipped: 1, expectedFailures: 0, stale: 0, blocked: 0, warnings: 1, durationMs: 12 });
     expect(summaryPasses(summary)).toBe(true);
   });
 

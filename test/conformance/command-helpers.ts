@@ -4,6 +4,7 @@
  * secret or crashes on cue, an extra sensitive field).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { jsonTwin } from '../fixtures/plugins/generate-broken.mjs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -27,7 +28,7 @@ export async function tempPlugin(options: TempPluginOptions = {}): Promise<strin
   const dir = await mkdtemp(join(tmpdir(), 'loom-test-cmd-'));
   tempDirs.push(dir);
   if (options.manifest !== undefined) {
-    await writeFile(join(dir, 'plugin.yaml'), options.manifest);
+    await writeManifest(dir, options.manifest);
     return dir;
   }
   let text = await readFile(join(REFERENCE_DIR, 'plugin.yaml'), 'utf8');
@@ -42,8 +43,20 @@ export async function tempPlugin(options: TempPluginOptions = {}): Promise<strin
     .join('');
   text = text.replace(/^env:\n/m, `env:\n${env}`);
   if (options.extraConfig) text = `${text.trimEnd()}\n${options.extraConfig}`;
-  await writeFile(join(dir, 'plugin.yaml'), text);
+  await writeManifest(dir, text);
   return dir;
+}
+
+/** plugin.yaml and, when it parses, the plugin.json twin the shipped host discovers. */
+async function writeManifest(dir: string, yamlText: string): Promise<void> {
+  await writeFile(join(dir, 'plugin.yaml'), yamlText);
+  let twin: string | undefined;
+  try {
+    twin = jsonTwin(yamlText);
+  } catch {
+    twin = undefined; // a deliberately broken manifest: the YAML alone shows its findings
+  }
+  if (twin && twin.startsWith('{')) await writeFile(join(dir, 'plugin.json'), twin);
 }
 
 export async function removeTempPlugins(): Promise<void> {

@@ -33,6 +33,7 @@ function makeReport(results: CheckResult[], extra: Partial<ConformanceReport> = 
     plugin: { name: 'Fixture & Co', providerType: 'fixture', manifest: '/tmp/x/plugin.yaml', endpoint: 'http://127.0.0.1:4000', mode: 'started' },
     startedAt: '2026-01-01T10:00:00.000Z',
     strict,
+    profile: 'loom-host',
     results,
     summary,
     timings: { startupMs: 100, checksMs: 1000, shutdownMs: 20 },
@@ -141,7 +142,7 @@ describe('github reporter', () => {
     expect(lines.every((line) => line.startsWith('::'))).toBe(true);
     expect(lines.filter((line) => line.startsWith('::error ')).length).toBe(2); // failure + stale
     expect(lines.filter((line) => line.startsWith('::warning ')).length).toBe(1);
-    expect(lines.at(-1)).toMatch(/^::notice .*::failed: 1 passed, 1 failed, 1 warnings, 1 skipped$/);
+    expect(lines.at(-1)).toMatch(/^::notice .*::failed: 1 passed, 1 failed, 1 warnings, 0 blocked, 1 skipped$/);
     expect(annotations).toContain('::error file=plugins/fixture/plugin.yaml,title=errors.rate-limit (required)::');
   });
 

@@ -5,6 +5,7 @@
  */
 import { DIALECTS } from '../runtime/dialects/index.js';
 import { CHECK_IMPLEMENTATIONS } from './checks/index.js';
+import { groupOf } from './check-group.js';
 import type { CheckInfo } from './types.js';
 
 function cell(text: string): string {
@@ -30,7 +31,7 @@ export function renderChecksMarkdown(checks: readonly CheckInfo[]): string {
   ];
   const groups = new Map<string, CheckInfo[]>();
   for (const check of checks) {
-    const group = check.id.split('.')[0] ?? check.id;
+    const group = groupOf(check.id);
     groups.set(group, [...(groups.get(group) ?? []), check]);
   }
   for (const [group, list] of groups) {

@@ -23,16 +23,26 @@ const C = (
   contract: string,
   title: string,
   capability?: CheckInfo['capability'],
-): CheckInfo => ({ id, title, endpoint, level, contract, ...(capability ? { capability } : {}) });
+  hostRule?: boolean,
+): CheckInfo => ({ id, title, endpoint, level, contract, ...(capability ? { capability } : {}), ...(hostRule ? { hostRule } : {}) });
 
 const INIT = 'POST /initialize';
 const CHAT = 'POST /chat/completions';
+const HOST_RULE = true;
 
-export const CHECKS: readonly CheckInfo[] = Object.freeze([
+const CHECKS_IN_ORDER: readonly CheckInfo[] = [
+  // The shipped host's rules about the manifest. Their ids are validate's rule ids: the
+  // same rule has one name in both commands. Under --profile guide they are notes.
+  C('manifest/yaml-only', 'required', 'manifest', 'host', 'The shipped host discovers the manifest: there is a plugin.json (equal to plugin.yaml when both exist)', undefined, HOST_RULE),
+  C('auto-start/disabled', 'required', 'manifest', 'host', 'auto_start is true: the shipped host loads no other manifest', undefined, HOST_RULE),
+  C('endpoint/trailing-slash', 'required', 'GET /health', 'host', "The plugin answers at the URLs the host builds by joining endpoint and path as strings (an endpoint ending in / gives //health)", undefined, HOST_RULE),
   // Lifecycle: the first check runs before anything initialized the plugin.
   C('lifecycle.before-initialize', 'recommended', CHAT, 'lifecycle', 'Calls before /initialize are refused with a valid error body'),
   C('lifecycle.initialize', 'required', INIT, 'lifecycle', '/initialize with the test configuration answers exactly 200 with a JSON object'),
-  C('host.load-sequence', 'required', '*', 'host', "The host's load sequence works: /initialize, /metadata with the manifest's provider_type, /health healthy"),
+  // The shapes everything else reads, right after /initialize, so their failures block the rest.
+  C('health.schema', 'required', 'GET /health', 'health', '/health answers exactly 200 with a valid body: integer latency_ms, RFC 3339 timestamp with a zone'),
+  C('metadata.schema', 'required', 'GET /metadata', 'metadata', '/metadata answers exactly 200 with a body valid against the metadata schema'),
+  C('host.load-sequence', 'required', '*', 'host', "The host's load sequence works: /initialize with {} (config in LOOM_CONFIG_* env vars; the test config under --profile guide), /metadata with the manifest's provider_type, /health healthy"),
   C('lifecycle.reinitialize', 'recommended', INIT, 'lifecycle', 'A second /initialize without /cleanup is harmless: both 200, then healthy and serving'),
   C('lifecycle.initialize-empty', 'recommended', INIT, 'lifecycle', '/initialize with {} works when the configuration comes from LOOM_CONFIG_* env vars (the shipped host sends {})'),
   C('lifecycle.config-missing-field', 'required', INIT, 'lifecycle', '/initialize without a required config field is refused with invalid_request (or the value is taken from its LOOM_CONFIG_* env var)'),
@@ -41,10 +51,8 @@ export const CHECKS: readonly CheckInfo[] = Object.freeze([
   C('lifecycle.health-after-cleanup', 'recommended', 'GET /health', 'lifecycle', '/health still answers 200 with a valid body after /cleanup'),
   C('lifecycle.reload', 'required', '*', 'lifecycle', "The host's reload works: /cleanup then /initialize on the same process, then healthy and serving"),
   // Endpoints: status, JSON, schema with the host's strict types.
-  C('metadata.schema', 'required', 'GET /metadata', 'metadata', '/metadata answers exactly 200 with a body valid against the metadata schema'),
   C('metadata.matches-manifest', 'required', 'GET /metadata', 'metadata', '/metadata equals the manifest: name, version, provider_type, plugin_api_version, capabilities, config field names'),
   C('metadata.descriptive-fields', 'recommended', 'GET /metadata', 'metadata', '/metadata description, author, homepage and license equal the manifest'),
-  C('health.schema', 'required', 'GET /health', 'health', '/health answers exactly 200 with a valid body: integer latency_ms, RFC 3339 timestamp with a zone'),
   C('health.healthy', 'required', 'GET /health', 'health', '/health reports healthy: true once initialized'),
   C('models.schema', 'required', 'GET /models', 'models', '/models answers exactly 200 with a bare JSON array valid against the models schema'),
   C('models.non-empty-unique', 'required', 'GET /models', 'models', '/models lists at least one model and no id twice'),
@@ -83,7 +91,37 @@ export const CHECKS: readonly CheckInfo[] = Object.freeze([
   C('error-table.timeout', 'recommended', CHAT, 'errors', 'timeout answers use HTTP 504 and transient: true'),
   C('error-table.internal-error', 'recommended', CHAT, 'errors', 'internal_error answers use HTTP 500 and transient: false'),
   C('errors.unknown-path', 'recommended', 'GET /loom-plugin-test/unknown', 'errors', 'An unknown path answers non-200 with a valid error body'),
-]);
+];
+
+/**
+ * What must pass before a check is worth running (CheckInfo.requires). A check not listed
+ * here needs an initialized plugin; the manifest rules need nothing. One failed
+ * prerequisite is then one root cause in the report, not forty failures.
+ */
+const INITIALIZED = ['lifecycle.initialize'];
+const HEALTHY = ['lifecycle.initialize', 'health.schema'];
+const REQUIRES: Readonly<Record<string, readonly string[]>> = {
+  'manifest/yaml-only': [],
+  'auto-start/disabled': [],
+  'endpoint/trailing-slash': [],
+  // Every request goes to the URLs the host builds: if those fail, nothing else can run.
+  'lifecycle.before-initialize': ['endpoint/trailing-slash'],
+  'lifecycle.initialize': ['endpoint/trailing-slash'],
+  'host.load-sequence': ['lifecycle.initialize', 'health.schema', 'metadata.schema'],
+  'lifecycle.reinitialize': HEALTHY,
+  // With {} refused in the load sequence, the same refusal here is no second mistake.
+  'lifecycle.initialize-empty': [...HEALTHY, 'host.load-sequence'],
+  'lifecycle.health-after-cleanup': HEALTHY,
+  'lifecycle.reload': HEALTHY,
+  'health.healthy': ['health.schema'],
+  'metadata.matches-manifest': ['metadata.schema'],
+  'metadata.descriptive-fields': ['metadata.schema'],
+  'models.non-empty-unique': ['models.schema'],
+};
+
+export const CHECKS: readonly CheckInfo[] = Object.freeze(
+  CHECKS_IN_ORDER.map((check) => Object.freeze({ ...check, requires: REQUIRES[check.id] ?? INITIALIZED })),
+);
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((check) => check.id);
 
@@ -128,6 +166,6 @@ export function selectChecks(only: readonly string[], skip: readonly string[]): 
 
 /** Closest id or group glob (`errors.*`) for a pattern that matched nothing. */
 function didYouMean(input: string): string | undefined {
-  const groups = [...new Set(CHECK_IDS.map((id) => `${id.split('.')[0] ?? id}.*`))];
+  const groups = [...new Set(CHECK_IDS.filter((id) => !id.includes('/')).map((id) => `${id.split('.')[0] ?? id}.*`))];
   return closestName(input, [...CHECK_IDS, ...groups]);
 }

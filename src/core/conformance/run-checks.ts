@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { throwIfAborted } from '../errors.js';
 import { maskSecrets } from '../runtime/mask-secrets.js';
 import { applyExpectedFailures } from './expected-failures.js';
-import { hostNotes } from './host-notes.js';
 import type { ConformanceReport, PluginExitReport } from './run-conformance.js';
 import { clientOf, configOf, loadedOf, runSecrets, type RunState } from './run-state.js';
 import { summarizeResults, summaryPasses } from './summary.js';
@@ -44,6 +43,10 @@ export async function runChecks(run: RunState): Promise<CheckResult[]> {
     checks: run.checks,
     timeoutMs: run.timeoutMs,
     attached: Boolean(run.options.endpoint),
+    profile: run.profile,
+    manifestFile: loadedOf(run).file,
+    bail: run.options.bail ?? false,
+    onNote: (note) => run.notes.push(note),
     ...(run.signal ? { signal: run.signal } : {}),
     onCheckStart: (check) => {
       run.currentCheck = check.id;
@@ -66,7 +69,7 @@ export function buildReport(run: RunState, results: CheckResult[]): ConformanceR
   const loaded = loadedOf(run);
   const mask = maskFor(run);
   const summary = summarizeResults(results, run.strict, Date.now() - run.startedAt.getTime());
-  const notes = [...run.notes, ...(run.options.endpoint ? [] : hostNotes(loaded.file))];
+  const notes = run.notes.map(mask);
   const report: ConformanceReport = {
     reportVersion: 1,
     tool: { name: 'loom-plugin', version: toolVersion() },
@@ -79,6 +82,7 @@ export function buildReport(run: RunState, results: CheckResult[]): ConformanceR
     },
     startedAt: run.startedAt.toISOString(),
     strict: run.strict,
+    profile: run.profile,
     results,
     summary,
     timings: run.timings,

@@ -23,7 +23,7 @@ import { holdRun, type HeldRun } from './run-hold.js';
 import { attachToPlugin, buildPlugin, readManifest, resolveRunConfig, selectRun, startPluginProcess, startUpstream } from './run-setup.js';
 import { createRunState } from './run-state.js';
 import type { DialectName } from '../runtime/dialects/types.js';
-import type { CheckInfo, CheckResult, TestRunReport } from './types.js';
+import type { CheckInfo, CheckResult, TestProfile, TestRunReport } from './types.js';
 
 export { loadManifestForTest } from './run-setup.js';
 export { maskResult } from './run-checks.js';
@@ -43,8 +43,15 @@ export interface RunConformanceOptions {
   timeoutMs?: number;
   only?: string[];
   skip?: string[];
-  /** Recommended checks fail the run too. */
+  /** Recommended checks fail the run too, and so do manifest warnings. */
   strict?: boolean;
+  /**
+   * Whose rules to enforce: `loom-host` (default), the shipped host's; `guide`, the
+   * development guide's contract, with the host's own rules as notes.
+   */
+  profile?: TestProfile;
+  /** Stop at the first failed required check. */
+  bail?: boolean;
   /** A baseline file (YAML list of ids), or the entries themselves. */
   expectedFailures?: string | ExpectedFailure[];
   /** JSON or YAML file with /initialize values. */
@@ -73,7 +80,7 @@ export type ConformancePhase = 'manifest' | 'config' | 'build' | 'mock' | 'start
 
 export type ConformanceEvent =
   | { type: 'phase'; phase: ConformancePhase; detail?: string }
-  | { type: 'plan'; checks: readonly CheckInfo[]; endpoint: string; mode: 'started' | 'attached'; name?: string; command?: string }
+  | { type: 'plan'; checks: readonly CheckInfo[]; endpoint: string; mode: 'started' | 'attached'; name?: string; command?: string; profile?: TestProfile }
   | { type: 'check-start'; check: CheckInfo }
   | { type: 'result'; result: CheckResult }
   | { type: 'plugin-exit'; code: number | null; signal: string | null };

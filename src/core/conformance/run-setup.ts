@@ -27,15 +27,24 @@ export async function selectRun(run: RunState): Promise<void> {
   run.baselineName = typeof options.expectedFailures === 'string' ? options.expectedFailures : undefined;
 }
 
-/** Loads the manifest, or throws E_MANIFEST_INVALID with the diagnostics in details. */
-export async function loadManifestForTest(dir: string, cwd: string): Promise<LoadedManifest> {
+/**
+ * Loads the manifest, or throws E_MANIFEST_INVALID with the diagnostics in details. With
+ * `strict`, warnings stop the run too, exactly as `validate --strict` fails on them (a
+ * `requird: true` typo is a warning that silently makes a field optional).
+ */
+export async function loadManifestForTest(dir: string, cwd: string, strict = false): Promise<LoadedManifest> {
   const { loadPluginManifest } = await import('../manifest/load-plugin-manifest.js');
   const result = await loadPluginManifest(dir, cwd);
   const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-  if (!result.manifest || errors.length > 0) {
+  const warnings = strict ? result.diagnostics.length - errors.length : 0;
+  if (!result.manifest || errors.length > 0 || warnings > 0) {
+    const counted = [
+      ...(errors.length > 0 ? [errors.length === 1 ? '1 error' : `${errors.length} errors`] : []),
+      ...(warnings > 0 ? [`${warnings === 1 ? '1 warning' : `${warnings} warnings`} (--strict fails on warnings, as validate --strict does)`] : []),
+    ];
     throw new LoomPluginError(
       'E_MANIFEST_INVALID',
-      `The manifest ${result.file} has ${errors.length === 1 ? '1 error' : `${errors.length} errors`}; fix it before testing the plugin.`,
+      `The manifest ${result.file} has ${counted.join(' and ') || '1 error'}; fix it before testing the plugin.`,
       { hint: 'Run loom-plugin validate to check the manifest again after editing it.', details: { file: result.file, diagnostics: result.diagnostics } },
     );
   }
@@ -44,7 +53,7 @@ export async function loadManifestForTest(dir: string, cwd: string): Promise<Loa
 
 export async function readManifest(run: RunState): Promise<void> {
   run.emit({ type: 'phase', phase: 'manifest' });
-  run.loaded = await loadManifestForTest(run.options.dir ?? '.', run.cwd);
+  run.loaded = await loadManifestForTest(run.options.dir ?? '.', run.cwd, run.strict);
 }
 
 export async function resolveRunConfig(run: RunState): Promise<void> {
@@ -144,6 +153,7 @@ export async function startPluginProcess(run: RunState): Promise<void> {
     checks: run.checks,
     endpoint: run.baseUrl,
     mode: 'started',
+    profile: run.profile,
     name: manifest.metadata.name,
     command: [manifest.command ?? '', ...(manifest.args ?? [])].join(' '),
   });
@@ -153,14 +163,16 @@ export async function startPluginProcess(run: RunState): Promise<void> {
 /** --endpoint: a plugin someone else started; nothing is started or stopped. */
 export async function attachToPlugin(run: RunState, endpoint: string): Promise<void> {
   run.baseUrl = endpoint.replace(/\/+$/, '');
-  run.emit({ type: 'plan', checks: run.checks, endpoint: run.baseUrl, mode: 'attached', name: loadedOf(run).manifest.metadata.name });
+  run.emit({ type: 'plan', checks: run.checks, endpoint: run.baseUrl, mode: 'attached', name: loadedOf(run).manifest.metadata.name, profile: run.profile });
   const client = await openClient(run);
   await assertReachable(client, run.baseUrl);
 }
 
 async function openClient(run: RunState): Promise<PluginClient> {
   const { PluginClient: Client } = await import('../runtime/http-client.js');
-  run.client = new Client(run.baseUrl ?? '', { timeoutMs: run.timeoutMs });
+  // The shipped host joins endpoint + path as strings: a trailing / gives //initialize.
+  const joinsSlash = run.profile === 'loom-host' && (loadedOf(run).manifest.endpoint ?? '').endsWith('/');
+  run.client = new Client(run.baseUrl ?? '', { timeoutMs: run.timeoutMs, ...(joinsSlash ? { pathPrefix: '/' } : {}) });
   return run.client;
 }
 

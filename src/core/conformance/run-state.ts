@@ -12,7 +12,7 @@ import type { MockUpstream } from '../runtime/mock-upstream.js';
 import type { RunningPlugin } from '../runtime/plugin-process.js';
 import type { ExpectedFailure } from './expected-failures.js';
 import type { ConformanceEvent, PluginExitReport, RunConformanceOptions } from './run-conformance.js';
-import type { CheckInfo, TestRunReport } from './types.js';
+import type { CheckInfo, TestProfile, TestRunReport } from './types.js';
 
 export interface LoadedManifest {
   manifest: Manifest;
@@ -28,6 +28,7 @@ export interface RunState {
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal | undefined;
   readonly strict: boolean;
+  readonly profile: TestProfile;
   readonly timeoutMs: number;
   readonly upstreamField: string;
   readonly startedAt: Date;
@@ -48,7 +49,7 @@ export interface RunState {
   pluginExit?: PluginExitReport;
   readonly logsByCheck: Map<string, string[]>;
   readonly timings: TestRunReport['timings'];
-  /** Notes for the report found before the checks (a stale binary under --no-build). */
+  /** Notes for the report: found before the checks (a stale binary under --no-build), or host rules under --profile guide. */
   readonly notes: string[];
 }
 
@@ -59,6 +60,7 @@ export function createRunState(options: RunConformanceOptions): RunState {
     env: options.env ?? process.env,
     signal: options.signal,
     strict: options.strict ?? false,
+    profile: options.profile ?? 'loom-host',
     timeoutMs: options.timeoutMs ?? 10_000,
     upstreamField: options.upstreamField ?? 'endpoint',
     startedAt: new Date(),

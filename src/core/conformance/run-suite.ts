@@ -16,7 +16,7 @@ import { maskJsonText, maskSecrets } from '../runtime/mask-secrets.js';
 import type { MockUpstream } from '../runtime/mock-upstream.js';
 import { CheckFailure, CheckSkip } from './check-helpers.js';
 import { SuiteContext, type CheckImpl, type ConfigValues } from './checks/context.js';
-import type { CheckInfo, CheckResult, ExchangeSummary } from './types.js';
+import type { CheckInfo, CheckResult, ExchangeSummary, TestProfile } from './types.js';
 import { isSensitiveField } from '../runtime/config-values.js';
 
 export interface SuiteOptions {
@@ -41,8 +41,16 @@ export interface SuiteOptions {
    * When false, `lifecycle.initialize-empty` is skipped.
    */
   configInEnv?: boolean;
+  /** Whose rules to enforce (default `loom-host`). */
+  profile?: TestProfile;
+  /** The manifest file that was read, for the manifest rules of the host. */
+  manifestFile?: string;
+  /** Stop at the first failed required check; the rest are reported as skipped. */
+  bail?: boolean;
   onCheckStart?: (check: CheckInfo) => void;
   onResult?: (result: CheckResult) => void;
+  /** Notes the host rules leave under --profile guide. */
+  onNote?: (note: string) => void;
 }
 
 /** Excerpts in reports stay short; the curl line reproduces the whole request. */
@@ -128,28 +136,54 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     configInEnv: options.configInEnv ?? !options.attached,
     attached: options.attached ?? false,
     upstreamField: options.upstreamField,
+    profile: options.profile ?? 'loom-host',
+    ...(options.manifestFile ? { manifestFile: options.manifestFile } : {}),
+    ...(options.onNote ? { onNote: options.onNote } : {}),
   });
   const declared = options.manifest.metadata.capabilities ?? {};
   const results: CheckResult[] = [];
+  const byId = new Map<string, CheckResult>();
+  let bailedAt: string | undefined;
 
   for (const check of options.checks) {
     throwIfAborted(signal);
-    options.onCheckStart?.(check);
-    throwIfAborted(signal);
-    const started = performance.now();
-    const verdict = await judge(ctx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
-    const result: CheckResult = {
-      ...check,
-      ...verdict,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-    };
+    const { requires: _requires, hostRule: _hostRule, ...info } = check;
+    const root = bailedAt ? undefined : rootCause(check, byId);
+    let result: CheckResult;
+    if (bailedAt) {
+      result = { ...info, status: 'skip', message: `not run: --bail stopped the run at ${bailedAt}`, durationMs: 0 };
+    } else if (root) {
+      result = { ...info, status: 'blocked', blockedBy: root, message: `blocked by ${root}: fix that first`, durationMs: 0 };
+    } else {
+      options.onCheckStart?.(check);
+      throwIfAborted(signal);
+      const started = performance.now();
+      const verdict = await judge(ctx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
+      result = { ...info, ...verdict, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+    }
     if (result.message) result.message = maskSecrets(result.message, secrets);
     if (result.expected) result.expected = maskSecrets(result.expected, secrets);
     if (result.details) result.details = result.details.map((line) => maskSecrets(line, secrets));
     results.push(result);
+    byId.set(result.id, result);
+    if (options.bail && !bailedAt && result.status === 'fail' && result.level === 'required') bailedAt = result.id;
     options.onResult?.(result);
   }
   return results;
+}
+
+/**
+ * The failed check that keeps this one from being worth running, if any: a prerequisite
+ * that failed, or the root cause that blocked a prerequisite. Prerequisites that did not
+ * run (not selected, skipped) block nothing.
+ */
+function rootCause(check: CheckInfo, byId: ReadonlyMap<string, CheckResult>): string | undefined {
+  for (const id of check.requires ?? []) {
+    const prerequisite = byId.get(id);
+    if (prerequisite?.status === 'blocked') return prerequisite.blockedBy;
+    if (prerequisite?.status === 'fail') return id;
+  }
+  return undefined;
 }
 
 type Verdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange'>;

@@ -15,6 +15,7 @@ export function summarizeResults(results: readonly CheckResult[], strict: boolea
     skipped: 0,
     expectedFailures: 0,
     stale: 0,
+    blocked: 0,
     warnings: 0,
     durationMs: Math.round(durationMs),
   };
@@ -31,6 +32,9 @@ export function summarizeResults(results: readonly CheckResult[], strict: boolea
         break;
       case 'stale':
         summary.stale += 1;
+        break;
+      case 'blocked':
+        summary.blocked += 1;
         break;
       case 'fail':
         if (result.level === 'required' || strict) summary.failed += 1;

@@ -18,14 +18,34 @@ export interface CheckInfo {
   capability?: Capability;
   /** Section of docs/protocol.md it enforces, e.g. `errors`, `streaming`. */
   contract: string;
+  /**
+   * Checks that must pass first. When one of them fails (as a failure, not a warning),
+   * this check is not run: it is reported `blocked` by that root cause.
+   */
+  requires?: readonly string[];
+  /**
+   * A rule of the shipped Loom host that the guide does not state. Required under the
+   * default `loom-host` profile; a note under `--profile guide`.
+   */
+  hostRule?: boolean;
 }
+
+/**
+ * Whose rules a run enforces. `loom-host`: the shipped Loom host's (it sends `{}` to
+ * /initialize, reads only plugin.json, loads only `auto_start: true`, joins endpoint and
+ * path as strings). `guide`: the development guide's contract; the host's rules are notes.
+ */
+export type TestProfile = 'loom-host' | 'guide';
+export const TEST_PROFILES: readonly TestProfile[] = ['loom-host', 'guide'];
 
 /**
  * pass / fail / skip are the check's own verdict. With an expected-failures baseline,
  * a fail of a listed id becomes `expected-fail` (counts as pass) and a pass of a listed id
- * becomes `stale` (counts as failure: the baseline must be updated).
+ * becomes `stale` (counts as failure: the baseline must be updated). `blocked`: not run,
+ * because a check it requires failed (`blockedBy` names the root cause); it fails nothing
+ * by itself, the root cause does.
  */
-export type CheckStatus = 'pass' | 'fail' | 'skip' | 'expected-fail' | 'stale';
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'expected-fail' | 'stale' | 'blocked';
 
 export interface ExchangeSummary {
   method: string;
@@ -52,6 +72,8 @@ export interface CheckResult extends CheckInfo {
   /** The schema violations behind `details`, raw: JSON Pointer, keyword, ajv's message. */
   schemaErrors?: Array<{ path: string; keyword: string; message: string }>;
   exchange?: ExchangeSummary;
+  /** For `blocked` results: the id of the failed check that is the root cause. */
+  blockedBy?: string;
 }
 
 export interface TestRunSummary {
@@ -60,6 +82,8 @@ export interface TestRunSummary {
   skipped: number;
   expectedFailures: number;
   stale: number;
+  /** Checks not run because a check they require failed. */
+  blocked: number;
   /** Failed recommended checks (fail the run only under --strict). */
   warnings: number;
   durationMs: number;
@@ -79,6 +103,8 @@ export interface TestRunReport {
   };
   startedAt: string;
   strict: boolean;
+  /** Whose rules the run enforced (see TestProfile). */
+  profile: TestProfile;
   results: CheckResult[];
   summary: TestRunSummary;
   /** Last lines of the plugin's stdout/stderr (secrets masked), when it was started. */

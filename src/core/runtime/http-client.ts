@@ -48,6 +48,11 @@ export interface PluginClientOptions {
   timeoutMs: number;
   /** Response size cap (default 1 MiB). */
   maxBytes?: number;
+  /**
+   * Put before every path. `/` reproduces the shipped host with an endpoint that ends in
+   * `/`: it joins endpoint and path as strings, so `/health` becomes `//health`.
+   */
+  pathPrefix?: string;
 }
 
 export interface RequestOptions {
@@ -57,6 +62,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** false: send even when the breaker is open, and do not trip it (default true). */
   breaker?: boolean;
+  /** Send to baseUrl + path exactly, without the client's pathPrefix. */
+  exactPath?: boolean;
 }
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -85,6 +92,7 @@ function classify(error: unknown, timedOut: boolean): { kind: ExchangeErrorKind;
 
 export class PluginClient {
   readonly baseUrl: string;
+  readonly pathPrefix: string;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly agent: Agent;
@@ -93,6 +101,7 @@ export class PluginClient {
 
   constructor(baseUrl: string, options: PluginClientOptions) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.pathPrefix = options.pathPrefix ?? '';
     this.timeoutMs = options.timeoutMs;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.agent = new Agent({
@@ -127,7 +136,7 @@ export class PluginClient {
   }
 
   private async send(method: string, path: string, options: RequestOptions, streaming: boolean): Promise<Exchange | StreamExchange> {
-    const url = this.baseUrl + path;
+    const url = this.baseUrl + (options.exactPath ? '' : this.pathPrefix) + path;
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', ...(options.headers ?? {}) };
     const body = options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
     const exchange: StreamExchange = {

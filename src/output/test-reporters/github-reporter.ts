@@ -39,7 +39,7 @@ export function renderGithubAnnotations(report: TestRunReport, manifestPath?: st
   if (exit) out.push(`::error ${file}title=${escapeProperty('plugin crashed')}::${escapeData(`${exit.message} while the checks ran.`)}`);
   const s = report.summary;
   out.push(
-    `::notice ${file}title=${escapeProperty('loom-plugin test')}::${escapeData(`${report.ok ? 'passed' : 'failed'}: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.skipped} skipped`)}`,
+    `::notice ${file}title=${escapeProperty('loom-plugin test')}::${escapeData(`${report.ok ? 'passed' : 'failed'}: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.blocked} blocked, ${s.skipped} skipped`)}`,
   );
   return `${out.join('\n')}\n`;
 }
@@ -51,6 +51,7 @@ const STATUS_ICON: Record<string, string> = {
   skip: '⏭️',
   'expected-fail': '☑️',
   stale: '❗',
+  blocked: '⛔',
 };
 
 function mdCell(text: string): string {
@@ -69,7 +70,7 @@ export function renderGithubSummary(report: TestRunReport): string {
   out.push(`## loom-plugin test: ${report.plugin.name ?? report.plugin.endpoint} ${report.ok ? '✅ passed' : '❌ failed'}`);
   out.push('');
   out.push(
-    `${s.passed} passed · ${s.failed} failed · ${s.warnings} warnings · ${s.skipped} skipped` +
+    `${s.passed} passed · ${s.failed} failed · ${s.warnings} warnings · ${s.blocked} blocked · ${s.skipped} skipped` +
       `${s.expectedFailures ? ` · ${s.expectedFailures} expected failures` : ''}${s.stale ? ` · ${s.stale} stale baseline entries` : ''}` +
       ` · ${formatMs(s.durationMs)}${report.strict ? ' · strict' : ''}`,
   );
@@ -80,7 +81,7 @@ export function renderGithubSummary(report: TestRunReport): string {
   for (const { results } of groupResults(report.results)) {
     for (const result of results) {
       const key = isWarning(result, report.strict) ? 'warning' : result.status;
-      const note = result.status === 'pass' ? 'pass' : (result.message ?? result.status);
+      const note = result.status === 'pass' ? 'pass' : result.status === 'blocked' ? `blocked by ${result.blockedBy ?? '?'}` : (result.message ?? result.status);
       out.push(`| ${STATUS_ICON[key] ?? ''} | \`${result.id}\` ${mdCell(result.title)} | ${result.level} | ${mdCell(note)} |`);
     }
   }

@@ -10,7 +10,7 @@ import type { ConformanceEvent, ConformanceReport } from '../../core/conformance
 import type { CheckInfo, CheckResult } from '../../core/conformance/types.js';
 import type { CliIo, OutStream } from '../io.js';
 import { canAnimate, createStyle } from '../style.js';
-import { formatMs, groupOf, groupResults, isFailure, isWarning, terminalSafe as safe } from './shared.js';
+import { blockedByRoot, formatMs, groupOf, groupResults, sameFailures, isFailure, isWarning, oneLineSafe as flat, terminalSafe as safe } from './shared.js';
 
 interface Spinner {
   start(text?: string): Spinner;
@@ -28,6 +28,9 @@ export interface HumanReporter {
   /** Stops the spinner (before an error message is printed). */
   stop(): void;
 }
+
+/** Plugin log lines under a failure report (without a crash). */
+const LOG_LINES_SHOWN = 8;
 
 const PHASE_TEXT: Record<string, string> = {
   manifest: 'reading the manifest',
@@ -52,29 +55,33 @@ function symbol(result: CheckResult, strict: boolean, style: ChalkInstance): str
       return style.cyan('✓');
     case 'skip':
       return style.dim('-');
+    case 'blocked':
+      return style.dim('○');
   }
 }
 
 function statusNote(result: CheckResult, strict: boolean, style: ChalkInstance): string {
-  if (isWarning(result, strict)) return style.yellow(`warning: ${safe(result.message ?? 'failed')}`);
+  if (isWarning(result, strict)) return style.yellow(`warning: ${flat(result.message ?? 'failed')}`);
   switch (result.status) {
     case 'pass':
       return '';
     case 'skip':
-      return style.dim(`skipped: ${safe(result.message ?? '')}`);
+      return style.dim(`skipped: ${flat(result.message ?? '')}`);
     case 'expected-fail':
       return style.cyan('expected failure');
     case 'stale':
-      return style.red(safe(result.message ?? 'stale expected failure'));
+      return style.red(flat(result.message ?? 'stale expected failure'));
     case 'fail':
-      return style.red(safe(result.message ?? 'failed'));
+      return style.red(flat(result.message ?? 'failed'));
+    case 'blocked':
+      return style.dim(`blocked by ${result.blockedBy ?? '?'}`);
   }
 }
 
 export function renderResultLine(result: CheckResult, strict: boolean, style: ChalkInstance): string {
   const level = result.level === 'recommended' ? style.dim(' (recommended)') : '';
   const note = statusNote(result, strict, style);
-  const time = result.status === 'skip' ? '' : style.dim(` ${formatMs(result.durationMs)}`);
+  const time = result.status === 'skip' || result.status === 'blocked' ? '' : style.dim(` ${formatMs(result.durationMs)}`);
   return `  ${symbol(result, strict, style)} ${result.id}${level}${time}${note ? `  ${note}` : ''}`;
 }
 
@@ -86,19 +93,20 @@ function indent(text: string, prefix: string): string {
 }
 
 /** The detail block of one failure (also used for warnings and stale entries). */
-export function renderFailure(result: CheckResult, index: number, report: ConformanceReport, style: ChalkInstance): string {
+export function renderFailure(result: CheckResult, index: number, report: ConformanceReport, style: ChalkInstance, alsoAffects: readonly string[] = []): string {
   const out: string[] = [];
   const tag = result.status === 'stale' ? 'stale expected failure' : result.level;
   out.push(`${style.bold(`${index}) ${result.id}`)} ${style.dim(`[${tag}]`)} ${result.title}`);
-  out.push(`   ${safe(result.message ?? 'failed')}`);
-  if (result.expected) out.push(`   ${style.dim('Expected:')} ${safe(result.expected)}`);
-  for (const detail of result.details ?? []) out.push(`     ${style.dim('·')} ${safe(detail)}`);
+  out.push(`   ${flat(result.message ?? 'failed')}`);
+  if (alsoAffects.length > 0) out.push(`   ${style.dim('The same failure also fails:')} ${alsoAffects.join(', ')}`);
+  if (result.expected) out.push(`   ${style.dim('Expected:')} ${flat(result.expected)}`);
+  for (const detail of result.details ?? []) out.push(`     ${style.dim('·')} ${flat(detail)}`);
   const exchange = result.exchange;
   if (exchange) {
     const status = exchange.status !== undefined ? ` -> ${exchange.status}` : ' -> no response';
     out.push(`   ${style.dim('Request:')}  ${exchange.method} ${exchange.url}${status}${exchange.durationMs !== undefined ? style.dim(` (${formatMs(exchange.durationMs)})`) : ''}`);
-    if (exchange.requestBody) out.push(`   ${style.dim('Body:')}     ${safe(exchange.requestBody)}`);
-    if (exchange.responseExcerpt !== undefined) out.push(`   ${style.dim('Response:')} ${exchange.responseExcerpt === '' ? style.dim('(empty)') : safe(exchange.responseExcerpt)}`);
+    if (exchange.requestBody) out.push(`   ${style.dim('Body:')}     ${flat(exchange.requestBody)}`);
+    if (exchange.responseExcerpt !== undefined) out.push(`   ${style.dim('Response:')} ${exchange.responseExcerpt === '' ? style.dim('(empty)') : flat(exchange.responseExcerpt)}`);
     if (exchange.curl) out.push(`   ${style.dim('Reproduce:')}\n${indent(safe(exchange.curl), '     ')}`);
   }
   // One command re-runs just this check; --keep-running leaves the plugin up for the curl line.
@@ -115,6 +123,7 @@ export function renderSummaryLine(report: ConformanceReport, style: ChalkInstanc
   if (s.warnings) parts.push(style.yellow(`${s.warnings} ${s.warnings === 1 ? 'warning' : 'warnings'}`));
   if (s.expectedFailures) parts.push(style.cyan(`${s.expectedFailures} expected ${s.expectedFailures === 1 ? 'failure' : 'failures'}`));
   if (s.stale) parts.push(style.red(`${s.stale} stale`));
+  if (s.blocked) parts.push(style.dim(`${s.blocked} blocked`));
   if (s.skipped) parts.push(style.dim(`${s.skipped} skipped`));
   const t = report.timings;
   const phases = [t.buildMs !== undefined ? `build ${formatMs(t.buildMs)}` : undefined, t.startupMs !== undefined ? `start-up ${formatMs(t.startupMs)}` : undefined, `checks ${formatMs(t.checksMs)}`, t.shutdownMs !== undefined ? `shutdown ${formatMs(t.shutdownMs)}` : undefined]
@@ -124,13 +133,47 @@ export function renderSummaryLine(report: ConformanceReport, style: ChalkInstanc
   return `${verdict} ${parts.join(', ')} ${style.dim(`in ${formatMs(s.durationMs)} (${phases})`)}`;
 }
 
+/**
+ * Prints result lines under group headings. Consecutive checks blocked by the same root
+ * cause share one line (on the heading's line when they open the group): one mistake
+ * stays a few lines, however many checks depend on it.
+ */
+function createLinePrinter(style: ChalkInstance, strict: boolean, write: (line: string) => void) {
+  let group: string | undefined;
+  let blocked: { group: string; root: string; ids: string[] } | undefined;
+  const endBlocked = (): void => {
+    if (!blocked) return;
+    const text = style.dim(`○ ${blocked.ids.length} blocked by ${blocked.root}: ${blocked.ids.join(', ')}`);
+    if (blocked.group !== group) write(`${style.bold(blocked.group)}  ${text}`);
+    else write(`  ${text}`);
+    group = blocked.group;
+    blocked = undefined;
+  };
+  return {
+    print(result: CheckResult): void {
+      const current = groupOf(result.id);
+      if (result.status === 'blocked') {
+        const root = result.blockedBy ?? '?';
+        if (blocked && (blocked.group !== current || blocked.root !== root)) endBlocked();
+        blocked ??= { group: current, root, ids: [] };
+        blocked.ids.push(result.id);
+        return;
+      }
+      endBlocked();
+      if (current !== group) write(style.bold(current));
+      group = current;
+      write(renderResultLine(result, strict, style));
+    },
+    end: endBlocked,
+  };
+}
+
 /** The whole report at once (the streaming reporter prints the same lines as they come). */
 export function renderHumanReport(report: ConformanceReport, style: ChalkInstance): string {
   const out: string[] = [];
-  for (const { group, results } of groupResults(report.results)) {
-    out.push(style.bold(group));
-    for (const result of results) out.push(renderResultLine(result, report.strict, style));
-  }
+  const printer = createLinePrinter(style, report.strict, (line) => out.push(line));
+  for (const { results } of groupResults(report.results)) for (const result of results) printer.print(result);
+  printer.end();
   out.push(renderTail(report, style));
   return `${out.join('\n')}\n`;
 }
@@ -146,20 +189,31 @@ function renderTail(report: ConformanceReport, style: ChalkInstance): string {
   let index = 1;
   if (failures.length > 0) {
     out.push(style.red.bold('Failures'), '');
-    for (const result of failures) out.push(renderFailure(result, index++, report, style), '');
+    for (const { result, also } of sameFailures(failures)) out.push(renderFailure(result, index++, report, style, also), '');
   }
   if (warnings.length > 0) {
     out.push(style.yellow.bold('Warnings (recommended checks; they fail the run with --strict)'), '');
-    for (const result of warnings) out.push(renderFailure(result, index++, report, style), '');
+    for (const { result, also } of sameFailures(warnings)) out.push(renderFailure(result, index++, report, style, also), '');
   }
   if (report.logTail && (failures.length > 0 || report.pluginExit)) {
-    out.push(style.dim('Last lines the plugin printed:'), indent(safe(report.logTail.replace(/\n+$/, '')), '  '), '');
+    // A crash needs the whole tail; a failure report stays on one screen (JSON keeps it all).
+    const lines = report.logTail.replace(/\n+$/, '').split('\n');
+    const shown = report.pluginExit ? lines : lines.slice(-LOG_LINES_SHOWN);
+    const title = shown.length < lines.length ? `Last ${shown.length} lines the plugin printed (the JSON report has ${lines.length}):` : 'Last lines the plugin printed:';
+    out.push(style.dim(title), indent(safe(shown.join('\n')), '  '), '');
+  }
+  for (const note of report.notes ?? []) out.push(`${style.cyan('Note:')} ${flat(note)}`, '');
+  for (const { root, ids } of blockedByRoot(report.results)) {
+    const cause = report.results.find((result) => result.id === root);
+    out.push(
+      `${style.red.bold('Fix first:')} ${root}${cause?.message ? `: ${flat(cause.message)}` : ''} ` +
+        style.dim(`(${ids.length} ${ids.length === 1 ? 'check depends' : 'checks depend'} on it and did not run)`),
+    );
   }
   if (report.upstream) {
     const how = report.upstream.how === 'pinned' ? 'pinned with --upstream-dialect' : "detected from the plugin's first upstream request";
     out.push(`${style.dim('Upstream dialect:')} ${report.upstream.title} (${how})`, '');
   }
-  for (const note of report.notes ?? []) out.push(`${style.cyan('Note:')} ${note}`, '');
   out.push(renderSummaryLine(report, style));
   return out.join('\n');
 }
@@ -180,7 +234,6 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
       isEnabled: true,
     }) as unknown as Spinner;
   }
-  let group: string | undefined;
   let total = 0;
   let done = 0;
   // Checks of one group do not all run back to back (the error-table checks come last);
@@ -189,13 +242,9 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
   let next = 0;
   const pending = new Map<string, CheckResult>();
   const printed = new Set<string>();
+  const printer = createLinePrinter(style, strict, (line) => write(`${line}\n`));
   const printLine = (result: CheckResult): void => {
-    const current = groupOf(result.id);
-    if (current !== group) {
-      write(`${style.bold(current)}\n`);
-      group = current;
-    }
-    write(`${renderResultLine(result, strict, style)}\n`);
+    printer.print(result);
     printed.add(result.id);
   };
   const flush = (): void => {
@@ -227,9 +276,9 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
           total = event.checks.length;
           order = groupResults(event.checks).flatMap((entry) => entry.results.map((check) => check.id));
           write(
-            `${style.bold(`loom-plugin test${event.name ? ` ${safe(event.name)}` : ''}`)}: ` +
+            `${style.bold(`loom-plugin test${event.name ? ` ${flat(event.name)}` : ''}`)}: ` +
               `${event.mode === 'started' ? `started ${event.command ? `\`${safe(event.command)}\` ` : 'the plugin '}at` : 'attached to'} ${event.endpoint}; ` +
-              `running ${total} ${total === 1 ? 'check' : 'checks'}\n\n`,
+              `running ${total} ${total === 1 ? 'check' : 'checks'}${event.profile ? ` (profile ${event.profile})` : ''}\n\n`,
           );
           break;
         case 'check-start':
@@ -251,6 +300,7 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
       for (const { results } of groupResults(report.results)) {
         for (const result of results) if (!printed.has(result.id)) printLine(result);
       }
+      printer.end();
       write(`${renderTail(report, style)}\n`);
     },
     stop() {

@@ -35,6 +35,10 @@ function testcase(result: CheckResult, group: string, strict: boolean): string {
   if (result.status === 'skip') {
     return `${open}>\n      <skipped message="${xmlEscape(oneLine(result.message ?? 'skipped'))}"/>\n    </testcase>`;
   }
+  // Not run because its prerequisite failed: the root cause is the one failure to count.
+  if (result.status === 'blocked') {
+    return `${open}>\n      <skipped message="${xmlEscape(oneLine(`blocked by ${result.blockedBy ?? '?'}`))}"/>\n    </testcase>`;
+  }
   if (isWarning(result, strict) || result.status === 'expected-fail') {
     const prefix = result.status === 'expected-fail' ? 'Expected failure' : 'Warning (recommended check)';
     return `${open}>\n      <system-out>${xmlEscape(`${prefix}: ${failureBody(result)}`)}</system-out>\n    </testcase>`;
@@ -48,7 +52,7 @@ export function renderJunitReport(report: TestRunReport): string {
   const count = (results: readonly CheckResult[]) => ({
     tests: results.length,
     failures: results.filter((result) => isFailure(result, strict)).length,
-    skipped: results.filter((result) => result.status === 'skip').length,
+    skipped: results.filter((result) => result.status === 'skip' || result.status === 'blocked').length,
     time: results.reduce((sum, result) => sum + result.durationMs, 0),
   });
   const all = count(report.results);

@@ -4,11 +4,9 @@
  */
 import type { CheckResult } from '../../core/conformance/types.js';
 
-/** `errors.rate-limit` -> `errors`. Groups are the first segment of the id. */
-export function groupOf(id: string): string {
-  const dot = id.indexOf('.');
-  return dot === -1 ? id : id.slice(0, dot);
-}
+import { groupOf } from '../../core/conformance/check-group.js';
+
+export { groupOf };
 
 /** Results grouped by check group, groups in first-seen (catalogue) order. */
 export function groupResults<T extends { id: string }>(results: readonly T[]): Array<{ group: string; results: T[] }> {
@@ -51,4 +49,37 @@ export function oneLine(text: string, max = 300): string {
 export function terminalSafe(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F\u009B]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * terminalSafe, on one line: line breaks in a plugin's message or body are shown as `\n`,
+ * so one summary or excerpt never splits into lines that read like others.
+ */
+export function oneLineSafe(text: string): string {
+  return terminalSafe(text.replace(/\r\n|\r|\n/g, '\\n'));
+}
+
+/**
+ * Failures that are the same failure (same message, expectation, details and response):
+ * the first of each kind with the ids of the others, in report order.
+ */
+export function sameFailures<T extends CheckResult>(results: readonly T[]): Array<{ result: T; also: string[] }> {
+  const groups = new Map<string, { result: T; also: string[] }>();
+  for (const result of results) {
+    const key = JSON.stringify([result.status, result.level, result.message, result.expected, result.details, result.exchange?.status, result.exchange?.responseExcerpt]);
+    const group = groups.get(key);
+    if (group) group.also.push(result.id);
+    else groups.set(key, { result, also: [] });
+  }
+  return [...groups.values()];
+}
+
+/** Root causes of blocked checks, in report order, with the ids each one blocked. */
+export function blockedByRoot(results: readonly CheckResult[]): Array<{ root: string; ids: string[] }> {
+  const roots = new Map<string, string[]>();
+  for (const result of results) {
+    if (result.status !== 'blocked' || !result.blockedBy) continue;
+    roots.set(result.blockedBy, [...(roots.get(result.blockedBy) ?? []), result.id]);
+  }
+  return [...roots].map(([root, ids]) => ({ root, ids }));
 }

@@ -8,7 +8,8 @@ import type { Manifest } from '../../manifest/types.js';
 import type { Exchange, PluginClient, RequestOptions, StreamExchange } from '../../runtime/http-client.js';
 import { MOCK_UNKNOWN_MODEL, type MockFault, type MockUpstream } from '../../runtime/mock-upstream.js';
 import type { CommonChat } from '../../runtime/dialects/types.js';
-import { describeAnswer, fail, skip } from '../check-helpers.js';
+import { describeAnswer, fail, skip, type FailureExtra } from '../check-helpers.js';
+import type { TestProfile } from '../types.js';
 
 /**
  * fresh: nothing initialized it yet. ready: initialized by us with the good config.
@@ -29,8 +30,8 @@ export interface UpstreamChat {
 }
 
 export interface CheckImpl {
-  /** Where the plugin must be before the check: the runner gets it there. */
-  needs: 'fresh' | 'uninitialized' | 'ready';
+  /** Where the plugin must be before the check: the runner gets it there (`any`: it does not matter). */
+  needs: 'fresh' | 'uninitialized' | 'ready' | 'any';
   /** Needs the mock upstream wired into the plugin's config (skipped otherwise). */
   upstream?: boolean;
   run(ctx: SuiteContext): Promise<void>;
@@ -48,6 +49,12 @@ export interface SuiteContextOptions {
   configInEnv: boolean;
   attached: boolean;
   upstreamField: string;
+  /** Whose rules to enforce. Default `loom-host`. */
+  profile?: TestProfile;
+  /** The manifest file that was read (the host rules look at its name and neighbours). */
+  manifestFile?: string;
+  /** Receives the notes host rules leave under --profile guide. */
+  onNote?: (note: string) => void;
 }
 
 export class SuiteContext {
@@ -60,6 +67,9 @@ export class SuiteContext {
   readonly upstreamField: string;
   readonly attached: boolean;
   readonly upstreamUnavailable: string | undefined;
+  readonly profile: TestProfile;
+  readonly manifestFile: string | undefined;
+  private readonly onNote: ((note: string) => void) | undefined;
   state: PluginState = 'fresh';
   /** The last exchange of the running check: attached to its result when it fails. */
   lastExchange: Exchange | undefined;
@@ -77,6 +87,19 @@ export class SuiteContext {
     this.configInEnv = options.configInEnv;
     this.upstreamField = options.upstreamField;
     this.attached = options.attached;
+    this.profile = options.profile ?? 'loom-host';
+    this.manifestFile = options.manifestFile;
+    this.onNote = options.onNote;
+  }
+
+  /**
+   * A broken rule of the shipped host: a failure under the loom-host profile; under
+   * --profile guide the same sentence becomes a note of the report and the check is skipped.
+   */
+  hostRule(message: string, options: FailureExtra = {}): never {
+    if (this.profile === 'loom-host') fail(message, options);
+    this.onNote?.(message);
+    skip('a rule of the shipped host, reported as a note under --profile guide');
   }
 
   /** The mock, for checks marked `upstream: true` (the runner skips them without one). */
@@ -109,6 +132,7 @@ export class SuiteContext {
    * reach "ready" fails the check with the reason, since it could not run.
    */
   async prepare(needs: CheckImpl['needs']): Promise<void> {
+    if (needs === 'any') return;
     if (needs === 'fresh') {
       if (this.attached) skip('loom-plugin did not start this plugin (--endpoint), so it may have been initialized already');
       if (this.state !== 'fresh') skip('it must run before the first /initialize, and the plugin was already initialized');

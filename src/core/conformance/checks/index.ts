@@ -4,10 +4,12 @@ import { CHAT_CHECKS } from './chat.js';
 import type { CheckImpl } from './context.js';
 import { ENDPOINT_CHECKS } from './endpoints.js';
 import { ERROR_CHECKS } from './errors.js';
+import { HOST_CHECKS } from './host.js';
 import { LIFECYCLE_CHECKS } from './lifecycle.js';
 import { STREAMING_CHECKS } from './streaming.js';
 
 export const CHECK_IMPLEMENTATIONS: Readonly<Record<string, CheckImpl>> = {
+  ...HOST_CHECKS,
   ...LIFECYCLE_CHECKS,
   ...ENDPOINT_CHECKS,
   ...CHAT_CHECKS,

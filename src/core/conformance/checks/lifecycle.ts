@@ -79,25 +79,6 @@ export const LIFECYCLE_CHECKS: Record<string, CheckImpl> = {
     },
   },
 
-  'host.load-sequence': {
-    needs: 'uninitialized',
-    async run(ctx) {
-      // Exactly what the host's loader does, with its headers (the client sends them).
-      expect200Json(await ctx.initialize(ctx.initConfig), 'Load step 1, POST /initialize,');
-      const metadata = await ctx.request('GET', '/metadata');
-      const body = expectJsonObject(metadata, 'Load step 2, GET /metadata,');
-      await expectSchema('metadata', body, 'Load step 2, GET /metadata,', metadata);
-      const wanted = ctx.manifest.metadata.provider_type;
-      if (body.provider_type !== wanted) {
-        fail(`Load step 3: /metadata says provider_type ${JSON.stringify(body.provider_type)} but the manifest says "${wanted}"; the host refuses the plugin.`, {
-          expected: `provider_type "${wanted}"`,
-          exchange: metadata,
-        });
-      }
-      await expectHealthy(ctx, '(load step 4)');
-    },
-  },
-
   'lifecycle.reinitialize': {
     needs: 'uninitialized',
     async run(ctx) {

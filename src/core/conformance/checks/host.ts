@@ -1,0 +1,101 @@
+/**
+ * The shipped Loom host's own rules (docs/protocol.md, "What the reference Loom host does
+ * differently"): it discovers only a plugin.json (its YAML decoder misses snake_case
+ * keys), loads only `auto_start: true`, joins endpoint and path as plain strings, and
+ * initializes with `{}`. Under the default loom-host profile a broken rule fails; under
+ * --profile guide it is a note (ctx.hostRule). Each message says what the host will do.
+ */
+import { existsSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { basename, dirname, extname, join } from 'node:path';
+import { describeAnswer, expect200Json, expectJsonObject, expectSchema, fail } from '../check-helpers.js';
+import type { CheckImpl, SuiteContext } from './context.js';
+import { expectHealthy } from './lifecycle.js';
+
+async function manifestDiscovered(ctx: SuiteContext): Promise<void> {
+  const file = ctx.manifestFile;
+  if (!file) return;
+  const extension = extname(file).toLowerCase();
+  if (extension !== '.yaml' && extension !== '.yml') return;
+  const twin = join(dirname(file), 'plugin.json');
+  const name = basename(file);
+  if (!existsSync(twin)) {
+    ctx.hostRule(
+      `${name} is YAML and there is no plugin.json beside it: the shipped host reads the snake_case keys only from JSON (a known host defect), ` +
+        'so it skips this manifest ("manifest missing provider_type") and never loads the plugin.',
+      { expected: `a plugin.json with the same content next to ${name} (loom-plugin validate checks that the two stay equal)` },
+    );
+  }
+  const { loadPluginManifest } = await import('../../manifest/load-plugin-manifest.js');
+  const json = await loadPluginManifest(twin, dirname(twin));
+  if (!json.manifest || !isDeepStrictEqual(json.manifest, ctx.manifest)) {
+    ctx.hostRule(`plugin.json differs from ${name}: the shipped host loads plugin.json, not the ${name} this run tested.`, {
+      expected: `plugin.json equal to ${name} (regenerate it from the YAML)`,
+    });
+  }
+}
+
+function autoStart(ctx: SuiteContext): Promise<void> {
+  const value = ctx.manifest.auto_start;
+  if (value !== true) {
+    ctx.hostRule(
+      `auto_start is ${value === undefined ? 'missing' : JSON.stringify(value)}: the shipped host loads only manifests with auto_start: true and skips this one without a log line.`,
+      { expected: 'auto_start: true' },
+    );
+  }
+  return Promise.resolve();
+}
+
+/**
+ * The host calls endpoint + path. A plugin tolerates the doubled slash when GET //health
+ * answers as GET /health does; a redirect does not count (the host's client would turn the
+ * POST /initialize it redirects into a GET).
+ */
+async function joinedUrls(ctx: SuiteContext): Promise<void> {
+  const endpoint = ctx.manifest.endpoint ?? '';
+  if (!endpoint.endsWith('/')) return;
+  const plain = await ctx.request('GET', '/health', { exactPath: true });
+  const joined = await ctx.request('GET', '//health', { exactPath: true });
+  if (plain.status === undefined || joined.status === plain.status) return;
+  ctx.hostRule(
+    `The endpoint ${JSON.stringify(endpoint)} ends in "/": the shipped host joins endpoint and path as strings and calls //initialize, //metadata and //health; ` +
+      `this plugin answers GET //health with ${describeAnswer(joined)} (GET /health: ${describeAnswer(plain)}), so the host cannot load it.`,
+    { expected: 'an endpoint without the trailing / (or a plugin that answers //path as /path)', exchange: joined },
+  );
+}
+
+async function loadSequence(ctx: SuiteContext): Promise<void> {
+  // Exactly what the host's loader does, with its headers (the client sends them). The
+  // shipped host sends {}: the config reaches the plugin only as LOOM_CONFIG_* env vars.
+  const hostBody = ctx.profile === 'loom-host';
+  const init = await ctx.initialize(hostBody ? {} : ctx.initConfig, !hostBody);
+  if (hostBody && init.status !== 200) {
+    fail(
+      `Load step 1: the shipped host sends POST /initialize with {} (config values reach the plugin only as LOOM_CONFIG_* env vars) ` +
+        `and this plugin answered ${describeAnswer(init)}, so the host fails to load it.`,
+      {
+        expected: `HTTP 200: read each config value from LOOM_CONFIG_<NAME> when the body lacks it${ctx.configInEnv ? '' : ' (start the plugin with those variables set)'}`,
+        exchange: init,
+      },
+    );
+  }
+  expect200Json(init, 'Load step 1, POST /initialize,');
+  const metadata = await ctx.request('GET', '/metadata');
+  const body = expectJsonObject(metadata, 'Load step 2, GET /metadata,');
+  await expectSchema('metadata', body, 'Load step 2, GET /metadata,', metadata);
+  const wanted = ctx.manifest.metadata.provider_type;
+  if (body.provider_type !== wanted) {
+    fail(`Load step 3: /metadata says provider_type ${JSON.stringify(body.provider_type)} but the manifest says "${wanted}"; the host refuses the plugin.`, {
+      expected: `provider_type "${wanted}"`,
+      exchange: metadata,
+    });
+  }
+  await expectHealthy(ctx, '(load step 4)');
+}
+
+export const HOST_CHECKS: Record<string, CheckImpl> = {
+  'manifest/yaml-only': { needs: 'any', run: manifestDiscovered },
+  'auto-start/disabled': { needs: 'any', run: autoStart },
+  'endpoint/trailing-slash': { needs: 'any', run: joinedUrls },
+  'host.load-sequence': { needs: 'uninitialized', run: loadSequence },
+};
