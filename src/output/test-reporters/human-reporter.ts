@@ -202,6 +202,10 @@ function renderTail(report: ConformanceReport, style: ChalkInstance): string {
     const title = shown.length < lines.length ? `Last ${shown.length} lines the plugin printed (the JSON report has ${lines.length}):` : 'Last lines the plugin printed:';
     out.push(style.dim(title), indent(safe(shown.join('\n')), '  '), '');
   }
+  if (report.upstream) {
+    const how = report.upstream.how === 'pinned' ? 'pinned with --upstream-dialect' : "detected from the plugin's first upstream request";
+    out.push(`${style.dim('Upstream dialect:')} ${report.upstream.title} (${how})`, '');
+  }
   for (const note of report.notes ?? []) out.push(`${style.cyan('Note:')} ${flat(note)}`, '');
   for (const { root, ids } of blockedByRoot(report.results)) {
     const cause = report.results.find((result) => result.id === root);
@@ -209,10 +213,6 @@ function renderTail(report: ConformanceReport, style: ChalkInstance): string {
       `${style.red.bold('Fix first:')} ${root}${cause?.message ? `: ${flat(cause.message)}` : ''} ` +
         style.dim(`(${ids.length} ${ids.length === 1 ? 'check depends' : 'checks depend'} on it and did not run)`),
     );
-  }
-  if (report.upstream) {
-    const how = report.upstream.how === 'pinned' ? 'pinned with --upstream-dialect' : "detected from the plugin's first upstream request";
-    out.push(`${style.dim('Upstream dialect:')} ${report.upstream.title} (${how})`, '');
   }
   out.push(renderSummaryLine(report, style));
   return out.join('\n');
