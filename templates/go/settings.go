@@ -13,7 +13,8 @@ import (
 // The metadata and config schema come from the manifest, embedded when the binary is
 // built, so the code never repeats them: GET /metadata answers plugin.json's `metadata`.
 // plugin.json is generated from plugin.yaml: after editing plugin.yaml, run
-// `npx loom-plugin sync` (`loom-plugin dev` does it on save), then rebuild.
+// `npx loom-plugin sync` (`loom-plugin dev` does it on save); `loom-plugin test` and
+// `dev` rebuild the binary before they start it.
 // configSchema drives the validation in /initialize, so a field added to the manifest
 // is validated the way it is declared.
 //

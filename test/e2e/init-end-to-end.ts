@@ -2,7 +2,7 @@
  * The end-to-end proof for one template language, real toolchain: `init --install --yes`
  * scaffolds it, the template's own tests pass, our validate --strict and test --strict
  * pass on it, Schemathesis finds nothing with the OpenAPI document, and a version bump in
- * plugin.yaml needs only `loom-plugin sync` (Go: and its rebuild). One file per
+ * plugin.yaml needs only `loom-plugin sync` (Go: test rebuilds before it starts). One file per
  * language calls this, so vitest runs them in parallel workers. Needs the build (npx tsc
  * -p tsconfig.json) and the package registry.
  */
@@ -28,8 +28,6 @@ export interface EndToEndCase {
   tool: [string, string[]];
   /** The template's own test command, run in the plugin folder. */
   ownTests: (pluginDir: string) => [string, string[]];
-  /** What a changed plugin.json needs before it is served (Go embeds it: a rebuild). */
-  rebuild?: [string, string[]];
 }
 
 export function describeInitEndToEnd(language: InitLanguage, spec: EndToEndCase): void {
@@ -90,11 +88,6 @@ export function describeInitEndToEnd(language: InitLanguage, spec: EndToEndCase)
       const sync = await cli(['sync'], pluginDir);
       expect(sync.code, explain('sync', sync)).toBe(0);
       expect(sync.output).toContain('plugin.json: written from plugin.yaml (metadata.version)');
-      if (spec.rebuild) {
-        const [command, args] = spec.rebuild;
-        const built = await run(command, args, { cwd: pluginDir });
-        expect(built.code, explain([command, ...args].join(' '), built)).toBe(0);
-      }
       const result = await cli(['test', '--strict'], pluginDir, 120_000);
       expect(result.code, explain('test --strict after sync', result)).toBe(0);
     });
