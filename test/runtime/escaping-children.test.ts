@@ -4,11 +4,16 @@
  * dies on its own, and when loom-plugin itself exits. Found on Linux by the per-run
  * marker in their environment (run-marker.ts).
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFreePort, killAllPlugins, startPlugin, type RunningPlugin } from '../../src/core/runtime/plugin-process.js';
 import { markedProcesses } from '../../src/core/runtime/run-marker.js';
-import { getJson, hostile, isAlive, waitGone } from './runtime-helpers.js';
+import { getJson, hostile, HOSTILE_DIR, isAlive, waitGone } from './runtime-helpers.js';
 
 const linux = process.platform === 'linux';
 const started: RunningPlugin[] = [];
@@ -64,6 +69,50 @@ describe.runIf(linux)('helpers outside the process group', () => {
     killAllPlugins();
     expect(await allGone(helpers.map((h) => h.pid))).toBe(true);
   });
+});
+
+const bin = resolve(fileURLToPath(new URL('../..', import.meta.url)), 'bin', 'loom-plugin.js');
+
+/** Runs the CLI on the fixture; `whileRunning` gets the helpers' pids once they exist. */
+async function runCli(args: string[], whileRunning: (child: ReturnType<typeof spawn>, helpers: number[]) => void): Promise<{ code: number | null; helpers: number[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'loom-escaping-'));
+  const file = join(dir, 'helpers.json');
+  try {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, HELPERS_FILE: file, CI: 'true', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.resume();
+    child.stderr?.resume();
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    let helpers: number[] = [];
+    const deadline = Date.now() + 20_000;
+    while (helpers.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        helpers = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as number[]) : [];
+      } catch {
+        helpers = []; // being written
+      }
+    }
+    helperPids.push(...helpers);
+    whileRunning(child, helpers);
+    return { code: await exited, helpers };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe.runIf(linux)('the CLI leaves no helper behind', () => {
+  it('loom-plugin test', async () => {
+    const { helpers } = await runCli(['test', join(HOSTILE_DIR, 'escaping-children'), '--startup-timeout', '20s', '--timeout', '2s'], () => undefined);
+    expect(helpers).toHaveLength(2);
+    expect(await allGone(helpers)).toBe(true);
+  }, 120_000);
+
+  it('loom-plugin dev, stopped with Ctrl+C', async () => {
+    const { code, helpers } = await runCli(['dev', join(HOSTILE_DIR, 'escaping-children'), '--port', '0', '--no-open', '--no-watch'], (child) => child.kill('SIGINT'));
+    expect(helpers).toHaveLength(2);
+    expect(code).toBe(130);
+    expect(await allGone(helpers)).toBe(true);
+  }, 60_000);
 });
 
 /** The marker as the plugin sees it, read from its environment under /proc. */
