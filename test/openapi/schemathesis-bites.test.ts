@@ -1,6 +1,6 @@
 // The Schemathesis run must be able to fail: a plugin whose chat handler answers some
 // requests with a 500 HTML page (the standard library's default) is caught, and so is a
-// stream whose events break the chunk schema.
+// stream whose events break the chunk schema, and a plugin that a request makes exit.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,13 @@ describe('Schemathesis with the OpenAPI document', { timeout: 300_000 }, () => {
     // Only the chat operation is broken; the plugin itself survives.
     expect(result.output).not.toMatch(/_ (GET|POST) \/(metadata|health|models|initialize|cleanup) _/);
     expect(result.alive).toBe(true);
+  });
+
+  it('notices a plugin that a request takes down', async () => {
+    const result = await fuzzPlugin(FIXTURE, { manifestFile: 'plugin-exits.yaml' });
+    expect(result.alive).toBe(false);
+    expect(result.healthStatus).toBe(0);
+    expect(result.code).not.toBe(0);
   });
 
   it('checks every event of a stream: chunks that say object "chunk" fail', async () => {
