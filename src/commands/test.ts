@@ -89,34 +89,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
   ]);
   const human = plan.human ? await reporters.createHumanReporter(io, { strict: options.strict }) : undefined;
 
-  // Everything the report produces: the human report, documents, files, step summary.
-  const publish = async (report: ConformanceReport): Promise<void> => {
-    human?.finish(report);
-    if (plan.stdoutDocument === 'json') io.stdout.write(reporters.renderJsonReport(report));
-    if (plan.stdoutDocument === 'junit') io.stdout.write(reporters.renderJunitReport(report));
-    const manifestPath = report.plugin.manifest ? relative(io.cwd, report.plugin.manifest) || report.plugin.manifest : undefined;
-    if (plan.githubAnnotations) io.stdout.write(reporters.renderGithubAnnotations(report, manifestPath));
-
-    if (plan.files.length > 0 && options.outputDir !== undefined) {
-      const dir = resolve(io.cwd, options.outputDir);
-      const written: string[] = [];
-      try {
-        for (const name of plan.files) {
-          const text =
-            name === 'json' ? reporters.renderJsonReport(report) : name === 'junit' ? reporters.renderJunitReport(report) : reporters.renderGithubSummary(report);
-          const file = join(dir, reporters.REPORT_FILE_NAMES[name]);
-          await writeFile(file, text);
-          written.push(relative(io.cwd, file) || file);
-        }
-      } catch (error) {
-        throw usageError(`Cannot write the reports to ${options.outputDir}: ${(error as Error).message}.`, 'Pass a folder you can write to with --output-dir.');
-      }
-      io.stdout.write(`${createStyle(io).dim(`Reports: ${written.join(', ')}`)}\n`);
-    }
-    if (plan.githubAnnotations && io.env.GITHUB_STEP_SUMMARY) {
-      await appendFile(io.env.GITHUB_STEP_SUMMARY, reporters.renderGithubSummary(report));
-    }
-  };
+  const publish = (report: ConformanceReport): Promise<void> => publishReport(report, { io, plan, options, reporters, human });
   let published = false;
   let held = false;
   const keepRunning = async (info: HeldRun, report: ConformanceReport): Promise<void> => {
@@ -165,6 +138,40 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
   }
   if (report.pluginExit) return ExitCode.PluginFailed;
   return report.ok ? ExitCode.Ok : ExitCode.Findings;
+}
+
+type Reporters = typeof import('../output/test-reporters/index.js');
+
+/** Everything a report produces: the human report, documents, files, the step summary. */
+async function publishReport(
+  report: ConformanceReport,
+  { io, plan, options, reporters, human }: { io: CliIo; plan: Plan; options: TestOptions; reporters: Reporters; human: { finish(report: ConformanceReport): void } | undefined },
+): Promise<void> {
+  human?.finish(report);
+  if (plan.stdoutDocument === 'json') io.stdout.write(reporters.renderJsonReport(report));
+  if (plan.stdoutDocument === 'junit') io.stdout.write(reporters.renderJunitReport(report));
+  const manifestPath = report.plugin.manifest ? relative(io.cwd, report.plugin.manifest) || report.plugin.manifest : undefined;
+  if (plan.githubAnnotations) io.stdout.write(reporters.renderGithubAnnotations(report, manifestPath));
+
+  if (plan.files.length > 0 && options.outputDir !== undefined) {
+    const dir = resolve(io.cwd, options.outputDir);
+    const written: string[] = [];
+    try {
+      for (const name of plan.files) {
+        const text =
+          name === 'json' ? reporters.renderJsonReport(report) : name === 'junit' ? reporters.renderJunitReport(report) : reporters.renderGithubSummary(report);
+        const file = join(dir, reporters.REPORT_FILE_NAMES[name]);
+        await writeFile(file, text);
+        written.push(relative(io.cwd, file) || file);
+      }
+    } catch (error) {
+      throw usageError(`Cannot write the reports to ${options.outputDir}: ${(error as Error).message}.`, 'Pass a folder you can write to with --output-dir.');
+    }
+    io.stdout.write(`${createStyle(io).dim(`Reports: ${written.join(', ')}`)}\n`);
+  }
+  if (plan.githubAnnotations && io.env.GITHUB_STEP_SUMMARY) {
+    await appendFile(io.env.GITHUB_STEP_SUMMARY, reporters.renderGithubSummary(report));
+  }
 }
 
 async function ensureOutputDir(outputDir: string, cwd: string): Promise<void> {
