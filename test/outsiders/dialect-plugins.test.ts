@@ -92,3 +92,18 @@ describe('the upstream dialect in reports and --upstream-dialect', () => {
     expect(result.stderr).toMatch(/--upstream-dialect/);
   });
 });
+
+describe('dev --mock-upstream with a plugin for another dialect', () => {
+  it('the mock detects the dialect there too: a Gemini plugin chats offline', async () => {
+    const { startTestHost } = await import('../dev/helpers.js');
+    const t = await startTestHost({ path: join(ROOT, 'gemini-gateway-node'), watch: false, mockUpstream: true, upstreamField: 'api_root', env });
+    try {
+      await t.host.ready;
+      const res = await t.call('POST', '/v1/chat/completions', { body: { model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'in gemini terms' }] } });
+      expect(res.status, res.text).toBe(200);
+      expect(JSON.stringify(res.json)).toContain('mock reply to: in gemini terms');
+    } finally {
+      await t.host.close();
+    }
+  }, 30_000);
+});
