@@ -31,6 +31,12 @@ describe('create-loom-plugin', () => {
     expect(create.dependencies).toEqual({ 'loom-plugin': root.version });
     expect(create.engines).toEqual(root.engines);
   });
+
+  it('passes publint', async () => {
+    const { publint } = await import('publint');
+    const { messages } = await publint({ pkgDir: CREATE_DIR, level: 'warning', pack: false });
+    expect(messages.map((m) => `${m.type} ${m.code} ${m.path.join('.')}`)).toEqual([]);
+  }, 60_000);
 });
 
 describe('npm create loom-plugin from packed tarballs', { timeout: 300_000 }, () => {
