@@ -133,7 +133,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
   if (!published) await publish(report);
   if (held) {
     // The hold ended with Ctrl+C (or SIGTERM): everything is stopped; exit as interrupted.
-    io.stderr.write(`${createStyle(io, io.stderr).dim('Stopped the plugin and the mock upstream.')}\n`);
+    io.stderr.write(`${createStyle(io, io.stderr).dim(options.endpoint ? 'Stopped the mock upstream.' : 'Stopped the plugin and the mock upstream.')}\n`);
     return ExitCode.Interrupted;
   }
   if (report.pluginExit) return ExitCode.PluginFailed;

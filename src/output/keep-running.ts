@@ -8,7 +8,8 @@ import { createStyle } from './style.js';
 
 export function renderHoldBanner(held: HeldRun, report: ConformanceReport, io: CliIo): string {
   const style = createStyle(io);
-  const lines = ['', style.bold('Still running, for the curl lines above (Ctrl+C stops both):'), `  plugin         ${held.pluginUrl}`];
+  const stops = held.started ? 'Ctrl+C stops them' : 'Ctrl+C stops the mock; the plugin at --endpoint is yours';
+  const lines = ['', style.bold(`Still running, for the curl lines above (${stops}):`), `  plugin         ${held.pluginUrl}`];
   if (held.upstreamUrl) lines.push(`  mock upstream  ${held.upstreamUrl}`);
   const made = held.env.filter((entry) => entry.value !== undefined);
   const own = held.env.filter((entry) => entry.value === undefined);

@@ -13,6 +13,8 @@ import { clientOf, configOf, loadedOf, type RunState } from './run-state.js';
 export interface HeldRun {
   /** Where the plugin answers (the curl lines' target). */
   pluginUrl: string;
+  /** False with --endpoint: the plugin is someone else's and keeps running after the hold. */
+  started: boolean;
   /** The mock upstream the plugin is pointed at, if the run started one. */
   upstreamUrl?: string;
   /**
@@ -35,5 +37,5 @@ export async function holdRun(run: RunState, report: ConformanceReport): Promise
     const madeUp = run.mock !== undefined && value === run.mock.apiKey;
     return { name: configEnvName(field.name), ...(madeUp ? { value: String(value) } : {}) };
   });
-  await keep({ pluginUrl: run.baseUrl, ...(run.mock ? { upstreamUrl: run.mock.url } : {}), env }, report);
+  await keep({ pluginUrl: run.baseUrl, started: !run.options.endpoint, ...(run.mock ? { upstreamUrl: run.mock.url } : {}), env }, report);
 }
