@@ -11,6 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { collectChoices, collectList, parseChoice, parseDuration, parsePort } from './cli-parse.js';
 import {
   DIAGNOSTIC_FORMATS,
+  PROVIDER_APIS,
   TEMPLATE_LANGUAGES,
   TEST_REPORTERS,
   UPSTREAM_DIALECTS,
@@ -186,6 +187,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .argument('[name]', 'plugin name; also the folder created')
     .option('--language <language>', `template language: ${TEMPLATE_LANGUAGES.join(', ')}`, parseChoice('--language', TEMPLATE_LANGUAGES))
     .option('--provider-type <slug>', 'provider_type (default: derived from the name)')
+    .option('--provider-api <api>', `API the plugin's upstream speaks: ${PROVIDER_APIS.join(', ')} (default: openai, any OpenAI-compatible server)`, parseChoice('--provider-api', PROVIDER_APIS))
     .option('--description <text>', 'one-line description')
     .option('--author <name>', 'author')
     .option('--license <spdx>', 'license identifier (default: MIT)')
@@ -203,6 +205,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
       'npx loom-plugin init',
       'npx loom-plugin init my-plugin --language go --yes',
       'npx loom-plugin init acme-ai --language python --provider-type acme --no-streaming --install --yes',
+      'npx loom-plugin init claude-bridge --language go --provider-api anthropic --function-calling --vision --yes',
     ]))
     .action((name: string | undefined, opts: Record<string, unknown>) => {
       select({
@@ -211,6 +214,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
           name,
           language: opts.language as InitOptions['language'],
           providerType: opts.providerType as string | undefined,
+          providerApi: opts.providerApi as InitOptions['providerApi'],
           description: opts.description as string | undefined,
           author: opts.author as string | undefined,
           license: opts.license as string | undefined,

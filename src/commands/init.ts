@@ -12,10 +12,24 @@ import { installDependencies, installSteps, stepCommandLine } from '../core/init
 import { inspectTarget } from '../core/init/place-files.js';
 import { nextSteps } from '../core/init/next-steps.js';
 import { checkAnswers, scaffoldPlugin, templateDependencyNames, templateDirFor } from '../core/init/scaffold.js';
-import type { InitAnswers } from '../core/init/types.js';
-import { askInitAnswers, inquirerPrompts, type PromptApi } from '../output/init-prompt-flow.js';
+import { PROVIDER_APIS, type InitAnswers, type InitLanguage } from '../core/init/types.js';
+import { hasAdapter, loadProviderApi } from '../core/init/provider-api.js';
+import { defaultTemplatesDir } from '../core/init/package-paths.js';
+import { askInitAnswers, inquirerPrompts, type ApiChoice, type PromptApi } from '../output/init-prompt-flow.js';
 import { createInstallProgress, printInstallOutput, printNextSteps, printScaffoldSummary } from '../output/init-report.js';
 import { readGitUserName } from '../core/init/git-author.js';
+
+async function apiChoices(language: InitLanguage, templatesDir: string | undefined): Promise<ApiChoice[]> {
+  const root = templatesDir ?? defaultTemplatesDir();
+  const choices: ApiChoice[] = [];
+  for (const api of PROVIDER_APIS) {
+    if (!(await hasAdapter(templateDirFor(language, templatesDir), api))) continue;
+    const spec = await loadProviderApi(root, api);
+    const { streaming, function_calling: functionCalling, vision } = spec.supports;
+    choices.push({ value: api, name: spec.title, description: spec.summary, supports: { streaming, functionCalling, vision } });
+  }
+  return choices;
+}
 
 export interface InitDependencies {
   /** Prompt functions (tests inject scripted ones); default: @inquirer/prompts on io. */
@@ -28,6 +42,7 @@ function flagsOf(options: InitOptions): InitFlags {
     name: options.name,
     language: options.language,
     providerType: options.providerType,
+    providerApi: options.providerApi,
     description: options.description,
     author: options.author,
     license: options.license,
@@ -58,6 +73,7 @@ async function resolveAnswers(options: InitOptions, io: CliIo, deps: InitDepende
     gitUserName,
     yes: options.yes,
     install: options.install,
+    apiChoices: async (language) => apiChoices(language, deps.templatesDir),
     nameOptions: async (language) => ({
       dependencyNames: language === 'node' ? await templateDependencyNames(templateDirFor('node', deps.templatesDir)) : [],
     }),

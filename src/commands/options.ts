@@ -3,7 +3,9 @@
  * Kept apart from the commands so `cli.ts` can type its wiring without importing
  * (and so loading) any command module before it runs.
  */
-import { INIT_LANGUAGES, type InitLanguage } from '../core/init/types.js';
+import { INIT_LANGUAGES, PROVIDER_APIS, type InitLanguage, type ProviderApi } from '../core/init/types.js';
+
+export { PROVIDER_APIS };
 import { DIALECT_NAMES, type DialectName } from '../core/runtime/dialects/types.js';
 import { TEST_PROFILES, type TestProfile } from '../core/conformance/types.js';
 
@@ -71,6 +73,7 @@ export interface InitOptions {
   name: string | undefined;
   language: TemplateLanguage | undefined;
   providerType: string | undefined;
+  providerApi: ProviderApi | undefined;
   description: string | undefined;
   author: string | undefined;
   license: string | undefined;

@@ -8,7 +8,7 @@ import { InterruptedError, LoomPluginError } from '../core/errors.js';
 import { answersWithDefaults, defaultAuthor, defaultDescription, DEFAULT_LICENSE, type InitFlags } from '../core/init/default-answers.js';
 import { assertPluginName, validatePluginName, type NameCheckOptions } from '../core/init/plugin-name.js';
 import { deriveProviderType, providerTypeProblem } from '../core/init/provider-type.js';
-import type { InitAnswers, InitLanguage } from '../core/init/types.js';
+import type { InitAnswers, InitLanguage, ProviderApi } from '../core/init/types.js';
 import type { CliIo } from './io.js';
 
 export interface PromptApi {
@@ -44,6 +44,15 @@ const LANGUAGE_CHOICES: { value: InitLanguage; name: string; description: string
   { value: 'go', name: 'Go', description: 'standard library only, go test' },
 ];
 
+/** The provider APIs to offer, in the order shown (from templates/apis/*.json). */
+export interface ApiChoice {
+  value: ProviderApi;
+  name: string;
+  description: string;
+  /** Capabilities its adapter supports; the others are not offered. */
+  supports: Record<'streaming' | 'functionCalling' | 'vision', boolean>;
+}
+
 type CapabilityKey = 'streaming' | 'functionCalling' | 'vision';
 
 export interface PromptFlowOptions {
@@ -54,6 +63,8 @@ export interface PromptFlowOptions {
   nameOptions: (language: InitLanguage) => Promise<NameCheckOptions>;
   /** Why the folder for this name cannot be used (exists, not empty, no --force), if so. */
   targetProblem?: (name: string) => Promise<string | undefined>;
+  /** The provider APIs the language's template has adapters for. */
+  apiChoices: (language: InitLanguage) => Promise<ApiChoice[]>;
   /** `git config user.name`, the author default when GIT_AUTHOR_NAME is not set. */
   gitUserName?: string | undefined;
 }
@@ -88,6 +99,12 @@ export async function askInitAnswers(
       },
     }).then((value) => value.trim());
     const ask = !options.yes;
+    const apis = await options.apiChoices(language);
+    // A question with one possible answer is not asked.
+    const providerApi: ProviderApi = flags.providerApi ?? (ask && apis.length > 1
+      ? await prompts.select<ProviderApi>({ message: 'Provider API the plugin talks to', choices: apis.map(({ value, name, description }) => ({ value, name, description })), default: 'openai' })
+      : 'openai');
+    const supports = apis.find((choice) => choice.value === providerApi)?.supports;
     const providerType = flags.providerType ?? (ask
       ? await prompts.input({
         message: 'Provider type (the key Loom registers the plugin under)',
@@ -103,7 +120,8 @@ export async function askInitAnswers(
       functionCalling: flags.functionCalling,
       vision: flags.vision,
     };
-    const open = (['streaming', 'functionCalling', 'vision'] as const).filter((key) => capabilities[key] === undefined);
+    // A capability the adapter cannot honour is not offered (and stays off).
+    const open = (['streaming', 'functionCalling', 'vision'] as const).filter((key) => capabilities[key] === undefined && supports?.[key] !== false);
     if (ask && open.length > 0) {
       const labels: Record<CapabilityKey, string> = { streaming: 'streaming', functionCalling: 'function calling', vision: 'vision (image input)' };
       const chosen = await prompts.checkbox<CapabilityKey>({
@@ -115,7 +133,7 @@ export async function askInitAnswers(
     // Interactive default is to install (a runnable project); --yes keeps the offline default.
     const install = options.install ?? (ask ? await prompts.confirm({ message: 'Install dependencies now?', default: true }) : false);
     const answers = answersWithDefaults({
-      ...flags, name, language, providerType, description, author, license, ...capabilities,
+      ...flags, name, language, providerType, providerApi, description, author, license, ...capabilities,
     }, io.env, options.gitUserName);
     return { answers, install };
   } catch (error) {

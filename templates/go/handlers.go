@@ -92,7 +92,7 @@ func (p *Plugin) routes() *http.ServeMux {
 	mux.HandleFunc("POST /initialize", func(w http.ResponseWriter, r *http.Request) {
 		body, perr := readJSON(w, r)
 		if perr == nil {
-			var config *Config
+			var config Config
 			if config, perr = resolveConfig(body, p.getenv); perr == nil {
 				p.replace(newUpstream(config)) // initializing again replaces the old config
 				writeJSON(w, http.StatusOK, map[string]any{})

@@ -81,14 +81,14 @@ func expectError(t *testing.T, got answer, code string, status int) {
 func initialized(t *testing.T, upstream *fakeUpstream) string {
 	t.Helper()
 	server, _ := testPlugin(t, nil)
-	got := call(t, "POST", server.URL+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": upstream.URL, "timeout": 2})
+	got := call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 2}))
 	if got.status != 200 {
 		t.Fatalf("initialize: %d %s", got.status, got.text)
 	}
 	return server.URL
 }
 
-var hello = map[string]any{"model": "fake-small", "messages": []any{map[string]any{"role": "user", "content": "hello there"}}}
+var hello = map[string]any{"model": testModel, "messages": []any{map[string]any{"role": "user", "content": "hello there"}}}
 
 func TestMetadataIsTheManifests(t *testing.T) {
 	server, _ := testPlugin(t, nil)
@@ -117,7 +117,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("health before initialize: %d %s", got.status, got.text)
 	}
 
-	config := map[string]any{"api_key": testAPIKey, "endpoint": upstream.URL}
+	config := validConfig(upstream.URL, nil)
 	if got := call(t, "POST", server.URL+"/initialize", config); got.status != 200 || got.text != "{}\n" {
 		t.Fatalf("initialize: %d %s", got.status, got.text)
 	}
@@ -128,7 +128,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("health: %s", health.text)
 	}
 	models := call(t, "GET", server.URL+"/models", nil)
-	if models.status != 200 || len(models.list) != 2 || models.list[0].(map[string]any)["id"] != "fake-small" {
+	if models.status != 200 || len(models.list) != 2 || models.list[0].(map[string]any)["id"] != testModel {
 		t.Fatalf("models: %d %s", models.status, models.text)
 	}
 
@@ -153,7 +153,9 @@ func TestEmptyInitializeUsesLoomConfigEnv(t *testing.T) {
 	env := map[string]string{}
 	server, _ := testPlugin(t, env)
 	expectError(t, call(t, "POST", server.URL+"/initialize", map[string]any{}), "invalid_request", 400)
-	env["LOOM_CONFIG_API_KEY"], env["LOOM_CONFIG_ENDPOINT"], env["LOOM_CONFIG_TIMEOUT"] = testAPIKey, upstream.URL, "5"
+	for key, value := range validConfig(upstream.URL, map[string]any{"timeout": 5}) {
+		env[envName(key)] = fmt.Sprint(value)
+	}
 	if got := call(t, "POST", server.URL+"/initialize", map[string]any{}); got.status != 200 {
 		t.Fatalf("initialize {}: %d %s", got.status, got.text)
 	}
@@ -170,28 +172,55 @@ func TestEmptyInitializeUsesLoomConfigEnv(t *testing.T) {
 
 func TestBadConfigIsInvalidRequest(t *testing.T) {
 	server, _ := testPlugin(t, nil)
-	endpoint := "http://127.0.0.1:1"
-	for _, body := range []any{
-		map[string]any{"endpoint": endpoint},
-		map[string]any{"api_key": testAPIKey},
-		map[string]any{"api_key": 123, "endpoint": endpoint},
-		map[string]any{"api_key": nil, "endpoint": endpoint},
-		map[string]any{"api_key": "", "endpoint": endpoint},
-		map[string]any{"api_key": testAPIKey, "endpoint": "ftp://example.com"},
-		map[string]any{"api_key": testAPIKey, "endpoint": endpoint, "timeout": "30"},
-		map[string]any{"api_key": testAPIKey, "endpoint": endpoint, "timeout": true},
-		map[string]any{"api_key": testAPIKey, "endpoint": endpoint, "timeout": 1.5},
-		map[string]any{"api_key": testAPIKey, "endpoint": endpoint, "timeout": 0},
-		map[string]any{"api_key": testAPIKey, "endpoint": endpoint, "timeout": 301},
-		[]any{"not", "an", "object"},
-		"{nope",
-	} {
+	for _, body := range badConfigs() {
 		got := call(t, "POST", server.URL+"/initialize", body)
 		expectError(t, got, "invalid_request", 400)
 		if strings.Contains(got.text, testAPIKey) {
 			t.Fatalf("the api key leaked into an error: %s", got.text)
 		}
 	}
+}
+
+// badConfigs are /initialize bodies to refuse, built from the manifest's own fields so
+// every provider API's config is covered.
+func badConfigs() []any {
+	good := validConfig("http://127.0.0.1:1", nil)
+	with := func(name string, value any) map[string]any {
+		config := map[string]any{}
+		for key, v := range good {
+			config[key] = v
+		}
+		if value == nil {
+			delete(config, name)
+		} else {
+			config[name] = value
+		}
+		return config
+	}
+	bad := []any{with("endpoint", "ftp://example.com"), []any{"not", "an", "object"}, "{nope", with("timeout", 0.5)}
+	for _, field := range configSchema {
+		name, kind := field["name"].(string), field["type"].(string)
+		if field["required"] == true {
+			bad = append(bad, with(name, nil))
+		}
+		if kind == "string" {
+			bad = append(bad, with(name, 123), with(name, false))
+			if field["required"] == true {
+				bad = append(bad, with(name, ""))
+			}
+		}
+		if kind == "int" {
+			bad = append(bad, with(name, "30"), with(name, true), with(name, 1.5))
+			rules, _ := field["validation"].(map[string]any)
+			if min, ok := rules["min"].(float64); ok {
+				bad = append(bad, with(name, min-1))
+			}
+			if max, ok := rules["max"].(float64); ok {
+				bad = append(bad, with(name, max+1))
+			}
+		}
+	}
+	return bad
 }
 
 func TestUnknownPathsAndMethodsGetJSONErrors(t *testing.T) {
@@ -202,164 +231,6 @@ func TestUnknownPathsAndMethodsGetJSONErrors(t *testing.T) {
 			t.Fatalf("%v: content type %q", route, got.header.Get("Content-Type"))
 		}
 		expectError(t, got, "invalid_request", 400)
-	}
-}
-
-func TestCompletionIsForwardedAndNormalised(t *testing.T) {
-	upstream := startFakeUpstream(t)
-	url := initialized(t, upstream)
-	request := map[string]any{"temperature": 0.2, "max_tokens": 50, "some_future_field": 1, "plugin_specific": map[string]any{"x": 1}}
-	for key, value := range hello {
-		request[key] = value
-	}
-	got := call(t, "POST", url+"/chat/completions", request)
-	if got.status != 200 {
-		t.Fatalf("chat: %d %s", got.status, got.text)
-	}
-	choice := got.body["choices"].([]any)[0].(map[string]any)
-	if !reflect.DeepEqual(choice["message"], map[string]any{"role": "assistant", "content": "echo: hello there"}) {
-		t.Fatalf("message: %v", choice["message"])
-	}
-	if !strings.Contains(got.text, `"created":1700000000,`) {
-		t.Fatalf("created is not an integer: %s", got.text)
-	}
-	if !strings.Contains(got.text, `"prompt_tokens":3`) || !strings.Contains(got.text, `"total_tokens":5`) {
-		t.Fatalf("usage: %s", got.text)
-	}
-	seen := upstream.last()
-	if seen.Path != "/chat/completions" || seen.Header.Get("Authorization") != "Bearer "+testAPIKey {
-		t.Fatalf("upstream saw %s with %q", seen.Path, seen.Header.Get("Authorization"))
-	}
-	if seen.Body["temperature"] != 0.2 || seen.Body["max_tokens"] != 50.0 || seen.Body["plugin_specific"] != nil {
-		t.Fatalf("forwarded body: %v", seen.Body)
-	}
-}
-
-func TestBadChatBodiesAreInvalidRequest(t *testing.T) {
-	upstream := startFakeUpstream(t)
-	url := initialized(t, upstream)
-	for _, body := range []any{"not json", map[string]any{"model": "fake-small"}, map[string]any{"model": "fake-small", "messages": "hi"}, []any{1}} {
-		expectError(t, call(t, "POST", url+"/chat/completions", body), "invalid_request", 400)
-	}
-	unknown := map[string]any{"model": "nope", "messages": hello["messages"]}
-	expectError(t, call(t, "POST", url+"/chat/completions", unknown), "model_not_found", 404)
-}
-
-func TestUpstreamErrorsFollowTheErrorTable(t *testing.T) {
-	upstream := startFakeUpstream(t)
-	url := initialized(t, upstream)
-	cases := []struct {
-		fault  string
-		code   string
-		status int
-	}{
-		{"401", "authentication_failed", 401},
-		{"402", "quota_exceeded", 402},
-		{"422", "content_filter", 422},
-		{"500", "provider_unavailable", 502},
-		{"502", "provider_unavailable", 502},
-		{"503", "provider_unavailable", 503},
-		{"400", "invalid_request", 400},
-		{"garbage", "internal_error", 500},
-		{"reset", "provider_unavailable", 502},
-	}
-	for _, c := range cases {
-		upstream.setFault(c.fault, "")
-		expectError(t, call(t, "POST", url+"/chat/completions", hello), c.code, c.status)
-	}
-
-	upstream.setFault("429", "7")
-	got := call(t, "POST", url+"/chat/completions", hello)
-	expectError(t, got, "rate_limit_exceeded", 429)
-	if got.header.Get("Retry-After") != "7" || got.body["details"].(map[string]any)["retry_after"] != 7.0 {
-		t.Fatalf("retry after: %q %s", got.header.Get("Retry-After"), got.text)
-	}
-	upstream.setFault("429", "")
-	if got := call(t, "POST", url+"/chat/completions", hello); got.header.Get("Retry-After") != "1" {
-		t.Fatalf("default retry after: %q", got.header.Get("Retry-After"))
-	}
-}
-
-func TestRefusedAndHangingUpstreams(t *testing.T) {
-	upstream := startFakeUpstream(t)
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": "http://127.0.0.1:9"})
-	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "provider_unavailable", 502)
-
-	call(t, "POST", server.URL+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": upstream.URL, "timeout": 1})
-	upstream.setFault("hang", "")
-	started := time.Now()
-	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "timeout", 504)
-	if elapsed := time.Since(started); elapsed > 3*time.Second {
-		t.Fatalf("timeout took %s", elapsed)
-	}
-}
-
-func TestStreaming(t *testing.T) {
-	upstream := startFakeUpstream(t)
-	url := initialized(t, upstream)
-	request := map[string]any{"stream": true}
-	for key, value := range hello {
-		request[key] = value
-	}
-	got := call(t, "POST", url+"/chat/completions", request)
-	if !capabilities["streaming"] {
-		// Without the capability a stream request gets one JSON answer.
-		if got.status != 200 || got.body["object"] != "chat.completion" {
-			t.Fatalf("stream without capability: %d %s", got.status, got.text)
-		}
-		return
-	}
-	if got.status != 200 || !strings.HasPrefix(got.header.Get("Content-Type"), "text/event-stream") {
-		t.Fatalf("stream: %d %s %s", got.status, got.header.Get("Content-Type"), got.text)
-	}
-	var events []string
-	for _, line := range strings.Split(got.text, "\n") {
-		if strings.HasPrefix(line, "data: ") {
-			events = append(events, strings.TrimPrefix(line, "data: "))
-		}
-	}
-	if len(events) < 2 || events[len(events)-1] != "[DONE]" {
-		t.Fatalf("events: %v", events)
-	}
-	var text strings.Builder
-	for _, event := range events[:len(events)-1] {
-		var chunk map[string]any
-		if err := json.Unmarshal([]byte(event), &chunk); err != nil || chunk["object"] != "chat.completion.chunk" {
-			t.Fatalf("chunk: %s", event)
-		}
-		if !strings.Contains(event, `"created":1700000000,`) {
-			t.Fatalf("created is not an integer: %s", event)
-		}
-		delta := chunk["choices"].([]any)[0].(map[string]any)["delta"].(map[string]any)
-		text.WriteString(fmt.Sprint(delta["content"]))
-	}
-	if text.String() != "echo: hello there" || upstream.last().Body["stream"] != true {
-		t.Fatalf("streamed %q", text.String())
-	}
-
-	upstream.setFault("401", "")
-	expectError(t, call(t, "POST", url+"/chat/completions", request), "authentication_failed", 401)
-
-	// An error after the stream started: one error event, then [DONE].
-	call(t, "POST", url+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": upstream.URL, "timeout": 1})
-	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout"} {
-		upstream.setFault(fault, "")
-		got := call(t, "POST", url+"/chat/completions", request)
-		var events []string
-		for _, line := range strings.Split(got.text, "\n") {
-			if strings.HasPrefix(line, "data: ") {
-				events = append(events, strings.TrimPrefix(line, "data: "))
-			}
-		}
-		if got.status != 200 || len(events) < 3 || events[len(events)-1] != "[DONE]" {
-			t.Fatalf("%s: %d %v", fault, got.status, events)
-		}
-		var failure map[string]any
-		_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
-		if failure["code"] != code || failure["transient"] != true {
-			t.Fatalf("%s: error event %s", fault, events[len(events)-2])
-		}
 	}
 }
 
@@ -375,7 +246,7 @@ func TestConcurrentRequestsAndGracefulShutdown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, listener, logRequests(plugin.routes())) }()
 	url := "http://" + listener.Addr().String()
-	call(t, "POST", url+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": upstream.URL, "timeout": 1})
+	call(t, "POST", url+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
 
 	var wg sync.WaitGroup
 	statuses := make([]int, 16)

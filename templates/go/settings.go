@@ -45,12 +45,15 @@ func loadMetadata(raw []byte) (map[string]any, []map[string]any, map[string]bool
 	return manifest.Metadata, schema, flags
 }
 
-// Config is a validated /initialize body.
-type Config struct {
-	APIKey   string
-	Endpoint string
-	Timeout  int // seconds
-}
+// Config is a validated /initialize body: field name -> value, exactly the manifest's
+// fields (the upstream adapter reads the ones its provider needs). Numbers are float64.
+type Config map[string]any
+
+// String is a text field's value ("" when unset).
+func (c Config) String(name string) string { s, _ := c[name].(string); return s }
+
+// Int is a number field's value (0 when unset).
+func (c Config) Int(name string) int { n, _ := c[name].(float64); return int(n) }
 
 // envName is where a value comes from when /initialize leaves it out (Loom sends {}).
 func envName(field string) string { return "LOOM_CONFIG_" + strings.ToUpper(field) }
@@ -126,7 +129,7 @@ func checkRules(field map[string]any, value any) *PluginError {
 
 // resolveConfig validates an /initialize body. A field missing from it falls back to
 // the LOOM_CONFIG_<NAME> environment variable, then to its default.
-func resolveConfig(body any, getenv func(string) (string, bool)) (*Config, *PluginError) {
+func resolveConfig(body any, getenv func(string) (string, bool)) (Config, *PluginError) {
 	object, ok := body.(map[string]any)
 	if !ok {
 		return nil, invalid("the /initialize body must be a JSON object")
@@ -155,9 +158,5 @@ func resolveConfig(body any, getenv func(string) (string, bool)) (*Config, *Plug
 		}
 		values[name] = value
 	}
-	return &Config{
-		APIKey:   values["api_key"].(string),
-		Endpoint: values["endpoint"].(string),
-		Timeout:  int(values["timeout"].(float64)),
-	}, nil
+	return Config(values), nil
 }

@@ -49,7 +49,7 @@ function scriptedPrompts(script: Record<string, Step>, asked: string[], screens:
 
 function options(overrides: Partial<InitOptions> = {}): InitOptions {
   return {
-    name: undefined, language: undefined, providerType: undefined, description: undefined, author: undefined,
+    name: undefined, language: undefined, providerType: undefined, providerApi: undefined, description: undefined, author: undefined,
     license: undefined, streaming: undefined, functionCalling: undefined, vision: undefined, port: undefined,
     install: undefined, yes: false, force: false, directory: undefined, ...overrides,
   };

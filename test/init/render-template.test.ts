@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonLiteral, outputName, renderTemplate, renderText } from '../../src/core/init/render-template.js';
 import { TEMPLATE_KEYS, templateValues } from '../../src/core/init/template-values.js';
-import { answers, removeAll, tempDir } from './helpers.js';
+import type { ProviderApiSpec } from '../../src/core/init/provider-api.js';
+import { answers, FAKE_API, removeAll, tempDir } from './helpers.js';
 
 const cleanup: string[] = [];
 afterEach(() => removeAll(...cleanup.splice(0)));
@@ -36,7 +37,7 @@ describe('renderText', () => {
 
 describe('templateValues', () => {
   it('fills exactly the documented keys', () => {
-    const values = templateValues(answers({ name: 'Acme.AI-x', capabilities: { streaming: false, functionCalling: true, vision: false } }), new Date('2030-05-01T00:00:00Z'));
+    const values = templateValues(answers({ name: 'Acme.AI-x', capabilities: { streaming: false, functionCalling: true, vision: false } }), { ...FAKE_API, api: 'openai' } as ProviderApiSpec, new Date('2030-05-01T00:00:00Z'));
     expect(Object.keys(values).sort()).toEqual([...TEMPLATE_KEYS].sort());
     expect(values).toMatchObject({
       name: 'Acme.AI-x',

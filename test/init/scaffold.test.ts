@@ -21,7 +21,7 @@ describe('scaffoldPlugin', () => {
     const { templatesDir, cwd } = await setup();
     const result = await scaffoldPlugin(answers(), { cwd, templatesDir });
     expect(result.dir).toBe(join(cwd, 'acme-ai'));
-    expect(result.files).toEqual(['.gitignore', 'README.md', 'package.json', 'plugin.yaml', 'plugin.json', 'src/meta.js']);
+    expect(result.files).toEqual(['.gitignore', 'README.md', 'package.json', 'plugin.yaml', 'plugin.json', 'src/meta.js', 'src/upstream.js']);
     expect(await entries(cwd)).toEqual(['acme-ai']);
     const manifest = await readFile(join(result.dir, 'plugin.yaml'), 'utf8');
     expect(manifest).toContain('provider_type: "acme"');

@@ -101,6 +101,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         ".gitignore",
         "Dockerfile",
         "README.md",
+        "chat_test.go",
         "errors.go",
         "fake_upstream_test.go",
         "go.mod",

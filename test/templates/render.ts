@@ -7,7 +7,10 @@
  */
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { apiTemplateValues } from '../../src/core/init/api-template-values.js';
+import type { ProviderApi, ProviderApiSpec } from '../../src/core/init/provider-api.js';
 
 export type Values = Record<string, string>;
 
@@ -29,9 +32,15 @@ export function renderText(text: string, values: Values, file: string): string {
   });
 }
 
+/** The provider API's data file (templates/apis/<api>.json). */
+export function apiSpec(api: ProviderApi): ProviderApiSpec {
+  return { ...(JSON.parse(readFileSync(join(TEMPLATES_DIR, 'apis', `${api}.json`), 'utf8')) as Omit<ProviderApiSpec, 'api'>), api };
+}
+
 /** The values `init` would pass for a plugin called `name`. */
-export function testValues(name: string, overrides: Partial<Values> = {}): Values {
+export function testValues(name: string, overrides: Partial<Values> = {}, api: ProviderApi = 'openai'): Values {
   return {
+    ...apiTemplateValues(apiSpec(api)),
     name,
     package_name: name,
     python_package: name.replace(/-/g, '_'),
@@ -51,14 +60,17 @@ export function testValues(name: string, overrides: Partial<Values> = {}): Value
   };
 }
 
-/** Renders templates/<language> into `target`; returns the relative paths written. */
-export async function renderTemplateDir(language: string, target: string, values: Values): Promise<string[]> {
+/**
+ * Renders templates/<language> into `target`, with the adapter of `api`
+ * (templates/<language>/adapters/<api>/) laid over it; returns the relative paths written.
+ */
+export async function renderTemplateDir(language: string, target: string, values: Values, api: ProviderApi = 'openai'): Promise<string[]> {
   const written: string[] = [];
   const walk = async (source: string, out: string, prefix: string): Promise<void> => {
     await mkdir(out, { recursive: true });
     const entries = await readdir(source, { withFileTypes: true });
     for (const entry of entries) {
-      if (SKIPPED.has(entry.name)) continue;
+      if (SKIPPED.has(entry.name) || (prefix === '' && source === base && entry.name === 'adapters')) continue;
       const name = RENAMES[entry.name] ?? entry.name;
       if (entry.isDirectory()) {
         await walk(join(source, entry.name), join(out, name), `${prefix}${name}/`);
@@ -71,7 +83,9 @@ export async function renderTemplateDir(language: string, target: string, values
       written.push(`${prefix}${name}`);
     }
   };
-  await walk(join(TEMPLATES_DIR, language), target, '');
+  const base = join(TEMPLATES_DIR, language);
+  await walk(base, target, '');
+  await walk(join(base, 'adapters', api), target, '');
   // As init does: plugin.json is the YAML manifest as JSON (the templates read it at run time).
   const yaml = await readFile(join(target, 'plugin.yaml'), 'utf8');
   await writeFile(join(target, 'plugin.json'), `${JSON.stringify(parse(yaml), null, 2)}\n`);

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkManifestText } from '../../src/core/validate/check-manifest.js';
 import { runCli } from '../helpers/memory-io.js';
-import { renderTemplateDir, testValues, type Values } from './render.js';
+import type { ProviderApi } from '../../src/core/init/provider-api.js';
+import { apiSpec, renderTemplateDir, TEMPLATES_DIR, testValues, type Values } from './render.js';
 import { hasCommand, linkNodeModules, linkPythonVenv, run } from './toolchains.js';
 
 const SCHEMA_LINE = '# yaml-language-server: $schema=https://unpkg.com/loom-plugin/schemas/manifest.schema.json';
@@ -48,16 +49,37 @@ const LANGUAGES: Language[] = [
   },
 ];
 
-const VARIANTS: Array<{ label: string; values: Values }> = [
+const VARIANTS: Array<{ label: string; values: Values; api: ProviderApi }> = [
   {
     label: 'all capabilities on',
     values: testValues('acme-ai', { description: AWKWARD, author: 'Zoë "Z" O\'Neil', vision: 'true' }),
+    api: 'openai',
   },
   {
     label: 'all capabilities off, another port',
     values: testValues('plain-plugin', { streaming: 'false', function_calling: 'false', vision: 'false', port: '9123', license: 'Apache-2.0' }),
+    api: 'openai',
   },
 ];
+
+/**
+ * Every other provider API with an adapter: one variant each, with every capability its
+ * adapter supports switched on. They share the language's cached install, so each costs
+ * its own tests and one conformance run, not an installation.
+ */
+const OTHER_APIS: ProviderApi[] = ['anthropic', 'gemini', 'ollama', 'cohere', 'azure-openai'];
+
+function variantsOf(language: Language['name']) {
+  const others = OTHER_APIS.filter((api) => existsSync(join(TEMPLATES_DIR, language, 'adapters', api))).map((api) => {
+    const supports = apiSpec(api).supports;
+    return {
+      label: `${api} adapter`,
+      values: testValues(`${api}-bridge`, { streaming: String(supports.streaming), function_calling: String(supports.function_calling), vision: String(supports.vision) }, api),
+      api,
+    };
+  });
+  return [...VARIANTS, ...others];
+}
 
 const root = await mkdtemp(join(tmpdir(), 'loom-plugin-templates-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -65,12 +87,12 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 for (const language of LANGUAGES) {
   // Missing toolchains are a skip on a developer machine, never in CI.
   const runnable = language.available || Boolean(process.env.CI);
-  for (const [index, variant] of VARIANTS.entries()) {
+  for (const [index, variant] of variantsOf(language.name).entries()) {
     describe(`${language.name} template (${variant.label})`, () => {
       const dir = join(root, `${language.name}-${index}`);
       let files: string[] = [];
       beforeAll(async () => {
-        files = await renderTemplateDir(language.name, dir, variant.values);
+        files = await renderTemplateDir(language.name, dir, variant.values, variant.api);
       });
 
       it('replaces every placeholder and renames _gitignore', async () => {
@@ -106,9 +128,16 @@ for (const language of LANGUAGES) {
           },
         });
         const fields = manifest.metadata.config_schema as Array<Record<string, unknown>>;
-        expect(fields.map((field) => field.name)).toEqual(['api_key', 'endpoint', 'timeout']);
-        expect(fields[0]).toMatchObject({ type: 'string', required: true, sensitive: true });
-        expect(fields[2]).toMatchObject({ type: 'int', default: 30, validation: { min: 1, max: 300 } });
+        // The API's data file is the one source of the config fields.
+        const declared = apiSpec(variant.api).config_schema;
+        expect(fields.map((field) => field.name)).toEqual(declared.map((field) => field.name));
+        for (const [i, field] of declared.entries()) {
+          const { example: _example, ...rest } = field;
+          expect(fields[i]).toEqual(rest);
+        }
+        expect(fields.map((field) => field.name)).toContain('timeout');
+        const readme = await readFile(join(dir, 'README.md'), 'utf8');
+        for (const field of declared) expect(readme).toContain(`\`LOOM_CONFIG_${field.name.toUpperCase()}\``);
       });
 
       it("ships a CI workflow that runs this CLI version's action (validate and test, strict)", async () => {

@@ -3,8 +3,9 @@
  * asked. Only the name and the language have no sensible default: everything else is
  * derived (provider type, description) or conventional (MIT, port 8090, streaming on).
  */
+import { DEFAULT_PROVIDER_API } from './provider-api.js';
 import { deriveProviderType } from './provider-type.js';
-import type { InitAnswers, InitLanguage } from './types.js';
+import type { InitAnswers, InitLanguage, ProviderApi } from './types.js';
 
 export const DEFAULT_PORT = 8090;
 export const DEFAULT_LICENSE = 'MIT';
@@ -14,6 +15,7 @@ export interface InitFlags {
   name?: string | undefined;
   language?: InitLanguage | undefined;
   providerType?: string | undefined;
+  providerApi?: ProviderApi | undefined;
   description?: string | undefined;
   author?: string | undefined;
   license?: string | undefined;
@@ -50,6 +52,7 @@ export function answersWithDefaults(flags: InitFlags & { name: string; language:
     name: flags.name,
     language: flags.language,
     providerType: flags.providerType ?? deriveProviderType(flags.name),
+    providerApi: flags.providerApi ?? DEFAULT_PROVIDER_API,
     description: flags.description ?? defaultDescription(flags.name),
     author: flags.author ?? defaultAuthor(env, gitUserName),
     license: flags.license ?? DEFAULT_LICENSE,

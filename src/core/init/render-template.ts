@@ -61,7 +61,7 @@ function isBinary(content: Buffer): boolean {
 export async function renderTemplate(
   templateDir: string,
   values: TemplateValues,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; skipTopLevel?: readonly string[] } = {},
 ): Promise<RenderedFile[]> {
   const files: RenderedFile[] = [];
   const walk = async (dir: string, outPrefix: string): Promise<void> => {
@@ -70,6 +70,7 @@ export async function renderTemplate(
     for (const entry of entries) {
       throwIfAborted(options.signal);
       if (SKIPPED.has(entry.name)) continue;
+      if (outPrefix === '' && options.skipTopLevel?.includes(entry.name)) continue;
       const source = join(dir, entry.name);
       const out = `${outPrefix}${outputName(entry.name)}`;
       if (entry.isDirectory()) {
@@ -89,4 +90,19 @@ export async function renderTemplate(
   await walk(templateDir, '');
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return files;
+}
+
+/**
+ * The shared files with an adapter's files laid over them. An adapter only adds files:
+ * one with the path of a shared file would mean the shared part differs per API.
+ */
+export function overlayFiles(shared: RenderedFile[], adapter: RenderedFile[], adapterName: string): RenderedFile[] {
+  const paths = new Set(shared.map((file) => file.path));
+  const clash = adapter.find((file) => paths.has(file.path));
+  if (clash) {
+    throw new LoomPluginError('E_TEMPLATE_INVALID', `The ${adapterName} adapter has ${clash.path}, which the shared template has too.`, {
+      details: { file: clash.path },
+    });
+  }
+  return [...shared, ...adapter].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

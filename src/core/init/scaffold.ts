@@ -18,7 +18,8 @@ import { makeFolders } from './make-folders.js';
 import { inspectTarget, mergeIntoFolder, moveWholeFolder } from './place-files.js';
 import { assertPluginName } from './plugin-name.js';
 import { assertProviderType } from './provider-type.js';
-import { renderTemplate, type RenderedFile } from './render-template.js';
+import { overlayFiles, renderTemplate, type RenderedFile } from './render-template.js';
+import { ADAPTERS_FOLDER, adapterDir, assertCapabilitiesSupported, assertProviderApi, loadProviderApi, type ProviderApiSpec } from './provider-api.js';
 import { templateValues } from './template-values.js';
 import { INIT_LANGUAGES, type InitAnswers, type InitLanguage, type ScaffoldEvent, type ScaffoldResult } from './types.js';
 import { JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
@@ -85,6 +86,10 @@ export async function checkAnswers(answers: InitAnswers, templatesDir?: string):
   const dependencyNames = answers.language === 'node' ? await templateDependencyNames(templateDirFor('node', templatesDir)) : [];
   assertPluginName(answers.name, answers.language, { dependencyNames });
   assertProviderType(answers.providerType);
+  assertProviderApi(answers.providerApi);
+  const spec = await loadProviderApi(templatesDir ?? defaultTemplatesDir(), answers.providerApi);
+  assertCapabilitiesSupported(answers.capabilities, spec);
+  await adapterDir(templateDirFor(answers.language, templatesDir), answers.language, answers.providerApi);
   checkTextAnswer('description', answers.description);
   checkTextAnswer('author', answers.author);
   checkTextAnswer('license', answers.license);
@@ -108,6 +113,16 @@ async function validateRenderedManifest(files: RenderedFile[], target: string, l
     });
   }
   return result.diagnostics.filter((d: Diagnostic) => d.severity === 'warning');
+}
+
+/** The shared template files plus the chosen API's adapter files, rendered in memory. */
+async function renderWithAdapter(templateDir: string, answers: InitAnswers, options: ScaffoldOptions): Promise<RenderedFile[]> {
+  const spec: ProviderApiSpec = await loadProviderApi(options.templatesDir ?? defaultTemplatesDir(), answers.providerApi);
+  const values = templateValues(answers, spec, options.now);
+  const signal = options.signal ? { signal: options.signal } : {};
+  const shared = await renderTemplate(templateDir, values, { ...signal, skipTopLevel: [ADAPTERS_FOLDER] });
+  const adapter = await renderTemplate(await adapterDir(templateDir, answers.language, answers.providerApi), values, signal);
+  return overlayFiles(shared, adapter, `${answers.language} ${answers.providerApi}`);
 }
 
 async function writeRendered(tempDir: string, files: RenderedFile[], options: ScaffoldOptions): Promise<void> {
@@ -156,7 +171,7 @@ async function scaffoldInto(answers: InitAnswers, options: ScaffoldOptions): Pro
     });
   }
 
-  const rendered = await renderTemplate(templateDir, templateValues(answers, options.now), options.signal ? { signal: options.signal } : {});
+  const rendered = await renderWithAdapter(templateDir, answers, options);
   const manifestWarnings = await validateRenderedManifest(rendered, target, answers.language);
   const files = await withJsonTwin(rendered);
   options.onProgress?.({ type: 'rendered', files: files.length });

@@ -7,6 +7,10 @@ import type { Diagnostic } from '../manifest/types.js';
 export type InitLanguage = 'python' | 'node' | 'go';
 export const INIT_LANGUAGES: readonly InitLanguage[] = ['python', 'node', 'go'];
 
+/** APIs a scaffold's upstream adapter can speak (`init --provider-api`); see provider-api.ts. */
+export const PROVIDER_APIS = ['openai', 'azure-openai', 'anthropic', 'gemini', 'ollama', 'cohere'] as const;
+export type ProviderApi = (typeof PROVIDER_APIS)[number];
+
 export interface InitCapabilities {
   streaming: boolean;
   functionCalling: boolean;
@@ -18,6 +22,8 @@ export interface InitAnswers {
   name: string;
   language: InitLanguage;
   providerType: string;
+  /** The provider API the plugin's upstream adapter speaks (templates/apis/<api>.json). */
+  providerApi: ProviderApi;
   description: string;
   author: string;
   license: string;

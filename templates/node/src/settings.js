@@ -65,7 +65,8 @@ function checkRules(field, value) {
 /**
  * Validates an /initialize body. A field missing from it falls back to the
  * LOOM_CONFIG_<NAME> environment variable, then to its default.
- * @returns {{api_key: string, endpoint: string, timeout: number}}
+ * @returns {Record<string, unknown>} field name -> value, exactly the manifest's fields (the
+ *   upstream adapter reads the ones its provider needs)
  */
 export function resolveConfig(body, env = process.env) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { METADATA } from '../src/settings.js';
-import { API_KEY, MODELS, startFakeUpstream } from './fake-upstream.js';
+import { CONFIG_SCHEMA, METADATA, envName } from '../src/settings.js';
+import { API_KEY, MODELS, startFakeUpstream, validConfig } from './fake-upstream.js';
 import { assertError, startApp } from './helpers.js';
 
 const RFC3339_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
@@ -47,7 +47,7 @@ describe('lifecycle', () => {
   it('is healthy after initialize, survives cleanup + initialize, and lists models', async () => {
     const app = await startApp();
     try {
-      const config = { api_key: API_KEY, endpoint: upstream.url };
+      const config = validConfig(upstream.url);
       assert.equal((await app.call('POST', '/initialize', config)).status, 200);
       const health = await (await app.call('GET', '/health')).json();
       assert.equal(health.healthy, true);
@@ -73,7 +73,7 @@ describe('lifecycle', () => {
     const app = await startApp(env);
     try {
       await assertError(await app.call('POST', '/initialize', {}), 'invalid_request', 400);
-      Object.assign(env, { LOOM_CONFIG_API_KEY: API_KEY, LOOM_CONFIG_ENDPOINT: upstream.url, LOOM_CONFIG_TIMEOUT: '5' });
+      for (const [key, value] of Object.entries(validConfig(upstream.url, { timeout: 5 }))) env[envName(key)] = String(value);
       assert.equal((await app.call('POST', '/initialize', {})).status, 200);
       assert.equal((await app.call('GET', '/models')).status, 200);
       env.LOOM_CONFIG_TIMEOUT = 'soon';
@@ -86,22 +86,20 @@ describe('lifecycle', () => {
 
   it('answers bad config with invalid_request', async () => {
     const app = await startApp();
-    const good = { api_key: API_KEY, endpoint: 'http://127.0.0.1:1' };
-    const bad = [
-      { endpoint: good.endpoint },
-      { api_key: API_KEY },
-      { ...good, api_key: 123 },
-      { ...good, api_key: null },
-      { ...good, api_key: '' },
-      { ...good, endpoint: 'ftp://example.com' },
-      { ...good, timeout: '30' },
-      { ...good, timeout: true },
-      { ...good, timeout: 1.5 },
-      { ...good, timeout: 0 },
-      { ...good, timeout: 301 },
-      ['not', 'an', 'object'],
-      '{nope',
-    ];
+    // Built from the manifest's own fields, so every provider API's config is covered.
+    const good = validConfig('http://127.0.0.1:1');
+    const bad = [{ ...good, endpoint: 'ftp://example.com' }, ['not', 'an', 'object'], '{nope'];
+    for (const field of CONFIG_SCHEMA) {
+      const name = field.name;
+      if (field.required) bad.push(Object.fromEntries(Object.entries(good).filter(([key]) => key !== name)));
+      if (field.type === 'string') bad.push({ ...good, [name]: 123 }, { ...good, [name]: null });
+      if (field.type === 'string' && field.required) bad.push({ ...good, [name]: '' });
+      if (field.type === 'int') {
+        bad.push({ ...good, [name]: '30' }, { ...good, [name]: true }, { ...good, [name]: 1.5 });
+        if (field.validation?.min !== undefined) bad.push({ ...good, [name]: field.validation.min - 1 });
+        if (field.validation?.max !== undefined) bad.push({ ...good, [name]: field.validation.max + 1 });
+      }
+    }
     try {
       for (const config of bad) {
         const body = await assertError(await app.call('POST', '/initialize', config), 'invalid_request', 400);

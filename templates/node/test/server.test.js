@@ -4,9 +4,10 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, before, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { API_KEY, startFakeUpstream } from './fake-upstream.js';
+import { envName } from '../src/settings.js';
+import { API_KEY, MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
 
-const HELLO = { model: 'fake-small', messages: [{ role: 'user', content: 'hi' }] };
+const HELLO = { model: MODEL, messages: [{ role: 'user', content: 'hi' }] };
 
 async function freePort() {
   const probe = createServer();
@@ -26,7 +27,7 @@ it('serves concurrent requests, logs them, and stops gracefully on SIGTERM', asy
   const port = await freePort();
   const child = spawn(process.execPath, ['server.js'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...process.env, PORT: String(port), LOOM_CONFIG_API_KEY: API_KEY, LOOM_CONFIG_ENDPOINT: upstream.url },
+    env: { ...process.env, PORT: String(port), ...Object.fromEntries(Object.entries(validConfig(upstream.url)).map(([key, value]) => [envName(key), String(value)])) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping
 
@@ -31,11 +30,9 @@ CONFIG_SCHEMA: List[Dict[str, Any]] = METADATA.get("config_schema", [])
 STREAMING: bool = bool(METADATA.get("capabilities", {}).get("streaming", False))
 
 
-@dataclass(frozen=True)
-class Config:
-    api_key: str
-    endpoint: str
-    timeout: int
+# A validated /initialize body: field name -> value, exactly the manifest's fields (the
+# upstream adapter reads the ones its provider needs).
+Config = Dict[str, Any]
 
 
 def env_name(field: str) -> str:
@@ -120,4 +117,4 @@ def resolve_config(body: Any, environ: Mapping[str, str] = os.environ) -> Config
             continue
         _check_rules(field, value)
         values[name] = value
-    return Config(api_key=values["api_key"], endpoint=values["endpoint"], timeout=values["timeout"])
+    return values

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from provider.app import create_app
-from tests.fake_upstream import API_KEY, FakeUpstream
+from tests.fake_upstream import FakeUpstream, valid_config
 
 
 @pytest.fixture
@@ -29,6 +29,6 @@ def client(env):
 @pytest.fixture
 def ready(client, upstream):
     """A client whose plugin is initialized against the fake upstream."""
-    response = client.post("/initialize", json={"api_key": API_KEY, "endpoint": upstream.url, "timeout": 2})
+    response = client.post("/initialize", json=valid_config(upstream.url, timeout=2))
     assert response.status_code == 200, response.get_json()
     return client

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.fake_upstream import API_KEY
+from provider.settings import env_name
+from tests.fake_upstream import API_KEY, MODEL, valid_config
 
 ROOT = Path(__file__).parent.parent
-HELLO = {"model": "fake-small", "messages": [{"role": "user", "content": "hi"}]}
+HELLO = {"model": MODEL, "messages": [{"role": "user", "content": "hi"}]}
 
 
 def free_port() -> int:
@@ -29,7 +30,7 @@ def free_port() -> int:
 @pytest.fixture
 def server(upstream):
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "LOOM_CONFIG_API_KEY": API_KEY, "LOOM_CONFIG_ENDPOINT": upstream.url}
+    env = {**os.environ, "PORT": str(port), **{env_name(key): str(value) for key, value in valid_config(upstream.url).items()}}
     process = subprocess.Popen(
         [sys.executable, "plugin.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

@@ -29,13 +29,13 @@ type Upstream struct {
 	client  *http.Client
 }
 
-func newUpstream(config *Config) *Upstream {
+func newUpstream(config Config) *Upstream {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 32 // concurrent requests reuse their connections
 	return &Upstream{
-		base:    strings.TrimRight(config.Endpoint, "/"),
-		apiKey:  config.APIKey,
-		timeout: time.Duration(config.Timeout) * time.Second,
+		base:    strings.TrimRight(config.String("endpoint"), "/"),
+		apiKey:  config.String("api_key"),
+		timeout: time.Duration(config.Int("timeout")) * time.Second,
 		client:  &http.Client{Transport: transport},
 	}
 }

@@ -16,6 +16,17 @@ from typing import Any, Dict, List, Optional, Union
 
 API_KEY = "sk-test-key"
 MODELS = ["fake-small", "fake-large"]
+# The first model's id, as the tests send it in chat requests.
+MODEL = MODELS[0]
+
+
+def valid_config(url: str, **overrides: Any) -> Dict[str, Any]:
+    """An /initialize body that points the plugin at a fake upstream on `url`."""
+    return {"api_key": API_KEY, "endpoint": url, **overrides}
+
+
+def wrong_key_config(url: str) -> Dict[str, Any]:
+    return valid_config(url, api_key="wrong")
 
 
 class FakeUpstream:

@@ -22,6 +22,18 @@ const testAPIKey = "sk-test-key"
 
 var testModels = []string{"fake-small", "fake-large"}
 
+// testModel is the model the tests chat with.
+var testModel = testModels[0]
+
+// validConfig is an /initialize body that points the plugin at a fake upstream on url.
+func validConfig(url string, overrides map[string]any) map[string]any {
+	config := map[string]any{"api_key": testAPIKey, "endpoint": url}
+	for key, value := range overrides {
+		config[key] = value
+	}
+	return config
+}
+
 type fakeUpstream struct {
 	*httptest.Server
 	mu         sync.Mutex

@@ -6,6 +6,12 @@ import { createServer } from 'node:http';
 
 export const API_KEY = 'sk-test-key';
 export const MODELS = ['fake-small', 'fake-large'];
+export const MODEL = MODELS[0];
+
+/** An /initialize body that points the plugin at a fake upstream on `url`. */
+export const validConfig = (url, overrides = {}) => ({ api_key: API_KEY, endpoint: url, ...overrides });
+/** The same with a key the fake refuses (undefined for an API without keys). */
+export const wrongKeyConfig = (url) => validConfig(url, { api_key: 'wrong' });
 
 export async function startFakeUpstream() {
   const fake = { fault: undefined, retryAfter: undefined, received: [], url: '' };

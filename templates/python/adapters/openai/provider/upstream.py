@@ -24,14 +24,14 @@ LOOM_ONLY_FIELDS = ("plugin_specific",)
 
 class Upstream:
     def __init__(self, config: Config) -> None:
-        self.base = config.endpoint.rstrip("/")
-        self.timeout = config.timeout
+        self.base = config["endpoint"].rstrip("/")
+        self.timeout = config["timeout"]
         self.session = requests.Session()
         # One pooled connection per serving thread, so concurrent requests reuse sockets.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.headers.update({"Authorization": f"Bearer {config.api_key}"})
+        self.session.headers.update({"Authorization": f"Bearer {config['api_key']}"})
 
     def close(self) -> None:
         self.session.close()
