@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 )
 
 // errorTable is the Loom error model: the HTTP status and transient flag of every code.
@@ -57,3 +58,5 @@ func writeError(w http.ResponseWriter, err *PluginError) {
 	}
 	writeJSON(w, err.Status, err.body())
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -90,4 +90,3 @@ func firstString(values ...any) string {
 	return ""
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
