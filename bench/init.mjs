@@ -5,7 +5,7 @@
  * same template folder in a fresh node process. Rounds are interleaved, medians printed.
  * Also times scaffoldPlugin() in-process (no process start). Needs the build (dist/).
  *
- *   node bench/init.mjs [--rounds 9] [--language python|node|go]
+ *   node bench/init.mjs [--rounds 9] [--language python|node|go] [--provider-api openai|anthropic|...]
  *
  * Target: a scaffold well under a second.
  */
@@ -22,6 +22,7 @@ const option = (name, fallback) => {
 };
 const rounds = Number(option('--rounds', '9'));
 const language = option('--language', 'python');
+const providerApi = option('--provider-api', 'openai');
 const bin = join(root, 'bin', 'loom-plugin.js');
 if (!existsSync(join(root, 'dist', 'cli.js'))) {
   console.error('dist/ is missing: run `npx tsc -p tsconfig.json` first.');
@@ -55,10 +56,10 @@ for (let round = 0; round < rounds; round += 1) {
   samples.nodeStart.push(time(process.execPath, ['-e', '0']));
   samples.version.push(time(process.execPath, [bin, '--version']));
   samples.copy.push(time(process.execPath, ['-e', `require('fs').cpSync(${JSON.stringify(template)}, ${JSON.stringify(join(work, `copy-${round}`))}, { recursive: true })`]));
-  samples.init.push(time(process.execPath, [bin, 'init', `bench-${round}`, '--language', language, '--yes']));
+  samples.init.push(time(process.execPath, [bin, 'init', `bench-${round}`, '--language', language, '--provider-api', providerApi, '--yes']));
   const started = process.hrtime.bigint();
   await scaffoldPlugin({
-    name: `inproc-${round}`, language, providerType: 'bench', description: 'bench', author: 'bench', license: 'MIT',
+    name: `inproc-${round}`, language, providerType: 'bench', providerApi, description: 'bench', author: 'bench', license: 'MIT',
     capabilities: { streaming: true, functionCalling: false, vision: false }, port: 8090,
   }, { cwd: work });
   samples.inProcess.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -69,7 +70,7 @@ const rows = [
   ['node -e 0 (process start)', samples.nodeStart],
   ['loom-plugin --version (CLI cold start)', samples.version],
   [`node + recursive copy of templates/${language}`, samples.copy],
-  [`loom-plugin init --language ${language} --yes`, samples.init],
+  [`loom-plugin init --language ${language} --provider-api ${providerApi} --yes`, samples.init],
   ['scaffoldPlugin() in-process (after first load)', samples.inProcess.slice(1)],
 ];
 console.log(`init bench: ${rounds} interleaved rounds, medians (min..max); load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);

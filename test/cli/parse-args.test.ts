@@ -13,7 +13,8 @@ describe('parseArgs', () => {
     [['test', 'p', '--only', 'a,b', '--only', 'c', '--skip', 'x', '--timeout', '2s', '--startup-timeout', '500ms', '-r', 'json,junit', '--endpoint', 'http://127.0.0.1:9/'], { command: 'test', options: expect.objectContaining({ dir: 'p', only: ['a', 'b', 'c'], skip: ['x'], timeoutMs: 2000, startupTimeoutMs: 500, reporters: ['json', 'junit'], endpoint: 'http://127.0.0.1:9/' }) }],
     [['init'], { command: 'init', options: expect.objectContaining({ name: undefined, language: undefined, streaming: undefined, install: undefined, yes: false, force: false }) }],
     [['init', 'x', '--language', 'GO', '--no-streaming', '--install', '--port', '9000', '-y'], { command: 'init', options: expect.objectContaining({ name: 'x', language: 'go', streaming: false, install: true, port: 9000, yes: true }) }],
-    [['init', 'x', '--streaming', '--no-install'], { command: 'init', options: expect.objectContaining({ streaming: true, install: false }) }],
+    [['init', 'x', '--streaming', '--no-install'], { command: 'init', options: expect.objectContaining({ streaming: true, install: false, providerApi: undefined }) }],
+    [['init', 'x', '--provider-api', 'Anthropic'], { command: 'init', options: expect.objectContaining({ providerApi: 'anthropic' }) }],
     [['dev'], { command: 'dev', options: { path: '.', port: 4477, host: '127.0.0.1', token: undefined, config: undefined, mockUpstream: false, upstreamField: 'endpoint', open: true, watch: true } }],
     [['dev', 'plugins', '--port', '0', '--no-open', '--mock-upstream'], { command: 'dev', options: expect.objectContaining({ path: 'plugins', port: 0, open: false, mockUpstream: true }) }],
   ];
@@ -35,6 +36,7 @@ describe('usage errors', () => {
     [['test', '--timeout', 'soon'], /--timeout must be a duration/],
     [['test', '--reporter', 'tap'], /--reporter must be one of human, json, junit, github/],
     [['init', '--language', 'rust'], /--language must be one of python, node, go/],
+    [['init', '--provider-api', 'bedrock'], /--provider-api must be one of openai, azure-openai, anthropic, gemini, ollama, cohere/],
     [['init', '--port', '70000'], /--port must be a port number/],
     [['bogus'], /unknown command 'bogus'/],
     [['validate', '--nope'], /unknown option '--nope'/],

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
 import { render } from '@inquirer/testing';
@@ -7,7 +7,7 @@ import { runInit } from '../../src/commands/init.js';
 import type { InitOptions } from '../../src/commands/options.js';
 import type { PromptApi } from '../../src/output/init-prompt-flow.js';
 import { memoryIo } from '../helpers/memory-io.js';
-import { entries, fakeTemplates, removeAll, tempDir } from './helpers.js';
+import { entries, FAKE_API, fakeTemplates, removeAll, tempDir } from './helpers.js';
 
 type Events = Awaited<ReturnType<typeof render>>['events'];
 type Step = (events: Events, screen: () => string) => Promise<void> | void;
@@ -112,6 +112,32 @@ describe('interactive init (keypresses into real prompts)', () => {
     expect(manifest).toContain('author: "Grace"');
     expect(manifest).toMatch(/streaming: false\n\s+function_calling: true\n\s+vision: false/);
     expect(io.stdout.text).toContain('npm install');
+  });
+
+  it('asks for the provider API when the language has several adapters, offering only what that adapter supports', async () => {
+    const { templatesDir, cwd, io } = await setup();
+    // A second API whose adapter has no vision: the capability question must not offer it.
+    await writeFile(join(templatesDir, 'apis', 'ollama.json'), JSON.stringify({ ...FAKE_API, title: 'Ollama', supports: { ...FAKE_API.supports, vision: false } }));
+    await mkdir(join(templatesDir, 'node', 'adapters', 'ollama'), { recursive: true });
+    await writeFile(join(templatesDir, 'node', 'adapters', 'ollama', 'upstream.txt'), '{{provider_api}}');
+    const asked: string[] = [];
+    const screens: string[] = [];
+    const prompts = scriptedPrompts({
+      'Provider API': async (e, screen) => {
+        await shows(screen, 'Ollama');
+        e.keypress('down'); // openai -> ollama
+        e.keypress('enter');
+      },
+      Capabilities: async (e, screen) => {
+        expect(screen()).not.toContain('vision');
+        e.keypress('enter');
+      },
+    }, asked, screens);
+    const code = await runInit(options({ name: 'acme-ai', language: 'node', providerType: 'acme', description: 'd', author: 'a', license: 'MIT', install: false }), io, { prompts, templatesDir });
+    expect(io.stderr.text).toBe('');
+    expect(code).toBe(0);
+    expect(asked.map((q) => q.split(' ').slice(0, 2).join(' '))).toEqual(['Provider API', 'Capabilities']);
+    expect(await readFile(join(cwd, 'acme-ai', 'upstream.txt'), 'utf8')).toBe('ollama');
   });
 
   it('asks only the name and language under --yes', async () => {
