@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, explain, ROOT, run, tempWorkspace } from '../e2e/helpers.js';
+import { assertBuilt, explain, ROOT, run, tempWorkspace } from '../e2e/helpers.js';
 
 const execFileAsync = promisify(execFile);
 const CREATE_DIR = join(ROOT, 'packages', 'create-loom-plugin');
@@ -66,8 +66,10 @@ describe('npm create loom-plugin from packed tarballs', { timeout: 300_000 }, ()
     expect(created.output).toContain('Next steps');
     const plugin = join(user, 'my-plugin');
     expect(readFileSync(join(plugin, 'go.mod'), 'utf8')).toContain('module ');
-    const tested = await cli(['test', '--strict'], plugin, 120_000);
-    expect(tested.code, explain('test --strict', tested)).toBe(0);
+    // The user's next step, also from the tarball: npx loom-plugin test --strict.
+    const tested = await run('npm', ['exec', '--yes', `--package=${tarballs.loom}`, '--', 'loom-plugin', 'test', '--strict'], { cwd: plugin, env, timeoutMs: 180_000 });
+    expect(tested.code, explain('loom-plugin test --strict', tested)).toBe(0);
+    expect(tested.output).toMatch(/passed/);
   });
 
   it('is init: without a terminal and without --language it is a usage error (exit 2)', async () => {
