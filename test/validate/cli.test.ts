@@ -11,7 +11,11 @@ describe('validate: exit codes', () => {
   it('0 for clean manifests, with a summary', async () => {
     const { code, stdout, stderr } = await runCli(['validate', 'valid'], { cwd: FIXTURES });
     expect(code).toBe(0);
-    expect(stdout).toContain('3 manifests checked, no problems');
+    // The two YAML ones have no plugin.json twin: a warning each, for the shipped host.
+    expect(stdout).toContain('2 problems (0 errors, 2 warnings) in 3 manifests');
+    expect(stdout.match(/manifest\/yaml-only/g)).toHaveLength(2);
+    const json = await runCli(['validate', 'valid/minimal-json'], { cwd: FIXTURES });
+    expect(json.stdout).toContain('1 manifest checked, no problems');
     expect(stderr).toBe('');
   });
 

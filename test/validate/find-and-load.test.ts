@@ -160,15 +160,18 @@ describe('validatePaths', () => {
     const report = await validatePaths([`${FIXTURES}valid`, `${FIXTURES}rules/schema-enum.yaml`, `${FIXTURES}rules/auto-start-disabled.yaml`], { cwd: FIXTURES });
     expect(report.files).toHaveLength(5);
     // schema/enum, plus provider_type "acme" used by both rule fixtures (error on the second)
-    expect(report.files.flatMap((f) => f.diagnostics.map((d) => d.rule))).toEqual(['auto-start/disabled', 'schema/enum', 'provider-type/duplicate']);
+    // ...and manifest/yaml-only for the two plugin.yaml files without a plugin.json twin.
+    expect(report.files.flatMap((f) => f.diagnostics.map((d) => d.rule)).sort()).toEqual(
+      ['auto-start/disabled', 'manifest/yaml-only', 'manifest/yaml-only', 'provider-type/duplicate', 'schema/enum'],
+    );
     expect(report.errorCount).toBe(2);
-    expect(report.warningCount).toBe(1);
+    expect(report.warningCount).toBe(3);
   });
 
   it('a duplicate provider_type across files is an error on the second', async () => {
     const report = await validatePaths(['duplicate'], { cwd: FIXTURES });
     const [first, second] = report.files;
-    expect(first?.diagnostics).toEqual([]);
+    expect(first?.diagnostics.map((d) => d.rule)).toEqual(['manifest/yaml-only']);
     expect(first?.manifest).toBeDefined();
     expect(second?.diagnostics.map((d) => `${d.rule} ${d.line}:${d.column}`)).toEqual(['provider-type/duplicate 7:18']);
     expect(second?.diagnostics[0]?.message).toContain('duplicate/a/plugin.yaml');

@@ -50,7 +50,7 @@ describe('validate and what the search passes over', () => {
     const { code, stdout } = validate({}, '--format', 'json');
     expect(code).toBe(0);
     const byFile = findings(stdout);
-    expect(byFile.get('good/plugin.yaml')).toEqual([]);
+    expect(byFile.get('good/plugin.yaml')).toEqual([expect.objectContaining({ rule: 'manifest/yaml-only' })]);
     expect(byFile.get('good/plugin.yml')).toEqual([expect.objectContaining({ rule: 'file/skipped', severity: 'warning', message: expect.stringContaining('FIFO') })]);
   });
 

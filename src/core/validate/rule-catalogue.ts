@@ -25,6 +25,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'syntax/too-deep', severity: 'error', summary: 'Values nest deeper than a manifest ever needs (over 100 levels).' },
   { id: 'manifest/empty', severity: 'error', summary: 'The file holds no manifest (empty, or only comments).' },
   { id: 'manifest/not-a-mapping', severity: 'error', summary: 'The top level is not a mapping of keys to values.' },
+  { id: 'manifest/yaml-only', severity: 'warning', summary: 'A YAML manifest has no `plugin.json` beside it; the shipped host reads snake_case keys only from JSON and skips it (`loom-plugin sync` writes the twin). Same id in `loom-plugin test`.' },
   { id: 'manifest/unknown-key', severity: 'warning', summary: 'A key the contract does not know (usually a typo); a did-you-mean is given. The host ignores it.' },
   { id: 'schema/required', severity: 'error', summary: 'A required key is missing (`type`, `metadata`, `metadata.name`, `version`, `provider_type`, `plugin_api_version`; `endpoint` for http and grpc; a config field\'s `name` and `type`).' },
   { id: 'schema/type', severity: 'error', summary: 'A value has the wrong type (e.g. `auto_start: "yes"`, `version: 1.0` read as a number, a number in `args`).' },

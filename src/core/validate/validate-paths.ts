@@ -3,7 +3,8 @@
  * at a time; reads are synchronous and cheap), then apply the cross-file rule
  * the host applies when it loads a folder: one plugin per provider_type.
  */
-import { dirname, extname, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { throwIfAborted } from '../errors.js';
 import { searchManifests, type SkippedEntry } from '../manifest/find-manifests.js';
@@ -114,6 +115,29 @@ function dropTwinRepeats(analyses: ManifestAnalysis[]): void {
   }
 }
 
+/**
+ * `manifest/yaml-only`: the shipped host reads snake_case keys only from JSON, so a YAML
+ * manifest without a plugin.json beside it is skipped. `loom-plugin test` holds the same
+ * rule, under the same id (required there under its default loom-host profile).
+ */
+function flagYamlOnly(analyses: ManifestAnalysis[]): void {
+  for (const { result } of analyses) {
+    // Only the names the host discovers: a fixture called schema-enum.yaml is no plugin.
+    const name = basename(result.file);
+    if ((name !== 'plugin.yaml' && name !== 'plugin.yml') || !result.manifest) continue;
+    if (existsSync(join(dirname(result.file), 'plugin.json'))) continue;
+    const sink = new DiagnosticSink(result.file, '', undefined);
+    sink.atOffsets(
+      0,
+      0,
+      'manifest/yaml-only',
+      'There is no plugin.json beside this YAML manifest: the shipped Loom host reads snake_case keys only from JSON (a known host defect), so it skips this plugin.',
+      'Run loom-plugin sync in this folder to write plugin.json from it.',
+    );
+    result.diagnostics.push(...sink.diagnostics);
+  }
+}
+
 /** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
 export async function validatePaths(paths: string[], options: { cwd: string; signal?: AbortSignal }): Promise<ValidationReport> {
   const { files, skipped } = await searchManifests(paths, options.cwd);
@@ -128,6 +152,7 @@ export async function validatePaths(paths: string[], options: { cwd: string; sig
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
   dropTwinRepeats(analyses);
+  flagYamlOnly(analyses);
   const results = [...analyses.map((analysis) => analysis.result), ...skipped.map(skippedResult)];
   return { files: results, ...countFindings(results) };
 }
