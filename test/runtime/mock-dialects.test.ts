@@ -192,6 +192,13 @@ describe('dialect detection and pinning', () => {
     expect(models).toHaveProperty('models');
   });
 
+  it("Cohere's own model-list parameters decide it before any chat", async () => {
+    mock = await startMockUpstream({ apiKey: KEY });
+    const listed = await (await fetch(`${mock.url}/v1/models?endpoint=chat`, { headers: { authorization: `Bearer ${KEY}` } })).json();
+    expect(mock.dialect).toBe('cohere');
+    expect(listed.models.map((m: any) => m.name)).toContain('mock-small');
+  });
+
   it('a pinned dialect answers other dialects\' paths with its own 404', async () => {
     mock = await startMockUpstream({ apiKey: KEY, dialect: 'anthropic' });
     expect(mock.dialect).toBe('anthropic');

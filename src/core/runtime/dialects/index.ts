@@ -34,16 +34,19 @@ export interface Routed {
 
 /**
  * The dialect that serves a request: the pinned one only; else the detected one first,
- * then the others in order.
+ * then the first that is sure the request is its own, then (for a shared path) OpenAI.
  */
 export function routeRequest(request: IncomingRequest, pinned: Dialect | undefined, detected: Dialect | undefined): Routed | undefined {
   const candidates = pinned ? [pinned] : detected ? [detected, ...DIALECTS.filter((d) => d !== detected)] : DIALECTS;
+  const found: Routed[] = [];
   for (const dialect of candidates) {
     const match = dialect.route(request);
-    if (match) {
-      const { sure, ...rest } = match;
-      return { dialect, match: rest, sure };
-    }
+    if (!match) continue;
+    const { sure, ...rest } = match;
+    // The detected (or pinned) dialect serves its own paths, sure or not.
+    if (sure || dialect === detected || dialect === pinned) return { dialect, match: rest, sure };
+    found.push({ dialect, match: rest, sure });
   }
-  return undefined;
+  // A path several dialects share, and nothing decided yet: answer as OpenAI, the most common.
+  return found.find((routed) => routed.dialect.name === 'openai') ?? found[0];
 }

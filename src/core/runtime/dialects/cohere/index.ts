@@ -49,8 +49,12 @@ export const cohere: Dialect = {
   authHint: 'Authorization: Bearer <api_key>',
   route(request) {
     if (request.method === 'POST' && request.path === '/v2/chat') return { kind: 'chat', sure: true };
-    // Cohere lists models under /v1/models, like others: only a /v2/chat tells it apart.
-    if (request.method === 'GET' && request.path === '/v1/models') return { kind: 'models', sure: false };
+    // Cohere lists models under /v1/models, like others: its own query parameters or
+    // client header tell it apart; a bare call does not (a /v2/chat will).
+    if (request.method === 'GET' && request.path === '/v1/models') {
+      const own = ['endpoint', 'page_size', 'page_token', 'default_only'].some((name) => request.query.has(name)) || request.headers['x-client-name'] !== undefined;
+      return { kind: 'models', sure: own };
+    }
     return undefined;
   },
   key: (request) => bearer(request.headers.authorization),
