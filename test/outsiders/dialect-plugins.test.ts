@@ -73,7 +73,10 @@ describe('the upstream dialect in reports and --upstream-dialect', () => {
     expect(human.code, human.stdout).toBe(0);
     expect(human.stdout).toContain("Upstream dialect: Anthropic Messages (detected from the plugin's first upstream request)");
     const json = await runCli(['test', claude, '--upstream-field', 'base_url', '--only', 'chat.forwarded', '--reporter', 'json'], { cwd: claude, env });
-    expect(JSON.parse(json.stdout).upstream).toEqual({ dialect: 'anthropic', title: 'Anthropic Messages', how: 'detected' });
+    const report = JSON.parse(json.stdout);
+    expect(report.upstream).toEqual({ dialect: 'anthropic', title: 'Anthropic Messages', how: 'detected' });
+    const { renderGithubSummary } = await import('../../src/output/test-reporters/github-reporter.js');
+    expect(renderGithubSummary(report)).toContain('Upstream dialect: Anthropic Messages (detected)');
   }, 60_000);
 
   it('pinned to the wrong dialect, the plugin cannot chat; pinned to its own, it can', async () => {

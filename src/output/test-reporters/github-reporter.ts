@@ -76,6 +76,7 @@ export function renderGithubSummary(report: TestRunReport): string {
   );
   const exit = (report as { pluginExit?: { message: string } }).pluginExit;
   if (exit) out.push('', `**${exit.message} while the checks ran.**`);
+  if (report.upstream) out.push('', `Upstream dialect: ${htmlEscape(report.upstream.title)} (${report.upstream.how})`);
   for (const note of report.notes ?? []) out.push('', `> **Note:** ${note}`);
   out.push('', '| | Check | Level | Result |', '|---|---|---|---|');
   for (const { results } of groupResults(report.results)) {
