@@ -6,6 +6,7 @@ export * from './core/errors.js';
 export * from './core/runtime/index.js';
 export * from './core/schema-registry.js';
 export * from './core/schema-strict-json.js';
+export { buildOpenApiDocument, openApiText } from './core/openapi.js';
 export * from './core/manifest/types.js';
 export * from './core/manifest/find-manifests.js';
 export * from './core/manifest/load-plugin-manifest.js';

@@ -52,6 +52,11 @@ describe('schemas/openapi.json', () => {
     expect(doc.components.responses.RateLimitExceeded.headers['Retry-After']).toBeDefined();
   });
 
+  it('is part of the programmatic API', async () => {
+    const api = await import('../../src/index.js');
+    expect(JSON.parse(api.openApiDocumentText())).toEqual(api.buildOpenApiDocument());
+  });
+
   it('`loom-plugin schema openapi` prints the file byte for byte', async () => {
     const { code, stdout } = await runCli(['schema', 'openapi']);
     expect(code).toBe(0);
