@@ -38,8 +38,8 @@ async function plugin(name: string, command: string, args: string[], files: Reco
   return dir;
 }
 
-function loomTest(dir: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [BIN, 'test', dir, '--startup-timeout', '20s'], {
+function loomTest(dir: string, env: NodeJS.ProcessEnv = {}, args: string[] = []) {
+  const result = spawnSync(process.execPath, [BIN, 'test', dir, '--startup-timeout', '20s', ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
     encoding: 'utf8',
     timeout: 60_000,
@@ -81,18 +81,21 @@ describe('start failures that say what to run', () => {
     expect(result.output).toContain("No module named 'loom_fixture_absent_pkg'");
   });
 
-  it('a Go plugin that was not built: go build', async () => {
+  // test builds a Go module before it starts it (the build step); these are the cases
+  // where the binary is still missing: --no-build, or no Go at all.
+  it('a Go plugin that was not built, under --no-build: go build', async () => {
     const dir = await plugin('go-gw', 'build/provider', [], { 'go.mod': 'module example.org/gw\n\ngo 1.22\n', 'main.go': 'package main\n\nfunc main() {}\n' });
     const goOnPath = spawnSync('go', ['version']).status === 0;
-    const result = loomTest(dir);
+    const result = loomTest(dir, {}, ['--no-build']);
     expectHint(result, goOnPath ? `In ${dir} run: go build -o build/provider .` : 'Install Go (https://go.dev/dl/)');
   });
 
-  it('a Go plugin on a machine without Go: install Go, then build', async () => {
+  it('a Go plugin on a machine without Go: install Go (with and without the build step)', async () => {
     const dir = await plugin('go-nogo', './out/gw', [], { 'go.mod': 'module example.org/gw\n\ngo 1.22\n' });
     // PATH without any Go toolchain: only the folder of the node running the CLI.
-    const result = loomTest(dir, { PATH: dirname(process.execPath) });
-    expectHint(result, `Install Go (https://go.dev/dl/), then in ${dir} run: go build -o out/gw .`);
+    const noGo = { PATH: dirname(process.execPath) };
+    expectHint(loomTest(dir, noGo, ['--no-build']), `Install Go (https://go.dev/dl/), then in ${dir} run: go build -o out/gw .`);
+    expectHint(loomTest(dir, noGo), 'Install Go 1.22 or newer (https://go.dev/dl/)');
   });
 
   it('a command that is not on PATH: which one', async () => {
