@@ -96,9 +96,4 @@ export interface Dialect {
   stream: { contentType: string; frames(reply: Reply): string[]; error(ctx: FaultContext): string; garbage: string };
   models(ids: readonly string[]): unknown;
   answer(fault: AnswerFault, ctx: FaultContext): NativeAnswer;
-  /**
-   * Whether a plugin is expected to forward the temperature and max tokens it was sent.
-   * Always true today; here so a dialect without such a field can say so.
-   */
-  forwardsSampling: boolean;
 }

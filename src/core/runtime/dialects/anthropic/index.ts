@@ -94,5 +94,4 @@ export const anthropic: Dialect = {
     last_id: ids.at(-1) ?? null,
   }),
   answer,
-  forwardsSampling: true,
 };

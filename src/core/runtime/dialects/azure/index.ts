@@ -50,5 +50,4 @@ export const azure: Dialect = {
   stream: { contentType: 'text/event-stream', frames: openAiFrames, error: openAiStreamError, garbage: 'data: {"choices": [ garbage\n\n' },
   models: (ids) => ({ object: 'list', data: ids.map((id) => ({ id, object: 'model', created_at: 1_700_000_000, status: 'succeeded' })) }),
   answer,
-  forwardsSampling: true,
 };

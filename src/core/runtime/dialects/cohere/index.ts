@@ -81,5 +81,4 @@ export const cohere: Dialect = {
   },
   models: (ids) => ({ models: ids.map((name) => ({ name, endpoints: ['chat'], context_length: 128000, features: ['tools'] })) }),
   answer,
-  forwardsSampling: true,
 };

@@ -107,5 +107,4 @@ export const gemini: Dialect = {
     models: ids.map((id) => ({ name: `models/${id}`, version: '001', displayName: id, inputTokenLimit: 32768, outputTokenLimit: 8192, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
   }),
   answer,
-  forwardsSampling: true,
 };

@@ -73,5 +73,4 @@ export const ollama: Dialect = {
     models: ids.map((id) => ({ name: id, model: id, modified_at: CREATED_AT, size: 2_019_393_189, digest: 'a80c4f17acd5', details: { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' } })),
   }),
   answer,
-  forwardsSampling: true,
 };

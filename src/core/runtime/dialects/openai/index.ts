@@ -99,5 +99,4 @@ export const openai: Dialect = {
   stream: { contentType: 'text/event-stream', frames: openAiFrames, error: openAiStreamError, garbage: 'data: {"choices": [ garbage\n\n' },
   models: (ids) => ({ object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'loom-mock' })) }),
   answer: openAiAnswer,
-  forwardsSampling: true,
 };
