@@ -157,9 +157,18 @@ if (only !== 'large') {
   const nodeStart = get('node -e 0');
   console.log(`\nloom-plugin / ajv-cli on 1,000 files: wall ${(ours.wall / theirs.wall).toFixed(2)}x, CPU ${(ours.cpu / theirs.cpu).toFixed(2)}x (below 1 = faster)`);
   console.log(`cold start over node -e 0: --version +${((get('loom-plugin --version').wall - nodeStart.wall) * 1000).toFixed(0)} ms, validate 1 file +${((get('loom-plugin validate (1 file)').wall - nodeStart.wall) * 1000).toFixed(0)} ms (ajv-cli 1 file +${((get('ajv-cli validate (1 file)').wall - nodeStart.wall) * 1000).toFixed(0)} ms)`);
-  const verdict = ours.wall <= theirs.wall ? 'met' : 'NOT met';
-  console.log(`target "not slower than ajv-cli": ${verdict}`);
-  process.exitCode = ours.wall <= theirs.wall ? 0 : 1;
+  const ratio = ours.wall / theirs.wall;
+  const overNode = (name) => (get(name).wall - nodeStart.wall) * 1000;
+  const overNodeCpu = (name) => (get(name).cpu - nodeStart.cpu) * 1000;
+  // Targets of issue 15. Wall time on a loaded machine stretches every process alike, so
+  // the CPU over `node -e 0` is printed next to it as the load-independent figure.
+  const targets = [
+    ['1,000 files <= 0.5x ajv-cli wall', ratio <= 0.5, `${ratio.toFixed(2)}x`],
+    ['validate 1 file <= +100 ms over node -e 0', overNode('loom-plugin validate (1 file)') <= 100, `+${overNode('loom-plugin validate (1 file)').toFixed(0)} ms wall, +${overNodeCpu('loom-plugin validate (1 file)').toFixed(0)} ms CPU`],
+    ['--version <= +40 ms over node -e 0', overNode('loom-plugin --version') <= 40, `+${overNode('loom-plugin --version').toFixed(0)} ms wall, +${overNodeCpu('loom-plugin --version').toFixed(0)} ms CPU`],
+  ];
+  for (const [name, met, figure] of targets) console.log(`target ${name}: ${met ? 'met' : 'NOT met'} (${figure})`);
+  process.exitCode = targets.every(([, met]) => met) ? 0 : 1;
 }
 
 

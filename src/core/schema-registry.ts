@@ -3,7 +3,9 @@
  * loaded and compiled lazily, once per process per schema. `validate` uses `manifest`;
  * `test` and `dev` use the wire schemas to check every plugin answer.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LoomPluginError } from './errors.js';
@@ -102,6 +104,33 @@ export function unknownSchemaError(name: string): LoomPluginError {
   });
 }
 
+/** The options every validator is compiled with, at build time and at runtime alike. */
+export const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: true } as const;
+
+/**
+ * Where the build writes the schemas compiled to standalone code (scripts/build-validators.mjs).
+ * `dist/validators/` of the package root, resolved the same from dist/core/ and src/core/.
+ */
+export const COMPILED_VALIDATORS_DIR = new URL('../../dist/validators/', import.meta.url);
+
+/** Names a compiled validator after the exact schema text it came from. */
+export function schemaTextHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+const requireCompiled = createRequire(import.meta.url);
+
+/** The build's validator for this exact schema text, or undefined (no build, or schema changed since). */
+function compiledValidator(name: SchemaName): ValidateFunction | undefined {
+  const file = fileURLToPath(new URL(`${name}.${schemaTextHash(schemaText(name))}.cjs`, COMPILED_VALIDATORS_DIR));
+  try {
+    return requireCompiled(file) as ValidateFunction;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
 type AjvInstance = import('ajv').Ajv;
 let ajvPromise: Promise<AjvInstance> | undefined;
 const validators = new Map<SchemaName, ValidateFunction>();
@@ -112,20 +141,25 @@ async function createAjv(): Promise<AjvInstance> {
   // Both are CommonJS with a `default` export; under NodeNext it sits one level down.
   const Ajv = ajvModule.default.default;
   const addFormats = formatsModule.default.default;
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  const ajv = new Ajv(AJV_OPTIONS);
   addFormats(ajv);
   return ajv;
 }
 
-/** Compiled validator for a schema; compiled once per process. */
-export async function getValidator(name: SchemaName): Promise<ValidateFunction> {
-  const cached = validators.get(name);
-  if (cached) return cached;
+/** Compiles a schema at runtime: only when the build's compiled validator is missing or stale. */
+export async function compileAtRuntime(name: SchemaName): Promise<ValidateFunction> {
   ajvPromise ??= createAjv();
   const ajv = await ajvPromise;
   const schema = loadSchema(name);
   const id = typeof schema.$id === 'string' ? schema.$id : undefined;
-  const validate = (id ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
+  return (id ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
+}
+
+/** Validator for a schema: the build's standalone code, else compiled once per process. */
+export async function getValidator(name: SchemaName): Promise<ValidateFunction> {
+  const cached = validators.get(name);
+  if (cached) return cached;
+  const validate = compiledValidator(name) ?? (await compileAtRuntime(name));
   validators.set(name, validate);
   return validate;
 }
