@@ -49,3 +49,50 @@ describe.concurrent('stranger plugins, judged as the shipped host judges them', 
     }
   }, 240_000);
 });
+
+/**
+ * The defects of the Loom repository's own example plugin (examples/plugins/example-python:
+ * no `command`, YAML only, `{}` refused at /initialize, a /health timestamp without a zone),
+ * reproduced by a stranger plugin of our own: it fails for exactly those, none caused by
+ * the mock. Without a command `test` cannot start it (exit 2, saying so); started by hand
+ * and attached with --endpoint, the report names each defect once.
+ */
+describe('a plugin with the defects of the Loom example plugin', () => {
+  const dir = join(PLUGINS_DIR, 'strangers', 'acme-py-first-release');
+
+  it('without a command, test says it cannot start it and how to attach instead', async () => {
+    const run = await runCli(['test', dir, '--upstream-field', 'base_url'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/has no `command`, so loom-plugin cannot start it/);
+    expect(run.stderr).toMatch(/--endpoint/);
+  }, 30_000);
+
+  it('attached, it fails for its real defects only', async () => {
+    const { spawn } = await import('node:child_process');
+    const { findFreePort } = await import('../../src/core/runtime/plugin-process.js');
+    const port = await findFreePort('127.0.0.1');
+    const child = spawn('python3', [join(PLUGINS_DIR, 'strangers', 'acme-py', 'acme_plugin.py')], {
+      env: { PATH: process.env.PATH, PORT: String(port), ACME_BODY_CONFIG_ONLY: '1', ACME_LOCAL_TIME: '1' },
+      stdio: 'ignore',
+    });
+    try {
+      const endpoint = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 100; i++) {
+        const up = await fetch(`${endpoint}/health`).then(() => true, () => false);
+        if (up) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const run = await runCli(['test', dir, '--endpoint', endpoint, '--upstream-field', 'base_url', '--reporter', 'json'], { cwd: dir });
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as JsonReport;
+      const failed = report.results.filter((result) => result.status === 'fail');
+      expect(failed.map((result) => result.id)).toEqual(['manifest/yaml-only', 'health.schema', 'host.load-sequence']);
+      expect(failed.find((r) => r.id === 'host.load-sequence')?.message).toMatch(/sends POST \/initialize with \{\}/);
+      expect(JSON.stringify(failed.find((r) => r.id === 'health.schema'))).toMatch(/a time without a zone/);
+      // What the zoneless timestamp makes unknowable is blocked by it, not failed again.
+      for (const result of report.results.filter((r) => r.status === 'blocked')) expect(['health.schema', 'host.load-sequence']).toContain(result.blockedBy);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+});

@@ -107,7 +107,9 @@ const REQUIRES: Readonly<Record<string, readonly string[]>> = {
   // Every request goes to the URLs the host builds: if those fail, nothing else can run.
   'lifecycle.before-initialize': ['endpoint/trailing-slash'],
   'lifecycle.initialize': ['endpoint/trailing-slash'],
-  'host.load-sequence': ['lifecycle.initialize', 'health.schema', 'metadata.schema'],
+  // Its first step ({} under the loom-host profile) is its own; the shapes it reads later
+  // block it from inside the check (ctx.unlessFailed), after that step was judged.
+  'host.load-sequence': ['lifecycle.initialize'],
   'lifecycle.reinitialize': HEALTHY,
   // With {} refused in the load sequence, the same refusal here is no second mistake.
   'lifecycle.initialize-empty': [...HEALTHY, 'host.load-sequence'],

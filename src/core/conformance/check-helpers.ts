@@ -39,6 +39,16 @@ export class CheckSkip extends Error {
   }
 }
 
+/** The check met a failure another check already reported: it is blocked by that one. */
+export class CheckBlocked extends Error {
+  readonly by: string;
+  constructor(by: string) {
+    super(`blocked by ${by}: fix that first`);
+    this.name = 'CheckBlocked';
+    this.by = by;
+  }
+}
+
 export function fail(message: string, extra: FailureExtra = {}): never {
   throw new CheckFailure(message, extra);
 }

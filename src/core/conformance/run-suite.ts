@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../runtime/config.js';
 import type { Exchange, PluginClient } from '../runtime/http-client.js';
 import { maskJsonText, maskSecrets } from '../runtime/mask-secrets.js';
 import type { MockUpstream } from '../runtime/mock-upstream.js';
-import { CheckFailure, CheckSkip } from './check-helpers.js';
+import { CheckBlocked, CheckFailure, CheckSkip } from './check-helpers.js';
 import { SuiteContext, type CheckImpl, type ConfigValues } from './checks/context.js';
 import type { CheckInfo, CheckResult, ExchangeSummary, TestProfile } from './types.js';
 import { isSensitiveField } from '../runtime/config-values.js';
@@ -166,6 +166,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     if (result.details) result.details = result.details.map((line) => maskSecrets(line, secrets));
     results.push(result);
     byId.set(result.id, result);
+    if (result.status === 'fail') ctx.failed.add(result.id);
     if (options.bail && !bailedAt && result.status === 'fail' && result.level === 'required') bailedAt = result.id;
     options.onResult?.(result);
   }
@@ -186,7 +187,7 @@ function rootCause(check: CheckInfo, byId: ReadonlyMap<string, CheckResult>): st
   return undefined;
 }
 
-type Verdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange'>;
+type Verdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange' | 'blockedBy'>;
 
 async function judge(
   ctx: SuiteContext,
@@ -213,6 +214,7 @@ async function judge(
   } catch (error) {
     if (error instanceof InterruptedError || signal?.aborted) throw new InterruptedError();
     if (error instanceof CheckSkip) return { status: 'skip', message: error.message };
+    if (error instanceof CheckBlocked) return { status: 'blocked', blockedBy: error.by, message: error.message };
     const exchange = error instanceof CheckFailure ? (error.exchange ?? ctx.lastExchange) : ctx.lastExchange;
     const summary = exchange ? { exchange: summarize(exchange, ctx.client, ctx.secrets, envFieldsOf(ctx.manifest)) } : {};
     if (error instanceof CheckFailure) {

@@ -8,7 +8,7 @@ import type { Manifest } from '../../manifest/types.js';
 import type { Exchange, PluginClient, RequestOptions, StreamExchange } from '../../runtime/http-client.js';
 import { MOCK_UNKNOWN_MODEL, type MockFault, type MockUpstream } from '../../runtime/mock-upstream.js';
 import type { CommonChat } from '../../runtime/dialects/types.js';
-import { describeAnswer, fail, skip, type FailureExtra } from '../check-helpers.js';
+import { CheckBlocked, describeAnswer, fail, skip, type FailureExtra } from '../check-helpers.js';
 import type { TestProfile } from '../types.js';
 
 /**
@@ -71,6 +71,8 @@ export class SuiteContext {
   readonly manifestFile: string | undefined;
   private readonly onNote: ((note: string) => void) | undefined;
   state: PluginState = 'fresh';
+  /** Ids of the checks that failed so far (the runner keeps it). */
+  readonly failed = new Set<string>();
   /** The last exchange of the running check: attached to its result when it fails. */
   lastExchange: Exchange | undefined;
   private readonly mockUpstream: MockUpstream | undefined;
@@ -90,6 +92,14 @@ export class SuiteContext {
     this.profile = options.profile ?? 'loom-host';
     this.manifestFile = options.manifestFile;
     this.onNote = options.onNote;
+  }
+
+  /**
+   * Stops the check as blocked when `id` already failed: the step that comes next would
+   * fail for the same reason, and one mistake is reported once.
+   */
+  unlessFailed(id: string): void {
+    if (this.failed.has(id)) throw new CheckBlocked(id);
   }
 
   /**

@@ -80,6 +80,9 @@ async function loadSequence(ctx: SuiteContext): Promise<void> {
     );
   }
   expect200Json(init, 'Load step 1, POST /initialize,');
+  // Steps 2 and 4 read bodies whose shape has checks of their own: a broken shape is
+  // reported there, once, and blocks this check instead of failing it a second time.
+  ctx.unlessFailed('metadata.schema');
   const metadata = await ctx.request('GET', '/metadata');
   const body = expectJsonObject(metadata, 'Load step 2, GET /metadata,');
   await expectSchema('metadata', body, 'Load step 2, GET /metadata,', metadata);
@@ -90,6 +93,7 @@ async function loadSequence(ctx: SuiteContext): Promise<void> {
       exchange: metadata,
     });
   }
+  ctx.unlessFailed('health.schema');
   await expectHealthy(ctx, '(load step 4)');
 }
 
