@@ -7,12 +7,23 @@
  * -p tsconfig.json) and the package registry.
  */
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InitLanguage } from '../../src/core/init/types.js';
+import { PROVIDER_APIS, type InitLanguage, type ProviderApi } from '../../src/core/init/types.js';
 import { describeFuzz, fuzzPlugin } from '../openapi/fuzz-plugin.js';
-import { assertBuilt, cli, explain, run, tempWorkspace } from './helpers.js';
+import { assertBuilt, cli, explain, ROOT, run, tempWorkspace } from './helpers.js';
+
+/** What an install leaves in the plugin folder (Go: nothing; its build cache is shared anyway). */
+const INSTALLED: Record<InitLanguage, string | undefined> = { python: '.venv', node: 'node_modules', go: undefined };
+/** The files that decide what an install installs. */
+const DEPENDENCY_FILES: Record<InitLanguage, string[]> = { python: ['requirements.txt', 'requirements-dev.txt'], node: ['package.json'], go: ['go.mod'] };
+
+/** The provider APIs besides openai that this language has an adapter for. */
+function otherApis(language: InitLanguage): ProviderApi[] {
+  return PROVIDER_APIS.filter((api) => api !== 'openai' && existsSync(join(ROOT, 'templates', language, 'adapters', api)));
+}
 
 function hasTool(command: string, args: string[]): boolean {
   try {
@@ -91,5 +102,38 @@ export function describeInitEndToEnd(language: InitLanguage, spec: EndToEndCase)
       const result = await cli(['test', '--strict'], pluginDir, 120_000);
       expect(result.code, explain('test --strict after sync', result)).toBe(0);
     });
+
+    for (const api of otherApis(language)) {
+      describe(`--provider-api ${api}`, () => {
+        const dir = () => join(workspace.dir, api);
+        const apiPluginDir = () => join(dir(), name);
+
+        it('scaffolds with every capability its adapter supports, with the same dependency files', async () => {
+          const spec = JSON.parse(await readFile(join(ROOT, 'templates', 'apis', `${api}.json`), 'utf8')) as { supports: Record<string, boolean> };
+          const flags = [spec.supports.function_calling ? '--function-calling' : '', spec.supports.vision ? '--vision' : ''].filter(Boolean);
+          const result = await cli(['init', name, '--language', language, '--provider-type', name, '--provider-api', api, ...flags, '--directory', dir(), '--yes'], workspace.dir);
+          expect(result.code, explain(`init --provider-api ${api}`, result)).toBe(0);
+          for (const file of DEPENDENCY_FILES[language]) {
+            expect(await readFile(join(apiPluginDir(), file), 'utf8'), file).toBe(await readFile(join(pluginDir, file), 'utf8'));
+          }
+          const installed = INSTALLED[language];
+          if (installed) await symlink(join(pluginDir, installed), join(apiPluginDir(), installed));
+        });
+
+        it("passes the scaffold's own tests against its fake provider", async () => {
+          const [command, args] = spec.ownTests(apiPluginDir());
+          const result = await run(command, args, { cwd: apiPluginDir() });
+          expect(result.code, explain([command, ...args].join(' '), result)).toBe(0);
+        });
+
+        it('passes validate --strict and test --strict, the mock speaking its dialect', async () => {
+          const validated = await cli(['validate', '--strict'], apiPluginDir());
+          expect(validated.code, explain('validate --strict', validated)).toBe(0);
+          const result = await cli(['test', '--strict'], apiPluginDir(), 120_000);
+          expect(result.code, explain('test --strict', result)).toBe(0);
+          expect(result.output).toMatch(/Upstream dialect: .*detected/);
+        });
+      });
+    }
   });
 }

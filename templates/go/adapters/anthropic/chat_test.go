@@ -167,7 +167,11 @@ func TestRefusedAndHangingUpstreams(t *testing.T) {
 
 func TestModelsComeFromEveryPage(t *testing.T) {
 	url := initialized(t, startFakeUpstream(t))
-	expectJSON(t, "models", call(t, "GET", url+"/models", nil).list, []any{map[string]any{"id": "claude-fake-small", "name": "CLAUDE-FAKE-SMALL"}, map[string]any{"id": "claude-fake-large", "name": "CLAUDE-FAKE-LARGE"}})
+	flags := map[string]any{"streaming": true, "function_calling": true, "vision": true}
+	expectJSON(t, "models", call(t, "GET", url+"/models", nil).list, []any{
+		map[string]any{"id": "claude-fake-small", "name": "CLAUDE-FAKE-SMALL", "capabilities": flags, "context_window": 200000, "max_output_tokens": 64000},
+		map[string]any{"id": "claude-fake-large", "name": "CLAUDE-FAKE-LARGE", "capabilities": flags, "context_window": 200000, "max_output_tokens": 64000},
+	})
 }
 
 func streamEvents(text string) []string {

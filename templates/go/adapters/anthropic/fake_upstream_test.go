@@ -115,7 +115,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/models" {
 			start := slices.Index(testModels, r.URL.Query().Get("after_id")) + 1
 			page := testModels[start : start+1]
-			data := []any{map[string]any{"type": "model", "id": page[0], "display_name": strings.ToUpper(page[0])}}
+			data := []any{map[string]any{"type": "model", "id": page[0], "display_name": strings.ToUpper(page[0]), "max_input_tokens": 200000, "max_tokens": 64000}}
 			send(w, 200, map[string]any{"data": data, "has_more": start+1 < len(testModels), "first_id": page[0], "last_id": page[0]})
 			return
 		}

@@ -144,11 +144,7 @@ func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginErr
 				continue
 			}
 			seen[id] = true
-			name, _ := object["display_name"].(string)
-			if name == "" {
-				name = id
-			}
-			models = append(models, map[string]any{"id": id, "name": name})
+			models = append(models, modelOf(object, id))
 		}
 		after, _ = data["last_id"].(string)
 		if data["has_more"] != true || after == "" {
@@ -156,6 +152,23 @@ func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginErr
 		}
 	}
 	return models, nil
+}
+
+// modelOf is one Loom model entry. Every current Claude model streams, calls tools and
+// reads images.
+func modelOf(item map[string]any, id string) map[string]any {
+	name, _ := item["display_name"].(string)
+	if name == "" {
+		name = id
+	}
+	model := map[string]any{"id": id, "name": name, "capabilities": map[string]any{"streaming": true, "function_calling": true, "vision": true}}
+	if limit, ok := item["max_input_tokens"].(float64); ok {
+		model["context_window"] = int64(limit)
+	}
+	if limit, ok := item["max_tokens"].(float64); ok {
+		model["max_output_tokens"] = int64(limit)
+	}
+	return model
 }
 
 // Chat sends one message request and maps the answer back.

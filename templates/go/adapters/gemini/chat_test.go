@@ -176,7 +176,11 @@ func TestGeminiErrorsFollowTheErrorTable(t *testing.T) {
 
 func TestModelsComeFromEveryPage(t *testing.T) {
 	url := initialized(t, startFakeUpstream(t))
-	expectJSON(t, "models", call(t, "GET", url+"/models", nil).list, []any{map[string]any{"id": "gemini-fake-flash", "name": "GEMINI-FAKE-FLASH"}, map[string]any{"id": "gemini-fake-pro", "name": "GEMINI-FAKE-PRO"}})
+	flags := map[string]any{"streaming": true, "function_calling": true, "vision": true}
+	expectJSON(t, "models", call(t, "GET", url+"/models", nil).list, []any{
+		map[string]any{"id": "gemini-fake-flash", "name": "GEMINI-FAKE-FLASH", "capabilities": flags, "context_window": 1048576, "max_output_tokens": 8192},
+		map[string]any{"id": "gemini-fake-pro", "name": "GEMINI-FAKE-PRO", "capabilities": flags, "context_window": 1048576, "max_output_tokens": 8192},
+	})
 }
 
 func streamEvents(text string) []string {

@@ -141,7 +141,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		if r.Method == http.MethodGet && r.URL.Path == "/v1beta/models" {
 			models := []any{}
 			for _, id := range testModels {
-				models = append(models, map[string]any{"name": "models/" + id, "displayName": strings.ToUpper(id), "supportedGenerationMethods": []any{"generateContent"}})
+				models = append(models, map[string]any{"name": "models/" + id, "displayName": strings.ToUpper(id), "supportedGenerationMethods": []any{"generateContent", "streamGenerateContent"}, "inputTokenLimit": 1048576, "outputTokenLimit": 8192})
 			}
 			models = append(models, map[string]any{"name": "models/fake-embedding", "supportedGenerationMethods": []any{"embedContent"}})
 			start, _ := strconv.Atoi(r.URL.Query().Get("pageToken"))

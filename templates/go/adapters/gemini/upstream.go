@@ -143,11 +143,7 @@ func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginErr
 				continue
 			}
 			seen[id] = true
-			display, _ := object["displayName"].(string)
-			if display == "" {
-				display = id
-			}
-			models = append(models, map[string]any{"id": id, "name": display})
+			models = append(models, modelOf(object, id))
 		}
 		token, _ = data["nextPageToken"].(string)
 		if token == "" {
@@ -155,6 +151,28 @@ func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginErr
 		}
 	}
 	return models, nil
+}
+
+// modelOf is one Loom model entry. Gemini chat models take images and tools; streaming
+// is a generation method of its own.
+func modelOf(item map[string]any, id string) map[string]any {
+	display, _ := item["displayName"].(string)
+	if display == "" {
+		display = id
+	}
+	methods, listed := item["supportedGenerationMethods"].([]any)
+	streams := !listed || contains(methods, "streamGenerateContent")
+	model := map[string]any{"id": id, "name": display, "capabilities": map[string]any{"streaming": streams, "function_calling": true, "vision": true}}
+	if description, _ := item["description"].(string); description != "" {
+		model["description"] = description
+	}
+	if limit, ok := item["inputTokenLimit"].(float64); ok {
+		model["context_window"] = int64(limit)
+	}
+	if limit, ok := item["outputTokenLimit"].(float64); ok {
+		model["max_output_tokens"] = int64(limit)
+	}
+	return model
 }
 
 func contains(values []any, want string) bool {

@@ -79,7 +79,7 @@ export class Upstream {
         const id = item?.id;
         if (typeof id !== 'string' || id === '' || seen.has(id)) continue;
         seen.add(id);
-        models.push({ id, name: typeof item.display_name === 'string' && item.display_name ? item.display_name : id });
+        models.push(modelOf(item, id));
       }
       after = data.last_id;
       if (!data.has_more || typeof after !== 'string') break;
@@ -101,6 +101,14 @@ export class Upstream {
     done();
     return translateStream(response, request, this.timeoutMs);
   }
+}
+
+function modelOf(item, id) {
+  // Every current Claude model streams, calls tools and reads images.
+  const model = { id, name: typeof item.display_name === 'string' && item.display_name ? item.display_name : id, capabilities: { streaming: true, function_calling: true, vision: true } };
+  if (Number.isInteger(item.max_input_tokens)) model.context_window = item.max_input_tokens;
+  if (Number.isInteger(item.max_tokens)) model.max_output_tokens = item.max_tokens;
+  return model;
 }
 
 function fetchFailure(error, timeoutMs) {

@@ -101,7 +101,8 @@ describe('request and answer mapping', () => {
   });
 
   it('lists the models of every page', async () => {
-    assert.deepEqual(await (await app.call('GET', '/models')).json(), [{ id: 'claude-fake-small', name: 'CLAUDE-FAKE-SMALL' }, { id: 'claude-fake-large', name: 'CLAUDE-FAKE-LARGE' }]);
+    const extra = { capabilities: { streaming: true, function_calling: true, vision: true }, context_window: 200000, max_output_tokens: 64000 };
+    assert.deepEqual(await (await app.call('GET', '/models')).json(), [{ id: 'claude-fake-small', name: 'CLAUDE-FAKE-SMALL', ...extra }, { id: 'claude-fake-large', name: 'CLAUDE-FAKE-LARGE', ...extra }]);
   });
 });
 

@@ -53,7 +53,7 @@ export async function startFakeUpstream() {
       const after = url.searchParams.get('after_id');
       const start = MODELS.includes(after) ? MODELS.indexOf(after) + 1 : 0;
       const page = MODELS.slice(start, start + 1);
-      const data = page.map((id) => ({ type: 'model', id, display_name: id.toUpperCase(), created_at: '2025-01-01T00:00:00Z' }));
+      const data = page.map((id) => ({ type: 'model', id, display_name: id.toUpperCase(), created_at: '2025-01-01T00:00:00Z', max_input_tokens: 200000, max_tokens: 64000 }));
       send(res, 200, { data, has_more: start + 1 < MODELS.length, first_id: page[0], last_id: page.at(-1) });
       return;
     }

@@ -75,7 +75,7 @@ export class Upstream {
         const id = item.name.replace(/^models\//, '');
         if (id === '' || seen.has(id)) continue;
         seen.add(id);
-        models.push({ id, name: typeof item.displayName === 'string' && item.displayName ? item.displayName : id });
+        models.push(modelOf(item, id));
       }
       token = data.nextPageToken;
       if (typeof token !== 'string' || token === '') break;
@@ -96,6 +96,17 @@ export class Upstream {
     done();
     return translateStream(response, request, this.timeoutMs);
   }
+}
+
+function modelOf(item, id) {
+  const methods = item.supportedGenerationMethods;
+  // Gemini chat models take images and tools; streaming is a method of its own.
+  const streams = !Array.isArray(methods) || methods.includes('streamGenerateContent');
+  const model = { id, name: typeof item.displayName === 'string' && item.displayName ? item.displayName : id, capabilities: { streaming: streams, function_calling: true, vision: true } };
+  if (typeof item.description === 'string' && item.description) model.description = item.description;
+  if (Number.isInteger(item.inputTokenLimit)) model.context_window = item.inputTokenLimit;
+  if (Number.isInteger(item.outputTokenLimit)) model.max_output_tokens = item.outputTokenLimit;
+  return model;
 }
 
 const modelPath = (request) => encodeURIComponent(String(request.model).replace(/^models\//, ''));

@@ -97,7 +97,8 @@ describe('request and answer mapping', () => {
   });
 
   it('lists the chat models of every page', async () => {
-    assert.deepEqual(await (await app.call('GET', '/models')).json(), [{ id: 'gemini-fake-flash', name: 'GEMINI-FAKE-FLASH' }, { id: 'gemini-fake-pro', name: 'GEMINI-FAKE-PRO' }]);
+    const extra = { capabilities: { streaming: true, function_calling: true, vision: true }, context_window: 1048576, max_output_tokens: 8192 };
+    assert.deepEqual(await (await app.call('GET', '/models')).json(), [{ id: 'gemini-fake-flash', name: 'GEMINI-FAKE-FLASH', ...extra }, { id: 'gemini-fake-pro', name: 'GEMINI-FAKE-PRO', ...extra }]);
   });
 });
 

@@ -51,7 +51,7 @@ export async function startFakeUpstream() {
       return;
     }
     if (req.method === 'GET' && url.pathname === '/v1beta/models') {
-      const models = [...MODELS.map((id) => ({ name: `models/${id}`, displayName: id.toUpperCase(), supportedGenerationMethods: ['generateContent'] })), { name: 'models/fake-embedding', supportedGenerationMethods: ['embedContent'] }];
+      const models = [...MODELS.map((id) => ({ name: `models/${id}`, displayName: id.toUpperCase(), supportedGenerationMethods: ['generateContent', 'streamGenerateContent'], inputTokenLimit: 1048576, outputTokenLimit: 8192 })), { name: 'models/fake-embedding', supportedGenerationMethods: ['embedContent'] }];
       const start = Number(url.searchParams.get('pageToken') ?? 0);
       send(res, 200, { models: models.slice(start, start + 1), ...(start + 1 < models.length ? { nextPageToken: String(start + 1) } : {}) });
       return;

@@ -70,7 +70,7 @@ class Upstream:
                 model_id = item.get("id") if isinstance(item, dict) else None
                 if isinstance(model_id, str) and model_id and model_id not in seen:
                     seen.add(model_id)
-                    models.append({"id": model_id, "name": str(item.get("display_name") or model_id)})
+                    models.append(_model(item, model_id))
             after = page.get("last_id")
             if not page.get("has_more") or not isinstance(after, str):
                 break
@@ -87,6 +87,16 @@ class Upstream:
         body["stream"] = True
         response = self._send("POST", "/v1/messages", body, stream=True)
         return _translate_stream(response, request, self.timeout)
+
+
+def _model(item: Dict[str, Any], model_id: str) -> Dict[str, Any]:
+    # Every current Claude model streams, calls tools and reads images.
+    model: Dict[str, Any] = {"id": model_id, "name": str(item.get("display_name") or model_id),
+                             "capabilities": {"streaming": True, "function_calling": True, "vision": True}}
+    for theirs, ours in (("max_input_tokens", "context_window"), ("max_tokens", "max_output_tokens")):
+        if isinstance(item.get(theirs), int) and not isinstance(item.get(theirs), bool):
+            model[ours] = item[theirs]
+    return model
 
 
 def _json(response: requests.Response) -> Any:

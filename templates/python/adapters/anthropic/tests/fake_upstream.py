@@ -93,7 +93,7 @@ class FakeUpstream:
                 after = parse_qs(url.query).get("after_id", [None])[0]
                 start = MODELS.index(after) + 1 if after in MODELS else 0
                 page = MODELS[start : start + 1]
-                data = [{"type": "model", "id": m, "display_name": m.upper(), "created_at": "2025-01-01T00:00:00Z"} for m in page]
+                data = [{"type": "model", "id": m, "display_name": m.upper(), "created_at": "2025-01-01T00:00:00Z", "max_input_tokens": 200000, "max_tokens": 64000} for m in page]
                 self._send_json(200, {"data": data, "has_more": start + 1 < len(MODELS), "first_id": page[0], "last_id": page[-1]})
 
             def do_POST(self) -> None:

@@ -156,7 +156,11 @@ def test_hanging_upstream_is_timeout(client, upstream):
 
 def test_models_come_from_every_page(ready, upstream):
     models = ready.get("/models").get_json()
-    assert models == [{"id": "claude-fake-small", "name": "CLAUDE-FAKE-SMALL"}, {"id": "claude-fake-large", "name": "CLAUDE-FAKE-LARGE"}]
+    flags = {"streaming": True, "function_calling": True, "vision": True}
+    assert models == [
+        {"id": "claude-fake-small", "name": "CLAUDE-FAKE-SMALL", "capabilities": flags, "context_window": 200000, "max_output_tokens": 64000},
+        {"id": "claude-fake-large", "name": "CLAUDE-FAKE-LARGE", "capabilities": flags, "context_window": 200000, "max_output_tokens": 64000},
+    ]
 
 
 def test_manifest_declares_only_what_the_adapter_does():

@@ -74,7 +74,7 @@ class Upstream:
                 model_id = name.split("/", 1)[1] if name.startswith("models/") else name
                 if model_id and model_id not in seen:
                     seen.add(model_id)
-                    models.append({"id": model_id, "name": str(item.get("displayName") or model_id)})
+                    models.append(_model(item, model_id))
             token = page.get("nextPageToken")
             if not isinstance(token, str) or not token:
                 break
@@ -90,6 +90,20 @@ class Upstream:
         path = f"/models/{_model_path(request)}:streamGenerateContent?alt=sse"
         response = self._send("POST", path, to_gemini(request), stream=True)
         return _translate_stream(response, request, self.timeout)
+
+
+def _model(item: Dict[str, Any], model_id: str) -> Dict[str, Any]:
+    methods = item.get("supportedGenerationMethods")
+    # Gemini chat models take images and tools; streaming is a method of its own.
+    streams = not isinstance(methods, list) or "streamGenerateContent" in methods
+    model: Dict[str, Any] = {"id": model_id, "name": str(item.get("displayName") or model_id),
+                             "capabilities": {"streaming": streams, "function_calling": True, "vision": True}}
+    if isinstance(item.get("description"), str) and item["description"]:
+        model["description"] = item["description"]
+    for theirs, ours in (("inputTokenLimit", "context_window"), ("outputTokenLimit", "max_output_tokens")):
+        if isinstance(item.get(theirs), int) and not isinstance(item.get(theirs), bool):
+            model[ours] = item[theirs]
+    return model
 
 
 def _model_path(request: Dict[str, Any]) -> str:

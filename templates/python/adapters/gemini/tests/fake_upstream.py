@@ -84,7 +84,7 @@ class FakeUpstream:
                     self._send_json(404, status_body(404, "no such path"))
                     return
                 token = parse_qs(url.query).get("pageToken", [""])[0]
-                models = [{"name": f"models/{m}", "displayName": m.title(), "supportedGenerationMethods": ["generateContent"]} for m in MODELS]
+                models = [{"name": f"models/{m}", "displayName": m.title(), "supportedGenerationMethods": ["generateContent", "streamGenerateContent"], "inputTokenLimit": 1048576, "outputTokenLimit": 8192} for m in MODELS]
                 models.append({"name": "models/fake-embedding", "supportedGenerationMethods": ["embedContent"]})
                 start = int(token or 0)
                 page: Dict[str, Any] = {"models": models[start : start + 1]}

@@ -145,7 +145,12 @@ def test_garbage_reset_refused_and_hang(client, ready, upstream):
 
 
 def test_models_come_from_every_page_without_embedding_models(ready):
-    assert ready.get("/models").get_json() == [{"id": "gemini-fake-flash", "name": "Gemini-Fake-Flash"}, {"id": "gemini-fake-pro", "name": "Gemini-Fake-Pro"}]
+    flags = {"streaming": True, "function_calling": True, "vision": True}
+    limits = {"context_window": 1048576, "max_output_tokens": 8192}
+    assert ready.get("/models").get_json() == [
+        {"id": "gemini-fake-flash", "name": "Gemini-Fake-Flash", "capabilities": flags, **limits},
+        {"id": "gemini-fake-pro", "name": "Gemini-Fake-Pro", "capabilities": flags, **limits},
+    ]
 
 
 def events_of(response):
