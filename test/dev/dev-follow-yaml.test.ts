@@ -1,6 +1,7 @@
 /**
  * `dev` keeps plugin.json in step: saving plugin.yaml rewrites its JSON twin before the
- * reload, and that write does not cause a second reload.
+ * reload, and that write does not cause a second reload. And a plugin that cannot start
+ * says what to run there too, as in `test`.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,4 +35,18 @@ it('a saved plugin.yaml rewrites plugin.json, and the reload that follows is the
   const reloads = t.events.filter((e) => e.type === 'attempt' && e.attempt.reason === 'file change');
   expect(reloads).toHaveLength(1);
   expect(t.host.state()[0]?.state).toBe('healthy');
+}, 30_000);
+
+it('a plugin that cannot start says what to run in dev too (a venv that was never created)', async () => {
+  const copy = await copyFixture('echo');
+  remove = copy.remove;
+  const yamlPath = join(copy.dir, 'plugin.yaml');
+  const yaml = await readFile(yamlPath, 'utf8');
+  await writeFile(yamlPath, yaml.replace(/^command: .*$/m, 'command: env/bin/python'));
+  await writeFile(join(copy.dir, 'requirements.txt'), 'flask\n');
+  t = await startTestHost({ path: copy.dir, watch: false });
+  await t.host.ready;
+  const view = t.host.state()[0];
+  expect(view?.state).toBe('failed');
+  expect(view?.stateMessage).toContain('python3 -m venv env && env/bin/python -m pip install -r requirements.txt');
 }, 30_000);

@@ -73,7 +73,8 @@ const TOOLCHAINS: Record<string, string> = {
 
 const missingVenv: Diagnose = (ctx) => {
   if (!ctx.notFound) return undefined;
-  const venv = /^(?:\.\/)?([^/]*venv[^/]*)\/bin\/python[\d.]*$/i.exec(ctx.command)?.[1];
+  // Any relative `<folder>/bin/python`: .venv, venv, env, .direnv/python-3.12 ...
+  const venv = /^(?:\.\/)?([^/].*?)\/bin\/python[\d.]*$/.exec(ctx.command)?.[1];
   if (!venv || has(ctx, join(venv, 'pyvenv.cfg'))) return undefined;
   const python = findOnPath('python3', ctx.path) ? 'python3' : undefined;
   const steps = `python3 -m venv ${venv} && ${pythonInstall(ctx, `${venv}/bin/python`)}`;
