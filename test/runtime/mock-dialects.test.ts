@@ -208,6 +208,17 @@ describe('dialect detection and pinning', () => {
     expect(other.json.type).toBe('error');
   });
 
+  it('takes the Gemini key from ?key= and the snake_case body of Google\'s curl samples', async () => {
+    mock = await startMockUpstream({ apiKey: KEY });
+    const answer = await send(mock, {
+      path: `/v1beta/models/gemini-x:generateContent?key=${KEY}`,
+      headers: {},
+      body: { system_instruction: { parts: [{ text: SYSTEM }] }, contents: [{ role: 'user', parts: [{ text: USER }] }], generation_config: { temperature: 0.5, max_output_tokens: 9 } },
+    });
+    expect(answer.status, answer.text).toBe(200);
+    expect(mock.received.at(-1)?.chat).toMatchObject({ model: 'gemini-x', system: SYSTEM, temperature: 0.5, maxTokens: 9 });
+  });
+
   it('refuses a request in its dialect that leaves out what the provider requires', async () => {
     mock = await startMockUpstream({ apiKey: KEY });
     const noMax = CASES.anthropic.chat('m', false, KEY);
@@ -215,6 +226,9 @@ describe('dialect detection and pinning', () => {
     const refused = await send(mock, noMax);
     expect(refused.status).toBe(400);
     expect(refused.json.error.type).toBe('invalid_request_error');
+    const systemRole = CASES.anthropic.chat('m', false, KEY);
+    (systemRole.body as any).messages.unshift({ role: 'system', content: SYSTEM });
+    expect((await send(mock, systemRole)).status).toBe(400);
     const azure = CASES.azure.chat('dep', false, KEY);
     const noVersion = await send(mock, { ...azure, path: azure.path.replace(/\?.*/, '') });
     expect(noVersion.status).toBe(400);

@@ -1,7 +1,8 @@
 /**
  * The dialects the mock upstream speaks, and how it tells which one a plugin uses: the
  * first request on a route only one dialect serves decides (a pinned dialect decides
- * alone). Adding a dialect: a folder beside these with an `index.ts` exporting a
+ * alone). Adding a dialect: a folder beside these with `faults.ts` (its native error
+ * answers, as data) and `index.ts` (routes, key, bodies, stream framing) exporting a
  * `Dialect`, and one line in DIALECTS.
  */
 import { anthropic } from './anthropic/index.js';

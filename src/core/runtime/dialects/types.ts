@@ -1,8 +1,9 @@
 /**
  * What a provider dialect is for the mock upstream: its routes, where its key goes, how
  * it reads a chat request, and how it writes replies, streams and errors. Each dialect
- * lives in its own folder (`<name>/index.ts`: data tables plus small functions) and is
- * listed in `index.ts`; the mock's core (`../mock-upstream.ts`) knows none of them.
+ * lives in its own folder (`<name>/faults.ts`: its error answers as data;
+ * `<name>/index.ts`: small functions) and is listed in `index.ts`; the mock's core
+ * (`../mock-upstream.ts`) knows none of them.
  *
  * Faults are one vocabulary for every dialect. A dialect only supplies the native answer
  * for the faults that are answers (status + body + headers) and for an error in the

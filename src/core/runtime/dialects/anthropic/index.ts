@@ -4,18 +4,10 @@
  * (message_start ... message_stop, no [DONE]); errors as
  * `{"type": "error", "error": {type, message}}`, overload as 529 `overloaded_error`.
  */
+import { faultRow } from '../fault-table.js';
 import { isRecord, sse, textOf } from '../frames.js';
+import { FAULTS } from './faults.js';
 import type { AnswerFault, Dialect, FaultContext, NativeAnswer, Reply } from '../types.js';
-
-const ERRORS: Record<AnswerFault, { status: number; type: string; message: (ctx: FaultContext) => string }> = {
-  unauthorized: { status: 401, type: 'authentication_error', message: () => 'invalid x-api-key' },
-  'not-found': { status: 404, type: 'not_found_error', message: (ctx) => `model: ${ctx.model}` },
-  'rate-limit': { status: 429, type: 'rate_limit_error', message: () => 'Number of requests has exceeded your rate limit. Please try again later.' },
-  'server-error': { status: 500, type: 'api_error', message: () => 'Internal server error' },
-  unavailable: { status: 529, type: 'overloaded_error', message: () => 'Overloaded' },
-  'bad-request': { status: 400, type: 'invalid_request_error', message: (ctx) => ctx.detail ?? 'Invalid request.' },
-  'unknown-route': { status: 404, type: 'not_found_error', message: (ctx) => `Not found: ${ctx.detail ?? ''}` },
-};
 
 let requestCounter = 0;
 
@@ -25,8 +17,8 @@ function errorBody(type: string, message: string) {
 }
 
 function answer(fault: AnswerFault, ctx: FaultContext): NativeAnswer {
-  const row = ERRORS[fault];
-  return { status: row.status, body: errorBody(row.type, row.message(ctx)), headers: fault === 'rate-limit' ? { 'retry-after': String(ctx.retryAfterSeconds) } : {} };
+  const row = faultRow(FAULTS, fault, ctx);
+  return { status: row.status, body: errorBody(row.type as string, row.message), headers: fault === 'rate-limit' ? { 'retry-after': String(ctx.retryAfterSeconds) } : {} };
 }
 
 function message(reply: Reply) {

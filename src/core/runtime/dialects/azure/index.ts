@@ -4,27 +4,19 @@
  * names the model), the key in an `api-key` header, errors as `{"error": {code, message}}`
  * with Azure's own codes (`"401"`, `DeploymentNotFound`, `"429"`).
  */
+import { faultRow } from '../fault-table.js';
 import { isRecord } from '../frames.js';
+import { FAULTS } from './faults.js';
 import { openAiCompletion, openAiFrames, openAiStreamError, readOpenAiBody } from '../openai/index.js';
 import type { AnswerFault, Dialect, FaultContext, NativeAnswer } from '../types.js';
 
 const DEPLOYMENT_CHAT = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
-const ERRORS: Record<AnswerFault, { status: number; code: string; message: (ctx: FaultContext) => string }> = {
-  unauthorized: { status: 401, code: '401', message: () => 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' },
-  'not-found': { status: 404, code: 'DeploymentNotFound', message: () => 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' },
-  'rate-limit': { status: 429, code: '429', message: (ctx) => `Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current pricing tier. Please retry after ${ctx.retryAfterSeconds} seconds.` },
-  'server-error': { status: 500, code: 'InternalServerError', message: () => 'The server had an error while processing your request.' },
-  unavailable: { status: 503, code: 'ServiceUnavailable', message: () => 'The service is temporarily unable to process your request. Please try again later.' },
-  'bad-request': { status: 400, code: 'BadRequest', message: (ctx) => ctx.detail ?? 'Invalid request.' },
-  'unknown-route': { status: 404, code: '404', message: () => 'Resource not found' },
-};
-
 function answer(fault: AnswerFault, ctx: FaultContext): NativeAnswer {
-  const row = ERRORS[fault];
+  const row = faultRow(FAULTS, fault, ctx);
   return {
     status: row.status,
-    body: { error: { code: row.code, message: row.message(ctx) } },
+    body: { error: { code: row.code, message: row.message } },
     headers: fault === 'rate-limit' ? { 'Retry-After': String(ctx.retryAfterSeconds), 'retry-after-ms': String(ctx.retryAfterSeconds * 1000) } : {},
   };
 }

@@ -5,22 +5,14 @@
  * `{"message": "<text>"}`; an error after the stream started is `message-end` with
  * `finish_reason: "ERROR"` and `delta.error`.
  */
+import { faultRow } from '../fault-table.js';
 import { bearer, isRecord, splitSystem, sse } from '../frames.js';
+import { FAULTS } from './faults.js';
 import type { AnswerFault, Dialect, FaultContext, NativeAnswer, Reply } from '../types.js';
 
-const ERRORS: Record<AnswerFault, { status: number; message: (ctx: FaultContext) => string }> = {
-  unauthorized: { status: 401, message: () => 'invalid api token' },
-  'not-found': { status: 404, message: (ctx) => `model '${ctx.model}' not found, make sure the correct model ID was used and that you have access to the model.` },
-  'rate-limit': { status: 429, message: () => 'You are using a Trial key, which is limited to 10 API calls / minute. You can continue to use the Trial key for free or upgrade to a Production key with higher rate limits.' },
-  'server-error': { status: 500, message: () => 'internal server error, this has been reported to our developers' },
-  unavailable: { status: 503, message: () => 'service unavailable, please try again later' },
-  'bad-request': { status: 400, message: (ctx) => `invalid request: ${ctx.detail ?? 'bad body'}` },
-  'unknown-route': { status: 404, message: () => 'not found' },
-};
-
 function answer(fault: AnswerFault, ctx: FaultContext): NativeAnswer {
-  const row = ERRORS[fault];
-  return { status: row.status, body: { message: row.message(ctx) }, headers: fault === 'rate-limit' ? { 'Retry-After': String(ctx.retryAfterSeconds) } : {} };
+  const row = faultRow(FAULTS, fault, ctx);
+  return { status: row.status, body: { message: row.message }, headers: fault === 'rate-limit' ? { 'Retry-After': String(ctx.retryAfterSeconds) } : {} };
 }
 
 function usage(reply: Reply) {

@@ -7,41 +7,20 @@
  * A bad key is a 400 INVALID_ARGUMENT with reason API_KEY_INVALID, and the retry hint of
  * a 429 is `RetryInfo.retryDelay` in the body.
  */
+import { faultRow } from '../fault-table.js';
 import { isRecord, sse, textOf } from '../frames.js';
+import { FAULTS } from './faults.js';
 import type { AnswerFault, Dialect, FaultContext, NativeAnswer, Reply } from '../types.js';
 
 const CHAT = /^\/(?:v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
-
-const ERRORS: Record<AnswerFault, { status: number; rpc: string; message: (ctx: FaultContext) => string; details?: (ctx: FaultContext) => unknown[] }> = {
-  unauthorized: {
-    status: 400,
-    rpc: 'INVALID_ARGUMENT',
-    message: () => 'API key not valid. Please pass a valid API key.',
-    details: () => [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } }],
-  },
-  'not-found': { status: 404, rpc: 'NOT_FOUND', message: (ctx) => `models/${ctx.model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.` },
-  'rate-limit': {
-    status: 429,
-    rpc: 'RESOURCE_EXHAUSTED',
-    message: (ctx) => `You exceeded your current quota, please check your plan and billing details. Please retry in ${ctx.retryAfterSeconds}s.`,
-    details: (ctx) => [
-      { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }] },
-      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${ctx.retryAfterSeconds}s` },
-    ],
-  },
-  'server-error': { status: 500, rpc: 'INTERNAL', message: () => 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' },
-  unavailable: { status: 503, rpc: 'UNAVAILABLE', message: () => 'The model is overloaded. Please try again later.' },
-  'bad-request': { status: 400, rpc: 'INVALID_ARGUMENT', message: (ctx) => ctx.detail ?? 'Request contains an invalid argument.' },
-  'unknown-route': { status: 404, rpc: 'NOT_FOUND', message: (ctx) => `Method not found: ${ctx.detail ?? ''}` },
-};
 
 function status(code: number, rpc: string, message: string, details?: unknown[]) {
   return { error: { code, message, status: rpc, ...(details ? { details } : {}) } };
 }
 
 function answer(fault: AnswerFault, ctx: FaultContext): NativeAnswer {
-  const row = ERRORS[fault];
-  return { status: row.status, body: status(row.status, row.rpc, row.message(ctx), row.details?.(ctx)) };
+  const row = faultRow(FAULTS, fault, ctx);
+  return { status: row.status, body: status(row.status, row.rpc as string, row.message, row.details as unknown[] | undefined) };
 }
 
 function chunk(reply: Reply, text: string, last: boolean) {

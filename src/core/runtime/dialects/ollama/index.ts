@@ -4,23 +4,15 @@
  * (`temperature`, `num_predict`); errors as `{"error": "<text>"}`; an error after the
  * stream started is a last `{"error": ...}` line with the status still 200.
  */
+import { faultRow } from '../fault-table.js';
 import { bearer, isRecord, ndjson, splitSystem } from '../frames.js';
+import { FAULTS } from './faults.js';
 import type { AnswerFault, Dialect, FaultContext, NativeAnswer, Reply } from '../types.js';
 
-const ERRORS: Record<AnswerFault, { status: number; message: (ctx: FaultContext) => string }> = {
-  unauthorized: { status: 401, message: () => 'unauthorized' },
-  'not-found': { status: 404, message: (ctx) => `model '${ctx.model}' not found` },
-  'rate-limit': { status: 429, message: () => 'too many requests' },
-  'server-error': { status: 500, message: () => 'llama runner process has terminated: exit status 2' },
-  unavailable: { status: 503, message: () => 'server busy, please try again.  maximum pending requests exceeded' },
-  'bad-request': { status: 400, message: (ctx) => ctx.detail ?? 'invalid request' },
-  'unknown-route': { status: 404, message: () => '404 page not found' },
-};
-
 function answer(fault: AnswerFault, ctx: FaultContext): NativeAnswer {
-  const row = ERRORS[fault];
+  const row = faultRow(FAULTS, fault, ctx);
   // Ollama documents no retry header; the mock sends Retry-After anyway so a plugin can pass it on.
-  return { status: row.status, body: { error: row.message(ctx) }, headers: fault === 'rate-limit' ? { 'Retry-After': String(ctx.retryAfterSeconds) } : {} };
+  return { status: row.status, body: { error: row.message }, headers: fault === 'rate-limit' ? { 'Retry-After': String(ctx.retryAfterSeconds) } : {} };
 }
 
 const CREATED_AT = '2025-01-01T00:00:00Z';

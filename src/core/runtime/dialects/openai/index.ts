@@ -3,7 +3,9 @@
  * `Authorization: Bearer <key>`, SSE `data:` chunks ending in `data: [DONE]`, errors as
  * `{"error": {message, type, param, code}}`. Azure reuses the bodies and streams.
  */
+import { faultRow } from '../fault-table.js';
 import { bearer, isRecord, splitSystem, sse } from '../frames.js';
+import { FAULTS } from './faults.js';
 import type { AnswerFault, CommonChat, Dialect, FaultContext, IncomingRequest, NativeAnswer, Reply } from '../types.js';
 
 export function openAiError(message: string, type: string | null, code: string | null, param: string | null = null) {
@@ -11,22 +13,12 @@ export function openAiError(message: string, type: string | null, code: string |
 }
 
 /** Status, type and code of each fault (the error table, as data). */
-const ERRORS: Record<AnswerFault, { status: number; type: string; code: string | null; message: (ctx: FaultContext) => string }> = {
-  unauthorized: { status: 401, type: 'invalid_request_error', code: 'invalid_api_key', message: () => 'Incorrect API key provided.' },
-  'not-found': { status: 404, type: 'invalid_request_error', code: 'model_not_found', message: (ctx) => `The model \`${ctx.model}\` does not exist or you do not have access to it.` },
-  'rate-limit': { status: 429, type: 'requests', code: 'rate_limit_exceeded', message: (ctx) => `Rate limit reached for requests. Please try again in ${ctx.retryAfterSeconds}s.` },
-  'server-error': { status: 500, type: 'server_error', code: null, message: () => 'The server had an error while processing your request.' },
-  unavailable: { status: 503, type: 'server_error', code: 'service_unavailable', message: () => 'The engine is currently overloaded, please try again later.' },
-  'bad-request': { status: 400, type: 'invalid_request_error', code: null, message: (ctx) => ctx.detail ?? 'Invalid request.' },
-  'unknown-route': { status: 404, type: 'invalid_request_error', code: 'unknown_url', message: (ctx) => `Unknown request URL: ${ctx.detail ?? ''}.` },
-};
-
 export function openAiAnswer(fault: AnswerFault, ctx: FaultContext): NativeAnswer {
-  const row = ERRORS[fault];
+  const row = faultRow(FAULTS, fault, ctx);
   const headers: Record<string, string> = {};
   if (fault === 'rate-limit') headers['Retry-After'] = String(ctx.retryAfterSeconds);
   if (fault === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer';
-  return { status: row.status, body: openAiError(row.message(ctx), row.type, row.code), headers };
+  return { status: row.status, body: openAiError(row.message, row.type as string | null, row.code as string | null), headers };
 }
 
 export function usage(reply: Reply) {
