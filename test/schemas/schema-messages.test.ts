@@ -71,6 +71,7 @@ describe('in test and validate output', () => {
     try {
       const reference = await readFile(resolve(import.meta.dirname, '../fixtures/plugins/reference/plugin.yaml'), 'utf8');
       const manifest = reference
+        .replace(/^ {2}name: .*$/m, '  name: ""')
         .replace(/^ {2}version: .*$/m, '')
         .replace(/^health_check_interval: .*$/m, 'health_check_interval: 7.5');
       await writeFile(join(dir, 'plugin.yaml'), manifest);
@@ -79,10 +80,12 @@ describe('in test and validate output', () => {
       expect(human.stdout).toContain('hint: Use a whole number.');
       expect(human.stdout).toContain('Missing required key "metadata.version"');
       expect(human.stdout).toContain('hint: Add `version: 1.0.0`');
+      expect(human.stdout).toContain('metadata.name must not be empty.');
       expect(human.stdout).not.toMatch(NO_REGEX);
+      expect(human.stdout).not.toContain('must NOT');
       const json = await runCli(['validate', '--format', 'json'], { cwd: dir });
       const diagnostics = (JSON.parse(json.stdout) as { files: Array<{ diagnostics: Array<{ rule: string; keyword?: string }> }> }).files[0]?.diagnostics ?? [];
-      expect(diagnostics.map((d) => `${d.rule} ${d.keyword ?? '-'}`)).toEqual(['schema/type type', 'schema/required required']);
+      expect(diagnostics.map((d) => `${d.rule} ${d.keyword ?? '-'}`).sort()).toEqual(['schema/range minLength', 'schema/required required', 'schema/type type']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

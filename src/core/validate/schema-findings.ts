@@ -43,6 +43,25 @@ const FORMAT_HINTS: Record<string, string> = {
   email: 'Write it like you@example.com.',
 };
 
+/** "must have at least 1 character" rather than ajv's "must NOT have fewer than 1 characters". */
+function rangeWords(keyword: string, limit: unknown): string | undefined {
+  const n = Number(limit);
+  const items = (one: string) => `${n} ${n === 1 ? one : `${one}s`}`;
+  const words: Record<string, string> = {
+    minimum: `must be at least ${n}`,
+    maximum: `must be at most ${n}`,
+    exclusiveMinimum: `must be greater than ${n}`,
+    exclusiveMaximum: `must be less than ${n}`,
+    minLength: n === 1 ? 'must not be empty' : `must have at least ${items('character')}`,
+    maxLength: `must have at most ${items('character')}`,
+    minItems: n === 1 ? 'must not be an empty list' : `must have at least ${items('item')}`,
+    maxItems: `must have at most ${items('item')}`,
+    minProperties: n === 1 ? 'must not be empty' : `must have at least ${items('key')}`,
+    maxProperties: `must have at most ${items('key')}`,
+  };
+  return Number.isFinite(n) ? words[keyword] : undefined;
+}
+
 const RANGE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties']);
 
 function valueAt(data: unknown, path: DataPath): unknown {
@@ -208,7 +227,7 @@ export function schemaFindings(errors: readonly ErrorObject[], data: unknown, sc
           if (joined === 'health_check_interval') {
             finding = { path, rule: 'schema/range', message: 'health_check_interval must be a positive integer (seconds).', hint: 'Use e.g. 60.' };
           } else {
-            finding = { path, rule: 'schema/range', message: `${where} ${error.message ?? 'is out of range'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
+            finding = { path, rule: 'schema/range', message: `${where} ${rangeWords(error.keyword, params.limit) ?? error.message ?? 'is out of range'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
           }
         } else {
           finding = { path, rule: 'schema/invalid', message: `${where} ${error.message ?? 'is invalid'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
