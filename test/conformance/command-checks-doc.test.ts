@@ -18,13 +18,14 @@ describe('docs/checks.md', () => {
     for (const check of CHECKS) {
       const rows = markdown.split('\n').filter((line) => line.startsWith(`| \`${check.id}\` |`));
       expect(rows, check.id).toHaveLength(1);
-      expect(rows[0]).toContain(`| ${check.level} |`);
+      expect(rows[0]).toContain(check.hostRule ? `| ${check.level} (host rule) |` : `| ${check.level} |`);
+      for (const id of check.requires ?? []) expect(rows[0], `${check.id} needs ${id} first`).toContain(`\`${id}\``);
     }
   });
 
   it('escapes pipes so a title cannot break the table', () => {
     const markdown = renderChecksMarkdown([{ id: 'x.y', title: 'a | b', endpoint: 'GET /x', level: 'required', contract: 'c' }]);
-    expect(markdown).toContain('| `x.y` | required | `GET /x` |  | c | a \\| b |');
+    expect(markdown).toContain('| `x.y` | required | `GET /x` |  | c |  | a \\| b |');
   });
 });
 

@@ -25,7 +25,12 @@ export function renderChecksMarkdown(checks: readonly CheckInfo[]): string {
     '',
     '- **required** checks fail the run (exit 1);',
     '- **recommended** checks are warnings, and fail the run only with `--strict`;',
-    '- checks with a **capability** run only when the manifest declares it, and are skipped otherwise.',
+    '- checks with a **capability** run only when the manifest declares it, and are skipped otherwise;',
+    "- **host rule** checks are the shipped Loom host's own rules (their ids are `validate`'s for the same",
+    '  rule): required under the default `--profile loom-host`, notes under `--profile guide`',
+    '  ([cli-test.md](cli-test.md#profiles-loom-host-and-guide));',
+    '- a check whose **needs first** check failed is not run: it is reported `blocked` by that root cause',
+    '  ([cli-test.md](cli-test.md#one-root-cause-per-mistake)).',
     '',
     'The contract column names the section of the protocol each check enforces.',
   ];
@@ -35,10 +40,12 @@ export function renderChecksMarkdown(checks: readonly CheckInfo[]): string {
     groups.set(group, [...(groups.get(group) ?? []), check]);
   }
   for (const [group, list] of groups) {
-    out.push('', `## ${group}`, '', '| Id | Level | Endpoint | Capability | Contract | What it checks |', '|---|---|---|---|---|---|');
+    out.push('', `## ${group}`, '', '| Id | Level | Endpoint | Capability | Contract | Needs first | What it checks |', '|---|---|---|---|---|---|---|');
     for (const check of list) {
+      const level = check.hostRule ? `${check.level} (host rule)` : check.level;
+      const needs = (check.requires ?? []).map((id) => `\`${id}\``).join(', ');
       out.push(
-        `| \`${check.id}\` | ${check.level} | \`${cell(check.endpoint)}\` | ${check.capability ?? ''} | ${cell(check.contract)} | ${cell(check.title)} |`,
+        `| \`${check.id}\` | ${level} | \`${cell(check.endpoint)}\` | ${check.capability ?? ''} | ${cell(check.contract)} | ${needs} | ${cell(check.title)} |`,
       );
     }
   }
