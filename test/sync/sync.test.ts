@@ -4,7 +4,7 @@
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../helpers/memory-io.js';
@@ -115,4 +115,12 @@ describe('loom-plugin sync', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Hint: Run loom-plugin sync to write plugin.json from plugin.yaml.');
   });
+
+  it('a /metadata that differs from the manifest says where the fix goes', async () => {
+    const fixture = resolve(import.meta.dirname, '../fixtures/plugins/broken/metadata-version-mismatch');
+    const result = await runCli(['test', fixture, '--only', 'metadata.matches-manifest']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('version: /metadata says "9.9.9", the manifest says "1.0.0"');
+    expect(result.stdout).toContain("Fix: serve the manifest's metadata instead of a copy in code");
+  }, 30_000);
 });

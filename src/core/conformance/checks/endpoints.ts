@@ -74,7 +74,8 @@ export const ENDPOINT_CHECKS: Record<string, CheckImpl> = {
       if (differences.length > 0) {
         fail(`/metadata differs from the manifest in ${differences.length === 1 ? '1 field' : `${differences.length} fields`}.`, {
           expected: "the manifest's metadata, field for field",
-          details: differences,
+          // Where the fix goes: code that repeats metadata drifts; reading the manifest cannot.
+          details: [...differences, 'Fix: serve the manifest\'s metadata instead of a copy in code (the init templates read plugin.json, written from plugin.yaml by loom-plugin sync).'],
         });
       }
     },
