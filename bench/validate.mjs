@@ -172,12 +172,14 @@ if (only !== 'large') {
 }
 
 
-/** Distinct three-letter keys, none of them a YAML boolean or null word. */
+/** Distinct short keys; the leading k keeps every one from being a YAML word such as Yes or Off. */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const key3 = (i) => ALPHABET[Math.floor(i / 3844) % 62] + ALPHABET[Math.floor(i / 62) % 62] + ALPHABET[i % 62];
+const key3 = (i) => 'k' + ALPHABET[Math.floor(i / 3844) % 62] + ALPHABET[Math.floor(i / 62) % 62] + ALPHABET[i % 62];
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: Big\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: big\n';
 const SHAPES = {
-  'unknown keys': { exit: 0, line: (i) => `${key3(i)}: 1\n` }, // warnings only
+  // Every key a finding (warnings only): the full YAML parser with positions runs.
+  'unknown keys': { exit: 0, line: (i) => `${key3(i)}: 1\n` },
+  // A clean manifest: the fast reader settles it.
   'env keys': { exit: 0, line: (i) => `${i === 0 ? 'env:\n' : ''}  ${key3(i)}: x\n` },
 };
 const SIZES = [10_000, 50_000, 100_000];
@@ -219,7 +221,8 @@ if (only !== 'files') {
       );
     }
   }
-  console.log('linear time: the ratios stay near the size ratios (5x at 50k, 10x at 100k); quadratic time would give 25x and 100x');
+  console.log('linear time: the ratios stay at or below the size ratios (5x at 50k, 10x at 100k; start-up is a fixed part) and');
+  console.log('the time per key does not grow; quadratic time would give 25x and 100x. Files of 64 KiB or more run on a worker thread.');
   const met = slowest < 1;
   console.log(`target "any manifest up to 1 MiB in under 1 s": ${met ? 'met' : 'NOT met'} (slowest ${slowest.toFixed(3)} s)`);
   if (!met) process.exitCode = 1;
