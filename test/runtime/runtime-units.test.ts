@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, LogBuffer } from '../../src/core/runtime/log-buffer.js';
 import { rewriteArgs, rewriteEndpoint, rewriteEnv } from '../../src/core/runtime/port-rewrite.js';
+import { expandConfigReferences } from '../../src/core/runtime/plugin-process.js';
+import { PluginClient } from '../../src/core/runtime/http-client.js';
 import { SseDataParser } from '../../src/core/runtime/sse-parser.js';
 
 describe('port rewrite', () => {
@@ -63,5 +65,32 @@ describe('SseDataParser', () => {
         expect(parser.end()).toEqual(payloads);
       }),
     );
+  });
+});
+
+describe('manifest env: ${LOOM_CONFIG_<NAME>} references', () => {
+  it('become the config values, so variables of the plugin\'s own naming get them too', () => {
+    const config = { LOOM_CONFIG_UPSTREAM_URL: 'http://127.0.0.1:4000', LOOM_CONFIG_API_KEY: 'k' };
+    expect(expandConfigReferences({ RELAY_UPSTREAM: '${LOOM_CONFIG_UPSTREAM_URL}', URL: '${LOOM_CONFIG_UPSTREAM_URL}/v1', KEY: 'Bearer ${LOOM_CONFIG_API_KEY}' }, config)).toEqual({
+      RELAY_UPSTREAM: 'http://127.0.0.1:4000',
+      URL: 'http://127.0.0.1:4000/v1',
+      KEY: 'Bearer k',
+    });
+  });
+
+  it('leave unknown names and other text as written', () => {
+    expect(expandConfigReferences({ A: '${LOOM_CONFIG_NOPE}', B: '${HOME}', C: 'plain' }, {})).toEqual({ A: '${LOOM_CONFIG_NOPE}', B: '${HOME}', C: 'plain' });
+  });
+});
+
+describe('PluginClient pathPrefix', () => {
+  it('joins like the shipped host: "/" + "/health" is "//health"; exactPath leaves it out', async () => {
+    const client = new PluginClient('http://127.0.0.1:9', { timeoutMs: 200, pathPrefix: '/' });
+    try {
+      expect((await client.request('GET', '/health', { breaker: false })).request.url).toBe('http://127.0.0.1:9//health');
+      expect((await client.request('GET', '/health', { exactPath: true, breaker: false })).request.url).toBe('http://127.0.0.1:9/health');
+    } finally {
+      await client.close();
+    }
   });
 });
