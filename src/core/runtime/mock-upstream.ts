@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { buildReply } from './mock-replies.js';
 import { BodyTooLarge, readBody } from '../read-body.js';
-import { findDialect, routeRequest, type AnswerFault, type CommonChat, type Dialect, type DialectName, type IncomingRequest, type MockFault, type NativeAnswer } from './dialects/index.js';
+import { findDialect, routeRequest, type Routed, type AnswerFault, type CommonChat, type Dialect, type DialectName, type IncomingRequest, type MockFault, type NativeAnswer } from './dialects/index.js';
 import { openai } from './dialects/openai/index.js';
 
 export { MOCK_FAULTS, type MockFault, type DialectName } from './dialects/types.js';
@@ -163,9 +163,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     return false;
   };
 
-  const chat = async (dialect: Dialect, request: IncomingRequest, record: RecordedRequest, body: unknown, res: http.ServerResponse, req: http.IncomingMessage) => {
-    const route = dialect.route(request);
-    const read = dialect.read(body, route ?? { kind: 'chat' }, request);
+  const chat = async (routed: Routed, request: IncomingRequest, record: RecordedRequest, body: unknown, res: http.ServerResponse, req: http.IncomingMessage) => {
+    const { dialect } = routed;
+    const read = dialect.read(body, routed.match, request);
     if (typeof read === 'string') return send(res, dialect.answer('bad-request', { model: '', retryAfterSeconds: 0, detail: read }));
     record.chat = read;
     const model = read.model ?? '';
@@ -203,7 +203,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     if (key !== undefined) record.key = key;
     if (requireAuth && key !== apiKey) return send(res, speaker.answer('unauthorized', { model: '', retryAfterSeconds: 0 }));
     if (routed.match.kind === 'models') return send(res, { status: 200, body: speaker.models(models) });
-    return chat(speaker, request, record, body, res, req);
+    return chat(routed, request, record, body, res, req);
   };
 
   const server = http.createServer((req, res) => {
