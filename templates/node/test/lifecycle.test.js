@@ -72,7 +72,8 @@ describe('lifecycle', () => {
     const env = {};
     const app = await startApp(env);
     try {
-      await assertError(await app.call('POST', '/initialize', {}), 'invalid_request', 400);
+      // With a required field, {} alone is not a config; without one it is.
+      if (CONFIG_SCHEMA.some((field) => field.required)) await assertError(await app.call('POST', '/initialize', {}), 'invalid_request', 400);
       for (const [key, value] of Object.entries(validConfig(upstream.url, { timeout: 5 }))) env[envName(key)] = String(value);
       assert.equal((await app.call('POST', '/initialize', {})).status, 200);
       assert.equal((await app.call('GET', '/models')).status, 200);

@@ -77,7 +77,8 @@ def test_initialize_body_that_is_not_json(client):
 
 
 def test_empty_initialize_uses_loom_config_env(client, env, upstream):
-    assert_error(client.post("/initialize", json={}), "invalid_request", 400)
+    if any(field.get("required") for field in CONFIG_SCHEMA):  # else {} alone is a whole config
+        assert_error(client.post("/initialize", json={}), "invalid_request", 400)
     env.update({env_name(key): str(value) for key, value in valid_config(upstream.url, timeout=5).items()})
     assert client.post("/initialize", json={}).status_code == 200
     assert client.get("/health").get_json()["healthy"] is True
