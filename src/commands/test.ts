@@ -79,6 +79,9 @@ async function listChecks(options: TestOptions, io: CliIo, plan: Plan): Promise<
 export async function run(options: TestOptions, io: CliIo): Promise<number> {
   const plan = planReporters(defaultReporters(options.reporters, io.env), options.outputDir);
   if (options.list) return listChecks(options, io, plan);
+  if (options.upstreamDialect && options.mockUpstream === false) {
+    throw usageError('--upstream-dialect sets the dialect of the mock upstream, and --no-mock-upstream starts none.', 'Drop one of the two flags.');
+  }
 
   // An unwritable --output-dir is found before the plugin runs, not after.
   if (plan.files.length > 0 && options.outputDir !== undefined) await ensureOutputDir(options.outputDir, io.cwd);

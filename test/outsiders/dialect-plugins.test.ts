@@ -89,10 +89,13 @@ describe('the upstream dialect in reports and --upstream-dialect', () => {
     expect(right.results.map((result) => result.status)).toEqual(['pass', 'pass']);
   }, 60_000);
 
-  it('refuses an unknown dialect name as a usage error', async () => {
+  it('refuses an unknown dialect name, and a dialect without a mock, as usage errors', async () => {
     const result = await runCli(['test', claude, '--upstream-dialect', 'bedrock'], { cwd: claude, env });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--upstream-dialect/);
+    const both = await runCli(['test', claude, '--upstream-dialect', 'anthropic', '--no-mock-upstream'], { cwd: claude, env });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--no-mock-upstream/);
   });
 });
 
