@@ -14,7 +14,7 @@ import { BodyTooLarge, readBody } from '../read-body.js';
 import { findDialect, routeRequest, type Routed, type AnswerFault, type CommonChat, type Dialect, type DialectName, type IncomingRequest, type MockFault, type NativeAnswer } from './dialects/index.js';
 import { openai } from './dialects/openai/index.js';
 
-export { MOCK_FAULTS, type MockFault, type DialectName } from './dialects/types.js';
+export { DIALECT_NAMES, MOCK_FAULTS, type MockFault, type DialectName } from './dialects/types.js';
 
 /**
  * The one model id the mock refuses (404 model_not_found); every other id is served and
