@@ -72,6 +72,10 @@ describe('one root cause per mistake', () => {
     const after = report.results.slice(index + 1);
     expect(after.length).toBeGreaterThan(30);
     for (const result of after) expect(result).toMatchObject({ status: 'skip', message: 'not run: --bail stopped the run at lifecycle.initialize' });
+    // For people, what --bail did not run shares a line per group.
+    const human = await runCli(['test', INIT_201, '--bail'], { cwd: work });
+    expect(human.stdout).toMatch(/^chat {2}○ 5 not run \(--bail\): chat\.schema, /m);
+    expect(human.stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(40);
   }, 30_000);
 
   it('--strict fails on manifest warnings, as validate --strict does (a requird: typo)', async () => {

@@ -140,32 +140,39 @@ export function renderSummaryLine(report: ConformanceReport, style: ChalkInstanc
  */
 function createLinePrinter(style: ChalkInstance, strict: boolean, write: (line: string) => void) {
   let group: string | undefined;
-  let blocked: { group: string; root: string; ids: string[] } | undefined;
-  const endBlocked = (): void => {
-    if (!blocked) return;
-    const text = style.dim(`○ ${blocked.ids.length} blocked by ${blocked.root}: ${blocked.ids.join(', ')}`);
-    if (blocked.group !== group) write(`${style.bold(blocked.group)}  ${text}`);
+  let run: { group: string; label: string; ids: string[] } | undefined;
+  const endRun = (): void => {
+    if (!run) return;
+    const text = style.dim(`○ ${run.ids.length} ${run.label}: ${run.ids.join(', ')}`);
+    if (run.group !== group) write(`${style.bold(run.group)}  ${text}`);
     else write(`  ${text}`);
-    group = blocked.group;
-    blocked = undefined;
+    group = run.group;
+    run = undefined;
   };
   return {
     print(result: CheckResult): void {
       const current = groupOf(result.id);
-      if (result.status === 'blocked') {
-        const root = result.blockedBy ?? '?';
-        if (blocked && (blocked.group !== current || blocked.root !== root)) endBlocked();
-        blocked ??= { group: current, root, ids: [] };
-        blocked.ids.push(result.id);
+      const label = collapsedLabel(result);
+      if (label) {
+        if (run && (run.group !== current || run.label !== label)) endRun();
+        run ??= { group: current, label, ids: [] };
+        run.ids.push(result.id);
         return;
       }
-      endBlocked();
+      endRun();
       if (current !== group) write(style.bold(current));
       group = current;
       write(renderResultLine(result, strict, style));
     },
-    end: endBlocked,
+    end: endRun,
   };
+}
+
+/** Results that share a line with their neighbours: blocked ones, and those --bail did not run. */
+function collapsedLabel(result: CheckResult): string | undefined {
+  if (result.status === 'blocked') return `blocked by ${result.blockedBy ?? '?'}`;
+  if (result.status === 'skip' && result.message?.startsWith('not run: --bail')) return 'not run (--bail)';
+  return undefined;
 }
 
 /** The whole report at once (the streaming reporter prints the same lines as they come). */
