@@ -46,6 +46,12 @@ describe.concurrent('stranger plugins, judged as the shipped host judges them', 
     if (stranger.guidePasses && hostRules.some((id) => id.includes('/'))) {
       // The host rule is still said, as a note, in the same words.
       expect(guide.report.notes?.join('\n')).toMatch(stranger.says ?? /^$/);
+      // ...and validate's warning for the same rule does not stop --strict under the guide profile.
+      const strict = await runCli(['test', join(PLUGINS_DIR, 'strangers', stranger.name), '--profile', 'guide', '--strict', '--only', 'metadata.schema', '--upstream-field', stranger.upstreamField, '--startup-timeout', '180s'], {
+        cwd: PLUGINS_DIR,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, GOCACHE: process.env.GOCACHE, GOPATH: process.env.GOPATH },
+      });
+      expect(strict.code, `${stranger.name} --profile guide --strict: ${strict.stderr}`).toBe(0);
     }
   }, 240_000);
 });
