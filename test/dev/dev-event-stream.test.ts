@@ -165,3 +165,26 @@ describe('a /v1 stream to a client that does not read', () => {
     }
   }, 60_000);
 });
+
+describe('the dev host caps its connections', () => {
+  it('closes connections past 256 at once', async () => {
+    t = await startTestHost({ path: `${FIXTURES}echo`, watch: false });
+    const url = new URL(t.host.url);
+    const open = (): Promise<Socket> =>
+      new Promise((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => resolve(socket));
+        socket.on('error', () => undefined);
+        sockets.push(socket);
+      });
+    const held: Socket[] = [];
+    for (let i = 0; i < 256; i++) held.push(await open());
+    const extra = await open();
+    // The server drops it without reading a byte; the held ones stay open.
+    const closed = await new Promise<boolean>((resolve) => {
+      extra.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 10_000);
+    });
+    expect(closed).toBe(true);
+    expect(held.every((socket) => !socket.destroyed)).toBe(true);
+  }, 60_000);
+});
