@@ -61,6 +61,10 @@ describe.each(BROKEN_OUTSIDERS)('the broken variant $base with BUG=$bug', (varia
     // Set-up worked (so the failures are the mistake's, not the run's)...
     expect(status['lifecycle.initialize']).toBe('pass');
     for (const id of variant.breaks) expect(status[id], `${id} (${variant.what})`).toBe('fail');
+    if (variant.says) {
+      const forwarded = report.results.find((result) => result.id === 'chat.forwarded');
+      expect([forwarded?.message, ...(forwarded?.details ?? [])].join('\n')).toContain(variant.says);
+    }
     expect(report.ok).toBe(false);
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { buildReply } from './mock-replies.js';
 import { BodyTooLarge, readBody } from '../read-body.js';
-import { findDialect, routeRequest, type Routed, type AnswerFault, type CommonChat, type Dialect, type DialectName, type IncomingRequest, type MockFault, type NativeAnswer } from './dialects/index.js';
+import { findDialect, routeRequest, type AnswerFault, type CommonChat, type Dialect, type DialectName, type IncomingRequest, type MockFault, type NativeAnswer } from './dialects/index.js';
 import { openai } from './dialects/openai/index.js';
 
 export { DIALECT_NAMES, MOCK_FAULTS, type MockFault, type DialectName } from './dialects/types.js';
@@ -35,6 +35,8 @@ export interface RecordedRequest {
   kind?: 'chat' | 'models';
   /** A chat request read in its dialect's terms (undefined when it could not be read). */
   chat?: CommonChat;
+  /** Why the dialect could not read the chat request (what the mock answered 400 for). */
+  unreadable?: string;
   /** The key as the dialect carries it (header or query), if any. */
   key?: string;
 }
@@ -163,11 +165,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     return false;
   };
 
-  const chat = async (routed: Routed, request: IncomingRequest, record: RecordedRequest, body: unknown, res: http.ServerResponse, req: http.IncomingMessage) => {
-    const { dialect } = routed;
-    const read = dialect.read(body, routed.match, request);
+  const chat = async (dialect: Dialect, read: CommonChat | string, body: unknown, res: http.ServerResponse, req: http.IncomingMessage) => {
     if (typeof read === 'string') return send(res, dialect.answer('bad-request', { model: '', retryAfterSeconds: 0, detail: read }));
-    record.chat = read;
     const model = read.model ?? '';
     if (model === MOCK_UNKNOWN_MODEL) return send(res, dialect.answer('not-found', { model, retryAfterSeconds: 0 }));
     const step = script.shift() ?? { fault: 'ok', retryAfterSeconds: 7 };
@@ -201,9 +200,13 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     record.kind = routed.match.kind;
     const key = speaker.key(request);
     if (key !== undefined) record.key = key;
+    // Read a chat before judging the key, so a refused request still shows what was sent.
+    const read = routed.match.kind === 'chat' ? speaker.read(body, routed.match, request) : undefined;
+    if (typeof read === 'object') record.chat = read;
+    if (typeof read === 'string') record.unreadable = read;
     if (requireAuth && key !== apiKey) return send(res, speaker.answer('unauthorized', { model: '', retryAfterSeconds: 0 }));
-    if (routed.match.kind === 'models') return send(res, { status: 200, body: speaker.models(models) });
-    return chat(routed, request, record, body, res, req);
+    if (read === undefined) return send(res, { status: 200, body: speaker.models(models) });
+    return chat(speaker, read, body, res, req);
   };
 
   const server = http.createServer((req, res) => {

@@ -87,8 +87,13 @@ export const CHAT_CHECKS: Record<string, CheckImpl> = {
       ctx.use(exchange);
       if (!seen) fail('The upstream received no chat request for a basic completion.', { expected: 'the plugin forwards the request to the configured upstream' });
       const dialect = findDialect(ctx.mock.dialect ?? 'openai');
-      const terms = dialect ? ` (${dialect.title})` : '';
-      if (!seen.chat) fail(`The upstream could not read the chat request${terms}.`, { expected: `a request in the ${dialect?.title ?? 'upstream'} format`, details: [`body: ${JSON.stringify(seen.body)?.slice(0, 200) ?? 'none'}`] });
+      const terms = dialect ? `, in ${dialect.title} terms` : '';
+      if (!seen.chat) {
+        fail(`The upstream could not read the chat request as ${dialect?.title ?? 'its dialect'}${seen.unreadable ? `: ${seen.unreadable.replace(/\.$/, '')}` : ''}.`, {
+          expected: `a request in the ${dialect?.title ?? 'upstream'} format`,
+          details: [`body: ${JSON.stringify(seen.body)?.slice(0, 200) ?? 'none'}`],
+        });
+      }
       const differences = forwardingDifferences(request, seen.chat);
       if (ctx.configField('api_key') && seen.key !== ctx.mock.apiKey) {
         const where = dialect?.authHint ?? 'Authorization: Bearer <api_key>';

@@ -25,6 +25,8 @@ export interface UpstreamChat {
   body: unknown;
   /** The request read in its dialect's terms, when the mock could read it. */
   chat?: CommonChat;
+  /** Why the mock could not read it in its dialect. */
+  unreadable?: string;
   /** The key where the dialect carries it. */
   key?: string;
 }
