@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginFiles } from '../../src/core/build/plugin-files.js';
-import { ChangeFilter, LOOP_JITTER_MS, LOOP_LIMIT, REPEAT_MS, SETTLE_MS, describeOwnFile, type OwnFile } from '../../src/core/dev/change-filter.js';
+import { ChangeFilter, HOLD_MS, LOOP_JITTER_MS, LOOP_LIMIT, REPEAT_MS, SETTLE_MS, describeOwnFile, type OwnFile } from '../../src/core/dev/change-filter.js';
 
 let root: string;
 let clock: number;
@@ -44,12 +44,34 @@ describe('ChangeFilter', () => {
     expect(filter.settle([at('handlers.go')])).toEqual([at('handlers.go')]);
   });
 
-  it('holds changes made during a start until it settled', () => {
+  it('holds a data file changed during a start a little, never source code', () => {
     filter.startBegan();
-    expect(filter.quietAt()).toBe(Number.POSITIVE_INFINITY);
-    clock += 300;
+    clock += 100;
+    filter.accept(at('cache.json'));
+    filter.accept(at('handlers.py'));
+    expect(filter.quietAt([at('cache.json')])).toBe(clock + HOLD_MS);
+    expect(filter.quietAt([at('handlers.py')])).toBe(Number.NEGATIVE_INFINITY);
     filter.startEnded();
-    expect(filter.quietAt()).toBe(clock + SETTLE_MS);
+    expect(filter.quietAt([at('cache.json'), at('handlers.py')])).toBe(clock + HOLD_MS);
+    clock += 50;
+    filter.startEnded();
+    // Settled sooner than the hold: the settle time wins.
+    expect(filter.quietAt([at('cache.json')])).toBeLessThanOrEqual(clock + SETTLE_MS);
+    clock += SETTLE_MS + 10;
+    filter.accept(at('cache.json'));
+    expect(filter.quietAt([at('cache.json')])).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('never takes source code as the plugin\'s own, however it changes', () => {
+    for (let i = 0; i < LOOP_LIMIT + 1; i++) {
+      start();
+      for (let j = 0; j < 4; j++) {
+        clock += 100;
+        expect(filter.accept(at('provider/chat.py'))).toBe(true);
+      }
+      expect(filter.settle([at('provider/chat.py')])).toEqual([at('provider/chat.py')]);
+    }
+    expect(told).toEqual([]);
   });
 
   it('takes a file written during a start and again soon after as the plugin\'s own, for good', () => {
@@ -69,13 +91,13 @@ describe('ChangeFilter', () => {
 
   it('does not take a developer\'s quick saves as the plugin\'s: many outside a start, two right after one', () => {
     start();
-    expect(filter.accept(at('handlers.go'))).toBe(true);
+    expect(filter.accept(at('prompts.txt'))).toBe(true);
     clock += 300;
-    expect(filter.accept(at('handlers.go'))).toBe(true);
+    expect(filter.accept(at('prompts.txt'))).toBe(true);
     clock += SETTLE_MS + 5000;
     for (let i = 0; i < 5; i++) {
       clock += 200;
-      expect(filter.accept(at('handlers.go'))).toBe(true);
+      expect(filter.accept(at('prompts.txt'))).toBe(true);
     }
     expect(told).toEqual([]);
   });
@@ -103,7 +125,7 @@ describe('ChangeFilter', () => {
     const results: string[][] = [];
     for (let i = 0; i < LOOP_LIMIT; i++) {
       start();
-      clock += 1800 + i * 50; // a program's timing: nearly the same delay every time
+      clock += 800 + i * 50; // during the start, at nearly the same delay every time
       filter.accept(at('cache.json'));
       results.push(filter.settle([at('cache.json')]));
     }
@@ -113,13 +135,13 @@ describe('ChangeFilter', () => {
     expect(describeOwnFile(told[0]!, root)).toContain('Add `/cache.json` to the plugin\'s .gitignore');
   });
 
-  it('does not call a developer\'s saves at varying moments after each reload a loop', () => {
-    const delays = [800, 4000, 2000, 6500];
+  it('does not call saves at varying moments after each reload, or after the start settled, a loop', () => {
+    const delays = [300, 1400, 700, 5000, 2500, 2600, 2700];
     for (const delay of delays) {
       start();
       clock += delay;
-      filter.accept(at('handlers.go'));
-      expect(filter.settle([at('handlers.go')])).toEqual([at('handlers.go')]);
+      filter.accept(at('prompts.txt'));
+      expect(filter.settle([at('prompts.txt')])).toEqual([at('prompts.txt')]);
     }
     expect(told).toEqual([]);
     expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(LOOP_JITTER_MS);

@@ -85,9 +85,9 @@ describe('watching a plugin that writes into its own folder', () => {
   });
 
   it('stops reloading when every start writes a file, and says which file and how to ignore it', { timeout: 60_000 }, async () => {
-    // Written once (one rename), 1.5 s after each start, from the very first one on: only
-    // the loop rule can tell it from an edit.
-    const { t, dir } = await scribe({ SCRIBE_LOG: 'append', SCRIBE_START_FILE: 'started.txt', SCRIBE_START_DELAY_MS: '1500' });
+    // Written once (one rename, one change event), 0.3 s after each start: only the loop
+    // rule can tell it from an edit.
+    const { t, dir } = await scribe({ SCRIBE_LOG: 'append', SCRIBE_START_FILE: 'started.txt', SCRIBE_START_DELAY_MS: '300' });
     const warning = await t.waitFor((e) => e.type === 'notice' && e.message.startsWith('started.txt '), 45_000);
     if (warning.type !== 'notice') throw new Error('unreachable');
     expect(warning.level).toBe('warning');

@@ -12,10 +12,15 @@
  *     then kept changing, each change within REPEAT_MS of the last, REPEAT_COUNT times in
  *     all: a writer, not a person saving (a quick double save is still a person);
  *   - or it is caught in a loop: LOOP_LIMIT reloads in a row were triggered by the same
- *     file, each time changed within LOOP_WINDOW_MS of the previous start and at the same
- *     delay after it (within LOOP_JITTER_MS): a program's timing, not a person's. Then
+ *     file, each time changed during the previous start (spawn until SETTLE_MS after the
+ *     load) and at the same delay after the spawn (within LOOP_JITTER_MS): a program's
+ *     timing, not a person's. Then
  *     reloading on it stops and the caller is told which file, so it can say how to
  *     ignore it.
+ * Source code (by extension) and manifests are always the developer's: a plugin does not
+ * rewrite its own code, and their edits are never held back.
+ * A change of any other file made during a start waits (at most HOLD_MS) so a writer
+ * can show itself before it costs a reload.
  * Once a file is known to be the plugin's, it stays so for the session (and is
  * reported once).
  */
@@ -27,13 +32,15 @@ import { openFilesOf } from './open-files.js';
 
 /** After a load, writes for this long still count as part of the start. */
 export const SETTLE_MS = 1500;
+/** A data file changed during a start reloads no sooner than this after that change. */
+export const HOLD_MS = 600;
+/** Code a plugin runs from, never writes: edits of these always reload, at once. */
+const SOURCE_CODE = /\.(py|pyi|js|mjs|cjs|ts|mts|cts|jsx|tsx|go|rs|java|kts?|scala|rb|php|cs|fs|c|cc|cpp|cxx|h|hpp|swift|exs?|erl|lua|pl|pm|jl|dart|zig|nim|ml|hs|clj|groovy)$/i;
 /** Changes this close together, starting during a start, REPEAT_COUNT times: a writer. */
 export const REPEAT_MS = 2000;
 export const REPEAT_COUNT = 3;
 /** Reloads in a row triggered by one file changed at a steady delay after each start: a loop. */
 export const LOOP_LIMIT = 3;
-/** How long after a spawn a change still counts as caused by that start. */
-export const LOOP_WINDOW_MS = 10_000;
 /** How far apart those delays may be for the changes to look like one program's. */
 export const LOOP_JITTER_MS = 1000;
 
@@ -71,6 +78,9 @@ export class ChangeFilter {
   startBegan(): void {
     this.windowFrom = this.now();
     this.windowTo = Number.POSITIVE_INFINITY;
+    // A streak is one process writing again and again; a new start begins a new one
+    // (writes repeated across starts are the loop rule's business).
+    this.streaks.clear();
   }
 
   /** The start attempt ended (loaded or failed). */
@@ -78,9 +88,21 @@ export class ChangeFilter {
     this.windowTo = this.now() + SETTLE_MS;
   }
 
-  /** When a change made now may be acted on: not before the start window closes. */
-  quietAt(): number {
-    return this.windowTo;
+  /**
+   * When a burst of changes may be acted on: a data file changed during a start waits
+   * until the start settled or HOLD_MS passed, whichever comes first.
+   */
+  quietAt(paths: readonly string[]): number {
+    let until = Number.NEGATIVE_INFINITY;
+    for (const path of paths) {
+      const time = this.lastChange.get(path);
+      if (time !== undefined && this.inWindow(time) && !this.alwaysSource(path)) until = Math.max(until, Math.min(this.windowTo, time + HOLD_MS));
+    }
+    return until;
+  }
+
+  private alwaysSource(path: string): boolean {
+    return SOURCE_CODE.test(path) || (MANIFEST_FILE_NAMES as readonly string[]).includes(basename(path));
   }
 
   private inWindow(time: number): boolean {
@@ -99,11 +121,10 @@ export class ChangeFilter {
     }
     if (this.files.ignores(path) || this.outputs().includes(path)) return false;
     if (this.own.has(path)) return false;
-    // A plugin never writes its own manifest: an edit of it is always the developer's.
-    if ((MANIFEST_FILE_NAMES as readonly string[]).includes(basename(path))) return true;
     const time = this.now();
     const previous = this.lastChange.get(path);
     this.lastChange.set(path, time);
+    if (this.alwaysSource(path)) return true;
     if (this.heldOpen(path)) return this.mark(path, 'open');
     const streak = this.streaks.get(path);
     if (streak !== undefined && previous !== undefined && time - previous <= REPEAT_MS) {
@@ -123,8 +144,8 @@ export class ChangeFilter {
     if (changed.length === 0) return [];
     const delays = new Map<string, number>();
     for (const path of changed) {
-      const delay = (this.lastChange.get(path) ?? Number.NEGATIVE_INFINITY) - this.windowFrom;
-      if (delay >= 0 && delay <= LOOP_WINDOW_MS) delays.set(path, delay);
+      const time = this.lastChange.get(path);
+      if (time !== undefined && this.inWindow(time) && !this.alwaysSource(path)) delays.set(path, time - this.windowFrom);
     }
     if (delays.size === 0) {
       this.loopRun = [];

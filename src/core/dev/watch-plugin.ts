@@ -35,9 +35,9 @@ export async function watchPlugin(options: WatchOptions): Promise<PluginWatcher>
   let timer: NodeJS.Timeout | undefined;
   let burst = new Set<string>();
   const fire = (): void => {
-    // A change made while the plugin was starting waits until the start settled: by then
-    // its own writes are told apart.
-    const wait = filter.quietAt() - Date.now();
+    // A data file changed while the plugin was starting waits a little: by then the
+    // plugin's own writes are told apart.
+    const wait = filter.quietAt([...burst]) - Date.now();
     if (wait > 0) {
       timer = setTimeout(fire, Math.min(wait, 60_000));
       return;
