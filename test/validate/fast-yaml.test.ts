@@ -7,7 +7,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readSimpleYaml } from '../../src/core/manifest/fast-yaml.js';
+import { readSimpleYaml, readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
+import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/manifests/', import.meta.url));
@@ -18,8 +19,16 @@ function full(text: string): { ok: boolean; value: unknown } {
 }
 
 let answered = 0;
+let answeredWithTree = 0;
 function agrees(text: string): void {
   const fast = readSimpleYaml(text);
+  const withTree = readSimpleYamlWithTree(text);
+  if (withTree) {
+    // Same data and the same ranges as the full parser's tree, node for node.
+    answeredWithTree++;
+    expect(withTree.value, text).toEqual(fast);
+    expect(withTree.tree, text).toEqual(parseYamlWithPositions(text).tree);
+  }
   if (fast === undefined) return;
   answered++;
   const reference = full(text);
@@ -114,8 +123,10 @@ describe('fast YAML reader', () => {
 
   it('agrees with the full parser on generated block documents', () => {
     answered = 0;
+    answeredWithTree = 0;
     fc.assert(fc.property(documents, (text) => agrees(text)), { numRuns: 400 });
     expect(answered).toBeGreaterThan(60);
+    expect(answeredWithTree).toBeGreaterThan(60);
   });
 
   it('agrees on long keys and Unicode spaces (it declines them)', () => {
@@ -129,6 +140,12 @@ describe('fast YAML reader', () => {
     for (const text of ['k: &a 1\n', 'k: !t v\n', 'k: |\n  x\n', 'k: "a\\nb"\n', 'k: {a: 1}\n', 'a: 1\na: 2\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
       expect(readSimpleYaml(text), text).toBeUndefined();
     }
+  });
+
+  it('gives no tree for indented comment lines (yaml puts them in the parent\'s range)', () => {
+    const text = 'a:\n  b: 1\n  # note\nc: 2\n';
+    expect(readSimpleYaml(text)).toEqual({ a: { b: 1 }, c: 2 });
+    expect(readSimpleYamlWithTree(text)).toBeUndefined();
   });
 
   it('never changes the result of a check', async () => {

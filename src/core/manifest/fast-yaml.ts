@@ -6,11 +6,13 @@
  * 1,000-file `validate` run. This reader is conservative: on anything it does not fully
  * understand (anchors, tags, block scalars, escapes, flow mappings, multi-line scalars,
  * duplicate keys, tabs, CR, odd numbers, odd indentation...) it returns `undefined` and
- * the caller uses the full parser. It never produces positions: when the fast value has
- * any finding, the caller re-reads the text with the full parser, so every diagnostic
- * comes from one place. A property test checks it agrees with `yaml` wherever it answers.
+ * the caller uses the full parser. It also builds the source tree with the ranges the
+ * full parser gives (readSimpleYamlWithTree), so a large plain file with findings is
+ * located without the full parser. A property test checks that the value and the tree
+ * agree with `yaml` wherever it answers.
  */
-import { setOwn } from './parse-issue.js';
+import { setOwn, type ParsedSource } from './parse-issue.js';
+import type { SourceNode } from './source-tree.js';
 
 interface Line {
   indent: number;
@@ -19,6 +21,17 @@ interface Line {
   key: string;
   /** Text after `key:` or `- `, comment stripped; '' when nothing follows. */
   rest: string;
+  /** Offsets: the key (or dash), where `rest` starts, and just past the line's newline. */
+  keyStart: number;
+  restStart: number;
+  end: number;
+}
+
+/** A value with where it sits: the node, and the end of the last line it covers. */
+interface Read {
+  value: unknown;
+  node: SourceNode;
+  end: number;
 }
 
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+(.*))?$/;
@@ -53,10 +66,12 @@ function plainScalar(text: string): unknown {
   return text;
 }
 
-/** A scalar or flat flow sequence written after `key: ` or `- `. */
-function inlineValue(raw: string): unknown {
+/** A scalar or flat flow sequence written after `key: ` or `- `, starting at offset `at`. */
+function inlineRead(raw: string, at: number, lineEnd: number): Read {
   const text = raw.trim();
+  const start = at + raw.length - raw.trimStart().length;
   const first = text[0];
+  const read = (value: unknown, node: SourceNode): Read => ({ value, node, end: lineEnd });
   if (first === '"' || first === "'") {
     const close = text.indexOf(first, 1);
     if (close === -1) unsupported();
@@ -66,7 +81,7 @@ function inlineValue(raw: string): unknown {
     if (first === '"' && body.includes('\\')) unsupported();
     // Quoted scalars may not carry control characters unescaped.
     if (/[\u0000-\u001f\u007f-\u009f]/.test(body)) unsupported();
-    return body;
+    return read(body, { kind: 'scalar', start, end: start + close + 1 });
   }
   if (first === '[') {
     const close = text.indexOf(']');
@@ -75,24 +90,48 @@ function inlineValue(raw: string): unknown {
     if (after !== '' && !/^\s+#/.test(after)) unsupported();
     const inner = text.slice(1, close);
     if (/[[{}"'#]/.test(inner)) unsupported();
-    if (inner.trim() === '') return [];
-    return inner.split(',').map((item) => plainScalar(item.trim()));
+    const node: SourceNode = { kind: 'seq', start, end: start + close + 1, items: [] };
+    if (inner.trim() === '') return read([], node);
+    const values: unknown[] = [];
+    let offset = start + 1;
+    for (const part of inner.split(',')) {
+      const item = part.trim();
+      const itemStart = offset + part.length - part.trimStart().length;
+      values.push(plainScalar(item));
+      node.items.push({ kind: 'scalar', start: itemStart, end: itemStart + item.length });
+      offset += part.length + 1;
+    }
+    return read(values, node);
   }
-  return plainScalar(stripComment(text));
+  const plain = stripComment(text);
+  return read(plainScalar(plain), { kind: 'scalar', start, end: start + plain.length });
 }
 
-function splitLines(text: string): Line[] {
+/** Where yaml puts an absent value: the first non-blank after the indicator (newline or `#`). */
+function absentAt(line: Line): number {
+  return line.restStart + line.rest.length - line.rest.trimStart().length;
+}
+
+function splitLines(text: string, positions: boolean): Line[] {
   const lines: Line[] = [];
+  let offset = 0;
   for (const source of text.split('\n')) {
+    const lineStart = offset;
+    offset += source.length + 1;
+    const end = Math.min(offset, text.length);
     if (/^\s*(?:#.*)?$/.test(source)) {
       if (source.includes('\t')) unsupported();
+      // yaml counts an indented comment after a collection into its parent's range;
+      // positions here would differ, so leave such files to the full parser.
+      if (positions && /^ +#/.test(source)) unsupported();
       continue;
     }
     if (source.includes('\t') || source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
     const indent = source.length - source.trimStart().length;
     const content = source.slice(indent);
+    const keyStart = lineStart + indent;
     if (content.startsWith('- ') || content === '-') {
-      lines.push({ indent, kind: 'item', key: '', rest: content === '-' ? '' : content.slice(2) });
+      lines.push({ indent, kind: 'item', key: '', rest: content === '-' ? '' : content.slice(2), keyStart, restStart: keyStart + (content === '-' ? 1 : 2), end });
       continue;
     }
     const match = KEY_LINE.exec(content);
@@ -100,7 +139,8 @@ function splitLines(text: string): Line[] {
     const key = match?.[1] ?? '';
     // YAML caps implicit keys at 1024 characters; leave long ones to the full parser.
     if (RESERVED_KEY.test(key) || key.length > 1000) unsupported();
-    lines.push({ indent, kind: 'key', key, rest: match?.[2] ?? '' });
+    const rest = match?.[2] ?? '';
+    lines.push({ indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end });
   }
   return lines;
 }
@@ -113,28 +153,34 @@ class Reader {
     return this.lines[this.index];
   }
 
-  /** The block value starting at the next line, if it belongs to a parent at `parentIndent`. */
-  nested(parentIndent: number, depth: number, allowSameIndentSeq: boolean): unknown {
+  /** The block value starting at the next line, if it belongs to `line` at `parentIndent`. */
+  nested(line: Line, parentIndent: number, depth: number, allowSameIndentSeq: boolean): Read {
     const next = this.peek();
-    if (!next) return null;
-    if (next.indent > parentIndent) return this.block(next.indent, depth + 1);
-    if (allowSameIndentSeq && next.indent === parentIndent && next.kind === 'item') return this.sequence(parentIndent, depth + 1);
-    return null;
+    if (next && next.indent > parentIndent) return this.block(next.indent, depth + 1);
+    if (next && allowSameIndentSeq && next.indent === parentIndent && next.kind === 'item') return this.sequence(parentIndent, depth + 1);
+    const at = absentAt(line);
+    // An absent value ends its collection where it sits, not at the end of its line.
+    return { value: null, node: { kind: 'scalar', start: at, end: at }, end: at };
   }
 
-  block(indent: number, depth: number): unknown {
+  block(indent: number, depth: number): Read {
     if (depth > MAX_DEPTH) unsupported();
     const first = this.peek();
     if (!first || first.indent !== indent) return unsupported();
     return first.kind === 'item' ? this.sequence(indent, depth) : this.mapping(indent, depth, undefined);
   }
 
-  mapping(indent: number, depth: number, firstInline: Line | undefined): Record<string, unknown> {
+  mapping(indent: number, depth: number, firstInline: Line | undefined): Read {
     const out: Record<string, unknown> = {};
+    const node: SourceNode & { kind: 'map' } = { kind: 'map', start: -1, end: 0, entries: [] };
     const add = (line: Line): void => {
       if (Object.prototype.hasOwnProperty.call(out, line.key)) unsupported(); // duplicate: let the full parser report it
       const rest = stripComment(line.rest) === '' ? '' : line.rest;
-      setOwn(out, line.key, rest === '' ? this.nested(indent, depth, true) : inlineValue(rest));
+      const read = rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end);
+      setOwn(out, line.key, read.value);
+      node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd: line.keyStart + line.key.length, value: read.node });
+      if (node.start === -1) node.start = line.keyStart;
+      node.end = read.end;
     };
     if (firstInline) add(firstInline);
     for (let line = this.peek(); line && line.indent === indent && line.kind === 'key'; line = this.peek()) {
@@ -143,48 +189,73 @@ class Reader {
     }
     const after = this.peek();
     if (after && after.indent > indent) unsupported();
-    return out;
+    return { value: out, node, end: node.end };
   }
 
-  sequence(indent: number, depth: number): unknown[] {
+  sequence(indent: number, depth: number): Read {
     const out: unknown[] = [];
+    const node: SourceNode & { kind: 'seq' } = { kind: 'seq', start: -1, end: 0, items: [] };
+    const push = (read: Read): void => {
+      out.push(read.value);
+      node.items.push(read.node);
+      node.end = read.end;
+    };
     for (let line = this.peek(); line && line.indent === indent && line.kind === 'item'; line = this.peek()) {
       this.index++;
+      if (node.start === -1) node.start = line.keyStart;
       const rest = line.rest;
       if (stripComment(rest) === '') {
-        out.push(this.nested(indent, depth, false));
+        push(this.nested(line, indent, depth, false));
         continue;
       }
       const keyIndent = indent + 2 + (rest.length - rest.trimStart().length);
-      const compact = KEY_LINE.exec(rest.trimStart());
-      if (compact && !/^["'[]/.test(rest.trimStart())) {
+      const content = rest.trimStart();
+      const compact = KEY_LINE.exec(content);
+      if (compact && !/^["'[]/.test(content)) {
         const key = compact[1] ?? '';
         if (RESERVED_KEY.test(key) || key.length > 1000) unsupported();
-        out.push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: compact[2] ?? '' }));
+        const inlineRest = compact[2] ?? '';
+        const keyStart = line.keyStart + keyIndent - indent;
+        push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: inlineRest, keyStart, restStart: keyStart + content.length - inlineRest.length, end: line.end }));
         continue;
       }
-      if (rest.trimStart().startsWith('- ')) unsupported();
-      out.push(inlineValue(rest));
+      if (content.startsWith('- ')) unsupported();
+      push(inlineRead(rest, line.restStart, line.end));
       const after = this.peek();
       if (after && after.indent > indent) unsupported(); // a continued multi-line scalar
     }
-    return out;
+    return { value: out, node, end: node.end };
+  }
+}
+
+function read(text: string, positions: boolean): Read | undefined {
+  // CR, control characters, BOMs and Unicode line breaks: leave them to the full parser.
+  // Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
+  if (/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
+  try {
+    const lines = splitLines(text, positions);
+    if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return undefined;
+    const reader = new Reader(lines);
+    const result = reader.mapping(0, 0, undefined);
+    return reader.index === lines.length ? result : undefined;
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
   }
 }
 
 /** The manifest's data when the text is plain enough to read fast; otherwise undefined. */
 export function readSimpleYaml(text: string): Record<string, unknown> | undefined {
-  // CR, control characters, BOMs and Unicode line breaks: leave them to the full parser.
-  // Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
-  if (/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
-  try {
-    const lines = splitLines(text);
-    if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return undefined;
-    const reader = new Reader(lines);
-    const value = reader.mapping(0, 0, undefined);
-    return reader.index === lines.length ? value : undefined;
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
+  return read(text, false)?.value as Record<string, unknown> | undefined;
+}
+
+/**
+ * The data and the same source tree the full parser builds (ranges as `yaml` gives them),
+ * for plain YAML that has findings: a megabyte of it is read in milliseconds instead of
+ * the full parser's seconds. Undefined when the text is not plain enough, or has an
+ * indented comment line (yaml's ranges around those are not reproduced here).
+ */
+export function readSimpleYamlWithTree(text: string): ParsedSource | undefined {
+  const result = read(text, true);
+  return result ? { value: result.value, tree: result.node, issues: [], fatal: false } : undefined;
 }
