@@ -1,0 +1,292 @@
+"""The upstream provider: an Azure OpenAI resource
+(`POST {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=...`).
+
+This is the adapter: Azure speaks OpenAI's chat body and stream, so requests pass
+through; what differs is the URL (a chat request's `model` names the deployment), the
+`api-key` header, the required `api-version`, the model list (the configured
+deployments: Azure's data-plane `/openai/models` lists base models, not what this
+resource can serve), the filter-only first stream chunk, and Azure's error codes
+(`DeploymentNotFound`, `content_filter`, ...). The routes never see a raw upstream response.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any, Dict, Iterator, List, Optional
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib.parse import quote
+
+from .errors import PluginError
+from .settings import Config
+
+# Parameters that are Loom's own and mean nothing to the upstream.
+LOOM_ONLY_FIELDS = ("plugin_specific",)
+
+
+class Upstream:
+    def __init__(self, config: Config) -> None:
+        self.base = config["endpoint"].rstrip("/") + "/openai"
+        self.timeout = config["timeout"]
+        self.api_version = config["api_version"]
+        self.deployments = [name.strip() for name in config["deployment"].split(",") if name.strip()]
+        self.session = requests.Session()
+        # One pooled connection per serving thread, so concurrent requests reuse sockets.
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({"api-key": config["api_key"]})
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, stream: bool = False) -> requests.Response:
+        try:
+            response = self.session.request(
+                method,
+                self.base + path,
+                json=body,
+                # (connect, read): the read timeout bounds every wait for upstream bytes.
+                timeout=(self.timeout, self.timeout),
+                stream=stream,
+            )
+        except requests.Timeout:
+            raise PluginError("timeout", f"the upstream did not answer within {self.timeout}s") from None
+        except requests.RequestException as error:
+            raise PluginError("provider_unavailable", f"cannot reach the upstream: {type(error).__name__}") from None
+        if response.status_code != 200:
+            try:
+                raise error_from_response(response)
+            finally:
+                response.close()
+        return response
+
+    def list_models(self) -> List[Dict[str, Any]]:
+        # A deployment is what a chat request can name; Azure's data plane cannot list them.
+        return [{"id": name, "name": name, "capabilities": {"streaming": True}} for name in self.deployments]
+
+    def _chat_path(self, request: Dict[str, Any]) -> str:
+        return f"/deployments/{quote(str(request['model']), safe='')}/chat/completions?api-version={quote(self.api_version)}"
+
+    def chat(self, request: Dict[str, Any]) -> Dict[str, Any]:
+        body = _forwarded(request)
+        body.pop("stream", None)
+        return normalize_completion(_json(self._send("POST", self._chat_path(request), body)), request)
+
+    def chat_stream(self, request: Dict[str, Any]) -> Iterator[bytes]:
+        """Opens the stream now (so an upstream error is still an ordinary JSON error),
+        then returns an iterator of SSE events to pass on as they arrive."""
+        body = _forwarded(request)
+        body["stream"] = True
+        response = self._send("POST", self._chat_path(request), body, stream=True)
+        return _relay_events(response, request, self.timeout)
+
+
+def _forwarded(request: Dict[str, Any]) -> Dict[str, Any]:
+    return {key: value for key, value in request.items() if key not in LOOM_ONLY_FIELDS}
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise PluginError("internal_error", "the upstream answered with something that is not JSON") from None
+    finally:
+        response.close()
+
+
+# -- errors ------------------------------------------------------------------------------
+
+CONTENT_FILTER_CODES = ("content_filter", "ResponsibleAIPolicyViolation")
+# A "retry after" this long is a spent quota, not a rate limit worth waiting for.
+QUOTA_WAIT_SECONDS = 3600
+
+
+def error_from_response(response: requests.Response) -> PluginError:
+    """Maps an Azure non-200 answer to the Loom error table."""
+    status = response.status_code
+    codes, upstream_message = [], ""
+    try:
+        error = response.json().get("error", {})
+        if isinstance(error, dict):
+            inner = error.get("innererror") or error.get("inner_error") or {}
+            codes = [str(error.get("code") or ""), str(inner.get("code") or "") if isinstance(inner, dict) else ""]
+            upstream_message = str(error.get("message") or "")[:200]
+    except (ValueError, AttributeError):
+        pass
+    message = f"the upstream answered {status}" + (f" {codes[0]}" if codes and codes[0] else "") + (f": {upstream_message}" if upstream_message else "")
+    details = {"upstream_status": status}
+    if any(code in CONTENT_FILTER_CODES for code in codes):
+        return PluginError("content_filter", message, details=details)
+    if status in (401, 403):
+        return PluginError("authentication_failed", message, details=details)
+    if status == 402:
+        return PluginError("quota_exceeded", message, details=details)
+    if status == 404:
+        return PluginError("model_not_found", message, details=details)
+    if status == 429:
+        retry_after = _retry_after(response.headers.get("retry-after-ms"), response.headers.get("Retry-After"))
+        if retry_after >= QUOTA_WAIT_SECONDS:
+            return PluginError("quota_exceeded", message, details={**details, "retry_after": retry_after})
+        return PluginError("rate_limit_exceeded", message, details={**details, "retry_after": retry_after}, headers={"Retry-After": str(retry_after)})
+    if status in (408, 504):
+        return PluginError("timeout", message, details=details)
+    if status >= 500:
+        return PluginError("provider_unavailable", message, status=503 if status == 503 else 502, details=details)
+    return PluginError("invalid_request", message, details=details)
+
+
+def _retry_after(milliseconds: Optional[str], header: Optional[str]) -> int:
+    """Seconds to wait: retry-after-ms, else Retry-After (seconds or an HTTP date), else 1."""
+    try:
+        if milliseconds:
+            return max(0, -(-int(float(milliseconds)) // 1000))
+    except ValueError:
+        pass
+    if not header:
+        return 1
+    try:
+        return max(0, int(float(header)))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return max(0, int(parsedate_to_datetime(header).timestamp() - time.time()))
+    except (TypeError, ValueError):
+        return 1
+
+
+# -- shapes ------------------------------------------------------------------------------
+
+
+def _int(value: Any, fallback: int) -> int:
+    # Loom decodes these fields as integers: 5.0 or "5" would fail there.
+    if isinstance(value, bool):
+        return fallback
+    if isinstance(value, (int, float)):
+        return int(value)
+    return fallback
+
+
+def _text(content: Any) -> Optional[str]:
+    """message.content is a string or null for Loom; some providers send a list of parts."""
+    if content is None or isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict) and isinstance(part.get("text"), str))
+    return str(content)
+
+
+def _bad_shape(what: str) -> PluginError:
+    return PluginError("internal_error", f"the upstream's answer is not a valid {what}")
+
+
+def normalize_completion(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+        raise _bad_shape("chat completion")
+    choices = []
+    for index, choice in enumerate(data["choices"]):
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict):
+            raise _bad_shape("chat completion")
+        choices.append(
+            {
+                "index": _int(choice.get("index"), index),
+                "message": {**message, "role": str(message.get("role") or "assistant"), "content": _text(message.get("content"))},
+                "finish_reason": str(choice.get("finish_reason") or "stop"),
+            }
+        )
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    prompt = _int(usage.get("prompt_tokens"), 0)
+    completion = _int(usage.get("completion_tokens"), 0)
+    normalized_usage: Dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": _int(usage.get("total_tokens"), prompt + completion),
+    }
+    if isinstance(usage.get("cost_usd"), (int, float)) and not isinstance(usage.get("cost_usd"), bool):
+        normalized_usage["cost_usd"] = usage["cost_usd"]
+    return {
+        "id": str(data.get("id") or f"chatcmpl-{uuid.uuid4().hex}"),
+        "object": "chat.completion",
+        "created": _int(data.get("created"), int(time.time())),
+        "model": str(data.get("model") or request.get("model") or ""),
+        "choices": choices,
+        "usage": normalized_usage,
+    }
+
+
+def normalize_chunk(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+        raise _bad_shape("chat completion chunk")
+    chunk = dict(data)
+    chunk["object"] = "chat.completion.chunk"
+    chunk["id"] = str(data.get("id") or "chatcmpl-stream")
+    chunk["created"] = _int(data.get("created"), int(time.time()))
+    chunk["model"] = str(data.get("model") or request.get("model") or "")
+    choices = []
+    for index, choice in enumerate(data["choices"]):
+        if not isinstance(choice, dict):
+            raise _bad_shape("chat completion chunk")
+        delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
+        if "content" in delta:
+            delta = {**delta, "content": _text(delta["content"])}
+        choices.append({**choice, "index": _int(choice.get("index"), index), "delta": delta})
+    chunk["choices"] = choices
+    if isinstance(data.get("usage"), dict):
+        usage = data["usage"]
+        chunk["usage"] = {key: _int(usage.get(key), 0) for key in ("prompt_tokens", "completion_tokens", "total_tokens")}
+    return chunk
+
+
+# -- streaming ---------------------------------------------------------------------------
+
+
+def _event(payload: Any) -> bytes:
+    text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+    return f"data: {text}\n\n".encode("utf-8")
+
+
+def _relay_events(response: requests.Response, request: Dict[str, Any], timeout: int) -> Iterator[bytes]:
+    """Passes the upstream's SSE `data:` events on one by one, normalised. An error after
+    the stream started is one error event, then [DONE] (the protocol's rule)."""
+    buffer = b""
+    try:
+        # chunk_size=None yields bytes as they arrive instead of waiting for a full block.
+        for piece in response.iter_content(chunk_size=None):
+            buffer += piece
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                line = line.strip()
+                if not line.startswith(b"data:"):
+                    continue  # comments, event names, blank separators
+                data = line[5:].strip().decode("utf-8", "replace")
+                if data == "[DONE]":
+                    yield _event("[DONE]")
+                    return
+                try:
+                    chunk = normalize_chunk(json.loads(data), request)
+                except (ValueError, PluginError):
+                    yield _event(PluginError("internal_error", "the upstream sent an unreadable stream event").body())
+                    yield _event("[DONE]")
+                    return
+                # Azure's first chunk often carries only prompt_filter_results: nothing to pass on.
+                if chunk["choices"] or "usage" in chunk:
+                    yield _event(chunk)
+    except requests.RequestException as error:
+        timed_out = "timed out" in str(error).lower() or isinstance(error, requests.Timeout)
+        failure = (
+            PluginError("timeout", f"the upstream stream stalled for {timeout}s")
+            if timed_out
+            else PluginError("provider_unavailable", "the upstream stream broke off")
+        )
+        yield _event(failure.body())
+    finally:
+        response.close()
+    # The upstream ended without [DONE]: end the stream properly anyway.
+    yield _event("[DONE]")

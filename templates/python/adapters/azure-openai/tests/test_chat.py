@@ -1,0 +1,166 @@
+"""Chat completions against a fake Azure OpenAI resource: the deployment URL, api-key and
+api-version, strict shapes, Azure's error codes, streaming."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from provider.settings import STREAMING
+from tests.fake_upstream import API_KEY, API_VERSION, MODELS, valid_config
+from tests.test_lifecycle import assert_error
+
+HELLO = {"model": "fake-small", "messages": [{"role": "user", "content": "hello there"}]}
+
+
+def test_completion_is_forwarded_and_normalised(ready, upstream):
+    request = {**HELLO, "temperature": 0.2, "max_tokens": 50, "some_future_field": 1, "plugin_specific": {"x": 1}}
+    response = ready.post("/chat/completions", json=request)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["choices"][0]["message"] == {"role": "assistant", "content": "echo: hello there"}
+    assert isinstance(body["created"], int) and body["created"] == 1700000000
+    assert '"created":1700000000' in response.get_data(as_text=True).replace(" ", "")
+    assert body["usage"] == {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+    seen = upstream.received[-1]
+    assert seen["path"] == "/openai/deployments/fake-small/chat/completions"
+    assert seen["query"] == {"api-version": [API_VERSION]}
+    assert seen["headers"]["api-key"] == API_KEY and "Authorization" not in seen["headers"]
+    assert seen["body"]["temperature"] == 0.2 and seen["body"]["max_tokens"] == 50
+    assert seen["body"]["messages"] == HELLO["messages"]
+    assert "plugin_specific" not in seen["body"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["not json", json.dumps({"model": "fake-small"}), json.dumps({"model": "fake-small", "messages": "hi"}), json.dumps([1])],
+)
+def test_bad_request_bodies_are_invalid_request(ready, data):
+    response = ready.post("/chat/completions", data=data, content_type="application/json")
+    assert_error(response, "invalid_request", 400)
+
+
+def test_unknown_model_is_model_not_found(ready):
+    assert_error(ready.post("/chat/completions", json={**HELLO, "model": "nope"}), "model_not_found", 404)
+
+
+@pytest.mark.parametrize(
+    "status,code,expected_status,transient",
+    [
+        (401, "authentication_failed", 401, False),
+        (402, "quota_exceeded", 402, False),
+        (500, "provider_unavailable", 502, True),
+        (502, "provider_unavailable", 502, True),
+        (503, "provider_unavailable", 503, True),
+        (400, "invalid_request", 400, False),
+        ("filtered", "content_filter", 422, False),
+    ],
+)
+def test_upstream_errors_follow_the_error_table(ready, upstream, status, code, expected_status, transient):
+    upstream.fault = status
+    body = assert_error(ready.post("/chat/completions", json=HELLO), code, expected_status)
+    assert body["transient"] is transient
+
+
+def test_rate_limit_carries_retry_after(ready, upstream):
+    upstream.fault, upstream.retry_after = 429, "7"
+    response = ready.post("/chat/completions", json=HELLO)
+    body = assert_error(response, "rate_limit_exceeded", 429)
+    assert body["transient"] is True
+    assert response.headers["Retry-After"] == "7"
+    assert body["details"]["retry_after"] == 7
+
+
+def test_rate_limit_without_retry_after_defaults_to_one_second(ready, upstream):
+    upstream.fault = 429
+    response = ready.post("/chat/completions", json=HELLO)
+    assert response.headers["Retry-After"] == "1"
+
+
+def test_garbage_from_upstream_is_internal_error(ready, upstream):
+    upstream.fault = "garbage"
+    body = assert_error(ready.post("/chat/completions", json=HELLO), "internal_error", 500)
+    assert body["transient"] is False
+
+
+def test_reset_connection_is_provider_unavailable(ready, upstream):
+    upstream.fault = "reset"
+    body = assert_error(ready.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
+    assert body["transient"] is True
+
+
+def test_refused_connection_is_provider_unavailable(client):
+    client.post("/initialize", json=valid_config("http://127.0.0.1:9"))
+    assert_error(client.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
+
+
+def test_hanging_upstream_is_timeout(client, upstream):
+    client.post("/initialize", json=valid_config(upstream.url, timeout=1))
+    upstream.fault = "hang"
+    body = assert_error(client.post("/chat/completions", json=HELLO), "timeout", 504)
+    assert body["transient"] is True
+
+
+def events_of(response):
+    text = response.get_data(as_text=True)
+    return [line[len("data: "):] for line in text.split("\n") if line.startswith("data: ")]
+
+
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+def test_streaming_passes_events_through(ready, upstream):
+    response = ready.post("/chat/completions", json={**HELLO, "stream": True})
+    assert response.status_code == 200
+    assert response.mimetype == "text/event-stream"
+    events = events_of(response)
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(event) for event in events[:-1]]
+    assert all(chunk["object"] == "chat.completion.chunk" and isinstance(chunk["created"], int) for chunk in chunks)
+    assert "".join(chunk["choices"][0]["delta"].get("content") or "" for chunk in chunks) == "echo: hello there"
+    assert upstream.received[-1]["body"]["stream"] is True
+
+
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+def test_streaming_error_before_the_stream_is_plain_json(ready, upstream):
+    upstream.fault = 401
+    assert_error(ready.post("/chat/completions", json={**HELLO, "stream": True}), "authentication_failed", 401)
+
+
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+@pytest.mark.parametrize("fault,code", [("break", "provider_unavailable"), ("stall", "timeout")])
+def test_error_after_the_stream_started_is_one_event_then_done(client, upstream, fault, code):
+    client.post("/initialize", json=valid_config(upstream.url, timeout=1))
+    upstream.fault = fault
+    response = client.post("/chat/completions", json={**HELLO, "stream": True})
+    assert response.status_code == 200
+    events = events_of(response)
+    assert json.loads(events[0])["object"] == "chat.completion.chunk"
+    error = json.loads(events[-2])
+    assert error["code"] == code and error["transient"] is True and error["message"]
+    assert events[-1] == "[DONE]"
+
+
+@pytest.mark.skipif(STREAMING, reason="streaming capability is on")
+def test_stream_request_without_streaming_gets_one_json_answer(ready):
+    response = ready.post("/chat/completions", json={**HELLO, "stream": True})
+    assert response.status_code == 200
+    assert response.get_json()["choices"][0]["message"]["content"] == "echo: hello there"
+
+
+def test_oversized_body_is_invalid_request(ready):
+    response = ready.post("/chat/completions", data=b" " * (20 * 1024 * 1024 + 1), content_type="application/json")
+    assert_error(response, "invalid_request", 400)
+
+
+def test_models_are_the_configured_deployments(ready):
+    assert [m["id"] for m in ready.get("/models").get_json()] == MODELS
+
+
+def test_a_long_retry_wait_is_a_spent_quota(ready, upstream):
+    upstream.fault, upstream.retry_after = 429, "86400"
+    assert_error(ready.post("/chat/completions", json=HELLO), "quota_exceeded", 402)
+
+
+def test_the_api_version_is_configurable(client, upstream):
+    client.post("/initialize", json=valid_config(upstream.url, api_version="2025-01-01-preview"))
+    client.post("/chat/completions", json=HELLO)
+    assert upstream.received[-1]["query"] == {"api-version": ["2025-01-01-preview"]}
