@@ -1,0 +1,276 @@
+// The upstream provider: an Azure OpenAI resource
+// (`POST {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=...`),
+// called with Node's built-in fetch.
+//
+// This is the adapter: Azure speaks OpenAI's chat body and stream, so requests pass
+// through; what differs is the URL (a chat request's `model` names the deployment), the
+// `api-key` header, the required `api-version`, the model list (the configured
+// deployments: Azure's data-plane /openai/models lists base models, not what this resource
+// can serve), the filter-only first stream chunk, and Azure's error codes.
+import { randomUUID } from 'node:crypto';
+import { PluginError } from './errors.js';
+
+// Parameters that are Loom's own and mean nothing to the upstream.
+const LOOM_ONLY_FIELDS = new Set(['plugin_specific']);
+
+export class Upstream {
+  /** @param {Record<string, any>} config the validated /initialize fields */
+  constructor(config) {
+    this.base = `${config.endpoint.replace(/\/+$/, '')}/openai`;
+    this.apiVersion = config.api_version;
+    this.deployments = config.deployment.split(',').map((name) => name.trim()).filter(Boolean);
+    this.apiKey = config.api_key;
+    this.timeoutMs = config.timeout * 1000;
+  }
+
+  /**
+   * Sends one request. The timeout covers connecting, the headers and (until `done()` is
+   * called) the body; a stream calls `done()` once the headers are in and then uses an
+   * idle timeout per event instead (relayEvents).
+   */
+  async #send(method, path, body, signal) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), this.timeoutMs);
+    const done = () => clearTimeout(timer);
+    const onAbort = () => controller.abort(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let response;
+    try {
+      response = await fetch(this.base + path, {
+        method,
+        headers: {
+          'api-key': this.apiKey,
+          Accept: 'application/json',
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: controller.signal,
+      });
+      if (response.status !== 200) throw await errorFromResponse(response);
+    } catch (error) {
+      done();
+      throw fetchFailure(error, this.timeoutMs);
+    }
+    return { response, done };
+  }
+
+  async #json(method, path, body) {
+    const { response, done } = await this.#send(method, path, body);
+    let text;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw fetchFailure(error, this.timeoutMs);
+    } finally {
+      done();
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new PluginError('internal_error', 'the upstream answered with something that is not JSON');
+    }
+  }
+
+  async listModels() {
+    // A deployment is what a chat request can name; Azure's data plane cannot list them.
+    return this.deployments.map((name) => ({ id: name, name, capabilities: { streaming: true } }));
+  }
+
+  #chatPath(request) {
+    return `/deployments/${encodeURIComponent(String(request.model))}/chat/completions?api-version=${encodeURIComponent(this.apiVersion)}`;
+  }
+
+  async chat(request) {
+    const body = forwarded(request);
+    delete body.stream;
+    return normalizeCompletion(await this.#json('POST', this.#chatPath(request), body), request);
+  }
+
+  /**
+   * Opens the stream now (so an upstream error is still an ordinary JSON error), then
+   * returns an async iterator of SSE events to pass on as they arrive.
+   */
+  async chatStream(request, signal) {
+    const body = { ...forwarded(request), stream: true };
+    const { response, done } = await this.#send('POST', this.#chatPath(request), body, signal);
+    done();
+    return relayEvents(response, request, this.timeoutMs);
+  }
+}
+
+function forwarded(request) {
+  return Object.fromEntries(Object.entries(request).filter(([key]) => !LOOM_ONLY_FIELDS.has(key)));
+}
+
+function fetchFailure(error, timeoutMs) {
+  if (error instanceof PluginError) return error;
+  if (error?.name === 'TimeoutError') {
+    return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
+  }
+  const reason = error?.cause?.code ?? error?.name ?? 'error';
+  return new PluginError('provider_unavailable', `cannot reach the upstream: ${reason}`);
+}
+
+// ---- errors ---------------------------------------------------------------------------
+
+const CONTENT_FILTER_CODES = new Set(['content_filter', 'ResponsibleAIPolicyViolation']);
+// A "retry after" this long is a spent quota, not a rate limit worth waiting for.
+const QUOTA_WAIT_SECONDS = 3600;
+
+/** Maps an Azure non-200 answer to the Loom error table. */
+export async function errorFromResponse(response) {
+  const status = response.status;
+  let codes = [];
+  let upstreamMessage = '';
+  try {
+    const error = JSON.parse(await response.text())?.error;
+    if (error && typeof error === 'object') {
+      const inner = error.innererror ?? error.inner_error ?? {};
+      codes = [String(error.code ?? ''), String(inner?.code ?? '')];
+      upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
+    }
+  } catch {
+    // not JSON: the status alone decides
+  }
+  const message = `the upstream answered ${status}${codes[0] ? ` ${codes[0]}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+  const details = { upstream_status: status };
+  if (codes.some((code) => CONTENT_FILTER_CODES.has(code))) return new PluginError('content_filter', message, { details });
+  if (status === 401 || status === 403) return new PluginError('authentication_failed', message, { details });
+  if (status === 402) return new PluginError('quota_exceeded', message, { details });
+  if (status === 404) return new PluginError('model_not_found', message, { details });
+  if (status === 429) {
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after-ms'), response.headers.get('retry-after'));
+    if (retryAfter >= QUOTA_WAIT_SECONDS) return new PluginError('quota_exceeded', message, { details: { ...details, retry_after: retryAfter } });
+    return new PluginError('rate_limit_exceeded', message, { details: { ...details, retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
+  }
+  if (status === 408 || status === 504) return new PluginError('timeout', message, { details });
+  if (status >= 500) return new PluginError('provider_unavailable', message, { status: status === 503 ? 503 : 502, details });
+  return new PluginError('invalid_request', message, { details });
+}
+
+/** Seconds to wait: retry-after-ms, else Retry-After (seconds or an HTTP date), else 1. */
+export function parseRetryAfter(milliseconds, header) {
+  const ms = Number(milliseconds);
+  if (milliseconds && Number.isFinite(ms)) return Math.max(0, Math.ceil(ms / 1000));
+  if (!header) return 1;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.floor(seconds));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1 : Math.max(0, Math.floor((date - Date.now()) / 1000));
+}
+
+// ---- shapes ---------------------------------------------------------------------------
+
+// Loom decodes these fields as integers: 5.5 or "5" would fail there.
+const int = (value, fallback) => (typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : fallback);
+
+/** message.content is a string or null for Loom; some providers send a list of parts. */
+function text(content) {
+  if (content === null || content === undefined || typeof content === 'string') return content ?? null;
+  if (Array.isArray(content)) return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+  return String(content);
+}
+
+const badShape = (what) => new PluginError('internal_error', `the upstream's answer is not a valid ${what}`);
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+export function normalizeCompletion(data, request) {
+  if (!isObject(data) || !Array.isArray(data.choices)) throw badShape('chat completion');
+  const choices = data.choices.map((choice, index) => {
+    if (!isObject(choice) || !isObject(choice.message)) throw badShape('chat completion');
+    const message = { ...choice.message, role: String(choice.message.role || 'assistant'), content: text(choice.message.content) };
+    return { index: int(choice.index, index), message, finish_reason: String(choice.finish_reason || 'stop') };
+  });
+  const usage = isObject(data.usage) ? data.usage : {};
+  const prompt = int(usage.prompt_tokens, 0);
+  const completion = int(usage.completion_tokens, 0);
+  const normalizedUsage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: int(usage.total_tokens, prompt + completion) };
+  if (typeof usage.cost_usd === 'number') normalizedUsage.cost_usd = usage.cost_usd;
+  return {
+    id: String(data.id || `chatcmpl-${randomUUID()}`),
+    object: 'chat.completion',
+    created: int(data.created, Math.floor(Date.now() / 1000)),
+    model: String(data.model || request.model || ''),
+    choices,
+    usage: normalizedUsage,
+  };
+}
+
+export function normalizeChunk(data, request) {
+  if (!isObject(data) || !Array.isArray(data.choices)) throw badShape('chat completion chunk');
+  const chunk = {
+    ...data,
+    id: String(data.id || 'chatcmpl-stream'),
+    object: 'chat.completion.chunk',
+    created: int(data.created, Math.floor(Date.now() / 1000)),
+    model: String(data.model || request.model || ''),
+    choices: data.choices.map((choice, index) => {
+      if (!isObject(choice)) throw badShape('chat completion chunk');
+      let delta = isObject(choice.delta) ? choice.delta : {};
+      if ('content' in delta) delta = { ...delta, content: text(delta.content) };
+      return { ...choice, index: int(choice.index, index), delta };
+    }),
+  };
+  if (isObject(data.usage)) {
+    chunk.usage = Object.fromEntries(['prompt_tokens', 'completion_tokens', 'total_tokens'].map((key) => [key, int(data.usage[key], 0)]));
+  }
+  return chunk;
+}
+
+// ---- streaming ------------------------------------------------------------------------
+
+const event = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
+
+/**
+ * Passes the upstream's SSE `data:` events on one by one, normalised. An error after the
+ * stream started is one error event, then [DONE] (the protocol's rule).
+ */
+async function* relayEvents(response, request, timeoutMs) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      let idle;
+      const stalled = new Promise((_, reject) => {
+        idle = setTimeout(() => reject(new PluginError('timeout', `the upstream stream stalled for ${timeoutMs / 1000}s`)), timeoutMs);
+      });
+      let result;
+      try {
+        result = await Promise.race([reader.read(), stalled]);
+      } finally {
+        clearTimeout(idle);
+      }
+      if (result.done) break;
+      buffer += decoder.decode(result.value, { stream: true });
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (!line.startsWith('data:')) continue; // comments, event names, blank separators
+        const data = line.slice(5).trim();
+        if (data === '[DONE]') {
+          yield event('[DONE]');
+          return;
+        }
+        let chunk;
+        try {
+          chunk = normalizeChunk(JSON.parse(data), request);
+        } catch {
+          yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
+          yield event('[DONE]');
+          return;
+        }
+        // Azure's first chunk often carries only prompt_filter_results: nothing to pass on.
+        if (chunk.choices.length > 0 || chunk.usage) yield event(chunk);
+      }
+    }
+  } catch (error) {
+    const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
+    yield event(failure.body());
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  // The upstream ended without [DONE]: end the stream properly anyway.
+  yield event('[DONE]');
+}

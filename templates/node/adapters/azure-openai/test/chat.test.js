@@ -1,0 +1,169 @@
+// Chat completions against a fake Azure OpenAI resource: the deployment URL, api-key and
+// api-version, strict shapes, Azure's error codes, streaming.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { METADATA } from '../src/settings.js';
+import { API_KEY, API_VERSION, MODELS, startFakeUpstream, validConfig } from './fake-upstream.js';
+import { assertError, startApp } from './helpers.js';
+
+const HELLO = { model: 'fake-small', messages: [{ role: 'user', content: 'hello there' }] };
+
+let upstream;
+let app;
+before(async () => {
+  upstream = await startFakeUpstream();
+  app = await startApp();
+});
+after(async () => {
+  await app.close();
+  await upstream.close();
+});
+beforeEach(async () => {
+  upstream.fault = undefined;
+  upstream.retryAfter = undefined;
+  const response = await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 2 }));
+  assert.equal(response.status, 200);
+});
+
+describe('chat completions', () => {
+  it('forwards the request and normalises the answer', async () => {
+    const request = { ...HELLO, temperature: 0.2, max_tokens: 50, some_future_field: 1, plugin_specific: { x: 1 } };
+    const response = await app.call('POST', '/chat/completions', request);
+    const text = await response.text();
+    assert.equal(response.status, 200, text);
+    const body = JSON.parse(text);
+    assert.deepEqual(body.choices[0].message, { role: 'assistant', content: 'echo: hello there' });
+    assert.ok(text.includes('"created":1700000000,'), 'created is sent as an integer');
+    assert.deepEqual(body.usage, { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
+    const seen = upstream.received.at(-1);
+    assert.equal(seen.path, '/openai/deployments/fake-small/chat/completions');
+    assert.equal(seen.query, `?api-version=${API_VERSION}`);
+    assert.equal(seen.headers['api-key'], API_KEY);
+    assert.equal(seen.headers.authorization, undefined);
+    assert.equal(seen.body.temperature, 0.2);
+    assert.equal(seen.body.max_tokens, 50);
+    assert.deepEqual(seen.body.messages, HELLO.messages);
+    assert.equal('plugin_specific' in seen.body, false);
+  });
+
+  it('answers bad bodies with invalid_request', async () => {
+    for (const body of ['not json', { model: 'fake-small' }, { model: 'fake-small', messages: 'hi' }, [1]]) {
+      await assertError(await app.call('POST', '/chat/completions', body), 'invalid_request', 400);
+    }
+  });
+
+  it('maps an unknown model to model_not_found', async () => {
+    await assertError(await app.call('POST', '/chat/completions', { ...HELLO, model: 'nope' }), 'model_not_found', 404);
+  });
+
+  const table = [
+    [401, 'authentication_failed', 401, false],
+    [402, 'quota_exceeded', 402, false],
+    ['filtered', 'content_filter', 422, false],
+    [500, 'provider_unavailable', 502, true],
+    [502, 'provider_unavailable', 502, true],
+    [503, 'provider_unavailable', 503, true],
+    [400, 'invalid_request', 400, false],
+  ];
+  for (const [status, code, expectedStatus, transient] of table) {
+    it(`maps upstream ${status} to ${code} ${expectedStatus}`, async () => {
+      upstream.fault = status;
+      const body = await assertError(await app.call('POST', '/chat/completions', HELLO), code, expectedStatus);
+      assert.equal(body.transient, transient);
+    });
+  }
+
+  it('passes Retry-After on for rate limits (default 1 s)', async () => {
+    upstream.fault = 429;
+    upstream.retryAfter = '7';
+    let response = await app.call('POST', '/chat/completions', HELLO);
+    assert.equal(response.headers.get('retry-after'), '7');
+    const body = await assertError(response, 'rate_limit_exceeded', 429);
+    assert.equal(body.transient, true);
+    assert.equal(body.details.retry_after, 7);
+    upstream.fault = 429;
+    upstream.retryAfter = undefined;
+    response = await app.call('POST', '/chat/completions', HELLO);
+    assert.equal(response.headers.get('retry-after'), '1');
+  });
+
+  it('maps garbage to internal_error, resets and refusals to provider_unavailable', async () => {
+    upstream.fault = 'garbage';
+    assert.equal((await assertError(await app.call('POST', '/chat/completions', HELLO), 'internal_error', 500)).transient, false);
+    upstream.fault = 'reset';
+    assert.equal((await assertError(await app.call('POST', '/chat/completions', HELLO), 'provider_unavailable', 502)).transient, true);
+    await app.call('POST', '/initialize', validConfig('http://127.0.0.1:9'));
+    await assertError(await app.call('POST', '/chat/completions', HELLO), 'provider_unavailable', 502);
+  });
+
+  it('maps a hanging upstream to timeout', async () => {
+    await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
+    upstream.fault = 'hang';
+    const started = Date.now();
+    const body = await assertError(await app.call('POST', '/chat/completions', HELLO), 'timeout', 504);
+    assert.equal(body.transient, true);
+    assert.ok(Date.now() - started < 3000);
+  });
+});
+
+const events = (text) => text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
+
+describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming capability is off' }, () => {
+  it('passes events through as they arrive, ending with [DONE]', async () => {
+    const response = await app.call('POST', '/chat/completions', { ...HELLO, stream: true });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type'), /^text\/event-stream/);
+    const all = events(await response.text());
+    assert.equal(all.at(-1), '[DONE]');
+    const chunks = all.slice(0, -1).map((event) => JSON.parse(event));
+    assert.ok(chunks.every((chunk) => chunk.object === 'chat.completion.chunk' && Number.isInteger(chunk.created)));
+    assert.equal(chunks.map((chunk) => chunk.choices[0].delta.content ?? '').join(''), 'echo: hello there');
+    assert.equal(upstream.received.at(-1).body.stream, true);
+  });
+
+  for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout']]) {
+    it(`sends one ${code} event then [DONE] when the upstream stream ${fault}s`, async () => {
+      await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
+      upstream.fault = fault;
+      const response = await app.call('POST', '/chat/completions', { ...HELLO, stream: true });
+      assert.equal(response.status, 200);
+      const all = events(await response.text());
+      assert.equal(JSON.parse(all[0]).object, 'chat.completion.chunk');
+      const error = JSON.parse(all.at(-2));
+      assert.equal(error.code, code);
+      assert.equal(error.transient, true);
+      assert.equal(all.at(-1), '[DONE]');
+    });
+  }
+
+  it('answers an error before the stream as plain JSON', async () => {
+    upstream.fault = 401;
+    await assertError(await app.call('POST', '/chat/completions', { ...HELLO, stream: true }), 'authentication_failed', 401);
+  });
+});
+
+describe('stream requests without the streaming capability', { skip: METADATA.capabilities.streaming && 'streaming capability is on' }, () => {
+  it('get one JSON answer', async () => {
+    const response = await app.call('POST', '/chat/completions', { ...HELLO, stream: true });
+    assert.equal(response.status, 200);
+    assert.equal((await response.json()).choices[0].message.content, 'echo: hello there');
+  });
+});
+
+describe('azure specifics', () => {
+  it('lists the configured deployments as the models', async () => {
+    assert.deepEqual((await (await app.call('GET', '/models')).json()).map((model) => model.id), MODELS);
+  });
+
+  it('treats a very long retry wait as a spent quota', async () => {
+    upstream.fault = 429;
+    upstream.retryAfter = '86400';
+    await assertError(await app.call('POST', '/chat/completions', HELLO), 'quota_exceeded', 402);
+  });
+
+  it('sends the configured api-version', async () => {
+    await app.call('POST', '/initialize', validConfig(upstream.url, { api_version: '2025-01-01-preview' }));
+    await app.call('POST', '/chat/completions', HELLO);
+    assert.equal(upstream.received.at(-1).query, '?api-version=2025-01-01-preview');
+  });
+});
