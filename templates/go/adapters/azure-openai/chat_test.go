@@ -1,0 +1,189 @@
+package main
+
+// Chat completions against the fake Azure OpenAI resource: the deployment URL, api-key
+// and api-version, shapes, Azure's error codes, streaming.
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCompletionIsForwardedAndNormalised(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	request := map[string]any{"temperature": 0.2, "max_tokens": 50, "some_future_field": 1, "plugin_specific": map[string]any{"x": 1}}
+	for key, value := range hello {
+		request[key] = value
+	}
+	got := call(t, "POST", url+"/chat/completions", request)
+	if got.status != 200 {
+		t.Fatalf("chat: %d %s", got.status, got.text)
+	}
+	choice := got.body["choices"].([]any)[0].(map[string]any)
+	if !reflect.DeepEqual(choice["message"], map[string]any{"role": "assistant", "content": "echo: hello there"}) {
+		t.Fatalf("message: %v", choice["message"])
+	}
+	if !strings.Contains(got.text, `"created":1700000000,`) {
+		t.Fatalf("created is not an integer: %s", got.text)
+	}
+	if !strings.Contains(got.text, `"prompt_tokens":3`) || !strings.Contains(got.text, `"total_tokens":5`) {
+		t.Fatalf("usage: %s", got.text)
+	}
+	seen := upstream.last()
+	if seen.Path != "/openai/deployments/"+testModel+"/chat/completions" || seen.Query != "api-version="+testAPIVersion ||
+		seen.Header.Get("api-key") != testAPIKey || seen.Header.Get("Authorization") != "" {
+		t.Fatalf("upstream saw %s?%s with %v", seen.Path, seen.Query, seen.Header)
+	}
+	if seen.Body["temperature"] != 0.2 || seen.Body["max_tokens"] != 50.0 || seen.Body["plugin_specific"] != nil {
+		t.Fatalf("forwarded body: %v", seen.Body)
+	}
+}
+
+func TestBadChatBodiesAreInvalidRequest(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	for _, body := range []any{"not json", map[string]any{"model": "fake-small"}, map[string]any{"model": "fake-small", "messages": "hi"}, []any{1}} {
+		expectError(t, call(t, "POST", url+"/chat/completions", body), "invalid_request", 400)
+	}
+	unknown := map[string]any{"model": "nope", "messages": hello["messages"]}
+	expectError(t, call(t, "POST", url+"/chat/completions", unknown), "model_not_found", 404)
+}
+
+func TestUpstreamErrorsFollowTheErrorTable(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	cases := []struct {
+		fault  string
+		code   string
+		status int
+	}{
+		{"401", "authentication_failed", 401},
+		{"402", "quota_exceeded", 402},
+		{"filtered", "content_filter", 422},
+		{"500", "provider_unavailable", 502},
+		{"502", "provider_unavailable", 502},
+		{"503", "provider_unavailable", 503},
+		{"400", "invalid_request", 400},
+		{"garbage", "internal_error", 500},
+		{"reset", "provider_unavailable", 502},
+	}
+	for _, c := range cases {
+		upstream.setFault(c.fault, "")
+		expectError(t, call(t, "POST", url+"/chat/completions", hello), c.code, c.status)
+	}
+
+	upstream.setFault("429", "7")
+	got := call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "rate_limit_exceeded", 429)
+	if got.header.Get("Retry-After") != "7" || got.body["details"].(map[string]any)["retry_after"] != 7.0 {
+		t.Fatalf("retry after: %q %s", got.header.Get("Retry-After"), got.text)
+	}
+	upstream.setFault("429", "")
+	if got := call(t, "POST", url+"/chat/completions", hello); got.header.Get("Retry-After") != "1" {
+		t.Fatalf("default retry after: %q", got.header.Get("Retry-After"))
+	}
+}
+
+func TestRefusedAndHangingUpstreams(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	server, _ := testPlugin(t, nil)
+	call(t, "POST", server.URL+"/initialize", validConfig("http://127.0.0.1:9", nil))
+	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "provider_unavailable", 502)
+
+	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
+	upstream.setFault("hang", "")
+	started := time.Now()
+	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "timeout", 504)
+	if elapsed := time.Since(started); elapsed > 3*time.Second {
+		t.Fatalf("timeout took %s", elapsed)
+	}
+}
+
+func TestStreaming(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	request := map[string]any{"stream": true}
+	for key, value := range hello {
+		request[key] = value
+	}
+	got := call(t, "POST", url+"/chat/completions", request)
+	if !capabilities["streaming"] {
+		// Without the capability a stream request gets one JSON answer.
+		if got.status != 200 || got.body["object"] != "chat.completion" {
+			t.Fatalf("stream without capability: %d %s", got.status, got.text)
+		}
+		return
+	}
+	if got.status != 200 || !strings.HasPrefix(got.header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("stream: %d %s %s", got.status, got.header.Get("Content-Type"), got.text)
+	}
+	var events []string
+	for _, line := range strings.Split(got.text, "\n") {
+		if strings.HasPrefix(line, "data: ") {
+			events = append(events, strings.TrimPrefix(line, "data: "))
+		}
+	}
+	if len(events) < 2 || events[len(events)-1] != "[DONE]" {
+		t.Fatalf("events: %v", events)
+	}
+	var text strings.Builder
+	for _, event := range events[:len(events)-1] {
+		var chunk map[string]any
+		if err := json.Unmarshal([]byte(event), &chunk); err != nil || chunk["object"] != "chat.completion.chunk" {
+			t.Fatalf("chunk: %s", event)
+		}
+		if !strings.Contains(event, `"created":1700000000,`) {
+			t.Fatalf("created is not an integer: %s", event)
+		}
+		delta := chunk["choices"].([]any)[0].(map[string]any)["delta"].(map[string]any)
+		text.WriteString(fmt.Sprint(delta["content"]))
+	}
+	if text.String() != "echo: hello there" || upstream.last().Body["stream"] != true {
+		t.Fatalf("streamed %q", text.String())
+	}
+
+	upstream.setFault("401", "")
+	expectError(t, call(t, "POST", url+"/chat/completions", request), "authentication_failed", 401)
+
+	// An error after the stream started: one error event, then [DONE].
+	call(t, "POST", url+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
+	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout"} {
+		upstream.setFault(fault, "")
+		got := call(t, "POST", url+"/chat/completions", request)
+		var events []string
+		for _, line := range strings.Split(got.text, "\n") {
+			if strings.HasPrefix(line, "data: ") {
+				events = append(events, strings.TrimPrefix(line, "data: "))
+			}
+		}
+		if got.status != 200 || len(events) < 3 || events[len(events)-1] != "[DONE]" {
+			t.Fatalf("%s: %d %v", fault, got.status, events)
+		}
+		var failure map[string]any
+		_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
+		if failure["code"] != code || failure["transient"] != true {
+			t.Fatalf("%s: error event %s", fault, events[len(events)-2])
+		}
+	}
+}
+
+func TestAzureSpecifics(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	models := call(t, "GET", url+"/models", nil).list
+	if len(models) != 2 || models[0].(map[string]any)["id"] != testModels[0] || models[1].(map[string]any)["id"] != testModels[1] {
+		t.Fatalf("models are the configured deployments: %v", models)
+	}
+	upstream.setFault("429", "86400")
+	expectError(t, call(t, "POST", url+"/chat/completions", hello), "quota_exceeded", 402)
+	server, _ := testPlugin(t, nil)
+	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"api_version": "2025-01-01-preview"}))
+	call(t, "POST", server.URL+"/chat/completions", hello)
+	if query := upstream.last().Query; query != "api-version=2025-01-01-preview" {
+		t.Fatalf("api-version: %s", query)
+	}
+}

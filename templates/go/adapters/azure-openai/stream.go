@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// errStalled cancels a stream whose upstream sent nothing for a whole timeout.
+var errStalled = errors.New("upstream stream stalled")
+
+// ChatStream opens the upstream stream (so an upstream error is still an ordinary JSON
+// error: it is returned before anything is written), then passes the SSE `data:`
+// events on one by one, normalised, as they arrive. An error after the stream started
+// is one error event, then [DONE] (the protocol's rule).
+func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, request map[string]any) *PluginError {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	// An idle timer instead of a deadline: a long answer may stream for minutes, but
+	// the upstream may not go quiet for longer than the timeout.
+	idle := time.AfterFunc(u.timeout, func() { cancel(errStalled) })
+	defer idle.Stop()
+
+	response, perr := u.send(ctx, http.MethodPost, u.chatPath(request), forwarded(request, true))
+	if perr != nil {
+		return perr
+	}
+	defer response.Body.Close()
+
+	flusher, _ := w.(http.Flusher)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	send := func(payload string) {
+		fmt.Fprintf(w, "data: %s\n\n", payload)
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	sendJSON := func(value any) {
+		data, _ := json.Marshal(value)
+		send(string(data))
+	}
+
+	scanner := bufio.NewScanner(response.Body)
+	scanner.Buffer(make([]byte, 64<<10), 16<<20)
+	for scanner.Scan() {
+		idle.Reset(u.timeout)
+		line := strings.TrimSpace(scanner.Text())
+		if !strings.HasPrefix(line, "data:") {
+			continue // comments, event names, blank separators
+		}
+		data := strings.TrimSpace(strings.TrimPrefix(line, "data:"))
+		if data == "[DONE]" {
+			send("[DONE]")
+			return nil
+		}
+		decoder := json.NewDecoder(strings.NewReader(data))
+		decoder.UseNumber()
+		var value any
+		chunk, bad := map[string]any(nil), (*PluginError)(nil)
+		if decoder.Decode(&value) != nil {
+			bad = newError("internal_error", "the upstream sent an unreadable stream event")
+		} else {
+			chunk, bad = normalizeChunk(value, request)
+		}
+		if bad != nil {
+			sendJSON(bad.body())
+			send("[DONE]")
+			return nil
+		}
+		// Azure's first chunk often carries only prompt_filter_results: nothing to pass on.
+		if choices, _ := chunk["choices"].([]any); len(choices) > 0 || chunk["usage"] != nil {
+			sendJSON(chunk)
+		}
+	}
+	if err := scanner.Err(); err != nil {
+		sendJSON(u.failure(ctx, err).body())
+	}
+	// The upstream ended without [DONE]: end the stream properly anyway.
+	send("[DONE]")
+	return nil
+}
