@@ -112,8 +112,9 @@ function absentAt(line: Line): number {
   return line.restStart + line.rest.length - line.rest.trimStart().length;
 }
 
-function splitLines(text: string, positions: boolean): Line[] {
+function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
   const lines: Line[] = [];
+  let indentedComment = false;
   let offset = 0;
   for (const source of text.split('\n')) {
     const lineStart = offset;
@@ -122,8 +123,8 @@ function splitLines(text: string, positions: boolean): Line[] {
     if (/^\s*(?:#.*)?$/.test(source)) {
       if (source.includes('\t')) unsupported();
       // yaml counts an indented comment after a collection into its parent's range;
-      // positions here would differ, so leave such files to the full parser.
-      if (positions && /^ +#/.test(source)) unsupported();
+      // the ranges here would differ, so such files get no tree.
+      if (/^ +#/.test(source)) indentedComment = true;
       continue;
     }
     if (source.includes('\t') || source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
@@ -142,7 +143,7 @@ function splitLines(text: string, positions: boolean): Line[] {
     const rest = match?.[2] ?? '';
     lines.push({ indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end });
   }
-  return lines;
+  return { lines, indentedComment };
 }
 
 class Reader {
@@ -228,16 +229,30 @@ class Reader {
   }
 }
 
-function read(text: string, positions: boolean): Read | undefined {
+/** What the fast reader makes of a text; `tree` only when its ranges match yaml's exactly. */
+export interface SimpleRead {
+  value: Record<string, unknown>;
+  tree: SourceNode | undefined;
+}
+
+/**
+ * The data when the text is plain enough to read fast (otherwise undefined), and the
+ * source tree with the ranges the full parser gives, so a large plain file with findings
+ * is located without the full parser. No tree when an indented comment line is present:
+ * yaml extends ranges around those, and this reader does not reproduce that.
+ */
+export function readSimpleYamlTree(text: string): SimpleRead | undefined {
   // CR, control characters, BOMs and Unicode line breaks: leave them to the full parser.
   // Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
   if (/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
   try {
-    const lines = splitLines(text, positions);
+    const split = splitLines(text);
+    const lines = split.lines;
     if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return undefined;
     const reader = new Reader(lines);
     const result = reader.mapping(0, 0, undefined);
-    return reader.index === lines.length ? result : undefined;
+    if (reader.index !== lines.length) return undefined;
+    return { value: result.value as Record<string, unknown>, tree: split.indentedComment ? undefined : result.node };
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
@@ -246,16 +261,11 @@ function read(text: string, positions: boolean): Read | undefined {
 
 /** The manifest's data when the text is plain enough to read fast; otherwise undefined. */
 export function readSimpleYaml(text: string): Record<string, unknown> | undefined {
-  return read(text, false)?.value as Record<string, unknown> | undefined;
+  return readSimpleYamlTree(text)?.value;
 }
 
-/**
- * The data and the same source tree the full parser builds (ranges as `yaml` gives them),
- * for plain YAML that has findings: a megabyte of it is read in milliseconds instead of
- * the full parser's seconds. Undefined when the text is not plain enough, or has an
- * indented comment line (yaml's ranges around those are not reproduced here).
- */
+/** readSimpleYamlTree as a ParsedSource, when it has a tree. */
 export function readSimpleYamlWithTree(text: string): ParsedSource | undefined {
-  const result = read(text, true);
-  return result ? { value: result.value, tree: result.node, issues: [], fatal: false } : undefined;
+  const read = readSimpleYamlTree(text);
+  return read?.tree ? { value: read.value, tree: read.tree, issues: [], fatal: false } : undefined;
 }

