@@ -97,4 +97,20 @@ describe('one root cause per mistake', () => {
     const lenient = await runCli(['test', dir, '--only', 'metadata.schema'], { cwd: work });
     expect(lenient.code).toBe(0);
   }, 30_000);
+
+  it('manifest/yaml-only: a plugin.json that differs from the tested plugin.yaml fails too', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const dir = join(work, 'drifted');
+    await mkdir(dir);
+    const yamlText = (await readFile(join(REFERENCE_DIR, 'plugin.yaml'), 'utf8')).replace('args: [server.mjs]', `args: [${JSON.stringify(join(REFERENCE_DIR, 'server.mjs'))}]`);
+    await writeFile(join(dir, 'plugin.yaml'), yamlText);
+    await writeFile(join(dir, 'plugin.json'), jsonTwin(yamlText.replace('version: 1.0.0', 'version: 0.9.0')));
+    const run = await runCli(['test', join(dir, 'plugin.yaml'), '--only', 'manifest/yaml-only', '--reporter', 'json'], { cwd: work });
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.results[0]).toMatchObject({ id: 'manifest/yaml-only', status: 'fail' });
+    expect(report.results[0]?.message).toMatch(/plugin\.json differs from plugin\.yaml: the shipped host loads plugin\.json/);
+    await writeFile(join(dir, 'plugin.json'), jsonTwin(yamlText));
+    const same = await runCli(['test', join(dir, 'plugin.yaml'), '--only', 'manifest/yaml-only'], { cwd: work });
+    expect(same.code).toBe(0);
+  }, 30_000);
 });
