@@ -22,7 +22,8 @@ export interface BuildPlan {
   sourcePattern: RegExp | undefined;
 }
 
-const GO_SOURCES = /(\.go|^go\.mod|^go\.sum|^go\.work)$/;
+/** Go sources, plus the manifests a plugin may `//go:embed` (the Go template embeds plugin.json). */
+const GO_SOURCES = /(\.go|^go\.mod|^go\.sum|^go\.work|^plugin\.(json|ya?ml))$/;
 
 async function isFile(path: string): Promise<boolean> {
   return stat(path).then((info) => info.isFile(), () => false);
