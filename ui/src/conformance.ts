@@ -13,17 +13,18 @@ interface RunEvent {
   checks?: number;
   result?: CheckResult;
   ok?: boolean;
-  summary?: { passed: number; failed: number; skipped: number; warnings: number; durationMs: number };
+  summary?: { passed: number; failed: number; skipped: number; warnings: number; blocked?: number; durationMs: number };
   code?: string | null;
   message?: string;
 }
 
-const ICONS: Record<string, string> = { pass: '✓', fail: '✗', skip: '–' };
+const ICONS: Record<string, string> = { pass: '✓', fail: '✗', skip: '–', blocked: '○' };
 let running: AbortController | undefined;
 
 function progress(planned: number, results: CheckResult[]): string {
   const count = (status: string): number => results.filter((r) => r.status === status).length;
-  return `${results.length} of ${plural(planned, 'check')} · ${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`;
+  const blocked = count('blocked');
+  return `${results.length} of ${plural(planned, 'check')} · ${count('pass')} passed, ${count('fail')} failed${blocked ? `, ${blocked} blocked` : ''}, ${count('skip')} skipped`;
 }
 
 function row(result: CheckResult): HTMLElement {
@@ -34,6 +35,8 @@ function row(result: CheckResult): HTMLElement {
     el('span', { class: 'title', text: result.title, title: result.title }),
     el('span', { class: 'muted small', text: millis(result.durationMs) }),
     result.status === 'fail' && result.message ? el('div', { class: 'why', text: result.message }) : null,
+    // Not run: a check it needs failed first; the root cause is the row to read.
+    result.status === 'blocked' ? el('div', { class: 'why muted', text: `blocked by ${result.blockedBy ?? '?'}` }) : null,
   ]);
 }
 
@@ -47,7 +50,7 @@ function handle(event: RunEvent, results: CheckResult[], plan: { checks: number 
   if (event.type === 'plugin-exit') status.textContent = `The test instance exited (code ${event.code ?? '?'}).`;
   else if (event.type === 'done' && event.summary) {
     const s = event.summary;
-    status.textContent = `${event.ok ? 'PASS' : 'FAIL'} · ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.warnings ? `, ${plural(s.warnings, 'warning')}` : ''} in ${(s.durationMs / 1000).toFixed(1)} s`;
+    status.textContent = `${event.ok ? 'PASS' : 'FAIL'} · ${s.passed} passed, ${s.failed} failed${s.blocked ? `, ${s.blocked} blocked` : ''}, ${s.skipped} skipped${s.warnings ? `, ${plural(s.warnings, 'warning')}` : ''} in ${(s.durationMs / 1000).toFixed(1)} s`;
     status.className = `conformance-status ${event.ok ? 'st-ok' : 'st-bad'}`;
   } else if (event.type === 'error') {
     status.textContent = `Could not run: ${event.message ?? 'unknown error'}`;

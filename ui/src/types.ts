@@ -97,9 +97,11 @@ export interface CheckResult {
   id: string;
   title: string;
   level: string;
-  status: 'pass' | 'fail' | 'skip' | string;
+  status: 'pass' | 'fail' | 'skip' | 'blocked' | string;
   durationMs: number;
   message?: string;
+  /** For `blocked`: the failed check that is the root cause. */
+  blockedBy?: string;
 }
 
 export interface DevEvent {
