@@ -118,4 +118,20 @@ describe.skipIf(!hasGo && !process.env.CI)('Go plugin: build before start', { ti
     expect(document.error.details.buildOutput).toMatch(/syntax error/);
     await writeFile(handlers, original);
   });
+
+  it('dev --no-build starts the old binary but says it is older than the source', async () => {
+    // The compile error above left bin/plugin from before the last edits of handlers.go.
+    await writeFile(handlers, original);
+    const t = await startTestHost({ path: dir, mockUpstream: true, build: false });
+    try {
+      await t.host.ready;
+      const notice = t.events.find((e) => e.type === 'notice');
+      expect(notice?.type === 'notice' && notice.message).toBe(
+        'bin/plugin is older than handlers.go: it runs code from before that change (run `go build -o bin/plugin .` or drop --no-build).',
+      );
+      expect(t.host.state()[0]!.lastAttempt?.buildMs).toBeUndefined();
+    } finally {
+      await t.host.close();
+    }
+  });
 });
