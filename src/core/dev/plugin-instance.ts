@@ -4,11 +4,11 @@
  * through a pooled undici connection. Counting requests in flight lets a reload retire
  * the old process only after its last answer went out.
  */
-import { Agent } from 'node:http';
 import type { Pool } from 'undici';
 import type { Manifest } from '../manifest/types.js';
 import { startPlugin, type LogLine, type ExitInfo, type RunningPlugin } from '../runtime/plugin-process.js';
 import type { ModelInfo } from './types.js';
+import { createPluginAgent } from './plugin-agent.js';
 
 export interface PluginAnswer {
   status: number | undefined;
@@ -48,7 +48,7 @@ export class PluginInstance {
   /** Control calls (load sequence, health) go through undici with its timeouts. */
   pool!: Pool;
   /** The chat hot path goes through node:http keep-alive (fewer layers per request). */
-  readonly agent = createAgent();
+  readonly agent = createPluginAgent();
   target: { protocol: string; hostname: string; port: number } = { protocol: 'http:', hostname: '127.0.0.1', port: 0 };
   private pathPrefix = '';
   /** Path of the chat endpoint (with the endpoint's prefix), worked out once per process. */
@@ -191,15 +191,6 @@ export class PluginInstance {
     await this.pool?.destroy().catch(() => undefined);
     await this.running.stop({ graceMs: 3000 }).catch(() => undefined);
   }
-}
-
-/**
- * Keep-alive agent for the chat hot path. The socket timeout is set once per socket here
- * rather than per request (cheaper): streams may pause between chunks, and Loom's own
- * limit is 30 s a call, so 120 s of silence means the plugin hangs.
- */
-function createAgent(): Agent {
-  return new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 5000, timeout: 120_000 });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
