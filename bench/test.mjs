@@ -148,6 +148,14 @@ console.log(`${'requests'.padEnd(34)}${String(col(suiteRows, 'count')).padStart(
 const overhead = col(suiteRows, 'work') - col(suiteRows, 'timeoutCheck') - col(bareRows, 'work');
 console.log(`\nsuite overhead beyond its requests and the timeout check: ${Math.round(overhead)} ms`);
 console.log(`target: total well under 5000 ms -> ${col(suiteRows, 'total') < 5000 ? 'met' : 'NOT met'}`);
+// Issue 15's target, next to the floor it meets: the timeout check waits the plugin's own
+// minimum timeout (1 s for the reference plugin's int field), which no scheduling can
+// shorten; even run fully alongside every other check, the total stays above
+// prepare + start-up + that wait + shutdown.
+const total = col(suiteRows, 'total');
+const floor = col(suiteRows, 'prepare') + col(suiteRows, 'startup') + Math.max(col(suiteRows, 'timeoutCheck'), col(suiteRows, 'work') - col(suiteRows, 'timeoutCheck')) + col(suiteRows, 'shutdown');
+console.log(`target: total <= 800 ms -> ${total <= 800 ? 'met' : 'NOT met'} (${Math.round(total)} ms, ${(total / 800).toFixed(2)}x the target)`);
+console.log(`  floor with the timeout check fully overlapped with the rest: ${Math.round(floor)} ms (${(floor / 800).toFixed(2)}x the target)`);
 
 // The whole CLI, cold, as CI runs it: process start, imports, manifest, suite, exit.
 const cold = [];
