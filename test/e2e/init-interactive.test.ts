@@ -47,6 +47,7 @@ describe.skipIf(!hasPythonPty())('init in a real terminal', { timeout: 120_000 }
     const result = await drive(cwd, ['init'], [
       ['Language', `${DOWN}${ENTER}`], // node
       ['Plugin name', `pty-plugin${ENTER}`],
+      ['Provider API', `${DOWN}${ENTER}`], // the second choice: Azure OpenAI
       ['Provider type', `pty${ENTER}`],
       ['Description', ENTER],
       ['Author', `Ada${ENTER}`],
@@ -60,6 +61,8 @@ describe.skipIf(!hasPythonPty())('init in a real terminal', { timeout: 120_000 }
     const manifest = await readFile(join(cwd, 'pty-plugin', 'plugin.yaml'), 'utf8');
     expect(manifest).toContain('provider_type: "pty"');
     expect(manifest).toContain('author: "Ada"');
+    // The chosen provider API's adapter is the one scaffolded.
+    expect(await readFile(join(cwd, 'pty-plugin', 'src', 'upstream.js'), 'utf8')).toMatch(/Azure OpenAI/);
     expect(manifest).toMatch(/streaming: true\s+function_calling: true\s+vision: false/);
   });
 

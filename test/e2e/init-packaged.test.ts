@@ -11,7 +11,7 @@ import { cp, mkdir, readdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, ROOT, run, tempWorkspace } from './helpers.js';
+import { assertBuilt, BIN, ROOT, run, tempWorkspace } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -53,11 +53,14 @@ describe.skipIf(process.platform === 'win32')('init from the packed file set', {
     expect(scaffolded).toContain('.gitignore');
     expect(scaffolded).toContain('.github/workflows/conformance.yml');
     expect(scaffolded).not.toContain('_gitignore');
-    // Same template, same files: every template file made it into the package (plus the
-    // plugin.json that init generates from plugin.yaml).
-    const templateFiles = (await listFiles(join(ROOT, 'templates', language))).map((file) => file.replace(/(^|\/)_(git|docker)ignore$/, '$1.$2ignore'));
-    const fromCheckout = [...templateFiles, 'plugin.json'].sort();
-    expect(scaffolded).toEqual(fromCheckout);
+    // Same template, same files: the checkout's binary scaffolds the same set, so every
+    // template file (shared part and the chosen adapter) made it into the package.
+    const checkoutCwd = join(workspace.dir, `checkout-${language}`);
+    await mkdir(checkoutCwd);
+    const fromCheckoutRun = await run(process.execPath, [BIN, 'init', 'packed', '--language', language, '--yes'], { cwd: checkoutCwd });
+    expect(fromCheckoutRun.code, fromCheckoutRun.output).toBe(0);
+    expect(scaffolded).toEqual(await listFiles(join(checkoutCwd, 'packed')));
+    expect(scaffolded.some((file) => file.startsWith('adapters/'))).toBe(false);
     expect(existsSync(join(packageDir, 'src'))).toBe(false);
   });
 });
