@@ -17,12 +17,15 @@ import { copyFixture, waitUntil } from './helpers.js';
 const KEY = 'sk-"quo\\ted"-clé-4242';
 const ORG = 'true';
 const PIN = '12';
+/** A key typed into the playground's /initialize form: a secret too, though the host never resolved it. */
+const TYPED = 'sk-typed-in-the-form-7788';
 const ENV = { PATH: process.env.PATH, LOOM_CONFIG_API_KEY: KEY, LOOM_CONFIG_ORG_TOKEN: ORG, LOOM_CONFIG_PIN: PIN };
 
 /** Every way the strong key can be written in text, and the fixture's markers for the weak ones. */
 const KEY_FORMS = [KEY, JSON.stringify(KEY).slice(1, -1), 'cl\\u00e9-4242', encodeURIComponent(KEY)];
 function expectNoSecret(text: string, surface: string): void {
   for (const form of KEY_FORMS) expect(text, `${surface} shows the key as ${form}`).not.toContain(form);
+  expect(text, `${surface} shows the key typed in the form`).not.toContain(TYPED);
   // The fixture writes each value in brackets: org=[true] pin=[12].
   expect(text, surface).not.toMatch(/org=\[true\]|pin=\[12\]|"org_token": "true"|"pin": 12\b|ORG_TOKEN": "true"|PIN": "12"/);
 }
@@ -105,6 +108,9 @@ describe('dev with a plugin that leaks awkward secrets', () => {
       (await hand('initialize', { api_key: '', org_token: '', pin: '' })).text,
       (await hand('health')).text,
       (await hand('models')).text,
+      (await hand('chat', { model: 'leaky-1', messages: [{ role: 'user', content: 'fail' }] })).text,
+      // A key typed in the form: the plugin echoes it in its logs, health and replies from now on.
+      (await hand('initialize', { api_key: TYPED, org_token: '', pin: '' })).text,
       (await hand('chat', { model: 'leaky-1', messages: [{ role: 'user', content: 'fail' }] })).text,
     ].join('\n');
     // The suite on a second instance (about 2 s), streamed as NDJSON.

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody } from '../read-body.js';
+import { isSensitiveField } from '../runtime/config-values.js';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
 import { sendJson } from './http-util.js';
 import type { PluginSlot } from './plugin-slot.js';
@@ -54,10 +55,23 @@ export function initializeBody(slot: PluginSlot, form: Record<string, unknown>):
   return body;
 }
 
+/**
+ * A value typed into a sensitive field of the form is a secret from now on: the plugin
+ * may echo it in its logs, health and replies, as it does with the host's own values.
+ */
+function rememberTypedSecrets(slot: PluginSlot, body: Record<string, unknown>, secrets: SecretMasker): void {
+  for (const field of slot.manifest?.metadata.config_schema ?? []) {
+    const value = Object.hasOwn(body, field.name) ? body[field.name] : undefined;
+    if (!isSensitiveField(field) || value === undefined || value === null || typeof value === 'boolean' || typeof value === 'object') continue;
+    secrets.add(String(value));
+  }
+}
+
 export async function handCall(slot: PluginSlot, endpoint: HandCallName, body: unknown, secrets: SecretMasker): Promise<HandCallResult> {
   const { method, path } = HAND_CALLS[endpoint];
   const instance = slot.active;
   const sent = method === 'POST' ? (endpoint === 'initialize' ? initializeBody(slot, (body ?? {}) as Record<string, unknown>) : (body ?? {})) : undefined;
+  if (endpoint === 'initialize' && sent !== null && typeof sent === 'object') rememberTypedSecrets(slot, sent as Record<string, unknown>, secrets);
   const base = { endpoint, method, path, requestBody: sent === undefined ? undefined : secrets.maskJsonText(JSON.stringify(sent)) };
   if (!instance) return { ...base, status: undefined, durationMs: 0, body: '', error: 'The plugin is not serving right now.' };
   const answer = await instance.call(method, path, sent, HAND_CALL_TIMEOUT_MS);
