@@ -168,6 +168,11 @@ describe('management API', () => {
 
   it('answers 404 for an unknown plugin and streams events over SSE with the token', async () => {
     expect((await t.call('POST', '/api/plugins/nope/reload')).status).toBe(404);
+    // A malformed escape in the key (once a 500 "Dev host error: URI malformed").
+    for (const path of ['/api/plugins/%E0%A4%A', '/api/plugins/%E0%A4%A/call', '/api/plugins/%/logs']) {
+      const bad = await t.call(path.endsWith('call') ? 'POST' : 'GET', path);
+      expect(bad.status, path).toBe(404);
+    }
     const controller = new AbortController();
     const response = await fetch(`${t.host.url}/api/events`, { headers: { authorization: `Bearer ${t.host.token}` }, signal: controller.signal });
     expect(response.headers.get('content-type')).toContain('text/event-stream');

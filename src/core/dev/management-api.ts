@@ -46,8 +46,9 @@ export async function handleManagement(req: IncomingMessage, res: ServerResponse
 
   const match = /^\/api\/plugins\/([^/]+)(?:\/(logs|reload|call|conformance))?$/.exec(path);
   if (match) {
-    const slot = ctx.find(decodeURIComponent(match[1] ?? ''));
-    if (!slot) return masked(404, { error: `No plugin '${decodeURIComponent(match[1] ?? '')}'.` });
+    const key = decodeKey(match[1] ?? '');
+    const slot = key === undefined ? undefined : ctx.find(key);
+    if (!slot) return masked(404, { error: `No plugin '${key ?? match[1]}'.` });
     const action = match[2];
     if (!action && method === 'GET') return masked(200, slot.view());
     if (action === 'logs' && method === 'GET') return masked(200, { lines: slot.logs });
@@ -60,4 +61,13 @@ export async function handleManagement(req: IncomingMessage, res: ServerResponse
     return masked(405, { error: `${method} is not allowed on ${path}.` });
   }
   return masked(404, { error: `No API route ${method} ${path}.` });
+}
+
+/** A malformed escape (`%E0%A4%A`) names no plugin: a 404, not a host error. */
+function decodeKey(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
