@@ -4,11 +4,13 @@
  * before anything is written.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadProviderApi } from '../../src/core/init/provider-api.js';
 import { scaffoldPlugin } from '../../src/core/init/scaffold.js';
+import { INIT_LANGUAGES, PROVIDER_APIS } from '../../src/core/init/types.js';
 import { runCli } from '../helpers/memory-io.js';
 import { answers, entries, FAKE_API, fakeTemplates, removeAll, tempDir } from './helpers.js';
 
@@ -83,5 +85,33 @@ describe('scaffoldPlugin and provider APIs (fake templates)', () => {
     const { example: _example, ...field } = { ...FAKE_API.config_schema[0], example: undefined };
     expect(manifest.metadata.config_schema).toEqual([field]);
     expect(await readFile(join(result.dir, 'src', 'upstream.js'), 'utf8')).toBe('export const api = "openai";\n');
+  });
+});
+
+describe('the shipped provider APIs', () => {
+  const templates = new URL('../../templates/', import.meta.url).pathname;
+  const upstreamModule = { python: 'provider/upstream.py', node: 'src/upstream.js', go: 'upstream.go' } as const;
+
+  it('every API has its data file and an adapter with the upstream module in every language', async () => {
+    for (const api of PROVIDER_APIS) {
+      const spec = await loadProviderApi(templates, api);
+      expect(spec.config_schema.map((field) => field.name), api).toContain('timeout');
+      expect(spec.errors.length, api).toBeGreaterThan(0);
+      for (const language of INIT_LANGUAGES) {
+        expect(existsSync(join(templates, language, 'adapters', api, upstreamModule[language])), `${language} ${api}`).toBe(true);
+      }
+    }
+  });
+
+  it('only the adapters differ: no adapter file shadows a shared file', async () => {
+    for (const language of INIT_LANGUAGES) {
+      for (const api of PROVIDER_APIS) {
+        const files = await readdir(join(templates, language, 'adapters', api), { recursive: true });
+        for (const file of files) {
+          const shared = join(templates, language, file);
+          if (existsSync(shared)) expect((await stat(shared)).isDirectory(), `${language}/${file} is shared and in the ${api} adapter`).toBe(true);
+        }
+      }
+    }
   });
 });
