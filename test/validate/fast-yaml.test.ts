@@ -148,6 +148,13 @@ describe('fast YAML reader', () => {
     expect(readSimpleYamlWithTree(text)).toBeUndefined();
   });
 
+  it('gives no tree for a comment under a key that has no value yet (found by the soup property)', () => {
+    for (const text of ['args:\n# comment\n', 'env:\n\n# note\nb: 1\n', 'k:\n-\n# c\n']) {
+      expect(readSimpleYamlWithTree(text), text).toBeUndefined();
+      agrees(text);
+    }
+  });
+
   it('never changes the result of a check', async () => {
     const names = (await readdir(`${FIXTURES}rules`)).filter((name) => name.endsWith('.yaml'));
     for (const name of names) await sameResult(await readFile(`${FIXTURES}rules/${name}`, 'utf8'));

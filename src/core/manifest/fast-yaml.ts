@@ -125,6 +125,10 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
       // yaml counts an indented comment after a collection into its parent's range;
       // the ranges here would differ, so such files get no tree.
       if (/^ +#/.test(source)) indentedComment = true;
+      // The same after a key or dash with no value yet (`args:` then `# note`): yaml's
+      // range for the pending collection takes the comment in.
+      const previous = lines[lines.length - 1];
+      if (source.includes('#') && previous !== undefined && stripComment(previous.rest) === '') indentedComment = true;
       continue;
     }
     if (source.includes('\t') || source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
