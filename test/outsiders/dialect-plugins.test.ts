@@ -89,6 +89,10 @@ describe('the upstream dialect in reports and --upstream-dialect', () => {
     const wrong = await run('openai');
     expect(wrong.upstream).toMatchObject({ dialect: 'openai', how: 'pinned' });
     expect(wrong.results.map((result) => result.status)).toEqual(['fail', 'fail']);
+    // It says which path the plugin used and that the pin is what refused it.
+    const forwarded = wrong.results.find((result) => result.id === 'chat.forwarded');
+    expect(forwarded?.message).toContain('the plugin sent POST /v1/messages, which the pinned OpenAI Chat Completions dialect does not serve');
+    expect(forwarded?.details?.join('\n')).toContain('--upstream-dialect');
     const right = await run('anthropic');
     expect(right.results.map((result) => result.status)).toEqual(['pass', 'pass']);
   }, 60_000);
@@ -101,6 +105,19 @@ describe('the upstream dialect in reports and --upstream-dialect', () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--no-mock-upstream/);
   });
+});
+
+describe('a plugin for a provider API the mock does not speak', () => {
+  const nimbus = join(ROOT, 'nimbus-own-api-py');
+
+  it('chat.forwarded names the path the plugin called and points to --no-mock-upstream', async () => {
+    const report = await runConformance({ dir: nimbus, cwd: nimbus, env, timeoutMs: 5000, upstreamField: 'base_url', only: ['lifecycle.initialize', 'chat.forwarded'] });
+    const forwarded = report.results.find((result) => result.id === 'chat.forwarded');
+    expect(report.results.find((result) => result.id === 'lifecycle.initialize')?.status).toBe('pass');
+    expect(forwarded?.status).toBe('fail');
+    expect(forwarded?.message).toContain("the plugin sent POST /api/v3/generate, which none of the mock's dialects");
+    expect(forwarded?.details?.join('\n')).toContain('--no-mock-upstream');
+  }, 60_000);
 });
 
 describe('dev --mock-upstream with a plugin for another dialect', () => {

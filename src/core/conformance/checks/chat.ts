@@ -5,7 +5,7 @@
 import type { Exchange } from '../../runtime/http-client.js';
 import { expect200Json, expectWireSchema, fail, isObject } from '../check-helpers.js';
 import type { CheckImpl, SuiteContext, UpstreamChat } from './context.js';
-import { findDialect } from '../../runtime/dialects/index.js';
+import { DIALECTS, findDialect } from '../../runtime/dialects/index.js';
 import type { CommonChat } from '../../runtime/dialects/types.js';
 
 export const CONCURRENT_REQUESTS = 16;
@@ -15,6 +15,8 @@ interface BasicChat {
   exchange: Exchange;
   /** The chat request the mock received for it, when there is a mock. */
   upstream: UpstreamChat | undefined;
+  /** Requests the mock could not route to any dialect ("POST /api/v3/generate"). */
+  unrouted: string[];
 }
 
 /** One basic completion, shared by the chat.* checks (and what the mock saw of it). */
@@ -25,7 +27,8 @@ function basicChat(ctx: SuiteContext): Promise<BasicChat> {
     const exchange = await ctx.client.request('POST', '/chat/completions', { json: request });
     // Keep the upstream's view now: later checks reset the mock's records.
     const upstream = ctx.hasUpstream ? ctx.upstreamChats().at(-1) : undefined;
-    return { request, exchange, upstream };
+    const unrouted = ctx.hasUpstream ? [...new Set(ctx.mock.received.filter((r) => r.dialect === undefined).map((r) => `${r.method} ${r.path}`))] : [];
+    return { request, exchange, upstream, unrouted };
   });
 }
 
@@ -49,6 +52,31 @@ function forwardingDifferences(request: Record<string, unknown>, got: CommonChat
   if (got.maxTokens !== request.max_tokens) differences.push(`max tokens: the upstream got ${JSON.stringify(got.maxTokens) ?? 'nothing'}, expected ${String(request.max_tokens)}`);
   return differences;
 }
+
+/**
+ * The plugin did call the upstream, on paths no dialect serves: the usual cause is a
+ * provider API the mock does not speak (or a pinned dialect that is not the plugin's),
+ * so say that and what to do instead of only "no chat request".
+ */
+function failUnrouted(ctx: SuiteContext, unrouted: string[]): never {
+  const sent = unrouted.slice(0, 3).join(', ') + (unrouted.length > 3 ? `, ... (${unrouted.length} in all)` : '');
+  const pinned = ctx.mock.pinned ? findDialect(ctx.mock.dialect ?? 'openai') : undefined;
+  if (pinned) {
+    fail(`The upstream received no chat request it could read: the plugin sent ${sent}, which the pinned ${pinned.title} dialect does not serve.`, {
+      expected: `a chat request in the ${pinned.title} format (--upstream-dialect ${pinned.name})`,
+      details: ['Pin the dialect the plugin speaks with --upstream-dialect, or leave the flag out to have it detected.'],
+    });
+  }
+  fail(`The upstream received no chat request it could read: the plugin sent ${sent}, which none of the mock's dialects (${DIALECT_TITLES}) uses.`, {
+    expected: 'a chat request in one of the mock\'s dialects',
+    details: [
+      'If the provider speaks one of these dialects, check the path and the base URL the plugin builds.',
+      'If it speaks none of them, run a fake provider of your own and test with --no-mock-upstream (see "Provider dialects" in docs/cli-test.md).',
+    ],
+  });
+}
+
+const DIALECT_TITLES = DIALECTS.map((dialect) => dialect.title).join(', ');
 
 export const CHAT_CHECKS: Record<string, CheckImpl> = {
   'chat.schema': {
@@ -83,8 +111,9 @@ export const CHAT_CHECKS: Record<string, CheckImpl> = {
     needs: 'ready',
     upstream: true,
     async run(ctx) {
-      const { request, exchange, upstream: seen } = await basicChat(ctx);
+      const { request, exchange, upstream: seen, unrouted } = await basicChat(ctx);
       ctx.use(exchange);
+      if (!seen && unrouted.length > 0) failUnrouted(ctx, unrouted);
       if (!seen) fail('The upstream received no chat request for a basic completion.', { expected: 'the plugin forwards the request to the configured upstream' });
       const dialect = findDialect(ctx.mock.dialect ?? 'openai');
       const terms = dialect ? `, in ${dialect.title} terms` : '';
