@@ -19,6 +19,8 @@ export interface BuildBeforeStartOptions {
   signal?: AbortSignal;
   /** Called when a build is about to run, with the command line (for progress output). */
   onBuild?: (commandLine: string) => void;
+  /** The command's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface BuildOutcome {
@@ -33,7 +35,7 @@ export async function buildBeforeStart(manifest: Manifest, dir: string, options:
   if (!plan) return { plan, build: undefined, stale: undefined };
   if (options.skip) return { plan, build: undefined, stale: await staleness(plan) };
   options.onBuild?.(describeBuild(plan));
-  const build = await runBuild(plan, options.signal ? { signal: options.signal } : {});
+  const build = await runBuild(plan, { ...(options.signal ? { signal: options.signal } : {}), ...(options.env ? { env: options.env } : {}) });
   return { plan, build, stale: undefined };
 }
 

@@ -106,8 +106,8 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
   await selectRun(run);
   await readManifest(run);
   await resolveRunConfig(run);
-  if (!options.endpoint) await buildPlugin(run);
   try {
+    if (!options.endpoint) await buildPlugin(run);
     await startUpstream(run);
     if (options.endpoint) await attachToPlugin(run, options.endpoint);
     else await startPluginProcess(run);
@@ -122,6 +122,10 @@ export async function runConformance(options: RunConformanceOptions = {}): Promi
       // Start-up failures quote the plugin's stderr: mask it like everything else.
       (error.details as Record<string, unknown>).stderrTail = maskFor(run)(error.details.stderrTail as string);
       if (typeof error.details.stderrShown === 'string') (error.details as Record<string, unknown>).stderrShown = maskFor(run)(error.details.stderrShown);
+    }
+    // A failed build quotes the compiler, which may print the environment it was given.
+    if (error instanceof LoomPluginError && typeof error.details?.buildOutput === 'string') {
+      (error.details as Record<string, unknown>).buildOutput = maskFor(run)(error.details.buildOutput);
     }
     throw error;
   } finally {

@@ -109,6 +109,7 @@ export async function buildPlugin(run: RunState): Promise<void> {
   const { buildBeforeStart } = await import('../build/index.js');
   const built = await buildBeforeStart(manifest, dir, {
     skip: run.options.build === false,
+    env: run.env,
     ...(run.signal ? { signal: run.signal } : {}),
     onBuild: (line) => run.emit({ type: 'phase', phase: 'build', detail: line }),
   });
