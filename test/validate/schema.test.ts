@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { getValidator, loadSchema } from '../../src/core/schema-registry.js';
-import { schemaFindings } from '../../src/core/validate/schema-findings.js';
+import { reportSchemaFindings, schemaFindings } from '../../src/core/validate/schema-findings.js';
+import type { ErrorObject } from 'ajv';
 import { checkManifestText } from '../../src/core/validate/check-manifest.js';
 import { CAPABILITIES, CONFIG_FIELD_TYPES } from '../../src/core/protocol.js';
 
@@ -75,4 +76,48 @@ describe('manifest schema', () => {
     expect(result.diagnostics.map((d) => `${d.rule} ${d.line}:${d.column}`)).toEqual(['syntax/yaml-warning 1:1']);
     expect(result.manifest).toBeDefined();
   });
+
+  describe('findings past the per-file cap', () => {
+    /** ajv-shaped unknown-key errors whose schemaPath (read only to build words) is counted. */
+    function unknownKeyErrors(keys: string[]): { errors: ErrorObject[]; reads: () => number } {
+      let reads = 0;
+      const errors = keys.map((key) => {
+        const error = { keyword: 'additionalProperties', instancePath: '', params: { additionalProperty: key }, message: 'must NOT have additional properties' } as unknown as ErrorObject;
+        Object.defineProperty(error, 'schemaPath', { get: () => (reads++, '#/additionalProperties'), enumerable: true });
+        return error;
+      });
+      return { errors, reads: () => reads };
+    }
+
+    /** A sink that lists `cap` findings per rule and counts the rest, as the DiagnosticSink does. */
+    function cappedSink(cap: number) {
+      const listed: string[] = [];
+      let omitted = 0;
+      return {
+        listed,
+        omitted: () => omitted,
+        sink: { listing: () => listed.length < cap, atPath: (finding: { message: string }) => void listed.push(finding.message), omit: () => void omitted++ },
+      };
+    }
+
+    it('builds no words for findings that are only counted', () => {
+      const { errors, reads } = unknownKeyErrors(Array.from({ length: 1000 }, (_, i) => `kx${i}`));
+      const out = cappedSink(100);
+      reportSchemaFindings(errors, {}, schema, out.sink);
+      expect(out.listed).toHaveLength(100);
+      expect(out.listed[0]).toBe('Unknown key "kx0" at the top level.');
+      expect(out.omitted()).toBe(900);
+      expect(reads()).toBe(100);
+    });
+
+    it('still counts a twin (same rule, place and words) once, listed or not', () => {
+      const keys = Array.from({ length: 150 }, (_, i) => `kx${i}`);
+      const { errors } = unknownKeyErrors([...keys, 'kx3', 'kx140']);
+      const out = cappedSink(100);
+      reportSchemaFindings(errors, {}, schema, out.sink);
+      expect(out.listed).toHaveLength(100);
+      expect(out.omitted()).toBe(50);
+    });
+  });
 });
+

@@ -19,7 +19,7 @@ import { locate } from '../manifest/source-tree.js';
 import { analyzeOffThread, OFF_THREAD_BYTES } from './off-thread.js';
 import type { Manifest, ManifestFileResult } from '../manifest/types.js';
 import { DiagnosticSink, isRecord, type Rule } from './rule-context.js';
-import { schemaFindings } from './schema-findings.js';
+import { reportSchemaFindings } from './schema-findings.js';
 import { configFieldRules } from './rules/config-fields.js';
 import { metadataRules } from './rules/metadata.js';
 import { processRules } from './rules/process.js';
@@ -124,7 +124,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
 
   const validate = await getValidator('manifest');
   if (!validate(data)) {
-    for (const finding of schemaFindings(validate.errors ?? [], data, loadSchema('manifest'))) sink.atPath(finding);
+    reportSchemaFindings(validate.errors ?? [], data, loadSchema('manifest'), sink);
   }
   const ctx = { file, data, report: (finding: Parameters<DiagnosticSink['atPath']>[0]) => sink.atPath(finding) };
   for (const rule of RULES) rule(ctx);

@@ -3,7 +3,7 @@
  * a `report` that turns a data path into a located Diagnostic with the rule's severity.
  */
 import type { Diagnostic, ManifestFix } from '../manifest/types.js';
-import { LineIndex, locate, type Located, type SourceNode } from '../manifest/source-tree.js';
+import { LineIndex, locate, type SourceNode } from '../manifest/source-tree.js';
 import { ruleInfo } from './rule-catalogue.js';
 
 export type DataPath = readonly (string | number)[];
@@ -105,15 +105,22 @@ export class DiagnosticSink {
     return true;
   }
 
+  /** True while findings of `rule` are still listed (under the per-rule cap). */
+  listing(rule: string): boolean {
+    return (this.perRule.get(rule) ?? 0) < MAX_FINDINGS_PER_RULE;
+  }
+
+  /** Counts a finding past the cap; only the first omitted one is located (for the summary's position). */
+  omit(place: Pick<Finding, 'rule' | 'path' | 'at' | 'severity'>): void {
+    this.admit(place.rule, () => locate(this.tree, place.path, place.at ?? 'value').start, place.severity ?? this.severityOf(place.rule));
+  }
+
   atPath(finding: Finding): void {
-    const level = finding.severity ?? this.severityOf(finding.rule);
-    // Past the cap only the first omitted one is located (for the summary's position).
-    const where = (): Located => locate(this.tree, finding.path, finding.at ?? 'value');
-    if ((this.perRule.get(finding.rule) ?? 0) >= MAX_FINDINGS_PER_RULE) {
-      this.admit(finding.rule, () => where().start, level);
+    if (!this.listing(finding.rule)) {
+      this.omit(finding);
       return;
     }
-    const at = where();
+    const at = locate(this.tree, finding.path, finding.at ?? 'value');
     // A finding about the whole document points at its start, not a range over every line.
     const end = finding.path.length === 0 ? at.start : at.end;
     const added = this.atOffsets(at.start, end, finding.rule, finding.message, finding.hint, finding.severity);

@@ -107,139 +107,268 @@ function article(word: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
+/** What a finding needs before its words: enough to count it and to locate it. */
+interface Draft {
+  rule: string;
+  path: DataPath;
+  at?: 'key' | 'value';
+  keyword: string;
+  /** The words, built only for a finding that is listed (or compared with a twin). */
+  describe(): Words;
+}
+
+type Words = Pick<Finding, 'message' | 'hint' | 'fix'>;
+
+/** Where schema findings go: listed in full, or, past the per-rule cap, only counted. */
+export interface FindingSink {
+  /** False once `rule` has as many findings as a file lists: the rest need no words. */
+  listing(rule: string): boolean;
+  atPath(finding: Finding): void;
+  /** Counts a finding that is not listed; only its rule and place are used. */
+  omit(place: Pick<Finding, 'rule' | 'path' | 'at'>): void;
+}
+
+/** Per-call memos: 100k errors share a few instance paths and schema paths. */
+class Lookup {
+  private readonly segments = new Map<string, string[]>();
+  private readonly known = new Map<string, string[]>();
+  /** A wrong type makes enum/pattern/format errors at the same place noise. */
+  readonly typed: Set<string>;
+
+  constructor(
+    errors: readonly ErrorObject[],
+    readonly data: unknown,
+    private readonly schema: Record<string, unknown>,
+  ) {
+    this.typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  }
+
+  path(pointer: string): string[] {
+    let path = this.segments.get(pointer);
+    if (!path) this.segments.set(pointer, (path = pointerSegments(pointer)));
+    return path;
+  }
+
+  knownKeys(schemaPath: string): string[] {
+    let keys = this.known.get(schemaPath);
+    if (!keys) this.known.set(schemaPath, (keys = knownKeys(this.schema, schemaPath)));
+    return keys;
+  }
+}
+
+function once(build: () => Words): () => Words {
+  let words: Words | undefined;
+  return () => (words ??= build());
+}
+
+function unknownKeyDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft {
+  const key = String((error.params as Record<string, unknown>).additionalProperty);
+  return {
+    rule: 'manifest/unknown-key',
+    path: [...path, key],
+    at: 'key',
+    keyword: error.keyword,
+    describe: once(() => {
+      const known = lookup.knownKeys(error.schemaPath);
+      const suggestion = didYouMean(key, known);
+      const inCapabilities = path[path.length - 1] === 'capabilities';
+      return {
+        message: `Unknown key "${key}" ${path.length === 0 ? 'at' : 'in'} ${humanPath(path)}${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
+        hint: suggestion
+          ? `Rename it to "${suggestion}"; the host ignores keys it does not know.`
+          : inCapabilities
+            ? 'Put provider-specific flags under metadata.custom_capabilities.'
+            : `Known keys here: ${known.join(', ')}. The host ignores other keys.`,
+        ...(suggestion ? { fix: { kind: 'rename-key' as const, path: [...path, key], to: suggestion } } : {}),
+      };
+    }),
+  };
+}
+
+function requiredDraft(error: ErrorObject, path: DataPath): Draft {
+  const key = String((error.params as Record<string, unknown>).missingProperty);
+  return {
+    rule: 'schema/required',
+    path,
+    at: path.length > 0 ? 'key' : 'value',
+    keyword: error.keyword,
+    describe: once(() => {
+      const configField = path[path.length - 2] === 'config_schema';
+      return {
+        message: `Missing required key "${humanPath([...path, key])}"${key === 'endpoint' ? ' (http and grpc plugins need one)' : ''}.`,
+        hint: configField ? (key === 'type' ? 'Add `type: string` (or int, float, bool).' : 'Add `name: my_field`.') : REQUIRED_HINTS[key] ?? `Add ${key}.`,
+      };
+    }),
+  };
+}
+
+function typeDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft {
+  const expected = String((error.params as Record<string, unknown>).type);
+  const value = valueAt(lookup.data, path);
+  if (path[0] === 'env' && path.length === 2 && (typeof value === 'number' || typeof value === 'boolean')) {
+    // Never echo env values: they may be secrets.
+    return {
+      rule: 'env/unquoted-value',
+      path,
+      keyword: error.keyword,
+      describe: once(() => ({
+        message: `env.${String(path[1])} is a bare ${typeof value}; environment values are strings.`,
+        hint: `Quote it: ${String(path[1])}: "..." (YAML readers disagree on how to turn numbers into strings).`,
+      })),
+    };
+  }
+  return {
+    rule: 'schema/type',
+    path,
+    keyword: error.keyword,
+    describe: once(() => {
+      const wanted = article(expected === 'object' ? 'mapping' : expected === 'array' ? 'list' : expected);
+      return { message: `${humanPath(path)} must be ${wanted}, not ${article(jsonType(value))}.`, hint: typeHint(expected, value) ?? `Use ${wanted} here.` };
+    }),
+  };
+}
+
+function enumDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft {
+  const allowed = ((error.params as Record<string, unknown>).allowedValues as unknown[]).map(String);
+  const value = (): unknown => valueAt(lookup.data, path);
+  if (path[path.length - 1] === 'type' && path[path.length - 3] === 'config_schema') {
+    return {
+      rule: 'config/unknown-type',
+      path,
+      keyword: error.keyword,
+      describe: once(() => {
+        const given = String(value());
+        const alias = CONFIG_TYPE_ALIASES[given.toLowerCase()] ?? didYouMean(given, CONFIG_FIELD_TYPES);
+        return { message: `Unknown config field type "${given}"${alias ? `; did you mean "${alias}"?` : '.'}`, hint: `Config field types are ${CONFIG_FIELD_TYPES.join(', ')}.` };
+      }),
+    };
+  }
+  return {
+    rule: 'schema/enum',
+    path,
+    keyword: error.keyword,
+    describe: once(() => {
+      const given = value();
+      const suggestion = typeof given === 'string' ? didYouMean(given, allowed) : undefined;
+      return {
+        message: `${humanPath(path)} must be one of ${allowed.join(', ')}${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
+        hint: path.length === 1 && path[0] === 'type' ? 'Use `type: http`: the Loom host loads only http plugins.' : `Use one of ${allowed.join(', ')}.`,
+      };
+    }),
+  };
+}
+
+function patternDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft | undefined {
+  if (path.length === 1 && path[0] === 'endpoint') return undefined; // the endpoint rule reports it
+  const params = error.params as Record<string, unknown>;
+  const joined = path.join('/');
+  const draft = (rule: string, words: () => Words): Draft => ({ rule, path, keyword: error.keyword, describe: once(words) });
+  const value = (): string => String(valueAt(lookup.data, path));
+  if (joined === 'metadata/version') {
+    return draft('metadata/version-semver', () => ({ message: `metadata.version "${value()}" is not a semantic version.`, hint: 'Use MAJOR.MINOR.PATCH, e.g. 1.2.0 (pre-release and build suffixes are allowed: 1.2.0-beta.1).' }));
+  }
+  if (joined === 'metadata/plugin_api_version') {
+    return draft('metadata/api-version', () => ({ message: `metadata.plugin_api_version "${value()}" is not a semantic version.`, hint: 'Use "1.0.0" (quoted in YAML).' }));
+  }
+  if (joined === 'metadata/provider_type') {
+    return draft('metadata/provider-type-slug', () => {
+      const slug = toProviderTypeSlug(value());
+      return {
+        message: `metadata.provider_type "${value()}" is not a lowercase slug.`,
+        hint: `Use lowercase letters, digits, "-" and "_" (at most 64, starting with a letter or digit)${slug && slug !== valueAt(lookup.data, path) ? `, e.g. "${slug}"` : ''}.`,
+      };
+    });
+  }
+  if (error.keyword === 'format') {
+    // Values are not echoed: a manifest may hold secrets (env, sensitive defaults).
+    const format = String(params.format);
+    return draft('schema/invalid', () => ({ message: `${humanPath(path)} is not a valid ${FORMAT_WORDS[format] ?? format}.`, hint: FORMAT_HINTS[format] ?? 'See the key\'s description in schemas/manifest.schema.json.' }));
+  }
+  return draft('schema/invalid', () => ({ message: `${humanPath(path)} does not have the required form.`, hint: `It must match ${String(params.pattern)}; see the key's description in schemas/manifest.schema.json.` }));
+}
+
+function otherDraft(error: ErrorObject, path: DataPath): Draft {
+  const params = error.params as Record<string, unknown>;
+  const hint = 'See the key\'s description in schemas/manifest.schema.json.';
+  if (RANGE_KEYWORDS.has(error.keyword)) {
+    return {
+      rule: 'schema/range',
+      path,
+      keyword: error.keyword,
+      describe: once(() =>
+        path.join('/') === 'health_check_interval'
+          ? { message: 'health_check_interval must be a positive integer (seconds).', hint: 'Use e.g. 60.' }
+          : { message: `${humanPath(path)} ${rangeWords(error.keyword, params.limit) ?? error.message ?? 'is out of range'}.`, hint },
+      ),
+    };
+  }
+  return { rule: 'schema/invalid', path, keyword: error.keyword, describe: once(() => ({ message: `${humanPath(path)} ${error.message ?? 'is invalid'}.`, hint })) };
+}
+
+/** Rule and place of the finding an error becomes, if any (its words come later, lazily). */
+function draftFor(error: ErrorObject, lookup: Lookup): Draft | undefined {
+  const path = lookup.path(error.instancePath);
+  switch (error.keyword) {
+    case 'if':
+      return undefined; // the `then` branch's own error says what is missing
+    case 'additionalProperties':
+      return unknownKeyDraft(error, path, lookup);
+    case 'required':
+      return requiredDraft(error, path);
+    case 'type':
+      return typeDraft(error, path, lookup);
+    case 'enum':
+      return lookup.typed.has(error.instancePath) ? undefined : enumDraft(error, path, lookup);
+    case 'pattern':
+    case 'format':
+      return lookup.typed.has(error.instancePath) ? undefined : patternDraft(error, path, lookup);
+    default:
+      return otherDraft(error, path);
+  }
+}
+
+function complete(draft: Draft): Finding {
+  const words = draft.describe();
+  return {
+    path: draft.path,
+    ...(draft.at ? { at: draft.at } : {}),
+    rule: draft.rule,
+    message: words.message,
+    ...(words.hint !== undefined ? { hint: words.hint } : {}),
+    ...(words.fix ? { fix: words.fix } : {}),
+    keyword: draft.keyword,
+  };
+}
+
+/**
+ * Reports each ajv error once, as its most specific finding. A file lists at most 100
+ * findings of a rule; past that a finding is only counted, so its words (a did-you-mean
+ * over every known key, say) are never built: 100k unknown keys cost 100 sentences.
+ * Twins (same rule, place and words) count once, as before; words are compared only
+ * when two findings share rule and place, which ajv's errors rarely do.
+ */
+export function reportSchemaFindings(errors: readonly ErrorObject[], data: unknown, schema: Record<string, unknown>, sink: FindingSink): void {
+  const lookup = new Lookup(errors, data, schema);
+  const seen = new Map<string, Draft[]>();
+  for (const error of errors) {
+    const draft = draftFor(error, lookup);
+    if (!draft) continue;
+    const place = `${draft.rule}|${draft.path.join('/')}`;
+    const twins = seen.get(place);
+    if (twins) {
+      if (twins.some((twin) => twin.describe().message === draft.describe().message)) continue;
+      twins.push(draft);
+    } else {
+      seen.set(place, [draft]);
+    }
+    if (sink.listing(draft.rule)) sink.atPath(complete(draft));
+    else sink.omit(draft);
+  }
+}
+
+/** Every schema finding, listed (no cap): for callers that want them all as data. */
 export function schemaFindings(errors: readonly ErrorObject[], data: unknown, schema: Record<string, unknown>): Finding[] {
   const findings: Finding[] = [];
-  // A wrong type makes enum/pattern/format errors at the same place noise.
-  const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
-  const seen = new Set<string>();
-  for (const error of errors) {
-    const path = pointerSegments(error.instancePath);
-    const joined = path.join('/');
-    const value = valueAt(data, path);
-    const where = humanPath(path);
-    const params = error.params as Record<string, unknown>;
-    let finding: Finding | undefined;
-    switch (error.keyword) {
-      case 'if':
-        break; // the `then` branch's own error says what is missing
-      case 'additionalProperties': {
-        const key = String(params.additionalProperty);
-        const suggestion = didYouMean(key, knownKeys(schema, error.schemaPath));
-        const inCapabilities = path[path.length - 1] === 'capabilities';
-        finding = {
-          path: [...path, key],
-          at: 'key',
-          rule: 'manifest/unknown-key',
-          message: `Unknown key "${key}" ${path.length === 0 ? "at" : "in"} ${where}${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
-          hint: suggestion
-            ? `Rename it to "${suggestion}"; the host ignores keys it does not know.`
-            : inCapabilities
-              ? 'Put provider-specific flags under metadata.custom_capabilities.'
-              : `Known keys here: ${knownKeys(schema, error.schemaPath).join(', ')}. The host ignores other keys.`,
-          ...(suggestion ? { fix: { kind: 'rename-key' as const, path: [...path, key], to: suggestion } } : {}),
-        };
-        break;
-      }
-      case 'required': {
-        const key = String(params.missingProperty);
-        const full = [...path, key];
-        const configField = path[path.length - 2] === 'config_schema';
-        finding = {
-          path,
-          at: path.length > 0 ? 'key' : 'value',
-          rule: 'schema/required',
-          message: `Missing required key "${humanPath(full)}"${key === 'endpoint' ? ' (http and grpc plugins need one)' : ''}.`,
-          hint: configField ? (key === 'type' ? 'Add `type: string` (or int, float, bool).' : 'Add `name: my_field`.') : REQUIRED_HINTS[key] ?? `Add ${key}.`,
-        };
-        break;
-      }
-      case 'type': {
-        const expected = String(params.type);
-        if (path[0] === 'env' && path.length === 2 && (typeof value === 'number' || typeof value === 'boolean')) {
-          // Never echo env values: they may be secrets.
-          finding = {
-            path,
-            rule: 'env/unquoted-value',
-            message: `env.${String(path[1])} is a bare ${typeof value}; environment values are strings.`,
-            hint: `Quote it: ${String(path[1])}: "..." (YAML readers disagree on how to turn numbers into strings).`,
-          };
-          break;
-        }
-        const hint = typeHint(expected, value);
-        finding = {
-          path,
-          rule: 'schema/type',
-          message: `${where} must be ${article(expected === 'object' ? 'mapping' : expected === 'array' ? 'list' : expected)}, not ${article(jsonType(value))}.`,
-          hint: hint ?? `Use ${article(expected === 'object' ? 'mapping' : expected === 'array' ? 'list' : expected)} here.`,
-        };
-        break;
-      }
-      case 'enum': {
-        if (typed.has(error.instancePath)) break;
-        const allowed = (params.allowedValues as unknown[]).map(String);
-        if (path[path.length - 1] === 'type' && path[path.length - 3] === 'config_schema') {
-          const given = String(value);
-          const alias = CONFIG_TYPE_ALIASES[given.toLowerCase()] ?? didYouMean(given, CONFIG_FIELD_TYPES);
-          finding = {
-            path,
-            rule: 'config/unknown-type',
-            message: `Unknown config field type "${given}"${alias ? `; did you mean "${alias}"?` : '.'}`,
-            hint: `Config field types are ${CONFIG_FIELD_TYPES.join(', ')}.`,
-          };
-          break;
-        }
-        const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
-        finding = {
-          path,
-          rule: 'schema/enum',
-          message: `${where} must be one of ${allowed.join(', ')}${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
-          hint: path.length === 1 && path[0] === 'type' ? 'Use `type: http`: the Loom host loads only http plugins.' : `Use one of ${allowed.join(', ')}.`,
-        };
-        break;
-      }
-      case 'pattern':
-      case 'format': {
-        if (typed.has(error.instancePath)) break;
-        if (path.length === 1 && path[0] === 'endpoint') break; // the endpoint rule reports it
-        if (joined === 'metadata/version') {
-          finding = { path, rule: 'metadata/version-semver', message: `metadata.version "${String(value)}" is not a semantic version.`, hint: 'Use MAJOR.MINOR.PATCH, e.g. 1.2.0 (pre-release and build suffixes are allowed: 1.2.0-beta.1).' };
-        } else if (joined === 'metadata/plugin_api_version') {
-          finding = { path, rule: 'metadata/api-version', message: `metadata.plugin_api_version "${String(value)}" is not a semantic version.`, hint: 'Use "1.0.0" (quoted in YAML).' };
-        } else if (joined === 'metadata/provider_type') {
-          const slug = toProviderTypeSlug(String(value));
-          finding = {
-            path,
-            rule: 'metadata/provider-type-slug',
-            message: `metadata.provider_type "${String(value)}" is not a lowercase slug.`,
-            hint: `Use lowercase letters, digits, "-" and "_" (at most 64, starting with a letter or digit)${slug && slug !== value ? `, e.g. "${slug}"` : ''}.`,
-          };
-        } else if (error.keyword === 'format') {
-          // Values are not echoed: a manifest may hold secrets (env, sensitive defaults).
-          const format = String(params.format);
-          finding = { path, rule: 'schema/invalid', message: `${where} is not a valid ${FORMAT_WORDS[format] ?? format}.`, hint: FORMAT_HINTS[format] ?? 'See the key\'s description in schemas/manifest.schema.json.' };
-        } else {
-          finding = { path, rule: 'schema/invalid', message: `${where} does not have the required form.`, hint: `It must match ${String(params.pattern)}; see the key's description in schemas/manifest.schema.json.` };
-        }
-        break;
-      }
-      default: {
-        if (RANGE_KEYWORDS.has(error.keyword)) {
-          if (joined === 'health_check_interval') {
-            finding = { path, rule: 'schema/range', message: 'health_check_interval must be a positive integer (seconds).', hint: 'Use e.g. 60.' };
-          } else {
-            finding = { path, rule: 'schema/range', message: `${where} ${rangeWords(error.keyword, params.limit) ?? error.message ?? 'is out of range'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
-          }
-        } else {
-          finding = { path, rule: 'schema/invalid', message: `${where} ${error.message ?? 'is invalid'}.`, hint: 'See the key\'s description in schemas/manifest.schema.json.' };
-        }
-      }
-    }
-    if (!finding) continue;
-    finding.keyword = error.keyword;
-    const key = `${finding.rule}|${finding.path.join('/')}|${finding.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    findings.push(finding);
-  }
+  reportSchemaFindings(errors, data, schema, { listing: () => true, atPath: (finding) => findings.push(finding), omit: () => undefined });
   return findings;
 }
