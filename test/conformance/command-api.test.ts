@@ -52,6 +52,27 @@ describe('runConformance', () => {
     expect(pidAlive(pid)).toBe(false);
   }, 30_000);
 
+  it('on abort while waiting for /health it stops the plugin without reporting that as a plugin exit', async () => {
+    const pidFile = join(work, 'startup.pid');
+    // Starts, writes its pid, never listens: the run is waiting for /health.
+    const wrapper = `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nsetInterval(() => {}, 1000);\n`;
+    const dir = await tempPlugin({ wrapper });
+    const controller = new AbortController();
+    const events: ConformanceEvent[] = [];
+    const run = runConformance({ dir, env: {}, signal: controller.signal, startupTimeoutMs: 20_000, onEvent: (event) => events.push(event) });
+    let pid = 0;
+    for (let i = 0; i < 200 && !pid; i += 1) {
+      await new Promise((done) => setTimeout(done, 50));
+      pid = Number(await readFile(pidFile, 'utf8').catch(() => '0'));
+    }
+    expect(pid).toBeGreaterThan(0);
+    controller.abort();
+    await expect(run).rejects.toBeInstanceOf(InterruptedError);
+    expect(pidAlive(pid)).toBe(false);
+    // The user stopped it: the human report must not print "the plugin exited (signal SIGKILL)".
+    expect(events.filter((event) => event.type === 'plugin-exit')).toEqual([]);
+  }, 30_000);
+
   it('an aborted signal before the start starts nothing', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -140,7 +140,8 @@ export async function startPluginProcess(run: RunState): Promise<void> {
       run.logsByCheck.set(run.currentCheck, lines);
     },
     onExit: (info) => {
-      if (run.stopping) return;
+      // Stopped by us (the run's end, or Ctrl+C while waiting for /health): not a crash.
+      if (run.stopping || run.signal?.aborted) return;
       run.pluginExit = {
         code: info.code,
         signal: info.signal,
