@@ -124,3 +124,35 @@ describe('loom-plugin sync', () => {
     expect(result.stdout).toContain("Fix: serve the manifest's metadata instead of a copy in code");
   }, 30_000);
 });
+
+describe('sync writes where the manifest really is, as it was', () => {
+  it('a symlinked plugin.yaml is updated through the link, and keeps its permissions', async () => {
+    const { chmod, lstat, mkdir, rename: move, stat, symlink } = await import('node:fs/promises');
+    await mkdir(join(dir, 'shared'));
+    await move(join(dir, 'plugin.yaml'), join(dir, 'shared', 'acme.yaml'));
+    await writeFile(join(dir, 'shared', 'acme.yaml'), MANIFEST.replace('"http://localhost:7001"', '"http://localhost:7001/"'));
+    await chmod(join(dir, 'shared', 'acme.yaml'), 0o600);
+    await symlink(join('shared', 'acme.yaml'), join(dir, 'plugin.yaml'));
+    const result = await sync();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('removed the trailing "/" from endpoint');
+    // Still a link, and the shared file has the fix.
+    expect((await lstat(join(dir, 'plugin.yaml'))).isSymbolicLink()).toBe(true);
+    expect(await read('shared/acme.yaml')).toMatch(/endpoint: "http:\/\/localhost:7001" +# our gateway/);
+    expect((await stat(join(dir, 'shared', 'acme.yaml'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('a read-only plugin.json is refused with a hint, and plugin.yaml is not written alone', async () => {
+    const { chmod } = await import('node:fs/promises');
+    const broken = MANIFEST.replace('"http://localhost:7001"', '"http://localhost:7001/"');
+    await writeFile(join(dir, 'plugin.yaml'), broken);
+    await writeFile(join(dir, 'plugin.json'), '{}\n');
+    await chmod(join(dir, 'plugin.json'), 0o444);
+    const result = await sync();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('plugin.json is read-only');
+    expect(result.stderr).toContain('chmod u+w plugin.json');
+    expect(await read('plugin.json')).toBe('{}\n');
+    expect(await read('plugin.yaml')).toBe(broken);
+  });
+});

@@ -10,7 +10,7 @@
  * Writes go to a temporary file renamed into place, so Ctrl+C never leaves half a file.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LoomPluginError, throwIfAborted } from '../errors.js';
 import { differingPaths, JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
@@ -80,11 +80,31 @@ async function readText(file: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Written next to the real file and renamed over it: a symlinked manifest (shared between
+ * plugins, say) is updated where it lives instead of being replaced by a copy, and the
+ * file keeps its permissions (a 0600 manifest does not become world-readable). A file
+ * made read-only is the author's "do not touch": refused, not overwritten.
+ */
+async function writeTarget(file: string): Promise<{ target: string; mode: number | undefined }> {
+  const target = await realpath(file).catch(() => file);
+  const mode = await stat(target).then((info) => info.mode & 0o7777, () => undefined);
+  if (mode !== undefined && (mode & 0o200) === 0) {
+    throw new LoomPluginError('E_FILE_WRITE', `${basename(file)} is read-only, so sync left it as it is.`, {
+      hint: `Make it writable (chmod u+w ${basename(file)}) and run sync again, or use --check to see what would change.`,
+      details: { path: file },
+    });
+  }
+  return { target, mode };
+}
+
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  const { target, mode } = await writeTarget(file);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, text);
-    await rename(temp, file);
+    await writeFile(temp, text, { flag: 'wx' });
+    if (mode !== undefined) await chmod(temp, mode);
+    await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     throw new LoomPluginError('E_FILE_WRITE', `Cannot write ${basename(file)}: ${(error as Error).message}.`, { hint: 'Check the folder is writable.', details: { path: file } });
@@ -136,6 +156,8 @@ export async function syncPlugin(dirOrFile: string, options: SyncPluginOptions):
     }
   }
   if (options.check) return result;
+  // Every file is checked before the first is written: never one twin without the other.
+  for (const [file] of writes) await writeTarget(file);
   throwIfAborted(options.signal);
   for (const [file, text] of writes) {
     await writeAtomically(file, text);
