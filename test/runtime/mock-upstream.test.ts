@@ -70,6 +70,23 @@ describe('mock upstream', () => {
     expect(mock.received).toEqual([]);
   });
 
+  it('keeps its records bounded in number and size: a plugin that polls or floods it during a hold', async () => {
+    for (let i = 0; i < 300; i += 1) await client.request('GET', `/models?n=${i}`, auth());
+    expect(mock.received.length).toBeLessThanOrEqual(256);
+    // The newest are kept: a check reads what came since its last reset.
+    expect(mock.received.at(-1)?.path).toBe('/models');
+    expect(mock.received.at(-1)?.headers).toBeDefined();
+    // 3 MB bodies: 16 MB of them at most (was every one of them, forever).
+    const big = { ...chat, messages: [{ role: 'user', content: 'x'.repeat(3 * 1024 * 1024) }] };
+    for (let i = 0; i < 8; i += 1) await client.request('POST', '/chat/completions', { json: big, ...auth() });
+    const kept = mock.received.reduce((sum, r) => sum + JSON.stringify(r.body ?? '').length, 0);
+    expect(kept).toBeLessThanOrEqual(16 * 1024 * 1024 + 1024);
+    expect(mock.received.at(-1)?.body).toEqual(big);
+    mock.reset();
+    await client.request('GET', '/models', auth());
+    expect(mock.received).toHaveLength(1);
+  });
+
   it.each([
     ['unauthorized', 401, undefined],
     ['not-found', 404, 'model_not_found'],

@@ -79,6 +79,13 @@ interface ScriptStep {
 
 const DEFAULT_API_KEY = 'sk-loom-mock-0123456789abcdef';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * The records are bounded: a check reads those since its last reset (a few), but a
+ * plugin that polls or floods the mock while `test --keep-running` holds it would grow
+ * them without end. The oldest go first, past a count or past their bodies' total size.
+ */
+const MAX_RECORDS = 256;
+const MAX_RECORDED_BYTES = 16 * 1024 * 1024;
 const ANSWER_FAULTS: Partial<Record<MockFault, AnswerFault>> = {
   unauthorized: 'unauthorized',
   'not-found': 'not-found',
@@ -112,6 +119,16 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   if (options.dialect && !pinned) throw new Error(`unknown dialect ${options.dialect}`);
   const script: ScriptStep[] = [];
   const received: RecordedRequest[] = [];
+  const recordedBytes: number[] = [];
+  const remember = (entry: RecordedRequest, bytes: number): void => {
+    received.push(entry);
+    recordedBytes.push(bytes);
+    let total = recordedBytes.reduce((sum, size) => sum + size, 0);
+    while (received.length > 1 && (received.length > MAX_RECORDS || total > MAX_RECORDED_BYTES)) {
+      received.shift();
+      total -= recordedBytes.shift() ?? 0;
+    }
+  };
   const sockets = new Set<Socket>();
   let detected: Dialect | undefined;
   let closed = false;
@@ -191,7 +208,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const request: IncomingRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: headersOf(req) };
     const record: RecordedRequest = { method: request.method, path: request.path, headers: request.headers, body, time: Date.now() };
-    received.push(record);
+    remember(record, text.length);
     const routed = routeRequest(request, pinned, detected);
     const speaker = routed?.dialect ?? pinned ?? detected ?? openai;
     if (!routed) return send(res, speaker.answer('unknown-route', { model: '', retryAfterSeconds: 0, detail: `${request.method} ${request.path}` }));
@@ -253,6 +270,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     reset() {
       script.length = 0;
       received.length = 0;
+      recordedBytes.length = 0;
     },
     close() {
       closed = true;
