@@ -297,6 +297,28 @@ await import(${JSON.stringify(REFERENCE_SERVER)});
   }, 60_000);
 });
 
+describe('a plugin that crashes in the last check', () => {
+  it('is still reported as a crash (exit 3), not as one failed check', async () => {
+    // Dies on the unknown path, the last request of the run: the reset connection ends the
+    // checks before the exit is noticed, unless the run waits for it.
+    const wrapper = `import http from 'node:http';
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, req, ...rest) {
+  if (event === 'request' && req.url === '/loom-plugin-test/unknown') process.exit(9);
+  return emit.call(this, event, req, ...rest);
+};
+await import(${JSON.stringify(REFERENCE_SERVER)});
+`;
+    const dir = await tempPlugin({ wrapper });
+    for (let round = 0; round < 4; round += 1) {
+      const { code, stdout } = await runCli(['test', dir, '--reporter', 'json', '--only', 'lifecycle.initialize,errors.unknown-path']);
+      const report = JSON.parse(stdout) as { pluginExit?: { code: number; duringCheck?: string } };
+      expect(report.pluginExit, `round ${round}`).toMatchObject({ code: 9, duringCheck: 'errors.unknown-path' });
+      expect(code).toBe(3);
+    }
+  }, 60_000);
+});
+
 describe('--endpoint (attach)', () => {
   it('runs against a plugin started elsewhere and leaves it running', async () => {
     const { spawn } = await import('node:child_process');

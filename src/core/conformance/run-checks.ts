@@ -58,11 +58,28 @@ export async function runChecks(run: RunState): Promise<CheckResult[]> {
       if (shown) run.emit({ type: 'result', result: shown });
     },
   });
+  await awaitLateExit(run, raw);
   run.currentCheck = undefined;
   run.timings.checksMs = Math.round(performance.now() - checksAt);
   throwIfAborted(run.signal);
   const results = raw.map((result) => crashAware(mask, result, run.pluginExit, exitedBefore));
   return applyExpectedFailures(results, run.baseline, run.baselineName);
+}
+
+const LATE_EXIT_WAIT_MS = 300;
+
+/**
+ * A plugin that dies in the last check resets the connection before the operating system
+ * reports its exit, so the run would end (and stop it) first and call the crash one
+ * failed check. When a request got no answer, give the exit a moment to arrive.
+ */
+async function awaitLateExit(run: RunState, results: CheckResult[]): Promise<void> {
+  const plugin = run.plugin;
+  if (!plugin || run.pluginExit || run.signal?.aborted) return;
+  if (!results.some((result) => result.exchange && result.exchange.status === undefined)) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([plugin.exited, new Promise((done) => (timer = setTimeout(done, LATE_EXIT_WAIT_MS)))]);
+  clearTimeout(timer);
 }
 
 export function buildReport(run: RunState, results: CheckResult[]): ConformanceReport {
