@@ -36,6 +36,16 @@ const read = (name: string) => readFile(join(dir, name), 'utf8');
 const sync = (...args: string[]) => runCli(['sync', ...args], { cwd: dir });
 
 describe('loom-plugin sync', () => {
+  it('in a folder without a manifest, sync and test say "the current folder", not "in .."', async () => {
+    await rm(join(dir, 'plugin.yaml'));
+    for (const command of ['sync', 'test']) {
+      const result = await runCli([command], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('No plugin.yaml, plugin.yml or plugin.json in the current folder.');
+      expect(result.stderr).not.toContain('in ..');
+    }
+  });
+
   it('creates plugin.json from plugin.yaml, then has nothing to do', async () => {
     const first = await sync();
     expect(first.code).toBe(0);

@@ -37,7 +37,7 @@ export async function loadPluginManifest(dirOrFile: string, cwd: string): Promis
   const names = new Set(await readdir(target));
   const present = MANIFEST_FILE_NAMES.filter((name) => names.has(name));
   if (present.length === 0) {
-    throw new LoomPluginError('E_NO_MANIFEST', `No plugin.yaml, plugin.yml or plugin.json in ${shown}.`, {
+    throw new LoomPluginError('E_NO_MANIFEST', `No plugin.yaml, plugin.yml or plugin.json in ${shown === '.' ? 'the current folder' : shown}.`, {
       hint: 'Pass the plugin folder (the one with the manifest), or run loom-plugin init to create a plugin.',
       details: { searched: [target] },
     });

@@ -63,7 +63,7 @@ async function sourceManifest(target: string, shown: string): Promise<string> {
   }
   const chosen = yaml[0] ?? (names.has(JSON_TWIN_NAME) ? JSON_TWIN_NAME : undefined);
   if (!chosen) {
-    throw new LoomPluginError('E_NO_MANIFEST', `No plugin.yaml, plugin.yml or plugin.json in ${shown}.`, {
+    throw new LoomPluginError('E_NO_MANIFEST', `No plugin.yaml, plugin.yml or plugin.json in ${shown === '.' ? 'the current folder' : shown}.`, {
       hint: 'Pass the plugin folder (the one with the manifest), or run loom-plugin init to create a plugin.',
       details: { searched: [target] },
     });
