@@ -48,7 +48,7 @@ const pieces = [
   '  plugin_api_version: "1.0.0"\n', "  provider_type: 'acme'\n", '  config_schema:\n', '    - name: timeout\n', '      type: int\n', '      default: 30\n',
   '      default: -5\n', '      default: 0x1F\n', '      default: 1e3\n', '      default: .inf\n', '      default: ~\n', '      default: True\n', '      default: yes\n',
   '      validation: {min: 1}\n', '      enum: [a, b, 3]\n', '    -\n', '      name: x\n', 'args:\n', '- plugin.py\n', '- --port\n', '- "8090"\n', '  - nested\n',
-  'env:\n', '  PORT: "8090"\n', '  LOG: info\n', '  PORT: 8090\n', 'auto_start: true\n', 'auto_start: false\n', 'command: python3\n', '# comment\n', '\n',
+  'env:\n', '  PORT: "8090"\n', '  LOG: info\n', '  PORT: 8090\n', 'auto_start: true\n', 'auto_start: false\n', 'command: python3\n', '# comment\n', '  # comment\n', '    # comment\n', '\n',
   'x: a: b\n', 'x: &a 1\n', 'y: *a\n', 'z: !tag v\n', 'k: |\n  text\n', 'k: >\n  folded\n', 'k: "esc\\n"\n', "k: 'it''s'\n", 'k: [a, [b]]\n', 'k: [a,]\n', 'k: []\n',
   'k: C#\n', 'k: a #b\n', 'k: -\n', 'k: -0\n', 'k: 007\n', 'k: +5\n', 'k: 1_000\n', '? complex\n', '"quoted": key\n', 'null: 1\n', 'True: 1\n', '__proto__: {a: 1}\n',
   '    extra: indent\n', ' odd: indent\n', '- item at root\n', 'k:\n- a\n- b\n', 'k:\n  - a\n  -   b: 1\n      c: 2\n', 'k: multi\n  line\n', 'k: "open\n',
@@ -142,14 +142,34 @@ describe('fast YAML reader', () => {
     }
   });
 
-  it('gives no tree for indented comment lines (yaml puts them in the parent\'s range)', () => {
-    const text = 'a:\n  b: 1\n  # note\nc: 2\n';
-    expect(readSimpleYaml(text)).toEqual({ a: { b: 1 }, c: 2 });
-    expect(readSimpleYamlWithTree(text)).toBeUndefined();
+  it('gives no tree for an indented comment deeper than a line around it, or last (yaml puts it in a parent\'s range)', () => {
+    for (const text of ['a:\n  b: 1\n   # note\nc: 2\n', 'a:\n  # note\n  b: 1\n', 'k:\n- name: x\n  # note\n  type: y\n', 'type:\n  - a\n  -\n    - a\n  # c\n', 'a:\n  - 1\n  # c\nb: 1\n']) {
+      expect(readSimpleYaml(text), text).toBeDefined();
+      expect(readSimpleYamlWithTree(text), text).toBeUndefined();
+      agrees(text);
+    }
+  });
+
+  it('gives the tree for comments no deeper than the lines around them', () => {
+    for (const text of ['a:\n  b:\n    x: 1\n  # note\n  c: 2\n', 'env:\n  A: x\n  # c\n  B: y\n']) {
+      expect(readSimpleYamlWithTree(text), text).toBeDefined();
+      agrees(text);
+    }
+  });
+
+  it('agrees with yaml on documents with comment lines at any indentation', () => {
+    const commented = fc
+      .tuple(documents, fc.array(fc.tuple(fc.nat(40), fc.nat(8)), { maxLength: 6 }))
+      .map(([text, comments]) => {
+        const lines = text.split('\n');
+        for (const [at, indent] of comments) lines.splice(at % lines.length, 0, `${' '.repeat(indent)}# c`);
+        return lines.join('\n');
+      });
+    fc.assert(fc.property(commented, (text) => agrees(text)), { numRuns: 3000 });
   });
 
   it('gives no tree for a comment under a key that has no value yet (found by the soup property)', () => {
-    for (const text of ['args:\n# comment\n', 'env:\n\n# note\nb: 1\n', 'k:\n-\n# c\n']) {
+    for (const text of ['args:\n# comment\n', 'env:\n\n# note\nb: 1\n', 'k:\n-\n# c\n', 'k:\n  - end:\n# c\n  a: 1\n']) {
       expect(readSimpleYamlWithTree(text), text).toBeUndefined();
       agrees(text);
     }

@@ -116,23 +116,37 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
   const lines: Line[] = [];
   let indentedComment = false;
   let offset = 0;
+  let previousIndent = -1;
+  // Deepest indented comment since the last content line (-1: none).
+  let pendingComment = -1;
   for (const source of text.split('\n')) {
     const lineStart = offset;
     offset += source.length + 1;
     const end = Math.min(offset, text.length);
     if (/^\s*(?:#.*)?$/.test(source)) {
       if (source.includes('\t')) unsupported();
-      // yaml counts an indented comment after a collection into its parent's range;
-      // the ranges here would differ, so such files get no tree.
-      if (/^ +#/.test(source)) indentedComment = true;
+      // yaml counts an indented comment into a parent's range when it is deeper than the
+      // line before it, deeper than the line after it, or last in the file; the ranges
+      // here would differ, so such files get no tree. Other comments leave every range as
+      // it is (checked against yaml by a property test).
+      if (/^ +#/.test(source)) {
+        const commentIndent = source.length - source.trimStart().length;
+        if (commentIndent > previousIndent) indentedComment = true;
+        pendingComment = Math.max(pendingComment, commentIndent);
+      }
       // The same after a key or dash with no value yet (`args:` then `# note`): yaml's
       // range for the pending collection takes the comment in.
       const previous = lines[lines.length - 1];
-      if (source.includes('#') && previous !== undefined && stripComment(previous.rest) === '') indentedComment = true;
+      // `- key:` (a compact mapping's first key, no value yet) too.
+      const pending = previous === undefined ? undefined : stripComment(previous.rest);
+      if (source.includes('#') && pending !== undefined && (pending === '' || pending.endsWith(':'))) indentedComment = true;
       continue;
     }
     if (source.includes('\t') || source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
     const indent = source.length - source.trimStart().length;
+    previousIndent = indent;
+    if (pendingComment > indent) indentedComment = true;
+    pendingComment = -1;
     const content = source.slice(indent);
     const keyStart = lineStart + indent;
     if (content.startsWith('- ') || content === '-') {
@@ -147,7 +161,7 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
     const rest = match?.[2] ?? '';
     lines.push({ indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end });
   }
-  return { lines, indentedComment };
+  return { lines, indentedComment: indentedComment || pendingComment !== -1 };
 }
 
 class Reader {
