@@ -41,11 +41,11 @@ export function collectList(value: string, previous: string[] | undefined): stri
   return [...(previous ?? []), ...items];
 }
 
-export function parseChoice<T extends string>(flag: string, choices: readonly T[]) {
+export function parseChoice<T extends string>(flag: string, choices: readonly T[], hint?: string) {
   return (value: string): T => {
     const lowered = value.trim().toLowerCase();
     const found = choices.find((choice) => choice === lowered);
-    if (!found) throw usageError(`${flag} must be one of ${choices.join(', ')}, not "${value}".`);
+    if (!found) throw usageError(`${flag} must be one of ${choices.join(', ')}, not "${value}".`, hint);
     return found;
   };
 }

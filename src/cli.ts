@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { collectChoices, collectList, parseChoice, parseDuration, parsePort } from './cli-parse.js';
+
 import {
   DIAGNOSTIC_FORMATS,
   PROVIDER_APIS,
@@ -25,6 +26,10 @@ import {
 } from './commands/options.js';
 import { ExitCode, LoomPluginError, isLoomPluginError, usageError } from './core/errors.js';
 import type { CliIo, OutStream } from './output/io.js';
+
+/** Plugins exist for providers the list does not name: say how to start one anyway. */
+const UNLISTED_API_HINT =
+  'For a provider API not listed, scaffold with --provider-api openai and replace the upstream module (docs/templates.md); test it with --no-mock-upstream against a fake of that provider (docs/cli-test.md).';
 
 export type ParsedCommand =
   | { command: 'validate'; options: ValidateOptions }
@@ -186,7 +191,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     .argument('[name]', 'plugin name; also the folder created')
     .option('--language <language>', `template language: ${TEMPLATE_LANGUAGES.join(', ')}`, parseChoice('--language', TEMPLATE_LANGUAGES))
     .option('--provider-type <slug>', 'provider_type (default: derived from the name)')
-    .option('--provider-api <api>', `API the plugin's upstream speaks: ${PROVIDER_APIS.join(', ')} (default: openai, any OpenAI-compatible server)`, parseChoice('--provider-api', PROVIDER_APIS))
+    .option('--provider-api <api>', `API the plugin's upstream speaks: ${PROVIDER_APIS.join(', ')} (default: openai, any OpenAI-compatible server)`, parseChoice('--provider-api', PROVIDER_APIS, UNLISTED_API_HINT))
     .option('--description <text>', 'one-line description')
     .option('--author <name>', 'author')
     .option('--license <spdx>', 'license identifier (default: MIT)')

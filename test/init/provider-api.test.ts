@@ -50,6 +50,8 @@ describe('init --provider-api with the shipped templates', () => {
     const { code, stderr } = await runCli(['init', 'x', '--language', 'go', '--provider-api', 'bedrock', '--yes'], { cwd });
     expect(code).toBe(2);
     expect(stderr).toContain('openai, azure-openai, anthropic, gemini, ollama, cohere');
+    // An unlisted provider is why plugins exist: the hint says how to start one anyway.
+    expect(stderr).toMatch(/Hint: For a provider API not listed, scaffold with --provider-api openai .*--no-mock-upstream/);
     expect(await entries(cwd)).toEqual([]);
   });
 });
