@@ -79,7 +79,16 @@ describe('hand calls', () => {
   it('sends a value typed for a sensitive field instead of the resolved one', async () => {
     await t.call('POST', '/api/plugins/parrot/call', { body: { endpoint: 'initialize', body: { api_key: 'typed-by-hand-9' } } });
     const leak = await t.call('POST', '/api/plugins/parrot/call', { body: { endpoint: 'chat', body: { model: 'parrot-small', messages: [{ role: 'user', content: 'leak' }] } } });
-    expect(JSON.parse((leak.json as { body: string }).body)).toMatchObject({ message: 'upstream refused key typed-by-hand-9' });
+    // The host masks a typed key from then on, as it masks resolved ones...
+    expect(JSON.parse((leak.json as { body: string }).body)).toMatchObject({ message: 'upstream refused key ***' });
+    expect(leak.text).not.toContain('typed-by-hand-9');
+    // ...and the plugin itself, asked directly, shows it got the typed key, not the resolved one.
+    const direct = await fetch(`http://127.0.0.1:${t.host.state()[0]!.port}/chat/completions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'parrot-small', messages: [{ role: 'user', content: 'leak' }] }),
+    });
+    expect(await direct.json()).toMatchObject({ message: 'upstream refused key typed-by-hand-9' });
     await t.call('POST', '/api/plugins/parrot/call', { body: { endpoint: 'initialize', body: {} } });
   });
 });
