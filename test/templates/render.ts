@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { apiTemplateValues } from '../../src/core/init/api-template-values.js';
-import type { ProviderApi, ProviderApiSpec } from '../../src/core/init/provider-api.js';
+import { adapterChain, type ProviderApi, type ProviderApiSpec } from '../../src/core/init/provider-api.js';
 
 export type Values = Record<string, string>;
 
@@ -62,7 +62,8 @@ export function testValues(name: string, overrides: Partial<Values> = {}, api: P
 
 /**
  * Renders templates/<language> into `target`, with the adapter of `api`
- * (templates/<language>/adapters/<api>/) laid over it; returns the relative paths written.
+ * (templates/<language>/adapters/<api>/, after the adapter it extends) laid over it;
+ * returns the relative paths written.
  */
 export async function renderTemplateDir(language: string, target: string, values: Values, api: ProviderApi = 'openai'): Promise<string[]> {
   const written: string[] = [];
@@ -85,10 +86,11 @@ export async function renderTemplateDir(language: string, target: string, values
   };
   const base = join(TEMPLATES_DIR, language);
   await walk(base, target, '');
-  await walk(join(base, 'adapters', api), target, '');
+  // A base adapter first, then the one extending it (its files replace the base's).
+  for (const layer of await adapterChain(TEMPLATES_DIR, api)) await walk(join(base, 'adapters', layer), target, '');
   // As init does: plugin.json is the YAML manifest as JSON (the templates read it at run time).
   const yaml = await readFile(join(target, 'plugin.yaml'), 'utf8');
   await writeFile(join(target, 'plugin.json'), `${JSON.stringify(parse(yaml), null, 2)}\n`);
   written.push('plugin.json');
-  return written.sort();
+  return [...new Set(written)].sort();
 }

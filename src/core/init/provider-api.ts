@@ -4,7 +4,10 @@
  * fields (the manifest's `config_schema`, the README's table and the LOOM_CONFIG_*
  * fallback all come from this one list) and how it maps errors. The adapter code is a
  * real template folder per language, `templates/<language>/adapters/<api>/`, laid over
- * the shared files; nothing else in a template differs between APIs.
+ * the shared files; nothing else in a template differs between APIs. An API whose data says
+ * `"extends": "<base>"` builds on the base's adapter: the base's files are laid first and
+ * the extending adapter's files over them (same path = the extending file wins), so a
+ * dialect keeps only what differs from its base.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,6 +42,8 @@ export interface ProviderApiSpec {
   config_schema: ApiConfigField[];
   /** Provider signal -> Loom error code, for the README and docs/templates.md. */
   errors: [string, string][];
+  /** Another API whose adapter files this one's are laid over (Azure builds on openai). */
+  extends?: ProviderApi;
 }
 
 export const ADAPTERS_FOLDER = 'adapters';
@@ -65,6 +70,20 @@ export async function loadProviderApi(templatesDir: string, api: ProviderApi): P
     });
   }
   return { ...(JSON.parse(text) as Omit<ProviderApiSpec, 'api'>), api };
+}
+
+/** The APIs whose adapters make up this one's, base first: [openai, azure-openai]. */
+export async function adapterChain(templatesDir: string, api: ProviderApi): Promise<ProviderApi[]> {
+  const chain: ProviderApi[] = [api];
+  for (let spec = await loadProviderApi(templatesDir, api); spec.extends !== undefined; spec = await loadProviderApi(templatesDir, spec.extends)) {
+    if (!isProviderApi(spec.extends) || chain.includes(spec.extends)) {
+      throw new LoomPluginError('E_TEMPLATE_INVALID', `The ${spec.api} provider API extends "${spec.extends}", which is ${chain.includes(spec.extends) ? 'a loop' : 'not a provider API'}.`, {
+        hint: 'Reinstall loom-plugin; its templates/apis/ folder is damaged.',
+      });
+    }
+    chain.unshift(spec.extends);
+  }
+  return chain;
 }
 
 export async function hasAdapter(templateDir: string, api: ProviderApi): Promise<boolean> {

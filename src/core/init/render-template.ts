@@ -96,6 +96,15 @@ export async function renderTemplate(
  * The shared files with an adapter's files laid over them. An adapter only adds files:
  * one with the path of a shared file would mean the shared part differs per API.
  */
+/**
+ * An extending adapter over its base adapter: a file at the same path replaces the base's
+ * (that is how a dialect overrides a small module such as the wire details).
+ */
+export function extendAdapter(base: RenderedFile[], extending: RenderedFile[]): RenderedFile[] {
+  const paths = new Set(extending.map((file) => file.path));
+  return [...base.filter((file) => !paths.has(file.path)), ...extending];
+}
+
 export function overlayFiles(shared: RenderedFile[], adapter: RenderedFile[], adapterName: string): RenderedFile[] {
   const paths = new Set(shared.map((file) => file.path));
   const clash = adapter.find((file) => paths.has(file.path));

@@ -18,8 +18,8 @@ import { makeFolders } from './make-folders.js';
 import { inspectTarget, mergeIntoFolder, moveWholeFolder } from './place-files.js';
 import { assertPluginName } from './plugin-name.js';
 import { assertProviderType } from './provider-type.js';
-import { overlayFiles, renderTemplate, type RenderedFile } from './render-template.js';
-import { ADAPTERS_FOLDER, adapterDir, assertCapabilitiesSupported, assertProviderApi, loadProviderApi, type ProviderApiSpec } from './provider-api.js';
+import { extendAdapter, overlayFiles, renderTemplate, type RenderedFile } from './render-template.js';
+import { ADAPTERS_FOLDER, adapterChain, adapterDir, assertCapabilitiesSupported, assertProviderApi, loadProviderApi, type ProviderApiSpec } from './provider-api.js';
 import { templateValues } from './template-values.js';
 import { INIT_LANGUAGES, type InitAnswers, type InitLanguage, type ScaffoldEvent, type ScaffoldResult } from './types.js';
 import { JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
@@ -89,7 +89,9 @@ export async function checkAnswers(answers: InitAnswers, templatesDir?: string):
   assertProviderApi(answers.providerApi);
   const spec = await loadProviderApi(templatesDir ?? defaultTemplatesDir(), answers.providerApi);
   assertCapabilitiesSupported(answers.capabilities, spec);
-  await adapterDir(templateDirFor(answers.language, templatesDir), answers.language, answers.providerApi);
+  for (const api of await adapterChain(templatesDir ?? defaultTemplatesDir(), answers.providerApi)) {
+    await adapterDir(templateDirFor(answers.language, templatesDir), answers.language, api);
+  }
   checkTextAnswer('description', answers.description);
   checkTextAnswer('author', answers.author);
   checkTextAnswer('license', answers.license);
@@ -121,7 +123,11 @@ async function renderWithAdapter(templateDir: string, answers: InitAnswers, opti
   const values = templateValues(answers, spec, options.now);
   const signal = options.signal ? { signal: options.signal } : {};
   const shared = await renderTemplate(templateDir, values, { ...signal, skipTopLevel: [ADAPTERS_FOLDER] });
-  const adapter = await renderTemplate(await adapterDir(templateDir, answers.language, answers.providerApi), values, signal);
+  // A base adapter first, the extending one over it; neither may shadow a shared file.
+  let adapter: RenderedFile[] = [];
+  for (const api of await adapterChain(options.templatesDir ?? defaultTemplatesDir(), answers.providerApi)) {
+    adapter = extendAdapter(adapter, await renderTemplate(await adapterDir(templateDir, answers.language, api), values, signal));
+  }
   return overlayFiles(shared, adapter, `${answers.language} ${answers.providerApi}`);
 }
 

@@ -26,7 +26,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 	idle := time.AfterFunc(u.timeout, func() { cancel(errStalled) })
 	defer idle.Stop()
 
-	response, perr := u.send(ctx, http.MethodPost, "/chat/completions", forwarded(request, true))
+	response, perr := u.send(ctx, http.MethodPost, u.chatPath(request), forwarded(request, true))
 	if perr != nil {
 		return perr
 	}
@@ -74,7 +74,9 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 			send("[DONE]")
 			return nil
 		}
-		sendJSON(chunk)
+		if u.keepChunk(chunk) {
+			sendJSON(chunk)
+		}
 	}
 	if err := scanner.Err(); err != nil {
 		sendJSON(u.failure(ctx, err).body())

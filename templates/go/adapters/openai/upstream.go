@@ -4,7 +4,8 @@ package main
 // POST /chat/completions). Everything it answers is translated into Loom's shapes and
 // error codes here, so the handlers never see a raw upstream response. Adapting the
 // plugin to a provider that is not OpenAI-compatible means changing this file: keep the
-// method signatures and the error codes.
+// method signatures and the error codes. What differs between OpenAI dialects (URL,
+// auth header, model list, stream chunks) is in wire.go, errors in upstream_errors.go.
 
 import (
 	"bytes"
@@ -23,6 +24,7 @@ var loomOnlyFields = []string{"plugin_specific"}
 
 // Upstream calls the provider with the initialized config.
 type Upstream struct {
+	wire
 	base    string
 	apiKey  string
 	timeout time.Duration
@@ -32,8 +34,10 @@ type Upstream struct {
 func newUpstream(config Config) *Upstream {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 32 // concurrent requests reuse their connections
+	w := newWire(config)
 	return &Upstream{
-		base:    strings.TrimRight(config.String("endpoint"), "/"),
+		wire:    w,
+		base:    w.baseURL(strings.TrimRight(config.String("endpoint"), "/")),
 		apiKey:  config.String("api_key"),
 		timeout: time.Duration(config.Int("timeout")) * time.Second,
 		client:  &http.Client{Transport: transport},
@@ -57,7 +61,7 @@ func (u *Upstream) send(ctx context.Context, method, path string, body any) (*ht
 	if err != nil {
 		return nil, newError("internal_error", "the upstream URL is not usable")
 	}
-	request.Header.Set("Authorization", "Bearer "+u.apiKey)
+	u.authorize(request, u.apiKey)
 	request.Header.Set("Accept", "application/json")
 	if body != nil {
 		request.Header.Set("Content-Type", "application/json")
@@ -117,37 +121,6 @@ func (u *Upstream) getJSON(parent context.Context, method, path string, body any
 	return value, nil
 }
 
-// ListModels maps the upstream's OpenAI list to Loom's bare array of models.
-func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginError) {
-	data, perr := u.getJSON(ctx, http.MethodGet, "/models", nil)
-	if perr != nil {
-		return nil, perr
-	}
-	items, ok := data.([]any)
-	if object, isObject := data.(map[string]any); isObject {
-		items, ok = object["data"].([]any)
-	}
-	if !ok {
-		return nil, newError("internal_error", "the upstream's model list is not a list")
-	}
-	models := []map[string]any{}
-	seen := map[string]bool{}
-	for _, item := range items {
-		object, _ := item.(map[string]any)
-		id, _ := object["id"].(string)
-		if id == "" || seen[id] {
-			continue
-		}
-		seen[id] = true
-		name, _ := object["name"].(string)
-		if name == "" {
-			name = id
-		}
-		models = append(models, map[string]any{"id": id, "name": name})
-	}
-	return models, nil
-}
-
 func forwarded(request map[string]any, stream bool) map[string]any {
 	body := make(map[string]any, len(request))
 	for key, value := range request {
@@ -165,7 +138,7 @@ func forwarded(request map[string]any, stream bool) map[string]any {
 
 // Chat forwards a completion request and normalises the answer.
 func (u *Upstream) Chat(ctx context.Context, request map[string]any) (map[string]any, *PluginError) {
-	data, perr := u.getJSON(ctx, http.MethodPost, "/chat/completions", forwarded(request, false))
+	data, perr := u.getJSON(ctx, http.MethodPost, u.chatPath(request), forwarded(request, false))
 	if perr != nil {
 		return nil, perr
 	}
