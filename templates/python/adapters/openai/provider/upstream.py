@@ -3,7 +3,8 @@
 error codes here, so the routes never see a raw upstream response.
 
 Adapting the plugin to a provider that is not OpenAI-compatible means changing this
-file: keep the function signatures and the PluginError codes.
+file: keep the function signatures and the PluginError codes. What differs between
+OpenAI dialects (URL, auth header, model list, stream chunks, error codes) is in wire.py.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from requests.adapters import HTTPAdapter
 
 from .errors import PluginError
 from .settings import Config
+from .wire import Wire, error_from_response
 
 # Parameters that are Loom's own and mean nothing to the upstream.
 LOOM_ONLY_FIELDS = ("plugin_specific",)
@@ -24,14 +26,15 @@ LOOM_ONLY_FIELDS = ("plugin_specific",)
 
 class Upstream:
     def __init__(self, config: Config) -> None:
-        self.base = config["endpoint"].rstrip("/")
+        self.wire = Wire(config)
+        self.base = self.wire.base_url(config["endpoint"].rstrip("/"))
         self.timeout = config["timeout"]
         self.session = requests.Session()
         # One pooled connection per serving thread, so concurrent requests reuse sockets.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.headers.update({"Authorization": f"Bearer {config['api_key']}"})
+        self.session.headers.update(self.wire.auth_headers(config["api_key"]))
 
     def close(self) -> None:
         self.session.close()
@@ -60,32 +63,20 @@ class Upstream:
         return response
 
     def list_models(self) -> List[Dict[str, Any]]:
-        data = _json(self._send("GET", "/models"))
-        items = data.get("data") if isinstance(data, dict) else data
-        if not isinstance(items, list):
-            raise PluginError("internal_error", "the upstream's model list is not a list")
-        models = []
-        seen = set()
-        for item in items:
-            model_id = item.get("id") if isinstance(item, dict) else None
-            if not isinstance(model_id, str) or not model_id or model_id in seen:
-                continue
-            seen.add(model_id)
-            models.append({"id": model_id, "name": str(item.get("name") or model_id)})
-        return models
+        return self.wire.list_models(lambda path: _json(self._send("GET", path)))
 
     def chat(self, request: Dict[str, Any]) -> Dict[str, Any]:
         body = _forwarded(request)
         body.pop("stream", None)
-        return normalize_completion(_json(self._send("POST", "/chat/completions", body)), request)
+        return normalize_completion(_json(self._send("POST", self.wire.chat_path(request), body)), request)
 
     def chat_stream(self, request: Dict[str, Any]) -> Iterator[bytes]:
         """Opens the stream now (so an upstream error is still an ordinary JSON error),
         then returns an iterator of SSE events to pass on as they arrive."""
         body = _forwarded(request)
         body["stream"] = True
-        response = self._send("POST", "/chat/completions", body, stream=True)
-        return _relay_events(response, request, self.timeout)
+        response = self._send("POST", self.wire.chat_path(request), body, stream=True)
+        return _relay_events(response, request, self.timeout, self.wire)
 
 
 def _forwarded(request: Dict[str, Any]) -> Dict[str, Any]:
@@ -102,66 +93,6 @@ def _json(response: requests.Response) -> Any:
 
 
 # -- errors ------------------------------------------------------------------------------
-
-CONTENT_FILTER_CODES = ("content_filter", "content_policy_violation")
-
-
-def error_from_response(response: requests.Response) -> PluginError:
-    """Maps an upstream non-200 answer to the Loom error table."""
-    status = response.status_code
-    upstream_code, upstream_message = "", ""
-    try:
-        payload = response.json()
-        error = payload.get("error", payload) if isinstance(payload, dict) else {}
-        if isinstance(error, dict):
-            upstream_code = str(error.get("code") or error.get("type") or "")
-            upstream_message = str(error.get("message") or "")[:200]
-        elif isinstance(error, str):
-            upstream_message = error[:200]
-    except ValueError:
-        pass
-    message = f"the upstream answered {status}" + (f": {upstream_message}" if upstream_message else "")
-    details = {"upstream_status": status}
-    if status in (401, 403):
-        return PluginError("authentication_failed", message, details=details)
-    if status == 402 or upstream_code == "insufficient_quota":
-        return PluginError("quota_exceeded", message, details=details)
-    if status == 404:
-        return PluginError("model_not_found", message, details=details)
-    if status == 422 or upstream_code in CONTENT_FILTER_CODES:
-        return PluginError("content_filter", message, details=details)
-    if status == 429:
-        retry_after = _retry_after(response.headers.get("Retry-After"))
-        return PluginError(
-            "rate_limit_exceeded",
-            message,
-            details={**details, "retry_after": retry_after},
-            headers={"Retry-After": str(retry_after)},
-        )
-    if status in (408, 504):
-        return PluginError("timeout", message, details=details)
-    if status == 503:
-        return PluginError("provider_unavailable", message, status=503, details=details)
-    if status >= 500:
-        return PluginError("provider_unavailable", message, status=502, details=details)
-    return PluginError("invalid_request", message, details=details)
-
-
-def _retry_after(header: Optional[str]) -> int:
-    """Seconds to wait: the upstream's Retry-After (seconds or an HTTP date), else 1."""
-    if not header:
-        return 1
-    try:
-        return max(0, int(float(header)))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return max(0, int(parsedate_to_datetime(header).timestamp() - time.time()))
-    except (TypeError, ValueError):
-        return 1
-
 
 # -- shapes ------------------------------------------------------------------------------
 
@@ -254,7 +185,7 @@ def _event(payload: Any) -> bytes:
     return f"data: {text}\n\n".encode("utf-8")
 
 
-def _relay_events(response: requests.Response, request: Dict[str, Any], timeout: int) -> Iterator[bytes]:
+def _relay_events(response: requests.Response, request: Dict[str, Any], timeout: int, wire: Wire) -> Iterator[bytes]:
     """Passes the upstream's SSE `data:` events on one by one, normalised. An error after
     the stream started is one error event, then [DONE] (the protocol's rule)."""
     buffer = b""
@@ -272,11 +203,13 @@ def _relay_events(response: requests.Response, request: Dict[str, Any], timeout:
                     yield _event("[DONE]")
                     return
                 try:
-                    yield _event(normalize_chunk(json.loads(data), request))
+                    chunk = normalize_chunk(json.loads(data), request)
                 except (ValueError, PluginError):
                     yield _event(PluginError("internal_error", "the upstream sent an unreadable stream event").body())
                     yield _event("[DONE]")
                     return
+                if wire.keep_chunk(chunk):
+                    yield _event(chunk)
     except requests.RequestException as error:
         timed_out = "timed out" in str(error).lower() or isinstance(error, requests.Timeout)
         failure = (
