@@ -2,9 +2,12 @@
 // `POST /chat/completions`), called with Node's built-in fetch. Everything it answers is
 // translated into Loom's shapes and error codes here, so the routes never see a raw
 // upstream response. Adapting the plugin to a provider that is not OpenAI-compatible
-// means changing this file: keep the function signatures and the PluginError codes.
+// means changing this file: keep the function signatures and the PluginError codes. What
+// differs between OpenAI dialects (URL, auth header, model list, stream chunks, error
+// codes) is in wire.js.
 import { randomUUID } from 'node:crypto';
 import { PluginError } from './errors.js';
+import { Wire, errorFromResponse } from './wire.js';
 
 // Parameters that are Loom's own and mean nothing to the upstream.
 const LOOM_ONLY_FIELDS = new Set(['plugin_specific']);
@@ -12,7 +15,8 @@ const LOOM_ONLY_FIELDS = new Set(['plugin_specific']);
 export class Upstream {
   /** @param {{api_key: string, endpoint: string, timeout: number}} config */
   constructor(config) {
-    this.base = config.endpoint.replace(/\/+$/, '');
+    this.wire = new Wire(config);
+    this.base = this.wire.baseUrl(config.endpoint.replace(/\/+$/, ''));
     this.apiKey = config.api_key;
     this.timeoutMs = config.timeout * 1000;
   }
@@ -33,7 +37,7 @@ export class Upstream {
       response = await fetch(this.base + path, {
         method,
         headers: {
-          Authorization: `Bearer ${this.apiKey}`,
+          ...this.wire.authHeaders(this.apiKey),
           Accept: 'application/json',
           ...(body ? { 'Content-Type': 'application/json' } : {}),
         },
@@ -66,24 +70,13 @@ export class Upstream {
   }
 
   async listModels() {
-    const data = await this.#json('GET', '/models');
-    const items = Array.isArray(data) ? data : data?.data;
-    if (!Array.isArray(items)) throw new PluginError('internal_error', "the upstream's model list is not a list");
-    const seen = new Set();
-    const models = [];
-    for (const item of items) {
-      const id = item?.id;
-      if (typeof id !== 'string' || id === '' || seen.has(id)) continue;
-      seen.add(id);
-      models.push({ id, name: typeof item.name === 'string' && item.name ? item.name : id });
-    }
-    return models;
+    return this.wire.listModels((path) => this.#json('GET', path));
   }
 
   async chat(request) {
     const body = forwarded(request);
     delete body.stream;
-    return normalizeCompletion(await this.#json('POST', '/chat/completions', body), request);
+    return normalizeCompletion(await this.#json('POST', this.wire.chatPath(request), body), request);
   }
 
   /**
@@ -92,9 +85,9 @@ export class Upstream {
    */
   async chatStream(request, signal) {
     const body = { ...forwarded(request), stream: true };
-    const { response, done } = await this.#send('POST', '/chat/completions', body, signal);
+    const { response, done } = await this.#send('POST', this.wire.chatPath(request), body, signal);
     done();
-    return relayEvents(response, request, this.timeoutMs);
+    return relayEvents(response, request, this.timeoutMs, this.wire);
   }
 }
 
@@ -111,57 +104,8 @@ function fetchFailure(error, timeoutMs) {
   return new PluginError('provider_unavailable', `cannot reach the upstream: ${reason}`);
 }
 
-// ---- errors ---------------------------------------------------------------------------
-
-const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation']);
-
-/** Maps an upstream non-200 answer to the Loom error table. */
-export async function errorFromResponse(response) {
-  const status = response.status;
-  let upstreamCode = '';
-  let upstreamMessage = '';
-  try {
-    const payload = JSON.parse(await response.text());
-    const error = payload?.error ?? payload;
-    if (typeof error === 'string') upstreamMessage = error.slice(0, 200);
-    else if (error && typeof error === 'object') {
-      upstreamCode = String(error.code ?? error.type ?? '');
-      upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
-    }
-  } catch {
-    // not JSON: the status alone decides
-  }
-  const message = `the upstream answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
-  const details = { upstream_status: status };
-  if (status === 401 || status === 403) return new PluginError('authentication_failed', message, { details });
-  if (status === 402 || upstreamCode === 'insufficient_quota') return new PluginError('quota_exceeded', message, { details });
-  if (status === 404) return new PluginError('model_not_found', message, { details });
-  if (status === 422 || CONTENT_FILTER_CODES.has(upstreamCode)) return new PluginError('content_filter', message, { details });
-  if (status === 429) {
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-    return new PluginError('rate_limit_exceeded', message, {
-      details: { ...details, retry_after: retryAfter },
-      headers: { 'Retry-After': String(retryAfter) },
-    });
-  }
-  if (status === 408 || status === 504) return new PluginError('timeout', message, { details });
-  if (status === 503) return new PluginError('provider_unavailable', message, { status: 503, details });
-  if (status >= 500) return new PluginError('provider_unavailable', message, { status: 502, details });
-  return new PluginError('invalid_request', message, { details });
-}
-
-/** Seconds to wait: the upstream's Retry-After (seconds or an HTTP date), else 1. */
-export function parseRetryAfter(header) {
-  if (!header) return 1;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.floor(seconds));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? 1 : Math.max(0, Math.floor((date - Date.now()) / 1000));
-}
-
 // ---- shapes ---------------------------------------------------------------------------
 
-// Loom decodes these fields as integers: 5.5 or "5" would fail there.
 const int = (value, fallback) => (typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : fallback);
 
 /** message.content is a string or null for Loom; some providers send a list of parts. */
@@ -225,7 +169,7 @@ const event = (payload) => `data: ${typeof payload === 'string' ? payload : JSON
  * Passes the upstream's SSE `data:` events on one by one, normalised. An error after the
  * stream started is one error event, then [DONE] (the protocol's rule).
  */
-async function* relayEvents(response, request, timeoutMs) {
+async function* relayEvents(response, request, timeoutMs, wire) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -261,7 +205,7 @@ async function* relayEvents(response, request, timeoutMs) {
           yield event('[DONE]');
           return;
         }
-        yield event(chunk);
+        if (wire.keepChunk(chunk)) yield event(chunk);
       }
     }
   } catch (error) {
