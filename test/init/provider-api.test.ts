@@ -4,11 +4,11 @@
  * before anything is written.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadProviderApi } from '../../src/core/init/provider-api.js';
+import { adapterChain, loadProviderApi } from '../../src/core/init/provider-api.js';
 import { scaffoldPlugin } from '../../src/core/init/scaffold.js';
 import { INIT_LANGUAGES, PROVIDER_APIS } from '../../src/core/init/types.js';
 import { runCli } from '../helpers/memory-io.js';
@@ -80,6 +80,58 @@ describe('scaffoldPlugin and provider APIs (fake templates)', () => {
     expect(await entries(cwd)).toEqual([]);
   });
 
+  /** Fake templates where azure-openai extends openai: a base wire, a replaced wire, one file of its own. */
+  async function extendingSetup(extendsApi = 'openai') {
+    const { templatesDir, cwd } = await setup();
+    await writeFile(join(templatesDir, 'apis', 'azure-openai.json'), JSON.stringify({ ...FAKE_API, title: 'Azure OpenAI', extends: extendsApi }));
+    const base = join(templatesDir, 'node', 'adapters', 'openai', 'src');
+    await writeFile(join(base, 'wire.js'), 'export const wire = "bearer";\n');
+    const own = join(templatesDir, 'node', 'adapters', 'azure-openai', 'src');
+    await mkdir(own, { recursive: true });
+    await writeFile(join(own, 'wire.js'), 'export const wire = "api-key for " + {{provider_api|json}};\n');
+    await writeFile(join(own, 'deployments.js'), 'export const deployments = [];\n');
+    return { templatesDir, cwd, own };
+  }
+
+  it('an extending API lays its adapter over its base: same path replaces, the rest is the base', async () => {
+    const { templatesDir, cwd } = await extendingSetup();
+    const result = await scaffoldPlugin(answers({ providerApi: 'azure-openai' }), { cwd, templatesDir });
+    const src = join(result.dir, 'src');
+    expect(await entries(src)).toEqual(['deployments.js', 'meta.js', 'upstream.js', 'wire.js']);
+    expect(await readFile(join(src, 'upstream.js'), 'utf8')).toBe('export const api = "azure-openai";\n');
+    expect(await readFile(join(src, 'wire.js'), 'utf8')).toBe('export const wire = "api-key for " + "azure-openai";\n');
+  });
+
+  it('the base adapter alone is unchanged by an API extending it', async () => {
+    const { templatesDir, cwd } = await extendingSetup();
+    const result = await scaffoldPlugin(answers(), { cwd, templatesDir });
+    expect(await entries(join(result.dir, 'src'))).toEqual(['meta.js', 'upstream.js', 'wire.js']);
+    expect(await readFile(join(result.dir, 'src', 'wire.js'), 'utf8')).toBe('export const wire = "bearer";\n');
+  });
+
+  it('an extending adapter may not shadow a shared file either', async () => {
+    const { templatesDir, cwd, own } = await extendingSetup();
+    await writeFile(join(own, 'meta.js'), 'clash');
+    await expect(scaffoldPlugin(answers({ providerApi: 'azure-openai' }), { cwd, templatesDir })).rejects.toMatchObject({ code: 'E_TEMPLATE_INVALID', message: expect.stringContaining('src/meta.js') });
+    expect(await entries(cwd)).toEqual([]);
+  });
+
+  it('an extends loop or an unknown base is a template bug, found before writing', async () => {
+    for (const base of ['azure-openai', 'no-such-api']) {
+      const { templatesDir, cwd } = await extendingSetup(base);
+      await expect(scaffoldPlugin(answers({ providerApi: 'azure-openai' }), { cwd, templatesDir })).rejects.toMatchObject({ code: 'E_TEMPLATE_INVALID', message: expect.stringContaining(base) });
+      expect(await entries(cwd)).toEqual([]);
+    }
+  });
+
+  it('refuses an extending API whose base adapter the language lacks', async () => {
+    const { templatesDir, cwd } = await extendingSetup();
+    await rm(join(templatesDir, 'go', 'adapters', 'openai'), { recursive: true });
+    await mkdir(join(templatesDir, 'go', 'adapters', 'azure-openai'), { recursive: true });
+    await expect(scaffoldPlugin(answers({ providerApi: 'azure-openai', language: 'go' }), { cwd, templatesDir })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('openai') });
+    expect(await entries(cwd)).toEqual([]);
+  });
+
   it('renders the config_schema placeholder from the API data', async () => {
     const { templatesDir, cwd } = await setup();
     const result = await scaffoldPlugin(answers(), { cwd, templatesDir });
@@ -99,9 +151,22 @@ describe('the shipped provider APIs', () => {
       const spec = await loadProviderApi(templates, api);
       expect(spec.config_schema.map((field) => field.name), api).toContain('timeout');
       expect(spec.errors.length, api).toBeGreaterThan(0);
+      // An extending API (azure-openai) may take the upstream module from its base.
+      const chain = await adapterChain(templates, api);
       for (const language of INIT_LANGUAGES) {
-        expect(existsSync(join(templates, language, 'adapters', api, upstreamModule[language])), `${language} ${api}`).toBe(true);
+        const found = chain.some((layer) => existsSync(join(templates, language, 'adapters', layer, upstreamModule[language])));
+        expect(found, `${language} ${api}`).toBe(true);
       }
+    }
+  });
+
+  it('azure-openai builds on the openai adapter and keeps only its wire (and tests) in every language', async () => {
+    expect(await adapterChain(templates, 'azure-openai')).toEqual(['openai', 'azure-openai']);
+    const wire = { python: 'provider/wire.py', node: 'src/wire.js', go: 'wire.go' } as const;
+    for (const language of INIT_LANGUAGES) {
+      expect(existsSync(join(templates, language, 'adapters', 'azure-openai', upstreamModule[language])), language).toBe(false);
+      expect(existsSync(join(templates, language, 'adapters', 'azure-openai', wire[language])), language).toBe(true);
+      expect(existsSync(join(templates, language, 'adapters', 'openai', wire[language])), language).toBe(true);
     }
   });
 
