@@ -57,6 +57,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "provider/errors.py",
         "provider/settings.py",
         "provider/upstream.py",
+        "provider/wire.py",
         "pyproject.toml",
         "requirements-dev.txt",
         "requirements.txt",
@@ -85,6 +86,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "src/errors.js",
         "src/settings.js",
         "src/upstream.js",
+        "src/wire.js",
         "test/chat.test.js",
         "test/fake-upstream.js",
         "test/helpers.js",
@@ -115,6 +117,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "stream.go",
         "upstream.go",
         "upstream_errors.go",
+        "wire.go",
       ]
     `);
   });
