@@ -105,4 +105,3 @@ func firstString(values ...any) string {
 	}
 	return ""
 }
-

@@ -89,4 +89,3 @@ func firstString(values ...any) string {
 	}
 	return ""
 }
-
