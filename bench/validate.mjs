@@ -4,8 +4,10 @@
  * same 1,000 manifests, rounds interleaved so load on the machine hits both equally;
  * medians of wall-clock and CPU time. Also the CLI's cold start against `node -e 0`.
  *
- * Then large single manifests (10k, 50k, 100k keys, up to the 1 MiB limit), in two
- * shapes: every key unknown (one finding per key) and every key a valid env entry. Time
+ * Then large single manifests (10k, 50k, 100k keys, up to the 1 MiB limit), in four
+ * shapes: every key unknown (one finding per key), every key a valid env entry, every
+ * env value a finding with indented comments between, and one flow mapping (read by the
+ * full YAML parser, as anchors and block scalars are). Time
  * must grow linearly with size (the ratios to the 10k file, about 5 and 10) and each file
  * must take under 1 s.
  *
@@ -177,10 +179,16 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const key3 = (i) => 'k' + ALPHABET[Math.floor(i / 3844) % 62] + ALPHABET[Math.floor(i / 62) % 62] + ALPHABET[i % 62];
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: Big\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: big\n';
 const SHAPES = {
-  // Every key a finding (warnings only): the full YAML parser with positions runs.
+  // Every key a finding (warnings only): the fast reader gives the positions.
   'unknown keys': { exit: 0, line: (i) => `${key3(i)}: 1\n` },
   // A clean manifest: the fast reader settles it.
   'env keys': { exit: 0, line: (i) => `${i === 0 ? 'env:\n' : ''}  ${key3(i)}: x\n` },
+  // Every env value a bare number (a finding each), an indented comment every 20 keys:
+  // the fast reader gives the positions (a comment last in the file would not: yaml
+  // stretches ranges over it, and the full parser runs).
+  'env comments': { exit: 0, line: (i) => `${i === 0 ? 'env:\n' : ''}  ${key3(i)}: 1\n${i % 20 === 10 ? '  # n\n' : ''}` },
+  // One flow mapping: the fast reader declines it, the full YAML parser reads it.
+  'flow mapping': { exit: 0, line: (i, last) => `${i === 0 ? 'env: {' : ', '}${key3(i)}: x${i === last ? '}\n' : ''}` },
 };
 const SIZES = [10_000, 50_000, 100_000];
 
@@ -189,7 +197,7 @@ if (only !== 'files') {
   for (const [shape, { exit, line }] of Object.entries(SHAPES)) {
     for (const size of SIZES) {
       let text = HEAD;
-      for (let i = 0; i < size; i++) text += line(i);
+      for (let i = 0; i < size; i++) text += line(i, size - 1);
       const file = join(work, 'large', `${shape.replace(/ /g, '-')}-${size}`, 'plugin.yaml');
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
@@ -211,11 +219,13 @@ if (only !== 'files') {
   console.log(`(a one-file validate of a small manifest, start-up included, takes ${empty.toFixed(3)} s)`);
   console.log(`\n${'shape'.padEnd(13)} ${'keys'.padStart(7)} ${'size'.padStart(9)}   median wall   median CPU   wall / 10k   CPU / 10k   us per key`);
   let slowest = 0;
+  const missed = new Set();
   for (const shape of Object.keys(SHAPES)) {
     const rows = files.filter((f) => f.shape === shape).map((f) => ({ ...f, wall: median(times.get(f.file).wall), cpu: median(times.get(f.file).cpu) }));
     const base = rows[0];
     for (const row of rows) {
       slowest = Math.max(slowest, row.wall);
+      if (row.wall >= 1) missed.add(shape);
       console.log(
         `${shape.padEnd(13)} ${String(row.size).padStart(7)} ${`${row.kib.toFixed(0)} KiB`.padStart(9)}   ${row.wall.toFixed(3).padStart(9)} s   ${row.cpu.toFixed(3).padStart(8)} s   ${(row.wall / base.wall).toFixed(2).padStart(9)}x   ${(row.cpu / base.cpu).toFixed(2).padStart(8)}x   ${((row.cpu * 1e6) / row.size).toFixed(1).padStart(9)}`,
       );
@@ -224,6 +234,6 @@ if (only !== 'files') {
   console.log('linear time: the ratios stay at or below the size ratios (5x at 50k, 10x at 100k; start-up is a fixed part) and');
   console.log('the time per key does not grow; quadratic time would give 25x and 100x. Files of 64 KiB or more run on a worker thread.');
   const met = slowest < 1;
-  console.log(`target "any manifest up to 1 MiB in under 1 s": ${met ? 'met' : 'NOT met'} (slowest ${slowest.toFixed(3)} s)`);
+  console.log(`target "any manifest up to 1 MiB in under 1 s": ${met ? 'met' : `NOT met by ${[...missed].join(', ')}`} (slowest ${slowest.toFixed(3)} s wall)`);
   if (!met) process.exitCode = 1;
 }

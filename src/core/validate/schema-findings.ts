@@ -128,25 +128,31 @@ export interface FindingSink {
   omit(place: Pick<Finding, 'rule' | 'path' | 'at'>): void;
 }
 
-/** Per-call memos: 100k errors share a few instance paths and schema paths. */
+/** Per-call lookups, shaped for 100k errors: most share an instance path with the error before. */
 class Lookup {
-  private readonly segments = new Map<string, string[]>();
+  private lastPointer: string | undefined;
+  private lastPath: string[] = [];
   private readonly known = new Map<string, string[]>();
-  /** A wrong type makes enum/pattern/format errors at the same place noise. */
-  readonly typed: Set<string>;
+  private typedPaths: Set<string> | undefined;
 
   constructor(
-    errors: readonly ErrorObject[],
+    private readonly errors: readonly ErrorObject[],
     readonly data: unknown,
     private readonly schema: Record<string, unknown>,
-  ) {
-    this.typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  ) {}
+
+  /** A wrong type makes enum/pattern/format errors at the same place noise (built on first use). */
+  typed(instancePath: string): boolean {
+    this.typedPaths ??= new Set(this.errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+    return this.typedPaths.has(instancePath);
   }
 
   path(pointer: string): string[] {
-    let path = this.segments.get(pointer);
-    if (!path) this.segments.set(pointer, (path = pointerSegments(pointer)));
-    return path;
+    if (pointer !== this.lastPointer) {
+      this.lastPointer = pointer;
+      this.lastPath = pointerSegments(pointer);
+    }
+    return this.lastPath;
   }
 
   knownKeys(schemaPath: string): string[] {
@@ -318,10 +324,10 @@ function draftFor(error: ErrorObject, lookup: Lookup): Draft | undefined {
     case 'type':
       return typeDraft(error, path, lookup);
     case 'enum':
-      return lookup.typed.has(error.instancePath) ? undefined : enumDraft(error, path, lookup);
+      return lookup.typed(error.instancePath) ? undefined : enumDraft(error, path, lookup);
     case 'pattern':
     case 'format':
-      return lookup.typed.has(error.instancePath) ? undefined : patternDraft(error, path, lookup);
+      return lookup.typed(error.instancePath) ? undefined : patternDraft(error, path, lookup);
     default:
       return otherDraft(error, path);
   }
