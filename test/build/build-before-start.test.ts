@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildBeforeStart, describeBuild, resolveBuildPlan, staleness } from '../../src/core/build/index.js';
 import { LoomPluginError } from '../../src/core/errors.js';
 import type { Manifest } from '../../src/core/manifest/types.js';
+import { waitGone } from '../helpers/processes.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -98,6 +99,36 @@ describe('buildBeforeStart with a declared build', () => {
     const pid = Number((await import('node:fs')).readFileSync(pidFile, 'utf8'));
     await expect.poll(() => { try { process.kill(pid, 0); return true; } catch { return false; } }).toBe(false);
   });
+
+  // A build that leaves a helper behind in a session of its own, holding the build's
+  // output pipe: the build once waited for that pipe to close, so it hung (and ignored
+  // Ctrl+C) until the helper ended, and the helper outlived the run.
+  const daemonScript = (pidFile: string, then: string) =>
+    `const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: ['ignore', 'inherit', 'inherit'] });` +
+    `c.unref(); require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); console.log('built'); ${then}`;
+
+  it('finishes when the build exits, though a helper it left holds its output open, and stops the helper', async () => {
+    const pidFile = join(dir, 'daemon.pid');
+    const started = performance.now();
+    const outcome = await buildBeforeStart(manifest({ command: 'node', build: node(daemonScript(pidFile, 'process.exit(0)')) }), dir);
+    expect(performance.now() - started).toBeLessThan(8000);
+    expect(outcome.build?.output).toContain('built');
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(await waitGone(pid)).toBe(true);
+  }, 20_000);
+
+  it('answers Ctrl+C at once while such a helper holds the output open', async () => {
+    const pidFile = join(dir, 'daemon.pid');
+    const controller = new AbortController();
+    const run = buildBeforeStart(manifest({ command: 'node', build: node(daemonScript(pidFile, 'setInterval(() => {}, 1000)')) }), dir, { signal: controller.signal });
+    await expect.poll(async () => (await import('node:fs')).existsSync(pidFile)).toBe(true);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    const started = performance.now();
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+    expect(performance.now() - started).toBeLessThan(8000);
+    expect(await waitGone(pid)).toBe(true);
+  }, 20_000);
 });
 
 describe('--no-build: a stale binary is never started silently', () => {

@@ -8,6 +8,7 @@ import { access, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { LoomPluginError, throwIfAborted } from '../errors.js';
 import { registerGroup, signalGroup, unregisterGroup } from '../runtime/process-registry.js';
+import { newRunMarker, RUN_MARKER_VAR, signalMarked } from '../runtime/run-marker.js';
 import { describeBuild, type BuildPlan } from './build-plan.js';
 
 export interface BuildResult {
@@ -24,6 +25,12 @@ export interface RunBuildOptions {
 }
 
 const OUTPUT_LIMIT = 64 * 1024;
+/**
+ * After the build exits, how long its pipes may stay open for the last output. A helper
+ * it left behind can hold them open forever; waiting for them (Node's 'close') made a
+ * build that starts a daemon hang, and ignore Ctrl+C, until the daemon ended.
+ */
+const DRAIN_AFTER_EXIT_MS = 250;
 
 /** Where to get a missing build tool: the hint must say what to run. */
 const INSTALL_HINTS: Record<string, string> = {
@@ -45,38 +52,51 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions = {}): 
 
   const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException; timedOut: boolean }>((resolve) => {
     let timedOut = false;
+    let done = false;
+    // Every descendant inherits the marker, also one that leaves the group with setsid.
+    const marker = newRunMarker();
     const child = spawn(plan.command, plan.args, {
       cwd: plan.dir,
-      env: options.env ?? process.env,
+      env: { ...(options.env ?? process.env), [RUN_MARKER_VAR]: marker },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,
     });
-    const stopGroup = (): void => {
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    const stopAll = (): void => {
+      if (child.pid === undefined) return;
+      signalGroup(child.pid, 'SIGKILL');
+      signalMarked(marker, child.pid, 'SIGKILL');
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      stopGroup();
+      stopAll();
     }, options.timeoutMs ?? 600_000);
     timer.unref();
-    options.signal?.addEventListener('abort', stopGroup, { once: true });
-    child.once('spawn', () => registerGroup(child.pid!));
+    options.signal?.addEventListener('abort', stopAll, { once: true });
+    child.once('spawn', () => registerGroup(child.pid!, marker));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     const finish = (result: { code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }): void => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', stopGroup);
-      if (child.pid !== undefined) {
-        // Whatever the build left running in its group goes with it.
-        signalGroup(child.pid, 'SIGKILL');
-        unregisterGroup(child.pid);
-      }
+      options.signal?.removeEventListener('abort', stopAll);
+      // Whatever the build left running (in its group or not) goes with it.
+      stopAll();
+      if (child.pid !== undefined) unregisterGroup(child.pid);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       resolve({ ...result, timedOut });
     };
     child.once('error', (error) => finish({ code: null, signal: null, error }));
-    child.once('close', (code, signal) => finish({ code, signal }));
+    child.once('exit', (code, signal) => {
+      const drained = setTimeout(() => finish({ code, signal }), DRAIN_AFTER_EXIT_MS);
+      child.once('close', () => {
+        clearTimeout(drained);
+        finish({ code, signal });
+      });
+    });
   });
 
   throwIfAborted(options.signal);
