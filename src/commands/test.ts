@@ -15,7 +15,7 @@
  * Exit: 0 pass, 1 failures (or stale baseline entries, or recommended under --strict),
  * 2 usage, 3 the plugin could not start or crashed during the run, 130 interrupted.
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, isLoomPluginError, usageError, type LoomPluginError } from '../core/errors.js';
 import type { Diagnostic } from '../core/manifest/types.js';
@@ -178,10 +178,13 @@ async function publishReport(
 }
 
 async function ensureOutputDir(outputDir: string, cwd: string): Promise<void> {
+  // Not mkdir({ recursive: true }): under /proc it spins forever and Ctrl+C cannot end it.
+  const { makeFolders } = await import('../core/init/make-folders.js');
   try {
-    await mkdir(resolve(cwd, outputDir), { recursive: true });
+    await makeFolders(resolve(cwd, outputDir));
   } catch (error) {
-    throw usageError(`Cannot write the reports to ${outputDir}: ${(error as Error).message}.`, 'Pass a folder you can write to with --output-dir.');
+    const reason = isLoomPluginError(error) ? error.message.replace(/^Cannot create the folder /, 'cannot create ').replace(/\.$/, '') : (error as Error).message;
+    throw usageError(`Cannot write the reports to ${outputDir}: ${reason}.`, 'Pass a folder you can write to with --output-dir.');
   }
 }
 
@@ -218,7 +221,7 @@ async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan, opt
   if (plan.stdoutDocument === 'junit') io.stdout.write(renderJunitError(error));
   if (options.outputDir !== undefined && (plan.files.includes('json') || plan.files.includes('junit'))) {
     const dir = resolve(io.cwd, options.outputDir);
-    await mkdir(dir, { recursive: true });
+    await ensureOutputDir(options.outputDir, io.cwd);
     if (plan.files.includes('json')) await writeFile(join(dir, 'loom-plugin-test.json'), document);
     if (plan.files.includes('junit')) await writeFile(join(dir, 'loom-plugin-test.xml'), renderJunitError(error));
   }

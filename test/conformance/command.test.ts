@@ -97,6 +97,13 @@ describe('usage errors (exit 2, nothing started)', () => {
     expect(stderr).toContain('Cannot write the reports to');
   }, 30_000);
 
+  it('an --output-dir under /proc is exit 2 at once, not a hang', async () => {
+    // mkdir -p under /proc retries forever in Node; the run must refuse it instead.
+    const { code, stderr } = await runCli(['test', REFERENCE_DIR, '--only', 'lifecycle.initialize', '--reporter', 'junit', '--output-dir', '/proc/self/loom-reports/x']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Cannot write the reports to /proc/self/loom-reports/x: cannot create /proc/self/loom-reports');
+  }, 10_000);
+
   it('no manifest in the folder is exit 2', async () => {
     const { code, stderr } = await runCli(['test', out]);
     expect(code).toBe(2);
