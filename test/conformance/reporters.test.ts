@@ -146,6 +146,11 @@ describe('github reporter', () => {
     expect(annotations).toContain('::error file=plugins/fixture/plugin.yaml,title=errors.rate-limit (required)::');
   });
 
+  it('keeps the details (the sentences that say how to fix it) in the annotation and the summary', () => {
+    expect(annotations).toContain('Expected: status 429 with Retry-After%0A  · details[0] <x>%0APOST');
+    expect(renderGithubSummary(report)).toContain('Expected: status 429 with Retry-After\n  · details[0] <x>\nPOST');
+  });
+
   it('escapes messages and properties by the runner rules', () => {
     expect(annotations).toContain('100%25 a:b,c%0Asecond line');
     expect(escapeData('50%\r\nx')).toBe('50%25%0D%0Ax');

@@ -17,9 +17,14 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+const MAX_DETAILS = 5;
+
 function annotationText(result: CheckResult): string {
   const lines = [result.message ?? 'failed'];
   if (result.expected) lines.push(`Expected: ${result.expected}`);
+  // The sentences that say what is wrong and how to fix it ("/timestamp ... has no zone; add one").
+  for (const detail of (result.details ?? []).slice(0, MAX_DETAILS)) lines.push(`  · ${detail}`);
+  if ((result.details?.length ?? 0) > MAX_DETAILS) lines.push(`  · ... ${(result.details?.length ?? 0) - MAX_DETAILS} more in the JSON report`);
   if (result.exchange) lines.push(`${result.exchange.method} ${result.exchange.url}${result.exchange.status !== undefined ? ` -> ${result.exchange.status}` : ''}`);
   if (result.exchange?.curl) lines.push(`Reproduce: ${result.exchange.curl}`);
   return lines.join('\n');
