@@ -3,45 +3,27 @@
  * load it, serve, poll health, reload without downtime, roll back a broken version,
  * restart after a crash with backoff. State changes and logs go out as events.
  */
-import { relative } from 'node:path';
 import type { Diagnostic, Manifest } from '../manifest/types.js';
 import { isLoomPluginError } from '../errors.js';
 import { loadPluginManifest } from '../manifest/load-plugin-manifest.js';
 import { findFreePort, type ExitInfo, type LogLine } from '../runtime/plugin-process.js';
 import { configToEnv, type ResolvedConfig } from '../runtime/config.js';
-import { resolveDevConfig, type DevConfigInput } from './dev-config.js';
-import type { SecretMasker } from '../runtime/mask-secrets.js';
-import type { EventBus } from './event-bus.js';
-import { LoadError, PluginInstance } from './plugin-instance.js';
+import { resolveSlotConfig, type ConfigAnswers } from './slot-config.js';
+import { PluginInstance } from './plugin-instance.js';
 import { buildBeforeStart, commandPath, PluginFiles } from '../build/index.js';
 import { ChangeFilter, describeOwnFile } from './change-filter.js';
-import type { AttemptInfo, HealthSample, MissingConfigRequest, PluginState, PluginView } from './types.js';
+import type { SlotContext } from './slot-context.js';
+import { probeHealth } from './slot-health.js';
+import { publicConfigValues, slotView } from './slot-view.js';
+import { describeBuildFailure, describeStartFailure } from './attempt-failures.js';
+import type { AttemptInfo, HealthSample, PluginState, PluginView } from './types.js';
+
+export type { SlotContext } from './slot-context.js';
 
 const HEALTH_HISTORY = 120;
 const LOG_LINES = 500;
 /** A process that served this long before crashing restarts at the base delay again. */
 const STABLE_AFTER_MS = 10_000;
-
-/** Where a slot's config comes from is the config resolver's input, less the per-attempt parts. */
-export interface SlotContext extends Omit<DevConfigInput, 'manifest' | 'answers'> {
-  startupTimeoutMs: number;
-  healthIntervalMs: number | undefined;
-  restartBaseMs: number;
-  restartMaxMs: number;
-  drainTimeoutMs: number;
-  signal: AbortSignal;
-  bus: EventBus;
-  secrets: SecretMasker;
-  askConfig: ((request: MissingConfigRequest) => Promise<Record<string, unknown> | undefined>) | undefined;
-  /** The set of serving instances or their models changed: rebuild the routing table. */
-  onServingChanged(): void;
-  /** Queue an attempt for this slot (serialised with all other attempts). */
-  schedule(slot: PluginSlot, reason: string, revalidate: boolean): void;
-  /** True when another slot already owns this provider_type. */
-  providerTaken(providerType: string, slot: PluginSlot): boolean;
-  /** false (--no-build): start what is there; a stale build output is only reported. */
-  build: boolean;
-}
 
 export class PluginSlot {
   state: PluginState = 'stopped';
@@ -55,8 +37,8 @@ export class PluginSlot {
   missingConfig: string[] = [];
   configSources: Record<string, string> = {};
   private config: ResolvedConfig | undefined;
-  private answers: Record<string, unknown> = {};
-  private asked = false;
+  /** Config typed in when asked; the slot asks at most once. */
+  private readonly prompted: ConfigAnswers = { answers: {}, asked: false };
   private backoffMs: number;
   private recovering = false;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -171,10 +153,7 @@ export class PluginSlot {
         await candidate.stop();
       }
       if (this.ctx.signal.aborted || this.closed) return finish(false, { step: 'start', error: 'Interrupted.' });
-      const step = error instanceof LoadError ? error.step : 'start';
-      const stderrTail = error instanceof LoadError ? error.stderrTail : tailFromError(error);
-      // A start failure with a known cause says what to run (npm install, go build...).
-      const message = isLoomPluginError(error) && error.hint && error.details?.diagnosis ? `${error.message} ${error.hint}` : (error as Error).message;
+      const { step, message, stderrTail } = describeStartFailure(error);
       if (this.active) {
         // Rollback: the previous version keeps serving; the failed attempt is shown.
         this.setState(this.stateFromHealth(), `Reload failed (${step}): ${message} — still serving the previous version.`);
@@ -216,21 +195,10 @@ export class PluginSlot {
       return { buildMs: outcome.build?.durationMs };
     } catch (error) {
       if (this.ctx.signal.aborted || this.closed) return { error: { step: 'build', error: 'Interrupted.' } };
-      const message = (error as Error).message;
-      const details = isLoomPluginError(error) ? error.details : undefined;
-      const buildOutput = typeof details?.buildOutput === 'string' ? details.buildOutput : undefined;
-      const hint = isLoomPluginError(error) ? error.hint : undefined;
-      if (this.active) this.setState(this.stateFromHealth(), `Build failed: ${message} — still serving the previous version.`);
-      else this.setState('failed', `build failed: ${message}`);
-      return {
-        error: {
-          step: 'build',
-          error: message,
-          ...(buildOutput ? { buildOutput } : {}),
-          ...(hint ? { hint } : {}),
-          ...(typeof details?.durationMs === 'number' ? { buildMs: details.durationMs } : {}),
-        },
-      };
+      const failure = describeBuildFailure(error);
+      if (this.active) this.setState(this.stateFromHealth(), `Build failed: ${failure.error} — still serving the previous version.`);
+      else this.setState('failed', `build failed: ${failure.error}`);
+      return { error: failure };
     }
   }
 
@@ -259,32 +227,8 @@ export class PluginSlot {
   }
 
   private async resolveConfig(manifest: Manifest): Promise<string | undefined> {
-    const input = {
-      manifest,
-      cwd: this.ctx.cwd,
-      env: this.ctx.env,
-      configFile: this.ctx.configFile,
-      sectioned: this.ctx.sectioned,
-      upstream: this.ctx.upstream,
-      upstreamField: this.ctx.upstreamField,
-      answers: this.answers,
-    };
     try {
-      let config = await resolveDevConfig(input);
-      this.ctx.secrets.add(...config.secrets);
-      if (config.missingRequired.length > 0 && this.ctx.askConfig && !this.asked) {
-        this.asked = true;
-        const answers = await this.ctx.askConfig({ key: this.key, providerType: manifest.metadata.provider_type, manifest, missing: config.missingRequired });
-        if (answers) {
-          this.answers = { ...this.answers, ...answers };
-          for (const field of manifest.metadata.config_schema ?? []) {
-            const value = answers[field.name];
-            if (field.sensitive && typeof value === 'string') this.ctx.secrets.add(value);
-          }
-          config = await resolveDevConfig({ ...input, answers: this.answers });
-          this.ctx.secrets.add(...config.secrets);
-        }
-      }
+      const config = await resolveSlotConfig(this.ctx, this.key, manifest, this.prompted);
       this.missingConfig = config.missingRequired;
       this.configSources = config.sources;
       if (config.missingRequired.length > 0) {
@@ -352,13 +296,10 @@ export class PluginSlot {
   private async pollHealth(): Promise<void> {
     const instance = this.active;
     if (!instance || this.closed) return;
-    const answer = await instance.call('GET', '/health', undefined, Math.min(this.healthIntervalMs, 10_000));
+    const sample = await probeHealth(instance, Math.min(this.healthIntervalMs, 10_000));
     if (instance !== this.active) return;
-    const json = answer.json as { healthy?: unknown; message?: unknown } | undefined;
-    const healthy = answer.status === 200 && json?.healthy === true;
-    const message = typeof json?.message === 'string' ? json.message : answer.error ?? (answer.status === 200 ? undefined : `HTTP ${answer.status}`);
-    this.recordHealth({ time: Date.now(), healthy, latencyMs: Math.round(answer.latencyMs), ...(answer.status ? { status: answer.status } : {}), ...(message ? { message } : {}) });
-    if (this.state === 'healthy' || this.state === 'unhealthy') this.setState(healthy ? 'healthy' : 'unhealthy', healthy ? undefined : message);
+    this.recordHealth(sample);
+    if (this.state === 'healthy' || this.state === 'unhealthy') this.setState(sample.healthy ? 'healthy' : 'unhealthy', sample.healthy ? undefined : sample.message);
   }
 
   private recordHealth(sample: HealthSample): void {
@@ -386,44 +327,8 @@ export class PluginSlot {
     return { ...this.config?.values };
   }
 
-  /** Resolved values of the non-sensitive fields, for the playground's /initialize form. */
-  private publicConfig(): Record<string, unknown> {
-    const values = this.config?.values ?? {};
-    const out: Record<string, unknown> = {};
-    for (const field of this.manifest?.metadata.config_schema ?? []) {
-      if (!field.sensitive && Object.hasOwn(values, field.name)) out[field.name] = values[field.name];
-    }
-    return out;
-  }
-
   view(): PluginView {
-    const manifest = this.manifest;
-    const metadata = this.active?.metadata;
-    const capabilities = (metadata?.capabilities ?? manifest?.metadata.capabilities ?? {}) as Record<string, boolean>;
-    return {
-      key: this.key,
-      providerType: this.providerType,
-      name: (metadata?.name as string | undefined) ?? manifest?.metadata.name,
-      dir: relative(this.ctx.cwd, this.dir) || '.',
-      manifestFile: relative(this.ctx.cwd, this.file),
-      state: this.state,
-      stateMessage: this.stateMessage,
-      pid: this.active?.pid,
-      port: this.active?.port,
-      generation: this.generation,
-      healthCheckIntervalMs: this.healthIntervalMs,
-      metadata,
-      capabilities,
-      models: this.active?.models ?? [],
-      health: [...this.health],
-      diagnostics: this.diagnostics,
-      missingConfig: this.missingConfig,
-      configSources: this.configSources,
-      configSchema: manifest?.metadata.config_schema ?? [],
-      configValues: this.publicConfig(),
-      lastAttempt: this.lastAttempt,
-      restarts: this.restarts,
-    };
+    return slotView(this, this.ctx.cwd, publicConfigValues(this.manifest, this.config?.values ?? {}));
   }
 
   async close(): Promise<void> {
@@ -449,11 +354,6 @@ export class PluginSlot {
 /** Values go to /initialize and, for plugins that read their environment, LOOM_CONFIG_*. */
 function configEnv(config: ResolvedConfig): Record<string, string> {
   return configToEnv(config.values);
-}
-
-function tailFromError(error: unknown): string | undefined {
-  if (isLoomPluginError(error) && typeof error.details?.stderrTail === 'string') return error.details.stderrTail;
-  return undefined;
 }
 
 export function formatMs(ms: number): string {
