@@ -166,3 +166,16 @@ describe('sync writes where the manifest really is, as it was', () => {
     expect(await read('plugin.yaml')).toBe(broken);
   });
 });
+
+describe('sync reads manifests under the limit the other commands use', () => {
+  it('refuses a plugin.yaml over 1 MiB at once (it once parsed for minutes, deaf to Ctrl+C)', async () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `x${i}: ${i}\n`).join('');
+    await writeFile(join(dir, 'plugin.yaml'), `${MANIFEST}${keys}`);
+    const started = performance.now();
+    const result = await sync();
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('plugin.yaml is over 1 MiB');
+    await expect(read('plugin.json')).rejects.toThrow();
+  }, 20_000);
+});

@@ -14,6 +14,7 @@ import { chmod, readFile, readdir, realpath, rename, rm, stat, writeFile } from 
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LoomPluginError, throwIfAborted } from '../errors.js';
 import { differingPaths, JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
+import { MAX_MANIFEST_BYTES } from '../manifest/read-manifest-file.js';
 import type { Diagnostic } from '../manifest/types.js';
 import { checkManifestText } from '../validate/check-manifest.js';
 import { applyFixes, fixesOf } from './apply-fixes.js';
@@ -130,6 +131,14 @@ export async function syncPlugin(dirOrFile: string, options: SyncPluginOptions):
   const source = await sourceManifest(target, dirOrFile);
   const original = await readText(source);
   if (original === undefined) throw new LoomPluginError('E_FILE_READ', `${dirOrFile} does not exist.`, { details: { path: source } });
+  // The limit validate, test and dev read manifests under: parsing and fixing a larger file
+  // took minutes of blocked event loop (Ctrl+C and SIGTERM unanswered).
+  if (Buffer.byteLength(original) > MAX_MANIFEST_BYTES) {
+    throw new LoomPluginError('E_FILE_READ', `${basename(source)} is over 1 MiB; manifests that large are not read.`, {
+      hint: 'A manifest is usually under 4 KiB; is this the right file?',
+      details: { path: source },
+    });
+  }
   const json = extname(source).toLowerCase() === '.json';
 
   const before = await checkManifestText(original, source);
