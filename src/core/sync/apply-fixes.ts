@@ -51,7 +51,9 @@ export async function applyFixes(text: string, json: boolean, fixes: ReadonlyArr
   if (fixes.length === 0) return { text, applied: [], skipped: [] };
   const { isMap, isScalar, parseDocument } = await import('yaml');
   // JSON is YAML too; for JSON the result is printed back as JSON below.
-  const doc = parseDocument(text, { keepSourceTokens: false });
+  // uniqueKeys off: its check is quadratic (minutes on a large file), and validate has
+  // already reported duplicate keys as errors, which stop sync from writing.
+  const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
   const applied: AppliedFix[] = [];
   const skipped: FixResult['skipped'] = [];
   for (const { fix, line } of fixes) {
