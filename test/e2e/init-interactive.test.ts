@@ -62,7 +62,7 @@ describe.skipIf(!hasPythonPty())('init in a real terminal', { timeout: 120_000 }
     expect(manifest).toContain('provider_type: "pty"');
     expect(manifest).toContain('author: "Ada"');
     // The chosen provider API's adapter is the one scaffolded.
-    expect(await readFile(join(cwd, 'pty-plugin', 'src', 'upstream.js'), 'utf8')).toMatch(/Azure OpenAI/);
+    expect(await readFile(join(cwd, 'pty-plugin', 'src', 'wire.js'), 'utf8')).toMatch(/Azure OpenAI/);
     expect(manifest).toMatch(/streaming: true\s+function_calling: true\s+vision: false/);
   });
 
