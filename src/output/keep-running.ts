@@ -5,6 +5,7 @@
 import type { ConformanceReport, HeldRun } from '../core/conformance/run-conformance.js';
 import type { CliIo } from './io.js';
 import { createStyle } from './style.js';
+import { replayTarget } from './test-reporters/shared.js';
 
 export function renderHoldBanner(held: HeldRun, report: ConformanceReport, io: CliIo): string {
   const style = createStyle(io);
@@ -17,7 +18,7 @@ export function renderHoldBanner(held: HeldRun, report: ConformanceReport, io: C
   for (const entry of made) lines.push(`  export ${entry.name}='${entry.value ?? ''}'   ${style.dim('# the mock upstream\'s key for this run')}`);
   if (own.length > 0) lines.push(`  ${style.dim(`The curl lines read ${own.map((entry) => `$${entry.name}`).join(', ')} from your environment.`)}`);
   const failed = report.results.filter((result) => result.status === 'fail');
-  if (failed[0]) lines.push(`  ${style.dim('Replay one check:')} loom-plugin test --only ${failed[0].id}`);
+  if (failed[0]) lines.push(`  ${style.dim('Replay one check:')} loom-plugin test${replayTarget(report.plugin, io.cwd)} --only ${failed[0].id}`);
   lines.push(`  ${style.dim('The plugin was initialized again as the checks had it; checks that scripted upstream faults meet the mock\'s normal answers now.')}`);
   return `${lines.join('\n')}\n`;
 }

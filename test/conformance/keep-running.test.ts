@@ -4,7 +4,7 @@
  * masked; Ctrl+C stops the plugin and the mock and exits 130. Spawns the built binary.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const bin = resolve(import.meta.dirname, '../../bin/loom-plugin.js');
@@ -58,7 +58,8 @@ describe('test --keep-running', () => {
     const output = held.output();
     const { status, curl } = reported(output);
     expect(status).toBe(500);
-    expect(output).toContain('Replay:   loom-plugin test --only errors.messages-not-array --keep-running');
+    // The child runs in this process's folder, so the replay names the plugin relative to it.
+    expect(output).toContain(`Replay:   loom-plugin test ${relative(process.cwd(), broken('messages-not-array-500'))} --only errors.messages-not-array --keep-running`);
     expect(output).toMatch(/plugin {9}http:\/\/127\.0\.0\.1:\d+/);
     expect(output).toMatch(/mock upstream {2}http:\/\/127\.0\.0\.1:\d+/);
     expect(curlStatus(curl)).toBe(status);

@@ -11,7 +11,7 @@ import type { CheckInfo, CheckResult } from '../../core/conformance/types.js';
 import type { CliIo, OutStream } from '../io.js';
 import { canAnimate, createStyle } from '../style.js';
 import { createLinePrinter } from './result-lines.js';
-import { blockedByRoot, formatMs, groupResults, sameFailures, isFailure, isWarning, oneLineSafe as flat, terminalSafe as safe } from './shared.js';
+import { blockedByRoot, replayTarget, formatMs, groupResults, sameFailures, isFailure, isWarning, oneLineSafe as flat, terminalSafe as safe } from './shared.js';
 
 export { renderResultLine } from './result-lines.js';
 
@@ -70,7 +70,7 @@ export function renderFailure(result: CheckResult, index: number, report: Confor
     if (exchange.curl) out.push(`   ${style.dim('Reproduce:')}\n${indent(safe(exchange.curl), '     ')}`);
   }
   // One command re-runs just this check; --keep-running leaves the plugin up for the curl line.
-  if (result.status !== 'stale') out.push(`   ${style.dim('Replay:')}   loom-plugin test --only ${result.id}${exchange?.curl ? ' --keep-running' : ''}`);
+  if (result.status !== 'stale') out.push(`   ${style.dim('Replay:')}   loom-plugin test${replayTarget(report.plugin)} --only ${result.id}${exchange?.curl ? ' --keep-running' : ''}`);
   const logs = report.checkLogs?.[result.id];
   if (logs && logs.length > 0) out.push(`   ${style.dim('Plugin output during this check:')}\n${indent(safe(logs.join('\n')), '     ')}`);
   return out.join('\n');

@@ -2,6 +2,7 @@
  * Small helpers every test reporter uses: grouping by check group, status symbols and
  * words, durations. No colour here: the human reporter adds it.
  */
+import { dirname, isAbsolute, relative } from 'node:path';
 import type { CheckResult } from '../../core/conformance/types.js';
 
 import { groupOf } from '../../core/conformance/check-group.js';
@@ -82,4 +83,20 @@ export function blockedByRoot(results: readonly CheckResult[]): Array<{ root: st
     roots.set(result.blockedBy, [...(roots.get(result.blockedBy) ?? []), result.id]);
   }
   return [...roots].map(([root, ids]) => ({ root, ids }));
+}
+
+/**
+ * What follows `loom-plugin test` in a replay line, so the line works from the folder the
+ * user ran `test` in: the plugin's folder relative to it (nothing when it is that folder),
+ * and `--endpoint` for an attached plugin.
+ */
+export function replayTarget(plugin: { manifest?: string; endpoint: string; mode: 'started' | 'attached' }, cwd = process.cwd()): string {
+  const parts: string[] = [];
+  const folder = plugin.manifest ? dirname(plugin.manifest) : cwd;
+  // Below the current folder: relative, as typed; elsewhere: absolute, never a ../../ chain.
+  const below = relative(cwd, folder);
+  const dir = below === '' || below.startsWith('..') || isAbsolute(below) ? (below === '' ? '' : folder) : below;
+  if (dir !== '') parts.push(/^[\w./@%+=:,-]+$/.test(dir) ? dir : `'${dir.replace(/'/g, `'\\''`)}'`);
+  if (plugin.mode === 'attached') parts.push('--endpoint', plugin.endpoint);
+  return parts.map((part) => ` ${part}`).join('');
 }
