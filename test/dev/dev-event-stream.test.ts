@@ -6,7 +6,7 @@
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../src/core/dev/event-bus.js';
 import { openEventStream, type EventStreamLimits } from '../../src/core/dev/event-stream.js';
 import { SecretMasker } from '../../src/core/runtime/mask-secrets.js';
@@ -108,6 +108,24 @@ describe('event stream bounds', () => {
     const text = client.received();
     expect(Buffer.byteLength(text)).toBeLessThan(LIMITS.replayBytes + 1024);
     expect(text).not.toContain('"text":"0 ');
+  });
+
+  it('serialises an event once for all open streams, and each of them receives it', async () => {
+    const bus = new EventBus(new SecretMasker());
+    const streams = new Set<ServerResponse>();
+    const port = await eventServer(bus, streams);
+    const clients = [await stalledClient(port), await stalledClient(port), await stalledClient(port)];
+    for (const client of clients) client.socket.resume();
+    await waitUntil(() => streams.size === 3);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      bus.emit({ type: 'log', key: 'p', stream: 'stdout', text: 'once-for-all' });
+      const framed = stringify.mock.calls.filter(([value]) => (value as { text?: unknown } | null)?.text === 'once-for-all');
+      expect(framed).toHaveLength(1);
+    } finally {
+      stringify.mockRestore();
+    }
+    for (const client of clients) await waitUntil(() => client.received().includes('"text":"once-for-all"'));
   });
 });
 

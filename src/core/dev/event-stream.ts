@@ -30,14 +30,26 @@ export const EVENT_STREAM_LIMITS: EventStreamLimits = {
   heartbeatMs: 15_000,
 };
 
-const frame = (event: unknown): string => `data: ${JSON.stringify(event)}\n\n`;
+/**
+ * Every open stream receives the same event object from the bus: its frame is serialised
+ * once, for the first stream (and a replay), and reused by the others.
+ */
+const frames = new WeakMap<object, string>();
+const frame = (event: object): string => {
+  let text = frames.get(event);
+  if (text === undefined) {
+    text = `data: ${JSON.stringify(event)}\n\n`;
+    frames.set(event, text);
+  }
+  return text;
+};
 
 /** The newest events whose frames fit in `budget` bytes, oldest first. */
-function replayFrames(events: readonly unknown[], budget: number): string[] {
+function replayFrames(events: readonly object[], budget: number): string[] {
   const frames: string[] = [];
   let bytes = 0;
   for (let i = events.length - 1; i >= 0; i--) {
-    const text = frame(events[i]);
+    const text = frame(events[i]!);
     bytes += Buffer.byteLength(text);
     if (bytes > budget) break;
     frames.push(text);
