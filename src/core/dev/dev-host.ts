@@ -107,6 +107,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     const server = createDevServer({
       token,
       allowedHosts: () => hosts,
+      mask: (text) => secrets.mask(text),
       v1: (req, res, path) => {
         if (path === '/v1/models' && req.method === 'GET') return listModels(res, router);
         if (path === '/v1/chat/completions' && req.method === 'POST') {

@@ -13,6 +13,8 @@ export interface ServerHandlers {
   allowedHosts: () => Set<string>;
   v1: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> | void;
   api: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
+  /** Masks secrets in the message of an error no handler caught (it is sent to the client). */
+  mask: (text: string) => string;
 }
 
 /** Headers for the page: no inline script, no framing, nothing sent to other origins. */
@@ -30,7 +32,7 @@ export const MAX_CONNECTIONS = 256;
 export function createDevServer(handlers: ServerHandlers): Server {
   const server = createServer((req, res) => {
     void handle(req, res, handlers).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: `Dev host error: ${(error as Error).message}` });
+      if (!res.headersSent) sendJson(res, 500, { error: `Dev host error: ${handlers.mask((error as Error).message)}` });
       else res.destroy();
     });
   });
