@@ -33,7 +33,7 @@ export function printBanner(io: CliIo, banner: DevBanner): void {
   out(`  ${style.dim('OpenAI-compatible API:')} ${banner.url}/v1  ${style.dim('(Authorization: Bearer <token from the URL above>)')}`);
   if (banner.mockUpstream) out(`  ${style.dim('Upstream:')} built-in mock provider`);
   if (!banner.watching) out(`  ${style.dim('Watching files: off (--no-watch)')}`);
-  if (banner.skipped.length) out(`  ${style.dim(`Not loaded (auto_start is not true): ${banner.skipped.join(', ')}`)}`);
+  if (banner.skipped.length) out(`  ${style.dim(`Not loaded (auto_start is not true): ${terminalSafeList(banner.skipped)}`)}`);
   if (banner.notSearched.length) out(`  ${style.yellow(`Not searched (unreadable, or not a file): ${terminalSafeList(banner.notSearched)}`)}`);
   if (banner.interactive) out(`  ${style.dim('Keys:')} r reload  o open browser  q quit`);
   out();

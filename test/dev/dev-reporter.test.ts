@@ -3,7 +3,7 @@
  * plugin's stderr is not printed twice when its output was already shown live.
  */
 import { describe, expect, it } from 'vitest';
-import { createDevReporter } from '../../src/output/dev-reporter.js';
+import { createDevReporter, printBanner } from '../../src/output/dev-reporter.js';
 import type { StampedEvent } from '../../src/core/dev/types.js';
 import { memoryIo } from '../helpers/memory-io.js';
 
@@ -74,5 +74,13 @@ describe('dev terminal reporter and hostile plugin output', () => {
     // eslint-disable-next-line no-control-regex
     expect(io.stdout.text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F\u009B]/);
     expect(io.stdout.text).toContain('pwn \\x1b]0;owned title\\x07 \\x1b[2J\\x1b[H \\x9b31m end');
+  });
+
+  it('the banner shows control characters in folder names escaped, in both lists of paths', () => {
+    const io = memoryIo({ env: { NO_COLOR: '1' } });
+    const evil = 'bad\u001b]0;owned\u0007/plugin.yaml';
+    printBanner(io, { url: 'http://127.0.0.1:1', pageUrl: 'http://127.0.0.1:1/#token=t', token: 't', bindHost: '127.0.0.1', mockUpstream: false, watching: true, interactive: false, skipped: [evil], notSearched: [evil] });
+    expect(io.stdout.text).not.toContain('\u001b');
+    expect(io.stdout.text).toContain('Not loaded (auto_start is not true): bad\\x1b]0;owned\\x07/plugin.yaml');
   });
 });
