@@ -40,16 +40,13 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
     askConfig: interactive ? createConfigAsker(io) : undefined,
   });
 
-  const skipped = host.skipped;
   printBanner(io, {
     pageUrl: host.pageUrl,
     url: host.url,
-    token: host.token,
-    bindHost: options.host,
     mockUpstream: options.mockUpstream,
     watching: options.watch,
     interactive,
-    skipped,
+    skipped: host.skipped,
     notSearched: host.notSearched,
   });
   for (const event of early) report(event);

@@ -15,8 +15,6 @@ import { terminalSafe as safe } from './test-reporters/shared.js';
 export interface DevBanner {
   pageUrl: string;
   url: string;
-  token: string;
-  bindHost: string;
   mockUpstream: boolean;
   watching: boolean;
   interactive: boolean;

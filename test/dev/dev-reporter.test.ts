@@ -79,7 +79,7 @@ describe('dev terminal reporter and hostile plugin output', () => {
   it('the banner shows control characters in folder names escaped, in both lists of paths', () => {
     const io = memoryIo({ env: { NO_COLOR: '1' } });
     const evil = 'bad\u001b]0;owned\u0007/plugin.yaml';
-    printBanner(io, { url: 'http://127.0.0.1:1', pageUrl: 'http://127.0.0.1:1/#token=t', token: 't', bindHost: '127.0.0.1', mockUpstream: false, watching: true, interactive: false, skipped: [evil], notSearched: [evil] });
+    printBanner(io, { url: 'http://127.0.0.1:1', pageUrl: 'http://127.0.0.1:1/#token=t', mockUpstream: false, watching: true, interactive: false, skipped: [evil], notSearched: [evil] });
     expect(io.stdout.text).not.toContain('\u001b');
     expect(io.stdout.text).toContain('Not loaded (auto_start is not true): bad\\x1b]0;owned\\x07/plugin.yaml');
   });
