@@ -104,7 +104,7 @@ export function addTestCommand(program: Command, select: Select): void {
     .option('--only <ids>', 'run only these check ids or globs (repeatable, comma-separated)', collectList)
     .option('--skip <ids>', 'skip these check ids or globs (repeatable, comma-separated)', collectList)
     .option('--strict', 'fail on recommended checks and manifest warnings too', false)
-    .option('--profile <name>', `whose rules to enforce: ${TEST_PROFILES.join(' (default), ')}`, parseChoice('--profile', TEST_PROFILES), 'loom-host')
+    .option('--profile <name>', 'whose rules to enforce: loom-host (what the shipped Loom host accepts) or guide (the plugin development guide\'s contract; the host\'s own rules become notes)', parseChoice('--profile', TEST_PROFILES), 'loom-host')
     .option('--bail', 'stop at the first failed required check', false)
     .option('--expected-failures <file>', 'YAML list of check ids that are known to fail')
     .option('--config <file>', 'JSON or YAML file with /initialize values')
