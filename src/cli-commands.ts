@@ -63,7 +63,8 @@ export function addSyncCommand(program: Command, select: Select): void {
       'loom-plugin sync',
       'loom-plugin sync ./my-plugin',
       'loom-plugin sync --check',
-    ]) + '\nSafe fixes: did-you-mean renames of unknown keys, a missing auto_start, a trailing "/" on endpoint.\n'
+    ]) + '\nWhy plugin.json: the shipped Loom host ignores the snake_case keys of plugin.yaml (provider_type, config_schema, ...), so it needs plugin.json; you edit plugin.yaml and sync keeps plugin.json in step.\n'
+      + 'Safe fixes: did-you-mean renames of unknown keys, a missing auto_start, a trailing "/" on endpoint.\n'
       + 'Exit codes: 0 in step (or written), 1 changes needed under --check or errors left, 2 usage.\n')
     .action((dir: string, opts: { check: boolean }) => {
       select({ command: 'sync', options: { dir, check: opts.check } });
