@@ -63,7 +63,8 @@ export function addSyncCommand(program: Command, select: Select): void {
       'loom-plugin sync',
       'loom-plugin sync ./my-plugin',
       'loom-plugin sync --check',
-    ]) + '\nSafe fixes: did-you-mean renames of unknown keys, a missing auto_start, a trailing "/" on endpoint.\n'
+    ]) + '\nWhy plugin.json: the shipped Loom host ignores the snake_case keys of plugin.yaml (provider_type, config_schema, ...), so it needs plugin.json; you edit plugin.yaml and sync keeps plugin.json in step.\n'
+      + 'Safe fixes: did-you-mean renames of unknown keys, a missing auto_start, a trailing "/" on endpoint.\n'
       + 'Exit codes: 0 in step (or written), 1 changes needed under --check or errors left, 2 usage.\n')
     .action((dir: string, opts: { check: boolean }) => {
       select({ command: 'sync', options: { dir, check: opts.check } });
@@ -104,7 +105,7 @@ export function addTestCommand(program: Command, select: Select): void {
     .option('--only <ids>', 'run only these check ids or globs (repeatable, comma-separated)', collectList)
     .option('--skip <ids>', 'skip these check ids or globs (repeatable, comma-separated)', collectList)
     .option('--strict', 'fail on recommended checks and manifest warnings too', false)
-    .option('--profile <name>', `whose rules to enforce: ${TEST_PROFILES.join(' (default), ')}`, parseChoice('--profile', TEST_PROFILES), 'loom-host')
+    .option('--profile <name>', 'whose rules to enforce: loom-host (what the shipped Loom host accepts) or guide (the plugin development guide\'s contract; the host\'s own rules become notes)', parseChoice('--profile', TEST_PROFILES), 'loom-host')
     .option('--bail', 'stop at the first failed required check', false)
     .option('--expected-failures <file>', 'YAML list of check ids that are known to fail')
     .option('--config <file>', 'JSON or YAML file with /initialize values')

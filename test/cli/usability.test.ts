@@ -39,6 +39,19 @@ describe('durations', () => {
   });
 });
 
+it('test --help says what each --profile means, and its default once', async () => {
+  const help = (await runCli(['test', '--help'])).stdout.replace(/\s+/g, ' ');
+  const profile = help.slice(help.indexOf('--profile'), help.indexOf('--bail'));
+  expect(profile).toContain('loom-host (what the shipped Loom host accepts)');
+  expect(profile).toContain("guide (the plugin development guide's contract");
+  expect(profile.match(/default/g)).toHaveLength(1);
+});
+
+it('sync --help says why plugin.json is written at all', async () => {
+  const help = (await runCli(['sync', '--help'])).stdout.replace(/\s+/g, ' ');
+  expect(help).toContain('the shipped Loom host ignores the snake_case keys of plugin.yaml');
+});
+
 it('dev --help prints the --host default once', async () => {
   const help = (await runCli(['dev', '--help'])).stdout;
   const hostOption = help.slice(help.indexOf('--host'), help.indexOf('--token'));

@@ -4,7 +4,7 @@
  * with an error instead of counting forever.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InterruptedError, LoomPluginError } from '../../src/core/errors.js';
@@ -48,6 +48,16 @@ describe('makeFolders', () => {
     const error = await makeFolders(join(dir, 'notes.txt', 'a')).catch((caught: unknown) => caught);
     expect((error as LoomPluginError).code).toBe('E_FILE_WRITE');
     expect((error as LoomPluginError).message).toContain(`${join(dir, 'notes.txt')} is a file, not a folder`);
+  });
+
+  it('a loop of symbolic links is said in words, with the same hint init gives elsewhere', async () => {
+    const dir = await scratch();
+    await symlink(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    await symlink(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    const error = await makeFolders(join(dir, 'loop-a', 'plugin')).catch((caught: unknown) => caught);
+    expect((error as LoomPluginError).code).toBe('E_FILE_WRITE');
+    expect((error as LoomPluginError).message).toContain('the path has a loop of symbolic links');
+    expect((error as LoomPluginError).hint).toBe('Pass --directory with the real folder.');
   });
 
   it('stops between levels when interrupted', async () => {

@@ -2,6 +2,7 @@
  * `loom-plugin sync`: plugin.json follows plugin.yaml, the safe fixes are made and printed,
  * `--check` writes nothing and exits 1, and a manifest with errors left is never copied.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -178,6 +179,15 @@ describe('sync reads manifests under the limit the other commands use', () => {
     expect(result.stderr).toContain('plugin.yaml is over 1 MiB');
     await expect(read('plugin.json')).rejects.toThrow();
   }, 20_000);
+
+  it.skipIf(process.platform === 'win32')('refuses a FIFO named plugin.yaml instead of waiting forever for a writer', async () => {
+    await rm(join(dir, 'plugin.yaml'));
+    execFileSync('mkfifo', [join(dir, 'plugin.yaml')]);
+    const result = await sync();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('plugin.yaml: This is not a regular file.');
+    await expect(read('plugin.json')).rejects.toThrow();
+  }, 10_000);
 });
 
 describe('sync on a large manifest under the limit', () => {

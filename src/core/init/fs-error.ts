@@ -19,6 +19,11 @@ const REASONS: Record<string, { reason: string; hint: string }> = {
   EMFILE: { reason: 'too many files are open', hint: 'Close other programs or raise the open-file limit (ulimit -n), then run init again.' },
 };
 
+/** The reason and hint for an errno code, when it is one a user can fix; shared with make-folders. */
+export function fileSystemReason(code: string): { reason: string; hint: string } | undefined {
+  return REASONS[code];
+}
+
 /** True for a Node file-system error (an errno code such as EACCES). */
 export function isErrnoError(error: unknown): error is NodeJS.ErrnoException {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -10,23 +10,17 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LoomPluginError, throwIfAborted } from '../errors.js';
+import { fileSystemReason } from './fs-error.js';
 
 function errnoCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
 }
 
 function cannotCreate(folder: string, code: string): LoomPluginError {
-  const reasons: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EROFS: 'the file system is read-only',
-    ENOTDIR: 'a part of the path is a file, not a folder',
-    ENOENT: 'this file system does not allow creating it',
-    ENOSPC: 'the disk is full',
-    ENAMETOOLONG: 'the path is too long',
-  };
-  return new LoomPluginError('E_FILE_WRITE', `Cannot create the folder ${folder}: ${reasons[code] ?? code}.`, {
-    hint: 'Pass --directory with a folder you can write to.',
+  // ENOENT with the parent there: a file system (/proc) that does not allow the folder.
+  const known = code === 'ENOENT' ? { reason: 'this file system does not allow creating it', hint: 'Pass --directory with a folder you can write to.' } : fileSystemReason(code);
+  return new LoomPluginError('E_FILE_WRITE', `Cannot create the folder ${folder}: ${known?.reason ?? code}.`, {
+    hint: known?.hint ?? 'Pass --directory with a folder you can write to.',
     details: { path: folder, errno: code },
   });
 }

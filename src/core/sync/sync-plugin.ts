@@ -14,7 +14,7 @@ import { chmod, readFile, readdir, realpath, rename, rm, stat, writeFile } from 
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LoomPluginError, throwIfAborted } from '../errors.js';
 import { differingPaths, JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
-import { MAX_MANIFEST_BYTES } from '../manifest/read-manifest-file.js';
+import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import type { Diagnostic } from '../manifest/types.js';
 import { checkManifestText } from '../validate/check-manifest.js';
 import { applyFixes, fixesOf } from './apply-fixes.js';
@@ -82,6 +82,20 @@ async function readText(file: string): Promise<string | undefined> {
 }
 
 /**
+ * The source manifest, read the way validate, test and dev read it: stat first, so a file
+ * over the limit is refused without being read whole (parsing and fixing one took minutes
+ * of blocked event loop), and a FIFO named plugin.yaml is refused instead of hanging sync.
+ */
+async function readSource(source: string): Promise<string> {
+  const read = await readManifestBytes(source);
+  if (read.ok) return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString('utf8');
+  const message = read.rule === 'file/too-large'
+    ? `${basename(source)} is over 1 MiB; manifests that large are not read.`
+    : `${basename(source)}: ${read.message}`;
+  throw new LoomPluginError('E_FILE_READ', message, { hint: read.hint, details: { path: source } });
+}
+
+/**
  * Written next to the real file and renamed over it: a symlinked manifest (shared between
  * plugins, say) is updated where it lives instead of being replaced by a copy, and the
  * file keeps its permissions (a 0600 manifest does not become world-readable). A file
@@ -129,16 +143,7 @@ function twinChange(twin: string, before: string | undefined, after: string, sou
 export async function syncPlugin(dirOrFile: string, options: SyncPluginOptions): Promise<SyncResult> {
   const target = resolve(options.cwd, dirOrFile);
   const source = await sourceManifest(target, dirOrFile);
-  const original = await readText(source);
-  if (original === undefined) throw new LoomPluginError('E_FILE_READ', `${dirOrFile} does not exist.`, { details: { path: source } });
-  // The limit validate, test and dev read manifests under: parsing and fixing a larger file
-  // took minutes of blocked event loop (Ctrl+C and SIGTERM unanswered).
-  if (Buffer.byteLength(original) > MAX_MANIFEST_BYTES) {
-    throw new LoomPluginError('E_FILE_READ', `${basename(source)} is over 1 MiB; manifests that large are not read.`, {
-      hint: 'A manifest is usually under 4 KiB; is this the right file?',
-      details: { path: source },
-    });
-  }
+  const original = await readSource(source);
   const json = extname(source).toLowerCase() === '.json';
 
   const before = await checkManifestText(original, source);
