@@ -36,6 +36,17 @@ def valid_config(url: str, **overrides: Any) -> Dict[str, Any]:
 wrong_key_config = None
 
 
+# What openai's test_chat needs to know about this upstream's wire: the fault that is a
+# content filter, and where and how a chat request was sent.
+CONTENT_FILTER_FAULT = "filtered"
+
+
+def assert_sent_upstream(seen: Dict[str, Any]) -> None:
+    assert seen["path"] == "/openai/deployments/fake-small/chat/completions"
+    assert seen["query"] == {"api-version": [API_VERSION]}
+    assert seen["headers"]["api-key"] == API_KEY and "Authorization" not in seen["headers"]
+
+
 class FakeUpstream:
     def __init__(self) -> None:
         self.fault: Optional[Union[int, str]] = None

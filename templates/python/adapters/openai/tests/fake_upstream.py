@@ -29,6 +29,17 @@ def wrong_key_config(url: str) -> Dict[str, Any]:
     return valid_config(url, api_key="wrong")
 
 
+# What test_chat needs to know about this upstream's wire (an API that extends this one
+# swaps its fake_upstream.py and keeps test_chat.py): the fault that is a content filter,
+# and where and how a chat request was sent.
+CONTENT_FILTER_FAULT = 422
+
+
+def assert_sent_upstream(seen: Dict[str, Any]) -> None:
+    assert seen["path"] == "/chat/completions"
+    assert seen["headers"]["Authorization"] == f"Bearer {API_KEY}"
+
+
 class FakeUpstream:
     def __init__(self) -> None:
         self.fault: Optional[Union[int, str]] = None

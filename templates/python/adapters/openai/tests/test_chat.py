@@ -6,7 +6,7 @@ import json
 import pytest
 
 from provider.settings import STREAMING
-from tests.fake_upstream import API_KEY
+from tests.fake_upstream import CONTENT_FILTER_FAULT, assert_sent_upstream, valid_config
 from tests.test_lifecycle import assert_error
 
 HELLO = {"model": "fake-small", "messages": [{"role": "user", "content": "hello there"}]}
@@ -22,8 +22,7 @@ def test_completion_is_forwarded_and_normalised(ready, upstream):
     assert '"created":1700000000' in response.get_data(as_text=True).replace(" ", "")
     assert body["usage"] == {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
     seen = upstream.received[-1]
-    assert seen["path"] == "/chat/completions"
-    assert seen["headers"]["Authorization"] == f"Bearer {API_KEY}"
+    assert_sent_upstream(seen)
     assert seen["body"]["temperature"] == 0.2 and seen["body"]["max_tokens"] == 50
     assert seen["body"]["messages"] == HELLO["messages"]
     assert "plugin_specific" not in seen["body"]
@@ -47,7 +46,7 @@ def test_unknown_model_is_model_not_found(ready):
     [
         (401, "authentication_failed", 401, False),
         (402, "quota_exceeded", 402, False),
-        (422, "content_filter", 422, False),
+        (CONTENT_FILTER_FAULT, "content_filter", 422, False),
         (500, "provider_unavailable", 502, True),
         (502, "provider_unavailable", 502, True),
         (503, "provider_unavailable", 503, True),
@@ -88,12 +87,12 @@ def test_reset_connection_is_provider_unavailable(ready, upstream):
 
 
 def test_refused_connection_is_provider_unavailable(client):
-    client.post("/initialize", json={"api_key": API_KEY, "endpoint": "http://127.0.0.1:9"})
+    client.post("/initialize", json=valid_config("http://127.0.0.1:9"))
     assert_error(client.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
 
 
 def test_hanging_upstream_is_timeout(client, upstream):
-    client.post("/initialize", json={"api_key": API_KEY, "endpoint": upstream.url, "timeout": 1})
+    client.post("/initialize", json=valid_config(upstream.url, timeout=1))
     upstream.fault = "hang"
     body = assert_error(client.post("/chat/completions", json=HELLO), "timeout", 504)
     assert body["transient"] is True
@@ -126,7 +125,7 @@ def test_streaming_error_before_the_stream_is_plain_json(ready, upstream):
 @pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
 @pytest.mark.parametrize("fault,code", [("break", "provider_unavailable"), ("stall", "timeout")])
 def test_error_after_the_stream_started_is_one_event_then_done(client, upstream, fault, code):
-    client.post("/initialize", json={"api_key": API_KEY, "endpoint": upstream.url, "timeout": 1})
+    client.post("/initialize", json=valid_config(upstream.url, timeout=1))
     upstream.fault = fault
     response = client.post("/chat/completions", json={**HELLO, "stream": True})
     assert response.status_code == 200

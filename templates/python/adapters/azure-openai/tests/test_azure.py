@@ -1,0 +1,21 @@
+"""What Azure adds to openai's test_chat: deployments as models, quotas, the api-version."""
+from __future__ import annotations
+
+from tests.fake_upstream import MODELS, valid_config
+from tests.test_chat import HELLO
+from tests.test_lifecycle import assert_error
+
+
+def test_models_are_the_configured_deployments(ready):
+    assert [m["id"] for m in ready.get("/models").get_json()] == MODELS
+
+
+def test_a_long_retry_wait_is_a_spent_quota(ready, upstream):
+    upstream.fault, upstream.retry_after = 429, "86400"
+    assert_error(ready.post("/chat/completions", json=HELLO), "quota_exceeded", 402)
+
+
+def test_the_api_version_is_configurable(client, upstream):
+    client.post("/initialize", json=valid_config(upstream.url, api_version="2025-01-01-preview"))
+    client.post("/chat/completions", json=HELLO)
+    assert upstream.received[-1]["query"] == {"api-version": ["2025-01-01-preview"]}
