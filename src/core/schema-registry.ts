@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LoomPluginError } from './errors.js';
+import { levenshtein } from './edit-distance.js';
 
 export const SCHEMA_NAMES = [
   'manifest',
@@ -64,18 +65,6 @@ export function schemaTitle(name: SchemaName): string {
   return typeof title === 'string' ? title : '';
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-}
 
 /** The known schema name closest to a mistyped one, if any is reasonably close. */
 export function closestSchemaName(input: string): SchemaName | undefined {
@@ -89,7 +78,7 @@ export function closestSchemaName(input: string): SchemaName | undefined {
   let best: SchemaName | undefined;
   let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
   for (const name of SCHEMA_NAMES) {
-    const distance = editDistance(wanted, name);
+    const distance = levenshtein(wanted, name);
     if (distance < bestDistance) [best, bestDistance] = [name, distance];
   }
   return best;

@@ -1,21 +1,10 @@
 /** Closest known word for a typo, by edit distance; undefined when nothing is close. */
+import { levenshtein } from '../edit-distance.js';
 
 export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
+  // Words this far apart in length are never suggested; skip the table for them.
   if (Math.abs(a.length - b.length) > 8) return Math.max(a.length, b.length);
-  // Two rows, reused: a typo check per unknown key must not allocate per character.
-  let previous = new Uint32Array(b.length + 1);
-  let current = new Uint32Array(b.length + 1);
-  for (let j = 0; j <= b.length; j++) previous[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    [previous, current] = [current, previous];
-  }
-  return previous[b.length] ?? 0;
+  return levenshtein(a, b);
 }
 
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
