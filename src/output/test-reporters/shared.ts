@@ -3,6 +3,7 @@
  * words, durations. No colour here: the human reporter adds it.
  */
 import { dirname, isAbsolute, relative } from 'node:path';
+import { shellQuote } from '../../core/runtime/curl-line.js';
 import type { CheckResult } from '../../core/conformance/types.js';
 
 import { groupOf } from '../../core/conformance/check-group.js';
@@ -96,7 +97,7 @@ export function replayTarget(plugin: { manifest?: string; endpoint: string; mode
   // Below the current folder: relative, as typed; elsewhere: absolute, never a ../../ chain.
   const below = relative(cwd, folder);
   const dir = below === '' || below.startsWith('..') || isAbsolute(below) ? (below === '' ? '' : folder) : below;
-  if (dir !== '') parts.push(/^[\w./@%+=:,-]+$/.test(dir) ? dir : `'${dir.replace(/'/g, `'\\''`)}'`);
+  if (dir !== '') parts.push(/^[\w./@%+=:,-]+$/.test(dir) ? dir : shellQuote(dir));
   if (plugin.mode === 'attached') parts.push('--endpoint', plugin.endpoint);
   return parts.map((part) => ` ${part}`).join('');
 }
