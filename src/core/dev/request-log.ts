@@ -2,6 +2,7 @@
  * Bounded ring buffer of requests that went through the OpenAI-compatible door. Bodies
  * are stored raw (cheap on the hot path) and masked when they leave: `entries()` masks.
  */
+import { shellQuote } from '../runtime/curl-line.js';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
 import type { RequestLogEntry } from './types.js';
 
@@ -52,10 +53,6 @@ export class RequestLog {
     const start = this.ring.length < this.size ? 0 : (this.nextId - 1) % this.size;
     return [...this.ring.slice(start), ...this.ring.slice(0, start)].map((entry) => this.mask(entry));
   }
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A copyable curl line; the token is left as a variable so the line itself holds no secret. */

@@ -6,7 +6,8 @@
  */
 import { maskJsonText, maskSecrets } from './mask-secrets.js';
 
-function quote(text: string): string {
+/** POSIX single-quoting: the text reaches the command exactly as written. */
+export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -25,7 +26,7 @@ function bodyArgument(body: string, secrets: readonly string[], envFields: reado
   } catch {
     parsed = undefined;
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return quote(maskJsonText(body, secrets));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return shellQuote(maskJsonText(body, secrets));
   const names: string[] = [];
   const marked = Object.fromEntries(
     Object.entries(parsed).map(([key, value]) => {
@@ -34,9 +35,9 @@ function bodyArgument(body: string, secrets: readonly string[], envFields: reado
       return [key, MARKER(names.length - 1)];
     }),
   );
-  if (names.length === 0) return quote(maskJsonText(body, secrets));
+  if (names.length === 0) return shellQuote(maskJsonText(body, secrets));
   // Close the single quotes around each variable, so the shell expands it inside the JSON.
-  let text = quote(maskJsonText(JSON.stringify(marked), secrets));
+  let text = shellQuote(maskJsonText(JSON.stringify(marked), secrets));
   names.forEach((name, index) => (text = text.split(MARKER(index)).join(`'"$${name}"'`)));
   return text;
 }
@@ -47,7 +48,7 @@ export function curlLine(
   envFields: readonly string[] = [],
 ): string {
   // Mask before quoting: shell escaping would split a secret that contains a quote.
-  const safe = (text: string) => quote(maskSecrets(text, secrets));
+  const safe = (text: string) => shellQuote(maskSecrets(text, secrets));
   const parts = ['curl', '-sS', '-i'];
   if (request.method !== 'GET' || request.body !== undefined) parts.push('-X', request.method);
   parts.push(safe(request.url));
