@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { MemoryStream, memoryIo } from '../helpers/memory-io.js';
+import { oneLineSafe, terminalSafe } from '../../src/output/test-reporters/shared.js';
 import type { ConformanceReport } from '../../src/core/conformance/run-conformance.js';
 import { summarizeResults, summaryPasses } from '../../src/core/conformance/summary.js';
 import type { CheckResult } from '../../src/core/conformance/types.js';
@@ -135,6 +136,15 @@ describe('junit reporter', () => {
 });
 
 describe('github reporter', () => {
+  it('plugin output shown in the log issues no workflow command (a line starting with ::)', () => {
+    const stderr = '::add-mask::hunter2\n  ::error title=x::forged\nok :: fine\n\t::warning::w';
+    const shown = terminalSafe(stderr).replace(/^/gm, '  ');
+    expect(shown).not.toMatch(/^\s*::/m);
+    expect(shown).toContain('\\x3a:add-mask::hunter2');
+    expect(shown).toContain('ok :: fine');
+    expect(oneLineSafe(stderr)).not.toMatch(/^\s*::/m);
+  });
+
   const annotations = renderGithubAnnotations(report, 'plugins/fixture/plugin.yaml');
 
   it('prints one workflow command per line: errors, warnings and a notice', () => {

@@ -15,6 +15,7 @@ import { runCli } from '../helpers/memory-io.js';
 
 const INIT_201 = join(PLUGINS_DIR, 'broken', 'initialize-201');
 const FLOAT_LATENCY = join(PLUGINS_DIR, 'broken', 'health-float-latency');
+const FLOAT_CREATED = join(PLUGINS_DIR, 'broken', 'chat-float-created');
 
 interface JsonReport {
   results: Array<{ id: string; status: string; blockedBy?: string; message?: string }>;
@@ -61,6 +62,15 @@ describe('one root cause per mistake', () => {
     expect(stdout.match(/^\d+\) /gm)).toEqual(['1) ']);
     expect(stdout).toMatch(/^1\) health\.schema /m);
     expect(stdout).toMatch(/^Fix first: health\.schema/m);
+  }, 30_000);
+
+  it('a float created is one failure (chat.schema); the checks judged by the same schema are blocked by it', async () => {
+    const { stdout } = await runCli(['test', FLOAT_CREATED, '--only', 'chat.*', '--only', 'capabilities.*', '--reporter', 'json'], { cwd: work });
+    const report = JSON.parse(stdout) as JsonReport;
+    const failed = report.results.filter((result) => result.status === 'fail').map((result) => result.id);
+    expect(failed).toEqual(['chat.schema']);
+    const unknown = report.results.find((result) => result.id === 'chat.unknown-fields');
+    expect(unknown).toMatchObject({ status: 'blocked', blockedBy: 'chat.schema' });
   }, 30_000);
 
   it('--bail stops at the first required failure; the rest are reported as not run', async () => {

@@ -100,6 +100,7 @@ const CHECKS_IN_ORDER: readonly CheckInfo[] = [
  */
 const INITIALIZED = ['lifecycle.initialize'];
 const HEALTHY = ['lifecycle.initialize', 'health.schema'];
+const COMPLETES = ['lifecycle.initialize', 'chat.schema'];
 const REQUIRES: Readonly<Record<string, readonly string[]>> = {
   'manifest/yaml-only': [],
   'auto-start/disabled': [],
@@ -119,6 +120,10 @@ const REQUIRES: Readonly<Record<string, readonly string[]>> = {
   'metadata.matches-manifest': ['metadata.schema'],
   'metadata.descriptive-fields': ['metadata.schema'],
   'models.non-empty-unique': ['models.schema'],
+  // They judge their completions by the same schema: a bad shape is chat.schema's failure.
+  'chat.unknown-fields': COMPLETES,
+  'capabilities.function-calling': COMPLETES,
+  'capabilities.vision': COMPLETES,
 };
 
 export const CHECKS: readonly CheckInfo[] = Object.freeze(

@@ -2,6 +2,7 @@
  * Bounded ring buffer of requests that went through the OpenAI-compatible door. Bodies
  * are stored raw (cheap on the hot path) and masked when they leave: `entries()` masks.
  */
+import { shellQuote } from '../runtime/curl-line.js';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
 import { shellQuote } from '../runtime/curl-line.js';
 import type { RequestLogEntry } from './types.js';

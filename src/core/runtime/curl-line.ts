@@ -2,11 +2,12 @@
  * A copy-pasteable curl command that repeats a request. Secrets never appear in it:
  * a sensitive config value in a JSON body (the /initialize config) is read from its
  * environment variable, `"$LOOM_CONFIG_API_KEY"`, so the line runs as printed once that
- * variable is set (where `loom-plugin test` reads it too); any other secret is masked.
+ * variable is set (where `loom-plugin test` reads it too); any other secret, and a value
+ * the shell cannot put into JSON (one with `"` or `\`), is masked.
  */
 import { maskJsonText, maskSecrets } from './mask-secrets.js';
 
-/** The text as one single-quoted shell word (the dev request log's curl lines use it too). */
+/** POSIX single-quoting: the text reaches the command exactly as written. */
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -18,6 +19,17 @@ export function configEnvName(field: string): string {
 
 const MARKER = (index: number): string => `@@loom-plugin-env-${index}@@`;
 
+/**
+ * A value the shell can put into the JSON as it is: a number or boolean bare, a string
+ * between the JSON quotes when it needs no JSON escaping. Any other value is masked: the
+ * shell cannot escape `"` or `\` in a variable for JSON.
+ */
+function fromEnvironment(value: unknown): 'bare' | 'quoted' | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean') return 'bare';
+  if (typeof value === 'string' && JSON.stringify(value) === `"${value}"`) return 'quoted';
+  return undefined;
+}
+
 /** The body argument: named sensitive fields as "$VARIABLE", other secrets masked. */
 function bodyArgument(body: string, secrets: readonly string[], envFields: readonly string[]): string {
   let parsed: unknown;
@@ -27,18 +39,23 @@ function bodyArgument(body: string, secrets: readonly string[], envFields: reado
     parsed = undefined;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return shellQuote(maskJsonText(body, secrets));
-  const names: string[] = [];
+  const names: Array<{ name: string; how: 'bare' | 'quoted' }> = [];
   const marked = Object.fromEntries(
     Object.entries(parsed).map(([key, value]) => {
-      if (!envFields.includes(key) || typeof value !== 'string') return [key, value];
-      names.push(configEnvName(key));
+      const how = envFields.includes(key) ? fromEnvironment(value) : undefined;
+      if (!how) return [key, value];
+      names.push({ name: configEnvName(key), how });
       return [key, MARKER(names.length - 1)];
     }),
   );
   if (names.length === 0) return shellQuote(maskJsonText(body, secrets));
-  // Close the single quotes around each variable, so the shell expands it inside the JSON.
+  // Close the single quotes around each variable, so the shell expands it inside the JSON:
+  // between the JSON string's quotes, or in place of them for a number or boolean.
   let text = shellQuote(maskJsonText(JSON.stringify(marked), secrets));
-  names.forEach((name, index) => (text = text.split(MARKER(index)).join(`'"$${name}"'`)));
+  names.forEach(({ name, how }, index) => {
+    const marker = how === 'bare' ? `"${MARKER(index)}"` : MARKER(index);
+    text = text.split(marker).join(`'"$${name}"'`);
+  });
   return text;
 }
 

@@ -5,17 +5,11 @@
  * the command appends to the file named by GITHUB_STEP_SUMMARY when it is set.
  */
 import type { CheckResult, TestRunReport } from '../../core/conformance/types.js';
+import { escapeData, escapeProperty } from '../diagnostics/github.js';
 import { formatMs, groupResults, isFailure, isWarning } from './shared.js';
 
-/** Workflow command message escaping (the runner's rules). */
-export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** Workflow command property escaping: also `:` and `,`. */
-export function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
+// One copy of the runner's escaping rules, shared with `validate --reporter github`.
+export { escapeData, escapeProperty };
 
 const MAX_DETAILS = 5;
 

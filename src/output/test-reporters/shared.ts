@@ -46,11 +46,17 @@ export function oneLine(text: string, max = 300): string {
 /**
  * Plugin-supplied text (messages, bodies, logs) shown on a terminal: control characters
  * other than newline and tab are made visible, so a plugin cannot move the cursor or
- * recolour the terminal.
+ * recolour the terminal. A line that starts (after blanks) with `::` gets its first `:`
+ * as `\x3a`: a GitHub runner reads such a line in the log as a workflow command
+ * (`::add-mask::`, `::error::`), and plugin output must not issue one.
  */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F\u009B]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F\u009B]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .replace(/^([ \t]*):(?=:)/gm, '$1\\x3a')
+  );
 }
 
 /**
