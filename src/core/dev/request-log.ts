@@ -4,7 +4,6 @@
  */
 import { shellQuote } from '../runtime/curl-line.js';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
-import { shellQuote } from '../runtime/curl-line.js';
 import type { RequestLogEntry } from './types.js';
 
 /** Bodies longer than this are cut in the log (the request itself is never cut). */
