@@ -6,17 +6,7 @@
 import { api, readPieces } from './api.js';
 import { $, clear, el, millis, plural } from './dom.js';
 import { selectedPlugin } from './state.js';
-import type { CheckResult } from './types.js';
-
-interface RunEvent {
-  type: 'started' | 'plan' | 'result' | 'plugin-exit' | 'done' | 'error';
-  checks?: number;
-  result?: CheckResult;
-  ok?: boolean;
-  summary?: { passed: number; failed: number; skipped: number; warnings: number; blocked?: number; durationMs: number };
-  code?: string | null;
-  message?: string;
-}
+import type { CheckResult, ConformanceStreamEvent as RunEvent } from './types.js';
 
 const ICONS: Record<string, string> = { pass: '✓', fail: '✗', skip: '–', blocked: '○' };
 let running: AbortController | undefined;
@@ -40,22 +30,26 @@ function row(result: CheckResult): HTMLElement {
   ]);
 }
 
+function couldNotRun(message: string): void {
+  const status = $('conformance-status');
+  status.textContent = `Could not run: ${message}`;
+  status.className = 'conformance-status st-bad';
+}
+
 function handle(event: RunEvent, results: CheckResult[], plan: { checks: number }): void {
   const status = $('conformance-status');
-  if (event.type === 'plan' && event.checks !== undefined) plan.checks = event.checks;
-  if (event.type === 'result' && event.result) {
+  if (event.type === 'plan') plan.checks = event.checks;
+  if (event.type === 'result') {
     results.push(event.result);
     $('conformance-results').appendChild(row(event.result));
   }
   if (event.type === 'plugin-exit') status.textContent = `The test instance exited (code ${event.code ?? '?'}).`;
-  else if (event.type === 'done' && event.summary) {
+  else if (event.type === 'done') {
     const s = event.summary;
     status.textContent = `${event.ok ? 'PASS' : 'FAIL'} · ${s.passed} passed, ${s.failed} failed${s.blocked ? `, ${s.blocked} blocked` : ''}, ${s.skipped} skipped${s.warnings ? `, ${plural(s.warnings, 'warning')}` : ''} in ${(s.durationMs / 1000).toFixed(1)} s`;
     status.className = `conformance-status ${event.ok ? 'st-ok' : 'st-bad'}`;
-  } else if (event.type === 'error') {
-    status.textContent = `Could not run: ${event.message ?? 'unknown error'}`;
-    status.className = 'conformance-status st-bad';
-  } else if (event.type !== 'started') status.textContent = progress(plan.checks, results);
+  } else if (event.type === 'error') couldNotRun(event.message);
+  else if (event.type !== 'started') status.textContent = progress(plan.checks, results);
 }
 
 async function run(button: HTMLButtonElement): Promise<void> {
@@ -79,7 +73,7 @@ async function run(button: HTMLButtonElement): Promise<void> {
       if (line.trim()) handle(JSON.parse(line) as RunEvent, results, plan);
     });
   } catch (error) {
-    if (!running.signal.aborted) handle({ type: 'error', message: (error as Error).message }, results, plan);
+    if (!running.signal.aborted) couldNotRun((error as Error).message);
     else status.textContent = `Stopped after ${plural(results.length, 'check')}.`;
   } finally {
     running = undefined;

@@ -1,7 +1,7 @@
 /** The selected plugin's stdout/stderr, live. */
 import { $, $input, clear, el } from './dom.js';
 import { state } from './state.js';
-import type { DevEvent } from './types.js';
+import type { LogLine } from './types.js';
 
 export function renderLogs(): void {
   const view = clear($('log-view'));
@@ -11,14 +11,13 @@ export function renderLogs(): void {
   if ($input('logs-follow').checked) view.scrollTop = view.scrollHeight;
 }
 
-export function addLog(event: DevEvent): void {
-  if (!event.key || !event.stream) return;
-  const lines = (state.logs[event.key] ??= []);
-  lines.push({ stream: event.stream, text: event.text ?? '' });
+export function addLog(key: string, line: LogLine): void {
+  const lines = (state.logs[key] ??= []);
+  lines.push(line);
   if (lines.length > 1000) lines.splice(0, lines.length - 1000);
-  if (event.key === state.selected) {
+  if (key === state.selected) {
     const view = $('log-view');
-    view.appendChild(el('span', { class: event.stream, text: `${event.text ?? ''}\n` }));
+    view.appendChild(el('span', { class: line.stream, text: `${line.text}\n` }));
     if ($input('logs-follow').checked) view.scrollTop = view.scrollHeight;
   }
 }

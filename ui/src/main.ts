@@ -18,10 +18,10 @@ function showTokenPanel(): void {
 }
 
 function handleEvent(event: DevEvent): void {
-  if (event.type === 'log') addLog(event);
+  if (event.type === 'log') addLog(event.key, { stream: event.stream, text: event.text });
   // Notices (a stale binary, a file the plugin writes itself) read best beside its output.
-  else if (event.type === 'notice') addLog({ type: 'log', key: event.key, stream: 'notice', text: `[loom-plugin] ${event.message ?? ''}` });
-  else if (event.type === 'request' && event.entry) addRequest(event.entry);
+  else if (event.type === 'notice') addLog(event.key, { stream: 'notice', text: `[loom-plugin] ${event.message}` });
+  else if (event.type === 'request') addRequest(event.entry);
   else refreshPlugins();
 }
 

@@ -1,116 +1,24 @@
-/** The shapes the page reads from the dev host's API (a subset of src/core/dev/types.ts). */
+/**
+ * The shapes the page reads from the dev host's API. They are the host's own types
+ * (src/core/dev/types.ts and what it uses), read through the declarations the main build
+ * emits first (`npm run build` compiles src/ before ui/): the page's sources stay under
+ * ui/src (its output layout) and a change in the host's types that the page does not
+ * follow fails the page's type-check instead of drifting.
+ */
+import type { AttemptInfo, RequestLogEntry, StampedEvent } from '../../dist/core/dev/types.js';
 
-export interface ConfigField {
-  name: string;
-  type: string;
-  required?: boolean;
-  description?: string;
-  default?: unknown;
-  sensitive?: boolean;
-  validation?: { enum?: unknown[]; min?: number; max?: number };
-}
+export type { CheckResult } from '../../dist/core/conformance/types.js';
+export type { ConfigField, Diagnostic } from '../../dist/core/manifest/types.js';
+export type { ConformanceStreamEvent, HandCallResult, HealthSample, PluginView } from '../../dist/core/dev/types.js';
 
-export interface HealthSample {
-  time: number;
-  healthy: boolean;
-  message?: string;
-  latencyMs: number;
-}
+export type Attempt = AttemptInfo;
+export type RequestEntry = RequestLogEntry;
+/** What /api/events sends: every event of the host, stamped. */
+export type DevEvent = StampedEvent;
 
-export interface Diagnostic {
-  severity: string;
-  line: number;
-  column: number;
-  message: string;
-  rule: string;
-}
-
-export interface Attempt {
-  ok: boolean;
-  reason: string;
-  step?: string;
-  error?: string;
-  hint?: string;
-  stderrTail?: string;
-  /** The compiler's output when the build before the start failed. */
-  buildOutput?: string;
-  buildMs?: number;
-}
-
-export interface PluginView {
-  key: string;
-  providerType?: string;
-  name?: string;
-  manifestFile: string;
-  state: string;
-  stateMessage?: string;
-  pid?: number;
-  port?: number;
-  generation: number;
-  restarts: number;
-  healthCheckIntervalMs: number;
-  metadata?: Record<string, unknown>;
-  capabilities: Record<string, boolean>;
-  models: Array<{ id: string }>;
-  health: HealthSample[];
-  diagnostics: Diagnostic[];
-  missingConfig: string[];
-  configSources: Record<string, string>;
-  configSchema: ConfigField[];
-  configValues: Record<string, unknown>;
-  lastAttempt?: Attempt;
-}
-
-export interface RequestEntry {
-  id: number;
-  method: string;
-  path: string;
-  model?: string;
-  provider?: string;
-  status?: number;
-  durationMs: number;
-  stream: boolean;
-  requestBody: string;
-  responseBody: string;
-  truncated: boolean;
-  error?: string;
-  curl: string;
-}
-
+/** A line of a plugin's log panel: its own output, or a notice of the host about it. */
 export interface LogLine {
-  stream: 'stdout' | 'stderr' | 'notice';
+  stream: Extract<DevEvent, { type: 'log' }>['stream'] | 'notice';
   text: string;
 }
 
-export interface HandCallResult {
-  endpoint: string;
-  method: string;
-  path: string;
-  status?: number;
-  durationMs: number;
-  requestBody?: string;
-  body: string;
-  error?: string;
-}
-
-export interface CheckResult {
-  id: string;
-  title: string;
-  level: string;
-  status: 'pass' | 'fail' | 'skip' | 'blocked' | string;
-  durationMs: number;
-  message?: string;
-  /** For `blocked`: the failed check that is the root cause. */
-  blockedBy?: string;
-}
-
-export interface DevEvent {
-  type: string;
-  key?: string;
-  stream?: 'stdout' | 'stderr' | 'notice';
-  text?: string;
-  /** `notice` events: a stale binary, a file the plugin writes itself. */
-  message?: string;
-  level?: 'info' | 'warning';
-  entry?: RequestEntry;
-}

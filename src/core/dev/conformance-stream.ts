@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
 import type { PluginSlot } from './plugin-slot.js';
+import type { ConformanceStreamEvent } from './types.js';
 
 export interface ConformanceContext {
   cwd: string;
@@ -38,7 +39,7 @@ async function execute(req: IncomingMessage, res: ServerResponse, slot: PluginSl
   ctx.signal.addEventListener('abort', stop, { once: true });
   res.on('close', stop);
   res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-  const send = (value: unknown): void => {
+  const send = (value: ConformanceStreamEvent): void => {
     if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(ctx.secrets.maskValue(value))}\n`);
   };
   req.resume();

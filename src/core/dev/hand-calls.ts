@@ -10,6 +10,9 @@ import { isSensitiveField } from '../runtime/config-values.js';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
 import { sendJson } from './http-util.js';
 import type { PluginSlot } from './plugin-slot.js';
+import type { HandCallName, HandCallResult } from './types.js';
+
+export type { HandCallName, HandCallResult } from './types.js';
 
 export const HAND_CALLS = {
   health: { method: 'GET', path: '/health' },
@@ -18,24 +21,10 @@ export const HAND_CALLS = {
   initialize: { method: 'POST', path: '/initialize' },
   cleanup: { method: 'POST', path: '/cleanup' },
   chat: { method: 'POST', path: '/chat/completions' },
-} as const;
-
-export type HandCallName = keyof typeof HAND_CALLS;
+} as const satisfies Record<HandCallName, { method: string; path: string }>;
 
 /** Loom's client waits 30 s per call; a hand call does the same. */
 const HAND_CALL_TIMEOUT_MS = 30_000;
-
-export interface HandCallResult {
-  endpoint: HandCallName;
-  method: string;
-  path: string;
-  status: number | undefined;
-  durationMs: number;
-  /** What was sent (secrets masked). */
-  requestBody?: string;
-  body: string;
-  error?: string;
-}
 
 export function isHandCall(name: unknown): name is HandCallName {
   return typeof name === 'string' && Object.hasOwn(HAND_CALLS, name);

@@ -1,7 +1,11 @@
 /**
  * Shapes of the dev host: its options, the per-plugin state it shows, and the events it
  * streams to the terminal and the playground. Plain data so the API can serialise them.
+ * The playground (ui/src/types.ts) reads its types from here (through the emitted
+ * declarations), so a change here that the page does not follow fails its type-check.
+ * Keep this file free of Node-only types outside DevHostOptions/DevHost.
  */
+import type { CheckResult, TestRunSummary } from '../conformance/types.js';
 import type { ConfigField, Diagnostic, Manifest } from '../manifest/types.js';
 
 export type PluginState =
@@ -109,6 +113,30 @@ export type DevEvent =
   | { type: 'notice'; key: string; level: 'info' | 'warning'; message: string };
 
 export type StampedEvent = DevEvent & { seq: number; time: number };
+
+/** One of the six plugin endpoints the playground can call by hand. */
+export type HandCallName = 'health' | 'metadata' | 'models' | 'initialize' | 'cleanup' | 'chat';
+
+export interface HandCallResult {
+  endpoint: HandCallName;
+  method: string;
+  path: string;
+  status: number | undefined;
+  durationMs: number;
+  /** What was sent (secrets masked). */
+  requestBody?: string;
+  body: string;
+  error?: string;
+}
+
+/** The NDJSON lines of the playground's "Run conformance" (POST /api/plugins/:key/conformance). */
+export type ConformanceStreamEvent =
+  | { type: 'started'; key: string; note: string }
+  | { type: 'plan'; checks: number; endpoint: string }
+  | { type: 'result'; result: CheckResult }
+  | { type: 'plugin-exit'; code: number | null; signal: string | null }
+  | { type: 'done'; ok: boolean; summary: TestRunSummary; pluginExit?: { code: number | null; signal: string | null; message: string } }
+  | { type: 'error'; code: string; message: string };
 
 export interface MissingConfigRequest {
   key: string;
