@@ -8,7 +8,12 @@ export const JSON_TWIN_NAME = 'plugin.json';
 
 export async function jsonTwinText(yamlText: string): Promise<string> {
   const { parse } = await import('yaml');
-  return `${JSON.stringify(parse(yamlText), null, 2)}\n`;
+  return jsonTwinOf(parse(yamlText));
+}
+
+/** The twin of manifest data already parsed (by the check), in the same form. */
+export function jsonTwinOf(data: unknown): string {
+  return `${JSON.stringify(data, null, 2)}\n`;
 }
 
 /** Data paths where two parsed manifests differ (`metadata.version`), at most `limit`. */

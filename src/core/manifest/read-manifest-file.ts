@@ -13,7 +13,7 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export type ReadResult =
   | { ok: true; bytes: Uint8Array }
-  | { ok: false; rule: 'file/unreadable' | 'file/too-large'; message: string; hint: string };
+  | { ok: false; rule: 'file/unreadable' | 'file/too-large'; message: string; hint: string; missing?: true };
 
 function errnoCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
@@ -26,7 +26,7 @@ export async function readManifestBytes(file: string): Promise<ReadResult> {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT') return { ok: false, rule: 'file/unreadable', message: 'The file does not exist (any more).', hint: 'Check the path.' };
+    if (code === 'ENOENT') return { ok: false, rule: 'file/unreadable', message: 'The file does not exist (any more).', hint: 'Check the path.', missing: true };
     if (code === 'EACCES' || code === 'EPERM') return { ok: false, rule: 'file/unreadable', message: 'The file cannot be read: permission denied.', hint: 'Give your user read permission (chmod u+r).' };
     return { ok: false, rule: 'file/unreadable', message: `The file cannot be opened (${code}).`, hint: 'Check the path and its permissions.' };
   }

@@ -10,10 +10,10 @@
  * Writes go to a temporary file renamed into place, so Ctrl+C never leaves half a file.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LoomPluginError, throwIfAborted } from '../errors.js';
-import { differingPaths, JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
+import { differingPaths, JSON_TWIN_NAME, jsonTwinOf } from '../manifest/json-twin.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import type { Diagnostic } from '../manifest/types.js';
 import { checkManifestText } from '../validate/check-manifest.js';
@@ -72,27 +72,23 @@ async function sourceManifest(target: string, shown: string): Promise<string> {
   return join(target, chosen);
 }
 
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new LoomPluginError('E_FILE_READ', `${basename(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { details: { path: file } });
-  }
-}
-
 /**
- * The source manifest, read the way validate, test and dev read it: stat first, so a file
- * over the limit is refused without being read whole (parsing and fixing one took minutes
- * of blocked event loop), and a FIFO named plugin.yaml is refused instead of hanging sync.
+ * A manifest read the way validate, test and dev read one: stat first, so a file over the
+ * limit is refused without being read whole (parsing and fixing one took minutes of
+ * blocked event loop), and a FIFO is refused instead of hanging sync. Both the source and
+ * an existing plugin.json go through here: a FIFO named plugin.json hung `sync --check`.
+ * `undefined`: the file does not exist (allowed for plugin.json only).
  */
-async function readSource(source: string): Promise<string> {
-  const read = await readManifestBytes(source);
+async function readGuarded(file: string, optional: boolean): Promise<string | undefined> {
+  const read = await readManifestBytes(file);
   if (read.ok) return Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString('utf8');
-  const message = read.rule === 'file/too-large'
-    ? `${basename(source)} is over 1 MiB; manifests that large are not read.`
-    : `${basename(source)}: ${read.message}`;
-  throw new LoomPluginError('E_FILE_READ', message, { hint: read.hint, details: { path: source } });
+  if (optional && read.missing) return undefined;
+  const name = basename(file);
+  const message = read.rule === 'file/too-large' ? `${name} is over 1 MiB; manifests that large are not read.` : `${name}: ${read.message}`;
+  // An existing plugin.json that is not a manifest-sized regular file is replaced by
+  // sync only after the author moved it away: it may be something else entirely.
+  const hint = optional ? `sync writes ${name} from the manifest; move the one that is there away (or delete it) and run sync again.` : read.hint;
+  throw new LoomPluginError('E_FILE_READ', message, { hint, details: { path: file } });
 }
 
 /**
@@ -143,7 +139,7 @@ function twinChange(twin: string, before: string | undefined, after: string, sou
 export async function syncPlugin(dirOrFile: string, options: SyncPluginOptions): Promise<SyncResult> {
   const target = resolve(options.cwd, dirOrFile);
   const source = await sourceManifest(target, dirOrFile);
-  const original = await readSource(source);
+  const original = (await readGuarded(source, false)) ?? '';
   const json = extname(source).toLowerCase() === '.json';
 
   const before = await checkManifestText(original, source);
@@ -162,8 +158,10 @@ export async function syncPlugin(dirOrFile: string, options: SyncPluginOptions):
   const writes: Array<[string, string]> = [];
   if (fixed.text !== original) writes.push([source, fixed.text]);
   if (!json) {
-    const twinText = await jsonTwinText(fixed.text);
-    const change = twinChange(twin, await readText(twin), twinText, basename(source));
+    // The data the check parsed (it equals yaml's parse; a property test holds the fast
+    // reader to that), so the manifest is not parsed a second time for its twin.
+    const twinText = jsonTwinOf(after.manifest);
+    const change = twinChange(twin, await readGuarded(twin, true), twinText, basename(source));
     if (change) {
       result.changes.push(change);
       writes.push([twin, twinText]);
