@@ -89,6 +89,17 @@ describe('sync parses the manifest once', () => {
   }
 });
 
+describe('sync with fixes parses the text and the fixed text once each', () => {
+  it('the fixes go where the check found them, without another parse', async () => {
+    const broken = FLOW.replace('endpoint: http://127.0.0.1:7311', 'endpoint: http://127.0.0.1:7311/').replace('  version: 0.9.1', '  verison: 0.9.1').replace('auto_start: true\n', '');
+    await writeFile(join(dir, 'plugin.yaml'), broken);
+    const result = await syncPlugin(dir, { cwd: dir });
+    expect(result.errors).toEqual([]);
+    expect(result.changes.map((change) => change.summary).sort()).toEqual(['removed the trailing "/" from endpoint', 'renamed "verison" to "version" in metadata', 'set auto_start: true', 'created from plugin.yaml'].sort());
+    expect(parses()).toBe(2);
+  });
+});
+
 describe('an existing plugin.json is read with the manifest guard', () => {
   it.skipIf(process.platform === 'win32')('a FIFO named plugin.json: sync and sync --check refuse it at once, nothing written', async () => {
     await writeFile(join(dir, 'plugin.yaml'), BLOCK);

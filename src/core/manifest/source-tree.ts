@@ -64,6 +64,11 @@ function entryIndex(node: MapNode): Map<string, SourceEntry> {
   return index;
 }
 
+/** The entry of a mapping under `key` (the last one when the key is repeated). */
+export function entryOf(node: MapNode, key: string): SourceEntry | undefined {
+  return entryIndex(node).get(key);
+}
+
 /**
  * Where a JSON-pointer-like path points. `at: 'key'` prefers the key of the last
  * segment (unknown keys, duplicate names); `at: 'value'` the value. When the path goes

@@ -16,7 +16,7 @@ import { LoomPluginError, throwIfAborted } from '../errors.js';
 import { differingPaths, JSON_TWIN_NAME, jsonTwinOf } from '../manifest/json-twin.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import type { Diagnostic } from '../manifest/types.js';
-import { checkManifestText } from '../validate/check-manifest.js';
+import { analyzeManifestText, checkManifestText } from '../validate/check-manifest.js';
 import { applyFixes, fixesOf } from './apply-fixes.js';
 
 export interface SyncChange {
@@ -142,8 +142,12 @@ export async function syncPlugin(dirOrFile: string, options: SyncPluginOptions):
   const original = (await readGuarded(source, false)) ?? '';
   const json = extname(source).toLowerCase() === '.json';
 
-  const before = await checkManifestText(original, source);
-  const fixed = options.noFixes ? { text: original, applied: [], skipped: [] } : await applyFixes(original, json, fixesOf(before.diagnostics));
+  // One parse of the text: the check's data gives plugin.json, and its source tree says
+  // where the fixes go. Only a fixed text is parsed again (to check what it became).
+  const analysis = await analyzeManifestText(original, source, { keepSource: true });
+  const before = analysis.result;
+  const fixes = options.noFixes ? [] : fixesOf(before.diagnostics);
+  const fixed = fixes.length > 0 && analysis.source ? applyFixes(analysis.source, json, fixes) : { text: original, applied: [], skipped: [] };
   const after = fixed.text === original ? before : await checkManifestText(fixed.text, source);
   const result: SyncResult = {
     source,

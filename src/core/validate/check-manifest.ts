@@ -15,7 +15,7 @@ import { readSimpleYamlTree } from '../manifest/fast-yaml.js';
 import type { ParsedSource } from '../manifest/parse-issue.js';
 import { parseJsonWithPositions } from '../manifest/parse-json.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
-import { locate } from '../manifest/source-tree.js';
+import { locate, type SourceNode } from '../manifest/source-tree.js';
 import { analyzeOffThread, OFF_THREAD_BYTES } from './off-thread.js';
 import type { Manifest, ManifestFileResult } from '../manifest/types.js';
 import { DiagnosticSink, isRecord, type Rule } from './rule-context.js';
@@ -31,6 +31,11 @@ export interface ManifestAnalysis {
   result: ManifestFileResult;
   /** Position is 0:0 when the fast path read the file (no positions); re-read for it. */
   providerType?: { value: string; line: number; column: number; endLine: number; endColumn: number };
+  /**
+   * With `keepSource`, when the manifest had findings: the text as read (no BOM) and where
+   * each value sits, what `sync` splices its fixes into without parsing the file again.
+   */
+  source?: { text: string; bom: boolean; tree: SourceNode | undefined };
 }
 
 export interface AnalyzeOptions {
@@ -38,6 +43,8 @@ export interface AnalyzeOptions {
   fast?: boolean;
   /** Stops waiting for a large file's worker thread. */
   signal?: AbortSignal;
+  /** Return the text and its source tree too (for sync's fixes); off for validate, which keeps many analyses. */
+  keepSource?: boolean;
 }
 
 /**
@@ -129,7 +136,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
   const ctx = { file, data, report: (finding: Parameters<DiagnosticSink['atPath']>[0]) => sink.atPath(finding) };
   for (const rule of RULES) rule(ctx);
 
-  const analysis: ManifestAnalysis = { result: finish(file, sink, data) };
+  const analysis: ManifestAnalysis = { result: finish(file, sink, data), ...(options.keepSource ? { source: { text, bom, tree: parsed.tree } } : {}) };
   const metadata = data.metadata;
   if (isRecord(metadata) && typeof metadata.provider_type === 'string') {
     const where = locate(parsed.tree, ['metadata', 'provider_type']);
