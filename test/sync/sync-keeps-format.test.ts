@@ -90,7 +90,7 @@ describe('sync changes only what it fixes', () => {
   });
 
   it('a double-quoted or plain value keeps its style', async () => {
-    for (const [written, fixed] of [['"http://127.0.0.1:7311/"', '"http://127.0.0.1:7311"'], ['http://127.0.0.1:7311/', 'http://127.0.0.1:7311']]) {
+    for (const [written, fixed] of [['"http://127.0.0.1:7311/"', '"http://127.0.0.1:7311"'], ['http://127.0.0.1:7311/', 'http://127.0.0.1:7311']] as const) {
       await writeFile(join(dir, 'plugin.yaml'), EXPECTED.replace("'http://127.0.0.1:7311'", written));
       expect((await runCli(['sync'], { cwd: dir })).code).toBe(0);
       expect(await read('plugin.yaml')).toBe(EXPECTED.replace("'http://127.0.0.1:7311'", fixed));
