@@ -86,7 +86,7 @@ describe('masking', () => {
 
   it('builds a curl line that names the token as a variable and quotes the body', () => {
     const line = curlLine('http://127.0.0.1:4477', 'POST', '/v1/chat/completions', `{"content":"it's"}`);
-    expect(line).toBe(`curl -sS -X POST 'http://127.0.0.1:4477/v1/chat/completions' -H "Authorization: Bearer $LOOM_DEV_TOKEN" -H 'Content-Type: application/json' -d '{"content":"it'\\''s"}'`);
+    expect(line).toBe(`curl -sS -X POST 'http://127.0.0.1:4477/v1/chat/completions' -H "Authorization: Bearer $LOOM_DEV_TOKEN" -H 'Content-Type: application/json' --data-raw '{"content":"it'\\''s"}'`);
   });
 });
 

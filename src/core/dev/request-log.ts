@@ -2,7 +2,7 @@
  * Bounded ring buffer of requests that went through the OpenAI-compatible door. Bodies
  * are stored raw (cheap on the hot path) and masked when they leave: `entries()` masks.
  */
-import { shellQuote } from '../runtime/curl-line.js';
+import { CURL_BODY_FLAG, shellQuote } from '../runtime/curl-line.js';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
 import type { RequestLogEntry } from './types.js';
 
@@ -55,11 +55,14 @@ export class RequestLog {
   }
 }
 
-/** A copyable curl line; the token is left as a variable so the line itself holds no secret. */
+/**
+ * A copyable curl line; the token is left as a variable so the line itself holds no
+ * secret. The body goes as written, the way the test reporter's lines send it.
+ */
 export function curlLine(hostUrl: string, method: string, path: string, body: string): string {
   const parts = ['curl', '-sS'];
   if (method !== 'GET') parts.push('-X', method);
   parts.push(shellQuote(`${hostUrl}${path}`), '-H', `"Authorization: Bearer $LOOM_DEV_TOKEN"`);
-  if (body) parts.push('-H', shellQuote('Content-Type: application/json'), '-d', shellQuote(body));
+  if (body) parts.push('-H', shellQuote('Content-Type: application/json'), CURL_BODY_FLAG, shellQuote(body));
   return parts.join(' ');
 }

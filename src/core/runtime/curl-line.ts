@@ -7,6 +7,13 @@
  */
 import { maskJsonText, maskSecrets } from './mask-secrets.js';
 
+/**
+ * How every printed curl line passes its body: as written. `-d` would read a file for a
+ * body that starts with `@`; `--data-binary` does that too. (Newlines in the argument
+ * are sent either way; only a file read with `-d` drops them.)
+ */
+export const CURL_BODY_FLAG = '--data-raw';
+
 /** POSIX single-quoting: the text reaches the command exactly as written. */
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -71,6 +78,6 @@ export function curlLine(
   parts.push(safe(request.url));
   for (const [name, value] of Object.entries(request.headers)) parts.push('-H', safe(`${name}: ${value}`));
   // The body as a JSON value when it is JSON, so the masked line still sends valid JSON.
-  if (request.body !== undefined) parts.push('--data-raw', bodyArgument(request.body, secrets, envFields));
+  if (request.body !== undefined) parts.push(CURL_BODY_FLAG, bodyArgument(request.body, secrets, envFields));
   return parts.join(' ');
 }
