@@ -1,8 +1,10 @@
-// Chat completions: forwarding, strict shapes, the error table, streaming.
+// Chat completions: forwarding, strict shapes, the error table, streaming. What the
+// upstream's wire looks like (where a request goes, which fault is a content filter) comes
+// from fake-upstream.js, so an API that extends openai runs these tests against its own fake.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
-import { API_KEY, startFakeUpstream } from './fake-upstream.js';
+import { assertSentUpstream, CONTENT_FILTER_FAULT, startFakeUpstream, validConfig } from './fake-upstream.js';
 import { assertError, startApp } from './helpers.js';
 
 const HELLO = { model: 'fake-small', messages: [{ role: 'user', content: 'hello there' }] };
@@ -20,7 +22,7 @@ after(async () => {
 beforeEach(async () => {
   upstream.fault = undefined;
   upstream.retryAfter = undefined;
-  const response = await app.call('POST', '/initialize', { api_key: API_KEY, endpoint: upstream.url, timeout: 2 });
+  const response = await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 2 }));
   assert.equal(response.status, 200);
 });
 
@@ -35,8 +37,7 @@ describe('chat completions', () => {
     assert.ok(text.includes('"created":1700000000,'), 'created is sent as an integer');
     assert.deepEqual(body.usage, { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
     const seen = upstream.received.at(-1);
-    assert.equal(seen.path, '/chat/completions');
-    assert.equal(seen.headers.authorization, `Bearer ${API_KEY}`);
+    assertSentUpstream(seen);
     assert.equal(seen.body.temperature, 0.2);
     assert.equal(seen.body.max_tokens, 50);
     assert.deepEqual(seen.body.messages, HELLO.messages);
@@ -56,7 +57,7 @@ describe('chat completions', () => {
   const table = [
     [401, 'authentication_failed', 401, false],
     [402, 'quota_exceeded', 402, false],
-    [422, 'content_filter', 422, false],
+    [CONTENT_FILTER_FAULT, 'content_filter', 422, false],
     [500, 'provider_unavailable', 502, true],
     [502, 'provider_unavailable', 502, true],
     [503, 'provider_unavailable', 503, true],
@@ -89,12 +90,12 @@ describe('chat completions', () => {
     assert.equal((await assertError(await app.call('POST', '/chat/completions', HELLO), 'internal_error', 500)).transient, false);
     upstream.fault = 'reset';
     assert.equal((await assertError(await app.call('POST', '/chat/completions', HELLO), 'provider_unavailable', 502)).transient, true);
-    await app.call('POST', '/initialize', { api_key: API_KEY, endpoint: 'http://127.0.0.1:9' });
+    await app.call('POST', '/initialize', validConfig('http://127.0.0.1:9'));
     await assertError(await app.call('POST', '/chat/completions', HELLO), 'provider_unavailable', 502);
   });
 
   it('maps a hanging upstream to timeout', async () => {
-    await app.call('POST', '/initialize', { api_key: API_KEY, endpoint: upstream.url, timeout: 1 });
+    await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
     upstream.fault = 'hang';
     const started = Date.now();
     const body = await assertError(await app.call('POST', '/chat/completions', HELLO), 'timeout', 504);
@@ -120,7 +121,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
 
   for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout']]) {
     it(`sends one ${code} event then [DONE] when the upstream stream ${fault}s`, async () => {
-      await app.call('POST', '/initialize', { api_key: API_KEY, endpoint: upstream.url, timeout: 1 });
+      await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
       upstream.fault = fault;
       const response = await app.call('POST', '/chat/completions', { ...HELLO, stream: true });
       assert.equal(response.status, 200);

@@ -1,0 +1,42 @@
+// What Azure adds to openai's chat.test.js (which runs against the Azure fake too): the
+// deployments as /models, a very long retry wait as a spent quota, a configurable api-version.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { MODELS, startFakeUpstream, validConfig } from './fake-upstream.js';
+import { assertError, startApp } from './helpers.js';
+
+const HELLO = { model: MODELS[0], messages: [{ role: 'user', content: 'hello there' }] };
+
+let upstream;
+let app;
+before(async () => {
+  upstream = await startFakeUpstream();
+  app = await startApp();
+});
+after(async () => {
+  await app.close();
+  await upstream.close();
+});
+beforeEach(async () => {
+  upstream.fault = undefined;
+  upstream.retryAfter = undefined;
+  assert.equal((await app.call('POST', '/initialize', validConfig(upstream.url))).status, 200);
+});
+
+describe('azure specifics', () => {
+  it('lists the configured deployments as the models', async () => {
+    assert.deepEqual((await (await app.call('GET', '/models')).json()).map((model) => model.id), MODELS);
+  });
+
+  it('treats a very long retry wait as a spent quota', async () => {
+    upstream.fault = 429;
+    upstream.retryAfter = '86400';
+    await assertError(await app.call('POST', '/chat/completions', HELLO), 'quota_exceeded', 402);
+  });
+
+  it('sends the configured api-version', async () => {
+    await app.call('POST', '/initialize', validConfig(upstream.url, { api_version: '2025-01-01-preview' }));
+    await app.call('POST', '/chat/completions', HELLO);
+    assert.equal(upstream.received.at(-1).query, '?api-version=2025-01-01-preview');
+  });
+});

@@ -1,0 +1,104 @@
+// A tiny OpenAI-style upstream on 127.0.0.1 for the tests: no network needed. What differs
+// between dialects (auth header, URL, error bodies, extra faults, a first stream chunk) is
+// the `wire` that fake-upstream.js passes in; the faults and the answers are the same.
+// Set `fault` to make the next chat request fail: an HTTP status (401, 429, 503, ...),
+// a fault the wire names (`wire.faults`), 'hang', 'garbage' (200 with broken JSON) or
+// 'reset' (connection dropped); for a stream, 'break' (drops the connection after the
+// first event) or 'stall' (goes quiet after it). `received` holds every POST as
+// { path, query, headers, body }.
+import { createServer } from 'node:http';
+
+export async function startFakeOpenAI(wire) {
+  const fake = { fault: undefined, retryAfter: undefined, received: [], url: '' };
+  const hanging = new Set();
+  const send = (res, status, payload, headers = {}) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(payload));
+  };
+  const server = createServer(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = raw ? JSON.parse(raw) : {};
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (req.method === 'POST') fake.received.push({ path: url.pathname, query: url.search, headers: req.headers, body });
+    if (!wire.authorised(req)) {
+      send(res, 401, wire.unauthorised);
+      return;
+    }
+    const answer = wire.answer(req, url);
+    if (answer) {
+      send(res, ...answer);
+      return;
+    }
+    const fault = fake.fault;
+    fake.fault = undefined;
+    if (fault === 'hang') {
+      hanging.add(res);
+      return;
+    }
+    if (fault === 'reset') {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (fault === 'garbage') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"choices": [');
+      return;
+    }
+    if (typeof fault === 'number') {
+      send(res, fault, wire.errorBody(fault), fake.retryAfter ? { 'Retry-After': fake.retryAfter } : {});
+      return;
+    }
+    if (wire.faults?.[fault]) {
+      send(res, ...wire.faults[fault]);
+      return;
+    }
+    const model = wire.modelOf(url, body);
+    if (!wire.models.includes(model)) {
+      send(res, 404, wire.unknownModel);
+      return;
+    }
+    const reply = `echo: ${body.messages.at(-1).content}`;
+    if (body.stream) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      if (wire.firstChunk) res.write(`data: ${JSON.stringify(wire.firstChunk)}\n\n`);
+      const words = reply.split(' ');
+      for (const [index, word] of words.entries()) {
+        const chunk = {
+          id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1700000000, model,
+          choices: [{ index: 0, delta: { content: index === 0 ? word : ` ${word}` }, finish_reason: null }],
+        };
+        res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+        if (fault === 'stall') {
+          hanging.add(res);
+          return;
+        }
+        if (fault === 'break') {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          req.socket.resetAndDestroy();
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      res.end('data: [DONE]\n\n');
+      return;
+    }
+    send(res, 200, {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1700000000.5, // not an integer on purpose: the plugin must send one
+      model,
+      // content as a list of parts on purpose: Loom needs a string
+      choices: [{ index: 0, message: { role: 'assistant', content: [{ type: 'text', text: reply }] }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${server.address().port}`;
+  fake.close = async () => {
+    for (const res of hanging) res.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return fake;
+}
