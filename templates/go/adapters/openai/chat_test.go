@@ -1,7 +1,9 @@
 package main
 
-// Chat completions against the fake OpenAI-compatible upstream: forwarding, shapes,
-// the error table, streaming.
+// Chat completions against the fake upstream: forwarding, shapes, the error table,
+// streaming. What the upstream's wire looks like (where a request goes, which fault is a
+// content filter) comes from fake_upstream_test.go, so an API that extends openai runs
+// these tests against its own fake.
 
 import (
 	"encoding/json"
@@ -34,9 +36,7 @@ func TestCompletionIsForwardedAndNormalised(t *testing.T) {
 		t.Fatalf("usage: %s", got.text)
 	}
 	seen := upstream.last()
-	if seen.Path != "/chat/completions" || seen.Header.Get("Authorization") != "Bearer "+testAPIKey {
-		t.Fatalf("upstream saw %s with %q", seen.Path, seen.Header.Get("Authorization"))
-	}
+	assertSentUpstream(t, seen)
 	if seen.Body["temperature"] != 0.2 || seen.Body["max_tokens"] != 50.0 || seen.Body["plugin_specific"] != nil {
 		t.Fatalf("forwarded body: %v", seen.Body)
 	}
@@ -62,7 +62,7 @@ func TestUpstreamErrorsFollowTheErrorTable(t *testing.T) {
 	}{
 		{"401", "authentication_failed", 401},
 		{"402", "quota_exceeded", 402},
-		{"422", "content_filter", 422},
+		{contentFilterFault, "content_filter", 422},
 		{"500", "provider_unavailable", 502},
 		{"502", "provider_unavailable", 502},
 		{"503", "provider_unavailable", 503},
@@ -90,10 +90,10 @@ func TestUpstreamErrorsFollowTheErrorTable(t *testing.T) {
 func TestRefusedAndHangingUpstreams(t *testing.T) {
 	upstream := startFakeUpstream(t)
 	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": "http://127.0.0.1:9"})
+	call(t, "POST", server.URL+"/initialize", validConfig("http://127.0.0.1:9", nil))
 	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "provider_unavailable", 502)
 
-	call(t, "POST", server.URL+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": upstream.URL, "timeout": 1})
+	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
 	upstream.setFault("hang", "")
 	started := time.Now()
 	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "timeout", 504)
@@ -149,7 +149,7 @@ func TestStreaming(t *testing.T) {
 	expectError(t, call(t, "POST", url+"/chat/completions", request), "authentication_failed", 401)
 
 	// An error after the stream started: one error event, then [DONE].
-	call(t, "POST", url+"/initialize", map[string]any{"api_key": testAPIKey, "endpoint": upstream.URL, "timeout": 1})
+	call(t, "POST", url+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
 	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout"} {
 		upstream.setFault(fault, "")
 		got := call(t, "POST", url+"/chat/completions", request)

@@ -1,21 +1,12 @@
 package main
 
-// A tiny OpenAI-compatible upstream for the tests (httptest, 127.0.0.1, no network).
-// Set fault to make the next chat request fail: an HTTP status ("401", "429", ...),
-// "hang", "garbage" (200 with broken JSON) or "reset" (connection dropped); for a
-// stream, "break" (drops the connection after the first event) or "stall" (goes quiet
-// after it).
+// The upstream the tests talk to: an OpenAI-compatible server (fake_openai_test.go) with
+// this file's wire, and what the tests need to know about it. An API that extends openai
+// (azure-openai) replaces only this file: fake_openai_test.go and chat_test.go are shared.
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 const testAPIKey = "sk-test-key"
@@ -34,137 +25,38 @@ func validConfig(url string, overrides map[string]any) map[string]any {
 	return config
 }
 
-type fakeUpstream struct {
-	*httptest.Server
-	mu         sync.Mutex
-	fault      string
-	retryAfter string
-	received   []receivedRequest
-	closing    chan struct{}
-}
+// contentFilterFault makes the upstream refuse a request as filtered content.
+const contentFilterFault = "422"
 
-type receivedRequest struct {
-	Path   string
-	Header http.Header
-	Body   map[string]any
-}
-
-func (f *fakeUpstream) setFault(fault, retryAfter string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fault, f.retryAfter = fault, retryAfter
-}
-
-func (f *fakeUpstream) last() receivedRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.received[len(f.received)-1]
+// assertSentUpstream checks where and how a chat request reached the upstream.
+func assertSentUpstream(t *testing.T, seen receivedRequest) {
+	t.Helper()
+	if seen.Path != "/chat/completions" || seen.Query != "" || seen.Header.Get("Authorization") != "Bearer "+testAPIKey {
+		t.Fatalf("upstream saw %s?%s with %v", seen.Path, seen.Query, seen.Header)
+	}
 }
 
 func startFakeUpstream(t *testing.T) *fakeUpstream {
-	t.Helper()
-	fake := &fakeUpstream{closing: make(chan struct{})}
-	send := func(w http.ResponseWriter, status int, payload any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(payload)
-	}
-	fake.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		_ = json.NewDecoder(r.Body).Decode(&body)
-		fake.mu.Lock()
-		if r.Method == http.MethodPost {
-			fake.received = append(fake.received, receivedRequest{r.URL.Path, r.Header.Clone(), body})
-		}
-		fault, retryAfter := fake.fault, fake.retryAfter
-		fake.fault = ""
-		fake.mu.Unlock()
-		if r.Header.Get("Authorization") != "Bearer "+testAPIKey {
-			send(w, 401, map[string]any{"error": map[string]any{"message": "bad key", "code": "invalid_api_key"}})
-			return
-		}
-		if r.Method == http.MethodGet && r.URL.Path == "/models" {
+	return startFakeOpenAI(t, fakeWire{
+		authorised:   func(r *http.Request) bool { return r.Header.Get("Authorization") == "Bearer "+testAPIKey },
+		unauthorised: map[string]any{"error": map[string]any{"message": "bad key", "code": "invalid_api_key"}},
+		answer: func(r *http.Request) *fakeAnswer {
+			if r.Method != http.MethodGet || r.URL.Path != "/models" {
+				return nil
+			}
 			data := []any{}
 			for _, id := range testModels {
 				data = append(data, map[string]any{"id": id, "object": "model"})
 			}
-			send(w, 200, map[string]any{"object": "list", "data": data})
-			return
-		}
-		switch {
-		case fault == "hang":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case fault == "reset":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
-				_ = tcp.SetLinger(0) // close with a TCP reset
-			}
-			conn.Close()
-			return
-		case fault == "garbage":
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"choices": [`))
-			return
-		case fault != "" && fault != "break" && fault != "stall":
-			status, _ := strconv.Atoi(fault)
-			if retryAfter != "" {
-				w.Header().Set("Retry-After", retryAfter)
-			}
-			send(w, status, map[string]any{"error": map[string]any{"message": "fault " + fault, "code": "fault"}})
-			return
-		}
-		model, _ := body["model"].(string)
-		if model != testModels[0] && model != testModels[1] {
-			send(w, 404, map[string]any{"error": map[string]any{"message": "unknown model", "code": "model_not_found"}})
-			return
-		}
-		messages, _ := body["messages"].([]any)
-		last, _ := messages[len(messages)-1].(map[string]any)
-		reply := fmt.Sprintf("echo: %v", last["content"])
-		if body["stream"] == true {
-			w.Header().Set("Content-Type", "text/event-stream")
-			for index, word := range strings.Split(reply, " ") {
-				if index > 0 {
-					word = " " + word
-				}
-				chunk, _ := json.Marshal(map[string]any{
-					"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
-					"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": word}, "finish_reason": nil}},
-				})
-				fmt.Fprintf(w, "data: %s\n\n", chunk)
-				w.(http.Flusher).Flush()
-				if fault == "stall" {
-					select {
-					case <-fake.closing:
-					case <-r.Context().Done():
-					}
-					return
-				}
-				if fault == "break" {
-					conn, _, _ := w.(http.Hijacker).Hijack()
-					conn.Close() // the chunked body ends without its terminating chunk
-					return
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-			fmt.Fprint(w, "data: [DONE]\n\n")
-			return
-		}
-		// created as a float and content as a list of parts, on purpose: the plugin
-		// must send an integer and a string.
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"id":"chatcmpl-1","object":"chat.completion","created":1700000000.0,"model":%q,`+
-			`"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":%q}]},"finish_reason":"stop"}],`+
-			`"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}`, model, reply)
-	}))
-	t.Cleanup(func() {
-		close(fake.closing)
-		fake.Server.CloseClientConnections()
-		fake.Server.Close()
+			return &fakeAnswer{200, map[string]any{"object": "list", "data": data}}
+		},
+		errorBody: func(fault string) any {
+			return map[string]any{"error": map[string]any{"message": "fault " + fault, "code": "fault"}}
+		},
+		modelOf: func(r *http.Request, body map[string]any) string {
+			model, _ := body["model"].(string)
+			return model
+		},
+		unknownModel: map[string]any{"error": map[string]any{"message": "unknown model", "code": "model_not_found"}},
 	})
-	return fake
 }

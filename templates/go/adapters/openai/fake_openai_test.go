@@ -1,0 +1,180 @@
+package main
+
+// A tiny OpenAI-style upstream for the tests (httptest, 127.0.0.1, no network). What
+// differs between dialects (auth header, URL, error bodies, extra faults, a first stream
+// chunk) is the fakeWire that fake_upstream_test.go passes in; the faults and the answers
+// are the same. Set fault to make the next chat request fail: an HTTP status ("401",
+// "429", ...), a fault the wire names (fakeWire.faults), "hang", "garbage" (200 with
+// broken JSON) or "reset" (connection dropped); for a stream, "break" (drops the
+// connection after the first event) or "stall" (goes quiet after it).
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeAnswer is a status and a JSON body the fake answers with.
+type fakeAnswer struct {
+	status int
+	body   any
+}
+
+// fakeWire is what one OpenAI dialect looks like from the upstream's side.
+type fakeWire struct {
+	authorised   func(r *http.Request) bool
+	unauthorised any
+	// answer may answer a request before any fault or chat (nil: not answered).
+	answer       func(r *http.Request) *fakeAnswer
+	errorBody    func(fault string) any
+	faults       map[string]fakeAnswer
+	modelOf      func(r *http.Request, body map[string]any) string
+	unknownModel any
+	// firstChunk, when set, is sent before the stream's content chunks.
+	firstChunk string
+}
+
+type fakeUpstream struct {
+	*httptest.Server
+	mu         sync.Mutex
+	fault      string
+	retryAfter string
+	received   []receivedRequest
+	closing    chan struct{}
+}
+
+type receivedRequest struct {
+	Path   string
+	Query  string
+	Header http.Header
+	Body   map[string]any
+}
+
+func (f *fakeUpstream) setFault(fault, retryAfter string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fault, f.retryAfter = fault, retryAfter
+}
+
+func (f *fakeUpstream) last() receivedRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.received[len(f.received)-1]
+}
+
+func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
+	t.Helper()
+	fake := &fakeUpstream{closing: make(chan struct{})}
+	send := func(w http.ResponseWriter, status int, payload any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(payload)
+	}
+	fake.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		fake.mu.Lock()
+		if r.Method == http.MethodPost {
+			fake.received = append(fake.received, receivedRequest{r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
+		}
+		fault, retryAfter := fake.fault, fake.retryAfter
+		fake.fault = ""
+		fake.mu.Unlock()
+		if !wire.authorised(r) {
+			send(w, 401, wire.unauthorised)
+			return
+		}
+		if answer := wire.answer(r); answer != nil {
+			send(w, answer.status, answer.body)
+			return
+		}
+		switch {
+		case fault == "hang":
+			select {
+			case <-fake.closing:
+			case <-r.Context().Done():
+			}
+			return
+		case fault == "reset":
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
+				_ = tcp.SetLinger(0) // close with a TCP reset
+			}
+			conn.Close()
+			return
+		case fault == "garbage":
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"choices": [`))
+			return
+		case wire.faults[fault].status != 0:
+			send(w, wire.faults[fault].status, wire.faults[fault].body)
+			return
+		case fault != "" && fault != "break" && fault != "stall":
+			status, _ := strconv.Atoi(fault)
+			if retryAfter != "" {
+				w.Header().Set("Retry-After", retryAfter)
+			}
+			send(w, status, wire.errorBody(fault))
+			return
+		}
+		model := wire.modelOf(r, body)
+		if !slices.Contains(testModels, model) {
+			send(w, 404, wire.unknownModel)
+			return
+		}
+		messages, _ := body["messages"].([]any)
+		last, _ := messages[len(messages)-1].(map[string]any)
+		reply := fmt.Sprintf("echo: %v", last["content"])
+		if body["stream"] == true {
+			w.Header().Set("Content-Type", "text/event-stream")
+			if wire.firstChunk != "" {
+				fmt.Fprintf(w, "data: %s\n\n", wire.firstChunk)
+			}
+			for index, word := range strings.Split(reply, " ") {
+				if index > 0 {
+					word = " " + word
+				}
+				chunk, _ := json.Marshal(map[string]any{
+					"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
+					"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": word}, "finish_reason": nil}},
+				})
+				fmt.Fprintf(w, "data: %s\n\n", chunk)
+				w.(http.Flusher).Flush()
+				if fault == "stall" {
+					select {
+					case <-fake.closing:
+					case <-r.Context().Done():
+					}
+					return
+				}
+				if fault == "break" {
+					conn, _, _ := w.(http.Hijacker).Hijack()
+					conn.Close() // the chunked body ends without its terminating chunk
+					return
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			fmt.Fprint(w, "data: [DONE]\n\n")
+			return
+		}
+		// created as a float and content as a list of parts, on purpose: the plugin
+		// must send an integer and a string.
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"chatcmpl-1","object":"chat.completion","created":1700000000.0,"model":%q,`+
+			`"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":%q}]},"finish_reason":"stop"}],`+
+			`"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}`, model, reply)
+	}))
+	t.Cleanup(func() {
+		close(fake.closing)
+		fake.Server.CloseClientConnections()
+		fake.Server.Close()
+	})
+	return fake
+}
