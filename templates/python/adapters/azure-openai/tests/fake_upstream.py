@@ -1,23 +1,18 @@
-"""A tiny Azure OpenAI resource on 127.0.0.1 for the tests: no network needed.
+"""The upstream the tests talk to: a fake Azure OpenAI resource, served by openai's
+tests/fake_openai.py with Azure's wire, and what the tests need to know about it.
 
 It serves `POST /openai/deployments/{deployment}/chat/completions?api-version=...` for the
-deployments in MODELS (OpenAI's body and stream; the stream starts with Azure's
-filter-only chunk) and wants the `api-key` header. Set `fault` to make the next chat
-request fail: an HTTP status (401, 429, 503, ...) answered with Azure's error body,
-"filtered" (400 content_filter), "hang", "garbage" or "reset"; for a stream, "break"
-(drops the connection after the first event) or "stall" (goes quiet after it).
+deployments in MODELS, wants the `api-key` header, answers Azure's error bodies,
+"filtered" as Azure's 400 content_filter, and starts a stream with Azure's filter-only
+chunk. openai's test_chat.py runs against it; test_azure.py adds what only Azure does.
 """
 from __future__ import annotations
 
-import json
-import socket
-import struct
-import threading
 import re
-import time
-from urllib.parse import parse_qs, urlparse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, Mapping, Optional
+from urllib.parse import ParseResult, parse_qs
+
+from tests.fake_openai import Answer, FakeOpenAI
 
 API_KEY = "azure-test-key"
 MODELS = ["fake-small", "fake-large"]
@@ -42,144 +37,38 @@ CONTENT_FILTER_FAULT = "filtered"
 
 
 def assert_sent_upstream(seen: Dict[str, Any]) -> None:
-    assert seen["path"] == "/openai/deployments/fake-small/chat/completions"
+    assert seen["path"] == f"/openai/deployments/{MODEL}/chat/completions"
     assert seen["query"] == {"api-version": [API_VERSION]}
     assert seen["headers"]["api-key"] == API_KEY and "Authorization" not in seen["headers"]
 
 
-class FakeUpstream:
-    def __init__(self) -> None:
-        self.fault: Optional[Union[int, str]] = None
-        self.retry_after: Optional[str] = None
-        self.received: List[Dict[str, Any]] = []
-        self.closing = threading.Event()
-        upstream = self
+FILTERED = {
+    "error": {
+        "message": "The response was filtered", "type": None, "param": "prompt", "code": "content_filter", "status": 400,
+        "innererror": {"code": "ResponsibleAIPolicyViolation", "content_filter_result": {"hate": {"filtered": True, "severity": "high"}}},
+    }
+}
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args: Any) -> None:  # keep test output quiet
-                pass
+class FakeUpstream(FakeOpenAI):
+    models = MODELS
+    unauthorised = {"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint."}}
+    unknown_model = {"error": {"code": "DeploymentNotFound", "message": "The API deployment for this resource does not exist."}}
+    faults = {"filtered": (400, FILTERED)}
+    # Azure's first chunk: no choices, only the prompt's filter results.
+    first_chunk = {"id": "", "object": "", "created": 0, "model": "", "choices": [], "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]}
 
-            def _send_json(self, status: int, payload: Any, headers: Optional[Dict[str, str]] = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+    def authorised(self, headers: Mapping[str, str]) -> bool:
+        return headers.get("api-key") == API_KEY
 
-            def _authorized(self) -> bool:
-                if self.headers.get("api-key") == API_KEY:
-                    return True
-                self._send_json(401, {"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint."}})
-                return False
+    def answer(self, method: str, url: ParseResult) -> Optional[Answer]:
+        if method == "POST" and not parse_qs(url.query).get("api-version"):
+            return 400, {"error": {"code": "BadRequest", "message": "Missing the required query parameter api-version."}}
+        return None
 
-            def do_GET(self) -> None:
-                if not self._authorized():
-                    return
-                self._send_json(404, {"error": {"code": "404", "message": "Resource not found"}})
+    def error_body(self, status: int) -> Any:
+        return {"error": {"code": str(status), "message": f"fault {status}"}}
 
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                url = urlparse(self.path)
-                upstream.received.append({"path": url.path, "query": parse_qs(url.query), "headers": dict(self.headers), "body": body})
-                if not self._authorized():
-                    return
-                fault, upstream.fault = upstream.fault, None
-                if fault == "hang":
-                    upstream.closing.wait(10)
-                    return
-                if fault == "reset":
-                    # SO_LINGER 0: close() sends a TCP reset instead of a clean FIN.
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    self.close_connection = True
-                    self.rfile.close()  # drop the last reference, so close() really closes
-                    self.connection.close()
-                    return
-                if fault == "garbage":
-                    data = b'{"choices": ['
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                    return
-                if isinstance(fault, int):
-                    headers = {"Retry-After": upstream.retry_after} if upstream.retry_after else {}
-                    self._send_json(fault, {"error": {"code": str(fault), "message": f"fault {fault}"}}, headers)
-                    return
-                if fault == "filtered":
-                    inner = {"code": "ResponsibleAIPolicyViolation", "content_filter_result": {"hate": {"filtered": True, "severity": "high"}}}
-                    self._send_json(400, {"error": {"message": "The response was filtered", "type": None, "param": "prompt", "code": "content_filter", "status": 400, "innererror": inner}})
-                    return
-                match = re.fullmatch(r"/openai/deployments/([^/]+)/chat/completions", url.path)
-                if not parse_qs(url.query).get("api-version"):
-                    self._send_json(400, {"error": {"code": "BadRequest", "message": "Missing the required query parameter api-version."}})
-                    return
-                if not match or match.group(1) not in MODELS:
-                    self._send_json(404, {"error": {"code": "DeploymentNotFound", "message": "The API deployment for this resource does not exist."}})
-                    return
-                body["model"] = match.group(1)
-                last = body["messages"][-1].get("content")
-                reply = f"echo: {last}"
-                if body.get("stream"):
-                    self._stream(body["model"], reply, fault)
-                    return
-                self._send_json(
-                    200,
-                    {
-                        "id": "chatcmpl-1",
-                        "object": "chat.completion",
-                        "created": 1700000000.0,  # a float on purpose: the plugin must send an integer
-                        "model": body["model"],
-                        # content as a list of parts on purpose: Loom needs a string
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": [{"type": "text", "text": reply}]}, "finish_reason": "stop"}],
-                        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
-                    },
-                )
-
-            def _stream(self, model: str, reply: str, fault: Optional[Union[int, str]]) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
-                # Azure's first chunk: no choices, only the prompt's filter results.
-                filters = {"id": "", "object": "", "created": 0, "model": "", "choices": [], "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]}
-                self._chunk(f"data: {json.dumps(filters)}\n\n".encode())
-                words = reply.split(" ")
-                for index, word in enumerate(words):
-                    text = word if index == 0 else " " + word
-                    chunk = {"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
-                             "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
-                    self._chunk(f"data: {json.dumps(chunk)}\n\n".encode())
-                    if fault == "stall":
-                        upstream.closing.wait(10)
-                        return
-                    if fault == "break":
-                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                        self.close_connection = True
-                        self.rfile.close()
-                        self.connection.close()
-                        return
-                    time.sleep(0.05)
-                self._chunk(b"data: [DONE]\n\n")
-                self._chunk(b"")
-
-            def _chunk(self, data: bytes) -> None:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.closing.set()
-        self.server.shutdown()
-        self.server.server_close()
+    def model_of(self, url: ParseResult, body: Dict[str, Any]) -> Optional[str]:
+        match = re.fullmatch(r"/openai/deployments/([^/]+)/chat/completions", url.path)
+        return match.group(1) if match else None

@@ -1,18 +1,15 @@
-"""A tiny OpenAI-compatible upstream on 127.0.0.1 for the tests: no network needed.
+"""The upstream the tests talk to: an OpenAI-compatible server (tests/fake_openai.py) with
+this file's wire, and what the tests need to know about it.
 
-Set `fault` to make the next chat request fail: an HTTP status (401, 429, 503, ...),
-"hang", "garbage" (200 with broken JSON) or "reset" (connection dropped); for a stream,
-"break" (drops the connection after the first event) or "stall" (goes quiet after it).
+An API that extends openai (azure-openai) replaces only this file: fake_openai.py and
+test_chat.py are shared.
 """
 from __future__ import annotations
 
-import json
-import socket
-import struct
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, Mapping, Optional
+from urllib.parse import ParseResult
+
+from tests.fake_openai import Answer, FakeOpenAI
 
 API_KEY = "sk-test-key"
 MODELS = ["fake-small", "fake-large"]
@@ -29,140 +26,31 @@ def wrong_key_config(url: str) -> Dict[str, Any]:
     return valid_config(url, api_key="wrong")
 
 
-# What test_chat needs to know about this upstream's wire (an API that extends this one
-# swaps its fake_upstream.py and keeps test_chat.py): the fault that is a content filter,
-# and where and how a chat request was sent.
+# What test_chat needs to know about this upstream's wire: the fault that is a content
+# filter, and where and how a chat request was sent.
 CONTENT_FILTER_FAULT = 422
 
 
 def assert_sent_upstream(seen: Dict[str, Any]) -> None:
-    assert seen["path"] == "/chat/completions"
+    assert seen["path"] == "/chat/completions" and seen["query"] == {}
     assert seen["headers"]["Authorization"] == f"Bearer {API_KEY}"
 
 
-class FakeUpstream:
-    def __init__(self) -> None:
-        self.fault: Optional[Union[int, str]] = None
-        self.retry_after: Optional[str] = None
-        self.received: List[Dict[str, Any]] = []
-        self.closing = threading.Event()
-        upstream = self
+class FakeUpstream(FakeOpenAI):
+    models = MODELS
+    unauthorised = {"error": {"message": "bad key", "code": "invalid_api_key"}}
+    unknown_model = {"error": {"message": "unknown model", "code": "model_not_found"}}
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def authorised(self, headers: Mapping[str, str]) -> bool:
+        return headers.get("Authorization") == f"Bearer {API_KEY}"
 
-            def log_message(self, *args: Any) -> None:  # keep test output quiet
-                pass
+    def answer(self, method: str, url: ParseResult) -> Optional[Answer]:
+        if method == "GET" and url.path == "/models":
+            return 200, {"object": "list", "data": [{"id": m, "object": "model"} for m in MODELS]}
+        return None
 
-            def _send_json(self, status: int, payload: Any, headers: Optional[Dict[str, str]] = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+    def error_body(self, status: int) -> Any:
+        return {"error": {"message": f"fault {status}", "code": "fault"}}
 
-            def _authorized(self) -> bool:
-                if self.headers.get("Authorization") == f"Bearer {API_KEY}":
-                    return True
-                self._send_json(401, {"error": {"message": "bad key", "code": "invalid_api_key"}})
-                return False
-
-            def do_GET(self) -> None:
-                if not self._authorized():
-                    return
-                if self.path == "/models":
-                    self._send_json(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in MODELS]})
-                else:
-                    self._send_json(404, {"error": {"message": "no such path"}})
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                upstream.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                if not self._authorized():
-                    return
-                fault, upstream.fault = upstream.fault, None
-                if fault == "hang":
-                    upstream.closing.wait(10)
-                    return
-                if fault == "reset":
-                    # SO_LINGER 0: close() sends a TCP reset instead of a clean FIN.
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    self.close_connection = True
-                    self.rfile.close()  # drop the last reference, so close() really closes
-                    self.connection.close()
-                    return
-                if fault == "garbage":
-                    data = b'{"choices": ['
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                    return
-                if isinstance(fault, int):
-                    headers = {"Retry-After": upstream.retry_after} if upstream.retry_after else {}
-                    self._send_json(fault, {"error": {"message": f"fault {fault}", "code": "fault"}}, headers)
-                    return
-                if body.get("model") not in MODELS:
-                    self._send_json(404, {"error": {"message": "unknown model", "code": "model_not_found"}})
-                    return
-                last = body["messages"][-1].get("content")
-                reply = f"echo: {last}"
-                if body.get("stream"):
-                    self._stream(body["model"], reply, fault)
-                    return
-                self._send_json(
-                    200,
-                    {
-                        "id": "chatcmpl-1",
-                        "object": "chat.completion",
-                        "created": 1700000000.0,  # a float on purpose: the plugin must send an integer
-                        "model": body["model"],
-                        # content as a list of parts on purpose: Loom needs a string
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": [{"type": "text", "text": reply}]}, "finish_reason": "stop"}],
-                        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
-                    },
-                )
-
-            def _stream(self, model: str, reply: str, fault: Optional[Union[int, str]]) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
-                words = reply.split(" ")
-                for index, word in enumerate(words):
-                    text = word if index == 0 else " " + word
-                    chunk = {"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
-                             "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
-                    self._chunk(f"data: {json.dumps(chunk)}\n\n".encode())
-                    if fault == "stall":
-                        upstream.closing.wait(10)
-                        return
-                    if fault == "break":
-                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                        self.close_connection = True
-                        self.rfile.close()
-                        self.connection.close()
-                        return
-                    time.sleep(0.05)
-                self._chunk(b"data: [DONE]\n\n")
-                self._chunk(b"")
-
-            def _chunk(self, data: bytes) -> None:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.closing.set()
-        self.server.shutdown()
-        self.server.server_close()
+    def model_of(self, url: ParseResult, body: Dict[str, Any]) -> Optional[str]:
+        return body.get("model")
