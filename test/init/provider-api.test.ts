@@ -170,6 +170,16 @@ describe('the shipped provider APIs', () => {
     }
   });
 
+  it("azure-openai runs openai's chat tests and fake server: it has no copy of either", () => {
+    const shared = { python: ['tests/test_chat.py', 'tests/fake_openai.py'], node: ['test/chat.test.js', 'test/fake-openai.js'], go: ['chat_test.go', 'fake_openai_test.go'] } as const;
+    for (const language of INIT_LANGUAGES) {
+      for (const file of shared[language]) {
+        expect(existsSync(join(templates, language, 'adapters', 'openai', file)), `openai ${language} ${file}`).toBe(true);
+        expect(existsSync(join(templates, language, 'adapters', 'azure-openai', file)), `azure-openai ${language} ${file}`).toBe(false);
+      }
+    }
+  });
+
   it('only the adapters differ: no adapter file shadows a shared file', async () => {
     for (const language of INIT_LANGUAGES) {
       for (const api of PROVIDER_APIS) {
