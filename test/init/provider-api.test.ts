@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapterChain, loadProviderApi } from '../../src/core/init/provider-api.js';
@@ -170,13 +170,22 @@ describe('the shipped provider APIs', () => {
     }
   });
 
-  it("azure-openai runs openai's chat tests and fake server: it has no copy of either", () => {
+  it("azure-openai runs openai's chat tests and fake server: it has no copy of either, only its wire, fake wire and own tests", async () => {
+    const own = {
+      python: ['provider/wire.py', 'tests/fake_upstream.py', 'tests/test_azure.py'],
+      node: ['src/wire.js', 'test/azure.test.js', 'test/fake-upstream.js'],
+      go: ['azure_test.go', 'fake_upstream_test.go', 'wire.go'],
+    } as const;
     const shared = { python: ['tests/test_chat.py', 'tests/fake_openai.py'], node: ['test/chat.test.js', 'test/fake-openai.js'], go: ['chat_test.go', 'fake_openai_test.go'] } as const;
     for (const language of INIT_LANGUAGES) {
       for (const file of shared[language]) {
         expect(existsSync(join(templates, language, 'adapters', 'openai', file)), `openai ${language} ${file}`).toBe(true);
         expect(existsSync(join(templates, language, 'adapters', 'azure-openai', file)), `azure-openai ${language} ${file}`).toBe(false);
       }
+      const files = await readdir(join(templates, language, 'adapters', 'azure-openai'), { recursive: true });
+      const found: string[] = [];
+      for (const file of files) if ((await stat(join(templates, language, 'adapters', 'azure-openai', file))).isFile()) found.push(file.split(sep).join('/'));
+      expect(found.sort(), language).toEqual([...own[language]]);
     }
   });
 

@@ -6,14 +6,19 @@ package main
 // ?api-version=..., a chat request's model names the deployment), the api-key header,
 // the model list (the configured deployments: Azure's data-plane /openai/models lists
 // base models, not what this resource can serve), the filter-only first stream chunk,
-// and Azure's error codes (upstream_errors.go).
+// and what Azure's errors say (content-filter codes, a retry wait that is a spent quota).
 
 import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 )
+
+// quotaWaitSeconds: a "retry after" this long is a spent quota, not a rate limit.
+const quotaWaitSeconds = 3600
 
 type wire struct {
 	apiVersion  string
@@ -38,6 +43,25 @@ func (w wire) chatPath(request map[string]any) string {
 func (wire) keepChunk(chunk map[string]any) bool {
 	choices, _ := chunk["choices"].([]any)
 	return len(choices) > 0 || chunk["usage"] != nil
+}
+
+// isContentFilter: Azure puts a content-filter refusal in error.code or
+// error.innererror.code (codes, in that order; see upstream_errors.go).
+func (wire) isContentFilter(status int, codes []string) bool {
+	return slices.Contains(codes, "content_filter") || slices.Contains(codes, "ResponsibleAIPolicyViolation")
+}
+
+// isSpentQuota: a 429 whose wait is an hour or more is a quota, not a rate.
+func (wire) isSpentQuota(status int, codes []string, wait int) bool {
+	return status == 429 && wait >= quotaWaitSeconds
+}
+
+// retryWait: retry-after-ms when Azure sends it, else Retry-After.
+func (wire) retryWait(header http.Header) int {
+	if ms, err := strconv.ParseFloat(header.Get("retry-after-ms"), 64); err == nil {
+		return max(0, int((ms+999)/1000))
+	}
+	return parseRetryAfter(header.Get("Retry-After"))
 }
 
 func deploymentNames(list string) []string {

@@ -5,7 +5,8 @@ package main
 // error codes here, so the handlers never see a raw upstream response. Adapting the
 // plugin to a provider that is not OpenAI-compatible means changing this file: keep the
 // method signatures and the error codes. What differs between OpenAI dialects (URL,
-// auth header, model list, stream chunks) is in wire.go, errors in upstream_errors.go.
+// auth header, model list, stream chunks, what an error's codes mean) is in wire.go;
+// errors are read in upstream_errors.go.
 
 import (
 	"bytes"
@@ -72,7 +73,7 @@ func (u *Upstream) send(ctx context.Context, method, path string, body any) (*ht
 	}
 	if response.StatusCode != http.StatusOK {
 		defer response.Body.Close()
-		return nil, errorFromResponse(response)
+		return nil, u.errorFromResponse(response)
 	}
 	return response, nil
 }

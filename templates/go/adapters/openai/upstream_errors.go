@@ -9,10 +9,14 @@ import (
 	"time"
 )
 
-// errorFromResponse maps an upstream non-200 answer to the Loom error table.
-func errorFromResponse(response *http.Response) *PluginError {
+// errorFromResponse maps an upstream non-200 answer to the Loom error table. What a
+// dialect says differently (which codes are a content filter or a spent quota, how long
+// to wait) its wire decides: an adapter that extends openai replaces wire.go, not this.
+func (w wire) errorFromResponse(response *http.Response) *PluginError {
 	status := response.StatusCode
-	var upstreamCode, upstreamMessage string
+	// The error's code (or type), then its innererror's code (Azure puts one there).
+	codes := []string{"", ""}
+	var upstreamMessage string
 	data, _ := io.ReadAll(io.LimitReader(response.Body, 64<<10))
 	var payload map[string]any
 	if json.Unmarshal(data, &payload) == nil {
@@ -24,7 +28,10 @@ func errorFromResponse(response *http.Response) *PluginError {
 		case string:
 			upstreamMessage = value
 		case map[string]any:
-			upstreamCode = firstString(value["code"], value["type"])
+			codes[0] = firstString(value["code"], value["type"])
+			if inner, ok := value["innererror"].(map[string]any); ok {
+				codes[1] = firstString(inner["code"])
+			}
 			upstreamMessage, _ = value["message"].(string)
 		}
 	}
@@ -40,18 +47,23 @@ func errorFromResponse(response *http.Response) *PluginError {
 		err.Details = map[string]any{"upstream_status": status}
 		return err
 	}
+	wait := w.retryWait(response.Header)
 	switch {
+	case w.isContentFilter(status, codes):
+		return errorWith("content_filter")
 	case status == 401 || status == 403:
 		return errorWith("authentication_failed")
-	case status == 402 || upstreamCode == "insufficient_quota":
-		return errorWith("quota_exceeded")
+	case status == 402 || w.isSpentQuota(status, codes, wait):
+		err := errorWith("quota_exceeded")
+		if status == 429 {
+			err.Details["retry_after"] = wait
+		}
+		return err
 	case status == 404:
 		return errorWith("model_not_found")
-	case status == 422 || upstreamCode == "content_filter" || upstreamCode == "content_policy_violation":
-		return errorWith("content_filter")
 	case status == 429:
 		err := errorWith("rate_limit_exceeded")
-		err.RetryWait = parseRetryAfter(response.Header.Get("Retry-After"))
+		err.RetryWait = wait
 		err.Details["retry_after"] = err.RetryWait
 		return err
 	case status == 408 || status == 504:

@@ -2,12 +2,12 @@ package main
 
 // wire.go: what differs between OpenAI-compatible dialects. This is the plain OpenAI
 // wire: {endpoint}/chat/completions with a Bearer token, and the upstream's /models.
-// An adapter that extends this one (Azure OpenAI) replaces this file and
-// upstream_errors.go and keeps the rest.
+// An adapter that extends this one (Azure OpenAI) replaces this file and keeps the rest.
 
 import (
 	"context"
 	"net/http"
+	"slices"
 )
 
 // wire holds the dialect's own config; plain OpenAI needs none.
@@ -26,6 +26,20 @@ func (wire) chatPath(request map[string]any) string { return "/chat/completions"
 
 // keepChunk says whether a stream chunk is passed on; OpenAI sends none to drop.
 func (wire) keepChunk(chunk map[string]any) bool { return true }
+
+// isContentFilter: an error answer that refuses the content (codes: the error's code, then
+// its innererror's; see upstream_errors.go).
+func (wire) isContentFilter(status int, codes []string) bool {
+	return status == 422 || slices.Contains(codes, "content_filter") || slices.Contains(codes, "content_policy_violation")
+}
+
+// isSpentQuota: an error answer (besides 402) that says the quota is spent.
+func (wire) isSpentQuota(status int, codes []string, wait int) bool {
+	return codes[0] == "insufficient_quota"
+}
+
+// retryWait is the seconds a rate-limited answer asks to wait.
+func (wire) retryWait(header http.Header) int { return parseRetryAfter(header.Get("Retry-After")) }
 
 // ListModels maps the upstream's OpenAI list to Loom's bare array of models.
 func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginError) {
