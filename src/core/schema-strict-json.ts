@@ -9,7 +9,7 @@
  * of the schema itself (no hand-kept list of keys), so every integer field of every wire
  * schema is covered.
  */
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { getValidator, type SchemaCheck, type SchemaName } from './schema-registry.js';
 
 export interface NonIntegerLiteral {
@@ -137,13 +137,17 @@ export interface JsonTextCheck extends SchemaCheck {
  * written as `5.0` or `1.7e9` (error keyword `type`, params `{ type: 'integer', raw }`).
  */
 export async function checkJsonTextAgainstSchema(name: SchemaName, text: string): Promise<JsonTextCheck> {
+  return checkJsonTextWith(await getValidator(name), text);
+}
+
+/** checkJsonTextAgainstSchema with the validator at hand: synchronous, for the dev host's hot path. */
+export function checkJsonTextWith(validate: ValidateFunction, text: string): JsonTextCheck {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { valid: false, errors: [], parseError: error instanceof Error ? error.message : String(error) };
   }
-  const validate = await getValidator(name);
   const valid = validate(json) as boolean;
   const errors: ErrorObject[] = valid ? [] : [...(validate.errors ?? [])];
 
@@ -172,4 +176,13 @@ export async function checkJsonTextAgainstSchema(name: SchemaName, text: string)
     }
   }
   return { valid: errors.length === 0, errors, json };
+}
+
+/**
+ * The errors of a check in the two kinds reports tell apart: the shape is wrong, or an
+ * integer is written as `5.0` / `1.7e9` (right for JSON, refused by Go's decoder).
+ */
+export function splitNonIntegers(errors: readonly ErrorObject[]): { shape: ErrorObject[]; nonIntegers: ErrorObject[] } {
+  const isRaw = (error: ErrorObject): boolean => typeof (error.params as { raw?: unknown }).raw === 'string';
+  return { shape: errors.filter((error) => !isRaw(error)), nonIntegers: errors.filter(isRaw) };
 }

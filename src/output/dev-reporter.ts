@@ -117,6 +117,8 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
         const ok = e.status === 200;
         const status = e.status === undefined ? style.red('ERR') : ok ? style.green(String(e.status)) : style.red(String(e.status));
         out(`${at} ${style.dim('→')} ${safe(e.method)} ${safe(e.path)} ${status} ${style.dim(`${e.durationMs.toFixed(1)} ms`)}${e.provider ? ` ${tag(e.provider)}` : ''}${e.model ? style.dim(` ${safe(e.model)}`) : ''}${e.stream ? style.dim(' stream') : ''}`);
+        // Forwarded as it was; said here because the shipped host would refuse it.
+        for (const warning of e.warnings ?? []) out(`    ${style.yellow('!')} ${safe(warning)}`);
         break;
       }
       case 'notice':

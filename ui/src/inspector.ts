@@ -33,6 +33,8 @@ export function renderRequests(): void {
   });
   const outcome = r.status === undefined || r.status === null ? 'no answer' : String(r.status);
   detail.appendChild(el('div', { class: 'mono small muted', text: `${r.method} ${r.path} → ${outcome} in ${r.durationMs.toFixed(1)} ms${r.provider ? ` via ${r.provider}` : ''}${r.error ? ` · ${r.error}` : ''}` }));
+  // Forwarded unchanged, but the shipped Loom host would refuse it: said first.
+  for (const warning of r.warnings ?? []) detail.appendChild(el('div', { class: 'request-warning', text: `! ${warning}` }));
   detail.appendChild(el('h4', {}, ['curl', copy]));
   detail.appendChild(el('pre', { class: 'curl', text: r.curl }));
   detail.appendChild(el('h4', { text: 'Request body' }));

@@ -7,7 +7,7 @@ import { ERROR_TABLE, type PluginErrorCode } from '../protocol.js';
 import { checkAgainstSchema, type SchemaName } from '../schema-registry.js';
 import { rawSchemaErrors, schemaSentences, type RawSchemaError } from '../schema-messages.js';
 import type { Exchange } from '../runtime/http-client.js';
-import { checkJsonTextAgainstSchema } from '../schema-strict-json.js';
+import { checkJsonTextAgainstSchema, splitNonIntegers } from '../schema-strict-json.js';
 
 export interface FailureExtra {
   expected?: string;
@@ -111,11 +111,7 @@ export async function expectWireSchema(name: SchemaName, text: string, what: str
   const check = await checkJsonTextAgainstSchema(name, text);
   const extra = exchange ? { exchange } : {};
   if (check.parseError !== undefined) fail(`${what} is not JSON (${check.parseError}).`, { expected: 'a JSON body', ...extra });
-  const rawOf = (error: { params: unknown }): string | undefined => {
-    const raw = (error.params as { raw?: unknown }).raw;
-    return typeof raw === 'string' ? raw : undefined;
-  };
-  const shapeErrors = check.errors.filter((error) => rawOf(error) === undefined);
+  const { shape: shapeErrors, nonIntegers } = splitNonIntegers(check.errors);
   if (shapeErrors.length > 0) {
     fail(`${what} does not match the ${name} schema.`, {
       expected: `a body valid against schemas/${name}.schema.json`,
@@ -124,7 +120,6 @@ export async function expectWireSchema(name: SchemaName, text: string, what: str
       ...extra,
     });
   }
-  const nonIntegers = check.errors.filter((error) => rawOf(error) !== undefined);
   if (nonIntegers.length > 0) {
     fail(`${what} writes integer fields as non-integers, which the Go host's decoder rejects.`, {
       expected: 'plain integer literals such as 1706000000',

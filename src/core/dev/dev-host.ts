@@ -16,6 +16,7 @@ import { SecretMasker } from '../runtime/mask-secrets.js';
 import { handleManagement } from './management-api.js';
 import { chatCompletions, listModels, type Router } from './openai-facade.js';
 import { PluginSlot, type SlotContext } from './plugin-slot.js';
+import { loadAnswerShapes } from './answer-shape.js';
 import { RequestLog } from './request-log.js';
 import { allowedHosts, newToken, tokenProblem } from './security.js';
 import { SerialQueue } from './serial-queue.js';
@@ -59,6 +60,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const secrets = new SecretMasker();
   const bus = new EventBus(secrets);
   const requestLog = new RequestLog(secrets);
+  // The wire schemas the suite checks, ready before the first /v1 answer is logged.
+  const shapes = await loadAnswerShapes();
   const token = options.token ?? newToken();
   secrets.add(token);
   const controller = new AbortController();
@@ -114,7 +117,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
           return chatCompletions(req, res, router, (entry) => {
             const stored = requestLog.add(entry, hostUrl);
             if (bus.hasListeners) bus.emit({ type: 'request', entry: requestLog.mask(stored) });
-          }, (text) => secrets.mask(text));
+          }, (text) => secrets.mask(text), shapes);
         }
         return openAiError(res, 404, `No route ${req.method} ${path} (this host serves GET /v1/models and POST /v1/chat/completions).`, 'not_found');
       },

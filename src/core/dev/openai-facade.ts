@@ -10,6 +10,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { BodyTooLarge, readBody } from '../read-body.js';
 import { MAX_BODY_BYTES, openAiError, sendJson } from './http-util.js';
 import type { PluginInstance } from './plugin-instance.js';
+import type { AnswerShapes } from './answer-shape.js';
 import { SseErrorRewriter, translateErrorAnswer } from './openai-errors.js';
 import { LOG_BODY_LIMIT } from './request-log.js';
 import type { PluginSlot } from './plugin-slot.js';
@@ -45,7 +46,14 @@ export function listModels(res: ServerResponse, router: Router): void {
   sendJson(res, 200, { object: 'list', data });
 }
 
-export async function chatCompletions(req: IncomingMessage, res: ServerResponse, router: Router, log: LogRequest, mask: MaskText = (text) => text): Promise<void> {
+export async function chatCompletions(
+  req: IncomingMessage,
+  res: ServerResponse,
+  router: Router,
+  log: LogRequest,
+  mask: MaskText = (text) => text,
+  shapes?: AnswerShapes,
+): Promise<void> {
   const started = performance.now();
   const time = Date.now();
   let body: string;
@@ -82,7 +90,12 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
     log({ ...entry(status, message, false, undefined), provider: undefined });
     return;
   }
-  await forward(res, instance, body, mask, (status, responseBody, truncated, error) => log(entry(status, responseBody, truncated, error)));
+  await forward(res, instance, body, mask, (status, responseBody, truncated, error) => {
+    const logged = entry(status, responseBody, truncated, error);
+    // After the answer went out: the client never waits for this check.
+    const warnings = shapes?.warnings(status, stream, responseBody, truncated);
+    log(warnings?.length ? { ...logged, warnings } : logged);
+  });
 }
 
 type LogEntry = Omit<RequestLogEntry, 'id' | 'curl'>;

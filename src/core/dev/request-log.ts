@@ -44,6 +44,8 @@ export class RequestLog {
       requestBody,
       responseBody: this.secrets.maskJsonText(entry.responseBody),
       error: entry.error === undefined ? undefined : mask(entry.error),
+      // The sentences quote values of the answer, which may echo a secret.
+      ...(entry.warnings ? { warnings: entry.warnings.map(mask) } : {}),
       curl: curlLine(hostUrl, entry.method, entry.path, requestBody),
     };
   }

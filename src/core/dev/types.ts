@@ -98,6 +98,12 @@ export interface RequestLogEntry {
   responseBody: string;
   truncated: boolean;
   error: string | undefined;
+  /**
+   * What a 200 answer gets wrong against the wire schemas `loom-plugin test` checks (a
+   * float `created`, content as a list...): the shipped host's strict decoder would
+   * refuse it. The body itself was forwarded unchanged.
+   */
+  warnings?: string[];
   curl: string;
 }
 
