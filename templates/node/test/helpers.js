@@ -1,5 +1,7 @@
-// Starts the app in-process on a free port, and asserts Loom error bodies.
+// Starts the app in-process on a free port, sets up the app against the adapter's fake
+// upstream for a chat test file, and asserts Loom error bodies.
 import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import { createApp } from '../src/app.js';
 
 export async function startApp(env = {}) {
@@ -17,6 +19,29 @@ export async function startApp(env = {}) {
     return new Promise((resolve) => server.close(resolve));
   };
   return { base, call, close };
+}
+
+/**
+ * The set-up every chat test file shares: the adapter's fake upstream and the app start
+ * once for the file; before each test the fake's knobs go back to `defaults` (fault and
+ * retryAfter cleared) and the app is initialized against the fake. `use` receives
+ * { upstream, app } once both run.
+ */
+export function serveAgainstFake({ startFakeUpstream, validConfig, defaults = {}, use }) {
+  let started;
+  before(async () => {
+    started = { upstream: await startFakeUpstream(), app: await startApp() };
+    use(started);
+  });
+  after(async () => {
+    await started?.app.close();
+    await started?.upstream.close();
+  });
+  beforeEach(async () => {
+    Object.assign(started.upstream, { fault: undefined, retryAfter: undefined, ...defaults });
+    const response = await started.app.call('POST', '/initialize', validConfig(started.upstream.url, { timeout: 2 }));
+    assert.equal(response.status, 200);
+  });
 }
 
 export async function assertError(response, code, status) {

@@ -1,10 +1,10 @@
 // Chat completions against a fake Anthropic API: request and answer mapping, errors,
 // streaming events turned into OpenAI-style chunks.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
 import { API_KEY, MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, startApp } from './helpers.js';
+import { assertError, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: MODEL, messages: [{ role: 'user', content: 'hello there' }] };
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -12,18 +12,7 @@ const WEATHER = { type: 'function', function: { name: 'weather', description: 'W
 
 let upstream;
 let app;
-before(async () => {
-  upstream = await startFakeUpstream();
-  app = await startApp();
-});
-after(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(async () => {
-  Object.assign(upstream, { fault: undefined, retryAfter: undefined, answer: undefined, stopReason: 'end_turn', usage: { input_tokens: 3, output_tokens: 2 } });
-  assert.equal((await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 2 }))).status, 200);
-});
+serveAgainstFake({ startFakeUpstream, validConfig, defaults: { answer: undefined, stopReason: 'end_turn', usage: { input_tokens: 3, output_tokens: 2 } }, use: (started) => ({ upstream, app } = started) });
 const chat = async (request) => (await app.call('POST', '/chat/completions', request)).json();
 
 describe('request and answer mapping', () => {

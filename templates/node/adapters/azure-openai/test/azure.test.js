@@ -1,27 +1,15 @@
 // What Azure adds to openai's chat.test.js (which runs against the Azure fake too): the
 // deployments as /models, a very long retry wait as a spent quota, a configurable api-version.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { MODELS, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, startApp } from './helpers.js';
+import { assertError, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: MODELS[0], messages: [{ role: 'user', content: 'hello there' }] };
 
 let upstream;
 let app;
-before(async () => {
-  upstream = await startFakeUpstream();
-  app = await startApp();
-});
-after(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(async () => {
-  upstream.fault = undefined;
-  upstream.retryAfter = undefined;
-  assert.equal((await app.call('POST', '/initialize', validConfig(upstream.url))).status, 200);
-});
+serveAgainstFake({ startFakeUpstream, validConfig, use: (started) => ({ upstream, app } = started) });
 
 describe('azure specifics', () => {
   it('lists the configured deployments as the models', async () => {

@@ -1,10 +1,10 @@
 // Chat completions against a fake Gemini API: request and answer mapping, errors,
 // streamed chunks turned into OpenAI-style chunks.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
 import { API_KEY, MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, startApp } from './helpers.js';
+import { assertError, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: MODEL, messages: [{ role: 'user', content: 'hello there' }] };
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -14,18 +14,7 @@ const quota = (quotaId) => ({ '@type': 'type.googleapis.com/google.rpc.QuotaFail
 
 let upstream;
 let app;
-before(async () => {
-  upstream = await startFakeUpstream();
-  app = await startApp();
-});
-after(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(async () => {
-  Object.assign(upstream, { fault: undefined, rpc: undefined, details: undefined, parts: undefined, finishReason: 'STOP', blocked: false, usage: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 } });
-  assert.equal((await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 2 }))).status, 200);
-});
+serveAgainstFake({ startFakeUpstream, validConfig, defaults: { rpc: undefined, details: undefined, parts: undefined, finishReason: 'STOP', blocked: false, usage: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 } }, use: (started) => ({ upstream, app } = started) });
 const chat = async (request) => (await app.call('POST', '/chat/completions', request)).json();
 
 describe('request and answer mapping', () => {

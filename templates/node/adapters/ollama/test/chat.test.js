@@ -1,10 +1,10 @@
 // Chat completions against a fake Ollama server: request and answer mapping, errors, the
 // NDJSON stream turned into OpenAI-style SSE chunks.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
 import { API_KEY, MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, startApp } from './helpers.js';
+import { assertError, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: MODEL, messages: [{ role: 'user', content: 'hello there' }] };
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -13,18 +13,7 @@ const CALL = [{ function: { name: 'weather', arguments: { city: 'Lisbon' } } }];
 
 let upstream;
 let app;
-before(async () => {
-  upstream = await startFakeUpstream();
-  app = await startApp();
-});
-after(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(async () => {
-  Object.assign(upstream, { fault: undefined, retryAfter: undefined, toolCalls: undefined, doneReason: 'stop' });
-  assert.equal((await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 2 }))).status, 200);
-});
+serveAgainstFake({ startFakeUpstream, validConfig, defaults: { toolCalls: undefined, doneReason: 'stop' }, use: (started) => ({ upstream, app } = started) });
 const chat = async (request) => (await app.call('POST', '/chat/completions', request)).json();
 
 describe('request and answer mapping', () => {

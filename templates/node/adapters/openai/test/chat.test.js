@@ -2,29 +2,16 @@
 // upstream's wire looks like (where a request goes, which fault is a content filter) comes
 // from fake-upstream.js, so an API that extends openai runs these tests against its own fake.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
 import { assertSentUpstream, CONTENT_FILTER_FAULT, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, startApp } from './helpers.js';
+import { assertError, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: 'fake-small', messages: [{ role: 'user', content: 'hello there' }] };
 
 let upstream;
 let app;
-before(async () => {
-  upstream = await startFakeUpstream();
-  app = await startApp();
-});
-after(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(async () => {
-  upstream.fault = undefined;
-  upstream.retryAfter = undefined;
-  const response = await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 2 }));
-  assert.equal(response.status, 200);
-});
+serveAgainstFake({ startFakeUpstream, validConfig, use: (started) => ({ upstream, app } = started) });
 
 describe('chat completions', () => {
   it('forwards the request and normalises the answer', async () => {
