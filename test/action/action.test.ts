@@ -15,7 +15,7 @@ import { assertBuilt, cli, explain, ROOT, tempWorkspace } from '../e2e/helpers.j
 import { readAction, runAction, type ActionRun } from './run-action.js';
 
 const execFileAsync = promisify(execFile);
-const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const { version, loomPlugin: { actionRepository } } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; loomPlugin: { actionRepository: string } };
 
 describe('action.yml', () => {
   const action = readAction(join(ROOT, 'action.yml'));
@@ -24,12 +24,12 @@ describe('action.yml', () => {
     expect(action.runs.using).toBe('composite');
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['path', 'strict', 'profile', 'reporters', 'sarif', 'upload-reports', 'loom-plugin-package']));
     expect(action.inputs['loom-plugin-package']!.default).toBe(`loom-plugin@${version}`);
-    expect(readFileSync(join(ROOT, 'action.yml'), 'utf8')).toContain(`uses: loom-plugin/loom-plugin@v${version}`);
+    expect(readFileSync(join(ROOT, 'action.yml'), 'utf8')).toContain(`uses: ${actionRepository}@v${version}`);
   });
 
   it.each(['python', 'node', 'go'])("the %s template's workflow uses this action at the package's version", (language) => {
     const workflow = readFileSync(join(ROOT, 'templates', language, '.github', 'workflows', 'conformance.yml'), 'utf8');
-    expect(workflow).toContain('uses: loom-plugin/loom-plugin@v{{loom_plugin_version}}');
+    expect(workflow).toContain('uses: {{loom_plugin_action}}@v{{loom_plugin_version}}');
   });
 });
 

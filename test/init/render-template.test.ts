@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +53,9 @@ describe('templateValues', () => {
       year: '2030',
     });
     expect(values.loom_plugin_version).toMatch(/^\d+\.\d+\.\d+/);
+    // The action's repository comes from package.json, its one place.
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { loomPlugin: { actionRepository: string } };
+    expect(values.loom_plugin_action).toBe(pkg.loomPlugin.actionRepository);
   });
 });
 

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { apiTemplateValues } from '../../src/core/init/api-template-values.js';
 import { adapterChain, type ProviderApi, type ProviderApiSpec } from '../../src/core/init/provider-api.js';
+import { actionRepository } from '../../src/core/init/package-paths.js';
 
 export type Values = Record<string, string>;
 
@@ -55,6 +56,7 @@ export function testValues(name: string, overrides: Partial<Values> = {}, api: P
     function_calling: 'true',
     vision: 'false',
     loom_plugin_version: '0.1.0',
+    loom_plugin_action: actionRepository(),
     year: '2026',
     ...overrides,
   };

@@ -147,8 +147,8 @@ for (const language of LANGUAGES) {
       it("ships a CI workflow that runs this CLI version's action (validate and test, strict)", async () => {
         const workflow = parse(await readFile(join(dir, '.github/workflows/conformance.yml'), 'utf8')) as Record<string, any>;
         const steps = workflow.jobs.conformance.steps as { uses?: string; with?: Record<string, string> }[];
-        const action = steps.find((step) => step.uses?.startsWith('loom-plugin/loom-plugin@'));
-        expect(action?.uses).toBe(`loom-plugin/loom-plugin@v${variant.values.loom_plugin_version}`);
+        const action = steps.find((step) => step.uses?.startsWith(`${variant.values.loom_plugin_action}@`));
+        expect(action?.uses).toBe(`${variant.values.loom_plugin_action}@v${variant.values.loom_plugin_version}`);
         expect(action?.with).toEqual({ path: '.', strict: 'true' });
       });
 

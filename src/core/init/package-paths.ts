@@ -13,11 +13,26 @@ export function defaultTemplatesDir(): string {
   return fileURLToPath(new URL('templates/', PACKAGE_ROOT)).replace(/[\\/]$/, '');
 }
 
-let cachedVersion: string | undefined;
+interface OwnPackage {
+  version: string;
+  loomPlugin: { actionRepository: string };
+}
+
+let cached: OwnPackage | undefined;
+function ownPackage(): OwnPackage {
+  cached ??= JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')) as OwnPackage;
+  return cached;
+}
+
 export function cliVersion(): string {
-  if (cachedVersion === undefined) {
-    const pkg = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')) as { version: string };
-    cachedVersion = pkg.version;
-  }
-  return cachedVersion;
+  return ownPackage().version;
+}
+
+/**
+ * `owner/name` of the GitHub repository that holds action.yml, as `uses:` names it. Set
+ * in one place, package.json `loomPlugin.actionRepository` (the README says how to
+ * point it at the real repository); the scaffolds' workflows are rendered from it.
+ */
+export function actionRepository(): string {
+  return ownPackage().loomPlugin.actionRepository;
 }

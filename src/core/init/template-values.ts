@@ -2,7 +2,7 @@
  * The placeholder values handed to the renderer: the complete, explicit key set that
  * docs/templates.md documents. Anything not listed here is an error in a template.
  */
-import { cliVersion } from './package-paths.js';
+import { actionRepository, cliVersion } from './package-paths.js';
 import { goModulePath, pythonImportName } from './plugin-name.js';
 import { apiTemplateValues } from './api-template-values.js';
 import type { ProviderApiSpec } from './provider-api.js';
@@ -12,7 +12,7 @@ export type TemplateValues = Readonly<Record<string, string>>;
 
 export const TEMPLATE_KEYS = [
   'name', 'package_name', 'python_package', 'go_module', 'provider_type', 'description', 'author',
-  'license', 'version', 'port', 'streaming', 'function_calling', 'vision', 'loom_plugin_version', 'year',
+  'license', 'version', 'port', 'streaming', 'function_calling', 'vision', 'loom_plugin_version', 'loom_plugin_action', 'year',
   // From the provider API (api-template-values.ts):
   'provider_api', 'provider_api_title', 'example_model', 'config_schema', 'config_table', 'config_exports', 'docker_env', 'error_rows',
 ] as const;
@@ -36,6 +36,7 @@ export function templateValues(answers: InitAnswers, spec: ProviderApiSpec, now:
     function_calling: String(answers.capabilities.functionCalling),
     vision: String(answers.capabilities.vision),
     loom_plugin_version: cliVersion(),
+    loom_plugin_action: actionRepository(),
     year: String(now.getUTCFullYear()),
   };
 }
