@@ -5,7 +5,7 @@
 // `fault` to make the next chat request fail: an HTTP status (401, 429, 529, ...) answered
 // with Anthropic's error body, 'hang', 'garbage' or 'reset'; for a stream, 'break',
 // 'stall' or 'overloaded' (an `event: error` after the first event).
-import { createServer } from 'node:http';
+import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
 export const API_KEY = 'sk-ant-test-key';
 export const MODELS = ['claude-fake-small', 'claude-fake-large'];
@@ -31,20 +31,10 @@ function lastUserText(body) {
 export async function startFakeUpstream() {
   const fake = {
     fault: undefined, retryAfter: undefined, errorMessage: 'fake error', answer: undefined, stopReason: 'end_turn',
-    usage: { input_tokens: 3, output_tokens: 2 }, received: [], url: '',
-  };
-  const hanging = new Set();
-  const send = (res, status, payload, headers = {}) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-    res.end(JSON.stringify(payload));
+    usage: { input_tokens: 3, output_tokens: 2 },
   };
   const sse = (res, name, data) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-  const server = createServer(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const body = raw ? JSON.parse(raw) : {};
-    const url = new URL(req.url, 'http://127.0.0.1');
-    if (req.method === 'POST') fake.received.push({ path: url.pathname, headers: req.headers, body });
+  return startFakeServer(fake, async ({ req, res, body, url, takeFault, interrupt }) => {
     if (req.headers['x-api-key'] !== API_KEY || !req.headers['anthropic-version']) {
       send(res, 401, errorBody(401, 'invalid x-api-key'));
       return;
@@ -57,21 +47,8 @@ export async function startFakeUpstream() {
       send(res, 200, { data, has_more: start + 1 < MODELS.length, first_id: page[0], last_id: page.at(-1) });
       return;
     }
-    const fault = fake.fault;
-    fake.fault = undefined;
-    if (fault === 'hang') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'reset') {
-      req.socket.resetAndDestroy();
-      return;
-    }
-    if (fault === 'garbage') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"content": [');
-      return;
-    }
+    const fault = takeFault('{"content": [');
+    if (fault === ANSWERED) return;
     if (typeof fault === 'number') {
       send(res, fault, errorBody(fault, fake.errorMessage), fake.retryAfter ? { 'retry-after': fake.retryAfter } : {});
       return;
@@ -88,15 +65,7 @@ export async function startFakeUpstream() {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const start = { id: 'msg_fake', type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, usage: { input_tokens: fake.usage.input_tokens, output_tokens: 1 } };
     sse(res, 'message_start', { type: 'message_start', message: start });
-    if (fault === 'stall') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'break') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      req.socket.resetAndDestroy();
-      return;
-    }
+    if (await interrupt(fault)) return;
     if (fault === 'overloaded') {
       sse(res, 'error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
       res.end();
@@ -123,12 +92,4 @@ export async function startFakeUpstream() {
     sse(res, 'message_stop', { type: 'message_stop' });
     res.end();
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${server.address().port}`;
-  fake.close = async () => {
-    for (const res of hanging) res.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  };
-  return fake;
 }

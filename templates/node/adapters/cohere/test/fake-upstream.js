@@ -4,7 +4,7 @@
 // calls, `finishReason` to end otherwise. Set `fault` to make the next chat request fail:
 // an HTTP status answered with {"message": "..."}, 'hang', 'garbage' or 'reset'; for a
 // stream, 'break', 'stall' or 'error' (a message-end with finish_reason ERROR).
-import { createServer } from 'node:http';
+import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
 export const API_KEY = 'co-test-key';
 export const MODELS = ['command-fake', 'command-fake-vision'];
@@ -16,18 +16,8 @@ export const validConfig = (url, overrides = {}) => ({ api_key: API_KEY, endpoin
 export const wrongKeyConfig = (url) => validConfig(url, { api_key: 'wrong' });
 
 export async function startFakeUpstream() {
-  const fake = { fault: undefined, retryAfter: undefined, toolCalls: undefined, finishReason: 'COMPLETE', received: [], url: '' };
-  const hanging = new Set();
-  const send = (res, status, payload, headers = {}) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-    res.end(JSON.stringify(payload));
-  };
-  const server = createServer(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const body = raw ? JSON.parse(raw) : {};
-    const url = new URL(req.url, 'http://127.0.0.1');
-    if (req.method === 'POST') fake.received.push({ path: url.pathname, headers: req.headers, body });
+  const fake = { fault: undefined, retryAfter: undefined, toolCalls: undefined, finishReason: 'COMPLETE' };
+  return startFakeServer(fake, async ({ req, res, body, url, takeFault, interrupt }) => {
     if (req.headers.authorization !== `Bearer ${API_KEY}`) {
       send(res, 401, { message: 'invalid api token' });
       return;
@@ -38,21 +28,8 @@ export async function startFakeUpstream() {
       send(res, 200, { models: [{ name: MODELS[start], endpoints: [url.searchParams.get('endpoint')], context_length: 128000, features: features[start] }], ...(start + 1 < MODELS.length ? { next_page_token: String(start + 1) } : {}) });
       return;
     }
-    const fault = fake.fault;
-    fake.fault = undefined;
-    if (fault === 'hang') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'reset') {
-      req.socket.resetAndDestroy();
-      return;
-    }
-    if (fault === 'garbage') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"message": [');
-      return;
-    }
+    const fault = takeFault('{"message": [');
+    if (fault === ANSWERED) return;
     if (typeof fault === 'number') {
       send(res, fault, { message: `fake error ${fault}` }, fake.retryAfter ? { 'Retry-After': fake.retryAfter } : {});
       return;
@@ -72,15 +49,7 @@ export async function startFakeUpstream() {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const sse = (data) => res.write(`event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`);
     sse({ id: 'c-fake', type: 'message-start', delta: { message: { role: 'assistant', content: [], tool_calls: [] } } });
-    if (fault === 'stall') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'break') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      req.socket.resetAndDestroy();
-      return;
-    }
+    if (await interrupt(fault)) return;
     if (fault === 'error') {
       sse({ type: 'message-end', delta: { finish_reason: 'ERROR', error: 'internal server error while generating' } });
       res.end();
@@ -102,12 +71,4 @@ export async function startFakeUpstream() {
     sse({ type: 'message-end', delta: { finish_reason: fake.finishReason, usage } });
     res.end('data: [DONE]\n\n');
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${server.address().port}`;
-  fake.close = async () => {
-    for (const res of hanging) res.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  };
-  return fake;
 }

@@ -6,7 +6,7 @@
 // request fail: an HTTP status answered with a google.rpc.Status body (`rpc`, `details`),
 // 'hang', 'garbage' or 'reset'; for a stream, 'break', 'stall' or 'unavailable' (a
 // `data: {"error": ...}` after the first chunk).
-import { createServer } from 'node:http';
+import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
 export const API_KEY = 'AIza-test-key';
 export const MODELS = ['gemini-fake-flash', 'gemini-fake-pro'];
@@ -30,22 +30,12 @@ function lastUserText(body) {
 export async function startFakeUpstream() {
   const fake = {
     fault: undefined, rpc: undefined, details: undefined, errorMessage: 'fake error', parts: undefined, finishReason: 'STOP', blocked: false,
-    usage: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 }, received: [], url: '',
-  };
-  const hanging = new Set();
-  const send = (res, status, payload) => {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(payload));
+    usage: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
   };
   const response = (parts, finish, usage) => ({
     candidates: [{ content: { role: 'model', parts }, index: 0, ...(finish ? { finishReason: finish } : {}) }], usageMetadata: usage, modelVersion: MODEL, responseId: 'resp-fake',
   });
-  const server = createServer(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const body = raw ? JSON.parse(raw) : {};
-    const url = new URL(req.url, 'http://127.0.0.1');
-    if (req.method === 'POST') fake.received.push({ path: url.pathname, query: url.search, headers: req.headers, body });
+  return startFakeServer(fake, async ({ req, res, body, url, takeFault, interrupt }) => {
     if (req.headers['x-goog-api-key'] !== API_KEY) {
       send(res, 400, BAD_KEY);
       return;
@@ -56,21 +46,8 @@ export async function startFakeUpstream() {
       send(res, 200, { models: models.slice(start, start + 1), ...(start + 1 < models.length ? { nextPageToken: String(start + 1) } : {}) });
       return;
     }
-    const fault = fake.fault;
-    fake.fault = undefined;
-    if (fault === 'hang') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'reset') {
-      req.socket.resetAndDestroy();
-      return;
-    }
-    if (fault === 'garbage') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"candidates": [');
-      return;
-    }
+    const fault = takeFault('{"candidates": [');
+    if (fault === ANSWERED) return;
     if (typeof fault === 'number') {
       send(res, fault, statusBody(fault, fake.errorMessage, fake.details, fake.rpc));
       return;
@@ -93,15 +70,7 @@ export async function startFakeUpstream() {
     const texts = parts.filter((p) => 'text' in p);
     const first = texts[0] ? texts[0].text.slice(0, Math.floor(texts[0].text.length / 2)) : '';
     res.write(`data: ${JSON.stringify(response([{ text: first }], undefined, { promptTokenCount: 3, totalTokenCount: 3 }))}\r\n\r\n`);
-    if (fault === 'stall') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'break') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      req.socket.resetAndDestroy();
-      return;
-    }
+    if (await interrupt(fault)) return;
     if (fault === 'unavailable') {
       res.end(`data: ${JSON.stringify(statusBody(503, 'The model is overloaded. Please try again later.'))}\r\n\r\n`);
       return;
@@ -109,12 +78,4 @@ export async function startFakeUpstream() {
     const rest = [...(texts[0] ? [{ text: texts[0].text.slice(first.length) }] : []), ...parts.filter((p) => !('text' in p)), ...texts.slice(1)];
     res.end(`data: ${JSON.stringify(response(rest, fake.finishReason, fake.usage))}\r\n\r\n`);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${server.address().port}`;
-  fake.close = async () => {
-    for (const res of hanging) res.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  };
-  return fake;
 }

@@ -5,7 +5,7 @@
 // chat request fail: an HTTP status answered with {"error": "..."}, 'hang', 'garbage' or
 // 'reset'; for a stream, 'break', 'stall' or 'runner' (an {"error"} line after the first).
 // A local Ollama takes no key; `received` records any Authorization header sent.
-import { createServer } from 'node:http';
+import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
 export const API_KEY = 'ollama-test-key';
 export const MODELS = ['llama-fake:latest', 'llava-fake:7b'];
@@ -17,37 +17,15 @@ export const validConfig = (url, overrides = {}) => ({ endpoint: url, ...overrid
 export const wrongKeyConfig = undefined;
 
 export async function startFakeUpstream() {
-  const fake = { fault: undefined, retryAfter: undefined, toolCalls: undefined, doneReason: 'stop', received: [], url: '' };
-  const hanging = new Set();
-  const send = (res, status, payload, headers = {}) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-    res.end(JSON.stringify(payload));
-  };
-  const server = createServer(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const body = raw ? JSON.parse(raw) : {};
-    if (req.method === 'POST') fake.received.push({ path: req.url, headers: req.headers, body });
-    if (req.method === 'GET' && req.url === '/api/tags') {
+  const fake = { fault: undefined, retryAfter: undefined, toolCalls: undefined, doneReason: 'stop' };
+  return startFakeServer(fake, async ({ req, res, body, url, takeFault, interrupt }) => {
+    if (req.method === 'GET' && url.pathname === '/api/tags') {
       const details = { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' };
       send(res, 200, { models: MODELS.map((name) => ({ name, model: name, size: 1, details })) });
       return;
     }
-    const fault = fake.fault;
-    fake.fault = undefined;
-    if (fault === 'hang') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'reset') {
-      req.socket.resetAndDestroy();
-      return;
-    }
-    if (fault === 'garbage') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"message": ');
-      return;
-    }
+    const fault = takeFault('{"message": ');
+    if (fault === ANSWERED) return;
     if (typeof fault === 'number') {
       send(res, fault, { error: `fake error ${fault}` }, fake.retryAfter ? { 'Retry-After': fake.retryAfter } : {});
       return;
@@ -66,15 +44,7 @@ export async function startFakeUpstream() {
     const line = (data) => res.write(`${JSON.stringify(data)}\n`);
     const half = Math.floor(text.length / 2);
     line({ model: body.model, message: { role: 'assistant', content: fake.toolCalls ? '' : text.slice(0, half) }, done: false });
-    if (fault === 'stall') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'break') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      req.socket.resetAndDestroy();
-      return;
-    }
+    if (await interrupt(fault)) return;
     if (fault === 'runner') {
       res.end(`${JSON.stringify({ error: 'an error was encountered while running the model: unexpected EOF' })}\n`);
       return;
@@ -83,12 +53,4 @@ export async function startFakeUpstream() {
     else line({ model: body.model, message: { role: 'assistant', content: text.slice(half) }, done: false });
     res.end(`${JSON.stringify({ ...last, message: { role: 'assistant', content: '' } })}\n`);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${server.address().port}`;
-  fake.close = async () => {
-    for (const res of hanging) res.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  };
-  return fake;
 }

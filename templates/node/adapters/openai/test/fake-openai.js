@@ -6,21 +6,11 @@
 // 'reset' (connection dropped); for a stream, 'break' (drops the connection after the
 // first event) or 'stall' (goes quiet after it). `received` holds every POST as
 // { path, query, headers, body }.
-import { createServer } from 'node:http';
+import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
 export async function startFakeOpenAI(wire) {
-  const fake = { fault: undefined, retryAfter: undefined, received: [], url: '' };
-  const hanging = new Set();
-  const send = (res, status, payload, headers = {}) => {
-    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-    res.end(JSON.stringify(payload));
-  };
-  const server = createServer(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const body = raw ? JSON.parse(raw) : {};
-    const url = new URL(req.url, 'http://127.0.0.1');
-    if (req.method === 'POST') fake.received.push({ path: url.pathname, query: url.search, headers: req.headers, body });
+  const fake = { fault: undefined, retryAfter: undefined };
+  return startFakeServer(fake, async ({ req, res, body, url, takeFault, interrupt }) => {
     if (!wire.authorised(req)) {
       send(res, 401, wire.unauthorised);
       return;
@@ -30,21 +20,8 @@ export async function startFakeOpenAI(wire) {
       send(res, ...answer);
       return;
     }
-    const fault = fake.fault;
-    fake.fault = undefined;
-    if (fault === 'hang') {
-      hanging.add(res);
-      return;
-    }
-    if (fault === 'reset') {
-      req.socket.resetAndDestroy();
-      return;
-    }
-    if (fault === 'garbage') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"choices": [');
-      return;
-    }
+    const fault = takeFault('{"choices": [');
+    if (fault === ANSWERED) return;
     if (typeof fault === 'number') {
       send(res, fault, wire.errorBody(fault), fake.retryAfter ? { 'Retry-After': fake.retryAfter } : {});
       return;
@@ -69,15 +46,7 @@ export async function startFakeOpenAI(wire) {
           choices: [{ index: 0, delta: { content: index === 0 ? word : ` ${word}` }, finish_reason: null }],
         };
         res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-        if (fault === 'stall') {
-          hanging.add(res);
-          return;
-        }
-        if (fault === 'break') {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          req.socket.resetAndDestroy();
-          return;
-        }
+        if (await interrupt(fault)) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       res.end('data: [DONE]\n\n');
@@ -93,12 +62,4 @@ export async function startFakeOpenAI(wire) {
       usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${server.address().port}`;
-  fake.close = async () => {
-    for (const res of hanging) res.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  };
-  return fake;
 }

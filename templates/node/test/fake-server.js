@@ -1,0 +1,65 @@
+// What every fake upstream in these tests shares: a server on 127.0.0.1 (no network), each
+// request's body read and recorded, JSON answers, the faults that behave alike for every
+// API, and a close that leaves no connection behind. The adapter's fake-upstream.js says
+// the rest (auth, routes, bodies, its stream) in `handle`.
+import { createServer } from 'node:http';
+
+/** What takeFault returns when it has answered the request itself. */
+export const ANSWERED = Symbol('answered');
+
+/** Answers `payload` as JSON. */
+export function send(res, status, payload, headers = {}) {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(payload));
+}
+
+/**
+ * Starts a fake upstream on a free port. `fake` is the object the tests steer (`fault`,
+ * `retryAfter` and the adapter's own knobs); it gets `received` (every POST as
+ * { path, query, headers, body }), `url` and `close`. `handle` answers each request with:
+ * - `takeFault(garbage)`: takes the pending fault; answers 'hang' (never), 'reset' (TCP
+ *   reset) and 'garbage' (200 with the `garbage` text) itself and returns ANSWERED, else
+ *   returns the fault for the adapter to answer (an HTTP status, its own names);
+ * - `interrupt(fault)`: in a stream after the first event, 'stall' goes quiet and 'break'
+ *   drops the connection; true when it did either.
+ */
+export async function startFakeServer(fake, handle) {
+  const hanging = new Set();
+  Object.assign(fake, { received: [], url: '' });
+  const reset = (req) => req.socket.resetAndDestroy();
+  const server = createServer(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = raw ? JSON.parse(raw) : {};
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (req.method === 'POST') fake.received.push({ path: url.pathname, query: url.search, headers: req.headers, body });
+    const takeFault = (garbage) => {
+      const fault = fake.fault;
+      fake.fault = undefined;
+      if (fault === 'hang') hanging.add(res);
+      else if (fault === 'reset') reset(req);
+      else if (fault === 'garbage') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(garbage);
+      } else return fault;
+      return ANSWERED;
+    };
+    const interrupt = async (fault) => {
+      if (fault === 'stall') hanging.add(res);
+      else if (fault === 'break') {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        reset(req);
+      } else return false;
+      return true;
+    };
+    await handle({ req, res, body, url, takeFault, interrupt });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${server.address().port}`;
+  fake.close = async () => {
+    for (const res of hanging) res.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return fake;
+}
