@@ -11,12 +11,10 @@ instead. Set `fault` to make the next chat request fail: an HTTP status (401, 42
 from __future__ import annotations
 
 import json
-import socket
-import struct
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional
 from urllib.parse import parse_qs, urlparse
+
+from tests.fake_server import ANSWERED, FakeHandler, FakeServer
 
 API_KEY = "sk-ant-test-key"
 MODELS = ["claude-fake-small", "claude-fake-large"]
@@ -49,38 +47,20 @@ def error_body(status: int, message: str) -> Dict[str, Any]:
     return {"type": "error", "error": {"type": ERROR_TYPES.get(status, "api_error"), "message": message}, "request_id": "req_fake"}
 
 
-class FakeUpstream:
+class FakeUpstream(FakeServer):
     def __init__(self) -> None:
-        self.fault: Optional[Union[int, str]] = None
-        self.retry_after: Optional[str] = None
+        super().__init__()
         self.error_message = "fake error"
         self.answer: Optional[List[Dict[str, Any]]] = None
         self.stop_reason = "end_turn"
         self.usage: Dict[str, int] = {"input_tokens": 3, "output_tokens": 2}
-        self.received: List[Dict[str, Any]] = []
-        self.closing = threading.Event()
         upstream = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send_json(self, status: int, payload: Any, headers: Optional[Dict[str, str]] = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(FakeHandler):
             def _authorized(self) -> bool:
                 if self.headers.get("x-api-key") == API_KEY and self.headers.get("anthropic-version"):
                     return True
-                self._send_json(401, error_body(401, "invalid x-api-key"))
+                self.send_json(401, error_body(401, "invalid x-api-key"))
                 return False
 
             def do_GET(self) -> None:
@@ -88,44 +68,27 @@ class FakeUpstream:
                 if not self._authorized():
                     return
                 if url.path != "/v1/models":
-                    self._send_json(404, error_body(404, "no such path"))
+                    self.send_json(404, error_body(404, "no such path"))
                     return
                 after = parse_qs(url.query).get("after_id", [None])[0]
                 start = MODELS.index(after) + 1 if after in MODELS else 0
                 page = MODELS[start : start + 1]
                 data = [{"type": "model", "id": m, "display_name": m.upper(), "created_at": "2025-01-01T00:00:00Z", "max_input_tokens": 200000, "max_tokens": 64000} for m in page]
-                self._send_json(200, {"data": data, "has_more": start + 1 < len(MODELS), "first_id": page[0], "last_id": page[-1]})
+                self.send_json(200, {"data": data, "has_more": start + 1 < len(MODELS), "first_id": page[0], "last_id": page[-1]})
 
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                upstream.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                url, body = self.receive()
                 if not self._authorized():
                     return
-                fault, upstream.fault = upstream.fault, None
-                if fault == "hang":
-                    upstream.closing.wait(10)
-                    return
-                if fault == "reset":
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    self.close_connection = True
-                    self.rfile.close()
-                    self.connection.close()
-                    return
-                if fault == "garbage":
-                    data = b'{"content": ['
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
+                fault = self.take_fault(b'{"content": [')
+                if fault is ANSWERED:
                     return
                 if isinstance(fault, int):
                     headers = {"retry-after": upstream.retry_after} if upstream.retry_after else {}
-                    self._send_json(fault, error_body(fault, upstream.error_message), headers)
+                    self.send_json(fault, error_body(fault, upstream.error_message), headers)
                     return
                 if body.get("model") not in MODELS:
-                    self._send_json(404, error_body(404, f"model: {body.get('model')}"))
+                    self.send_json(404, error_body(404, f"model: {body.get('model')}"))
                     return
                 blocks = upstream.answer or [{"type": "text", "text": "echo: " + last_user_text(body)}]
                 if body.get("stream"):
@@ -133,28 +96,18 @@ class FakeUpstream:
                     return
                 message = {"id": "msg_fake", "type": "message", "role": "assistant", "model": body["model"], "content": blocks,
                            "stop_reason": upstream.stop_reason, "stop_sequence": None, "usage": upstream.usage}
-                self._send_json(200, message)
+                self.send_json(200, message)
 
             def _stream(self, body: Dict[str, Any], blocks: List[Dict[str, Any]], fault: Any) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
+                self.start_stream()
                 start = {"id": "msg_fake", "type": "message", "role": "assistant", "model": body["model"], "content": [],
                          "stop_reason": None, "usage": {"input_tokens": upstream.usage["input_tokens"], "output_tokens": 1}}
                 self._sse("message_start", {"type": "message_start", "message": start})
-                if fault == "stall":
-                    upstream.closing.wait(10)
-                    return
-                if fault == "break":
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    self.close_connection = True
-                    self.rfile.close()
-                    self.connection.close()
+                if self.interrupt(fault):
                     return
                 if fault == "overloaded":
                     self._sse("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
-                    self._chunk(b"")
+                    self.chunk(b"")
                     return
                 self._sse("ping", {"type": "ping"})
                 for index, block in enumerate(blocks):
@@ -174,25 +127,12 @@ class FakeUpstream:
                          "usage": {"output_tokens": upstream.usage["output_tokens"]}}
                 self._sse("message_delta", delta)
                 self._sse("message_stop", {"type": "message_stop"})
-                self._chunk(b"")
+                self.chunk(b"")
 
             def _sse(self, name: str, data: Dict[str, Any]) -> None:
-                self._chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+                self.chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
 
-            def _chunk(self, data: bytes) -> None:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.closing.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
 def last_user_text(body: Dict[str, Any]) -> str:

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import struct
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional
 from urllib.parse import parse_qs, urlparse
+
+from tests.fake_server import ANSWERED, FakeHandler, FakeServer
 
 API_KEY = "AIza-test-key"
 MODELS = ["gemini-fake-flash", "gemini-fake-pro"]
@@ -42,9 +40,9 @@ def status_body(status: int, message: str, details: Optional[List[Any]] = None, 
 BAD_KEY = status_body(400, "API key not valid. Please pass a valid API key.", [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}])
 
 
-class FakeUpstream:
+class FakeUpstream(FakeServer):
     def __init__(self) -> None:
-        self.fault: Optional[Union[int, str]] = None
+        super().__init__()
         self.error_message = "fake error"
         self.rpc: Optional[str] = None
         self.details: Optional[List[Any]] = None
@@ -52,28 +50,13 @@ class FakeUpstream:
         self.finish_reason = "STOP"
         self.blocked = False
         self.usage: Dict[str, int] = {"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}
-        self.received: List[Dict[str, Any]] = []
-        self.closing = threading.Event()
         upstream = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send_json(self, status: int, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(FakeHandler):
             def _authorized(self) -> bool:
                 if self.headers.get("x-goog-api-key") == API_KEY:
                     return True
-                self._send_json(400, BAD_KEY)
+                self.send_json(400, BAD_KEY)
                 return False
 
             def do_GET(self) -> None:
@@ -81,7 +64,7 @@ class FakeUpstream:
                 if not self._authorized():
                     return
                 if url.path != "/v1beta/models":
-                    self._send_json(404, status_body(404, "no such path"))
+                    self.send_json(404, status_body(404, "no such path"))
                     return
                 token = parse_qs(url.query).get("pageToken", [""])[0]
                 models = [{"name": f"models/{m}", "displayName": m.title(), "supportedGenerationMethods": ["generateContent", "streamGenerateContent"], "inputTokenLimit": 1048576, "outputTokenLimit": 8192} for m in MODELS]
@@ -90,37 +73,30 @@ class FakeUpstream:
                 page: Dict[str, Any] = {"models": models[start : start + 1]}
                 if start + 1 < len(models):
                     page["nextPageToken"] = str(start + 1)
-                self._send_json(200, page)
+                self.send_json(200, page)
 
             def do_POST(self) -> None:
-                url = urlparse(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                upstream.received.append({"path": url.path, "query": url.query, "headers": dict(self.headers), "body": body})
+                url, body = self.receive()
                 if not self._authorized():
                     return
-                fault, upstream.fault = upstream.fault, None
-                if fault == "hang":
-                    upstream.closing.wait(10)
-                    return
-                if fault in ("reset", "garbage"):
-                    self._broken(fault)
+                fault = self.take_fault(b'{"candidates": [')
+                if fault is ANSWERED:
                     return
                 if isinstance(fault, int):
-                    self._send_json(fault, status_body(fault, upstream.error_message, upstream.details, upstream.rpc))
+                    self.send_json(fault, status_body(fault, upstream.error_message, upstream.details, upstream.rpc))
                     return
                 match = CHAT.match(url.path)
                 if not match or match.group(1) not in MODELS:
-                    self._send_json(404, status_body(404, f"models/{match.group(1) if match else '?'} is not found for API version v1beta"))
+                    self.send_json(404, status_body(404, f"models/{match.group(1) if match else '?'} is not found for API version v1beta"))
                     return
                 if upstream.blocked:
-                    self._send_json(200, {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": {"promptTokenCount": 3, "totalTokenCount": 3}})
+                    self.send_json(200, {"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": {"promptTokenCount": 3, "totalTokenCount": 3}})
                     return
                 parts = upstream.parts or [{"text": "echo: " + last_user_text(body)}]
                 if match.group(2) == "streamGenerateContent":
                     self._stream(parts, fault)
                     return
-                self._send_json(200, self._response(parts, upstream.finish_reason, upstream.usage))
+                self.send_json(200, self._response(parts, upstream.finish_reason, upstream.usage))
 
             def _response(self, parts: List[Dict[str, Any]], finish: Optional[str], usage: Dict[str, int]) -> Dict[str, Any]:
                 candidate: Dict[str, Any] = {"content": {"role": "model", "parts": parts}, "index": 0}
@@ -128,60 +104,26 @@ class FakeUpstream:
                     candidate["finishReason"] = finish
                 return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": MODEL, "responseId": "resp-fake"}
 
-            def _broken(self, fault: str) -> None:
-                if fault == "reset":
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    self.close_connection = True
-                    self.rfile.close()
-                    self.connection.close()
-                    return
-                data = b'{"candidates": ['
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
             def _stream(self, parts: List[Dict[str, Any]], fault: Any) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
+                self.start_stream()
                 text_parts = [p for p in parts if "text" in p]
                 first = text_parts[0]["text"][: len(text_parts[0]["text"]) // 2] if text_parts else ""
                 self._sse(self._response([{"text": first}], None, {"promptTokenCount": 3, "totalTokenCount": 3}))
-                if fault == "stall":
-                    upstream.closing.wait(10)
-                    return
-                if fault == "break":
-                    self._broken("reset")
+                if self.interrupt(fault):
                     return
                 if fault == "unavailable":
                     self._sse(status_body(503, "The model is overloaded. Please try again later."))
-                    self._chunk(b"")
+                    self.chunk(b"")
                     return
                 rest = [{"text": text_parts[0]["text"][len(first):]}] if text_parts else []
                 rest += [p for p in parts if "text" not in p] + text_parts[1:]
                 self._sse(self._response(rest, upstream.finish_reason, upstream.usage))
-                self._chunk(b"")
+                self.chunk(b"")
 
             def _sse(self, data: Dict[str, Any]) -> None:
-                self._chunk(f"data: {json.dumps(data)}\r\n\r\n".encode())
+                self.chunk(f"data: {json.dumps(data)}\r\n\r\n".encode())
 
-            def _chunk(self, data: bytes) -> None:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.closing.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
 def last_user_text(body: Dict[str, Any]) -> str:

@@ -162,7 +162,7 @@ def events_of(response):
 def test_stream_chunks_become_openai_chunks(ready, upstream):
     response = ready.post("/chat/completions", json={**HELLO, "stream": True})
     assert response.status_code == 200 and response.mimetype == "text/event-stream"
-    assert upstream.received[-1]["path"] == f"/v1beta/models/{MODEL}:streamGenerateContent" and upstream.received[-1]["query"] == "alt=sse"
+    assert upstream.received[-1]["path"] == f"/v1beta/models/{MODEL}:streamGenerateContent" and upstream.received[-1]["query"] == {"alt": ["sse"]}
     events = events_of(response)
     assert events[-1] == "[DONE]"
     chunks = [json.loads(event) for event in events[:-1]]

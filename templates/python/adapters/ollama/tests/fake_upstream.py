@@ -11,11 +11,9 @@ records the Authorization header when one is sent.
 from __future__ import annotations
 
 import json
-import socket
-import struct
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional
+
+from tests.fake_server import ANSWERED, FakeHandler, FakeServer
 
 API_KEY = "ollama-test-key"
 MODELS = ["llama-fake:latest", "llava-fake:7b"]
@@ -31,64 +29,32 @@ def valid_config(url: str, **overrides: Any) -> Dict[str, Any]:
 wrong_key_config = None
 
 
-class FakeUpstream:
+class FakeUpstream(FakeServer):
     def __init__(self) -> None:
-        self.fault: Optional[Union[int, str]] = None
-        self.retry_after: Optional[str] = None
+        super().__init__()
         self.tool_calls: Optional[List[Dict[str, Any]]] = None
         self.done_reason = "stop"
-        self.received: List[Dict[str, Any]] = []
-        self.closing = threading.Event()
         upstream = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send_json(self, status: int, payload: Any, headers: Optional[Dict[str, str]] = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(FakeHandler):
             def do_GET(self) -> None:
                 if self.path != "/api/tags":
-                    self._send_json(404, {"error": "404 page not found"})
+                    self.send_json(404, {"error": "404 page not found"})
                     return
                 details = {"format": "gguf", "family": "llama", "parameter_size": "3.2B", "quantization_level": "Q4_K_M"}
-                self._send_json(200, {"models": [{"name": m, "model": m, "size": 1, "details": details} for m in MODELS]})
+                self.send_json(200, {"models": [{"name": m, "model": m, "size": 1, "details": details} for m in MODELS]})
 
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                upstream.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                fault, upstream.fault = upstream.fault, None
-                if fault == "hang":
-                    upstream.closing.wait(10)
-                    return
-                if fault == "reset":
-                    self._reset()
-                    return
-                if fault == "garbage":
-                    data = b'{"message": '
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
+                url, body = self.receive()
+                fault = self.take_fault(b'{"message": ')
+                if fault is ANSWERED:
                     return
                 if isinstance(fault, int):
                     headers = {"Retry-After": upstream.retry_after} if upstream.retry_after else {}
-                    self._send_json(fault, {"error": f"fake error {fault}"}, headers)
+                    self.send_json(fault, {"error": f"fake error {fault}"}, headers)
                     return
                 if body.get("model") not in MODELS:
-                    self._send_json(404, {"error": f"model '{body.get('model')}' not found"})
+                    self.send_json(404, {"error": f"model '{body.get('model')}' not found"})
                     return
                 text = "echo: " + next((m.get("content", "") for m in reversed(body.get("messages", [])) if m.get("role") == "user"), "")
                 last = {"model": body["model"], "created_at": "2025-01-01T00:00:00Z", "done": True, "done_reason": upstream.done_reason,
@@ -97,52 +63,26 @@ class FakeUpstream:
                     message: Dict[str, Any] = {"role": "assistant", "content": "" if upstream.tool_calls else text}
                     if upstream.tool_calls:
                         message["tool_calls"] = upstream.tool_calls
-                    self._send_json(200, {**last, "message": message})
+                    self.send_json(200, {**last, "message": message})
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/x-ndjson")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
+                self.start_stream("application/x-ndjson")
                 half = len(text) // 2
                 first = {"model": body["model"], "message": {"role": "assistant", "content": "" if upstream.tool_calls else text[:half]}, "done": False}
                 self._line(first)
-                if fault == "stall":
-                    upstream.closing.wait(10)
-                    return
-                if fault == "break":
-                    self._reset()
+                if self.interrupt(fault):
                     return
                 if fault == "runner":
                     self._line({"error": "an error was encountered while running the model: unexpected EOF"})
-                    self._chunk(b"")
+                    self.chunk(b"")
                     return
                 if upstream.tool_calls:
                     self._line({"model": body["model"], "message": {"role": "assistant", "content": "", "tool_calls": upstream.tool_calls}, "done": False})
                 else:
                     self._line({"model": body["model"], "message": {"role": "assistant", "content": text[half:]}, "done": False})
                 self._line({**last, "message": {"role": "assistant", "content": ""}})
-                self._chunk(b"")
-
-            def _reset(self) -> None:
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                self.close_connection = True
-                self.rfile.close()
-                self.connection.close()
+                self.chunk(b"")
 
             def _line(self, data: Dict[str, Any]) -> None:
-                self._chunk(json.dumps(data).encode() + b"\n")
+                self.chunk(json.dumps(data).encode() + b"\n")
 
-            def _chunk(self, data: bytes) -> None:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.closing.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
