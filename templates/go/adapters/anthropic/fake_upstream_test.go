@@ -12,11 +12,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -42,34 +40,11 @@ var fakeErrorTypes = map[int]string{
 }
 
 type fakeUpstream struct {
-	*httptest.Server
-	mu           sync.Mutex
-	fault        string
-	retryAfter   string
+	fakeServer
 	errorMessage string
 	answer       []any
 	stopReason   string
 	usage        map[string]any
-	received     []receivedRequest
-	closing      chan struct{}
-}
-
-type receivedRequest struct {
-	Path   string
-	Header http.Header
-	Body   map[string]any
-}
-
-func (f *fakeUpstream) setFault(fault, retryAfter string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fault, f.retryAfter = fault, retryAfter
-}
-
-func (f *fakeUpstream) last() receivedRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.received[len(f.received)-1]
 }
 
 func lastUserText(body map[string]any) string {
@@ -85,12 +60,7 @@ func lastUserText(body map[string]any) string {
 
 func startFakeUpstream(t *testing.T) *fakeUpstream {
 	t.Helper()
-	fake := &fakeUpstream{closing: make(chan struct{}), errorMessage: "fake error", stopReason: "end_turn", usage: map[string]any{"input_tokens": 3, "output_tokens": 2}}
-	send := func(w http.ResponseWriter, status int, payload any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(payload)
-	}
+	fake := &fakeUpstream{errorMessage: "fake error", stopReason: "end_turn", usage: map[string]any{"input_tokens": 3, "output_tokens": 2}}
 	errorBody := func(status int, message string) map[string]any {
 		kind, ok := fakeErrorTypes[status]
 		if !ok {
@@ -98,56 +68,36 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		}
 		return map[string]any{"type": "error", "error": map[string]any{"type": kind, "message": message}, "request_id": "req_fake"}
 	}
-	fake.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		_ = json.NewDecoder(r.Body).Decode(&body)
+	fake.serve(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 		fake.mu.Lock()
-		if r.Method == http.MethodPost {
-			fake.received = append(fake.received, receivedRequest{r.URL.Path, r.Header.Clone(), body})
-		}
 		fault, retryAfter, message, answer, stopReason, usage := fake.fault, fake.retryAfter, fake.errorMessage, fake.answer, fake.stopReason, fake.usage
 		fake.fault = ""
 		fake.mu.Unlock()
 		if r.Header.Get("x-api-key") != testAPIKey || r.Header.Get("anthropic-version") == "" {
-			send(w, 401, errorBody(401, "invalid x-api-key"))
+			sendJSON(w, 401, errorBody(401, "invalid x-api-key"))
 			return
 		}
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/models" {
 			start := slices.Index(testModels, r.URL.Query().Get("after_id")) + 1
 			page := testModels[start : start+1]
 			data := []any{map[string]any{"type": "model", "id": page[0], "display_name": strings.ToUpper(page[0]), "max_input_tokens": 200000, "max_tokens": 64000}}
-			send(w, 200, map[string]any{"data": data, "has_more": start+1 < len(testModels), "first_id": page[0], "last_id": page[0]})
+			sendJSON(w, 200, map[string]any{"data": data, "has_more": start+1 < len(testModels), "first_id": page[0], "last_id": page[0]})
 			return
 		}
 		switch {
-		case fault == "hang":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case fault == "reset":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
-				_ = tcp.SetLinger(0) // close with a TCP reset
-			}
-			conn.Close()
-			return
-		case fault == "garbage":
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"content": [`))
+		case fake.answerFault(w, r, fault, `{"content": [`):
 			return
 		case fault != "" && fault != "break" && fault != "stall" && fault != "overloaded":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("retry-after", retryAfter)
 			}
-			send(w, status, errorBody(status, message))
+			sendJSON(w, status, errorBody(status, message))
 			return
 		}
 		model, _ := body["model"].(string)
 		if !slices.Contains(testModels, model) {
-			send(w, 404, errorBody(404, "model: "+model))
+			sendJSON(w, 404, errorBody(404, "model: "+model))
 			return
 		}
 		blocks := answer
@@ -155,7 +105,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			blocks = []any{map[string]any{"type": "text", "text": "echo: " + lastUserText(body)}}
 		}
 		if body["stream"] != true {
-			send(w, 200, map[string]any{"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": blocks, "stop_reason": stopReason, "usage": usage})
+			sendJSON(w, 200, map[string]any{"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": blocks, "stop_reason": stopReason, "usage": usage})
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")
@@ -166,17 +116,10 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		}
 		start := map[string]any{"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": []any{}, "usage": map[string]any{"input_tokens": usage["input_tokens"], "output_tokens": 1}}
 		sse("message_start", map[string]any{"type": "message_start", "message": start})
+		if fake.interrupt(w, r, fault) {
+			return
+		}
 		switch fault {
-		case "stall":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case "break":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			conn.Close() // the chunked body ends without its terminating chunk
-			return
 		case "overloaded":
 			sse("error", map[string]any{"type": "error", "error": map[string]any{"type": "overloaded_error", "message": "Overloaded"}})
 			return
@@ -202,11 +145,6 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		}
 		sse("message_delta", map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": stopReason}, "usage": map[string]any{"output_tokens": usage["output_tokens"]}})
 		sse("message_stop", map[string]any{"type": "message_stop"})
-	}))
-	t.Cleanup(func() {
-		close(fake.closing)
-		fake.Server.CloseClientConnections()
-		fake.Server.Close()
 	})
 	return fake
 }

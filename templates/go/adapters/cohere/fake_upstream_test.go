@@ -11,10 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 )
 
@@ -35,26 +33,9 @@ func validConfig(url string, overrides map[string]any) map[string]any {
 }
 
 type fakeUpstream struct {
-	*httptest.Server
-	mu           sync.Mutex
-	fault        string
-	retryAfter   string
+	fakeServer
 	toolCalls    []any
 	finishReason string
-	received     []receivedRequest
-	closing      chan struct{}
-}
-
-type receivedRequest struct {
-	Path   string
-	Header http.Header
-	Body   map[string]any
-}
-
-func (f *fakeUpstream) setFault(fault, retryAfter string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fault, f.retryAfter = fault, retryAfter
 }
 
 func (f *fakeUpstream) set(change func(f *fakeUpstream)) {
@@ -63,32 +44,16 @@ func (f *fakeUpstream) set(change func(f *fakeUpstream)) {
 	change(f)
 }
 
-func (f *fakeUpstream) last() receivedRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.received[len(f.received)-1]
-}
-
 func startFakeUpstream(t *testing.T) *fakeUpstream {
 	t.Helper()
-	fake := &fakeUpstream{closing: make(chan struct{}), finishReason: "COMPLETE"}
-	send := func(w http.ResponseWriter, status int, payload any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(payload)
-	}
-	fake.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		_ = json.NewDecoder(r.Body).Decode(&body)
+	fake := &fakeUpstream{finishReason: "COMPLETE"}
+	fake.serve(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 		fake.mu.Lock()
-		if r.Method == http.MethodPost {
-			fake.received = append(fake.received, receivedRequest{r.URL.Path, r.Header.Clone(), body})
-		}
 		fault, retryAfter, toolCalls, finish := fake.fault, fake.retryAfter, fake.toolCalls, fake.finishReason
 		fake.fault = ""
 		fake.mu.Unlock()
 		if r.Header.Get("Authorization") != "Bearer "+testAPIKey {
-			send(w, 401, map[string]any{"message": "invalid api token"})
+			sendJSON(w, 401, map[string]any{"message": "invalid api token"})
 			return
 		}
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/models" {
@@ -98,38 +63,23 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if start+1 < len(testModels) {
 				page["next_page_token"] = strconv.Itoa(start + 1)
 			}
-			send(w, 200, page)
+			sendJSON(w, 200, page)
 			return
 		}
 		switch {
-		case fault == "hang":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case fault == "reset":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
-				_ = tcp.SetLinger(0) // close with a TCP reset
-			}
-			conn.Close()
-			return
-		case fault == "garbage":
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"message": [`))
+		case fake.answerFault(w, r, fault, `{"message": [`):
 			return
 		case fault != "" && fault != "break" && fault != "stall" && fault != "error":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
 			}
-			send(w, status, map[string]any{"message": "fake error " + fault})
+			sendJSON(w, status, map[string]any{"message": "fake error " + fault})
 			return
 		}
 		model, _ := body["model"].(string)
 		if !slices.Contains(testModels, model) {
-			send(w, 404, map[string]any{"message": fmt.Sprintf("model '%s' not found, make sure the correct model ID was used", model)})
+			sendJSON(w, 404, map[string]any{"message": fmt.Sprintf("model '%s' not found, make sure the correct model ID was used", model)})
 			return
 		}
 		text := ""
@@ -146,7 +96,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if toolCalls != nil {
 				message["content"], message["tool_plan"], message["tool_calls"] = []any{}, "I will look it up.", toolCalls
 			}
-			send(w, 200, map[string]any{"id": "c-fake", "finish_reason": finish, "message": message, "usage": usage})
+			sendJSON(w, 200, map[string]any{"id": "c-fake", "finish_reason": finish, "message": message, "usage": usage})
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")
@@ -156,17 +106,10 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			w.(http.Flusher).Flush()
 		}
 		sse(map[string]any{"id": "c-fake", "type": "message-start", "delta": map[string]any{"message": map[string]any{"role": "assistant"}}})
+		if fake.interrupt(w, r, fault) {
+			return
+		}
 		switch fault {
-		case "stall":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case "break":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			conn.Close() // the chunked body ends without its terminating chunk
-			return
 		case "error":
 			sse(map[string]any{"type": "message-end", "delta": map[string]any{"finish_reason": "ERROR", "error": "internal server error while generating"}})
 			return
@@ -189,11 +132,6 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		}
 		sse(map[string]any{"type": "message-end", "delta": map[string]any{"finish_reason": finish, "usage": usage}})
 		fmt.Fprint(w, "data: [DONE]\n\n")
-	}))
-	t.Cleanup(func() {
-		close(fake.closing)
-		fake.Server.CloseClientConnections()
-		fake.Server.Close()
 	})
 	return fake
 }

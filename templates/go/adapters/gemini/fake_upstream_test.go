@@ -13,12 +13,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -54,9 +52,7 @@ func statusBody(code int, message, rpc string, details []any) map[string]any {
 }
 
 type fakeUpstream struct {
-	*httptest.Server
-	mu           sync.Mutex
-	fault        string
+	fakeServer
 	rpc          string
 	details      []any
 	errorMessage string
@@ -64,15 +60,6 @@ type fakeUpstream struct {
 	finishReason string
 	blocked      bool
 	usage        map[string]any
-	received     []receivedRequest
-	closing      chan struct{}
-}
-
-type receivedRequest struct {
-	Path   string
-	Query  string
-	Header http.Header
-	Body   map[string]any
 }
 
 // setFault is what the shared tests use: a fault, and a Retry-After header value
@@ -92,12 +79,6 @@ func (f *fakeUpstream) set(change func(f *fakeUpstream)) {
 	change(f)
 }
 
-func (f *fakeUpstream) last() receivedRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.received[len(f.received)-1]
-}
-
 func lastUserText(body map[string]any) string {
 	contents, _ := body["contents"].([]any)
 	for i := len(contents) - 1; i >= 0; i-- {
@@ -111,12 +92,7 @@ func lastUserText(body map[string]any) string {
 
 func startFakeUpstream(t *testing.T) *fakeUpstream {
 	t.Helper()
-	fake := &fakeUpstream{closing: make(chan struct{}), errorMessage: "fake error", finishReason: "STOP", usage: map[string]any{"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}}
-	send := func(w http.ResponseWriter, status int, payload any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(payload)
-	}
+	fake := &fakeUpstream{errorMessage: "fake error", finishReason: "STOP", usage: map[string]any{"promptTokenCount": 3, "candidatesTokenCount": 2, "totalTokenCount": 5}}
 	answer := func(parts []any, finish string, usage map[string]any) map[string]any {
 		candidate := map[string]any{"content": map[string]any{"role": "model", "parts": parts}, "index": 0}
 		if finish != "" {
@@ -124,18 +100,13 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		}
 		return map[string]any{"candidates": []any{candidate}, "usageMetadata": usage, "modelVersion": testModel, "responseId": "resp-fake"}
 	}
-	fake.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		_ = json.NewDecoder(r.Body).Decode(&body)
+	fake.serve(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 		fake.mu.Lock()
-		if r.Method == http.MethodPost {
-			fake.received = append(fake.received, receivedRequest{r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
-		}
 		fault, rpc, details, message, parts, finish, isBlocked, usage := fake.fault, fake.rpc, fake.details, fake.errorMessage, fake.parts, fake.finishReason, fake.blocked, fake.usage
 		fake.fault = ""
 		fake.mu.Unlock()
 		if r.Header.Get("x-goog-api-key") != testAPIKey {
-			send(w, 400, statusBody(400, "API key not valid. Please pass a valid API key.", "", []any{map[string]any{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}}))
+			sendJSON(w, 400, statusBody(400, "API key not valid. Please pass a valid API key.", "", []any{map[string]any{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}}))
 			return
 		}
 		if r.Method == http.MethodGet && r.URL.Path == "/v1beta/models" {
@@ -149,46 +120,31 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if start+1 < len(models) {
 				page["nextPageToken"] = strconv.Itoa(start + 1)
 			}
-			send(w, 200, page)
+			sendJSON(w, 200, page)
 			return
 		}
 		switch {
-		case fault == "hang":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case fault == "reset":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
-				_ = tcp.SetLinger(0) // close with a TCP reset
-			}
-			conn.Close()
-			return
-		case fault == "garbage":
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"candidates": [`))
+		case fake.answerFault(w, r, fault, `{"candidates": [`):
 			return
 		case fault != "" && fault != "break" && fault != "stall" && fault != "unavailable":
 			status, _ := strconv.Atoi(fault)
-			send(w, status, statusBody(status, message, rpc, details))
+			sendJSON(w, status, statusBody(status, message, rpc, details))
 			return
 		}
 		match := fakeChat.FindStringSubmatch(r.URL.Path)
 		if match == nil || !slices.Contains(testModels, match[1]) {
-			send(w, 404, statusBody(404, "models/? is not found for API version v1beta", "", nil))
+			sendJSON(w, 404, statusBody(404, "models/? is not found for API version v1beta", "", nil))
 			return
 		}
 		if isBlocked {
-			send(w, 200, map[string]any{"promptFeedback": map[string]any{"blockReason": "SAFETY"}, "usageMetadata": map[string]any{"promptTokenCount": 3}})
+			sendJSON(w, 200, map[string]any{"promptFeedback": map[string]any{"blockReason": "SAFETY"}, "usageMetadata": map[string]any{"promptTokenCount": 3}})
 			return
 		}
 		if parts == nil {
 			parts = []any{map[string]any{"text": "echo: " + lastUserText(body)}}
 		}
 		if match[2] == "generateContent" {
-			send(w, 200, answer(parts, finish, usage))
+			sendJSON(w, 200, answer(parts, finish, usage))
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")
@@ -206,27 +162,15 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			}
 		}
 		sse(answer([]any{map[string]any{"text": text[:len(text)/2]}}, "", map[string]any{"promptTokenCount": 3}))
+		if fake.interrupt(w, r, fault) {
+			return
+		}
 		switch fault {
-		case "stall":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case "break":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			conn.Close() // the chunked body ends without its terminating chunk
-			return
 		case "unavailable":
 			sse(statusBody(503, "The model is overloaded. Please try again later.", "", nil))
 			return
 		}
 		sse(answer(append([]any{map[string]any{"text": text[len(text)/2:]}}, rest...), finish, usage))
-	}))
-	t.Cleanup(func() {
-		close(fake.closing)
-		fake.Server.CloseClientConnections()
-		fake.Server.Close()
 	})
 	return fake
 }

@@ -12,10 +12,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 )
 
@@ -37,26 +35,9 @@ func validConfig(url string, overrides map[string]any) map[string]any {
 }
 
 type fakeUpstream struct {
-	*httptest.Server
-	mu         sync.Mutex
-	fault      string
-	retryAfter string
+	fakeServer
 	toolCalls  []any
 	doneReason string
-	received   []receivedRequest
-	closing    chan struct{}
-}
-
-type receivedRequest struct {
-	Path   string
-	Header http.Header
-	Body   map[string]any
-}
-
-func (f *fakeUpstream) setFault(fault, retryAfter string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fault, f.retryAfter = fault, retryAfter
 }
 
 func (f *fakeUpstream) set(change func(f *fakeUpstream)) {
@@ -65,27 +46,11 @@ func (f *fakeUpstream) set(change func(f *fakeUpstream)) {
 	change(f)
 }
 
-func (f *fakeUpstream) last() receivedRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.received[len(f.received)-1]
-}
-
 func startFakeUpstream(t *testing.T) *fakeUpstream {
 	t.Helper()
-	fake := &fakeUpstream{closing: make(chan struct{}), doneReason: "stop"}
-	send := func(w http.ResponseWriter, status int, payload any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(payload)
-	}
-	fake.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		_ = json.NewDecoder(r.Body).Decode(&body)
+	fake := &fakeUpstream{doneReason: "stop"}
+	fake.serve(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 		fake.mu.Lock()
-		if r.Method == http.MethodPost {
-			fake.received = append(fake.received, receivedRequest{r.URL.Path, r.Header.Clone(), body})
-		}
 		fault, retryAfter, toolCalls, doneReason := fake.fault, fake.retryAfter, fake.toolCalls, fake.doneReason
 		fake.fault = ""
 		fake.mu.Unlock()
@@ -95,38 +60,23 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			for _, name := range testModels {
 				models = append(models, map[string]any{"name": name, "model": name, "size": 1, "details": details})
 			}
-			send(w, 200, map[string]any{"models": models})
+			sendJSON(w, 200, map[string]any{"models": models})
 			return
 		}
 		switch {
-		case fault == "hang":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case fault == "reset":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
-				_ = tcp.SetLinger(0) // close with a TCP reset
-			}
-			conn.Close()
-			return
-		case fault == "garbage":
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"message": `))
+		case fake.answerFault(w, r, fault, `{"message": `):
 			return
 		case fault != "" && fault != "break" && fault != "stall" && fault != "runner":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
 			}
-			send(w, status, map[string]any{"error": "fake error " + fault})
+			sendJSON(w, status, map[string]any{"error": "fake error " + fault})
 			return
 		}
 		model, _ := body["model"].(string)
 		if !slices.Contains(testModels, model) {
-			send(w, 404, map[string]any{"error": fmt.Sprintf("model '%s' not found", model)})
+			sendJSON(w, 404, map[string]any{"error": fmt.Sprintf("model '%s' not found", model)})
 			return
 		}
 		text := ""
@@ -144,7 +94,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 				message["content"], message["tool_calls"] = "", toolCalls
 			}
 			last["message"] = message
-			send(w, 200, last)
+			sendJSON(w, 200, last)
 			return
 		}
 		w.Header().Set("Content-Type", "application/x-ndjson")
@@ -158,17 +108,10 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			first = ""
 		}
 		line(map[string]any{"model": model, "message": map[string]any{"role": "assistant", "content": first}, "done": false})
+		if fake.interrupt(w, r, fault) {
+			return
+		}
 		switch fault {
-		case "stall":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case "break":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			conn.Close() // the chunked body ends without its terminating chunk
-			return
 		case "runner":
 			line(map[string]any{"error": "an error was encountered while running the model: unexpected EOF"})
 			return
@@ -180,11 +123,6 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		}
 		last["message"] = map[string]any{"role": "assistant", "content": ""}
 		line(last)
-	}))
-	t.Cleanup(func() {
-		close(fake.closing)
-		fake.Server.CloseClientConnections()
-		fake.Server.Close()
 	})
 	return fake
 }

@@ -12,11 +12,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -41,92 +39,44 @@ type fakeWire struct {
 	firstChunk string
 }
 
+// fakeUpstream is the fake the tests steer (fault, retryAfter, received: fake_server_test.go).
 type fakeUpstream struct {
-	*httptest.Server
-	mu         sync.Mutex
-	fault      string
-	retryAfter string
-	received   []receivedRequest
-	closing    chan struct{}
-}
-
-type receivedRequest struct {
-	Path   string
-	Query  string
-	Header http.Header
-	Body   map[string]any
-}
-
-func (f *fakeUpstream) setFault(fault, retryAfter string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fault, f.retryAfter = fault, retryAfter
-}
-
-func (f *fakeUpstream) last() receivedRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.received[len(f.received)-1]
+	fakeServer
 }
 
 func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 	t.Helper()
-	fake := &fakeUpstream{closing: make(chan struct{})}
-	send := func(w http.ResponseWriter, status int, payload any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(payload)
-	}
-	fake.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		_ = json.NewDecoder(r.Body).Decode(&body)
+	fake := &fakeUpstream{}
+	fake.serve(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 		fake.mu.Lock()
-		if r.Method == http.MethodPost {
-			fake.received = append(fake.received, receivedRequest{r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
-		}
 		fault, retryAfter := fake.fault, fake.retryAfter
 		fake.fault = ""
 		fake.mu.Unlock()
 		if !wire.authorised(r) {
-			send(w, 401, wire.unauthorised)
+			sendJSON(w, 401, wire.unauthorised)
 			return
 		}
 		if answer := wire.answer(r); answer != nil {
-			send(w, answer.status, answer.body)
+			sendJSON(w, answer.status, answer.body)
 			return
 		}
 		switch {
-		case fault == "hang":
-			select {
-			case <-fake.closing:
-			case <-r.Context().Done():
-			}
-			return
-		case fault == "reset":
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
-				_ = tcp.SetLinger(0) // close with a TCP reset
-			}
-			conn.Close()
-			return
-		case fault == "garbage":
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"choices": [`))
+		case fake.answerFault(w, r, fault, `{"choices": [`):
 			return
 		case wire.faults[fault].status != 0:
-			send(w, wire.faults[fault].status, wire.faults[fault].body)
+			sendJSON(w, wire.faults[fault].status, wire.faults[fault].body)
 			return
 		case fault != "" && fault != "break" && fault != "stall":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
 			}
-			send(w, status, wire.errorBody(fault))
+			sendJSON(w, status, wire.errorBody(fault))
 			return
 		}
 		model := wire.modelOf(r, body)
 		if !slices.Contains(testModels, model) {
-			send(w, 404, wire.unknownModel)
+			sendJSON(w, 404, wire.unknownModel)
 			return
 		}
 		messages, _ := body["messages"].([]any)
@@ -147,16 +97,7 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 				})
 				fmt.Fprintf(w, "data: %s\n\n", chunk)
 				w.(http.Flusher).Flush()
-				if fault == "stall" {
-					select {
-					case <-fake.closing:
-					case <-r.Context().Done():
-					}
-					return
-				}
-				if fault == "break" {
-					conn, _, _ := w.(http.Hijacker).Hijack()
-					conn.Close() // the chunked body ends without its terminating chunk
+				if fake.interrupt(w, r, fault) {
 					return
 				}
 				time.Sleep(50 * time.Millisecond)
@@ -170,11 +111,6 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 		fmt.Fprintf(w, `{"id":"chatcmpl-1","object":"chat.completion","created":1700000000.0,"model":%q,`+
 			`"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":%q}]},"finish_reason":"stop"}],`+
 			`"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}`, model, reply)
-	}))
-	t.Cleanup(func() {
-		close(fake.closing)
-		fake.Server.CloseClientConnections()
-		fake.Server.Close()
 	})
 	return fake
 }

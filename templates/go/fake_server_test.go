@@ -1,0 +1,117 @@
+package main
+
+// What every fake upstream in these tests shares: an httptest server on 127.0.0.1 (no
+// network), the request read and recorded, JSON answers, the faults that behave alike
+// for every API, and a close that leaves nothing behind. The adapter's
+// fake_upstream_test.go says the rest (auth, routes, bodies, its stream) in the handler
+// it passes to serve; its fakeUpstream embeds fakeServer.
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+)
+
+// fakeServer is the state the tests steer: the next fault, its Retry-After, and what the
+// fake received. Guard anything else the adapter adds with mu too.
+type fakeServer struct {
+	*httptest.Server
+	mu         sync.Mutex
+	fault      string
+	retryAfter string
+	received   []receivedRequest
+	closing    chan struct{}
+}
+
+type receivedRequest struct {
+	Path   string
+	Query  string
+	Header http.Header
+	Body   map[string]any
+}
+
+func (f *fakeServer) setFault(fault, retryAfter string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fault, f.retryAfter = fault, retryAfter
+}
+
+func (f *fakeServer) last() receivedRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.received[len(f.received)-1]
+}
+
+// serve starts the server until the test ends: each request's JSON body is read (and a
+// POST recorded) before handle answers it.
+func (f *fakeServer) serve(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, body map[string]any)) {
+	t.Helper()
+	f.closing = make(chan struct{})
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		if r.Method == http.MethodPost {
+			f.mu.Lock()
+			f.received = append(f.received, receivedRequest{r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
+			f.mu.Unlock()
+		}
+		handle(w, r, body)
+	}))
+	t.Cleanup(func() {
+		close(f.closing)
+		f.Server.CloseClientConnections()
+		f.Server.Close()
+	})
+}
+
+func sendJSON(w http.ResponseWriter, status int, payload any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(payload)
+}
+
+// answerFault answers "hang" (never), "reset" (a TCP reset) and "garbage" (200 with the
+// garbage text); true when it did.
+func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, garbage string) bool {
+	switch fault {
+	case "hang":
+		f.quiet(r)
+	case "reset":
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		if tcp, ok := conn.(interface{ SetLinger(int) error }); ok {
+			_ = tcp.SetLinger(0) // close with a TCP reset
+		}
+		conn.Close()
+	case "garbage":
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(garbage))
+	default:
+		return false
+	}
+	return true
+}
+
+// interrupt, in a stream after the first event: "stall" goes quiet, "break" drops the
+// connection (the chunked body ends without its terminating chunk); true when it did.
+func (f *fakeServer) interrupt(w http.ResponseWriter, r *http.Request, fault string) bool {
+	switch fault {
+	case "stall":
+		f.quiet(r)
+	case "break":
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.Close()
+	default:
+		return false
+	}
+	return true
+}
+
+// quiet answers nothing until the test ends or the client gives up.
+func (f *fakeServer) quiet(r *http.Request) {
+	select {
+	case <-f.closing:
+	case <-r.Context().Done():
+	}
+}
