@@ -2,6 +2,7 @@
  * Bytes -> text for manifests: strict UTF-8 (a wrong encoding is a finding with the
  * position of the first bad byte, not mojibake), a byte order mark accepted and noted.
  */
+import { isUtf8 } from 'node:buffer';
 
 export type DecodeResult =
   | { ok: true; text: string; bom: boolean }
@@ -39,6 +40,10 @@ export function decodeManifestBytes(input: string | Uint8Array): DecodeResult {
   let text: string;
   if (typeof input === 'string') {
     text = input;
+  } else if (isUtf8(input)) {
+    // Native check and decode: the byte loop below and TextDecoder cost more than the
+    // rest of reading a small manifest. Both keep a byte order mark (stripped below).
+    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
   } else {
     const bad = firstInvalidUtf8(input);
     if (bad !== -1) {

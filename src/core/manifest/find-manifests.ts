@@ -36,7 +36,7 @@ function specialKind(entry: Dirent): string | undefined {
 }
 
 /** Depth-first, synchronous: listing small folders directly is far cheaper than via the thread pool. */
-function walk(dir: string, found: string[], skipped: SkippedEntry[]): void {
+function walk(dir: string, found: string[], skipped: SkippedEntry[], withoutJson: Set<string>): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -48,6 +48,7 @@ function walk(dir: string, found: string[], skipped: SkippedEntry[]): void {
   // A folder with pyvenv.cfg is a virtual environment, whatever its name.
   if (entries.some((entry) => entry.name === 'pyvenv.cfg' && entry.isFile())) return;
   const subdirs: string[] = [];
+  if (!entries.some((entry) => entry.name === 'plugin.json')) withoutJson.add(dir);
   for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) {
@@ -59,7 +60,7 @@ function walk(dir: string, found: string[], skipped: SkippedEntry[]): void {
       else if (entry.isFile() || entry.isSymbolicLink()) found.push(full);
     }
   }
-  for (const sub of subdirs) walk(sub, found, skipped);
+  for (const sub of subdirs) walk(sub, found, skipped, withoutJson);
 }
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
@@ -90,11 +91,16 @@ export async function findManifests(paths: string[], cwd: string): Promise<strin
   return (await searchManifests(paths, cwd)).files;
 }
 
-/** findManifests, plus what the search passed over (unreadable folders, FIFOs named plugin.yaml). */
-export async function searchManifests(paths: string[], cwd: string): Promise<{ files: string[]; skipped: SkippedEntry[] }> {
+/**
+ * findManifests, plus what the search passed over (unreadable folders, FIFOs named
+ * plugin.yaml), and the folders it listed that hold nothing named plugin.json (so a
+ * caller asking "is there a plugin.json beside it?" need not ask the file system again).
+ */
+export async function searchManifests(paths: string[], cwd: string): Promise<{ files: string[]; skipped: SkippedEntry[]; withoutJson: ReadonlySet<string> }> {
   const targets = (paths.length === 0 ? ['.'] : paths).map((path) => resolve(cwd, path));
   const found: string[] = [];
   const skipped: SkippedEntry[] = [];
+  const withoutJson = new Set<string>();
   const searched: string[] = [];
   for (const target of targets) {
     let info;
@@ -109,7 +115,7 @@ export async function searchManifests(paths: string[], cwd: string): Promise<{ f
     }
     if (info.isDirectory()) {
       searched.push(target);
-      walk(target, found, skipped);
+      walk(target, found, skipped, withoutJson);
     } else {
       assertManifestFile(target, shown(target, cwd));
       found.push(target);
@@ -125,5 +131,5 @@ export async function searchManifests(paths: string[], cwd: string): Promise<{ f
       details: { searched, ...(skipped.length > 0 ? { skipped } : {}) },
     });
   }
-  return { files: [...new Set(found)].sort(), skipped };
+  return { files: [...new Set(found)].sort(), skipped, withoutJson };
 }

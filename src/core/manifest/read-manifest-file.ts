@@ -38,7 +38,8 @@ export async function readManifestBytes(file: string): Promise<ReadResult> {
       return { ok: false, rule: 'file/too-large', message: `The file is ${(stat.size / 1024 / 1024).toFixed(1)} MiB; manifests over 1 MiB are not read.`, hint: 'A manifest is usually under 4 KiB; is this the right file?' };
     }
     // Read at most one byte past the limit, in case the file grew since stat.
-    const buffer = Buffer.alloc(Math.min(stat.size, MAX_MANIFEST_BYTES) + 1);
+    // Not zero-filled: only the bytes read are returned (subarray below).
+    const buffer = Buffer.allocUnsafe(Math.min(stat.size, MAX_MANIFEST_BYTES) + 1);
     let length = 0;
     for (;;) {
       const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);

@@ -23,16 +23,19 @@ const WORKER_URL = new URL('./analyze-worker.js', import.meta.url);
 export async function analyzeOffThread(bytes: Uint8Array, file: string, signal?: AbortSignal): Promise<ManifestAnalysis | undefined> {
   if (!existsSync(fileURLToPath(WORKER_URL))) return undefined;
   const worker = new Worker(WORKER_URL, { workerData: { bytes, file } });
+  const onAbort: { listener?: () => void } = {};
   try {
     return await new Promise<ManifestAnalysis>((resolve, reject) => {
-      const onAbort = (): void => reject(new InterruptedError());
-      if (signal?.aborted) onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
+      onAbort.listener = (): void => reject(new InterruptedError());
+      if (signal?.aborted) onAbort.listener();
+      signal?.addEventListener('abort', onAbort.listener, { once: true });
       worker.once('message', (json: string) => resolve(JSON.parse(json) as ManifestAnalysis));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`The manifest worker exited with code ${code}.`)));
     });
   } finally {
+    // Removed, or every large file of a run leaves one listener on the signal behind.
+    if (onAbort.listener) signal?.removeEventListener('abort', onAbort.listener);
     void worker.terminate();
   }
 }

@@ -120,12 +120,14 @@ function dropTwinRepeats(analyses: ManifestAnalysis[]): void {
  * manifest without a plugin.json beside it is skipped. `loom-plugin test` holds the same
  * rule, under the same id (required there under its default loom-host profile).
  */
-function flagYamlOnly(analyses: ManifestAnalysis[]): void {
+function flagYamlOnly(analyses: ManifestAnalysis[], withoutJson: ReadonlySet<string>): void {
   for (const { result } of analyses) {
     // Only the names the host discovers: a fixture called schema-enum.yaml is no plugin.
     const name = basename(result.file);
     if ((name !== 'plugin.yaml' && name !== 'plugin.yml') || !result.manifest) continue;
-    if (existsSync(join(dirname(result.file), 'plugin.json'))) continue;
+    const dir = dirname(result.file);
+    // A folder the search listed without a plugin.json needs no second look.
+    if (!withoutJson.has(dir) && existsSync(join(dir, 'plugin.json'))) continue;
     const sink = new DiagnosticSink(result.file, '', undefined);
     sink.atOffsets(
       0,
@@ -140,7 +142,7 @@ function flagYamlOnly(analyses: ManifestAnalysis[]): void {
 
 /** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
 export async function validatePaths(paths: string[], options: { cwd: string; signal?: AbortSignal }): Promise<ValidationReport> {
-  const { files, skipped } = await searchManifests(paths, options.cwd);
+  const { files, skipped, withoutJson } = await searchManifests(paths, options.cwd);
   const analyses: ManifestAnalysis[] = [];
   for (const [index, file] of files.entries()) {
     // Reads are synchronous (see read-manifest-file.ts); yield now and then so an abort is seen.
@@ -152,7 +154,7 @@ export async function validatePaths(paths: string[], options: { cwd: string; sig
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
   dropTwinRepeats(analyses);
-  flagYamlOnly(analyses);
+  flagYamlOnly(analyses, withoutJson);
   const results = [...analyses.map((analysis) => analysis.result), ...skipped.map(skippedResult)];
   return { files: results, ...countFindings(results) };
 }
