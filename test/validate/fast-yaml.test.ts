@@ -7,7 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readSimpleYaml, readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
+import { readSimpleYaml, readSimpleYamlTree, readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
 import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
 
@@ -21,16 +21,27 @@ function full(text: string): { ok: boolean; value: unknown } {
 let answered = 0;
 let answeredWithTree = 0;
 function agrees(text: string): void {
-  const fast = readSimpleYaml(text);
+  const read = readSimpleYamlTree(text);
+  const fast = read?.value;
   const withTree = readSimpleYamlWithTree(text);
   if (withTree) {
-    // Same data and the same ranges as the full parser's tree, node for node.
+    // Same data, the same ranges node for node, and the same findings (duplicate keys) as the full parser.
     answeredWithTree++;
     expect(withTree.value, text).toEqual(fast);
-    expect(withTree.tree, text).toEqual(parseYamlWithPositions(text).tree);
+    const positioned = parseYamlWithPositions(text);
+    expect(withTree.tree, text).toEqual(positioned.tree);
+    expect(withTree.issues, text).toEqual(positioned.issues);
   }
-  if (fast === undefined) return;
+  if (read === undefined) return;
   answered++;
+  if (read.issues.length > 0) {
+    // Duplicate keys: the full parser's path reports the same ones and keeps the same (last) values.
+    const positioned = parseYamlWithPositions(text);
+    expect(positioned.fatal, text).toBe(false);
+    expect(read.issues, text).toEqual(positioned.issues);
+    expect(fast, text).toEqual(positioned.value);
+    return;
+  }
   const reference = full(text);
   expect(reference.ok, text).toBe(true);
   expect(fast, text).toEqual(reference.value);
@@ -49,15 +60,17 @@ const pieces = [
   '      default: -5\n', '      default: 0x1F\n', '      default: 1e3\n', '      default: .inf\n', '      default: ~\n', '      default: True\n', '      default: yes\n',
   '      validation: {min: 1}\n', '      enum: [a, b, 3]\n', '    -\n', '      name: x\n', 'args:\n', '- plugin.py\n', '- --port\n', '- "8090"\n', '  - nested\n',
   'env:\n', '  PORT: "8090"\n', '  LOG: info\n', '  PORT: 8090\n', 'auto_start: true\n', 'auto_start: false\n', 'command: python3\n', '# comment\n', '  # comment\n', '    # comment\n', '\n',
-  'x: a: b\n', 'x: &a 1\n', 'y: *a\n', 'z: !tag v\n', 'k: |\n  text\n', 'k: >\n  folded\n', 'k: "esc\\n"\n', "k: 'it''s'\n", 'k: [a, [b]]\n', 'k: [a,]\n', 'k: []\n',
+  'x: a: b\n', 'k: {a: 1, b: [x, "y"], c: {}}\n', 'k: {a: x, a: y}\n', '- {a: 1, b: {c: [d, ]}}\n', 'k: [a, {b: c}, [ ]]  # c\n', 'k: {a, b: , "c": \'d\'}\n',
+  'k: {a:x}\n', 'k: {a : x}\n', 'k: [a,,b]\n', 'k: {a: x\n', 'k: {"a":x}\n', 'k: [a: b]\n', 'k: {a: [b}\n', 'k: {a: x}}\n', 'k: {a: C#}\n', 'k: {1: a, true: b}\n',
+  'x: &a 1\n', 'y: *a\n', 'z: !tag v\n', 'k: |\n  text\n', 'k: >\n  folded\n', 'k: "esc\\n"\n', "k: 'it''s'\n", 'k: [a, [b]]\n', 'k: [a,]\n', 'k: []\n',
   'k: C#\n', 'k: a #b\n', 'k: -\n', 'k: -0\n', 'k: 007\n', 'k: +5\n', 'k: 1_000\n', '? complex\n', '"quoted": key\n', 'null: 1\n', 'True: 1\n', '__proto__: {a: 1}\n',
   '    extra: indent\n', ' odd: indent\n', '- item at root\n', 'k:\n- a\n- b\n', 'k:\n  - a\n  -   b: 1\n      c: 2\n', 'k: multi\n  line\n', 'k: "open\n',
 ];
 
 /** Block-style YAML documents built from tricky scalars, keys and layouts. */
-const SAFE = ['a', 'Acme AI', '1.0', '1.2.0', '30', '-5', '0', '~', 'null', 'NULL', 'true', 'True', 'yes', 'off', '"quoted"', '"with # hash"', "'single'", "''", '""',
+const SAFE = ['{a: 1}', '{a: x, b: [1, 2]}', '{}', '{ a: , b }', '{"k": v, \'q\': w}', '{a: {b: {c: d}}}', '[a, {b: c}, [d, ]]', '[ ]', '{a: x, a: y}', '{name: x, type: y,}', 'a', 'Acme AI', '1.0', '1.2.0', '30', '-5', '0', '~', 'null', 'NULL', 'true', 'True', 'yes', 'off', '"quoted"', '"with # hash"', "'single'", "''", '""',
   '--port', '-x', 'a #comment', 'C#', 'http://127.0.0.1:8090', '[a, b]', '[]', '[1, -2, x]', '0.25', '-0.0'];
-const TRICKY = ['-0', '007', '0x1F', '1e3', '.5', '.inf', '@at', '`tick`', 'a: b', 'end:', '1_000', '+5', '&a x', '!t x', '*a'];
+const TRICKY = ['{a:x}', '{a : x}', '[a,,b]', '[a]#c', '{"a":x}', '{a: b: c}', '[a: b]', '{? a}', '{a: "x\\"y"}', "['it''s']", '{a: C#}', '[, a]', '{,}', '{a: &x 1}', '[*a]', '[-]', '[- a]', '{-a: 1}', '{1: a}', '{true: 1}', '{a: 1, "a": 2}', '[a', '-0', '007', '0x1F', '1e3', '.5', '.inf', '@at', '`tick`', 'a: b', 'end:', '1_000', '+5', '&a x', '!t x', '*a'];
 const scalar = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...SAFE) }, { weight: 1, arbitrary: fc.constantFrom(...TRICKY) });
 const KEYS = ['type', 'name', 'PORT', 'a.b', 'x-y', 'k_1', 'metadata', 'env', 'args', 'description', 'command', 'true'];
 type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
@@ -69,6 +82,30 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
     fc.record({ seq: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
   ),
 })).node;
+
+/** Flow collections written with varied spacing, quoting and repeated keys. */
+const FLOW_SCALARS = ['a', 'b c', '1', '-5', '0.5', 'true', '~', '"q # r"', "'s'", '""', 'http://x:1/y', '-x', 'C#', '*a', '&a b', '!t x', '"e\\n"', 'a:b'];
+const FLOW_KEYS = ['a', 'b', 'k.x', '"a"', "'b'", '"two words"', '__proto__', 'null', '1'];
+type Flow = string | { fmap: [string, Flow | null][] } | { fseq: Flow[] };
+const flowTree: fc.Arbitrary<Flow> = fc.letrec<{ node: Flow }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 3, arbitrary: fc.constantFrom(...FLOW_SCALARS) },
+    fc.record({ fmap: fc.array(fc.tuple(fc.constantFrom(...FLOW_KEYS), fc.option(tie('node'), { freq: 5 })), { maxLength: 4 }) }),
+    fc.record({ fseq: fc.array(tie('node'), { maxLength: 4 }) }),
+  ),
+})).node;
+const gap = fc.constantFrom('', ' ', '  ');
+const flowText: fc.Arbitrary<string> = fc.tuple(flowTree, fc.array(gap, { minLength: 64, maxLength: 64 }), fc.boolean()).map(([node, gaps, trailingComma]) => {
+  let n = 0;
+  const g = (): string => gaps[n++ % gaps.length] ?? '';
+  const write = (value: Flow): string => {
+    if (typeof value === 'string') return value;
+    if ('fseq' in value) return `[${g()}${value.fseq.map(write).join(`${g()},${g() || ' '}`)}${trailingComma && value.fseq.length > 0 ? ',' : ''}${g()}]`;
+    return `{${g()}${value.fmap.map(([key, v]) => (v === null ? key : `${key}:${g() || ' '}${write(v)}`)).join(`${g()}, `)}${g()}}`;
+  };
+  return typeof node === 'string' ? `[${node}]` : write(node);
+});
 
 function render(node: Tree, indent: number, sameIndentSeq: boolean): string[] {
   const pad = ' '.repeat(indent);
@@ -137,9 +174,42 @@ describe('fast YAML reader', () => {
   });
 
   it('declines what it does not understand', () => {
-    for (const text of ['k: &a 1\n', 'k: !t v\n', 'k: |\n  x\n', 'k: "a\\nb"\n', 'k: {a: 1}\n', 'a: 1\na: 2\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
+    for (const text of ['k: &a 1\n', 'k: !t v\n', 'k: |\n  x\n', 'k: "a\\nb"\n', 'k: {a: 1,\n  b: 2}\n', 'k: {a: x # c\n  }\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
       expect(readSimpleYaml(text), text).toBeUndefined();
     }
+  });
+
+  it('reads one-line flow collections with the full parser\'s ranges', () => {
+    for (const text of ['k: {a: 1}\n', 'env: { A: x , B: "y" }  # c\nz: 1\n', 'k: {a: , b, c: [1, 2], d: {}}\n', 'k:\n- {a: 1, b: [x]}   # c\n- [ {}, [] ]\n', 'k: [a, ]\n']) {
+      expect(readSimpleYamlWithTree(text), text).toBeDefined();
+      agrees(text);
+    }
+  });
+
+  it('reports duplicate keys where the full parser does, in block and flow mappings, and keeps the last value', () => {
+    for (const text of ['a: 1\na: 2\n', 'e: {a: x, a: y, a: z}\nb: 1\nb: 2\n', 'e: {k: [a, b], k: {}}\n', 'a: {x: 1, x: 2}\nb: 1\na: 3\n', 'k:\n- name: a\n  name: b\n']) {
+      const read = readSimpleYamlWithTree(text);
+      expect(read?.issues.length, text).toBeGreaterThan(0);
+      agrees(text);
+    }
+    // As many as the full parser lists, no more.
+    const many = `e: {${Array.from({ length: 30 }, () => 'a: 1').join(', ')}}\n`;
+    expect(readSimpleYamlWithTree(many)?.issues).toHaveLength(20);
+    agrees(many);
+  });
+
+  it('agrees with the full parser on generated flow collections, and on each with one character changed', () => {
+    answered = 0;
+    answeredWithTree = 0;
+    fc.assert(
+      fc.property(fc.constantFrom('k: ', '- ', 'k:\n  - ', 'a: 1\nk: '), flowText, fc.nat(), fc.constantFrom('', ' ', ',', ':', '#', '"', '[', '}', 'a', '- ', ': '), fc.boolean(), (head, body, at, ch, mutate) => {
+        const changed = mutate ? `${body.slice(0, at % (body.length + 1))}${ch}${body.slice((at % (body.length + 1)) + (at % 3 === 0 ? 1 : 0))}` : body;
+        agrees(`${head}${changed}\n`);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(answered).toBeGreaterThan(300);
+    expect(answeredWithTree).toBeGreaterThan(300);
   });
 
   it('gives no tree for an indented comment deeper than a line around it, or last (yaml puts it in a parent\'s range)', () => {
@@ -169,7 +239,7 @@ describe('fast YAML reader', () => {
   });
 
   it('gives no tree for a comment under a key that has no value yet (found by the soup property)', () => {
-    for (const text of ['args:\n# comment\n', 'env:\n\n# note\nb: 1\n', 'k:\n-\n# c\n', 'k:\n  - end:\n# c\n  a: 1\n']) {
+    for (const text of ['args:\n# comment\n', 'env:\n\n# note\nb: 1\n', 'k:\n-\n# c\n', 'k:\n  - end:\n# c\n  a: 1\n', 'k: # c\n', 'a:\n  k: # c\n\nb: 2\n', 'a:\n  - # c\n\n\n']) {
       expect(readSimpleYamlWithTree(text), text).toBeUndefined();
       agrees(text);
     }

@@ -11,8 +11,11 @@
  * located without the full parser. A property test checks that the value and the tree
  * agree with `yaml` wherever it answers.
  */
-import { setOwn, type ParsedSource } from './parse-issue.js';
+import { duplicateKeyIssue, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
+import { checkKey, plainScalar, quotedScalar, Unsupported, unsupported } from './fast-yaml-scalar.js';
+import { readFlowCollection, type OnDuplicate } from './fast-yaml-flow.js';
+import { tooDeepOffset } from './yaml-depth.js';
 
 interface Line {
   indent: number;
@@ -35,16 +38,11 @@ interface Read {
 }
 
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+(.*))?$/;
-const RESERVED_KEY = /^(?:true|false|null|y|n|yes|no|on|off)$/i;
-const NOT_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
-// YAML 1.2 core schema forms the fast path does not resolve itself.
-const CORE_NUMBERISH = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const MAX_DEPTH = 50;
-
-class Unsupported extends Error {}
-const unsupported = (): never => {
-  throw new Unsupported();
-};
+/**
+ * Deeper than this, yaml-depth.ts (which the full parser's path runs first) may refuse
+ * the file as too deep; the reader then asks it, and declines what it refuses.
+ */
+const CHECKED_DEPTH = 40;
 
 /** Removes a trailing ` # comment` from a plain value and trims it. */
 function stripComment(text: string): string {
@@ -53,55 +51,24 @@ function stripComment(text: string): string {
   return (hash === -1 ? text : text.slice(0, hash)).trim();
 }
 
-function plainScalar(text: string): unknown {
-  // `-x` (e.g. --port) is a plain scalar; `-` alone or `- x` is not.
-  const dashWord = text.length > 1 && text[0] === '-' && text[1] !== ' ';
-  if (text === '' || (NOT_PLAIN_START.test(text) && !dashWord) || /:(?:\s|$)|\s#|\t/.test(text)) unsupported();
-  if (text === '~' || text === 'null' || text === 'Null' || text === 'NULL') return null;
-  if (text === 'true' || text === 'True' || text === 'TRUE') return true;
-  if (text === 'false' || text === 'False' || text === 'FALSE') return false;
-  if (/^(?:0|-?[1-9][0-9]{0,14})$/.test(text)) return Number(text);
-  if (/^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/.test(text)) return Number(text);
-  if (CORE_NUMBERISH.test(text)) unsupported();
-  return text;
-}
-
-/** A scalar or flat flow sequence written after `key: ` or `- `, starting at offset `at`. */
-function inlineRead(raw: string, at: number, lineEnd: number): Read {
+/** A scalar or a one-line flow collection written after `key: ` or `- `, starting at offset `at`. */
+function inlineRead(raw: string, at: number, lineEnd: number, depth: number, onDuplicate: OnDuplicate): Read {
   const text = raw.trim();
   const start = at + raw.length - raw.trimStart().length;
   const first = text[0];
   const read = (value: unknown, node: SourceNode): Read => ({ value, node, end: lineEnd });
+  const onlyComment = (after: string): void => {
+    if (after !== '' && !/^\s+#/.test(after)) unsupported();
+  };
   if (first === '"' || first === "'") {
-    const close = text.indexOf(first, 1);
-    if (close === -1) unsupported();
-    const body = text.slice(1, close);
-    const after = text.slice(close + 1);
-    if (after !== '' && !/^\s+#/.test(after)) unsupported();
-    if (first === '"' && body.includes('\\')) unsupported();
-    // Quoted scalars may not carry control characters unescaped.
-    if (/[\u0000-\u001f\u007f-\u009f]/.test(body)) unsupported();
-    return read(body, { kind: 'scalar', start, end: start + close + 1 });
+    const quoted = quotedScalar(text, 0);
+    onlyComment(text.slice(quoted.next));
+    return read(quoted.value, { kind: 'scalar', start, end: start + quoted.next });
   }
-  if (first === '[') {
-    const close = text.indexOf(']');
-    if (close === -1) unsupported();
-    const after = text.slice(close + 1);
-    if (after !== '' && !/^\s+#/.test(after)) unsupported();
-    const inner = text.slice(1, close);
-    if (/[[{}"'#]/.test(inner)) unsupported();
-    const node: SourceNode = { kind: 'seq', start, end: start + close + 1, items: [] };
-    if (inner.trim() === '') return read([], node);
-    const values: unknown[] = [];
-    let offset = start + 1;
-    for (const part of inner.split(',')) {
-      const item = part.trim();
-      const itemStart = offset + part.length - part.trimStart().length;
-      values.push(plainScalar(item));
-      node.items.push({ kind: 'scalar', start: itemStart, end: itemStart + item.length });
-      offset += part.length + 1;
-    }
-    return read(values, node);
+  if (first === '[' || first === '{') {
+    const flow = readFlowCollection(text, 0, start, depth, MAX_NESTING, onDuplicate);
+    onlyComment(text.slice(flow.next));
+    return read(flow.value, flow.node);
   }
   const plain = stripComment(text);
   return read(plainScalar(plain), { kind: 'scalar', start, end: start + plain.length });
@@ -156,8 +123,7 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
     const match = KEY_LINE.exec(content);
     if (!match) unsupported();
     const key = match?.[1] ?? '';
-    // YAML caps implicit keys at 1024 characters; leave long ones to the full parser.
-    if (RESERVED_KEY.test(key) || key.length > 1000) unsupported();
+    checkKey(key);
     const rest = match?.[2] ?? '';
     lines.push({ indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end });
   }
@@ -166,7 +132,14 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
 
 class Reader {
   index = 0;
-  constructor(private readonly lines: Line[]) {}
+  /** A comment after a key or dash with no value (`key: # note`): the tree would differ. */
+  commentAfterAbsent = false;
+  /** The deepest block collection read (the root mapping is 0). */
+  deepest = 0;
+  constructor(
+    private readonly lines: Line[],
+    private readonly onDuplicate: OnDuplicate,
+  ) {}
 
   peek(): Line | undefined {
     return this.lines[this.index];
@@ -179,11 +152,15 @@ class Reader {
     if (next && allowSameIndentSeq && next.indent === parentIndent && next.kind === 'item') return this.sequence(parentIndent, depth + 1);
     const at = absentAt(line);
     // An absent value ends its collection where it sits, not at the end of its line.
+    // With a comment after it, yaml's range runs on over the comment and any blank lines
+    // after it, which this reader does not see: no tree then (the full parser locates).
+    if (line.rest.trimStart().startsWith('#')) this.commentAfterAbsent = true;
     return { value: null, node: { kind: 'scalar', start: at, end: at }, end: at };
   }
 
   block(indent: number, depth: number): Read {
-    if (depth > MAX_DEPTH) unsupported();
+    if (depth > MAX_NESTING) unsupported();
+    if (depth > this.deepest) this.deepest = depth;
     const first = this.peek();
     if (!first || first.indent !== indent) return unsupported();
     return first.kind === 'item' ? this.sequence(indent, depth) : this.mapping(indent, depth, undefined);
@@ -193,9 +170,10 @@ class Reader {
     const out: Record<string, unknown> = {};
     const node: SourceNode & { kind: 'map' } = { kind: 'map', start: -1, end: 0, entries: [] };
     const add = (line: Line): void => {
-      if (Object.prototype.hasOwnProperty.call(out, line.key)) unsupported(); // duplicate: let the full parser report it
+      // Reported here as the full parser does (the key, in document order); the last value wins.
+      if (Object.prototype.hasOwnProperty.call(out, line.key)) this.onDuplicate(line.keyStart, line.keyStart + line.key.length);
       const rest = stripComment(line.rest) === '' ? '' : line.rest;
-      const read = rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end);
+      const read = rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.onDuplicate);
       setOwn(out, line.key, read.value);
       node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd: line.keyStart + line.key.length, value: read.node });
       if (node.start === -1) node.start = line.keyStart;
@@ -232,14 +210,14 @@ class Reader {
       const compact = KEY_LINE.exec(content);
       if (compact && !/^["'[]/.test(content)) {
         const key = compact[1] ?? '';
-        if (RESERVED_KEY.test(key) || key.length > 1000) unsupported();
+        checkKey(key);
         const inlineRest = compact[2] ?? '';
         const keyStart = line.keyStart + keyIndent - indent;
         push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: inlineRest, keyStart, restStart: keyStart + content.length - inlineRest.length, end: line.end }));
         continue;
       }
       if (content.startsWith('- ')) unsupported();
-      push(inlineRead(rest, line.restStart, line.end));
+      push(inlineRead(rest, line.restStart, line.end, depth + 1, this.onDuplicate));
       const after = this.peek();
       if (after && after.indent > indent) unsupported(); // a continued multi-line scalar
     }
@@ -251,6 +229,8 @@ class Reader {
 export interface SimpleRead {
   value: Record<string, unknown>;
   tree: SourceNode | undefined;
+  /** Duplicate keys, as the full parser reports them (at most MAX_SYNTAX_ISSUES). */
+  issues: ParseIssue[];
 }
 
 /**
@@ -263,14 +243,21 @@ export function readSimpleYamlTree(text: string): SimpleRead | undefined {
   // CR, control characters, BOMs and Unicode line breaks: leave them to the full parser.
   // Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
   if (/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
+  const issues: ParseIssue[] = [];
+  const onDuplicate: OnDuplicate = (start, end) => {
+    if (issues.length < MAX_SYNTAX_ISSUES) issues.push(duplicateKeyIssue(start, end));
+  };
   try {
     const split = splitLines(text);
     const lines = split.lines;
     if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return undefined;
-    const reader = new Reader(lines);
+    const reader = new Reader(lines, onDuplicate);
     const result = reader.mapping(0, 0, undefined);
     if (reader.index !== lines.length) return undefined;
-    return { value: result.value as Record<string, unknown>, tree: split.indentedComment ? undefined : result.node };
+    // The full parser's path refuses what its depth scan calls too deep, and that scan
+    // over-counts on purpose (brackets in plain text); ask it whenever it might.
+    if ((reader.deepest > CHECKED_DEPTH || text.includes('[') || text.includes('{')) && tooDeepOffset(text) !== -1) return undefined;
+    return { value: result.value as Record<string, unknown>, tree: split.indentedComment || reader.commentAfterAbsent ? undefined : result.node, issues };
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
@@ -285,5 +272,5 @@ export function readSimpleYaml(text: string): Record<string, unknown> | undefine
 /** readSimpleYamlTree as a ParsedSource, when it has a tree. */
 export function readSimpleYamlWithTree(text: string): ParsedSource | undefined {
   const read = readSimpleYamlTree(text);
-  return read?.tree ? { value: read.value, tree: read.tree, issues: [], fatal: false } : undefined;
+  return read?.tree ? { value: read.value, tree: read.tree, issues: read.issues, fatal: false } : undefined;
 }

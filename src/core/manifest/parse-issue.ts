@@ -5,6 +5,9 @@ export const MAX_NESTING = 100;
 /** Aliases expanded at most this often (billion-laughs documents stop here). */
 export const MAX_ALIAS_COUNT = 100;
 
+/** Syntax findings listed per file; a file of 100k duplicate keys needs no 100k findings to be fixed. */
+export const MAX_SYNTAX_ISSUES = 20;
+
 /** A problem found while reading the text, before any schema or rule runs. */
 export interface ParseIssue {
   start: number;
@@ -29,4 +32,9 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   // Plain assignment for every other key: defineProperty per key cost 10% of a 100k-key file.
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
+}
+
+/** A key repeated in one mapping (the same finding from the full parser and the fast reader). */
+export function duplicateKeyIssue(start: number, end: number): ParseIssue {
+  return { start, end, severity: 'error', rule: 'syntax/duplicate-key', message: 'Duplicate key: this key appears earlier in the same mapping.', hint: 'Keep one of them: readers disagree on which one wins.' };
 }

@@ -9,7 +9,7 @@
  * 200 million comparisons (quadratic; 13 s for a 152 KiB file).
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { MAX_ALIAS_COUNT, MAX_NESTING, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
@@ -83,7 +83,6 @@ const YAML_HINTS: Record<string, string> = {
   BLOCK_AS_IMPLICIT_KEY: 'Put a space after ":" and check the indentation.',
 };
 
-const MAX_SYNTAX_ISSUES = 20;
 const TOO_DEEP_MESSAGE = `Values nest deeper than a manifest ever needs (over ${MAX_NESTING} levels).`;
 const TOO_DEEP_HINT = 'A manifest is a few levels deep; this file is not one.';
 
@@ -130,7 +129,7 @@ export function parseYamlWithPositions(text: string): ParsedSource {
   try {
     tree = toTree(doc.contents, 0, (start, end) => {
       if (issues.length >= MAX_SYNTAX_ISSUES) return;
-      issues.push({ start, end, severity: 'error', rule: 'syntax/duplicate-key', message: 'Duplicate key: this key appears earlier in the same mapping.', hint: 'Keep one of them: readers disagree on which one wins.' });
+      issues.push(duplicateKeyIssue(start, end));
     });
   } catch (error) {
     if (!(error instanceof TooDeep) && !(error instanceof RangeError)) throw error;

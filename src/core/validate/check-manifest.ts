@@ -95,7 +95,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     return { result: finish(file, sink, undefined) };
   }
   const simple = !json && options.fast !== false ? readSimpleYamlTree(text) : undefined;
-  if (simple) {
+  if (simple && simple.issues.length === 0) {
     const clean = await cleanWithoutPositions(file, simple.value);
     if (clean) return clean;
   }
@@ -103,7 +103,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
   try {
     // Plain YAML with findings gets its positions from the fast reader too (a megabyte in
     // milliseconds); the full parser loads only when the fast reader declines the file.
-    const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: [], fatal: false } : undefined;
+    const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: simple.issues, fatal: false } : undefined;
     parsed = json ? parseJsonWithPositions(text) : plain ?? (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.

@@ -1,0 +1,166 @@
+/**
+ * Flow collections (`{a: 1, b: [x, y]}`) for the fast YAML reader, when one opens and
+ * closes on the same line. A megabyte of flow mapping took the full parser well over a
+ * second; this reads it in one pass. Ranges are the ones yaml gives (a collection from
+ * its bracket to just past the closing one, scalars without surrounding blanks, an empty
+ * value at the next token), checked against yaml by the property tests. Duplicate keys
+ * are reported through `onDuplicate`, in document order, as the full parser does.
+ *
+ * Anything less usual (a multi-line collection, a comment, `? `, a key that is not a
+ * plain name or a quoted string, `a : b`, adjacent `"a":b`, an empty entry) throws
+ * Unsupported, and the full parser reads the file.
+ */
+import { setOwn } from './parse-issue.js';
+import type { SourceEntry, SourceNode } from './source-tree.js';
+import { checkKey, KEY_NAME, plainScalar, quotedScalar, unsupported } from './fast-yaml-scalar.js';
+
+export type OnDuplicate = (keyStart: number, keyEnd: number) => void;
+
+export interface FlowRead {
+  value: unknown;
+  node: SourceNode;
+  /** Index in the line text just past the collection. */
+  next: number;
+}
+
+/** Characters that end a plain scalar inside a flow collection. */
+const FLOW_STOP = new Set([',', '[', ']', '{', '}']);
+
+class FlowReader {
+  constructor(
+    /** The rest of one line (no newline in it). */
+    private readonly text: string,
+    /** Offset of text[0] in the file. */
+    private readonly base: number,
+    private readonly maxDepth: number,
+    private readonly onDuplicate: OnDuplicate,
+  ) {}
+
+  private skipSpaces(i: number): number {
+    while (this.text[i] === ' ') i++;
+    return i;
+  }
+
+  /** Index where a plain scalar starting at `from` ends (blanks before the stop excluded). */
+  private plainEnd(from: number): number {
+    const { text } = this;
+    let j = from;
+    for (; j < text.length; j++) {
+      const ch = text[j] ?? '';
+      if (FLOW_STOP.has(ch)) break;
+      if (ch === '#') unsupported(); // a comment or C#: either way, the full parser decides
+      if (ch === ':') {
+        const after = text[j + 1];
+        if (after === undefined || after === ' ' || FLOW_STOP.has(after)) break;
+      }
+    }
+    while (j > from && text[j - 1] === ' ') j--;
+    return j;
+  }
+
+  private scalar(from: number): FlowRead {
+    const { text, base } = this;
+    if (text[from] === '"' || text[from] === "'") {
+      const quoted = quotedScalar(text, from);
+      const after = text[quoted.next];
+      if (after !== undefined && after !== ' ' && after !== ',' && after !== ']' && after !== '}' && after !== ':') unsupported();
+      return { value: quoted.value, node: { kind: 'scalar', start: base + from, end: base + quoted.next }, next: quoted.next };
+    }
+    const end = this.plainEnd(from);
+    return { value: plainScalar(text.slice(from, end)), node: { kind: 'scalar', start: base + from, end: base + end }, next: end };
+  }
+
+  value(from: number, depth: number): FlowRead {
+    const ch = this.text[from];
+    if (ch === '[' || ch === '{') return this.collection(from, depth);
+    return this.scalar(from);
+  }
+
+  private key(from: number): { key: string; start: number; end: number; next: number } {
+    const { text, base } = this;
+    if (text[from] === '"' || text[from] === "'") {
+      const quoted = quotedScalar(text, from);
+      if (quoted.value.length > 1000) unsupported();
+      return { key: quoted.value, start: base + from, end: base + quoted.next, next: quoted.next };
+    }
+    const end = this.plainEnd(from);
+    const key = text.slice(from, end);
+    if (!KEY_NAME.test(key)) unsupported();
+    checkKey(key);
+    // `a : b` puts blanks between key and colon; rare enough to leave to the full parser.
+    if (text[end] === ' ' && text[this.skipSpaces(end)] === ':') unsupported();
+    return { key, start: base + from, end: base + end, next: end };
+  }
+
+  /** One `key: value`, `key:` or `key` entry of a flow mapping; returns the index after it. */
+  private entry(from: number, depth: number, out: Record<string, unknown>, entries: SourceEntry[], close: string): number {
+    const { text, base } = this;
+    const key = this.key(from);
+    // Before the value: the full parser reports a key before anything inside its value.
+    if (Object.prototype.hasOwnProperty.call(out, key.key)) this.onDuplicate(key.start, key.end);
+    let i = this.skipSpaces(key.next);
+    let value: unknown = null;
+    let node: SourceNode | undefined;
+    if (text[i] === ':') {
+      if (text[i + 1] !== ' ') unsupported();
+      i = this.skipSpaces(i + 1);
+      if (text[i] === ',' || text[i] === close) {
+        node = { kind: 'scalar', start: base + i, end: base + i };
+      } else {
+        const read = this.value(i, depth + 1);
+        value = read.value;
+        node = read.node;
+        i = read.next;
+      }
+    } else if (text[i] !== ',' && text[i] !== close) {
+      unsupported();
+    }
+    setOwn(out, key.key, value);
+    entries.push({ key: key.key, keyStart: key.start, keyEnd: key.end, value: node });
+    return i;
+  }
+
+  collection(from: number, depth: number): FlowRead {
+    if (depth > this.maxDepth) unsupported();
+    const { text, base } = this;
+    const isMap = text[from] === '{';
+    const close = isMap ? '}' : ']';
+    const out: Record<string, unknown> = {};
+    const entries: SourceEntry[] = [];
+    const values: unknown[] = [];
+    const items: SourceNode[] = [];
+    let i = from + 1;
+    for (;;) {
+      i = this.skipSpaces(i);
+      if (i >= text.length) unsupported(); // continues on the next line
+      if (text[i] === close) break;
+      if (isMap) {
+        i = this.entry(i, depth, out, entries, close);
+      } else {
+        const read = this.value(i, depth + 1);
+        values.push(read.value);
+        items.push(read.node);
+        i = read.next;
+      }
+      i = this.skipSpaces(i);
+      if (text[i] === ',') {
+        i = this.skipSpaces(i + 1);
+        if (text[i] === ',') unsupported(); // an empty entry is a syntax error
+        continue;
+      }
+      if (text[i] !== close) unsupported();
+      break;
+    }
+    const end = base + i + 1;
+    const node: SourceNode = isMap ? { kind: 'map', start: base + from, end, entries } : { kind: 'seq', start: base + from, end, items };
+    return { value: isMap ? out : values, node, next: i + 1 };
+  }
+}
+
+/**
+ * The flow collection opening at text[from] (`[` or `{`), which must close on this line.
+ * `base` is the file offset of text[0]; `depth` the nesting of the collection itself.
+ */
+export function readFlowCollection(text: string, from: number, base: number, depth: number, maxDepth: number, onDuplicate: OnDuplicate): FlowRead {
+  return new FlowReader(text, base, maxDepth, onDuplicate).collection(from, depth);
+}
