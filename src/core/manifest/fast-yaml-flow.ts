@@ -12,9 +12,7 @@
  */
 import { setOwn } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
-import { checkKey, KEY_NAME, plainScalar, quotedScalar, unsupported } from './fast-yaml-scalar.js';
-
-export type OnDuplicate = (keyStart: number, keyEnd: number) => void;
+import { aliasValue, anchorName, checkKey, defineAnchor, KEY_NAME, plainScalar, quotedScalar, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 
 export interface FlowRead {
   value: unknown;
@@ -33,7 +31,7 @@ class FlowReader {
     /** Offset of text[0] in the file. */
     private readonly base: number,
     private readonly maxDepth: number,
-    private readonly onDuplicate: OnDuplicate,
+    private readonly ctx: ReadContext,
   ) {}
 
   private skipSpaces(i: number): number {
@@ -71,8 +69,22 @@ class FlowReader {
   }
 
   value(from: number, depth: number): FlowRead {
-    const ch = this.text[from];
+    const { text, base, ctx } = this;
+    const ch = text[from];
     if (ch === '[' || ch === '{') return this.collection(from, depth);
+    if (ch === '&') {
+      // `&name scalar`: the node (and its range) is the scalar after the anchor.
+      const anchor = anchorName(text, from, text.length);
+      const read = this.scalar(this.skipSpaces(anchor.next));
+      defineAnchor(ctx, anchor.name, read.value);
+      return read;
+    }
+    if (ch === '*') {
+      const alias = anchorName(text, from, text.length);
+      const after = text[this.skipSpaces(alias.next)];
+      if (after !== undefined && after !== ',' && after !== ']' && after !== '}') unsupported();
+      return { value: aliasValue(ctx, alias.name), node: { kind: 'scalar', start: base + from, end: base + alias.next }, next: alias.next };
+    }
     return this.scalar(from);
   }
 
@@ -97,7 +109,7 @@ class FlowReader {
     const { text, base } = this;
     const key = this.key(from);
     // Before the value: the full parser reports a key before anything inside its value.
-    if (Object.prototype.hasOwnProperty.call(out, key.key)) this.onDuplicate(key.start, key.end);
+    if (Object.prototype.hasOwnProperty.call(out, key.key)) this.ctx.onDuplicate(key.start, key.end);
     let i = this.skipSpaces(key.next);
     let value: unknown = null;
     let node: SourceNode | undefined;
@@ -161,6 +173,6 @@ class FlowReader {
  * The flow collection opening at text[from] (`[` or `{`), which must close on this line.
  * `base` is the file offset of text[0]; `depth` the nesting of the collection itself.
  */
-export function readFlowCollection(text: string, from: number, base: number, depth: number, maxDepth: number, onDuplicate: OnDuplicate): FlowRead {
-  return new FlowReader(text, base, maxDepth, onDuplicate).collection(from, depth);
+export function readFlowCollection(text: string, from: number, base: number, depth: number, maxDepth: number, ctx: ReadContext): FlowRead {
+  return new FlowReader(text, base, maxDepth, ctx).collection(from, depth);
 }

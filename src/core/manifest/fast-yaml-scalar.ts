@@ -49,3 +49,50 @@ export function quotedScalar(text: string, from: number): { value: string; next:
   if ((quote === '"' && body.includes('\\')) || text[close + 1] === quote || CONTROL.test(body) || body.includes('\n')) unsupported();
   return { value: body, next: close + 1 };
 }
+
+/** A key repeated in a mapping: reported by the caller as the full parser reports it. */
+export type OnDuplicate = (keyStart: number, keyEnd: number) => void;
+
+/** An anchored scalar (`&name value`) and how often an alias has used it so far. */
+interface AnchoredScalar {
+  value: unknown;
+  uses: number;
+}
+
+/** What one read of a document shares across block and flow parts. */
+export interface ReadContext {
+  onDuplicate: OnDuplicate;
+  /** The last scalar anchored under each name, in document order (what an alias means). */
+  anchors: Map<string, AnchoredScalar>;
+  maxAliasUses: number;
+}
+
+// An anchor is followed by a blank; an alias may also end at a flow indicator.
+const ANCHOR = /^&([A-Za-z0-9_-]+)(?= |$)|^\*([A-Za-z0-9_-]+)(?=[ ,\]}]|$)/;
+
+/** `&name ` or `*name` at text[from]: the name and the index just past it; declines other names. */
+export function anchorName(text: string, from: number, end: number): { name: string; next: number } {
+  const match = ANCHOR.exec(text.slice(from, end));
+  if (!match) return unsupported();
+  const name = match[1] ?? match[2] ?? '';
+  return { name, next: from + name.length + 1 };
+}
+
+export function defineAnchor(ctx: ReadContext, name: string, value: unknown): void {
+  // Only scalars: an alias of a collection shares it, and yaml's limit arithmetic differs.
+  if (typeof value === 'object' && value !== null) unsupported();
+  ctx.anchors.set(name, { value, uses: 0 });
+}
+
+/**
+ * The value an alias stands for. An unknown anchor, or a use past yaml's limit (it
+ * counts the anchored node once and each use again, and fails above maxAliasUses), is
+ * left to the full parser, which reports it.
+ */
+export function aliasValue(ctx: ReadContext, name: string): unknown {
+  const anchored = ctx.anchors.get(name);
+  if (!anchored) return unsupported();
+  anchored.uses += 1;
+  if (anchored.uses + 1 > ctx.maxAliasUses) unsupported();
+  return anchored.value;
+}

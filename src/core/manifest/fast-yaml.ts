@@ -11,10 +11,10 @@
  * located without the full parser. A property test checks that the value and the tree
  * agree with `yaml` wherever it answers.
  */
-import { duplicateKeyIssue, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
-import { checkKey, plainScalar, quotedScalar, Unsupported, unsupported } from './fast-yaml-scalar.js';
-import { readFlowCollection, type OnDuplicate } from './fast-yaml-flow.js';
+import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { readFlowCollection } from './fast-yaml-flow.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
 interface Line {
@@ -52,10 +52,23 @@ function stripComment(text: string): string {
 }
 
 /** A scalar or a one-line flow collection written after `key: ` or `- `, starting at offset `at`. */
-function inlineRead(raw: string, at: number, lineEnd: number, depth: number, onDuplicate: OnDuplicate): Read {
+function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx: ReadContext): Read {
   const text = raw.trim();
   const start = at + raw.length - raw.trimStart().length;
   const first = text[0];
+  if (first === '&') {
+    // `&name value`: the node (and its range) is the value after the anchor.
+    const anchor = anchorName(text, 0, text.length);
+    const read = inlineRead(text.slice(anchor.next), start + anchor.next, lineEnd, depth, ctx);
+    defineAnchor(ctx, anchor.name, read.value);
+    return read;
+  }
+  if (first === '*') {
+    const plain = stripComment(text);
+    const alias = anchorName(plain, 0, plain.length);
+    if (alias.next !== plain.length) unsupported();
+    return { value: aliasValue(ctx, alias.name), node: { kind: 'scalar', start, end: start + plain.length }, end: lineEnd };
+  }
   const read = (value: unknown, node: SourceNode): Read => ({ value, node, end: lineEnd });
   const onlyComment = (after: string): void => {
     if (after !== '' && !/^\s+#/.test(after)) unsupported();
@@ -66,7 +79,7 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, onD
     return read(quoted.value, { kind: 'scalar', start, end: start + quoted.next });
   }
   if (first === '[' || first === '{') {
-    const flow = readFlowCollection(text, 0, start, depth, MAX_NESTING, onDuplicate);
+    const flow = readFlowCollection(text, 0, start, depth, MAX_NESTING, ctx);
     onlyComment(text.slice(flow.next));
     return read(flow.value, flow.node);
   }
@@ -138,7 +151,7 @@ class Reader {
   deepest = 0;
   constructor(
     private readonly lines: Line[],
-    private readonly onDuplicate: OnDuplicate,
+    private readonly ctx: ReadContext,
   ) {}
 
   peek(): Line | undefined {
@@ -171,9 +184,9 @@ class Reader {
     const node: SourceNode & { kind: 'map' } = { kind: 'map', start: -1, end: 0, entries: [] };
     const add = (line: Line): void => {
       // Reported here as the full parser does (the key, in document order); the last value wins.
-      if (Object.prototype.hasOwnProperty.call(out, line.key)) this.onDuplicate(line.keyStart, line.keyStart + line.key.length);
+      if (Object.prototype.hasOwnProperty.call(out, line.key)) this.ctx.onDuplicate(line.keyStart, line.keyStart + line.key.length);
       const rest = stripComment(line.rest) === '' ? '' : line.rest;
-      const read = rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.onDuplicate);
+      const read = rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
       setOwn(out, line.key, read.value);
       node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd: line.keyStart + line.key.length, value: read.node });
       if (node.start === -1) node.start = line.keyStart;
@@ -217,7 +230,7 @@ class Reader {
         continue;
       }
       if (content.startsWith('- ')) unsupported();
-      push(inlineRead(rest, line.restStart, line.end, depth + 1, this.onDuplicate));
+      push(inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx));
       const after = this.peek();
       if (after && after.indent > indent) unsupported(); // a continued multi-line scalar
     }
@@ -244,14 +257,18 @@ export function readSimpleYamlTree(text: string): SimpleRead | undefined {
   // Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
   if (/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
   const issues: ParseIssue[] = [];
-  const onDuplicate: OnDuplicate = (start, end) => {
-    if (issues.length < MAX_SYNTAX_ISSUES) issues.push(duplicateKeyIssue(start, end));
+  const ctx: ReadContext = {
+    onDuplicate: (start, end) => {
+      if (issues.length < MAX_SYNTAX_ISSUES) issues.push(duplicateKeyIssue(start, end));
+    },
+    anchors: new Map(),
+    maxAliasUses: MAX_ALIAS_COUNT,
   };
   try {
     const split = splitLines(text);
     const lines = split.lines;
     if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return undefined;
-    const reader = new Reader(lines, onDuplicate);
+    const reader = new Reader(lines, ctx);
     const result = reader.mapping(0, 0, undefined);
     if (reader.index !== lines.length) return undefined;
     // The full parser's path refuses what its depth scan calls too deep, and that scan

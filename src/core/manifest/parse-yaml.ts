@@ -11,6 +11,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
+import { valueWithAliases } from './yaml-aliases.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
 class TooDeep extends Error {
@@ -49,8 +50,15 @@ function scanDuplicates(seen: Map<unknown, true>, key: unknown, keyStart: number
   else seen.set(identity, true);
 }
 
-function toTree(node: unknown, depth: number, onDuplicate: OnDuplicate): SourceNode | undefined {
+interface WalkState {
+  onDuplicate: OnDuplicate;
+  /** Set when an alias was seen (the data is then built by yaml-aliases.ts). */
+  aliases: boolean;
+}
+
+function toTree(node: unknown, depth: number, state: WalkState): SourceNode | undefined {
   if (node === null || node === undefined) return undefined;
+  if (isAlias(node)) state.aliases = true;
   const { start, end } = range(node as YamlNode);
   if (depth > MAX_NESTING) throw new TooDeep(start);
   if (isMap(node)) {
@@ -58,13 +66,14 @@ function toTree(node: unknown, depth: number, onDuplicate: OnDuplicate): SourceN
     const seen = new Map<unknown, true>();
     for (const pair of node.items) {
       const keyRange = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) || isAlias(pair.key) ? range(pair.key as YamlNode) : { start, end: start };
-      scanDuplicates(seen, pair.key, keyRange.start, keyRange.end, onDuplicate);
-      entries.push({ key: keyText(pair.key), keyStart: keyRange.start, keyEnd: keyRange.end, value: toTree(pair.value, depth + 1, onDuplicate) });
+      if (isAlias(pair.key)) state.aliases = true;
+      scanDuplicates(seen, pair.key, keyRange.start, keyRange.end, state.onDuplicate);
+      entries.push({ key: keyText(pair.key), keyStart: keyRange.start, keyEnd: keyRange.end, value: toTree(pair.value, depth + 1, state) });
     }
     return { kind: 'map', start, end, entries };
   }
   if (isSeq(node)) {
-    return { kind: 'seq', start, end, items: node.items.map((item) => toTree(item, depth + 1, onDuplicate) ?? { kind: 'scalar', start, end: start }) };
+    return { kind: 'seq', start, end, items: node.items.map((item) => toTree(item, depth + 1, state) ?? { kind: 'scalar', start, end: start }) };
   }
   return { kind: 'scalar', start, end };
 }
@@ -126,11 +135,14 @@ export function parseYamlWithPositions(text: string): ParsedSource {
   }
   if (fatal) return { value: undefined, tree: undefined, issues, fatal: true };
   let tree: SourceNode | undefined;
+  const state: WalkState = {
+    onDuplicate: (start, end) => {
+      if (issues.length < MAX_SYNTAX_ISSUES) issues.push(duplicateKeyIssue(start, end));
+    },
+    aliases: false,
+  };
   try {
-    tree = toTree(doc.contents, 0, (start, end) => {
-      if (issues.length >= MAX_SYNTAX_ISSUES) return;
-      issues.push(duplicateKeyIssue(start, end));
-    });
+    tree = toTree(doc.contents, 0, state);
   } catch (error) {
     if (!(error instanceof TooDeep) && !(error instanceof RangeError)) throw error;
     const at = error instanceof TooDeep ? error.offset : 0;
@@ -139,7 +151,9 @@ export function parseYamlWithPositions(text: string): ParsedSource {
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // yaml's toJS resolves each alias by a scan over all earlier ones: quadratic.
+    const aliased = state.aliases ? valueWithAliases(doc.contents, MAX_ALIAS_COUNT) : undefined;
+    value = aliased ? aliased.value : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (!(error instanceof ReferenceError) && !(error instanceof RangeError)) throw error;
     issues.push({
