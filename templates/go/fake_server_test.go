@@ -66,6 +66,14 @@ func (f *fakeServer) serve(t *testing.T, handle func(w http.ResponseWriter, r *h
 	})
 }
 
+// withOverrides is config with overrides laid over it (validConfig's overrides).
+func withOverrides(config, overrides map[string]any) map[string]any {
+	for key, value := range overrides {
+		config[key] = value
+	}
+	return config
+}
+
 func sendJSON(w http.ResponseWriter, status int, payload any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -24,11 +24,7 @@ var testModel = testModels[0]
 
 // validConfig is an /initialize body that points the plugin at a fake upstream on url.
 func validConfig(url string, overrides map[string]any) map[string]any {
-	config := map[string]any{"api_key": testAPIKey, "endpoint": url, "deployment": strings.Join(testModels, ",")}
-	for key, value := range overrides {
-		config[key] = value
-	}
-	return config
+	return withOverrides(map[string]any{"api_key": testAPIKey, "endpoint": url, "deployment": strings.Join(testModels, ",")}, overrides)
 }
 
 // contentFilterFault makes the upstream refuse a request as filtered content.

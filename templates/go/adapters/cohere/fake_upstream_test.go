@@ -25,11 +25,7 @@ var testModel = testModels[0]
 
 // validConfig is an /initialize body that points the plugin at a fake upstream on url.
 func validConfig(url string, overrides map[string]any) map[string]any {
-	config := map[string]any{"api_key": testAPIKey, "endpoint": url}
-	for key, value := range overrides {
-		config[key] = value
-	}
-	return config
+	return withOverrides(map[string]any{"api_key": testAPIKey, "endpoint": url}, overrides)
 }
 
 type fakeUpstream struct {

@@ -29,11 +29,7 @@ var testModel = testModels[0]
 
 // validConfig is an /initialize body that points the plugin at a fake upstream on url.
 func validConfig(url string, overrides map[string]any) map[string]any {
-	config := map[string]any{"api_key": testAPIKey, "endpoint": url}
-	for key, value := range overrides {
-		config[key] = value
-	}
-	return config
+	return withOverrides(map[string]any{"api_key": testAPIKey, "endpoint": url}, overrides)
 }
 
 var fakeRPC = map[int]string{400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}

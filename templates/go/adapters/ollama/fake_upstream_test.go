@@ -27,11 +27,7 @@ var testModel = testModels[0]
 // validConfig is an /initialize body that points the plugin at a fake upstream on url
 // (no key: a local Ollama takes none).
 func validConfig(url string, overrides map[string]any) map[string]any {
-	config := map[string]any{"endpoint": url}
-	for key, value := range overrides {
-		config[key] = value
-	}
-	return config
+	return withOverrides(map[string]any{"endpoint": url}, overrides)
 }
 
 type fakeUpstream struct {
