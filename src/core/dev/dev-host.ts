@@ -116,7 +116,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
         if (path === '/v1/chat/completions' && req.method === 'POST') {
           return chatCompletions(req, res, router, (entry) => {
             const stored = requestLog.add(entry, hostUrl);
-            if (bus.hasListeners) bus.emit({ type: 'request', entry: requestLog.mask(stored) });
+            if (bus.hasListeners) bus.emit({ type: 'request', entry: requestLog.event(stored) });
           }, (text) => secrets.mask(text), shapes);
         }
         return openAiError(res, 404, `No route ${req.method} ${path} (this host serves GET /v1/models and POST /v1/chat/completions).`, 'not_found');

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LoomPluginError } from '../errors.js';
 import { checkHostAndOrigin, checkToken } from './security.js';
-import { openAiError, sendJson } from './http-util.js';
+import { openAiError, sendHostError, sendJson } from './http-util.js';
 import { pageAsset } from './page-assets.js';
 
 export interface ServerHandlers {
@@ -31,10 +31,13 @@ export const MAX_CONNECTIONS = 256;
 
 export function createDevServer(handlers: ServerHandlers): Server {
   const server = createServer((req, res) => {
-    void handle(req, res, handlers).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: `Dev host error: ${handlers.mask((error as Error).message)}` });
-      else res.destroy();
-    });
+    // Synchronous up to the handler (no promise per request on the /v1 path); whatever
+    // a handler throws or rejects with becomes a 500 with its message masked.
+    try {
+      handle(req, res, handlers)?.catch((error: unknown) => sendHostError(res, error, handlers.mask));
+    } catch (error) {
+      sendHostError(res, error, handlers.mask);
+    }
   });
   server.keepAliveTimeout = 10_000;
   // A local host needs a handful of connections; thousands are an attack on its memory.
@@ -42,7 +45,7 @@ export function createDevServer(handlers: ServerHandlers): Server {
   return server;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, handlers: ServerHandlers): Promise<void> {
+function handle(req: IncomingMessage, res: ServerResponse, handlers: ServerHandlers): Promise<void> | void {
   const guard = checkHostAndOrigin(req, handlers.allowedHosts());
   if (!guard.ok) {
     sendJson(res, guard.status, { error: { message: guard.message, type: 'forbidden', code: 'forbidden' } });
@@ -64,6 +67,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, handlers: Serve
     return handlers.api(req, res, path);
   }
 
+  return servePage(req, res, path);
+}
+
+async function servePage(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const asset = req.method === 'GET' || req.method === 'HEAD' ? await pageAsset(path) : undefined;
   if (asset) {
     res.writeHead(200, { 'content-type': asset.type, ...PAGE_HEADERS });

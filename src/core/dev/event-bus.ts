@@ -14,9 +14,12 @@ export class EventBus {
   constructor(private readonly secrets: SecretMasker, private readonly backlogSize = 500) {}
 
   emit(event: DevEvent): void {
-    const raw = { ...event, seq: ++this.seq, time: Date.now() } as StampedEvent;
-    // Request entries come masked from the request log; everything else is masked here.
-    const stamped = raw.type === 'request' ? raw : this.secrets.maskValue(raw);
+    const seq = ++this.seq;
+    const time = Date.now();
+    // Request entries come masked from the request log (one per request: built as a
+    // literal, as spreading events of many shapes is slow); everything else is masked here.
+    const stamped: StampedEvent =
+      event.type === 'request' ? { type: 'request', entry: event.entry, seq, time } : this.secrets.maskValue({ ...event, seq, time } as StampedEvent);
     // Request events are kept out of the backlog: the request log already holds them.
     if (stamped.type !== 'request') {
       this.backlog.push(stamped);

@@ -13,3 +13,9 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
 export function openAiError(res: ServerResponse, status: number, message: string, code: string, type = 'invalid_request_error'): void {
   sendJson(res, status, { error: { message, type, param: null, code } });
 }
+
+/** An error no handler caught: a 500 with its message masked (it is sent to the client). */
+export function sendHostError(res: ServerResponse, error: unknown, mask: (text: string) => string): void {
+  if (!res.headersSent) sendJson(res, 500, { error: `Dev host error: ${mask((error as Error).message)}` });
+  else res.destroy();
+}

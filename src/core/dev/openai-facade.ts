@@ -7,8 +7,8 @@
  * answers (unknown model, nothing serving) use the same shape.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BodyTooLarge, readBody } from '../read-body.js';
-import { MAX_BODY_BYTES, openAiError, sendJson } from './http-util.js';
+import { BodyTooLarge, readBodyThen } from '../read-body.js';
+import { MAX_BODY_BYTES, openAiError, sendHostError, sendJson } from './http-util.js';
 import type { PluginInstance } from './plugin-instance.js';
 import type { AnswerShapes } from './answer-shape.js';
 import { SseErrorRewriter, translateErrorAnswer } from './openai-errors.js';
@@ -46,23 +46,46 @@ export function listModels(res: ServerResponse, router: Router): void {
   sendJson(res, 200, { object: 'list', data });
 }
 
-export async function chatCompletions(
+/**
+ * POST /v1/chat/completions. Callbacks, not promises: one body read, one parse (the model
+ * routes the request and names it in the log), then the forward; nothing on this path
+ * allocates what a bare proxy would not, beyond the log entry.
+ */
+export function chatCompletions(
   req: IncomingMessage,
   res: ServerResponse,
   router: Router,
   log: LogRequest,
   mask: MaskText = (text) => text,
   shapes?: AnswerShapes,
-): Promise<void> {
+): void {
   const started = performance.now();
   const time = Date.now();
-  let body: string;
-  try {
-    body = await readBody(req, MAX_BODY_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLarge) openAiError(res, 413, error.message, 'request_too_large');
-    return;
-  }
+  readBodyThen(req, MAX_BODY_BYTES, (error, body, bytes) => {
+    if (error) {
+      if (error instanceof BodyTooLarge) openAiError(res, 413, error.message, 'request_too_large');
+      return;
+    }
+    // Called from a stream event, not a promise: a bug here must still become a 500.
+    try {
+      route(res, router, log, mask, shapes, body, bytes, started, time);
+    } catch (failure) {
+      sendHostError(res, failure, mask);
+    }
+  });
+}
+
+function route(
+  res: ServerResponse,
+  router: Router,
+  log: LogRequest,
+  mask: MaskText,
+  shapes: AnswerShapes | undefined,
+  body: string,
+  bytes: number,
+  started: number,
+  time: number,
+): void {
   let model: string | undefined;
   let stream = false;
   try {
@@ -90,7 +113,7 @@ export async function chatCompletions(
     log({ ...entry(status, message, false, undefined), provider: undefined });
     return;
   }
-  await forward(res, instance, body, mask, (status, responseBody, truncated, error) => {
+  forward(res, instance, body, bytes, mask, (status, responseBody, truncated, error) => {
     const logged = entry(status, responseBody, truncated, error);
     // After the answer went out: the client never waits for this check.
     const warnings = shapes?.warnings(status, stream, responseBody, truncated);
@@ -148,110 +171,108 @@ function forward(
   res: ServerResponse,
   instance: PluginInstance,
   body: string,
+  bytes: number,
   mask: MaskText,
   done: (status: number | undefined, responseBody: string, truncated: boolean, error: string | undefined) => void,
-): Promise<void> {
+): void {
   instance.acquire();
-  return new Promise((resolve) => {
-    const capture = new LogCapture();
-    let status: number | undefined;
-    let finished = false;
-    const finish = (error?: string): void => {
-      if (finished) return;
-      finished = true;
-      instance.release();
-      done(status, capture.text(), capture.truncated, error);
-      resolve();
-    };
-    const { protocol, hostname, port } = instance.target;
-    const upstream = httpRequest({
-      protocol,
-      hostname,
-      port,
-      path: instance.chatPath,
-      method: 'POST',
-      agent: instance.agent,
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) },
-    });
-    // The agent's socket timeout fired: 120 s without a byte from the plugin.
-    upstream.on('timeout', () => upstream.destroy(new Error('The plugin sent nothing for 120 s.')));
-    upstream.on('response', (answer) => {
-      status = answer.statusCode ?? 502;
-      answer.on('error', (error) => {
-        res.destroy();
-        finish(error.message);
-      });
-      if (status !== 200) {
-        relayError(res, answer, mask, (sent, text) => {
-          status = sent;
-          capture.add(Buffer.from(text));
-          finish();
-        });
-        return;
-      }
-      const headers = forwardedHeaders(answer.rawHeaders);
-      // Streams go out chunk by chunk as they arrive (Loom error events rewritten on the
-      // way). A plain answer is held (up to HOLD_LIMIT) and sent with its headers in one
-      // write; see sendHeld.
-      const rewriter = String(answer.headers['content-type'] ?? '').includes('text/event-stream') ? new SseErrorRewriter(mask) : undefined;
-      let streaming = rewriter !== undefined;
-      const held: Buffer[] = [];
-      let heldBytes = 0;
-      let waiting = false;
-      // A client that does not read must not make the host hold the plugin's whole
-      // answer: stop reading from the plugin until the client has taken what is queued.
-      const send = (chunk: Buffer): void => {
-        if (res.write(chunk) || waiting) return;
-        waiting = true;
-        answer.pause();
-        res.once('drain', () => {
-          waiting = false;
-          answer.resume();
-        });
-      };
-      const startStreaming = (): void => {
-        streaming = true;
-        res.writeHead(status ?? 502, headers);
-        res.flushHeaders();
-        for (const chunk of held.splice(0)) send(chunk);
-      };
-      if (streaming) startStreaming();
-      answer.on('data', (raw: Buffer) => {
-        const chunk = rewriter ? rewriter.push(raw) : raw;
-        if (chunk.length === 0) return;
-        capture.add(chunk);
-        if (streaming) send(chunk);
-        else {
-          held.push(chunk);
-          heldBytes += chunk.length;
-          if (heldBytes > HOLD_LIMIT) startStreaming();
-        }
-      });
-      answer.on('end', () => {
-        if (streaming) {
-          const rest = rewriter?.end();
-          if (rest?.length) capture.add(rest);
-          res.end(rest);
-        } else sendHeld(res, status ?? 502, headers, held, heldBytes);
-        finish();
-      });
-    });
-    upstream.on('error', (error) => {
-      if (!res.headersSent) {
-        status = 502;
-        openAiError(res, 502, `The plugin did not answer: ${error.message}`, 'plugin_unreachable', 'api_error');
-      } else res.destroy();
+  const capture = new LogCapture();
+  let status: number | undefined;
+  let finished = false;
+  const finish = (error?: string): void => {
+    if (finished) return;
+    finished = true;
+    instance.release();
+    done(status, capture.text(), capture.truncated, error);
+  };
+  const { protocol, hostname, port } = instance.target;
+  const upstream = httpRequest({
+    protocol,
+    hostname,
+    port,
+    path: instance.chatPath,
+    method: 'POST',
+    agent: instance.agent,
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': bytes },
+  });
+  // The agent saw no byte from the plugin for 120 s (plugin-agent.ts).
+  upstream.on('timeout', () => upstream.destroy(new Error('The plugin sent nothing for 120 s.')));
+  upstream.on('response', (answer) => {
+    status = answer.statusCode ?? 502;
+    answer.on('error', (error) => {
+      res.destroy();
       finish(error.message);
     });
-    // The client went away: stop the plugin's work too.
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        upstream.destroy();
-        finish('The client closed the connection.');
+    if (status !== 200) {
+      relayError(res, answer, mask, (sent, text) => {
+        status = sent;
+        capture.add(Buffer.from(text));
+        finish();
+      });
+      return;
+    }
+    const headers = forwardedHeaders(answer.rawHeaders);
+    // Streams go out chunk by chunk as they arrive (Loom error events rewritten on the
+    // way). A plain answer is held (up to HOLD_LIMIT) and sent with its headers in one
+    // write; see sendHeld.
+    const rewriter = String(answer.headers['content-type'] ?? '').includes('text/event-stream') ? new SseErrorRewriter(mask) : undefined;
+    let streaming = rewriter !== undefined;
+    const held: Buffer[] = [];
+    let heldBytes = 0;
+    let waiting = false;
+    // A client that does not read must not make the host hold the plugin's whole
+    // answer: stop reading from the plugin until the client has taken what is queued.
+    const send = (chunk: Buffer): void => {
+      if (res.write(chunk) || waiting) return;
+      waiting = true;
+      answer.pause();
+      res.once('drain', () => {
+        waiting = false;
+        answer.resume();
+      });
+    };
+    const startStreaming = (): void => {
+      streaming = true;
+      res.writeHead(status ?? 502, headers);
+      res.flushHeaders();
+      for (const chunk of held.splice(0)) send(chunk);
+    };
+    if (streaming) startStreaming();
+    answer.on('data', (raw: Buffer) => {
+      const chunk = rewriter ? rewriter.push(raw) : raw;
+      if (chunk.length === 0) return;
+      capture.add(chunk);
+      if (streaming) send(chunk);
+      else {
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes > HOLD_LIMIT) startStreaming();
       }
     });
-    upstream.end(body);
+    answer.on('end', () => {
+      if (streaming) {
+        const rest = rewriter?.end();
+        if (rest?.length) capture.add(rest);
+        res.end(rest);
+      } else sendHeld(res, status ?? 502, headers, held, heldBytes);
+      finish();
+    });
   });
+  upstream.on('error', (error) => {
+    if (!res.headersSent) {
+      status = 502;
+      openAiError(res, 502, `The plugin did not answer: ${error.message}`, 'plugin_unreachable', 'api_error');
+    } else res.destroy();
+    finish(error.message);
+  });
+  // The client went away: stop the plugin's work too.
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      upstream.destroy();
+      finish('The client closed the connection.');
+    }
+  });
+  upstream.end(body);
 }
 
 /** Error bodies are short; a longer one is cut before it is translated. */

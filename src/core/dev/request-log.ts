@@ -32,22 +32,18 @@ export class RequestLog {
 
   /** The entry as it may leave the process: with its curl line, secrets masked. */
   mask(stored: StoredEntry): RequestLogEntry {
-    const { hostUrl, entry, id } = stored;
-    // Field by field (not a JSON round trip): this runs once per request when someone listens.
-    const mask = (text: string): string => this.secrets.mask(text);
-    // Bodies are JSON text: masked as values, so they stay JSON (and the curl line works).
-    const requestBody = this.secrets.maskJsonText(entry.requestBody);
-    return {
-      id,
-      ...entry,
-      model: entry.model === undefined ? undefined : mask(entry.model),
-      requestBody,
-      responseBody: this.secrets.maskJsonText(entry.responseBody),
-      error: entry.error === undefined ? undefined : mask(entry.error),
-      // The sentences quote values of the answer, which may echo a secret.
-      ...(entry.warnings ? { warnings: entry.warnings.map(mask) } : {}),
-      curl: curlLine(hostUrl, entry.method, entry.path, requestBody),
-    };
+    return new MaskedEntry(stored, this.secrets).toJSON();
+  }
+
+  /**
+   * The same, for the event of each request: the short fields at once (the terminal line
+   * needs nothing else), the bodies and the curl line masked when first read or when the
+   * event is serialised (the page). Masking two bodies of up to 64 KiB and quoting one
+   * for the shell, per request, for a listener that never looks at them, would be most
+   * of what the door costs over a bare proxy.
+   */
+  event(stored: StoredEntry): RequestLogEntry {
+    return new MaskedEntry(stored, this.secrets);
   }
 
   entries(): RequestLogEntry[] {
@@ -67,4 +63,65 @@ export function curlLine(hostUrl: string, method: string, path: string, body: st
   parts.push(shellQuote(`${hostUrl}${path}`), '-H', `"Authorization: Bearer $LOOM_DEV_TOKEN"`);
   if (body) parts.push('-H', shellQuote('Content-Type: application/json'), CURL_BODY_FLAG, shellQuote(body));
   return parts.join(' ');
+}
+
+/** A request log entry on its way out: short fields masked now, the rest when read. */
+class MaskedEntry implements RequestLogEntry {
+  readonly id: number;
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  readonly provider: string | undefined;
+  readonly model: string | undefined;
+  readonly status: number | undefined;
+  readonly durationMs: number;
+  readonly stream: boolean;
+  readonly truncated: boolean;
+  readonly error: string | undefined;
+  readonly warnings?: string[];
+  // Private (#) so that nothing can print or copy the raw entry or the secrets by accident
+  // (util.inspect, a spread, structuredClone): only the masked own fields show.
+  readonly #stored: StoredEntry;
+  readonly #secrets: SecretMasker;
+  #requestBody: string | undefined;
+  #responseBody: string | undefined;
+  #curl: string | undefined;
+
+  constructor(stored: StoredEntry, secrets: SecretMasker) {
+    const { entry } = stored;
+    this.#stored = stored;
+    this.#secrets = secrets;
+    this.id = stored.id;
+    this.time = entry.time;
+    this.method = entry.method;
+    this.path = entry.path;
+    this.provider = entry.provider;
+    this.model = entry.model === undefined ? undefined : secrets.mask(entry.model);
+    this.status = entry.status;
+    this.durationMs = entry.durationMs;
+    this.stream = entry.stream;
+    this.truncated = entry.truncated;
+    this.error = entry.error === undefined ? undefined : secrets.mask(entry.error);
+    // The sentences quote values of the answer, which may echo a secret.
+    if (entry.warnings) this.warnings = entry.warnings.map((text) => secrets.mask(text));
+  }
+
+  // Bodies are JSON text: masked as values, so they stay JSON (and the curl line works).
+  get requestBody(): string {
+    return (this.#requestBody ??= this.#secrets.maskJsonText(this.#stored.entry.requestBody));
+  }
+
+  get responseBody(): string {
+    return (this.#responseBody ??= this.#secrets.maskJsonText(this.#stored.entry.responseBody));
+  }
+
+  get curl(): string {
+    return (this.#curl ??= curlLine(this.#stored.hostUrl, this.method, this.path, this.requestBody));
+  }
+
+  /** The plain entry, every field masked (what JSON.stringify writes). */
+  toJSON(): RequestLogEntry {
+    const { id, time, method, path, provider, model, status, durationMs, stream, requestBody, responseBody, truncated, error, warnings, curl } = this;
+    return { id, time, method, path, provider, model, status, durationMs, stream, requestBody, responseBody, truncated, error, ...(warnings ? { warnings } : {}), curl };
+  }
 }
