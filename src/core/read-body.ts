@@ -18,13 +18,13 @@ export function readBody(req: IncomingMessage, limit: number, drainBytes = DRAIN
 
 /**
  * readBody with a callback, for the dev host's chat door: no promise per request. `done`
- * is called once, with the body (as bytes counted, decoded once) or an error; a body over
- * the limit gives BodyTooLarge.
+ * is called once, with the body (decoded once) or an error; a body over the limit gives
+ * BodyTooLarge.
  */
 export function readBodyThen(
   req: IncomingMessage,
   limit: number,
-  done: (error: Error | undefined, text: string, bytes: number) => void,
+  done: (error: Error | undefined, text: string) => void,
   drainBytes = DRAIN_BYTES,
 ): void {
   let chunks: Buffer[] | undefined;
@@ -32,16 +32,16 @@ export function readBodyThen(
   let size = 0;
   let refused = false;
   let settled = false;
-  const settle = (error: Error | undefined, text: string, bytes: number): void => {
+  const settle = (error: Error | undefined, text: string): void => {
     if (settled) return;
     settled = true;
-    done(error, text, bytes);
+    done(error, text);
   };
   const refuse = (): void => {
     refused = true;
     first = undefined;
     chunks = undefined;
-    settle(new BodyTooLarge(`The request body is over the limit of ${limit} bytes.`), '', 0);
+    settle(new BodyTooLarge(`The request body is over the limit of ${limit} bytes.`), '');
   };
   // A declared length over the limit is refused before a byte is read.
   if (Number(req.headers['content-length'] ?? 0) > limit) refuse();
@@ -59,9 +59,9 @@ export function readBodyThen(
   req.on('end', () => {
     if (refused) return;
     const body = chunks ? Buffer.concat(chunks, size) : first;
-    settle(undefined, body ? body.toString('utf8') : '', size);
+    settle(undefined, body ? body.toString('utf8') : '');
   });
   req.on('error', (error) => {
-    if (!refused) settle(error, '', 0);
+    if (!refused) settle(error, '');
   });
 }

@@ -8,7 +8,7 @@ import type { Pool } from 'undici';
 import type { Manifest } from '../manifest/types.js';
 import { startPlugin, type LogLine, type ExitInfo, type RunningPlugin } from '../runtime/plugin-process.js';
 import type { ModelInfo } from './types.js';
-import { createPluginAgent } from './plugin-agent.js';
+import { chatPoolOptions } from './chat-pool.js';
 
 export interface PluginAnswer {
   status: number | undefined;
@@ -47,8 +47,8 @@ export class PluginInstance {
   running!: RunningPlugin;
   /** Control calls (load sequence, health) go through undici with its timeouts. */
   pool!: Pool;
-  /** The chat hot path goes through node:http keep-alive (fewer layers per request). */
-  readonly agent = createPluginAgent();
+  /** The chat hot path has its own pool: streams hold a connection for their whole length. */
+  chatPool!: Pool;
   target: { protocol: string; hostname: string; port: number } = { protocol: 'http:', hostname: '127.0.0.1', port: 0 };
   private pathPrefix = '';
   /** Path of the chat endpoint (with the endpoint's prefix), worked out once per process. */
@@ -78,6 +78,7 @@ export class PluginInstance {
     });
     // Many keep-alive connections: chat streams hold a connection for their whole length.
     instance.pool = new Pool(instance.running.baseUrl, { connections: 16, keepAliveTimeout: 10_000, pipelining: 1 });
+    instance.chatPool = new Pool(instance.running.baseUrl, chatPoolOptions());
     const url = new URL(instance.running.baseUrl);
     instance.target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
     // Loom joins endpoint and path as strings: a path prefix in the endpoint is kept.
@@ -187,8 +188,7 @@ export class PluginInstance {
   /** Stops the process: /cleanup, then SIGTERM to its group, SIGKILL after the grace. */
   async stop(): Promise<void> {
     this.retiring = true;
-    this.agent.destroy();
-    await this.pool?.destroy().catch(() => undefined);
+    await Promise.all([this.chatPool?.destroy().catch(() => undefined), this.pool?.destroy().catch(() => undefined)]);
     await this.running.stop({ graceMs: 3000 }).catch(() => undefined);
   }
 }

@@ -261,7 +261,7 @@ export class PluginSlot {
     if (instance.retiring || this.closed || instance !== this.active) return;
     this.active = undefined;
     clearInterval(this.healthTimer);
-    instance.agent.destroy();
+    void instance.chatPool.destroy().catch(() => undefined);
     void instance.pool.destroy().catch(() => undefined);
     this.ctx.onServingChanged();
     if (Date.now() - instance.servingSince > STABLE_AFTER_MS) this.backoffMs = this.ctx.restartBaseMs;
