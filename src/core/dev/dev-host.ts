@@ -59,9 +59,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
 
   const secrets = new SecretMasker();
   const bus = new EventBus(secrets);
-  const requestLog = new RequestLog(secrets);
   // The wire schemas the suite checks, ready before the first /v1 answer is logged.
-  const shapes = await loadAnswerShapes();
+  const requestLog = new RequestLog(secrets, 200, await loadAnswerShapes());
   const token = options.token ?? newToken();
   secrets.add(token);
   const controller = new AbortController();
@@ -117,7 +116,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
           return chatCompletions(req, res, router, (entry) => {
             const stored = requestLog.add(entry, hostUrl);
             if (bus.hasListeners) bus.emit({ type: 'request', entry: requestLog.event(stored) });
-          }, (text) => secrets.mask(text), shapes);
+          }, (text) => secrets.mask(text));
         }
         return openAiError(res, 404, `No route ${req.method} ${path} (this host serves GET /v1/models and POST /v1/chat/completions).`, 'not_found');
       },

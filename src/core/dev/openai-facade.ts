@@ -10,7 +10,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBodyThen } from '../read-body.js';
 import { forward, type MaskText } from './chat-forward.js';
 import { MAX_BODY_BYTES, openAiError, sendHostError, sendJson } from './http-util.js';
-import type { AnswerShapes } from './answer-shape.js';
 import { LOG_BODY_LIMIT } from './request-log.js';
 import type { PluginSlot } from './plugin-slot.js';
 import type { RequestLogEntry } from './types.js';
@@ -47,7 +46,6 @@ export function chatCompletions(
   router: Router,
   log: LogRequest,
   mask: MaskText = (text) => text,
-  shapes?: AnswerShapes,
 ): void {
   const started = performance.now();
   const time = Date.now();
@@ -58,7 +56,7 @@ export function chatCompletions(
     }
     // Called from a stream event, not a promise: a bug here must still become a 500.
     try {
-      route(res, router, log, mask, shapes, body, started, time);
+      route(res, router, log, mask, body, started, time);
     } catch (failure) {
       sendHostError(res, failure, mask);
     }
@@ -70,7 +68,6 @@ function route(
   router: Router,
   log: LogRequest,
   mask: MaskText,
-  shapes: AnswerShapes | undefined,
   body: string,
   started: number,
   time: number,
@@ -102,12 +99,9 @@ function route(
     log({ ...entry(status, message, false, undefined), provider: undefined });
     return;
   }
-  forward(res, instance, body, mask, (status, responseBody, truncated, error) => {
-    const logged = entry(status, responseBody, truncated, error);
-    // After the answer went out: the client never waits for this check.
-    const warnings = shapes?.warnings(status, stream, responseBody, truncated);
-    log(warnings?.length ? { ...logged, warnings } : logged);
-  });
+  // The answer's check against the wire schemas runs when its log entry is first read
+  // (request-log.ts): after the answer went out, and only for someone who looks.
+  forward(res, instance, body, mask, (status, responseBody, truncated, error) => log(entry(status, responseBody, truncated, error)));
 }
 
 type LogEntry = Omit<RequestLogEntry, 'id' | 'curl'>;

@@ -1,9 +1,12 @@
 /**
  * Bounded ring buffer of requests that went through the OpenAI-compatible door. Bodies
  * are stored raw (cheap on the hot path) and masked when they leave: `entries()` masks.
+ * The check of an answer against the wire schemas (answer-shape.ts) also runs when the
+ * entry is first read (the terminal line, the page, /api/requests), not per request.
  */
 import { CURL_BODY_FLAG, shellQuote } from '../runtime/curl-line.js';
 import type { SecretMasker } from '../runtime/mask-secrets.js';
+import type { AnswerShapes } from './answer-shape.js';
 import type { RequestLogEntry } from './types.js';
 
 /** Bodies longer than this are cut in the log (the request itself is never cut). */
@@ -14,13 +17,15 @@ interface StoredEntry {
   id: number;
   hostUrl: string;
   entry: Omit<RequestLogEntry, 'id' | 'curl'>;
+  /** The answer's schema warnings once checked (empty: checked, nothing wrong). */
+  checked?: string[];
 }
 
 export class RequestLog {
   private nextId = 1;
   private readonly ring: StoredEntry[] = [];
 
-  constructor(private readonly secrets: SecretMasker, private readonly size = 200) {}
+  constructor(private readonly secrets: SecretMasker, private readonly size = 200, private readonly shapes?: AnswerShapes) {}
 
   /** Hot path: stores the raw entry; the curl line and masking happen when it is read. */
   add(entry: Omit<RequestLogEntry, 'id' | 'curl'>, hostUrl: string): StoredEntry {
@@ -32,7 +37,7 @@ export class RequestLog {
 
   /** The entry as it may leave the process: with its curl line, secrets masked. */
   mask(stored: StoredEntry): RequestLogEntry {
-    return new MaskedEntry(stored, this.secrets).toJSON();
+    return new MaskedEntry(stored, this.secrets, this.warnings).toJSON();
   }
 
   /**
@@ -43,8 +48,16 @@ export class RequestLog {
    * of what the door costs over a bare proxy.
    */
   event(stored: StoredEntry): RequestLogEntry {
-    return new MaskedEntry(stored, this.secrets);
+    return new MaskedEntry(stored, this.secrets, this.warnings);
   }
+
+  /** What the answer gets wrong for the shipped host (unmasked), checked once. */
+  private readonly warnings = (stored: StoredEntry): string[] => {
+    if (stored.checked) return stored.checked;
+    const { status, stream, responseBody, truncated, warnings } = stored.entry;
+    stored.checked = warnings ?? this.shapes?.warnings(status, stream, responseBody, truncated) ?? [];
+    return stored.checked;
+  };
 
   entries(): RequestLogEntry[] {
     // When full, the slot written next holds the oldest entry.
@@ -78,19 +91,21 @@ class MaskedEntry implements RequestLogEntry {
   readonly stream: boolean;
   readonly truncated: boolean;
   readonly error: string | undefined;
-  readonly warnings?: string[];
   // Private (#) so that nothing can print or copy the raw entry or the secrets by accident
   // (util.inspect, a spread, structuredClone): only the masked own fields show.
   readonly #stored: StoredEntry;
   readonly #secrets: SecretMasker;
+  readonly #check: (stored: StoredEntry) => string[];
+  #warnings: string[] | undefined;
   #requestBody: string | undefined;
   #responseBody: string | undefined;
   #curl: string | undefined;
 
-  constructor(stored: StoredEntry, secrets: SecretMasker) {
+  constructor(stored: StoredEntry, secrets: SecretMasker, check: (stored: StoredEntry) => string[]) {
     const { entry } = stored;
     this.#stored = stored;
     this.#secrets = secrets;
+    this.#check = check;
     this.id = stored.id;
     this.time = entry.time;
     this.method = entry.method;
@@ -102,8 +117,13 @@ class MaskedEntry implements RequestLogEntry {
     this.stream = entry.stream;
     this.truncated = entry.truncated;
     this.error = entry.error === undefined ? undefined : secrets.mask(entry.error);
+  }
+
+  /** None when the answer is fine (or was not a 200, or was cut). */
+  get warnings(): string[] | undefined {
     // The sentences quote values of the answer, which may echo a secret.
-    if (entry.warnings) this.warnings = entry.warnings.map((text) => secrets.mask(text));
+    this.#warnings ??= this.#check(this.#stored).map((text) => this.#secrets.mask(text));
+    return this.#warnings.length > 0 ? this.#warnings : undefined;
   }
 
   // Bodies are JSON text: masked as values, so they stay JSON (and the curl line works).
