@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 // Speed of `loom-plugin test` against the reference fixture plugin, side by side with a
-// bare loop that sends the same requests to the same plugin (no checks, no schema work,
-// no mock scripting). The question it answers: how much does the suite add beyond its
-// requests and its one deliberate timeout check?
+// bare loop that sends the same requests to the same plugin (no checks, no schema work).
+// The question it answers: how much does the suite add beyond its requests?
+//
+// Fair on both sides: the bare loop's mock upstream plays the same fault for each request
+// as the suite's did (each provoked fault is named by a marker in the chat's text, which
+// the loop reads back), so the waits that belong to the mock (a stream's frames 20 ms
+// apart, the hung request of the timeout check) are in both columns. Requests the suite
+// sent together (the 16 of chat.concurrent) go out together, and the hung request waits
+// alongside the requests after it, as the suite's background check does (see
+// src/core/conformance/background-check.ts).
 //
 //   npx tsc -p tsconfig.json && node bench/test.mjs [--rounds 5]
 //
@@ -26,20 +33,32 @@ const pluginDir = join(root, 'test/fixtures/plugins/reference');
 const { runConformance } = await import(join(dist, 'core/conformance/run-conformance.js'));
 const { PluginClient } = await import(join(dist, 'core/runtime/http-client.js'));
 const { startPlugin, findFreePort } = await import(join(dist, 'core/runtime/plugin-process.js'));
-const { startMockUpstream } = await import(join(dist, 'core/runtime/mock-upstream.js'));
+const { startMockUpstream, MOCK_FAULTS } = await import(join(dist, 'core/runtime/mock-upstream.js'));
 const { resolveConfig, configToEnv } = await import(join(dist, 'core/runtime/config.js'));
 const { loadPluginManifest } = await import(join(dist, 'core/manifest/load-plugin-manifest.js'));
 
-// Record every request the suite makes, in order, by wrapping the client it uses.
+// Record every request the suite makes, in order, by wrapping the client it uses. Requests
+// issued in one turn of the event loop form a burst (sent together in the bare loop too).
 let recording;
+let burst = 0;
+let burstOpen = false;
+const record = (call) => {
+  if (!recording) return;
+  if (!burstOpen) {
+    burst += 1;
+    burstOpen = true;
+    setImmediate(() => (burstOpen = false));
+  }
+  recording.push({ ...call, burst });
+};
 const originalRequest = PluginClient.prototype.request;
 const originalStream = PluginClient.prototype.stream;
 PluginClient.prototype.request = function (method, path, options) {
-  recording?.push({ kind: 'request', method, path, options });
+  record({ kind: 'request', method, path, options });
   return originalRequest.call(this, method, path, options);
 };
 PluginClient.prototype.stream = function (path, json, options) {
-  recording?.push({ kind: 'stream', path, json, options });
+  record({ kind: 'stream', path, json, options });
   return originalStream.call(this, path, json, options);
 };
 
@@ -76,7 +95,27 @@ async function suiteRound() {
   };
 }
 
-/** Same plugin, same start-up path, then the recorded requests one after another. */
+/** The fault the suite scripted for a request: its marker is `[loom-plugin-test case <fault>-<n>]`. */
+function scriptedFault(call) {
+  const text = JSON.stringify(call.json ?? call.options?.json ?? '');
+  const found = /\[loom-plugin-test case ([a-z-]+)-(\d+)\]/.exec(text);
+  return found && MOCK_FAULTS.includes(found[1]) ? { id: `${found[1]}-${found[2]}`, fault: found[1] } : undefined;
+}
+
+/** The suite's /initialize bodies name its own mock (gone by now): point them at this one. */
+function pointedAtMock(options, mock) {
+  const json = options?.json;
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return {};
+  return {
+    json: {
+      ...json,
+      ...(typeof json.endpoint === 'string' ? { endpoint: mock.url } : {}),
+      ...(typeof json.api_key === 'string' ? { api_key: mock.apiKey } : {}),
+    },
+  };
+}
+
+/** Same plugin, same start-up path, then the recorded requests, burst by burst. */
 async function bareRound(requests) {
   const t0 = now();
   const { manifest, dir } = await loadPluginManifest(pluginDir, root);
@@ -94,11 +133,29 @@ async function bareRound(requests) {
   });
   const started = now();
   const client = new PluginClient(plugin.baseUrl, { timeoutMs: 10_000 });
-  await originalRequest.call(client, 'POST', '/initialize', { json: config.values });
-  for (const call of requests) {
-    if (call.kind === 'stream') await originalStream.call(client, call.path, call.json, {});
-    else await originalRequest.call(client, call.method, call.path, { ...call.options, timeoutMs: 10_000 });
+  const send = (call) => {
+    const scripted = scriptedFault(call);
+    if (scripted) mock.script(scripted.id, scripted.fault, { times: 3 });
+    if (call.kind === 'stream') return originalStream.call(client, call.path, call.json, {});
+    const timeoutMs = scripted?.fault === 'hang' ? call.options?.timeoutMs : 10_000;
+    return originalRequest.call(client, call.method, call.path, { ...call.options, ...pointedAtMock(call.options, mock), timeoutMs });
+  };
+  const waiting = [];
+  let hangMs = 0;
+  for (let index = 0; index < requests.length; ) {
+    const batch = requests.filter((call) => call.burst === requests[index].burst);
+    index += batch.length;
+    const hang = batch.length === 1 ? scriptedFault(batch[0]) : undefined;
+    if (hang?.fault === 'hang') {
+      // Like the suite's background check: go on once the mock holds the request.
+      const hangAt = now();
+      waiting.push(send(batch[0]).then(() => (hangMs = now() - hangAt)));
+      await mock.seen(hang.id);
+      continue;
+    }
+    await Promise.all(batch.map(send));
   }
+  await Promise.all(waiting);
   const worked = now();
   await plugin.stop();
   const stopped = now();
@@ -107,10 +164,10 @@ async function bareRound(requests) {
     prepare: prepared - t0,
     startup: started - prepared,
     work: worked - started,
-    timeoutCheck: 0,
+    timeoutCheck: hangMs,
     shutdown: stopped - worked,
     total: now() - t0,
-    count: requests.length + 1,
+    count: requests.length,
   };
 }
 
@@ -145,17 +202,20 @@ console.log(`loom-plugin test vs a bare request loop, reference plugin, median o
 console.log(`${'phase'.padEnd(34)}${'suite'.padStart(9)}${'bare'.padStart(9)}`);
 for (const [label, key] of lines) console.log(`${label.padEnd(34)}${fmt(col(suiteRows, key))}${fmt(col(bareRows, key))}`);
 console.log(`${'requests'.padEnd(34)}${String(col(suiteRows, 'count')).padStart(9)}${String(col(bareRows, 'count')).padStart(9)}`);
-const overhead = col(suiteRows, 'work') - col(suiteRows, 'timeoutCheck') - col(bareRows, 'work');
-console.log(`\nsuite overhead beyond its requests and the timeout check: ${Math.round(overhead)} ms`);
+// Both columns hold the same requests with the same mock waits, the timeout check's hang
+// alongside the rest in both: the difference is what the suite itself costs (issue 9).
+const overhead = col(suiteRows, 'work') - col(bareRows, 'work');
+console.log(`\nsuite overhead beyond its requests (same faults, same overlap): ${Math.round(overhead)} ms`);
+console.log(`target: overhead < 150 ms -> ${overhead < 150 ? 'met' : 'NOT met'} (${(overhead / 150).toFixed(2)}x the target)`);
 console.log(`target: total well under 5000 ms -> ${col(suiteRows, 'total') < 5000 ? 'met' : 'NOT met'}`);
 // Issue 15's target, next to the floor it meets: the timeout check waits the plugin's own
 // minimum timeout (1 s for the reference plugin's int field), which no scheduling can
-// shorten; even run fully alongside every other check, the total stays above
-// prepare + start-up + that wait + shutdown.
+// shorten; with every other check free, the total would still be prepare + start-up +
+// that wait + shutdown.
 const total = col(suiteRows, 'total');
-const floor = col(suiteRows, 'prepare') + col(suiteRows, 'startup') + Math.max(col(suiteRows, 'timeoutCheck'), col(suiteRows, 'work') - col(suiteRows, 'timeoutCheck')) + col(suiteRows, 'shutdown');
+const floor = col(suiteRows, 'prepare') + col(suiteRows, 'startup') + col(suiteRows, 'timeoutCheck') + col(suiteRows, 'shutdown');
 console.log(`target: total <= 800 ms -> ${total <= 800 ? 'met' : 'NOT met'} (${Math.round(total)} ms, ${(total / 800).toFixed(2)}x the target)`);
-console.log(`  floor with the timeout check fully overlapped with the rest: ${Math.round(floor)} ms (${(floor / 800).toFixed(2)}x the target)`);
+console.log(`  floor (prepare + start-up + the plugin's own timeout + shutdown): ${Math.round(floor)} ms (${(floor / 800).toFixed(2)}x the target); total is ${(total / floor).toFixed(2)}x the floor`);
 
 // The whole CLI, cold, as CI runs it: process start, imports, manifest, suite, exit.
 const cold = [];

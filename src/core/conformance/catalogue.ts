@@ -126,8 +126,24 @@ const REQUIRES: Readonly<Record<string, readonly string[]>> = {
   'capabilities.vision': COMPLETES,
 };
 
+/**
+ * Checks that only wait, and what must pass before they may wait alongside the checks
+ * that follow (CheckInfo.background). errors.timeout holds a hung upstream request for the
+ * plugin's whole timeout (1 s at least). It may start early only once the lifecycle checks,
+ * which change the plugin's state, are behind, and the plugin has shown that another
+ * /initialize is harmless (it re-initializes with a short timeout) and that it forwards a
+ * chat's text unchanged (the mock knows each provoked fault by a marker in that text).
+ * The runner also asks the plugin, while the hang is held, to answer another chat: a
+ * plugin that serves one request at a time gets the checks one after another, as before.
+ */
+const BACKGROUND: Readonly<Record<string, readonly string[]>> = {
+  'errors.timeout': ['lifecycle.reinitialize', 'lifecycle.reload', 'chat.forwarded'],
+};
+
 export const CHECKS: readonly CheckInfo[] = Object.freeze(
-  CHECKS_IN_ORDER.map((check) => Object.freeze({ ...check, requires: REQUIRES[check.id] ?? INITIALIZED })),
+  CHECKS_IN_ORDER.map((check) =>
+    Object.freeze({ ...check, requires: REQUIRES[check.id] ?? INITIALIZED, ...(BACKGROUND[check.id] ? { background: BACKGROUND[check.id] } : {}) }),
+  ),
 );
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((check) => check.id);

@@ -53,6 +53,9 @@ export async function runChecks(run: RunState): Promise<CheckResult[]> {
       if (run.pluginExit) exitedBefore.add(check.id);
       run.emit({ type: 'check-start', check });
     },
+    onBackground: (check) => {
+      run.backgroundCheck = check?.id;
+    },
     onResult: (result) => {
       const [shown] = applyExpectedFailures([crashAware(mask, result, run.pluginExit, exitedBefore)], run.baseline, run.baselineName);
       if (shown) run.emit({ type: 'result', result: shown });

@@ -133,11 +133,13 @@ export async function startPluginProcess(run: RunState): Promise<void> {
     startupTimeoutMs: run.options.startupTimeoutMs ?? 30_000,
     ...(run.signal ? { signal: run.signal } : {}),
     onLog: (line) => {
-      if (!run.currentCheck) return;
-      const lines = run.logsByCheck.get(run.currentCheck) ?? [];
-      lines.push(`[${line.stream}] ${line.text}`);
-      if (lines.length > CHECK_LOG_LINES) lines.shift();
-      run.logsByCheck.set(run.currentCheck, lines);
+      for (const id of new Set([run.currentCheck, run.backgroundCheck])) {
+        if (!id) continue;
+        const lines = run.logsByCheck.get(id) ?? [];
+        lines.push(`[${line.stream}] ${line.text}`);
+        if (lines.length > CHECK_LOG_LINES) lines.shift();
+        run.logsByCheck.set(id, lines);
+      }
     },
     onExit: (info) => {
       // Stopped by us (the run's end, or Ctrl+C while waiting for /health): not a crash.

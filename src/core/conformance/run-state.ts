@@ -46,6 +46,8 @@ export interface RunState {
   /** Set once the run stops the plugin itself: its exit is then no crash. */
   stopping: boolean;
   currentCheck?: string;
+  /** A check waiting in the background meanwhile: what the plugin logs goes to both. */
+  backgroundCheck?: string;
   pluginExit?: PluginExitReport;
   readonly logsByCheck: Map<string, string[]>;
   readonly timings: TestRunReport['timings'];

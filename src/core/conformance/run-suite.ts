@@ -14,6 +14,7 @@ import type { ResolvedConfig } from '../runtime/config.js';
 import type { Exchange, PluginClient } from '../runtime/http-client.js';
 import { maskJsonText, maskSecrets } from '../runtime/mask-secrets.js';
 import type { MockUpstream } from '../runtime/mock-upstream.js';
+import { BackgroundChecks, type TimedVerdict } from './background-check.js';
 import { CheckBlocked, CheckFailure, CheckSkip } from './check-helpers.js';
 import { SuiteContext, type CheckImpl, type ConfigValues } from './checks/context.js';
 import type { CheckInfo, CheckResult, ExchangeSummary, TestProfile } from './types.js';
@@ -49,6 +50,8 @@ export interface SuiteOptions {
   bail?: boolean;
   onCheckStart?: (check: CheckInfo) => void;
   onResult?: (result: CheckResult) => void;
+  /** A check that waits started in the background (undefined: it ended); see background-check.ts. */
+  onBackground?: (check: CheckInfo | undefined) => void;
   /** Notes the host rules leave under --profile guide. */
   onNote?: (note: string) => void;
 }
@@ -141,13 +144,26 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     ...(options.onNote ? { onNote: options.onNote } : {}),
   });
   const declared = options.manifest.metadata.capabilities ?? {};
+  const judgeTimed = async (checkCtx: SuiteContext, check: CheckInfo): Promise<TimedVerdict> => {
+    const started = performance.now();
+    const verdict = await judge(checkCtx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
+    return { ...verdict, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+  };
+  const background = new BackgroundChecks({
+    checks: options.checks,
+    ctx,
+    enabled: !options.bail,
+    judge: judgeTimed,
+    probe: async () => (await ctx.client.request('POST', '/chat/completions', { json: await ctx.basicRequest('Can you answer while another request waits?') })).status === 200,
+    ...(options.onBackground ? { onBackground: options.onBackground } : {}),
+  });
   const results: CheckResult[] = [];
   const byId = new Map<string, CheckResult>();
   let bailedAt: string | undefined;
 
   for (const check of options.checks) {
     throwIfAborted(signal);
-    const { requires: _requires, hostRule: _hostRule, ...info } = check;
+    const { requires: _requires, hostRule: _hostRule, background: _background, ...info } = check;
     const root = bailedAt ? undefined : rootCause(check, byId);
     let result: CheckResult;
     if (bailedAt) {
@@ -155,11 +171,11 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     } else if (root) {
       result = { ...info, status: 'blocked', blockedBy: root, message: `blocked by ${root}: fix that first`, durationMs: 0 };
     } else {
+      const waited = background.take(check.id);
+      if (!waited) await background.beforeCheck();
       options.onCheckStart?.(check);
       throwIfAborted(signal);
-      const started = performance.now();
-      const verdict = await judge(ctx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
-      result = { ...info, ...verdict, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+      result = { ...info, ...(await (waited ?? judgeTimed(ctx.forCheck(), check))) };
     }
     if (result.message) result.message = maskSecrets(result.message, secrets);
     if (result.expected) result.expected = maskSecrets(result.expected, secrets);
@@ -169,6 +185,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     if (result.status === 'fail') ctx.failed.add(result.id);
     if (options.bail && !bailedAt && result.status === 'fail' && result.level === 'required') bailedAt = result.id;
     options.onResult?.(result);
+    await background.afterResult(byId);
   }
   return results;
 }

@@ -28,6 +28,11 @@ export interface CheckInfo {
    * default `loom-host` profile; a note under `--profile guide`.
    */
   hostRule?: boolean;
+  /**
+   * A check that mostly waits (the upstream timeout): once these checks passed, it may
+   * wait in the background while the checks after them run. Its result keeps its place.
+   */
+  background?: readonly string[];
 }
 
 /**

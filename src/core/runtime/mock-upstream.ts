@@ -10,6 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { buildReply } from './mock-replies.js';
+import { FaultScript, markerOf, type ScriptStep } from './mock-script.js';
 import { BodyTooLarge, readBody } from '../read-body.js';
 import { findDialect, routeRequest, type AnswerFault, type CommonChat, type Dialect, type DialectName, type IncomingRequest, type MockFault, type NativeAnswer } from './dialects/index.js';
 import { openai } from './dialects/openai/index.js';
@@ -39,6 +40,8 @@ export interface RecordedRequest {
   unreadable?: string;
   /** The key as the dialect carries it (header or query), if any. */
   key?: string;
+  /** The script marker the chat carried (see mock-script.ts), if any. */
+  marker?: string;
 }
 
 export interface MockUpstream {
@@ -52,10 +55,18 @@ export interface MockUpstream {
   readonly dialectTitle: string | undefined;
   /** Whether the dialect was pinned (--upstream-dialect) rather than detected. */
   readonly pinned: boolean;
-  /** Script the next N chat requests (FIFO; then back to 'ok'). */
+  /** Script the next N chat requests that carry no scripted marker (FIFO; then back to 'ok'). */
   next(fault: MockFault, options?: { times?: number; retryAfterSeconds?: number }): void;
+  /**
+   * Script the next N chat requests carrying `markerText(id)`, whatever else is in flight;
+   * `unmarked`: requests with no marker at all get it too. Ends with `unscript(id)`.
+   */
+  script(id: string, fault: MockFault, options?: { times?: number; retryAfterSeconds?: number; unmarked?: boolean }): void;
+  unscript(id: string): void;
+  /** Resolves once a chat carrying marker `id` arrived. */
+  seen(id: string): Promise<void>;
   received: RecordedRequest[];
-  /** Clears the script and the records (the detected dialect stays). */
+  /** Clears the queue of next() and the records (the detected dialect and marked scripts stay). */
   reset(): void;
   /** Stops listening and ends every open (also hanging) connection. */
   close(): Promise<void>;
@@ -70,11 +81,6 @@ export interface MockUpstreamOptions {
   requireAuth?: boolean;
   /** Speak only this dialect instead of detecting it. */
   dialect?: DialectName;
-}
-
-interface ScriptStep {
-  fault: MockFault;
-  retryAfterSeconds: number;
 }
 
 const DEFAULT_API_KEY = 'sk-loom-mock-0123456789abcdef';
@@ -117,7 +123,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   const requireAuth = options.requireAuth ?? true;
   const pinned = options.dialect ? findDialect(options.dialect) : undefined;
   if (options.dialect && !pinned) throw new Error(`unknown dialect ${options.dialect}`);
-  const script: ScriptStep[] = [];
+  const script = new FaultScript();
   const received: RecordedRequest[] = [];
   const recordedBytes: number[] = [];
   const remember = (entry: RecordedRequest, bytes: number): void => {
@@ -182,11 +188,11 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     return false;
   };
 
-  const chat = async (dialect: Dialect, read: CommonChat | string, body: unknown, res: http.ServerResponse, req: http.IncomingMessage) => {
+  const chat = async (dialect: Dialect, read: CommonChat | string, marker: string | undefined, body: unknown, res: http.ServerResponse, req: http.IncomingMessage) => {
     if (typeof read === 'string') return send(res, dialect.answer('bad-request', { model: '', retryAfterSeconds: 0, detail: read }));
     const model = read.model ?? '';
     if (model === MOCK_UNKNOWN_MODEL) return send(res, dialect.answer('not-found', { model, retryAfterSeconds: 0 }));
-    const step = script.shift() ?? { fault: 'ok', retryAfterSeconds: 7 };
+    const step = script.pick(marker);
     const faulted = playFault(step, dialect, read, model, req, res);
     if (faulted !== false) return faulted === true ? undefined : faulted;
     counter += 1;
@@ -219,11 +225,13 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     if (key !== undefined) record.key = key;
     // Read a chat before judging the key, so a refused request still shows what was sent.
     const read = routed.match.kind === 'chat' ? speaker.read(body, routed.match, request) : undefined;
+    const marker = typeof read === 'object' ? markerOf(read) : undefined;
+    if (marker !== undefined) record.marker = marker;
     if (typeof read === 'object') record.chat = read;
     if (typeof read === 'string') record.unreadable = read;
     if (requireAuth && key !== apiKey) return send(res, speaker.answer('unauthorized', { model: '', retryAfterSeconds: 0 }));
     if (read === undefined) return send(res, { status: 200, body: speaker.models(models) });
-    return chat(speaker, read, body, res, req);
+    return chat(speaker, read, marker, body, res, req);
   };
 
   const server = http.createServer((req, res) => {
@@ -265,10 +273,15 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     },
     pinned: pinned !== undefined,
     next(fault, { times = 1, retryAfterSeconds = 7 } = {}) {
-      for (let i = 0; i < times; i += 1) script.push({ fault, retryAfterSeconds });
+      script.next({ fault, retryAfterSeconds }, times);
     },
+    script(id, fault, { times = 1, retryAfterSeconds = 7, unmarked = false } = {}) {
+      script.mark(id, { fault, retryAfterSeconds }, { times, unmarked });
+    },
+    unscript: (id) => script.unmark(id),
+    seen: (id) => script.seen(id),
     reset() {
-      script.length = 0;
+      script.clearQueue();
       received.length = 0;
       recordedBytes.length = 0;
     },

@@ -7,6 +7,7 @@
 import type { Manifest } from '../../manifest/types.js';
 import type { Exchange, PluginClient, RequestOptions, StreamExchange } from '../../runtime/http-client.js';
 import { MOCK_UNKNOWN_MODEL, type MockFault, type MockUpstream } from '../../runtime/mock-upstream.js';
+import { markerText } from '../../runtime/mock-script.js';
 import type { CommonChat } from '../../runtime/dialects/types.js';
 import { CheckBlocked, describeAnswer, fail, skip, type FailureExtra } from '../check-helpers.js';
 import type { TestProfile } from '../types.js';
@@ -59,6 +60,25 @@ export interface SuiteContextOptions {
   onNote?: (note: string) => void;
 }
 
+/** One provoked fault: its marker goes into the chat's text; `end()` when the check is done. */
+export interface FaultCase {
+  id: string;
+  text: string;
+  end(): void;
+}
+
+/**
+ * What every check of a run shares: where the plugin is, the memos, the failures so far,
+ * and the one check that may be waiting in the background (see ../background-check.ts).
+ */
+interface SharedRun {
+  state: PluginState;
+  readonly failed: Set<string>;
+  readonly memos: Map<string, Promise<unknown>>;
+  background: Promise<void> | undefined;
+  cases: number;
+}
+
 export class SuiteContext {
   readonly manifest: Manifest;
   readonly client: PluginClient;
@@ -72,15 +92,24 @@ export class SuiteContext {
   readonly profile: TestProfile;
   readonly manifestFile: string | undefined;
   private readonly onNote: ((note: string) => void) | undefined;
-  state: PluginState = 'fresh';
-  /** Ids of the checks that failed so far (the runner keeps it). */
-  readonly failed = new Set<string>();
   /** The last exchange of the running check: attached to its result when it fails. */
   lastExchange: Exchange | undefined;
+  /** For a check in the background: told when only waiting is left (see `waiting`). */
+  onWaiting: ((expectedMs: number) => void) | undefined;
   private readonly mockUpstream: MockUpstream | undefined;
-  private readonly memos = new Map<string, Promise<unknown>>();
+  private readonly shared: SharedRun;
 
-  constructor(options: SuiteContextOptions) {
+  /**
+   * One context per check (`forCheck`), all sharing the run's state: a check's last
+   * exchange stays its own when another check runs alongside it.
+   */
+  constructor(
+    private readonly options: SuiteContextOptions,
+    shared?: SharedRun,
+    /** This check runs in the background: it must not touch what the foreground reads. */
+    readonly inBackground = false,
+  ) {
+    this.shared = shared ?? { state: 'fresh', failed: new Set(), memos: new Map(), background: undefined, cases: 0 };
     this.manifest = options.manifest;
     this.client = options.client;
     this.mockUpstream = options.mock;
@@ -94,6 +123,47 @@ export class SuiteContext {
     this.profile = options.profile ?? 'loom-host';
     this.manifestFile = options.manifestFile;
     this.onNote = options.onNote;
+  }
+
+  forCheck(inBackground = false): SuiteContext {
+    return new SuiteContext(this.options, this.shared, inBackground);
+  }
+
+  /** fresh, ready, clean or dirty: where the plugin is (shared by every check of the run). */
+  get state(): PluginState {
+    return this.shared.state;
+  }
+
+  set state(state: PluginState) {
+    this.shared.state = state;
+  }
+
+  /** Ids of the checks that failed so far (the runner keeps it). */
+  get failed(): Set<string> {
+    return this.shared.failed;
+  }
+
+  /** `wait` (a check in the background) until it settles: state changes wait for it first. */
+  holdBackground(wait: Promise<void>): void {
+    this.shared.background = wait;
+    void wait.then(() => {
+      if (this.shared.background === wait) this.shared.background = undefined;
+    });
+  }
+
+  /**
+   * A check in the background says its request reached the mock (or was answered) and
+   * that about `expectedMs` of waiting are left: the runner may go on meanwhile.
+   */
+  async waiting(fault: FaultCase, answer: Promise<unknown>, expectedMs: number): Promise<void> {
+    if (!this.onWaiting) return;
+    await Promise.race([this.mock.seen(fault.id), answer.catch(() => undefined)]);
+    this.onWaiting(expectedMs);
+  }
+
+  private async quiet(): Promise<void> {
+    if (this.inBackground) return;
+    while (this.shared.background) await this.shared.background;
   }
 
   /**
@@ -126,16 +196,16 @@ export class SuiteContext {
 
   /** The result of `make`, computed once per run (shared by sibling checks). */
   memo<T>(key: string, make: () => Promise<T>): Promise<T> {
-    let value = this.memos.get(key) as Promise<T> | undefined;
+    let value = this.shared.memos.get(key) as Promise<T> | undefined;
     if (!value) {
       value = make();
-      this.memos.set(key, value);
+      this.shared.memos.set(key, value);
     }
     return value;
   }
 
   hasMemo(key: string): boolean {
-    return this.memos.has(key);
+    return this.shared.memos.has(key);
   }
 
   /**
@@ -186,23 +256,42 @@ export class SuiteContext {
 
   /** POST /initialize; a 200 with the good config makes the state `ready`, else `dirty`. */
   async initialize(body: ConfigValues, good = body === this.initConfig): Promise<Exchange> {
+    await this.quiet();
     const exchange = await this.request('POST', '/initialize', { json: body });
     this.state = exchange.status === 200 && good ? 'ready' : 'dirty';
     return exchange;
   }
 
   async cleanup(): Promise<Exchange> {
+    await this.quiet();
     const exchange = await this.request('POST', '/cleanup', { json: {} });
     // Any 2xx resets it; lifecycle.cleanup judges the exact status.
     this.state = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300 ? 'clean' : 'dirty';
     return exchange;
   }
 
-  /** Scripts the mock for one provoked fault; retries by the plugin get the same fault. */
-  fault(fault: MockFault, options: { retryAfterSeconds?: number } = {}): void {
+  /**
+   * Scripts the mock for one provoked fault, for the chat that carries the returned text
+   * (and the plugin's retries of it: three requests in all), so a check in the background
+   * and one in the foreground never take each other's faults. A check in the foreground
+   * also lends its fault to chats with no marker, for plugins that rewrite the text.
+   */
+  fault(fault: MockFault, options: { retryAfterSeconds?: number } = {}): FaultCase {
     const mock = this.mock;
-    mock.reset();
-    mock.next(fault, { times: 3, ...options });
+    const foreground = !this.inBackground;
+    // The records belong to the foreground's checks: one in the background leaves them be.
+    if (foreground) mock.reset();
+    this.shared.cases += 1;
+    const id = `${fault}-${this.shared.cases}`;
+    mock.script(id, fault, { times: 3, ...options, unmarked: foreground });
+    return {
+      id,
+      text: markerText(id),
+      end: () => {
+        mock.unscript(id);
+        if (foreground) mock.reset();
+      },
+    };
   }
 
   /**
@@ -219,13 +308,13 @@ export class SuiteContext {
     });
   }
 
-  /** A well-formed chat request for the chosen model. */
-  async basicRequest(userText = 'Say hello to loom-plugin.'): Promise<Record<string, unknown>> {
+  /** A well-formed chat request for the chosen model (carrying a fault's marker, if given). */
+  async basicRequest(userText = 'Say hello to loom-plugin.', fault?: FaultCase): Promise<Record<string, unknown>> {
     return {
       model: await this.model(),
       messages: [
         { role: 'system', content: 'You are a conformance test.' },
-        { role: 'user', content: userText },
+        { role: 'user', content: fault ? `${userText} ${fault.text}` : userText },
       ],
       temperature: 0.25,
       max_tokens: 64,
@@ -234,7 +323,8 @@ export class SuiteContext {
 
   /** The chat requests the mock received since its last reset. */
   upstreamChats(): UpstreamChat[] {
-    return this.mock.received.filter((r) => r.kind === 'chat');
+    // A chat with a marker belongs to a provoked fault, maybe of a check in the background.
+    return this.mock.received.filter((r) => r.kind === 'chat' && r.marker === undefined);
   }
 
   lastUpstreamChat(what: string): { headers: Record<string, string>; body: Record<string, unknown> } {

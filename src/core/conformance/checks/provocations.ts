@@ -40,11 +40,11 @@ function wrongTypeValue(fields: readonly ConfigField[]): { field: ConfigField; v
 }
 
 async function upstreamFault(ctx: SuiteContext, fault: Parameters<SuiteContext['fault']>[0], options: { retryAfterSeconds?: number } = {}): Promise<Exchange> {
-  ctx.fault(fault, options);
+  const provoked = ctx.fault(fault, options);
   try {
-    return await ctx.chat(await ctx.basicRequest());
+    return await ctx.chat(await ctx.basicRequest(undefined, provoked));
   } finally {
-    ctx.mock.reset();
+    provoked.end();
   }
 }
 
@@ -145,15 +145,19 @@ export const PROVOCATIONS = {
       if (init.status !== 200) {
         fail(`/initialize with timeout: ${seconds} answered ${init.status ?? 'nothing'}, so the timeout could not be provoked.`, { exchange: init });
       }
-      ctx.fault('hang');
+      // In the background the others go on meanwhile with this config: only the timeout differs.
+      if (ctx.inBackground) ctx.state = 'ready';
+      const hang = ctx.fault('hang');
       try {
         // Wait for the plugin's own timeout (capped at the host's 30 s: a field counted in
         // milliseconds must not make us wait minutes) plus our per-request budget; never
         // trip the breaker here, the hang is ours.
         const waitMs = Math.min(seconds * 1000, 30_000) + ctx.timeoutMs;
-        return await ctx.chat(await ctx.basicRequest(), { timeoutMs: waitMs, breaker: false });
+        const answer = ctx.chat(await ctx.basicRequest(undefined, hang), { timeoutMs: waitMs, breaker: false });
+        await ctx.waiting(hang, answer, seconds * 1000);
+        return await answer;
       } finally {
-        ctx.mock.reset();
+        hang.end();
         ctx.state = 'dirty';
       }
     },

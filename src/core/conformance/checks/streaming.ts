@@ -11,11 +11,11 @@ import type { CheckImpl, SuiteContext } from './context.js';
 
 /** A stream request while the mock upstream plays `fault`; the mock is reset afterwards. */
 async function streamWithFault(ctx: SuiteContext, fault: MockFault): Promise<StreamExchange> {
-  ctx.fault(fault);
+  const provoked = ctx.fault(fault);
   try {
-    return await ctx.stream({ ...(await ctx.basicRequest()), stream: true });
+    return await ctx.stream({ ...(await ctx.basicRequest(undefined, provoked)), stream: true });
   } finally {
-    ctx.mock.reset();
+    provoked.end();
   }
 }
 
