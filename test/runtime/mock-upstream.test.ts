@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginClient } from '../../src/core/runtime/http-client.js';
 import { MOCK_UNKNOWN_MODEL, startMockUpstream, type MockUpstream } from '../../src/core/runtime/mock-upstream.js';
+import { markerText } from '../../src/core/runtime/mock-script.js';
 
 let mock: MockUpstream;
 let client: PluginClient;
@@ -115,6 +116,45 @@ describe('mock upstream', () => {
       [429, '3'],
       [200, undefined],
     ]);
+  });
+
+  it('scripts faults per request by the marker in the chat text: requests in flight together keep their own', async () => {
+    const marked = (id: string) => ({ ...chat, messages: [...chat.messages, { role: 'user', content: `again ${markerText(id)}` }] });
+    mock.script('hang-1', 'hang', { times: 3 });
+    mock.script('unavailable-2', 'unavailable', { times: 1, unmarked: true });
+    const seen = mock.seen('hang-1');
+    const hung = client.request('POST', '/chat/completions', { json: marked('hang-1'), ...auth(), timeoutMs: 300, breaker: false });
+    await seen;
+    // Sent while the hang is held: each gets its own script, none takes the other's.
+    const [mine, plain, later] = await Promise.all([
+      client.request('POST', '/chat/completions', { json: marked('unavailable-2'), ...auth() }),
+      client.request('POST', '/chat/completions', { json: chat, ...auth() }),
+      client.request('POST', '/chat/completions', { json: marked('rate-limit-9'), ...auth() }),
+    ]);
+    expect(mine.status).toBe(503);
+    // times: 1 was used by the marked request; the one lent to unmarked requests is used up too.
+    expect(plain.status).toBe(200);
+    expect(later.status).toBe(200);
+    expect((await hung).status).toBeUndefined();
+    expect(mock.received.filter((r) => r.marker === 'hang-1')).toHaveLength(1);
+    // reset() clears the records and the queue, not a marked script still in use.
+    mock.reset();
+    const again = await client.request('POST', '/chat/completions', { json: marked('hang-1'), ...auth(), timeoutMs: 200, breaker: false });
+    expect(again.status).toBeUndefined();
+    mock.unscript('hang-1');
+    expect((await client.request('POST', '/chat/completions', { json: marked('hang-1'), ...auth() })).status).toBe(200);
+  });
+
+  it('slow answers as usual after a pause', async () => {
+    await mock.close();
+    mock = await startMockUpstream({ apiKey: 'sk-test-key', slowMs: 150 });
+    await client.close();
+    client = new PluginClient(mock.url, { timeoutMs: 2000 });
+    mock.next('slow');
+    const t0 = performance.now();
+    const exchange = await client.request('POST', '/chat/completions', { json: chat, ...auth() });
+    expect(exchange.status).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
   });
 
   it('faults apply to chat only, not to /models', async () => {

@@ -1,14 +1,15 @@
 /**
  * A check that only waits (errors.timeout holds a hung upstream request for the plugin's
  * whole timeout) need not hold up the checks after it. Once the checks named in its
- * catalogue entry (CheckInfo.background) passed, it starts in the background:
+ * catalogue entry (CheckInfo.background) passed:
  *
- *   1. it re-initializes the plugin and sends its request, while nothing else runs;
- *   2. once the mock holds that request, the runner sends one ordinary chat (the probe);
- *   3. answered while the hang is still held: the plugin serves requests side by side,
- *      and the checks after the launch point go on meanwhile; otherwise (a plugin that
- *      serves one request at a time, or one that failed the probe) the runner waits for
- *      the check to end first, and every later check runs after it, one at a time.
+ *   1. the runner asks whether the plugin serves requests side by side: a chat the mock
+ *      holds back a moment, and once the mock holds it, an ordinary one. A plugin that
+ *      answers the second first does; one that serves one request at a time does not, and
+ *      then the check runs in its catalogue place, as if nothing had been tried;
+ *   2. the check starts in the background: it re-initializes the plugin and sends its
+ *      request while nothing else runs, and once the mock holds that request, the checks
+ *      after the launch point go on meanwhile.
  *
  * Its result keeps its catalogue place: the runner takes it when its turn comes. Checks
  * in the foreground that would change the plugin's state (/initialize, /cleanup) wait for
@@ -18,6 +19,9 @@
  */
 import type { SuiteContext } from './checks/context.js';
 import type { CheckInfo, CheckResult } from './types.js';
+
+/** started; then alongside (the next checks go on meanwhile) or alone (they wait); ended. */
+export type BackgroundState = 'started' | 'alongside' | 'alone' | 'ended';
 
 export type TimedVerdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange' | 'blockedBy' | 'schemaErrors'> & { durationMs: number };
 
@@ -30,13 +34,13 @@ export interface BackgroundOptions {
   /** Off under --bail (a stop at the first failure must not leave a wait running). */
   enabled: boolean;
   judge(ctx: SuiteContext, check: CheckInfo): Promise<TimedVerdict>;
-  /** One ordinary chat: true when the plugin answered it with 200. */
-  probe(): Promise<boolean>;
-  onBackground?: (check: CheckInfo | undefined) => void;
+  onBackground?: (check: CheckInfo, state: BackgroundState) => void;
 }
 
 export class BackgroundChecks {
   private readonly started = new Map<string, Promise<TimedVerdict>>();
+  /** Checks that stay in their place: the plugin did not serve requests side by side. */
+  private readonly declined = new Set<string>();
   private current: Promise<void> | undefined;
   private deadline = Number.POSITIVE_INFINITY;
 
@@ -56,7 +60,7 @@ export class BackgroundChecks {
   async afterResult(results: ReadonlyMap<string, CheckResult>): Promise<void> {
     if (!this.options.enabled) return;
     for (const check of this.options.checks) {
-      if (!check.background || this.started.has(check.id) || results.has(check.id)) continue;
+      if (!check.background || this.started.has(check.id) || this.declined.has(check.id) || results.has(check.id)) continue;
       const evidence = [...check.background, ...(check.requires ?? [])];
       if (!check.background.every((id) => results.get(id)?.status === 'pass')) continue;
       if (evidence.some((id) => ['fail', 'blocked'].includes(results.get(id)?.status ?? ''))) continue;
@@ -67,30 +71,57 @@ export class BackgroundChecks {
 
   private async launch(check: CheckInfo): Promise<void> {
     const { ctx } = this.options;
+    const probe = await servesSideBySide(ctx);
+    if (!probe.sideBySide) {
+      this.declined.add(check.id);
+      this.options.onBackground?.(check, 'alone');
+      return;
+    }
     const background = ctx.forCheck(true);
     const waiting = new Promise<number>((resolve) => (background.onWaiting = resolve));
     const verdict = this.options.judge(background, check);
     this.started.set(check.id, verdict);
-    const settled = verdict.then(
+    const settled = Promise.all([verdict, probe.done]).then(
       () => undefined,
       () => undefined, // an abort: the runner meets it when it takes the verdict
     );
     this.current = settled;
     ctx.holdBackground(settled);
-    this.options.onBackground?.(check);
+    this.options.onBackground?.(check, 'started');
     void settled.then(() => {
       if (this.current === settled) this.current = undefined;
-      this.options.onBackground?.(undefined);
+      this.options.onBackground?.(check, 'ended');
     });
     const expectedMs = await Promise.race([waiting, settled.then(() => undefined)]);
-    if (expectedMs === undefined) return;
-    const waitingSince = performance.now();
-    const probe = this.options.probe().catch(() => false);
-    const served = await Promise.race([probe, settled.then(() => false)]);
-    if (served) {
-      this.deadline = waitingSince + expectedMs - DEADLINE_MARGIN_MS;
-      return;
-    }
-    await Promise.all([settled, probe]);
+    if (expectedMs !== undefined) this.deadline = performance.now() + expectedMs - DEADLINE_MARGIN_MS;
+    this.options.onBackground?.(check, 'alongside');
   }
+}
+
+interface SideBySide {
+  sideBySide: boolean;
+  /** Settles when the held-back chat was answered (the foreground need not wait for it). */
+  done: Promise<void>;
+}
+
+/**
+ * Whether the plugin answers a chat while another one waits on its upstream: the mock
+ * holds the first back (the `slow` fault, a bounded pause, never a hang), and once it
+ * holds it, an ordinary chat goes out. Answered first and with 200: side by side. A plugin
+ * that serves one request at a time answers the held one first, and costs that pause.
+ */
+async function servesSideBySide(ctx: SuiteContext): Promise<SideBySide> {
+  const held = ctx.forCheck(true);
+  const slow = held.fault('slow');
+  const first = held.chat(await held.basicRequest('Take your time with this one.', slow));
+  const done = first.then(
+    () => slow.end(),
+    () => slow.end(),
+  );
+  await Promise.race([ctx.mock.seen(slow.id), done]);
+  const second = ctx.client.request('POST', '/chat/completions', { json: await ctx.basicRequest('Can you answer while another request waits?') });
+  const winner = await Promise.race([second.then((exchange) => (exchange.status === 200 ? 'second' : 'refused')), done.then(() => 'first')]);
+  if (winner === 'second') return { sideBySide: true, done };
+  await Promise.allSettled([done, second]);
+  return { sideBySide: false, done };
 }

@@ -133,8 +133,9 @@ const REQUIRES: Readonly<Record<string, readonly string[]>> = {
  * which change the plugin's state, are behind, and the plugin has shown that another
  * /initialize is harmless (it re-initializes with a short timeout) and that it forwards a
  * chat's text unchanged (the mock knows each provoked fault by a marker in that text).
- * The runner also asks the plugin, while the hang is held, to answer another chat: a
- * plugin that serves one request at a time gets the checks one after another, as before.
+ * First the runner asks the plugin to answer a chat while another is held back: a plugin
+ * that serves one request at a time gets the check in its place, as before (see
+ * background-check.ts).
  */
 const BACKGROUND: Readonly<Record<string, readonly string[]>> = {
   'errors.timeout': ['lifecycle.reinitialize', 'lifecycle.reload', 'chat.forwarded'],

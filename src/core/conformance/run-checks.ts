@@ -53,8 +53,12 @@ export async function runChecks(run: RunState): Promise<CheckResult[]> {
       if (run.pluginExit) exitedBefore.add(check.id);
       run.emit({ type: 'check-start', check });
     },
-    onBackground: (check) => {
-      run.backgroundCheck = check?.id;
+    overlap: run.options.overlap ?? true,
+    onBackground: (check, state) => {
+      // What the plugin logs while it waits is that check's too.
+      if (state === 'started') run.backgroundCheck = check.id;
+      else if (state === 'ended') run.backgroundCheck = undefined;
+      else run.emit({ type: 'background', check, alongside: state === 'alongside' });
     },
     onResult: (result) => {
       const [shown] = applyExpectedFailures([crashAware(mask, result, run.pluginExit, exitedBefore)], run.baseline, run.baselineName);

@@ -52,6 +52,12 @@ export interface RunConformanceOptions {
   profile?: TestProfile;
   /** Stop at the first failed required check. */
   bail?: boolean;
+  /**
+   * false: every check in its catalogue place, one at a time. Default true: the upstream
+   * timeout check waits in the background when the plugin serves requests side by side
+   * (see background-check.ts); the results and their order are the same either way.
+   */
+  overlap?: boolean;
   /** A baseline file (YAML list of ids), or the entries themselves. */
   expectedFailures?: string | ExpectedFailure[];
   /** JSON or YAML file with /initialize values. */
@@ -83,6 +89,8 @@ export type ConformanceEvent =
   | { type: 'plan'; checks: readonly CheckInfo[]; endpoint: string; mode: 'started' | 'attached'; name?: string; command?: string; profile?: TestProfile }
   | { type: 'check-start'; check: CheckInfo }
   | { type: 'result'; result: CheckResult }
+  /** A check that waits was started early; `alongside`: the checks after it go on meanwhile. */
+  | { type: 'background'; check: CheckInfo; alongside: boolean }
   | { type: 'plugin-exit'; code: number | null; signal: string | null };
 
 /** Set when a started plugin exited on its own while the checks ran. */

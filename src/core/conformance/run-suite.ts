@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../runtime/config.js';
 import type { Exchange, PluginClient } from '../runtime/http-client.js';
 import { maskJsonText, maskSecrets } from '../runtime/mask-secrets.js';
 import type { MockUpstream } from '../runtime/mock-upstream.js';
-import { BackgroundChecks, type TimedVerdict } from './background-check.js';
+import { BackgroundChecks, type BackgroundState, type TimedVerdict } from './background-check.js';
 import { CheckBlocked, CheckFailure, CheckSkip } from './check-helpers.js';
 import { SuiteContext, type CheckImpl, type ConfigValues } from './checks/context.js';
 import type { CheckInfo, CheckResult, ExchangeSummary, TestProfile } from './types.js';
@@ -50,8 +50,10 @@ export interface SuiteOptions {
   bail?: boolean;
   onCheckStart?: (check: CheckInfo) => void;
   onResult?: (result: CheckResult) => void;
-  /** A check that waits started in the background (undefined: it ended); see background-check.ts. */
-  onBackground?: (check: CheckInfo | undefined) => void;
+  /** false: no check waits in the background (see background-check.ts). Default true. */
+  overlap?: boolean;
+  /** A check that waits was started early, runs alongside the next ones or alone, and ended. */
+  onBackground?: (check: CheckInfo, state: BackgroundState) => void;
   /** Notes the host rules leave under --profile guide. */
   onNote?: (note: string) => void;
 }
@@ -152,9 +154,8 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
   const background = new BackgroundChecks({
     checks: options.checks,
     ctx,
-    enabled: !options.bail,
+    enabled: !options.bail && options.overlap !== false,
     judge: judgeTimed,
-    probe: async () => (await ctx.client.request('POST', '/chat/completions', { json: await ctx.basicRequest('Can you answer while another request waits?') })).status === 200,
     ...(options.onBackground ? { onBackground: options.onBackground } : {}),
   });
   const results: CheckResult[] = [];

@@ -77,6 +77,8 @@ export interface MockUpstreamOptions {
   models?: string[];
   /** Delay between stream chunks (default 20 ms), so first and last byte differ visibly. */
   chunkDelayMs?: number;
+  /** How long the `slow` fault holds the ordinary answer back (default 250 ms). */
+  slowMs?: number;
   /** Check the key where the dialect carries it (default true). Off for plugins with no api_key field. */
   requireAuth?: boolean;
   /** Speak only this dialect instead of detecting it. */
@@ -120,6 +122,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const models = options.models ?? ['mock-small', 'mock-large'];
   const chunkDelayMs = options.chunkDelayMs ?? 20;
+  const slowMs = options.slowMs ?? 250;
   const requireAuth = options.requireAuth ?? true;
   const pinned = options.dialect ? findDialect(options.dialect) : undefined;
   if (options.dialect && !pinned) throw new Error(`unknown dialect ${options.dialect}`);
@@ -159,6 +162,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     }
     switch (step.fault) {
       case 'ok':
+      case 'slow':
         return false;
       case 'reset':
         req.socket.destroy();
@@ -193,6 +197,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     const model = read.model ?? '';
     if (model === MOCK_UNKNOWN_MODEL) return send(res, dialect.answer('not-found', { model, retryAfterSeconds: 0 }));
     const step = script.pick(marker);
+    if (step.fault === 'slow') await sleep(slowMs);
+    if (closed || res.destroyed) return;
     const faulted = playFault(step, dialect, read, model, req, res);
     if (faulted !== false) return faulted === true ? undefined : faulted;
     counter += 1;

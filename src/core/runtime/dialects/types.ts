@@ -14,9 +14,10 @@ export const DIALECT_NAMES = ['openai', 'azure', 'anthropic', 'gemini', 'ollama'
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
 /** The shared fault vocabulary: what a check can ask the mock to do to the next chat. */
-export type MockFault = 'ok' | 'unauthorized' | 'not-found' | 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'hang' | 'malformed' | 'mid-stream-error';
+export type MockFault = 'ok' | 'unauthorized' | 'not-found' | 'rate-limit' | 'server-error' | 'unavailable' | 'reset' | 'hang' | 'malformed' | 'mid-stream-error' | 'slow';
 
-export const MOCK_FAULTS: readonly MockFault[] = ['ok', 'unauthorized', 'not-found', 'rate-limit', 'server-error', 'unavailable', 'reset', 'hang', 'malformed', 'mid-stream-error'];
+/** `slow` is no fault to the plugin: the ordinary answer, after a pause (see MockUpstreamOptions.slowMs). */
+export const MOCK_FAULTS: readonly MockFault[] = ['ok', 'unauthorized', 'not-found', 'rate-limit', 'server-error', 'unavailable', 'reset', 'hang', 'malformed', 'mid-stream-error', 'slow'];
 
 /** Faults a dialect answers with its own status, body and headers. */
 export type AnswerFault = 'unauthorized' | 'not-found' | 'rate-limit' | 'server-error' | 'unavailable' | 'bad-request' | 'unknown-route';

@@ -1,0 +1,66 @@
+/**
+ * The upstream-timeout check waits in the background, alongside the checks after it, only
+ * for a plugin that serves requests side by side (src/core/conformance/background-check.ts).
+ * Whatever the plugin, every verdict and the order of the results are those of the run
+ * with every check in its place (`overlap: false`).
+ *
+ * The serial fixtures are Acme's stdlib plugin on the plain, single-threaded HTTPServer;
+ * one of them also has no timeout on its upstream calls, so a hung upstream holds the whole
+ * plugin: started alongside the other checks, the timeout check would fail them all. That
+ * one costs about 11 s (the hang, then requests that time out, then a stop that waits).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHECK_IDS } from '../../src/core/conformance/catalogue.js';
+import { runConformance, type ConformanceEvent } from '../../src/core/conformance/run-conformance.js';
+import { PLUGINS_DIR, REFERENCE_DIR } from '../fixtures/plugins/run-fixture.js';
+
+async function judge(dir: string, upstreamField: string, overlap: boolean) {
+  const events: ConformanceEvent[] = [];
+  const report = await runConformance({
+    dir,
+    cwd: dir,
+    env: { PATH: process.env.PATH },
+    upstreamField,
+    timeoutMs: 1500,
+    overlap,
+    onEvent: (event) => events.push(event),
+  });
+  const background = events.flatMap((event) => (event.type === 'background' ? [`${event.check.id} ${event.alongside ? 'alongside' : 'alone'}`] : []));
+  const streamed = events.flatMap((event) => (event.type === 'result' ? [event.result.id] : []));
+  const verdicts = Object.fromEntries(report.results.map((result) => [result.id, result.status]));
+  return { report, background, streamed, verdicts };
+}
+
+describe.concurrent('the timeout check in the background', () => {
+  it('waits alongside the other checks for the reference plugin; verdicts and order as with every check in its place', async () => {
+    const [overlapped, inPlace] = await Promise.all([judge(REFERENCE_DIR, 'endpoint', true), judge(REFERENCE_DIR, 'endpoint', false)]);
+    expect(overlapped.background).toEqual(['errors.timeout alongside']);
+    expect(inPlace.background).toEqual([]);
+    expect(overlapped.report.ok).toBe(true);
+    expect(overlapped.verdicts).toEqual(inPlace.verdicts);
+    // Catalogue order in the report and in the live results, though errors.timeout ended last.
+    expect(overlapped.report.results.map((result) => result.id)).toEqual(CHECK_IDS);
+    expect(overlapped.streamed).toEqual(CHECK_IDS);
+  }, 60_000);
+
+  it('stays in its place for a plugin that serves one request at a time, with the same verdicts', async () => {
+    const dir = join(PLUGINS_DIR, 'strangers', 'acme-py-serial');
+    const [overlapped, inPlace] = await Promise.all([judge(dir, 'base_url', true), judge(dir, 'base_url', false)]);
+    expect(overlapped.background).toEqual(['errors.timeout alone']);
+    expect(overlapped.verdicts).toEqual(inPlace.verdicts);
+    expect(overlapped.report.summary.failed).toBe(0);
+    expect(overlapped.verdicts['errors.timeout']).toBe('pass');
+    expect(overlapped.report.results.map((result) => result.id)).toEqual(CHECK_IDS);
+  }, 60_000);
+
+  it('stays in its place when a hung upstream holds the whole plugin: only the checks after it fail, as before', async () => {
+    const dir = join(PLUGINS_DIR, 'strangers', 'acme-py-serial-no-timeout');
+    const [overlapped, inPlace] = await Promise.all([judge(dir, 'base_url', true), judge(dir, 'base_url', false)]);
+    expect(overlapped.background).toEqual(['errors.timeout alone']);
+    expect(overlapped.verdicts).toEqual(inPlace.verdicts);
+    expect(overlapped.verdicts['errors.timeout']).toBe('fail');
+    const before = CHECK_IDS.slice(0, CHECK_IDS.indexOf('errors.timeout'));
+    expect(before.filter((id) => overlapped.verdicts[id] === 'fail')).toEqual([]);
+  }, 90_000);
+});
