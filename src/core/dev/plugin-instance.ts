@@ -49,7 +49,6 @@ export class PluginInstance {
   pool!: Pool;
   /** The chat hot path has its own pool: streams hold a connection for their whole length. */
   chatPool!: Pool;
-  target: { protocol: string; hostname: string; port: number } = { protocol: 'http:', hostname: '127.0.0.1', port: 0 };
   private pathPrefix = '';
   /** Path of the chat endpoint (with the endpoint's prefix), worked out once per process. */
   chatPath = '/chat/completions';
@@ -76,11 +75,10 @@ export class PluginInstance {
       onLog: (line) => options.onLog(line, instance),
       onExit: (info) => options.onExit(info, instance),
     });
-    // Many keep-alive connections: chat streams hold a connection for their whole length.
-    instance.pool = new Pool(instance.running.baseUrl, { connections: 16, keepAliveTimeout: 10_000, pipelining: 1 });
-    instance.chatPool = new Pool(instance.running.baseUrl, chatPoolOptions());
     const url = new URL(instance.running.baseUrl);
-    instance.target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
+    // A pool takes an origin only; the endpoint's path prefix goes into each path (pathFor).
+    instance.pool = new Pool(url.origin, { connections: 16, keepAliveTimeout: 10_000, pipelining: 1 });
+    instance.chatPool = new Pool(url.origin, chatPoolOptions());
     // Loom joins endpoint and path as strings: a path prefix in the endpoint is kept.
     instance.pathPrefix = url.pathname.replace(/\/$/, '');
     instance.chatPath = instance.pathFor('/chat/completions');
