@@ -62,7 +62,7 @@ const pieces = [
   'env:\n', '  PORT: "8090"\n', '  LOG: info\n', '  PORT: 8090\n', 'auto_start: true\n', 'auto_start: false\n', 'command: python3\n', '# comment\n', '  # comment\n', '    # comment\n', '\n',
   'x: a: b\n', 'k: {a: 1, b: [x, "y"], c: {}}\n', 'k: {a: x, a: y}\n', '- {a: 1, b: {c: [d, ]}}\n', 'k: [a, {b: c}, [ ]]  # c\n', 'k: {a, b: , "c": \'d\'}\n',
   'k: {a:x}\n', 'k: {a : x}\n', 'k: [a,,b]\n', 'k: {a: x\n', 'k: {"a":x}\n', 'k: [a: b]\n', 'k: {a: [b}\n', 'k: {a: x}}\n', 'k: {a: C#}\n', 'k: {1: a, true: b}\n',
-  'x: &a 1\n', 'y: *a\n', 'z: !tag v\n', 'k: |\n  text\n', 'k: >\n  folded\n', 'k: "esc\\n"\n', "k: 'it''s'\n", 'k: [a, [b]]\n', 'k: [a,]\n', 'k: []\n',
+  'k: |\n  text\n  more\n', 'k: |-\n  a\n\n  b\n', 'k: >+\n  folded\n\n', '  - |\n    x\n', '- a: >-\n    y\n', '    # deep comment\n', 'x: &a 1\n', 'y: *a\n', 'z: !tag v\n', 'k: |\n  text\n', 'k: >\n  folded\n', 'k: "esc\\n"\n', "k: 'it''s'\n", 'k: [a, [b]]\n', 'k: [a,]\n', 'k: []\n',
   'k: C#\n', 'k: a #b\n', 'k: -\n', 'k: -0\n', 'k: 007\n', 'k: +5\n', 'k: 1_000\n', '? complex\n', '"quoted": key\n', 'null: 1\n', 'True: 1\n', '__proto__: {a: 1}\n',
   '    extra: indent\n', ' odd: indent\n', '- item at root\n', 'k:\n- a\n- b\n', 'k:\n  - a\n  -   b: 1\n      c: 2\n', 'k: multi\n  line\n', 'k: "open\n',
 ];
@@ -174,7 +174,7 @@ describe('fast YAML reader', () => {
   });
 
   it('declines what it does not understand', () => {
-    for (const text of ['k: &a\n  x: 1\n', 'k: !t v\n', 'k: |\n  x\n', 'k: "a\\nb"\n', 'k: {a: 1,\n  b: 2}\n', 'k: {a: x # c\n  }\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
+    for (const text of ['k: &a\n  x: 1\n', 'k: !t v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\nb"\n', 'k: {a: 1,\n  b: 2}\n', 'k: {a: x # c\n  }\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
       expect(readSimpleYaml(text), text).toBeUndefined();
     }
   });
@@ -224,6 +224,23 @@ describe('fast YAML reader', () => {
       expect(readSimpleYaml(text), text).toBeUndefined();
       agrees(text);
     }
+  });
+
+  it('agrees with the full parser on block scalars with varied content lines', () => {
+    answered = 0;
+    answeredWithTree = 0;
+    const content = fc.constantFrom('text', 'key: v', '- item', '# hash', 'a  b', '"q"', '|', '');
+    const body = fc.array(fc.tuple(fc.nat(5), content), { minLength: 1, maxLength: 6 }).map((rows) => rows.map(([indent, text]) => (text === '' ? '' : `${' '.repeat(indent)}${text}`)).join('\n'));
+    const doc = fc.tuple(fc.constantFrom('k: ', 'a:\n  k: ', 'l:\n- ', 'l:\n- k: ', 'l:\n  - k: '), fc.constantFrom('|', '|-', '|+', '>', '>-', '>+', '|  # c', '|2'), body, fc.constantFrom('', '\n', '\nz: 1\n', '\n# c\nz: 1\n', '\n\n', '\n  # c\n'));
+    fc.assert(
+      fc.property(doc, ([head, header, lines, tail]) => {
+        const pad = ' '.repeat(head.length - head.trimStart().length + (head.includes('- k') ? 4 : 2));
+        agrees(`${head}${header}\n${lines.split('\n').map((line) => (line === '' ? '' : `${pad}${line}`)).join('\n')}${tail}`);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(answered).toBeGreaterThan(300);
+    expect(answeredWithTree).toBeGreaterThan(300);
   });
 
   it('gives no tree for an indented comment deeper than a line around it, or last (yaml puts it in a parent\'s range)', () => {

@@ -15,6 +15,7 @@ import { duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, set
 import type { SourceNode } from './source-tree.js';
 import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 import { readFlowCollection } from './fast-yaml-flow.js';
+import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-block-scalar.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
 interface Line {
@@ -28,6 +29,8 @@ interface Line {
   keyStart: number;
   restStart: number;
   end: number;
+  /** The block scalar (`|`, `>`) this line's value, or its compact key's value, is. */
+  block?: BlockScalar;
 }
 
 /** A value with where it sits: the node, and the end of the last line it covers. */
@@ -87,9 +90,28 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx
   return read(plainScalar(plain), { kind: 'scalar', start, end: start + plain.length });
 }
 
+function blockRead(block: BlockScalar): Read {
+  return { value: block.value, node: { kind: 'scalar', start: block.start, end: block.end }, end: block.end };
+}
+
 /** Where yaml puts an absent value: the first non-blank after the indicator (newline or `#`). */
 function absentAt(line: Line): number {
   return line.restStart + line.rest.length - line.rest.trimStart().length;
+}
+
+/** A block scalar header ending this line (`key: |`, `- >-`, `- key: |+`): style, where, and its parent's indent. */
+function blockScalarHeader(line: Line): { folded: boolean; chomp: string; start: number; parentIndent: number } | undefined {
+  if (!line.rest.includes('|') && !line.rest.includes('>')) return undefined;
+  const own = blockHeader(stripComment(line.rest));
+  if (own) return { ...own, start: line.restStart + line.rest.length - line.rest.trimStart().length, parentIndent: line.indent };
+  if (line.kind !== 'item') return undefined;
+  // `- key: |`: the scalar belongs to a compact mapping whose keys sit at the key's column.
+  const inner = line.rest.trimStart();
+  const compact = KEY_LINE.exec(inner);
+  const compactHeader = compact ? blockHeader(stripComment(compact[2] ?? '')) : undefined;
+  if (!compact || !compactHeader) return undefined;
+  const keyColumn = line.indent + 2 + line.rest.length - inner.length;
+  return { ...compactHeader, start: line.restStart + line.rest.length - (compact[2] ?? '').length, parentIndent: keyColumn };
 }
 
 function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
@@ -99,12 +121,19 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
   let previousIndent = -1;
   // Deepest indented comment since the last content line (-1: none).
   let pendingComment = -1;
-  for (const source of text.split('\n')) {
+  let afterBlock = false;
+  const raws = text.split('\n');
+  // A final newline leaves an empty string after it that is no line.
+  const lineCount = text.endsWith('\n') ? raws.length - 1 : raws.length;
+  for (let index = 0; index < lineCount; index++) {
+    const source = raws[index] ?? '';
     const lineStart = offset;
     offset += source.length + 1;
     const end = Math.min(offset, text.length);
     if (/^\s*(?:#.*)?$/.test(source)) {
       if (source.includes('\t')) unsupported();
+      // yaml's ranges around a comment right after a block scalar are not modelled here.
+      if (afterBlock && source.includes('#')) indentedComment = true;
       // yaml counts an indented comment into a parent's range when it is deeper than the
       // line before it, deeper than the line after it, or last in the file; the ranges
       // here would differ, so such files get no tree. Other comments leave every range as
@@ -122,6 +151,7 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
       if (source.includes('#') && pending !== undefined && (pending === '' || pending.endsWith(':'))) indentedComment = true;
       continue;
     }
+    afterBlock = false;
     if (source.includes('\t') || source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
     const indent = source.length - source.trimStart().length;
     previousIndent = indent;
@@ -129,16 +159,27 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
     pendingComment = -1;
     const content = source.slice(indent);
     const keyStart = lineStart + indent;
+    let line: Line;
     if (content.startsWith('- ') || content === '-') {
-      lines.push({ indent, kind: 'item', key: '', rest: content === '-' ? '' : content.slice(2), keyStart, restStart: keyStart + (content === '-' ? 1 : 2), end });
-      continue;
+      line = { indent, kind: 'item', key: '', rest: content === '-' ? '' : content.slice(2), keyStart, restStart: keyStart + (content === '-' ? 1 : 2), end };
+    } else {
+      const match = KEY_LINE.exec(content);
+      if (!match) unsupported();
+      const key = match?.[1] ?? '';
+      checkKey(key);
+      const rest = match?.[2] ?? '';
+      line = { indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end };
     }
-    const match = KEY_LINE.exec(content);
-    if (!match) unsupported();
-    const key = match?.[1] ?? '';
-    checkKey(key);
-    const rest = match?.[2] ?? '';
-    lines.push({ indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end });
+    lines.push(line);
+    const header = blockScalarHeader(line);
+    if (header) {
+      // The lines after it are the scalar's text, whatever they look like.
+      const read = readBlockScalar(raws, lineCount, index + 1, offset, header.parentIndent, header, header.start);
+      line.block = read.scalar;
+      index = read.next - 1;
+      offset = read.offset;
+      afterBlock = true;
+    }
   }
   return { lines, indentedComment: indentedComment || pendingComment !== -1 };
 }
@@ -186,7 +227,7 @@ class Reader {
       // Reported here as the full parser does (the key, in document order); the last value wins.
       if (Object.prototype.hasOwnProperty.call(out, line.key)) this.ctx.onDuplicate(line.keyStart, line.keyStart + line.key.length);
       const rest = stripComment(line.rest) === '' ? '' : line.rest;
-      const read = rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
+      const read = line.block ? blockRead(line.block) : rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
       setOwn(out, line.key, read.value);
       node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd: line.keyStart + line.key.length, value: read.node });
       if (node.start === -1) node.start = line.keyStart;
@@ -218,6 +259,10 @@ class Reader {
         push(this.nested(line, indent, depth, false));
         continue;
       }
+      if (line.block && blockHeader(stripComment(rest))) {
+        push(blockRead(line.block));
+        continue;
+      }
       const keyIndent = indent + 2 + (rest.length - rest.trimStart().length);
       const content = rest.trimStart();
       const compact = KEY_LINE.exec(content);
@@ -226,7 +271,7 @@ class Reader {
         checkKey(key);
         const inlineRest = compact[2] ?? '';
         const keyStart = line.keyStart + keyIndent - indent;
-        push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: inlineRest, keyStart, restStart: keyStart + content.length - inlineRest.length, end: line.end }));
+        push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: inlineRest, keyStart, restStart: keyStart + content.length - inlineRest.length, end: line.end, ...(line.block ? { block: line.block } : {}) }));
         continue;
       }
       if (content.startsWith('- ')) unsupported();
