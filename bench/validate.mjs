@@ -4,14 +4,14 @@
  * same 1,000 manifests, rounds interleaved so load on the machine hits both equally;
  * medians of wall-clock and CPU time. Also the CLI's cold start against `node -e 0`.
  *
- * Then large single manifests (10k, 50k, 100k keys, up to the 1 MiB limit), in four
- * shapes: every key unknown (one finding per key), every key a valid env entry, every
- * env value a finding with indented comments between, and one flow mapping (read by the
- * full YAML parser, as anchors and block scalars are). Time
- * must grow linearly with size (the ratios to the 10k file, about 5 and 10) and each file
- * must take under 1 s.
+ * Then large single manifests (10k, 50k, 100k keys, items or lines, each under the 1 MiB
+ * limit), in nine shapes: every key unknown (one finding per key), every key a valid env
+ * entry, every env value a finding with indented comments between, a flow mapping, a
+ * flow sequence, a list of anchors and aliases, a block scalar, keys nested 90 deep, and
+ * one long line. Time must grow linearly with size (the ratios to the 10k file, about 5
+ * and 10) and each file must take under 1 s.
  *
- *   node bench/validate.mjs [--rounds 5] [--files 1000] [--only files|large]
+ *   node bench/validate.mjs [--rounds 5] [--files 1000] [--only files|large] [--shape 'flow mapping']
  *
  * Needs the build (`npx tsc -p tsconfig.json`); runs it when dist/ is missing.
  * ajv-cli is run as `node node_modules/ajv-cli/dist/index.js` (what `npx ajv` runs,
@@ -178,6 +178,7 @@ if (only !== 'large') {
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const key3 = (i) => 'k' + ALPHABET[Math.floor(i / 3844) % 62] + ALPHABET[Math.floor(i / 62) % 62] + ALPHABET[i % 62];
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: Big\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: big\n';
+const anchor = (i) => ALPHABET[Math.floor(i / 90 / 62) % 62] + ALPHABET[Math.floor(i / 90) % 62];
 const SHAPES = {
   // Every key a finding (warnings only): the fast reader gives the positions.
   'unknown keys': { exit: 0, line: (i) => `${key3(i)}: 1\n` },
@@ -187,18 +188,29 @@ const SHAPES = {
   // the fast reader gives the positions (a comment last in the file would not: yaml
   // stretches ranges over it, and the full parser runs).
   'env comments': { exit: 0, line: (i) => `${i === 0 ? 'env:\n' : ''}  ${key3(i)}: 1\n${i % 20 === 10 ? '  # n\n' : ''}` },
-  // One flow mapping: the fast reader declines it, the full YAML parser reads it.
+  // One flow mapping on one line, and one flow sequence.
   'flow mapping': { exit: 0, line: (i, last) => `${i === 0 ? 'env: {' : ', '}${key3(i)}: x${i === last ? '}\n' : ''}` },
+  'flow sequence': { exit: 0, line: (i, last) => `${i === 0 ? 'args: [' : ', '}${key3(i)}${i === last ? ']\n' : ''}` },
+  // A list of aliases, a new anchor every 90 (yaml allows 99 uses of one).
+  'anchors+aliases': { exit: 0, line: (i) => `${i === 0 ? 'args:\n' : ''}  - ${i % 90 === 0 ? `&${anchor(i)} x` : `*${anchor(i)}`}\n` },
+  // One literal block scalar of that many lines.
+  'block scalar': { exit: 0, line: (i) => `${i === 0 ? '  description: |\n' : ''}    ${key3(i)}\n` },
+  // Unknown keys holding flow mappings 90 deep (the limit is 100): one key per 90 levels.
+  'deep nesting': { exit: 0, line: (i) => (i % 90 === 0 ? `${key3(i / 90)}: ${'{a: '.repeat(90)}x${'}'.repeat(90)}\n` : '') },
+  // One line: a quoted description of that many words (a finding: too long).
+  'long line': { exit: 0, line: (i, last) => `${i === 0 ? '  description: "' : ' '}${key3(i)}${i === last ? '"\n' : ''}` },
 };
 const SIZES = [10_000, 50_000, 100_000];
 
 if (only !== 'files') {
   const files = [];
+  const picked = args.includes('--shape') ? args[args.indexOf('--shape') + 1] : undefined;
   for (const [shape, { exit, line }] of Object.entries(SHAPES)) {
+    if (picked && shape !== picked) continue;
     for (const size of SIZES) {
       let text = HEAD;
       for (let i = 0; i < size; i++) text += line(i, size - 1);
-      const file = join(work, 'large', `${shape.replace(/ /g, '-')}-${size}`, 'plugin.yaml');
+      const file = join(work, 'large', `${shape.replace(/[ +]/g, '-')}-${size}`, 'plugin.yaml');
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
       files.push({ shape, size, exit, file, kib: Buffer.byteLength(text) / 1024 });
@@ -217,17 +229,17 @@ if (only !== 'files') {
   }
   const empty = measure(`node ${q(bin)} validate ${q(one)}`).wall;
   console.log(`(a one-file validate of a small manifest, start-up included, takes ${empty.toFixed(3)} s)`);
-  console.log(`\n${'shape'.padEnd(13)} ${'keys'.padStart(7)} ${'size'.padStart(9)}   median wall   median CPU   wall / 10k   CPU / 10k   us per key`);
+  console.log(`\n${'shape'.padEnd(15)} ${'keys'.padStart(7)} ${'size'.padStart(9)}   median wall   median CPU   wall / 10k   CPU / 10k   us per key`);
   let slowest = 0;
   const missed = new Set();
-  for (const shape of Object.keys(SHAPES)) {
+  for (const shape of Object.keys(SHAPES).filter((name) => !picked || name === picked)) {
     const rows = files.filter((f) => f.shape === shape).map((f) => ({ ...f, wall: median(times.get(f.file).wall), cpu: median(times.get(f.file).cpu) }));
     const base = rows[0];
     for (const row of rows) {
       slowest = Math.max(slowest, row.wall);
       if (row.wall >= 1) missed.add(shape);
       console.log(
-        `${shape.padEnd(13)} ${String(row.size).padStart(7)} ${`${row.kib.toFixed(0)} KiB`.padStart(9)}   ${row.wall.toFixed(3).padStart(9)} s   ${row.cpu.toFixed(3).padStart(8)} s   ${(row.wall / base.wall).toFixed(2).padStart(9)}x   ${(row.cpu / base.cpu).toFixed(2).padStart(8)}x   ${((row.cpu * 1e6) / row.size).toFixed(1).padStart(9)}`,
+        `${shape.padEnd(15)} ${String(row.size).padStart(7)} ${`${row.kib.toFixed(0)} KiB`.padStart(9)}   ${row.wall.toFixed(3).padStart(9)} s   ${row.cpu.toFixed(3).padStart(8)} s   ${(row.wall / base.wall).toFixed(2).padStart(9)}x   ${(row.cpu / base.cpu).toFixed(2).padStart(8)}x   ${((row.cpu * 1e6) / row.size).toFixed(1).padStart(9)}`,
       );
     }
   }

@@ -102,6 +102,8 @@ export function locate(root: SourceNode | undefined, path: readonly (string | nu
 /** Parses an ajv `instancePath` (`/metadata/config_schema/0/type`) into segments. */
 export function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
+  // Most pointers have no escapes; 100k findings made the two replaces per part a cost.
+  if (!pointer.includes('~')) return pointer.slice(1).split('/');
   return pointer
     .slice(1)
     .split('/')

@@ -9,6 +9,7 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 function manifestDir(file: string): string {
   return dirname(isAbsolute(file) ? file : resolve(file));
 }
+import type { ErrorObject } from 'ajv';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYamlTree } from '../manifest/fast-yaml.js';
@@ -38,6 +39,11 @@ export interface ManifestAnalysis {
   source?: { text: string; bom: boolean; tree: SourceNode | undefined };
 }
 
+/** The schema's verdict on data the fast path has already validated: its errors, or null when valid. */
+interface SchemaVerdict {
+  errors: readonly ErrorObject[] | null;
+}
+
 export interface AnalyzeOptions {
   /** Try the fast reader for plain YAML first (default). Tests turn it off to compare. */
   fast?: boolean;
@@ -52,14 +58,16 @@ export interface AnalyzeOptions {
  * every rule are silent. Any finding -> undefined, and the full path reports it with
  * positions, so diagnostics always come from one place.
  */
-async function cleanWithoutPositions(file: string, data: Record<string, unknown>): Promise<ManifestAnalysis | undefined> {
+async function cleanWithoutPositions(file: string, data: Record<string, unknown>): Promise<ManifestAnalysis | SchemaVerdict> {
   const validate = await getValidator('manifest');
-  if (!validate(data)) return undefined;
+  // Kept for the full path, which reads the same data: a second schema pass over a
+  // large file with findings cost as much as the first (100k errors built twice).
+  if (!validate(data)) return { errors: validate.errors ?? [] };
   let dirty = false;
   const ctx = { file, data, report: () => void (dirty = true) };
   for (const rule of RULES) {
     rule(ctx);
-    if (dirty) return undefined;
+    if (dirty) return { errors: null };
   }
   const metadata = data.metadata as Record<string, unknown>;
   const providerType = typeof metadata.provider_type === 'string' ? { value: metadata.provider_type, line: 0, column: 0, endLine: 0, endColumn: 0 } : undefined;
@@ -95,9 +103,11 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     return { result: finish(file, sink, undefined) };
   }
   const simple = !json && options.fast !== false ? readSimpleYamlTree(text) : undefined;
+  let verdict: SchemaVerdict | undefined;
   if (simple && simple.issues.length === 0) {
     const clean = await cleanWithoutPositions(file, simple.value);
-    if (clean) return clean;
+    if ('result' in clean) return clean;
+    verdict = clean;
   }
   let parsed: ParsedSource;
   try {
@@ -129,10 +139,14 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     return { result: finish(file, sink, undefined) };
   }
 
-  const validate = await getValidator('manifest');
-  if (!validate(data)) {
-    reportSchemaFindings(validate.errors ?? [], data, loadSchema('manifest'), sink);
+  let errors: readonly ErrorObject[] | null;
+  if (verdict && data === simple?.value) {
+    errors = verdict.errors;
+  } else {
+    const validate = await getValidator('manifest');
+    errors = validate(data) ? null : (validate.errors ?? []);
   }
+  if (errors) reportSchemaFindings(errors, data, loadSchema('manifest'), sink);
   const ctx = { file, data, report: (finding: Parameters<DiagnosticSink['atPath']>[0]) => sink.atPath(finding) };
   for (const rule of RULES) rule(ctx);
 
