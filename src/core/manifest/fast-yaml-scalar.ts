@@ -20,16 +20,27 @@ const CORE_NUMBERISH = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export function checkKey(key: string): void {
-  if (RESERVED_KEY.test(key) || key.length > MAX_KEY_LENGTH) unsupported();
+  // Every reserved word is at most five letters long.
+  if ((key.length <= 5 && RESERVED_KEY.test(key)) || key.length > MAX_KEY_LENGTH) unsupported();
+}
+
+/** A-Z or a-z: no core-schema number, and no indicator, starts with one. */
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 export function plainScalar(text: string): unknown {
+  if (text === '') unsupported();
+  // Most values start with a letter: then the indicator and number tests cannot match
+  // (this runs for every value of every manifest, so it skips them).
+  const letter = isLetter(text.charCodeAt(0));
   // `-x` (e.g. --port) is a plain scalar; `-` alone or `- x` is not.
   const dashWord = text.length > 1 && text[0] === '-' && text[1] !== ' ';
-  if (text === '' || (NOT_PLAIN_START.test(text) && !dashWord) || /:(?:\s|$)|\s#|\t/.test(text)) unsupported();
+  if ((!letter && NOT_PLAIN_START.test(text) && !dashWord) || /:(?:\s|$)|\s#|\t/.test(text)) unsupported();
   if (text === '~' || text === 'null' || text === 'Null' || text === 'NULL') return null;
   if (text === 'true' || text === 'True' || text === 'TRUE') return true;
   if (text === 'false' || text === 'False' || text === 'FALSE') return false;
+  if (letter) return text;
   if (/^(?:0|-?[1-9][0-9]{0,14})$/.test(text)) return Number(text);
   if (/^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/.test(text)) return Number(text);
   if (CORE_NUMBERISH.test(text)) unsupported();

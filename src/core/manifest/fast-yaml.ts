@@ -50,6 +50,7 @@ const CHECKED_DEPTH = 40;
 /** Removes a trailing ` # comment` from a plain value and trims it. */
 function stripComment(text: string): string {
   if (text.startsWith('#')) return '';
+  if (!text.includes('#')) return text.trim();
   const hash = text.search(/\s#/);
   return (hash === -1 ? text : text.slice(0, hash)).trim();
 }
@@ -130,7 +131,10 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
     const lineStart = offset;
     offset += source.length + 1;
     const end = Math.min(offset, text.length);
-    if (/^\s*(?:#.*)?$/.test(source)) {
+    // Blank or comment line (tabs count as blanks here; other blanks were refused).
+    let first = 0;
+    while (source.charCodeAt(first) === 32 || source.charCodeAt(first) === 9) first++;
+    if (first === source.length || source.charCodeAt(first) === 35) {
       if (source.includes('\t')) unsupported();
       // yaml's ranges around a comment right after a block scalar are not modelled here.
       if (afterBlock && source.includes('#')) indentedComment = true;
@@ -153,7 +157,7 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
     }
     afterBlock = false;
     if (source.includes('\t') || source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
-    const indent = source.length - source.trimStart().length;
+    const indent = first; // spaces only: a tab was refused just above
     previousIndent = indent;
     if (pendingComment > indent) indentedComment = true;
     pendingComment = -1;

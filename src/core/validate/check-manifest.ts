@@ -14,13 +14,11 @@ import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYamlTree } from '../manifest/fast-yaml.js';
 import type { ParsedSource } from '../manifest/parse-issue.js';
-import { parseJsonWithPositions } from '../manifest/parse-json.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import { locate, type SourceNode } from '../manifest/source-tree.js';
 import { analyzeOffThread, OFF_THREAD_BYTES } from './off-thread.js';
 import type { Manifest, ManifestFileResult } from '../manifest/types.js';
 import { DiagnosticSink, isRecord, type Rule } from './rule-context.js';
-import { reportSchemaFindings } from './schema-findings.js';
 import { configFieldRules } from './rules/config-fields.js';
 import { metadataRules } from './rules/metadata.js';
 import { processRules } from './rules/process.js';
@@ -114,7 +112,8 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     // Plain YAML with findings gets its positions from the fast reader too (a megabyte in
     // milliseconds); the full parser loads only when the fast reader declines the file.
     const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: simple.issues, fatal: false } : undefined;
-    parsed = json ? parseJsonWithPositions(text) : plain ?? (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
+    // Each reader loads only when a file needs it (most runs are YAML read by the fast reader).
+    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
     const sink = new DiagnosticSink(file, text, undefined);
@@ -146,7 +145,8 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     const validate = await getValidator('manifest');
     errors = validate(data) ? null : (validate.errors ?? []);
   }
-  if (errors) reportSchemaFindings(errors, data, loadSchema('manifest'), sink);
+  // The wording of schema findings (five modules) loads on the first file that has any.
+  if (errors) (await import('./schema-findings.js')).reportSchemaFindings(errors, data, loadSchema('manifest'), sink);
   const ctx = { file, data, report: (finding: Parameters<DiagnosticSink['atPath']>[0]) => sink.atPath(finding) };
   for (const rule of RULES) rule(ctx);
 

@@ -7,7 +7,6 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { InterruptedError } from '../errors.js';
 import type { ManifestAnalysis } from './check-manifest.js';
 
@@ -22,6 +21,8 @@ const WORKER_URL = new URL('./analyze-worker.js', import.meta.url);
  */
 export async function analyzeOffThread(bytes: Uint8Array, file: string, signal?: AbortSignal): Promise<ManifestAnalysis | undefined> {
   if (!existsSync(fileURLToPath(WORKER_URL))) return undefined;
+  // Loaded here: most runs never check a file this large.
+  const { Worker } = await import('node:worker_threads');
   const worker = new Worker(WORKER_URL, { workerData: { bytes, file } });
   const onAbort: { listener?: () => void } = {};
   try {
