@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // errorTable is the Loom error model: the HTTP status and transient flag of every code.
@@ -60,3 +61,18 @@ func writeError(w http.ResponseWriter, err *PluginError) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// parseRetryAfter: the seconds a rate-limited upstream asks to wait, from its Retry-After
+// (seconds or an HTTP date), else 1.
+func parseRetryAfter(header string) int {
+	if header == "" {
+		return 1
+	}
+	if seconds, err := strconv.ParseFloat(header, 64); err == nil {
+		return max(0, int(seconds))
+	}
+	if date, err := http.ParseTime(header); err == nil {
+		return max(0, int(time.Until(date).Seconds()))
+	}
+	return 1
+}

@@ -74,12 +74,6 @@ func withOverrides(config, overrides map[string]any) map[string]any {
 	return config
 }
 
-func sendJSON(w http.ResponseWriter, status int, payload any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(payload)
-}
-
 // answerFault answers "hang" (never), "reset" (a TCP reset) and "garbage" (200 with the
 // garbage text); true when it did.
 func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, garbage string) bool {

@@ -37,3 +37,17 @@ export class PluginError extends Error {
     return body;
   }
 }
+
+/**
+ * Seconds a rate-limited upstream asks to wait: its retry-after-ms when it sends one, else
+ * Retry-After (seconds or an HTTP date), else 1.
+ */
+export function parseRetryAfter(header, milliseconds) {
+  const ms = Number(milliseconds);
+  if (milliseconds && Number.isFinite(ms)) return Math.max(0, Math.ceil(ms / 1000));
+  if (!header) return 1;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.floor(seconds));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1 : Math.max(0, Math.floor((date - Date.now()) / 1000));
+}

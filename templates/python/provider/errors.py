@@ -5,6 +5,8 @@ the rest of the code only ever says *what* went wrong.
 """
 from __future__ import annotations
 
+import time
+from email.utils import parsedate_to_datetime
 from typing import Any, Dict, Optional
 
 # code -> (HTTP status, transient)
@@ -47,3 +49,23 @@ class PluginError(Exception):
         if self.details:
             body["details"] = self.details
         return body
+
+
+def retry_after_seconds(header: Optional[str], milliseconds: Optional[str] = None) -> int:
+    """Seconds a rate-limited upstream asks to wait: its retry-after-ms when it sends one,
+    else Retry-After (seconds or an HTTP date), else 1."""
+    try:
+        if milliseconds:
+            return max(0, -(-int(float(milliseconds)) // 1000))
+    except ValueError:
+        pass
+    if not header:
+        return 1
+    try:
+        return max(0, int(float(header)))
+    except ValueError:
+        pass
+    try:
+        return max(0, int(parsedate_to_datetime(header).timestamp() - time.time()))
+    except (TypeError, ValueError):
+        return 1

@@ -70,14 +70,14 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		fake.fault = ""
 		fake.mu.Unlock()
 		if r.Header.Get("x-api-key") != testAPIKey || r.Header.Get("anthropic-version") == "" {
-			sendJSON(w, 401, errorBody(401, "invalid x-api-key"))
+			writeJSON(w, 401, errorBody(401, "invalid x-api-key"))
 			return
 		}
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/models" {
 			start := slices.Index(testModels, r.URL.Query().Get("after_id")) + 1
 			page := testModels[start : start+1]
 			data := []any{map[string]any{"type": "model", "id": page[0], "display_name": strings.ToUpper(page[0]), "max_input_tokens": 200000, "max_tokens": 64000}}
-			sendJSON(w, 200, map[string]any{"data": data, "has_more": start+1 < len(testModels), "first_id": page[0], "last_id": page[0]})
+			writeJSON(w, 200, map[string]any{"data": data, "has_more": start+1 < len(testModels), "first_id": page[0], "last_id": page[0]})
 			return
 		}
 		switch {
@@ -88,12 +88,12 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if retryAfter != "" {
 				w.Header().Set("retry-after", retryAfter)
 			}
-			sendJSON(w, status, errorBody(status, message))
+			writeJSON(w, status, errorBody(status, message))
 			return
 		}
 		model, _ := body["model"].(string)
 		if !slices.Contains(testModels, model) {
-			sendJSON(w, 404, errorBody(404, "model: "+model))
+			writeJSON(w, 404, errorBody(404, "model: "+model))
 			return
 		}
 		blocks := answer
@@ -101,7 +101,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			blocks = []any{map[string]any{"type": "text", "text": "echo: " + lastUserText(body)}}
 		}
 		if body["stream"] != true {
-			sendJSON(w, 200, map[string]any{"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": blocks, "stop_reason": stopReason, "usage": usage})
+			writeJSON(w, 200, map[string]any{"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": blocks, "stop_reason": stopReason, "usage": usage})
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")

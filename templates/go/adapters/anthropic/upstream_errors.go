@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"strconv"
-	"time"
 )
 
 // errorTypes maps Anthropic's error.type to Loom codes (an in-stream `error` event
@@ -88,18 +86,4 @@ func errorFromResponse(response *http.Response) *PluginError {
 		message += ": " + text
 	}
 	return pluginError(loomCode(status, payload.Error.Type, string(raw)), message, status, response.Header.Get("retry-after"))
-}
-
-// parseRetryAfter: the upstream's retry-after (seconds or an HTTP date), else 1.
-func parseRetryAfter(header string) int {
-	if header == "" {
-		return 1
-	}
-	if seconds, err := strconv.ParseFloat(header, 64); err == nil {
-		return max(0, int(seconds))
-	}
-	if date, err := http.ParseTime(header); err == nil {
-		return max(0, int(time.Until(date).Seconds()))
-	}
-	return 1
 }

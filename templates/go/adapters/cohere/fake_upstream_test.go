@@ -49,7 +49,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		fake.fault = ""
 		fake.mu.Unlock()
 		if r.Header.Get("Authorization") != "Bearer "+testAPIKey {
-			sendJSON(w, 401, map[string]any{"message": "invalid api token"})
+			writeJSON(w, 401, map[string]any{"message": "invalid api token"})
 			return
 		}
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/models" {
@@ -59,7 +59,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if start+1 < len(testModels) {
 				page["next_page_token"] = strconv.Itoa(start + 1)
 			}
-			sendJSON(w, 200, page)
+			writeJSON(w, 200, page)
 			return
 		}
 		switch {
@@ -70,12 +70,12 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
 			}
-			sendJSON(w, status, map[string]any{"message": "fake error " + fault})
+			writeJSON(w, status, map[string]any{"message": "fake error " + fault})
 			return
 		}
 		model, _ := body["model"].(string)
 		if !slices.Contains(testModels, model) {
-			sendJSON(w, 404, map[string]any{"message": fmt.Sprintf("model '%s' not found, make sure the correct model ID was used", model)})
+			writeJSON(w, 404, map[string]any{"message": fmt.Sprintf("model '%s' not found, make sure the correct model ID was used", model)})
 			return
 		}
 		text := ""
@@ -92,7 +92,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if toolCalls != nil {
 				message["content"], message["tool_plan"], message["tool_calls"] = []any{}, "I will look it up.", toolCalls
 			}
-			sendJSON(w, 200, map[string]any{"id": "c-fake", "finish_reason": finish, "message": message, "usage": usage})
+			writeJSON(w, 200, map[string]any{"id": "c-fake", "finish_reason": finish, "message": message, "usage": usage})
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 )
 
 var statusCodes = map[int]string{401: "authentication_failed", 403: "authentication_failed", 498: "authentication_failed", 402: "quota_exceeded", 404: "model_not_found", 408: "timeout", 504: "timeout"}
@@ -33,10 +32,7 @@ func errorFromResponse(response *http.Response) *PluginError {
 	}
 	if status == 429 {
 		err := with("rate_limit_exceeded")
-		err.RetryWait = 1
-		if seconds, parseErr := strconv.ParseFloat(response.Header.Get("Retry-After"), 64); parseErr == nil {
-			err.RetryWait = max(0, int(seconds))
-		}
+		err.RetryWait = parseRetryAfter(response.Header.Get("Retry-After"))
 		err.Details["retry_after"] = err.RetryWait
 		return err
 	}

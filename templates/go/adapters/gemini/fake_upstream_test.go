@@ -102,7 +102,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		fake.fault = ""
 		fake.mu.Unlock()
 		if r.Header.Get("x-goog-api-key") != testAPIKey {
-			sendJSON(w, 400, statusBody(400, "API key not valid. Please pass a valid API key.", "", []any{map[string]any{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}}))
+			writeJSON(w, 400, statusBody(400, "API key not valid. Please pass a valid API key.", "", []any{map[string]any{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}}))
 			return
 		}
 		if r.Method == http.MethodGet && r.URL.Path == "/v1beta/models" {
@@ -116,7 +116,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if start+1 < len(models) {
 				page["nextPageToken"] = strconv.Itoa(start + 1)
 			}
-			sendJSON(w, 200, page)
+			writeJSON(w, 200, page)
 			return
 		}
 		switch {
@@ -124,23 +124,23 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			return
 		case fault != "" && fault != "break" && fault != "stall" && fault != "unavailable":
 			status, _ := strconv.Atoi(fault)
-			sendJSON(w, status, statusBody(status, message, rpc, details))
+			writeJSON(w, status, statusBody(status, message, rpc, details))
 			return
 		}
 		match := fakeChat.FindStringSubmatch(r.URL.Path)
 		if match == nil || !slices.Contains(testModels, match[1]) {
-			sendJSON(w, 404, statusBody(404, "models/? is not found for API version v1beta", "", nil))
+			writeJSON(w, 404, statusBody(404, "models/? is not found for API version v1beta", "", nil))
 			return
 		}
 		if isBlocked {
-			sendJSON(w, 200, map[string]any{"promptFeedback": map[string]any{"blockReason": "SAFETY"}, "usageMetadata": map[string]any{"promptTokenCount": 3}})
+			writeJSON(w, 200, map[string]any{"promptFeedback": map[string]any{"blockReason": "SAFETY"}, "usageMetadata": map[string]any{"promptTokenCount": 3}})
 			return
 		}
 		if parts == nil {
 			parts = []any{map[string]any{"text": "echo: " + lastUserText(body)}}
 		}
 		if match[2] == "generateContent" {
-			sendJSON(w, 200, answer(parts, finish, usage))
+			writeJSON(w, 200, answer(parts, finish, usage))
 			return
 		}
 		w.Header().Set("Content-Type", "text/event-stream")

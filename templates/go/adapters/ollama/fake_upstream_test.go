@@ -56,7 +56,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			for _, name := range testModels {
 				models = append(models, map[string]any{"name": name, "model": name, "size": 1, "details": details})
 			}
-			sendJSON(w, 200, map[string]any{"models": models})
+			writeJSON(w, 200, map[string]any{"models": models})
 			return
 		}
 		switch {
@@ -67,12 +67,12 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
 			}
-			sendJSON(w, status, map[string]any{"error": "fake error " + fault})
+			writeJSON(w, status, map[string]any{"error": "fake error " + fault})
 			return
 		}
 		model, _ := body["model"].(string)
 		if !slices.Contains(testModels, model) {
-			sendJSON(w, 404, map[string]any{"error": fmt.Sprintf("model '%s' not found", model)})
+			writeJSON(w, 404, map[string]any{"error": fmt.Sprintf("model '%s' not found", model)})
 			return
 		}
 		text := ""
@@ -90,7 +90,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 				message["content"], message["tool_calls"] = "", toolCalls
 			}
 			last["message"] = message
-			sendJSON(w, 200, last)
+			writeJSON(w, 200, last)
 			return
 		}
 		w.Header().Set("Content-Type", "application/x-ndjson")

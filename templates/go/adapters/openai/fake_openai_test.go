@@ -53,30 +53,30 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 		fake.fault = ""
 		fake.mu.Unlock()
 		if !wire.authorised(r) {
-			sendJSON(w, 401, wire.unauthorised)
+			writeJSON(w, 401, wire.unauthorised)
 			return
 		}
 		if answer := wire.answer(r); answer != nil {
-			sendJSON(w, answer.status, answer.body)
+			writeJSON(w, answer.status, answer.body)
 			return
 		}
 		switch {
 		case fake.answerFault(w, r, fault, `{"choices": [`):
 			return
 		case wire.faults[fault].status != 0:
-			sendJSON(w, wire.faults[fault].status, wire.faults[fault].body)
+			writeJSON(w, wire.faults[fault].status, wire.faults[fault].body)
 			return
 		case fault != "" && fault != "break" && fault != "stall":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
 			}
-			sendJSON(w, status, wire.errorBody(fault))
+			writeJSON(w, status, wire.errorBody(fault))
 			return
 		}
 		model := wire.modelOf(r, body)
 		if !slices.Contains(testModels, model) {
-			sendJSON(w, 404, wire.unknownModel)
+			writeJSON(w, 404, wire.unknownModel)
 			return
 		}
 		messages, _ := body["messages"].([]any)

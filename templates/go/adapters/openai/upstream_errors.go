@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
-	"time"
 )
 
 // errorFromResponse maps an upstream non-200 answer to the Loom error table. What a
@@ -77,20 +75,6 @@ func (w wire) errorFromResponse(response *http.Response) *PluginError {
 	default:
 		return errorWith("invalid_request")
 	}
-}
-
-// parseRetryAfter: the upstream's Retry-After (seconds or an HTTP date), else 1.
-func parseRetryAfter(header string) int {
-	if header == "" {
-		return 1
-	}
-	if seconds, err := strconv.ParseFloat(header, 64); err == nil {
-		return max(0, int(seconds))
-	}
-	if date, err := http.ParseTime(header); err == nil {
-		return max(0, int(time.Until(date).Seconds()))
-	}
-	return 1
 }
 
 func firstString(values ...any) string {

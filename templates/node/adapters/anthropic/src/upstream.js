@@ -8,7 +8,7 @@
 // into OpenAI-style chunks ending in `[DONE]`, and maps every Anthropic error to Loom's
 // codes. The routes never see a raw upstream response.
 import { randomUUID } from 'node:crypto';
-import { PluginError } from './errors.js';
+import { parseRetryAfter, PluginError } from './errors.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
 // Enough pages for any real model list, bounded against a loop.
@@ -302,15 +302,6 @@ export async function errorFromResponse(response) {
   }
   const message = `the upstream answered ${status}${errorType ? ` ${errorType}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   return pluginError(loomCode(status, errorType, raw), message, status, response.headers.get('retry-after'));
-}
-
-/** Seconds to wait: the upstream's retry-after (seconds or an HTTP date), else 1. */
-export function parseRetryAfter(header) {
-  if (!header) return 1;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.floor(seconds));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? 1 : Math.max(0, Math.floor((date - Date.now()) / 1000));
 }
 
 // ---- streaming: Anthropic events -> OpenAI chunks ---------------------------------------

@@ -6,7 +6,7 @@
 // required `api-version`, the model list (the configured deployments: Azure's data-plane
 // /openai/models lists base models, not what this resource can serve), the filter-only
 // first stream chunk, and Azure's error codes.
-import { PluginError } from './errors.js';
+import { parseRetryAfter, PluginError } from './errors.js';
 
 export class Wire {
   /** @param {Record<string, any>} config the validated /initialize fields */
@@ -66,7 +66,7 @@ export async function errorFromResponse(response) {
   if (status === 402) return new PluginError('quota_exceeded', message, { details });
   if (status === 404) return new PluginError('model_not_found', message, { details });
   if (status === 429) {
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after-ms'), response.headers.get('retry-after'));
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), response.headers.get('retry-after-ms'));
     if (retryAfter >= QUOTA_WAIT_SECONDS) return new PluginError('quota_exceeded', message, { details: { ...details, retry_after: retryAfter } });
     return new PluginError('rate_limit_exceeded', message, { details: { ...details, retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
   }
@@ -74,18 +74,3 @@ export async function errorFromResponse(response) {
   if (status >= 500) return new PluginError('provider_unavailable', message, { status: status === 503 ? 503 : 502, details });
   return new PluginError('invalid_request', message, { details });
 }
-
-/** Seconds to wait: retry-after-ms, else Retry-After (seconds or an HTTP date), else 1. */
-export function parseRetryAfter(milliseconds, header) {
-  const ms = Number(milliseconds);
-  if (milliseconds && Number.isFinite(ms)) return Math.max(0, Math.ceil(ms / 1000));
-  if (!header) return 1;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.floor(seconds));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? 1 : Math.max(0, Math.floor((date - Date.now()) / 1000));
-}
-
-// ---- shapes ---------------------------------------------------------------------------
-
-// Loom decodes these fields as integers: 5.5 or "5" would fail there.

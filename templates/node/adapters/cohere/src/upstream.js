@@ -7,7 +7,7 @@
 // from `usage.tokens`), turns Cohere's typed stream events into OpenAI-style chunks ending
 // in `[DONE]`, and maps every Cohere error to Loom's codes.
 import { randomUUID } from 'node:crypto';
-import { PluginError } from './errors.js';
+import { parseRetryAfter, PluginError } from './errors.js';
 
 // Enough pages for any real model list, bounded against a loop.
 const MAX_MODEL_PAGES = 20;
@@ -236,9 +236,7 @@ export async function errorFromResponse(response) {
   const message = `the upstream answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
   if (status === 429) {
-    const header = response.headers.get('retry-after');
-    const seconds = Number(header);
-    const retryAfter = header && Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 1;
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     return new PluginError('rate_limit_exceeded', message, { details: { ...details, retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
   }
   if (STATUS_CODES[status]) return new PluginError(STATUS_CODES[status], message, { details });

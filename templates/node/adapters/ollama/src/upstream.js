@@ -7,7 +7,7 @@
 // `finish_reason`, usage from the eval counts), turns Ollama's NDJSON stream into
 // OpenAI-style SSE chunks ending in `[DONE]`, and maps Ollama's errors to Loom's codes.
 import { randomUUID } from 'node:crypto';
-import { PluginError } from './errors.js';
+import { parseRetryAfter, PluginError } from './errors.js';
 
 export class Upstream {
   /** @param {Record<string, any>} config the validated /initialize fields */
@@ -223,8 +223,7 @@ export async function errorFromResponse(response) {
   const message = `the upstream answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
   if (status === 429) {
-    const seconds = Number(response.headers.get('retry-after'));
-    const retryAfter = Number.isFinite(seconds) && response.headers.get('retry-after') ? Math.max(0, Math.floor(seconds)) : 1;
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     return new PluginError('rate_limit_exceeded', message, { details: { ...details, retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
   }
   if (STATUS_CODES[status]) return new PluginError(STATUS_CODES[status], message, { details });

@@ -2,7 +2,7 @@
 // wire: {endpoint}/chat/completions with a Bearer token, the upstream's /models, and its
 // error codes. An adapter that extends this one (Azure OpenAI) replaces this file and
 // keeps the rest.
-import { PluginError } from './errors.js';
+import { parseRetryAfter, PluginError } from './errors.js';
 
 export class Wire {
   baseUrl(endpoint) {
@@ -77,16 +77,3 @@ export async function errorFromResponse(response) {
   if (status >= 500) return new PluginError('provider_unavailable', message, { status: 502, details });
   return new PluginError('invalid_request', message, { details });
 }
-
-/** Seconds to wait: the upstream's Retry-After (seconds or an HTTP date), else 1. */
-export function parseRetryAfter(header) {
-  if (!header) return 1;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.floor(seconds));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? 1 : Math.max(0, Math.floor((date - Date.now()) / 1000));
-}
-
-// ---- shapes ---------------------------------------------------------------------------
-
-// Loom decodes these fields as integers: 5.5 or "5" would fail there.

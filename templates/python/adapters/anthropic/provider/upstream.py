@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import requests
 from requests.adapters import HTTPAdapter
 
-from .errors import PluginError
+from .errors import PluginError, retry_after_seconds
 from .settings import Config
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -314,7 +314,7 @@ def loom_code(status: int, error_type: str, message: str, raw: str) -> str:
 def plugin_error(code: str, message: str, status: int, retry_after: Optional[str] = None) -> PluginError:
     details: Dict[str, Any] = {"upstream_status": status} if status else {}
     if code == "rate_limit_exceeded":
-        seconds = _retry_after(retry_after)
+        seconds = retry_after_seconds(retry_after)
         return PluginError(code, message, details={**details, "retry_after": seconds}, headers={"Retry-After": str(seconds)})
     if code == "provider_unavailable":
         # Overloaded (529) and 503 say "come back later": keep that 503; the rest is a bad gateway.
@@ -334,22 +334,6 @@ def error_from_response(response: requests.Response) -> PluginError:
         pass
     message = f"the upstream answered {status}" + (f" {error_type}" if error_type else "") + (f": {upstream_message}" if upstream_message else "")
     return plugin_error(loom_code(status, error_type, upstream_message, raw), message, status, response.headers.get("retry-after"))
-
-
-def _retry_after(header: Optional[str]) -> int:
-    """Seconds to wait: the upstream's retry-after (seconds or an HTTP date), else 1."""
-    if not header:
-        return 1
-    try:
-        return max(0, int(float(header)))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return max(0, int(parsedate_to_datetime(header).timestamp() - time.time()))
-    except (TypeError, ValueError):
-        return 1
 
 
 # -- streaming: Anthropic events -> OpenAI chunks -----------------------------------------

@@ -11,13 +11,12 @@ resource can serve), the filter-only first stream chunk, and Azure's error codes
 
 from __future__ import annotations
 
-import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 from urllib.parse import quote
 
 import requests
 
-from .errors import PluginError
+from .errors import PluginError, retry_after_seconds
 from .settings import Config
 
 
@@ -74,7 +73,7 @@ def error_from_response(response: requests.Response) -> PluginError:
     if status == 404:
         return PluginError("model_not_found", message, details=details)
     if status == 429:
-        retry_after = _retry_after(response.headers.get("retry-after-ms"), response.headers.get("Retry-After"))
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"), response.headers.get("retry-after-ms"))
         if retry_after >= QUOTA_WAIT_SECONDS:
             return PluginError("quota_exceeded", message, details={**details, "retry_after": retry_after})
         return PluginError("rate_limit_exceeded", message, details={**details, "retry_after": retry_after}, headers={"Retry-After": str(retry_after)})
@@ -83,24 +82,3 @@ def error_from_response(response: requests.Response) -> PluginError:
     if status >= 500:
         return PluginError("provider_unavailable", message, status=503 if status == 503 else 502, details=details)
     return PluginError("invalid_request", message, details=details)
-
-
-def _retry_after(milliseconds: Optional[str], header: Optional[str]) -> int:
-    """Seconds to wait: retry-after-ms, else Retry-After (seconds or an HTTP date), else 1."""
-    try:
-        if milliseconds:
-            return max(0, -(-int(float(milliseconds)) // 1000))
-    except ValueError:
-        pass
-    if not header:
-        return 1
-    try:
-        return max(0, int(float(header)))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return max(0, int(parsedate_to_datetime(header).timestamp() - time.time()))
-    except (TypeError, ValueError):
-        return 1

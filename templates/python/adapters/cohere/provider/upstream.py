@@ -18,7 +18,7 @@ from urllib.parse import quote
 import requests
 from requests.adapters import HTTPAdapter
 
-from .errors import PluginError
+from .errors import PluginError, retry_after_seconds
 from .settings import Config
 
 # Enough pages for any real model list, bounded against a loop.
@@ -272,20 +272,13 @@ def error_from_response(response: requests.Response) -> PluginError:
     message = f"the upstream answered {status}" + (f": {upstream_message}" if upstream_message else "")
     details: Dict[str, Any] = {"upstream_status": status}
     if status == 429:
-        seconds = _retry_after(response.headers.get("Retry-After"))
+        seconds = retry_after_seconds(response.headers.get("Retry-After"))
         return PluginError("rate_limit_exceeded", message, details={**details, "retry_after": seconds}, headers={"Retry-After": str(seconds)})
     if status in STATUS_CODES:
         return PluginError(STATUS_CODES[status], message, details=details)
     if status >= 500 and status != 501:  # 501: a feature the model does not have, not an outage
         return PluginError("provider_unavailable", message, status=503 if status == 503 else 502, details=details)
     return PluginError("invalid_request", message, details=details)
-
-
-def _retry_after(header: Optional[str]) -> int:
-    try:
-        return max(0, int(float(header))) if header else 1
-    except ValueError:
-        return 1
 
 
 # -- streaming: Cohere events -> OpenAI chunks --------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import requests
 from requests.adapters import HTTPAdapter
 
-from .errors import PluginError
+from .errors import PluginError, retry_after_seconds
 from .settings import Config
 
 
@@ -256,7 +256,7 @@ def error_from_response(response: requests.Response) -> PluginError:
     message = f"the upstream answered {status}" + (f": {upstream_message}" if upstream_message else "")
     details: Dict[str, Any] = {"upstream_status": status}
     if status == 429:
-        seconds = _retry_after(response.headers.get("Retry-After"))
+        seconds = retry_after_seconds(response.headers.get("Retry-After"))
         return PluginError("rate_limit_exceeded", message, details={**details, "retry_after": seconds}, headers={"Retry-After": str(seconds)})
     if status in STATUS_CODES:
         return PluginError(STATUS_CODES[status], message, details=details)
@@ -264,13 +264,6 @@ def error_from_response(response: requests.Response) -> PluginError:
         # 503 is Ollama's full queue ("server busy"): come back later.
         return PluginError("provider_unavailable", message, status=503 if status == 503 else 502, details=details)
     return PluginError("invalid_request", message, details=details)
-
-
-def _retry_after(header: Optional[str]) -> int:
-    try:
-        return max(0, int(float(header))) if header else 1
-    except ValueError:
-        return 1
 
 
 # -- streaming: Ollama NDJSON -> OpenAI chunks --------------------------------------------

@@ -5,12 +5,11 @@ keeps the rest."""
 
 from __future__ import annotations
 
-import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 import requests
 
-from .errors import PluginError
+from .errors import PluginError, retry_after_seconds
 from .settings import Config
 
 
@@ -77,7 +76,7 @@ def error_from_response(response: requests.Response) -> PluginError:
     if status == 422 or upstream_code in CONTENT_FILTER_CODES:
         return PluginError("content_filter", message, details=details)
     if status == 429:
-        retry_after = _retry_after(response.headers.get("Retry-After"))
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         return PluginError(
             "rate_limit_exceeded",
             message,
@@ -91,19 +90,3 @@ def error_from_response(response: requests.Response) -> PluginError:
     if status >= 500:
         return PluginError("provider_unavailable", message, status=502, details=details)
     return PluginError("invalid_request", message, details=details)
-
-
-def _retry_after(header: Optional[str]) -> int:
-    """Seconds to wait: the upstream's Retry-After (seconds or an HTTP date), else 1."""
-    if not header:
-        return 1
-    try:
-        return max(0, int(float(header)))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return max(0, int(parsedate_to_datetime(header).timestamp() - time.time()))
-    except (TypeError, ValueError):
-        return 1
