@@ -39,17 +39,20 @@ function complete(draft: Draft): Finding {
  */
 export function reportSchemaFindings(errors: readonly ErrorObject[], data: unknown, schema: Record<string, unknown>, sink: FindingSink): void {
   const lookup = new Lookup(errors, data, schema);
-  const seen = new Map<string, Draft[]>();
+  // One draft per place; a list only where a place repeats (100k arrays were a cost).
+  const seen = new Map<string, Draft | Draft[]>();
   for (const error of errors) {
     const draft = draftFor(error, lookup);
     if (!draft) continue;
     const place = `${draft.rule}|${draft.path.join('/')}`;
     const twins = seen.get(place);
     if (twins) {
-      if (twins.some((twin) => twin.describe().message === draft.describe().message)) continue;
-      twins.push(draft);
+      const list = Array.isArray(twins) ? twins : [twins];
+      if (list.some((twin) => twin.describe().message === draft.describe().message)) continue;
+      list.push(draft);
+      if (list !== twins) seen.set(place, list);
     } else {
-      seen.set(place, [draft]);
+      seen.set(place, draft);
     }
     if (sink.listing(draft.rule)) sink.atPath(complete(draft));
     else sink.omit(draft);
