@@ -71,7 +71,8 @@ export class BackgroundChecks {
 
   private async launch(check: CheckInfo): Promise<void> {
     const { ctx } = this.options;
-    const probe = await servesSideBySide(ctx);
+    // A question the plugin cannot answer leaves the check in its place, nothing worse.
+    const probe = await servesSideBySide(ctx).catch((): SideBySide => ({ sideBySide: false, done: Promise.resolve() }));
     if (!probe.sideBySide) {
       this.declined.add(check.id);
       this.options.onBackground?.(check, 'alone');
@@ -108,9 +109,13 @@ interface SideBySide {
  * Whether the plugin answers a chat while another one waits on its upstream: the mock
  * holds the first back (the `slow` fault, a bounded pause, never a hang), and once it
  * holds it, an ordinary chat goes out. Answered first and with 200: side by side. A plugin
- * that serves one request at a time answers the held one first, and costs that pause.
+ * that serves one request at a time answers the held one first, and costs that pause. The
+ * mock holding the first also shows that the plugin forwards the marker in a chat's text,
+ * which is how the mock tells the faults of checks in flight together apart.
  */
 async function servesSideBySide(ctx: SuiteContext): Promise<SideBySide> {
+  // Without the mock (--no-mock-upstream) nothing can be held back, and nothing provoked.
+  if (!ctx.hasUpstream) return { sideBySide: false, done: Promise.resolve() };
   const held = ctx.forCheck(true);
   const slow = held.fault('slow');
   const first = held.chat(await held.basicRequest('Take your time with this one.', slow));

@@ -130,15 +130,15 @@ const REQUIRES: Readonly<Record<string, readonly string[]>> = {
  * Checks that only wait, and what must pass before they may wait alongside the checks
  * that follow (CheckInfo.background). errors.timeout holds a hung upstream request for the
  * plugin's whole timeout (1 s at least). It may start early only once the lifecycle checks,
- * which change the plugin's state, are behind, and the plugin has shown that another
- * /initialize is harmless (it re-initializes with a short timeout) and that it forwards a
- * chat's text unchanged (the mock knows each provoked fault by a marker in that text).
- * First the runner asks the plugin to answer a chat while another is held back: a plugin
- * that serves one request at a time gets the check in its place, as before (see
- * background-check.ts).
+ * which change the plugin's state, are behind (lifecycle.reload is the last of them), and
+ * the plugin has shown that another /initialize is harmless (it re-initializes with a short
+ * timeout). Then the runner asks the plugin to answer a chat while another is held back:
+ * a plugin that serves one request at a time, or that does not forward a chat's text
+ * unchanged (the mock knows each provoked fault by a marker in that text), gets the check
+ * in its place, as before (see background-check.ts).
  */
 const BACKGROUND: Readonly<Record<string, readonly string[]>> = {
-  'errors.timeout': ['lifecycle.reinitialize', 'lifecycle.reload', 'chat.forwarded'],
+  'errors.timeout': ['lifecycle.reinitialize', 'lifecycle.reload'],
 };
 
 export const CHECKS: readonly CheckInfo[] = Object.freeze(
