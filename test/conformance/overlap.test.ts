@@ -8,12 +8,33 @@
  * one of them also has no timeout on its upstream calls, so a hung upstream holds the whole
  * plugin: started alongside the other checks, the timeout check would fail them all. That
  * one costs about 11 s (the hang, then requests that time out, then a stop that waits).
+ *
+ * The reference plugin runs from a manifest of our own whose shortest timeout is 3 s: the
+ * check starts early only when the checks before it took less than half the plugin's
+ * timeout, and a loaded test machine must not make this test take the other path.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../../src/core/conformance/catalogue.js';
 import { runConformance, type ConformanceEvent } from '../../src/core/conformance/run-conformance.js';
 import { PLUGINS_DIR, REFERENCE_DIR } from '../fixtures/plugins/run-fixture.js';
+
+/** The reference plugin in a folder of our own: shortest timeout 3 s, and a defect if given. */
+function referenceCopy(defect?: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'loom-plugin-overlap-'));
+  const manifest = JSON.parse(readFileSync(join(REFERENCE_DIR, 'plugin.json'), 'utf8')) as {
+    args: string[];
+    env: Record<string, string>;
+    metadata: { config_schema: { name: string; validation?: { min?: number } }[] };
+  };
+  manifest.args = [join(REFERENCE_DIR, 'server.mjs')];
+  if (defect) manifest.env = { ...manifest.env, DEFECT: defect };
+  for (const field of manifest.metadata.config_schema) if (field.name === 'timeout') field.validation = { ...field.validation, min: 3 };
+  writeFileSync(join(dir, 'plugin.json'), JSON.stringify(manifest));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 async function judge(dir: string, upstreamField: string, overlap: boolean) {
   const events: ConformanceEvent[] = [];
@@ -34,14 +55,19 @@ async function judge(dir: string, upstreamField: string, overlap: boolean) {
 
 describe.concurrent('the timeout check in the background', () => {
   it('waits alongside the other checks for the reference plugin; verdicts and order as with every check in its place', async () => {
-    const [overlapped, inPlace] = await Promise.all([judge(REFERENCE_DIR, 'endpoint', true), judge(REFERENCE_DIR, 'endpoint', false)]);
-    expect(overlapped.background).toEqual(['errors.timeout alongside']);
-    expect(inPlace.background).toEqual([]);
-    expect(overlapped.report.ok).toBe(true);
-    expect(overlapped.verdicts).toEqual(inPlace.verdicts);
-    // Catalogue order in the report and in the live results, though errors.timeout ended last.
-    expect(overlapped.report.results.map((result) => result.id)).toEqual(CHECK_IDS);
-    expect(overlapped.streamed).toEqual(CHECK_IDS);
+    const copy = referenceCopy();
+    try {
+      const [overlapped, inPlace] = await Promise.all([judge(copy.dir, 'endpoint', true), judge(copy.dir, 'endpoint', false)]);
+      expect(overlapped.background).toEqual(['errors.timeout alongside']);
+      expect(inPlace.background).toEqual([]);
+      expect(overlapped.report.ok).toBe(true);
+      expect(overlapped.verdicts).toEqual(inPlace.verdicts);
+      // Catalogue order in the report and in the live results, though errors.timeout ended last.
+      expect(overlapped.report.results.map((result) => result.id)).toEqual(CHECK_IDS);
+      expect(overlapped.streamed).toEqual(CHECK_IDS);
+    } finally {
+      copy.remove();
+    }
   }, 60_000);
 
   it('stays in its place for a plugin that serves one request at a time, with the same verdicts', async () => {
@@ -52,6 +78,24 @@ describe.concurrent('the timeout check in the background', () => {
     expect(overlapped.report.summary.failed).toBe(0);
     expect(overlapped.verdicts['errors.timeout']).toBe('pass');
     expect(overlapped.report.results.map((result) => result.id)).toEqual(CHECK_IDS);
+  }, 60_000);
+
+  it('a plugin that dies on its own timeout: the checks before the timeout check pass and the rest fail, as before', async () => {
+    const copy = referenceCopy('timeout-crash');
+    try {
+      const [overlapped, inPlace] = await Promise.all([judge(copy.dir, 'endpoint', true), judge(copy.dir, 'endpoint', false)]);
+      expect(overlapped.background).toEqual(['errors.timeout alongside']);
+      expect(overlapped.verdicts).toEqual(inPlace.verdicts);
+      expect(overlapped.verdicts['errors.timeout']).toBe('fail');
+      // Its exit is the crash of the run in both (which check it is blamed on depends on
+      // when the operating system reports it, with or without the overlap).
+      expect(overlapped.report.pluginExit).toBeDefined();
+      expect(inPlace.report.pluginExit).toBeDefined();
+      const before = CHECK_IDS.slice(0, CHECK_IDS.indexOf('errors.timeout'));
+      expect(before.filter((id) => overlapped.verdicts[id] === 'fail')).toEqual([]);
+    } finally {
+      copy.remove();
+    }
   }, 60_000);
 
   it('stays in its place when a hung upstream holds the whole plugin: only the checks after it fail, as before', async () => {

@@ -13,9 +13,13 @@
  *
  * Its result keeps its catalogue place: the runner takes it when its turn comes. Checks
  * in the foreground that would change the plugin's state (/initialize, /cleanup) wait for
- * it to end first (SuiteContext.quiet), and no foreground check starts when the plugin's
- * own timeout is about to fire: a plugin that crashes on its timeout then crashes
- * between checks, as it did when the check ran in its place.
+ * it to end first (SuiteContext.quiet).
+ *
+ * The checks that go on meanwhile must be done before the plugin's own timeout fires: they
+ * run with that short timeout, and a plugin that dies on its timeout must die after them,
+ * as it did with the check in its place. So it starts early only when the checks so far
+ * took less than half that timeout: on a slow machine, or with a slow plugin, it stays in
+ * its place.
  */
 import type { SuiteContext } from './checks/context.js';
 import type { CheckInfo, CheckResult } from './types.js';
@@ -25,15 +29,14 @@ export type BackgroundState = 'started' | 'alongside' | 'alone' | 'ended';
 
 export type TimedVerdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange' | 'blockedBy' | 'schemaErrors'> & { durationMs: number };
 
-/** No foreground check starts closer than this to the end of the plugin's own timeout. */
-const DEADLINE_MARGIN_MS = 300;
-
 export interface BackgroundOptions {
   checks: readonly CheckInfo[];
   ctx: SuiteContext;
   /** Off under --bail (a stop at the first failure must not leave a wait running). */
   enabled: boolean;
   judge(ctx: SuiteContext, check: CheckInfo): Promise<TimedVerdict>;
+  /** How long the check holds the plugin (CheckImpl.waitMs); undefined: it cannot wait. */
+  waitMs(check: CheckInfo): number | undefined;
   onBackground?: (check: CheckInfo, state: BackgroundState) => void;
 }
 
@@ -42,18 +45,13 @@ export class BackgroundChecks {
   /** Checks that stay in their place: the plugin did not serve requests side by side. */
   private readonly declined = new Set<string>();
   private current: Promise<void> | undefined;
-  private deadline = Number.POSITIVE_INFINITY;
+  private readonly checksFrom = performance.now();
 
   constructor(private readonly options: BackgroundOptions) {}
 
   /** The verdict of a check that was started in the background, if it was. */
   take(id: string): Promise<TimedVerdict> | undefined {
     return this.started.get(id);
-  }
-
-  /** Before a foreground check: wait for the background one when its timeout is near. */
-  async beforeCheck(): Promise<void> {
-    if (this.current && performance.now() >= this.deadline) await this.current;
   }
 
   /** After each result: start every check whose evidence is now complete. */
@@ -71,6 +69,12 @@ export class BackgroundChecks {
 
   private async launch(check: CheckInfo): Promise<void> {
     const { ctx } = this.options;
+    const waitMs = this.options.waitMs(check);
+    if (waitMs === undefined || 2 * (performance.now() - this.checksFrom) > waitMs) {
+      this.declined.add(check.id);
+      if (waitMs !== undefined) this.options.onBackground?.(check, 'alone');
+      return;
+    }
     // A question the plugin cannot answer leaves the check in its place, nothing worse.
     const probe = await servesSideBySide(ctx).catch((): SideBySide => ({ sideBySide: false, done: Promise.resolve() }));
     if (!probe.sideBySide) {
@@ -79,7 +83,7 @@ export class BackgroundChecks {
       return;
     }
     const background = ctx.forCheck(true);
-    const waiting = new Promise<number>((resolve) => (background.onWaiting = resolve));
+    const waiting = new Promise<void>((resolve) => (background.onWaiting = resolve));
     const verdict = this.options.judge(background, check);
     this.started.set(check.id, verdict);
     const settled = Promise.all([verdict, probe.done]).then(
@@ -93,8 +97,7 @@ export class BackgroundChecks {
       if (this.current === settled) this.current = undefined;
       this.options.onBackground?.(check, 'ended');
     });
-    const expectedMs = await Promise.race([waiting, settled.then(() => undefined)]);
-    if (expectedMs !== undefined) this.deadline = performance.now() + expectedMs - DEADLINE_MARGIN_MS;
+    await Promise.race([waiting, settled]);
     this.options.onBackground?.(check, 'alongside');
   }
 }

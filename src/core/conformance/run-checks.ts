@@ -48,9 +48,10 @@ export async function runChecks(run: RunState): Promise<CheckResult[]> {
     bail: run.options.bail ?? false,
     onNote: (note) => run.notes.push(note),
     ...(run.signal ? { signal: run.signal } : {}),
-    onCheckStart: (check) => {
+    onCheckStart: (check, early) => {
       run.currentCheck = check.id;
-      if (run.pluginExit) exitedBefore.add(check.id);
+      // A check started early in the background was running, not waiting, when it died.
+      if (run.pluginExit && !early) exitedBefore.add(check.id);
       run.emit({ type: 'check-start', check });
     },
     overlap: run.options.overlap ?? true,

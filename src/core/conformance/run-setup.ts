@@ -147,7 +147,8 @@ export async function startPluginProcess(run: RunState): Promise<void> {
       run.pluginExit = {
         code: info.code,
         signal: info.signal,
-        ...(run.currentCheck ? { duringCheck: run.currentCheck } : {}),
+        // A provoked fault in the background is the likelier cause than what runs beside it.
+        ...(run.backgroundCheck || run.currentCheck ? { duringCheck: run.backgroundCheck ?? run.currentCheck } : {}),
         message: describeExit(info),
       };
       run.emit({ type: 'plugin-exit', code: info.code, signal: info.signal });

@@ -48,7 +48,8 @@ export interface SuiteOptions {
   manifestFile?: string;
   /** Stop at the first failed required check; the rest are reported as skipped. */
   bail?: boolean;
-  onCheckStart?: (check: CheckInfo) => void;
+  /** A check's turn came; `early`: it was started in the background before (it may have ended). */
+  onCheckStart?: (check: CheckInfo, early: boolean) => void;
   onResult?: (result: CheckResult) => void;
   /** false: no check waits in the background (see background-check.ts). Default true. */
   overlap?: boolean;
@@ -156,6 +157,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     ctx,
     enabled: !options.bail && options.overlap !== false,
     judge: judgeTimed,
+    waitMs: (check) => CHECK_IMPLEMENTATIONS[check.id]?.waitMs?.(ctx),
     ...(options.onBackground ? { onBackground: options.onBackground } : {}),
   });
   const results: CheckResult[] = [];
@@ -173,8 +175,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
       result = { ...info, status: 'blocked', blockedBy: root, message: `blocked by ${root}: fix that first`, durationMs: 0 };
     } else {
       const waited = background.take(check.id);
-      if (!waited) await background.beforeCheck();
-      options.onCheckStart?.(check);
+      options.onCheckStart?.(check, waited !== undefined);
       throwIfAborted(signal);
       result = { ...info, ...(await (waited ?? judgeTimed(ctx.forCheck(), check))) };
     }

@@ -37,6 +37,8 @@ export interface CheckImpl {
   needs: 'fresh' | 'uninitialized' | 'ready' | 'any';
   /** Needs the mock upstream wired into the plugin's config (skipped otherwise). */
   upstream?: boolean;
+  /** For a check that mostly waits: how long it holds the plugin (see background-check.ts). */
+  waitMs?(ctx: SuiteContext): number | undefined;
   run(ctx: SuiteContext): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ export class SuiteContext {
   /** The last exchange of the running check: attached to its result when it fails. */
   lastExchange: Exchange | undefined;
   /** For a check in the background: told when only waiting is left (see `waiting`). */
-  onWaiting: ((expectedMs: number) => void) | undefined;
+  onWaiting: (() => void) | undefined;
   private readonly mockUpstream: MockUpstream | undefined;
   private readonly shared: SharedRun;
 
@@ -152,13 +154,13 @@ export class SuiteContext {
   }
 
   /**
-   * A check in the background says its request reached the mock (or was answered) and
-   * that about `expectedMs` of waiting are left: the runner may go on meanwhile.
+   * A check in the background says its request reached the mock (or was answered): only
+   * waiting is left, and the runner may go on meanwhile.
    */
-  async waiting(fault: FaultCase, answer: Promise<unknown>, expectedMs: number): Promise<void> {
+  async waiting(fault: FaultCase, answer: Promise<unknown>): Promise<void> {
     if (!this.onWaiting) return;
     await Promise.race([this.mock.seen(fault.id), answer.catch(() => undefined)]);
-    this.onWaiting(expectedMs);
+    this.onWaiting();
   }
 
   private async quiet(): Promise<void> {

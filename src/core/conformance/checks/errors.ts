@@ -9,7 +9,7 @@ import { checkAgainstSchema } from '../../schema-registry.js';
 import type { Exchange } from '../../runtime/http-client.js';
 import { CheckFailure, CheckSkip, expectErrorAnswer, fail, skip, tableMismatches, type ErrorBody } from '../check-helpers.js';
 import type { CheckImpl, SuiteContext } from './context.js';
-import { PROVOCATIONS, provoke, type ProvocationKey } from './provocations.js';
+import { PROVOCATIONS, provoke, timeoutWaitMs, type ProvocationKey } from './provocations.js';
 
 function errorCheck(keys: ProvocationKey[]): CheckImpl {
   const first = PROVOCATIONS[keys[0] as ProvocationKey];
@@ -103,7 +103,7 @@ export const ERROR_CHECKS: Record<string, CheckImpl> = {
   'errors.rate-limit': errorCheck(['rate-limit']),
   'errors.unavailable': errorCheck(['unavailable', 'reset']),
   'errors.malformed-upstream': errorCheck(['malformed']),
-  'errors.timeout': errorCheck(['timeout']),
+  'errors.timeout': { ...errorCheck(['timeout']), waitMs: timeoutWaitMs },
   'error-table.invalid-request': tableCheck('invalid_request'),
   'error-table.model-not-found': tableCheck('model_not_found'),
   'error-table.authentication-failed': tableCheck('authentication_failed'),

@@ -39,6 +39,19 @@ function wrongTypeValue(fields: readonly ConfigField[]): { field: ConfigField; v
   return text ? { field: text, value: 12345 } : undefined;
 }
 
+/** The smallest timeout the config schema allows, in seconds (1 when it names none). */
+function shortestTimeout(ctx: SuiteContext): number | undefined {
+  const field = ctx.configField('timeout');
+  if (!field || (field.type !== 'int' && field.type !== 'float')) return undefined;
+  return field.validation?.min !== undefined && field.validation.min > 0 ? field.validation.min : 1;
+}
+
+/** How long the timeout provocation holds the plugin (its own shortest timeout), if it can run. */
+export function timeoutWaitMs(ctx: SuiteContext): number | undefined {
+  const seconds = shortestTimeout(ctx);
+  return seconds === undefined ? undefined : Math.min(seconds * 1000, 30_000);
+}
+
 async function upstreamFault(ctx: SuiteContext, fault: Parameters<SuiteContext['fault']>[0], options: { retryAfterSeconds?: number } = {}): Promise<Exchange> {
   const provoked = ctx.fault(fault, options);
   try {
@@ -138,9 +151,8 @@ export const PROVOCATIONS = {
     needs: 'ready',
     upstream: true,
     async send(ctx) {
-      const field = ctx.configField('timeout');
-      if (!field || (field.type !== 'int' && field.type !== 'float')) skip('the config schema has no numeric "timeout" field');
-      const seconds = field.validation?.min !== undefined && field.validation.min > 0 ? field.validation.min : 1;
+      const seconds = shortestTimeout(ctx);
+      if (seconds === undefined) skip('the config schema has no numeric "timeout" field');
       const init = await ctx.initialize({ ...ctx.initConfig, timeout: seconds }, false);
       if (init.status !== 200) {
         fail(`/initialize with timeout: ${seconds} answered ${init.status ?? 'nothing'}, so the timeout could not be provoked.`, { exchange: init });
@@ -154,7 +166,7 @@ export const PROVOCATIONS = {
         // trip the breaker here, the hang is ours.
         const waitMs = Math.min(seconds * 1000, 30_000) + ctx.timeoutMs;
         const answer = ctx.chat(await ctx.basicRequest(undefined, hang), { timeoutMs: waitMs, breaker: false });
-        await ctx.waiting(hang, answer, seconds * 1000);
+        await ctx.waiting(hang, answer);
         return await answer;
       } finally {
         hang.end();
