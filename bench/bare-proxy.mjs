@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * bench/bare-proxy.mjs — the floor for any Node proxy, used by bench/dev.mjs as a
+ * bench/bare-proxy.mjs — a minimal node:http forwarding proxy, used by bench/dev.mjs as a
  * yardstick: read the body, forward it over a keep-alive agent, send the answer back.
  * No routing, guards, logging or streaming. Whatever the dev host loses to "direct" that
  * this also loses is the price of the extra HTTP hop, not of the host's own work.

@@ -3,21 +3,35 @@
  * bench/dev.mjs — what the dev host costs, side by side in one run:
  *   1. throughput (autocannon, 10 connections, 5 s rounds, interleaved) straight to the
  *      plugin's /chat/completions versus through the host's /v1/chat/completions, and
- *      through bench/bare-proxy.mjs (the floor of any Node proxy: one more HTTP hop and
- *      nothing else), so the cost of the hop and the cost of the host read apart;
- *   2. latency (one keep-alive connection, sequential requests, hrtime) p50/p99, same pair;
+ *      through bench/bare-proxy.mjs (the floor of a node:http proxy: one more HTTP hop
+ *      and nothing else), so the cost of the hop and the cost of the host read apart;
+ *   2. latency (one keep-alive connection per side, requests alternating direct / via
+ *      the host, hrtime) p50/p99;
  *   3. hot reload: time from a file save to the new version answering, versus the
  *      plugin's own start-up time (spawn -> first /health answer);
  *   4. hot reload of a Go plugin (a scaffold of templates/go): an edit of handlers.go to
  *      the new build serving (build + start + load), next to a bare `go build` of the same
  *      project after the same kind of edit (skipped when `go` is not installed).
  * The host runs in its own Node process (like `loom-plugin dev`), so the load generator
- * does not share its event loop. Needs the build: `npx tsc -p tsconfig.json`.
- * Targets: >= 85% of direct throughput for a plugin that takes 5 ms or more to answer (a
- * plugin that does no work cannot be proxied at 85% on 2 shared cores; the bare-proxy
- * column shows that floor); a zero-work plugin via the host >= 90% of the bare proxy's
- * throughput; added latency on one keep-alive connection <= 0.3 ms at p50 and <= 0.8 ms
- * at p99; reload <= start-up + 300 ms.
+ * does not share its event loop. Needs the build: `npm run build`.
+ *
+ * Noise. On 2 cores shared with other work, one 5 s round of the same target varies by
+ * a factor of 2 and more. So: 6 rounds (was 3), each round runs the three targets back to
+ * back in a rotating order, every ratio is taken per round and the median of those is
+ * reported (a burst of load spoils one round, not the verdict); latency requests
+ * alternate direct / via host one by one, and the added p50/p99 is the host's quantile
+ * minus direct's per block of 500 pairs, median over 24 blocks (was: 3000 requests per
+ * side in 10 blocks, pooled, which let one slow second decide p99).
+ *
+ * Targets (printed next to each figure): >= 85% of direct throughput for a plugin that
+ * takes 5 ms or more to answer (a plugin that does no work cannot be proxied at 85% on 2
+ * shared cores; the bare-proxy column shows that floor); a zero-work plugin via the host
+ * >= 90% of the bare proxy's throughput; added latency on one keep-alive connection
+ * <= 0.3 ms at p50 and <= 0.8 ms at p99; reload <= start-up + 300 ms.
+ *
+ * BENCH_SECONDS, BENCH_ROUNDS, BENCH_LATENCY_BLOCKS change the sizes; BENCH_ONLY=proxy
+ * runs sections 1 (zero-work plugin only) and 2; BENCH_CPU_PROF=<dir> makes the host and
+ * the bare proxy write V8 CPU profiles there.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,9 +44,7 @@ const WORK = `${ROOT}bench/.work/dev`;
 const PLUGIN = `${WORK}/echo`;
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-// BENCH_ONLY=proxy: only the zero-work throughput and the latency (sections 1 and 2).
 const ONLY_PROXY = process.env.BENCH_ONLY === 'proxy';
-// BENCH_CPU_PROF=<dir>: the host and the bare proxy write V8 CPU profiles there when they exit.
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 
 if (!existsSync(`${ROOT}dist/index.js`)) {
@@ -204,7 +216,7 @@ function once(target, via = agent) {
 // connection), in blocks: a burst of load from elsewhere hits both sides alike. The
 // added latency is the host's quantile minus direct's per block, median over blocks.
 const hostAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const LATENCY_BLOCKS = Number(process.env.BENCH_LATENCY_BLOCKS ?? 12);
+const LATENCY_BLOCKS = Number(process.env.BENCH_LATENCY_BLOCKS ?? 24);
 const LATENCY_PER_BLOCK = 500;
 const latencies = { direct: [], 'via host': [] };
 const blockAdded = { p50: [], p99: [] };

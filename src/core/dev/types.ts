@@ -200,7 +200,11 @@ export interface DevHost {
   reload(key: string, reason?: string): Promise<AttemptInfo | undefined>;
   state(): PluginView[];
   requests(): RequestLogEntry[];
-  /** Subscribe to events (already masked). Returns an unsubscribe function. */
+  /**
+   * Subscribe to events (already masked). Returns an unsubscribe function. A `request`
+   * event's entry works out its bodies, curl line and warnings when they are first read
+   * (JSON.stringify includes them); spread it and they are left out.
+   */
   subscribe(listener: (event: StampedEvent) => void): () => void;
   /** Resolves when every plugin reached a settled state after start. */
   ready: Promise<void>;
