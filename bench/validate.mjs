@@ -5,9 +5,9 @@
  * medians of wall-clock and CPU time. Also the CLI's cold start against `node -e 0`.
  *
  * Then large single manifests (10k, 50k, 100k keys, items or lines, each under the 1 MiB
- * limit), in nine shapes: every key unknown (one finding per key), every key a valid env
+ * limit), in ten shapes: every key unknown (one finding per key), every key a valid env
  * entry, every env value a finding with indented comments between, a flow mapping, a
- * flow sequence, a list of anchors and aliases, a block scalar, keys nested 90 deep, and
+ * flow sequence (on one line, and one item a line), a list of anchors and aliases, a block scalar, keys nested 90 deep, and
  * one long line. Time must grow linearly with size (the ratios to the 10k file, about 5
  * and 10) and each file must take under 1 s.
  *
@@ -191,6 +191,8 @@ const SHAPES = {
   // One flow mapping on one line, and one flow sequence.
   'flow mapping': { exit: 0, line: (i, last) => `${i === 0 ? 'env: {' : ', '}${key3(i)}: x${i === last ? '}\n' : ''}` },
   'flow sequence': { exit: 0, line: (i, last) => `${i === 0 ? 'args: [' : ', '}${key3(i)}${i === last ? ']\n' : ''}` },
+  // One flow sequence written one item a line, as JSON-style YAML is.
+  'flow over lines': { exit: 0, line: (i, last) => `${i === 0 ? 'args: [\n' : ''}  ${key3(i)}${i === last ? '\n]\n' : ',\n'}` },
   // A list of aliases, a new anchor every 90 (yaml allows 99 uses of one).
   'anchors+aliases': { exit: 0, line: (i) => `${i === 0 ? 'args:\n' : ''}  - ${i % 90 === 0 ? `&${anchor(i)} x` : `*${anchor(i)}`}\n` },
   // One literal block scalar of that many lines.

@@ -174,7 +174,7 @@ describe('fast YAML reader', () => {
   });
 
   it('declines what it does not understand', () => {
-    for (const text of ['k: &a\n  x: 1\n', 'k: !t v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\nb"\n', 'k: {a: 1,\n  b: 2}\n', 'k: {a: x # c\n  }\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
+    for (const text of ['k: &a\n  x: 1\n', 'k: !t v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\nb"\n', 'k: {a: 1,\nb: 2}\n', 'k: {a: x # c\n  }\n', 'k: {a: x\n  y}\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
       expect(readSimpleYaml(text), text).toBeUndefined();
     }
   });
@@ -210,6 +210,30 @@ describe('fast YAML reader', () => {
     );
     expect(answered).toBeGreaterThan(300);
     expect(answeredWithTree).toBeGreaterThan(300);
+  });
+
+  it('agrees with the full parser on flow collections over several lines, at any indentation', () => {
+    answered = 0;
+    answeredWithTree = 0;
+    const broken = fc.tuple(flowText, fc.array(fc.tuple(fc.nat(), fc.nat(6)), { minLength: 1, maxLength: 4 })).map(([text, breaks]) => {
+      let out = text;
+      for (const [at, indent] of breaks) {
+        // A line break where a blank may go: after a comma or an opening bracket, or in place of a space.
+        const spots = [...out.matchAll(/[,[{] ?| /g)].map((m) => (m.index ?? 0) + m[0].length);
+        if (spots.length === 0) break;
+        const spot = spots[at % spots.length] ?? 0;
+        out = `${out.slice(0, spot)}\n${' '.repeat(indent)}${out.slice(spot)}`;
+      }
+      return out;
+    });
+    fc.assert(
+      fc.property(fc.constantFrom('k: ', 'a: 1\nk: ', 'k:\n  - ', 'k:\n  - nm: ', 'a:\n  k: '), broken, fc.constantFrom('', 'z: 1\n', '# c\nz: 1\n', '  # c\n'), (head, body, tail) => {
+        agrees(`${head}${body}\n${tail}`);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(answered).toBeGreaterThan(300);
+    expect(answeredWithTree).toBeGreaterThan(200);
   });
 
   it('reads anchored scalars and their aliases, up to the alias limit, as the full parser does', () => {

@@ -26,7 +26,7 @@ const FLOW_STOP = new Set([',', '[', ']', '{', '}']);
 
 class FlowReader {
   constructor(
-    /** The rest of one line (no newline in it). */
+    /** The collection's text: the rest of one line, or of several when it spans lines. */
     private readonly text: string,
     /** Offset of text[0] in the file. */
     private readonly base: number,
@@ -34,8 +34,9 @@ class FlowReader {
     private readonly ctx: ReadContext,
   ) {}
 
+  /** Blanks between tokens, line breaks included (a collection may span lines). */
   private skipSpaces(i: number): number {
-    while (this.text[i] === ' ') i++;
+    while (this.text[i] === ' ' || this.text[i] === '\n') i++;
     return i;
   }
 
@@ -45,7 +46,8 @@ class FlowReader {
     let j = from;
     for (; j < text.length; j++) {
       const ch = text[j] ?? '';
-      if (FLOW_STOP.has(ch)) break;
+      // A line break ends it here; a plain scalar that goes on after one is left to the full parser.
+      if (FLOW_STOP.has(ch) || ch === '\n') break;
       if (ch === '#') unsupported(); // a comment or C#: either way, the full parser decides
       if (ch === ':') {
         const after = text[j + 1];
@@ -61,7 +63,7 @@ class FlowReader {
     if (text[from] === '"' || text[from] === "'") {
       const quoted = quotedScalar(text, from);
       const after = text[quoted.next];
-      if (after !== undefined && after !== ' ' && after !== ',' && after !== ']' && after !== '}' && after !== ':') unsupported();
+      if (after !== undefined && after !== ' ' && after !== '\n' && after !== ',' && after !== ']' && after !== '}' && after !== ':') unsupported();
       return { value: quoted.value, node: { kind: 'scalar', start: base + from, end: base + quoted.next }, next: quoted.next };
     }
     const end = this.plainEnd(from);
@@ -169,8 +171,37 @@ class FlowReader {
   }
 }
 
+/** Characters after which a quote opens a quoted scalar (`it's` in plain text does not). */
+const BEFORE_QUOTE = new Set([' ', '\n', '[', '{', ',', ':']);
+
 /**
- * The flow collection opening at text[from] (`[` or `{`), which must close on this line.
+ * Index just past the bracket that closes the flow collection opening at text[at], or -1
+ * when it cannot tell cheaply (a comment, a quoted scalar over a line break, no close).
+ * Only to find which lines a collection spans; the reader then checks every token.
+ */
+export function flowCollectionEnd(text: string, at: number): number {
+  let depth = 0;
+  for (let i = at; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '[' || ch === '{') {
+      depth++;
+    } else if (ch === ']' || ch === '}') {
+      depth--;
+      if (depth === 0) return i + 1;
+    } else if ((ch === '"' || ch === "'") && BEFORE_QUOTE.has(text[i - 1] ?? ' ')) {
+      const close = text.indexOf(ch, i + 1);
+      const lineBreak = text.indexOf('\n', i + 1);
+      if (close === -1 || (lineBreak !== -1 && lineBreak < close)) return -1;
+      i = close;
+    } else if (ch === '#' && (text[i - 1] === ' ' || text[i - 1] === '\n')) {
+      return -1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The flow collection opening at text[from] (`[` or `{`), which must close within `text`.
  * `base` is the file offset of text[0]; `depth` the nesting of the collection itself.
  */
 export function readFlowCollection(text: string, from: number, base: number, depth: number, maxDepth: number, ctx: ReadContext): FlowRead {

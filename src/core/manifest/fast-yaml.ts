@@ -14,7 +14,7 @@
 import { duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
 import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
-import { readFlowCollection } from './fast-yaml-flow.js';
+import { flowCollectionEnd, readFlowCollection } from './fast-yaml-flow.js';
 import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-block-scalar.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
@@ -41,6 +41,8 @@ interface Read {
 }
 
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+(.*))?$/;
+/** KEY_LINE for an item's compact mapping, whose value may be a flow collection over several lines. */
+const COMPACT_KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+([\s\S]*))?$/;
 /**
  * Deeper than this, yaml-depth.ts (which the full parser's path runs first) may refuse
  * the file as too deep; the reader then asks it, and declines what it refuses.
@@ -98,6 +100,20 @@ function blockRead(block: BlockScalar): Read {
 /** Where yaml puts an absent value: the first non-blank after the indicator (newline or `#`). */
 function absentAt(line: Line): number {
   return line.restStart + line.rest.length - line.rest.trimStart().length;
+}
+
+/** Where a flow collection starts in this line's value (`key: {`, `- [`, `- key: {`), and its parent's indent. */
+function flowOpening(line: Line): { at: number; parentIndent: number } | undefined {
+  const first = line.rest.charCodeAt(0);
+  if (first === 91 || first === 123) return { at: line.restStart, parentIndent: line.indent };
+  if (line.kind !== 'item' || (!line.rest.includes('[') && !line.rest.includes('{'))) return undefined;
+  const inner = line.rest.trimStart();
+  const innerFirst = inner.charCodeAt(0);
+  if (innerFirst === 91 || innerFirst === 123) return { at: line.restStart + line.rest.length - inner.length, parentIndent: line.indent };
+  const compact = KEY_LINE.exec(inner);
+  const value = compact?.[2] ?? '';
+  if (!compact || (value[0] !== '[' && value[0] !== '{')) return undefined;
+  return { at: line.restStart + line.rest.length - value.length, parentIndent: line.indent + 2 + line.rest.length - inner.length };
 }
 
 /** A block scalar header ending this line (`key: |`, `- >-`, `- key: |+`): style, where, and its parent's indent. */
@@ -175,6 +191,33 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
       line = { indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end };
     }
     lines.push(line);
+    const flow = flowOpening(line);
+    if (flow) {
+      // A flow collection that goes on over the next lines (`env: {` ... `}`): its lines
+      // become part of this line's value, and each must sit right of its parent (or at
+      // its column, starting with the collection's closing bracket).
+      const close = flowCollectionEnd(text, flow.at);
+      if (close === -1) unsupported();
+      let spanned = false;
+      while (offset < close) {
+        index++;
+        const next = raws[index] ?? '';
+        if (index >= lineCount) unsupported();
+        let nextIndent = 0;
+        while (next.charCodeAt(nextIndent) === 32) nextIndent++;
+        // yaml accepts the collection's own closing bracket at its parent's column, nothing else there or left of it.
+        const closing = offset + nextIndent === close - 1;
+        if (next.includes('\t') || nextIndent < flow.parentIndent || (nextIndent === flow.parentIndent && !closing)) unsupported();
+        offset += next.length + 1;
+        spanned = true;
+      }
+      if (spanned) {
+        // yaml's ranges around a comment right after it are not modelled here (as after a block scalar).
+        afterBlock = true;
+        line.rest = text.slice(line.restStart, offset - 1);
+        line.end = Math.min(offset, text.length);
+      }
+    }
     const header = blockScalarHeader(line);
     if (header) {
       // The lines after it are the scalar's text, whatever they look like.
@@ -269,7 +312,7 @@ class Reader {
       }
       const keyIndent = indent + 2 + (rest.length - rest.trimStart().length);
       const content = rest.trimStart();
-      const compact = KEY_LINE.exec(content);
+      const compact = COMPACT_KEY.exec(content);
       if (compact && !/^["'[]/.test(content)) {
         const key = compact[1] ?? '';
         checkKey(key);
