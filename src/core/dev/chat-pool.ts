@@ -7,7 +7,8 @@
  * A plugin that goes silent is cut after `silenceMs` without a byte from it: streams may
  * pause between chunks, and Loom's own limit is 30 s a call, so SILENCE_MS without a
  * byte means the plugin hangs. undici measures that as the wait for the answer's headers
- * and then as the gap between body chunks, per request, on a shared coarse clock.
+ * and then as the gap between body chunks, per request, on a shared coarse clock; not
+ * while the host itself holds the plugin back because a client reads slowly.
  *
  * An idle connection is closed a second before the plugin's announced
  * `Keep-Alive: timeout=N`, so a request never lands on a connection the plugin is
