@@ -9,7 +9,6 @@ import { isTruthy } from '../output/io.js';
 import { ExitCode } from '../core/errors.js';
 import { validatePaths } from '../core/validate/validate-paths.js';
 import { renderDiagnostics, withoutWarnings } from '../output/diagnostics/index.js';
-import { createStyle } from '../output/style.js';
 
 /** github under GitHub Actions (GITHUB_ACTIONS=true) unless a format was given; else stylish. */
 export function chooseFormat(format: DiagnosticFormat | undefined, env: NodeJS.ProcessEnv): DiagnosticFormat {
@@ -21,8 +20,8 @@ export async function run(options: ValidateOptions, io: CliIo): Promise<number> 
   const format = chooseFormat(options.format, io.env);
   const report = await validatePaths(options.paths, { cwd: io.cwd, signal: io.signal });
   const shown = options.quiet ? withoutWarnings(report) : report;
-  // Only the human format gets a style; machine formats are never coloured.
-  const style = format === 'stylish' ? createStyle(io) : undefined;
+  // Only the human format gets a style (and loads chalk); machine formats are never coloured.
+  const style = format === 'stylish' ? (await import('../output/style.js')).createStyle(io) : undefined;
   io.stdout.write(await renderDiagnostics(format, shown, { cwd: io.cwd, strict: options.strict, ...(style ? { style } : {}) }));
   const failed = report.errorCount > 0 || (options.strict && report.warningCount > 0);
   return failed ? ExitCode.Findings : ExitCode.Ok;

@@ -102,6 +102,20 @@ function absentAt(line: Line): number {
   return line.restStart + line.rest.length - line.rest.trimStart().length;
 }
 
+/** A-Z a-z 0-9 _ . / - (the characters KEY_LINE allows after a key's first). */
+function isNameChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 45 && code <= 57) || code === 95;
+}
+
+/** Index of the `:` ending a plain key at the start of `content` (KEY_LINE's key), or unsupported. */
+function keyNameEnd(content: string): number {
+  const first = content.charCodeAt(0);
+  if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95)) return unsupported();
+  let end = 1;
+  while (end < content.length && isNameChar(content.charCodeAt(end))) end++;
+  return content.charCodeAt(end) === 58 ? end : unsupported();
+}
+
 /** Where a flow collection starts in this line's value (`key: {`, `- [`, `- key: {`), and its parent's indent. */
 function flowOpening(line: Line): { at: number; parentIndent: number } | undefined {
   const first = line.rest.charCodeAt(0);
@@ -183,11 +197,16 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
     if (content.startsWith('- ') || content === '-') {
       line = { indent, kind: 'item', key: '', rest: content === '-' ? '' : content.slice(2), keyStart, restStart: keyStart + (content === '-' ? 1 : 2), end };
     } else {
-      const match = KEY_LINE.exec(content);
-      if (!match) unsupported();
-      const key = match?.[1] ?? '';
+      // KEY_LINE by hand: this runs for every line of every manifest.
+      const colon = keyNameEnd(content);
+      let restAt = colon + 1;
+      if (restAt < content.length) {
+        if (content.charCodeAt(restAt) !== 32) unsupported();
+        while (content.charCodeAt(restAt) === 32) restAt++;
+      }
+      const key = content.slice(0, colon);
       checkKey(key);
-      const rest = match?.[2] ?? '';
+      const rest = content.slice(restAt);
       line = { indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end };
     }
     lines.push(line);

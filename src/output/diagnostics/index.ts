@@ -3,7 +3,7 @@ import type { DiagnosticFormat } from '../../commands/options.js';
 import type { RenderOptions, ReportInput } from './shared.js';
 import type { ChalkInstance } from 'chalk';
 
-export { renderStylish, type StylishOptions } from './stylish.js';
+export type { StylishOptions } from './stylish.js';
 export { displayPath, withoutWarnings, type ReportInput, type RenderOptions } from './shared.js';
 
 /** Renders a report. `style` (from createStyle) is used by stylish only; machine formats are plain by construction. */
