@@ -42,7 +42,7 @@ export interface BackgroundOptions {
 
 export class BackgroundChecks {
   private readonly started = new Map<string, Promise<TimedVerdict>>();
-  /** Checks that stay in their place: the plugin did not serve requests side by side. */
+  /** Checks that stay in their place: the checks so far were slow, or the plugin serves one request at a time. */
   private readonly declined = new Set<string>();
   private current: Promise<void> | undefined;
   private readonly checksFrom = performance.now();
@@ -59,9 +59,8 @@ export class BackgroundChecks {
     if (!this.options.enabled) return;
     for (const check of this.options.checks) {
       if (!check.background || this.started.has(check.id) || this.declined.has(check.id) || results.has(check.id)) continue;
-      const evidence = [...check.background, ...(check.requires ?? [])];
       if (!check.background.every((id) => results.get(id)?.status === 'pass')) continue;
-      if (evidence.some((id) => ['fail', 'blocked'].includes(results.get(id)?.status ?? ''))) continue;
+      if ((check.requires ?? []).some((id) => ['fail', 'blocked'].includes(results.get(id)?.status ?? ''))) continue;
       await this.current;
       await this.launch(check);
     }
@@ -121,13 +120,14 @@ async function servesSideBySide(ctx: SuiteContext): Promise<SideBySide> {
   if (!ctx.hasUpstream) return { sideBySide: false, done: Promise.resolve() };
   const held = ctx.forCheck(true);
   const slow = held.fault('slow');
-  const first = held.chat(await held.basicRequest('Take your time with this one.', slow));
+  // Neither may trip the client's breaker: a timeout here is the question's, no check's.
+  const first = held.chat(await held.basicRequest('Take your time with this one.', slow), { breaker: false });
   const done = first.then(
     () => slow.end(),
     () => slow.end(),
   );
   await Promise.race([ctx.mock.seen(slow.id), done]);
-  const second = ctx.client.request('POST', '/chat/completions', { json: await ctx.basicRequest('Can you answer while another request waits?') });
+  const second = ctx.client.request('POST', '/chat/completions', { json: await ctx.basicRequest('Can you answer while another request waits?'), breaker: false });
   const winner = await Promise.race([second.then((exchange) => (exchange.status === 200 ? 'second' : 'refused')), done.then(() => 'first')]);
   if (winner === 'second') return { sideBySide: true, done };
   await Promise.allSettled([done, second]);
