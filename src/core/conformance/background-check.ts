@@ -38,6 +38,8 @@ export interface BackgroundOptions {
   /** How long the check holds the plugin (CheckImpl.waitMs); undefined: it cannot wait. */
   waitMs(check: CheckInfo): number | undefined;
   onBackground?: (check: CheckInfo, state: BackgroundState) => void;
+  /** Ctrl+C: stop asking, so the runner meets the abort at once. */
+  signal?: AbortSignal;
 }
 
 export class BackgroundChecks {
@@ -75,7 +77,12 @@ export class BackgroundChecks {
       return;
     }
     // A question the plugin cannot answer leaves the check in its place, nothing worse.
-    const probe = await servesSideBySide(ctx).catch((): SideBySide => ({ sideBySide: false, done: Promise.resolve() }));
+    const notAsked: SideBySide = { sideBySide: false, done: Promise.resolve() };
+    const aborted = new Promise<SideBySide>((resolve) => {
+      if (this.options.signal?.aborted) resolve(notAsked);
+      else this.options.signal?.addEventListener('abort', () => resolve(notAsked), { once: true });
+    });
+    const probe = await Promise.race([servesSideBySide(ctx).catch(() => notAsked), aborted]);
     if (!probe.sideBySide) {
       this.declined.add(check.id);
       this.options.onBackground?.(check, 'alone');

@@ -158,6 +158,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     enabled: !options.bail && options.overlap !== false,
     judge: judgeTimed,
     waitMs: (check) => CHECK_IMPLEMENTATIONS[check.id]?.waitMs?.(ctx),
+    ...(signal ? { signal } : {}),
     ...(options.onBackground ? { onBackground: options.onBackground } : {}),
   });
   const results: CheckResult[] = [];
