@@ -1,0 +1,87 @@
+/**
+ * The fast path (fast-yaml.ts and its parts) and the full parser's path must give the
+ * same findings, word for word and position for position, and the same data. This runs
+ * both over every manifest fixture and a corpus of varied and hostile manifests, each
+ * built to push the fast reader to its edges (flow collections, duplicates, anchors and
+ * the alias limit, block scalars, nesting near the depth limit, long lines).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readSimpleYamlTree } from '../../src/core/manifest/fast-yaml.js';
+import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/manifests/', import.meta.url));
+const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: a\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: a\n';
+const key = (i: number): string => `k${i.toString(36)}`;
+const times = (n: number, line: (i: number) => string): string => Array.from({ length: n }, (_, i) => line(i)).join('');
+
+const CORPUS: Record<string, string> = {
+  'flow env with bare numbers': `${HEAD}env: {A: 1, B: "x", C: true, D: , E}\n`,
+  'flow env over lines with bare numbers': `${HEAD}env: {\n  A: 1,\n  B: "x",\n  C: [1, 2]\n}\n`,
+  'flow args with numbers and a nested list': `${HEAD}args: [plugin.py, --port, 8090, [x]]\n`,
+  'flow config_schema': `${HEAD.replace('  provider_type: a\n', '  provider_type: a\n  config_schema: [{name: k, type: strin, required: yes}, {name: k, type: int, default: x}]\n')}`,
+  'thirty duplicate keys in a flow mapping': `${HEAD}env: {${times(30, () => 'A: x, ')}B: y}\n`,
+  'duplicate keys in block mappings at two levels': `${HEAD}metadata:\n  name: b\nenv:\n  A: x\n  A: y\n`,
+  'a duplicate before a duplicate inside its value': `${HEAD}env: {A: {x: 1, x: 2}, A: 3}\n`,
+  '99 aliases of one anchor': `${HEAD}args:\n  - &p x\n${times(98, () => '  - *p\n')}`,
+  '100 aliases of one anchor': `${HEAD}args:\n  - &p x\n${times(99, () => '  - *p\n')}`,
+  '101 aliases of one anchor': `${HEAD}args:\n  - &p x\n${times(100, () => '  - *p\n')}`,
+  'an alias of a collection': `${HEAD}env: &e {A: x}\nx: *e\n`,
+  'an alias before its anchor': `${HEAD}command: *c\nx: &c y\n`,
+  'anchors in flow collections': `${HEAD}args: [&a x, *a, *a]\nenv: {A: &b "1", B: *b}\n`,
+  'block scalars everywhere': `${HEAD}command: |\n  python3\nenv:\n  A: >-\n    folded\n  B: |+\n    kept\n\n  C: |-\n    x\n    # not a comment\n`,
+  'block scalar with a comment after it': `${HEAD}env:\n  A: |\n    x\n  # note\n  B: y\n`,
+  'flow mappings 95 deep': `${HEAD}x: ${'{a: '.repeat(95)}1${'}'.repeat(95)}\n`,
+  'flow mappings 99 deep': `${HEAD}x: ${'{a: '.repeat(99)}1${'}'.repeat(99)}\n`,
+  'flow mappings 101 deep': `${HEAD}x: ${'{a: '.repeat(101)}1${'}'.repeat(101)}\n`,
+  'brackets in plain text on 101 lines': `${HEAD}${times(101, (i) => `${key(i)}: a[\n`)}`,
+  'a 200 KB line': `${HEAD.replace('  provider_type: a\n', `  provider_type: a\n  description: "${'word '.repeat(40_000)}"\n`)}`,
+  '__proto__ and constructor keys in flow': `${HEAD}env: {__proto__: x, constructor: y}\nx: {__proto__: {a: 1}}\n`,
+  'a key with no value and a comment': `${HEAD}env: # none yet\n\nx: 1\n`,
+  'flow collection with a comment after it over lines': `${HEAD}args: [\n  a,\n  b\n]  # c\n# d\nenv: {A: x}\n`,
+  'closing bracket left of its parent': `${HEAD}metadata:\n  name: b\n  tags: [\n  a,\n]\n`,
+  'flow mapping key with blanks before the colon': `${HEAD}env: {A : x}\n`,
+  'quoted keys with escapes in flow': `${HEAD}env: {"A\\tB": x, 'it''s': y}\n`,
+};
+
+/** Small versions of the bench's large shapes (bench/validate.mjs). */
+const SHAPES: Record<string, string> = {
+  'unknown keys': `${HEAD}${times(300, (i) => `${key(i)}: 1\n`)}`,
+  'env comments': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: 1\n${i % 20 === 10 ? '  # n\n' : ''}`)}`,
+  'flow mapping': `${HEAD}env: {${times(300, (i) => `${i ? ', ' : ''}${key(i)}: ${i % 7 ? 'x' : '1'}`)}}\n`,
+  'flow over lines': `${HEAD}args: [\n${times(300, (i) => `  ${i % 9 ? key(i) : i},\n`)}]\n`,
+  'anchors and aliases': `${HEAD}args:\n${times(300, (i) => `  - ${i % 90 === 0 ? `&a${Math.floor(i / 90)} x` : `*a${Math.floor(i / 90)}`}\n`)}`,
+  'block scalar': `${HEAD.replace('  provider_type: a\n', '  provider_type: a\n  description: |\n')}${times(300, (i) => `    ${key(i)}\n`)}`,
+};
+
+async function sameBothWays(name: string, text: string): Promise<void> {
+  const fast = await analyzeManifestText(text, 'plugin.yaml');
+  const full = await analyzeManifestText(text, 'plugin.yaml', { fast: false });
+  expect(fast.result, name).toEqual(full.result);
+  expect(fast.providerType?.value, name).toEqual(full.providerType?.value);
+}
+
+describe('fast path and full parser give the same findings', () => {
+  it('on every manifest fixture', async () => {
+    let count = 0;
+    for (const sub of await readdir(FIXTURES, { recursive: true })) {
+      if (!/\.ya?ml$/.test(sub)) continue;
+      await sameBothWays(sub, await readFile(join(FIXTURES, sub), 'utf8'));
+      count++;
+    }
+    expect(count).toBeGreaterThan(30);
+  });
+
+  for (const [name, text] of Object.entries({ ...CORPUS, ...SHAPES })) {
+    it(name, async () => {
+      await sameBothWays(name, text);
+    });
+  }
+
+  it('the corpus is not read by the full parser alone: the fast reader answers for most of it', () => {
+    const answered = Object.values({ ...CORPUS, ...SHAPES }).filter((text) => readSimpleYamlTree(text)?.tree !== undefined);
+    expect(answered.length).toBeGreaterThan(20);
+  });
+});
