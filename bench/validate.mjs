@@ -11,7 +11,7 @@
  * one long line. Time must grow linearly with size (the ratios to the 10k file, about 5
  * and 10) and each file must take under 1 s.
  *
- *   node bench/validate.mjs [--rounds 5] [--files 1000] [--only files|large] [--shape 'flow mapping']
+ *   node bench/validate.mjs [--rounds 7] [--files 1000] [--only files|large] [--shape 'flow mapping']
  *
  * Needs the build (`npx tsc -p tsconfig.json`); runs it when dist/ is missing.
  * ajv-cli is run as `node node_modules/ajv-cli/dist/index.js` (what `npx ajv` runs,
@@ -28,7 +28,7 @@ const option = (name, fallback) => {
   const index = args.indexOf(name);
   return index === -1 ? fallback : Number(args[index + 1]);
 };
-const ROUNDS = option('--rounds', 5);
+const ROUNDS = option('--rounds', 7);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const FILES = option('--files', 1000);
 const work = join(root, 'bench', '.work', 'validate');
