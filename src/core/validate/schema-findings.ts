@@ -39,20 +39,21 @@ function complete(draft: Draft): Finding {
  */
 export function reportSchemaFindings(errors: readonly ErrorObject[], data: unknown, schema: Record<string, unknown>, sink: FindingSink): void {
   const lookup = new Lookup(errors, data, schema);
-  // One draft per place; a list only where a place repeats (100k arrays were a cost).
-  const seen = new Map<string, Draft | Draft[]>();
-  for (const error of errors) {
+  // Per place, the index of its first error; drafts (and a list) only where a place
+  // repeats, so 100k findings keep 100k numbers alive, not 100k drafts and their words.
+  const seen = new Map<string, number | Draft[]>();
+  for (const [index, error] of errors.entries()) {
     const draft = draftFor(error, lookup);
     if (!draft) continue;
     const place = `${draft.rule}|${draft.path.join('/')}`;
     const twins = seen.get(place);
-    if (twins) {
-      const list = Array.isArray(twins) ? twins : [twins];
+    if (twins !== undefined) {
+      const list = typeof twins === 'number' ? [draftFor(errors[twins] as ErrorObject, lookup) as Draft] : twins;
       if (list.some((twin) => twin.describe().message === draft.describe().message)) continue;
       list.push(draft);
       if (list !== twins) seen.set(place, list);
     } else {
-      seen.set(place, draft);
+      seen.set(place, index);
     }
     if (sink.listing(draft.rule)) sink.atPath(complete(draft));
     else sink.omit(draft);
