@@ -44,6 +44,20 @@ describe('large manifests off the calling thread', () => {
     expect(JSON.parse(JSON.stringify(offThread.result))).toEqual(JSON.parse(JSON.stringify(inThread.result)));
   }, 60_000);
 
+  it('hand back a large valid manifest as data, read when the caller reads it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const valid = join(dir, 'valid', 'plugin.yaml');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'valid'));
+    let text = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: a\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: a\nenv:\n';
+    for (let i = 0; i < 8_000; i++) text += `  KEY_${i}: "v${i}"\n`;
+    await writeFile(valid, text);
+    const offThread = (await analyzeManifestFile(valid)).result as { manifest?: { env?: Record<string, string> } };
+    const inThread = (await analyzeManifestText(await readFile(valid), valid)).result as { manifest?: unknown };
+    expect(offThread.manifest?.env?.KEY_7999).toBe('v7999');
+    expect(offThread.manifest).toEqual(inThread.manifest);
+  }, 60_000);
+
   it('leave the event loop free while they are checked', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);

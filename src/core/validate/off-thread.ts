@@ -15,6 +15,23 @@ export const OFF_THREAD_BYTES = 64 * 1024;
 
 const WORKER_URL = new URL('./analyze-worker.js', import.meta.url);
 
+/** The worker's analysis, its manifest parsed from JSON text on first read. */
+function withLazyManifest(json: string, manifestJson: string | undefined): ManifestAnalysis {
+  const analysis = JSON.parse(json) as ManifestAnalysis;
+  let manifest: ManifestAnalysis['result']['manifest'];
+  let parsed = manifestJson === undefined;
+  Object.defineProperty(analysis.result, 'manifest', {
+    get: () => {
+      if (!parsed) [manifest, parsed] = [JSON.parse(manifestJson as string) as ManifestAnalysis['result']['manifest'], true];
+      return manifest;
+    },
+    set: (value: ManifestAnalysis['result']['manifest']) => void ([manifest, parsed] = [value, true]),
+    enumerable: true,
+    configurable: true,
+  });
+  return analysis;
+}
+
 /**
  * The analysis from a worker thread, or undefined when no worker can run here (the
  * sources run untranspiled, e.g. under a test runner: the caller then checks in-thread).
@@ -30,7 +47,7 @@ export async function analyzeOffThread(bytes: Uint8Array, file: string, signal?:
       onAbort.listener = (): void => reject(new InterruptedError());
       if (signal?.aborted) onAbort.listener();
       signal?.addEventListener('abort', onAbort.listener, { once: true });
-      worker.once('message', (json: string) => resolve(JSON.parse(json) as ManifestAnalysis));
+      worker.once('message', (message: { analysis: string; manifest: string | undefined }) => resolve(withLazyManifest(message.analysis, message.manifest)));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`The manifest worker exited with code ${code}.`)));
     });

@@ -124,7 +124,8 @@ function flagYamlOnly(analyses: ManifestAnalysis[], withoutJson: ReadonlySet<str
   for (const { result } of analyses) {
     // Only the names the host discovers: a fixture called schema-enum.yaml is no plugin.
     const name = basename(result.file);
-    if ((name !== 'plugin.yaml' && name !== 'plugin.yml') || !result.manifest) continue;
+    // Errors, not the manifest itself: a large file's manifest is parsed only when read.
+    if ((name !== 'plugin.yaml' && name !== 'plugin.yml') || result.diagnostics.some((d) => d.severity === 'error')) continue;
     const dir = dirname(result.file);
     // A folder the search listed without a plugin.json needs no second look.
     if (!withoutJson.has(dir) && existsSync(join(dir, 'plugin.json'))) continue;
