@@ -178,7 +178,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
       const waited = background.take(check.id);
       options.onCheckStart?.(check, waited !== undefined);
       throwIfAborted(signal);
-      result = { ...info, ...(await (waited ?? judgeTimed(ctx.forCheck(), check))) };
+      result = { ...info, ...(await (waited ?? background.judgeInForeground(check))) };
     }
     if (result.message) result.message = maskSecrets(result.message, secrets);
     if (result.expected) result.expected = maskSecrets(result.expected, secrets);

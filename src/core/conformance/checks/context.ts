@@ -78,6 +78,8 @@ interface SharedRun {
   readonly failed: Set<string>;
   readonly memos: Map<string, Promise<unknown>>;
   background: Promise<void> | undefined;
+  /** Memos made while a check waited in the background (dropped when a check is judged again). */
+  readonly alongsideMemos: Set<string>;
   cases: number;
 }
 
@@ -111,7 +113,7 @@ export class SuiteContext {
     /** This check runs in the background: it must not touch what the foreground reads. */
     readonly inBackground = false,
   ) {
-    this.shared = shared ?? { state: 'fresh', failed: new Set(), memos: new Map(), background: undefined, cases: 0 };
+    this.shared = shared ?? { state: 'fresh', failed: new Set(), memos: new Map(), background: undefined, alongsideMemos: new Set(), cases: 0 };
     this.manifest = options.manifest;
     this.client = options.client;
     this.mockUpstream = options.mock;
@@ -163,6 +165,22 @@ export class SuiteContext {
     this.onWaiting();
   }
 
+  /** Whether a check waits in the background right now. */
+  get backgroundRunning(): boolean {
+    return this.shared.background !== undefined;
+  }
+
+  /**
+   * Waits for the check in the background to end and forgets what the checks beside it
+   * memoized, so a check judged again meets the plugin as in a run with every check in its
+   * place (see BackgroundChecks.judgeInForeground).
+   */
+  async afterBackground(): Promise<void> {
+    await this.quiet();
+    for (const key of this.shared.alongsideMemos) this.shared.memos.delete(key);
+    this.shared.alongsideMemos.clear();
+  }
+
   private async quiet(): Promise<void> {
     if (this.inBackground) return;
     while (this.shared.background) await this.shared.background;
@@ -200,6 +218,7 @@ export class SuiteContext {
   memo<T>(key: string, make: () => Promise<T>): Promise<T> {
     let value = this.shared.memos.get(key) as Promise<T> | undefined;
     if (!value) {
+      if (this.shared.background && !this.inBackground) this.shared.alongsideMemos.add(key);
       value = make();
       this.shared.memos.set(key, value);
     }
