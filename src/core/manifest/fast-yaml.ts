@@ -65,6 +65,9 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx
   if (first === '&') {
     // `&name value`: the node (and its range) is the value after the anchor.
     const anchor = anchorName(text, 0, text.length);
+    // An anchor on an alias, or a second anchor, is an error yaml reports: the full parser's.
+    const next = text.slice(anchor.next).trimStart()[0];
+    if (next === '*' || next === '&') unsupported();
     const read = inlineRead(text.slice(anchor.next), start + anchor.next, lineEnd, depth, ctx);
     defineAnchor(ctx, anchor.name, read.value);
     return read;
