@@ -89,6 +89,16 @@ describe('sync changes only what it fixes', () => {
     expect(await read('plugin.json')).toBe(expected);
   });
 
+  it('a plugin.yaml written as JSON stays JSON: an added key is quoted as its siblings are', async () => {
+    const text = '{\n    "type": "http",\n    "endpoint": "http://127.0.0.1:7311",\n    "command": "python3",\n    "metadata": {"name": "relay", "version": "0.9.1", "plugin_api_version": "1.0.0", "provider_type": "relay_hub"}\n}\n';
+    await writeFile(join(dir, 'plugin.yaml'), text);
+    const result = await runCli(['sync'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const fixed = await read('plugin.yaml');
+    expect(fixed).toBe(text.replace('"provider_type": "relay_hub"}\n}', '"provider_type": "relay_hub"},\n    "auto_start": true\n}'));
+    expect(JSON.parse(fixed)).toEqual({ ...JSON.parse(text), auto_start: true });
+  });
+
   it('a double-quoted or plain value keeps its style', async () => {
     for (const [written, fixed] of [['"http://127.0.0.1:7311/"', '"http://127.0.0.1:7311"'], ['http://127.0.0.1:7311/', 'http://127.0.0.1:7311']] as const) {
       await writeFile(join(dir, 'plugin.yaml'), EXPECTED.replace("'http://127.0.0.1:7311'", written));

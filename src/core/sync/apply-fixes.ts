@@ -88,8 +88,9 @@ function entryEnd(entry: SourceEntry): number {
 /** A new `key: value` in a mapping: a line of its own in block style, `, key: value` in flow style and JSON. */
 function insertion(text: string, map: MapNode, key: string, value: string, json: boolean): Splice {
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
-  const keyText = stringText(key, '', json);
   const last = map.entries[map.entries.length - 1];
+  // Quoted as its neighbour is: a plugin.yaml written as JSON stays JSON.
+  const keyText = stringText(key, last ? text.slice(last.keyStart, last.keyEnd) : '', json);
   if (text[map.start] === '{') {
     if (!last) return { start: map.start + 1, end: map.start + 1, text: json ? `${keyText}: ${value}` : ` ${keyText}: ${value} ` };
     const at = entryEnd(last);
