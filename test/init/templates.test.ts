@@ -63,9 +63,12 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "requirements.txt",
         "tests/__init__.py",
         "tests/conftest.py",
+        "tests/fake_openai.py",
+        "tests/fake_server.py",
         "tests/fake_upstream.py",
         "tests/test_chat.py",
         "tests/test_lifecycle.py",
+        "tests/test_retry_after.py",
         "tests/test_server.py",
       ]
     `);
@@ -88,9 +91,12 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "src/upstream.js",
         "src/wire.js",
         "test/chat.test.js",
+        "test/fake-openai.js",
+        "test/fake-server.js",
         "test/fake-upstream.js",
         "test/helpers.js",
         "test/lifecycle.test.js",
+        "test/retry-after.test.js",
         "test/server.test.js",
       ]
     `);
@@ -105,6 +111,9 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "README.md",
         "chat_test.go",
         "errors.go",
+        "errors_test.go",
+        "fake_openai_test.go",
+        "fake_server_test.go",
         "fake_upstream_test.go",
         "go.mod",
         "handlers.go",
