@@ -46,6 +46,7 @@ const CORPUS: Record<string, string> = {
   'flow collection with a comment after it over lines': `${HEAD}args: [\n  a,\n  b\n]  # c\n# d\nenv: {A: x}\n`,
   'closing bracket left of its parent': `${HEAD}metadata:\n  name: b\n  tags: [\n  a,\n]\n`,
   'flow mapping key with blanks before the colon': `${HEAD}env: {A : x}\n`,
+  'escapes in double quotes': `${HEAD}env: {"A\\"": "x\\ty", B: "\\u00e9\\N", C: 1}\ncommand: "py\\\\thon"\nargs: ["\\x41", "\\U0001F600"]\n`,
   'quoted keys with escapes in flow': `${HEAD}env: {"A\\tB": x, 'it''s': y}\n`,
 };
 

@@ -68,9 +68,9 @@ const pieces = [
 ];
 
 /** Block-style YAML documents built from tricky scalars, keys and layouts. */
-const SAFE = ['&a 1', '*a', '&b "q"', '*b', '[&a x, *a]', '{p: &a 1, q: *a}', '&a [x]', '{a: 1}', '{a: x, b: [1, 2]}', '{}', '{ a: , b }', '{"k": v, \'q\': w}', '{a: {b: {c: d}}}', '[a, {b: c}, [d, ]]', '[ ]', '{a: x, a: y}', '{name: x, type: y,}', 'a', 'Acme AI', '1.0', '1.2.0', '30', '-5', '0', '~', 'null', 'NULL', 'true', 'True', 'yes', 'off', '"quoted"', '"with # hash"', "'single'", "''", '""',
+const SAFE = ['"a\\"b"', '"tab\\tx \\\\ \\/"', '"\\u00e9\\u0041"', '"\\N\\_\\L\\P\\e\\0\\ "', '&a 1', '*a', '&b "q"', '*b', '[&a x, *a]', '{p: &a 1, q: *a}', '&a [x]', '{a: 1}', '{a: x, b: [1, 2]}', '{}', '{ a: , b }', '{"k": v, \'q\': w}', '{a: {b: {c: d}}}', '[a, {b: c}, [d, ]]', '[ ]', '{a: x, a: y}', '{name: x, type: y,}', 'a', 'Acme AI', '1.0', '1.2.0', '30', '-5', '0', '~', 'null', 'NULL', 'true', 'True', 'yes', 'off', '"quoted"', '"with # hash"', "'single'", "''", '""',
   '--port', '-x', 'a #comment', 'C#', 'http://127.0.0.1:8090', '[a, b]', '[]', '[1, -2, x]', '0.25', '-0.0'];
-const TRICKY = ['{a:x}', '{a : x}', '[a,,b]', '[a]#c', '{"a":x}', '{a: b: c}', '[a: b]', '{? a}', '{a: "x\\"y"}', "['it''s']", '{a: C#}', '[, a]', '{,}', '{a: &x 1}', '[*a]', '[-]', '[- a]', '{-a: 1}', '{1: a}', '{true: 1}', '{a: 1, "a": 2}', '[a', '-0', '007', '0x1F', '1e3', '.5', '.inf', '@at', '`tick`', 'a: b', 'end:', '1_000', '+5', '&a x', '!t x', '*a'];
+const TRICKY = ['"\\x41"', '"\\U0001F600"', '"bad\\q"', '"\\uD83D\\uDE00"', '"\\u12"', '"end\\\\"', '"open\\"', '{a:x}', '{a : x}', '[a,,b]', '[a]#c', '{"a":x}', '{a: b: c}', '[a: b]', '{? a}', '{a: "x\\"y"}', "['it''s']", '{a: C#}', '[, a]', '{,}', '{a: &x 1}', '[*a]', '[-]', '[- a]', '{-a: 1}', '{1: a}', '{true: 1}', '{a: 1, "a": 2}', '[a', '-0', '007', '0x1F', '1e3', '.5', '.inf', '@at', '`tick`', 'a: b', 'end:', '1_000', '+5', '&a x', '!t x', '*a'];
 const scalar = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...SAFE) }, { weight: 1, arbitrary: fc.constantFrom(...TRICKY) });
 const KEYS = ['type', 'name', 'PORT', 'a.b', 'x-y', 'k_1', 'metadata', 'env', 'args', 'description', 'command', 'true'];
 type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
@@ -84,7 +84,7 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
 })).node;
 
 /** Flow collections written with varied spacing, quoting and repeated keys. */
-const FLOW_SCALARS = ['a', 'b c', '1', '-5', '0.5', 'true', '~', '"q # r"', "'s'", '""', 'http://x:1/y', '-x', 'C#', '*a', '&a b', '!t x', '"e\\n"', 'a:b'];
+const FLOW_SCALARS = ['"a\\"b"', '"\\u00e9,"', '"x\\\\"', 'a', 'b c', '1', '-5', '0.5', 'true', '~', '"q # r"', "'s'", '""', 'http://x:1/y', '-x', 'C#', '*a', '&a b', '!t x', '"e\\n"', 'a:b'];
 const FLOW_KEYS = ['a', 'b', 'k.x', '"a"', "'b'", '"two words"', '__proto__', 'null', '1'];
 type Flow = string | { fmap: [string, Flow | null][] } | { fseq: Flow[] };
 const flowTree: fc.Arbitrary<Flow> = fc.letrec<{ node: Flow }>((tie) => ({
@@ -174,7 +174,7 @@ describe('fast YAML reader', () => {
   });
 
   it('declines what it does not understand', () => {
-    for (const text of ['k: &a\n  x: 1\n', 'k: !t v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\nb"\n', 'k: {a: 1,\nb: 2}\n', 'k: {a: x # c\n  }\n', 'k: {a: x\n  y}\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
+    for (const text of ['k: &a\n  x: 1\n', 'k: !t v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\x41"\n', 'k: {a: 1,\nb: 2}\n', 'k: {a: x # c\n  }\n', 'k: {a: x\n  y}\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
       expect(readSimpleYaml(text), text).toBeUndefined();
     }
   });

@@ -47,18 +47,55 @@ export function plainScalar(text: string): unknown {
   return text;
 }
 
+/** YAML's one-character escapes in double quotes (\x, \U and line breaks are left to the full parser). */
+const ESCAPES: Record<string, string> = {
+  '0': '\u0000', a: '\u0007', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\u001b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+
+/** The value of a double-quoted body with escapes (`\"`, `\n`, `\u00e9`...); unsupported for others. */
+function unescape(body: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = body.indexOf('\\'); i !== -1; i = body.indexOf('\\', from)) {
+    out += body.slice(from, i);
+    const ch = body[i + 1] ?? '';
+    if (ch === 'u') {
+      const hex = body.slice(i + 2, i + 6);
+      if (!HEX4.test(hex)) unsupported();
+      out += String.fromCharCode(parseInt(hex, 16));
+      from = i + 6;
+    } else {
+      const escaped = ESCAPES[ch];
+      if (escaped === undefined) unsupported();
+      out += escaped;
+      from = i + 2;
+    }
+  }
+  return out + body.slice(from);
+}
+
 /**
  * The text of a quoted scalar opening at `from` (a quote character) and closing on the
- * same line, and the offset just past its closing quote. Escapes (`\` in double quotes,
- * `''` in single quotes) and control characters are left to the full parser.
+ * same line, and the offset just past its closing quote. `''` in single quotes, a line
+ * break, a control character or an escape other than the common ones are left to the
+ * full parser.
  */
 export function quotedScalar(text: string, from: number): { value: string; next: number } {
   const quote = text[from] ?? '';
-  const close = text.indexOf(quote, from + 1);
-  if (close === -1) unsupported();
+  let close = from + 1;
+  if (quote === '"') {
+    // Skip escaped characters (`\"` does not close).
+    while (close < text.length && text[close] !== '"') close += text[close] === '\\' ? 2 : 1;
+    if (close >= text.length) unsupported();
+  } else {
+    close = text.indexOf(quote, from + 1);
+    if (close === -1) unsupported();
+  }
   const body = text.slice(from + 1, close);
-  if ((quote === '"' && body.includes('\\')) || text[close + 1] === quote || CONTROL.test(body) || body.includes('\n')) unsupported();
-  return { value: body, next: close + 1 };
+  if (text[close + 1] === quote || CONTROL.test(body) || body.includes('\n')) unsupported();
+  return { value: quote === '"' && body.includes('\\') ? unescape(body) : body, next: close + 1 };
 }
 
 /** A key repeated in a mapping: reported by the caller as the full parser reports it. */
