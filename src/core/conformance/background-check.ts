@@ -55,16 +55,17 @@ export class BackgroundChecks {
    * Judges a check in the foreground. One judged while the check in the background waits
    * meets the plugin at its shortest timeout and with one request held: a plugin may count
    * its retries and waits against that timeout (and answer `timeout` where it would answer
-   * rate_limit_exceeded), or shed a request over its limit of requests in flight. A verdict
-   * other than a pass is therefore judged again, in place, once the background check ended,
-   * as the run with every check in its place would judge it. A pass needs no second look,
-   * and the cost falls on failing runs only.
+   * rate_limit_exceeded), or shed a request over its limit of requests in flight. A failure
+   * is therefore judged again, in place, once the background check ended, as the run with
+   * every check in its place would judge it. A pass needs no second look, nor does a skip
+   * (a capability the manifest does not declare: waiting for it would end the overlap for
+   * every plugin without streaming), and the cost falls on failing runs only.
    */
   async judgeInForeground(check: CheckInfo): Promise<TimedVerdict> {
     const { ctx, judge } = this.options;
     const alongside = ctx.backgroundRunning;
     const first = await judge(ctx.forCheck(), check);
-    if (!alongside || first.status === 'pass') return first;
+    if (!alongside || first.status !== 'fail') return first;
     await ctx.afterBackground();
     const again = await judge(ctx.forCheck(), check);
     return { ...again, durationMs: Math.round((first.durationMs + again.durationMs) * 10) / 10 };
