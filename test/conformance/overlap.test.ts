@@ -9,9 +9,10 @@
  * plugin: started alongside the other checks, the timeout check would fail them all. That
  * one costs about 11 s (the hang, then requests that time out, then a stop that waits).
  *
- * The reference plugin runs from a manifest of our own whose shortest timeout is 3 s: the
+ * The reference plugin runs from a manifest of our own whose shortest timeout is 6 s: the
  * check starts early only when the checks before it took less than half the plugin's
- * timeout, and a loaded test machine must not make this test take the other path.
+ * timeout, and a loaded test machine (CI runs test files side by side on two cores) must
+ * not make this test take the other path.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ function referenceCopy(defect?: string): { dir: string; remove(): void } {
   };
   manifest.args = [join(REFERENCE_DIR, 'server.mjs')];
   if (defect) manifest.env = { ...manifest.env, DEFECT: defect };
-  for (const field of manifest.metadata.config_schema) if (field.name === 'timeout') field.validation = { ...field.validation, min: 3 };
+  for (const field of manifest.metadata.config_schema) if (field.name === 'timeout') field.validation = { ...field.validation, min: 6 };
   writeFileSync(join(dir, 'plugin.json'), JSON.stringify(manifest));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -116,10 +117,16 @@ describe('a check that fails beside the timeout check', () => {
     // errors.rate-limit gets `timeout` where the run in place gets rate_limit_exceeded, so
     // it is judged again once the timeout check ended. About 12 s (6 s of Quay's waits);
     // not beside the other runs of this file, whose half-timeout rule a loaded machine trips.
+    // Quay's shortest timeout is fixed at 4 s, so a loaded machine can push the checks
+    // before the wait past half of it, and the check then (rightly) stays in its place,
+    // which proves nothing here: such a run is tried again, up to three times in all.
     const dir = join(PLUGINS_DIR, 'strangers', 'quay-node-retry');
-    const [overlapped, inPlace] = await Promise.all([judge(dir, 'server_url', true, 10_000), judge(dir, 'server_url', false, 10_000)]);
+    let [overlapped, inPlace] = await Promise.all([judge(dir, 'server_url', true, 10_000), judge(dir, 'server_url', false, 10_000)]);
+    for (let attempt = 1; attempt < 3 && overlapped.background[0] === 'errors.timeout alone'; attempt += 1) {
+      overlapped = await judge(dir, 'server_url', true, 10_000);
+    }
     expect(overlapped.background).toEqual(['errors.timeout alongside']);
     expect(inPlace.verdicts['errors.rate-limit']).toBe('pass');
     expect(overlapped.verdicts).toEqual(inPlace.verdicts);
-  }, 90_000);
+  }, 150_000);
 });
