@@ -107,6 +107,7 @@ export function addTestCommand(program: Command, select: Select): void {
     .option('--strict', 'fail on recommended checks and manifest warnings too', false)
     .option('--profile <name>', 'whose rules to enforce: loom-host (what the shipped Loom host accepts) or guide (the plugin development guide\'s contract; the host\'s own rules become notes)', parseChoice('--profile', TEST_PROFILES), 'loom-host')
     .option('--bail', 'stop at the first failed required check', false)
+    .option('--no-overlap', 'run every check one after another, in catalogue order: the upstream-timeout check never waits alongside the others (slower; the same verdicts except for the rare plugin described in docs/cli-test.md)')
     .option('--expected-failures <file>', 'YAML list of check ids that are known to fail')
     .option('--config <file>', 'JSON or YAML file with /initialize values')
     .option('--upstream-field <name>', 'config field that receives the mock upstream URL', 'endpoint')
@@ -140,6 +141,7 @@ export function addTestCommand(program: Command, select: Select): void {
           strict: opts.strict as boolean,
           profile: opts.profile as TestOptions['profile'],
           bail: opts.bail as boolean,
+          ...(opts.overlap === false ? { overlap: false } : {}),
           expectedFailures: opts.expectedFailures as string | undefined,
           config: opts.config as string | undefined,
           upstreamField: opts.upstreamField as string,

@@ -117,6 +117,7 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
       strict: options.strict,
       profile: options.profile,
       bail: options.bail,
+      ...(options.overlap === false ? { overlap: false } : {}),
       ...(options.expectedFailures ? { expectedFailures: options.expectedFailures } : {}),
       ...(options.config ? { configFile: options.config } : {}),
       upstreamField: options.upstreamField,
