@@ -56,6 +56,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "provider/app.py",
         "provider/errors.py",
         "provider/settings.py",
+        "provider/transport.py",
         "provider/upstream.py",
         "provider/wire.py",
         "pyproject.toml",
@@ -70,6 +71,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "tests/test_lifecycle.py",
         "tests/test_retry_after.py",
         "tests/test_server.py",
+        "tests/test_transport.py",
       ]
     `);
   });

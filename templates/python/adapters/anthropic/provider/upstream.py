@@ -15,10 +15,10 @@ import uuid
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from .errors import PluginError, retry_after_seconds
 from .settings import Config
+from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
 
 ANTHROPIC_VERSION = "2023-06-01"
 # Most model ids a provider has: enough pages for any real list, bounded against a loop.
@@ -30,31 +30,12 @@ class Upstream:
         self.base = config["endpoint"].rstrip("/")
         self.timeout = config["timeout"]
         self.default_max_tokens = int(config.get("max_tokens") or 4096)
-        self.session = requests.Session()
-        # One pooled connection per serving thread, so concurrent requests reuse sockets.
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.headers.update({"x-api-key": config["api_key"], "anthropic-version": ANTHROPIC_VERSION})
+        headers = {"x-api-key": config["api_key"], "anthropic-version": ANTHROPIC_VERSION}
+        self.transport = Transport(self.base, self.timeout, headers, error_from_response)
+        self._send = self.transport.send
 
     def close(self) -> None:
-        self.session.close()
-
-    def _send(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, stream: bool = False) -> requests.Response:
-        try:
-            response = self.session.request(
-                method, self.base + path, json=body, timeout=(self.timeout, self.timeout), stream=stream
-            )
-        except requests.Timeout:
-            raise PluginError("timeout", f"the upstream did not answer within {self.timeout}s") from None
-        except requests.RequestException as error:
-            raise PluginError("provider_unavailable", f"cannot reach the upstream: {type(error).__name__}") from None
-        if response.status_code != 200:
-            try:
-                raise error_from_response(response)
-            finally:
-                response.close()
-        return response
+        self.transport.close()
 
     def list_models(self) -> List[Dict[str, Any]]:
         models: List[Dict[str, Any]] = []
@@ -97,15 +78,6 @@ def _model(item: Dict[str, Any], model_id: str) -> Dict[str, Any]:
         if isinstance(item.get(theirs), int) and not isinstance(item.get(theirs), bool):
             model[ours] = item[theirs]
     return model
-
-
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise PluginError("internal_error", "the upstream answered with something that is not JSON") from None
-    finally:
-        response.close()
 
 
 # -- request: OpenAI style -> Anthropic ---------------------------------------------------
@@ -339,11 +311,6 @@ def error_from_response(response: requests.Response) -> PluginError:
 # -- streaming: Anthropic events -> OpenAI chunks -----------------------------------------
 
 
-def _event(payload: Any) -> bytes:
-    text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
-    return f"data: {text}\n\n".encode("utf-8")
-
-
 class _StreamState:
     def __init__(self, request: Dict[str, Any]) -> None:
         self.id = f"chatcmpl-{uuid.uuid4().hex}"
@@ -430,12 +397,7 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
                 if over:
                     return
     except requests.RequestException as error:
-        timed_out = "timed out" in str(error).lower() or isinstance(error, requests.Timeout)
-        failure = (
-            PluginError("timeout", f"the upstream stream stalled for {timeout}s")
-            if timed_out
-            else PluginError("provider_unavailable", "the upstream stream broke off")
-        )
+        failure = stream_failure(error, timeout)
         yield _event(failure.body())
         yield _event("[DONE]")
         return

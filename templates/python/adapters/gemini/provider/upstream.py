@@ -18,10 +18,10 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from .errors import PluginError
 from .settings import Config
+from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
 
 API_VERSION = "v1beta"
 # Enough pages for any real model list, bounded against a loop.
@@ -32,29 +32,11 @@ class Upstream:
     def __init__(self, config: Config) -> None:
         self.base = config["endpoint"].rstrip("/") + "/" + API_VERSION
         self.timeout = config["timeout"]
-        self.session = requests.Session()
-        # One pooled connection per serving thread, so concurrent requests reuse sockets.
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.headers.update({"x-goog-api-key": config["api_key"]})
+        self.transport = Transport(self.base, self.timeout, {"x-goog-api-key": config["api_key"]}, error_from_response)
+        self._send = self.transport.send
 
     def close(self) -> None:
-        self.session.close()
-
-    def _send(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, stream: bool = False) -> requests.Response:
-        try:
-            response = self.session.request(method, self.base + path, json=body, timeout=(self.timeout, self.timeout), stream=stream)
-        except requests.Timeout:
-            raise PluginError("timeout", f"the upstream did not answer within {self.timeout}s") from None
-        except requests.RequestException as error:
-            raise PluginError("provider_unavailable", f"cannot reach the upstream: {type(error).__name__}") from None
-        if response.status_code != 200:
-            try:
-                raise error_from_response(response)
-            finally:
-                response.close()
-        return response
+        self.transport.close()
 
     def list_models(self) -> List[Dict[str, Any]]:
         models: List[Dict[str, Any]] = []
@@ -109,15 +91,6 @@ def _model(item: Dict[str, Any], model_id: str) -> Dict[str, Any]:
 def _model_path(request: Dict[str, Any]) -> str:
     model = str(request["model"])
     return quote(model[len("models/"):] if model.startswith("models/") else model, safe="")
-
-
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise PluginError("internal_error", "the upstream answered with something that is not JSON") from None
-    finally:
-        response.close()
 
 
 # -- request: OpenAI style -> Gemini ------------------------------------------------------
@@ -377,11 +350,6 @@ def _retry_seconds(delay: Any, header: Optional[str]) -> int:
 # -- streaming: Gemini chunks -> OpenAI chunks --------------------------------------------
 
 
-def _event(payload: Any) -> bytes:
-    text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
-    return f"data: {text}\n\n".encode("utf-8")
-
-
 class _StreamState:
     def __init__(self, request: Dict[str, Any]) -> None:
         self.id = f"chatcmpl-{uuid.uuid4().hex}"
@@ -454,8 +422,7 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
                     return
                 yield from out
     except requests.RequestException as error:
-        timed_out = "timed out" in str(error).lower() or isinstance(error, requests.Timeout)
-        failure = PluginError("timeout", f"the upstream stream stalled for {timeout}s") if timed_out else PluginError("provider_unavailable", "the upstream stream broke off")
+        failure = stream_failure(error, timeout)
         yield _event(failure.body())
         yield _event("[DONE]")
         return

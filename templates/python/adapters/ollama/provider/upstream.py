@@ -16,41 +16,25 @@ import uuid
 from typing import Any, Dict, Iterator, List, Optional
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from .errors import PluginError, retry_after_seconds
 from .settings import Config
+from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
 
 
 class Upstream:
     def __init__(self, config: Config) -> None:
         self.base = config["endpoint"].rstrip("/")
         self.timeout = config["timeout"]
-        self.session = requests.Session()
-        # One pooled connection per serving thread, so concurrent requests reuse sockets.
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        headers = {}
         if config.get("api_key"):
             # A local Ollama takes no key; ollama.com and servers behind a proxy want a Bearer.
-            self.session.headers.update({"Authorization": f"Bearer {config['api_key']}"})
+            headers["Authorization"] = f"Bearer {config['api_key']}"
+        self.transport = Transport(self.base, self.timeout, headers, error_from_response)
+        self._send = self.transport.send
 
     def close(self) -> None:
-        self.session.close()
-
-    def _send(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, stream: bool = False) -> requests.Response:
-        try:
-            response = self.session.request(method, self.base + path, json=body, timeout=(self.timeout, self.timeout), stream=stream)
-        except requests.Timeout:
-            raise PluginError("timeout", f"the upstream did not answer within {self.timeout}s") from None
-        except requests.RequestException as error:
-            raise PluginError("provider_unavailable", f"cannot reach the upstream: {type(error).__name__}") from None
-        if response.status_code != 200:
-            try:
-                raise error_from_response(response)
-            finally:
-                response.close()
-        return response
+        self.transport.close()
 
     def list_models(self) -> List[Dict[str, Any]]:
         data = _json(self._send("GET", "/api/tags"))
@@ -88,15 +72,6 @@ def _model(item: Dict[str, Any], name: str) -> Dict[str, Any]:
     if size:
         model["description"] = f"{details.get('family') or 'model'} {size}".strip()
     return model
-
-
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise PluginError("internal_error", "the upstream answered with something that is not JSON") from None
-    finally:
-        response.close()
 
 
 # -- request: OpenAI style -> Ollama ------------------------------------------------------
@@ -269,11 +244,6 @@ def error_from_response(response: requests.Response) -> PluginError:
 # -- streaming: Ollama NDJSON -> OpenAI chunks --------------------------------------------
 
 
-def _event(payload: Any) -> bytes:
-    text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
-    return f"data: {text}\n\n".encode("utf-8")
-
-
 def _translate_stream(response: requests.Response, request: Dict[str, Any], timeout: int) -> Iterator[bytes]:
     """Ollama's NDJSON lines in, OpenAI-style chunks out; the `done` line carries the
     finish reason and usage. An error after the stream started (an `{"error"}` line, a
@@ -321,8 +291,7 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
                     yield _event("[DONE]")
                     return
     except requests.RequestException as error:
-        timed_out = "timed out" in str(error).lower() or isinstance(error, requests.Timeout)
-        failure = PluginError("timeout", f"the upstream stream stalled for {timeout}s") if timed_out else PluginError("provider_unavailable", "the upstream stream broke off")
+        failure = stream_failure(error, timeout)
         yield _event(failure.body())
         yield _event("[DONE]")
         return

@@ -14,10 +14,10 @@ import uuid
 from typing import Any, Dict, Iterator, List, Optional
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from .errors import PluginError
 from .settings import Config
+from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
 from .wire import Wire, error_from_response
 
 # Parameters that are Loom's own and mean nothing to the upstream.
@@ -29,38 +29,11 @@ class Upstream:
         self.wire = Wire(config)
         self.base = self.wire.base_url(config["endpoint"].rstrip("/"))
         self.timeout = config["timeout"]
-        self.session = requests.Session()
-        # One pooled connection per serving thread, so concurrent requests reuse sockets.
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.headers.update(self.wire.auth_headers(config["api_key"]))
+        self.transport = Transport(self.base, self.timeout, self.wire.auth_headers(config["api_key"]), error_from_response)
+        self._send = self.transport.send
 
     def close(self) -> None:
-        self.session.close()
-
-    # -- requests ------------------------------------------------------------------------
-
-    def _send(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, stream: bool = False) -> requests.Response:
-        try:
-            response = self.session.request(
-                method,
-                self.base + path,
-                json=body,
-                # (connect, read): the read timeout bounds every wait for upstream bytes.
-                timeout=(self.timeout, self.timeout),
-                stream=stream,
-            )
-        except requests.Timeout:
-            raise PluginError("timeout", f"the upstream did not answer within {self.timeout}s") from None
-        except requests.RequestException as error:
-            raise PluginError("provider_unavailable", f"cannot reach the upstream: {type(error).__name__}") from None
-        if response.status_code != 200:
-            try:
-                raise error_from_response(response)
-            finally:
-                response.close()
-        return response
+        self.transport.close()
 
     def list_models(self) -> List[Dict[str, Any]]:
         return self.wire.list_models(lambda path: _json(self._send("GET", path)))
@@ -81,15 +54,6 @@ class Upstream:
 
 def _forwarded(request: Dict[str, Any]) -> Dict[str, Any]:
     return {key: value for key, value in request.items() if key not in LOOM_ONLY_FIELDS}
-
-
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise PluginError("internal_error", "the upstream answered with something that is not JSON") from None
-    finally:
-        response.close()
 
 
 # -- errors ------------------------------------------------------------------------------
@@ -180,11 +144,6 @@ def normalize_chunk(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
 # -- streaming ---------------------------------------------------------------------------
 
 
-def _event(payload: Any) -> bytes:
-    text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
-    return f"data: {text}\n\n".encode("utf-8")
-
-
 def _relay_events(response: requests.Response, request: Dict[str, Any], timeout: int, wire: Wire) -> Iterator[bytes]:
     """Passes the upstream's SSE `data:` events on one by one, normalised. An error after
     the stream started is one error event, then [DONE] (the protocol's rule)."""
@@ -211,12 +170,7 @@ def _relay_events(response: requests.Response, request: Dict[str, Any], timeout:
                 if wire.keep_chunk(chunk):
                     yield _event(chunk)
     except requests.RequestException as error:
-        timed_out = "timed out" in str(error).lower() or isinstance(error, requests.Timeout)
-        failure = (
-            PluginError("timeout", f"the upstream stream stalled for {timeout}s")
-            if timed_out
-            else PluginError("provider_unavailable", "the upstream stream broke off")
-        )
+        failure = stream_failure(error, timeout)
         yield _event(failure.body())
     finally:
         response.close()

@@ -1,0 +1,81 @@
+"""The HTTP plumbing every upstream adapter shares: one pooled session, a request with
+the configured timeout, transport failures and non-200 answers turned into PluginErrors,
+JSON bodies read and closed, SSE events written. What differs between provider APIs
+(base URL, auth headers, how an error body maps to Loom's codes) is passed in, so
+upstream.py keeps only the translation of one API.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, Optional
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .errors import PluginError
+
+
+class Transport:
+    def __init__(
+        self,
+        base: str,
+        timeout: int,
+        headers: Dict[str, str],
+        error_from_response: Callable[[requests.Response], PluginError],
+    ) -> None:
+        self.base = base
+        self.timeout = timeout
+        self.error_from_response = error_from_response
+        self.session = requests.Session()
+        # One pooled connection per serving thread, so concurrent requests reuse sockets.
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update(headers)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def send(self, method: str, path: str, body: Optional[Dict[str, Any]] = None, stream: bool = False) -> requests.Response:
+        """The upstream's 200 answer; anything else is raised as the PluginError it means."""
+        try:
+            response = self.session.request(
+                method,
+                self.base + path,
+                json=body,
+                # (connect, read): the read timeout bounds every wait for upstream bytes.
+                timeout=(self.timeout, self.timeout),
+                stream=stream,
+            )
+        except requests.Timeout:
+            raise PluginError("timeout", f"the upstream did not answer within {self.timeout}s") from None
+        except requests.RequestException as error:
+            raise PluginError("provider_unavailable", f"cannot reach the upstream: {type(error).__name__}") from None
+        if response.status_code != 200:
+            try:
+                raise self.error_from_response(response)
+            finally:
+                response.close()
+        return response
+
+
+def read_json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise PluginError("internal_error", "the upstream answered with something that is not JSON") from None
+    finally:
+        response.close()
+
+
+def sse_event(payload: Any) -> bytes:
+    text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+    return f"data: {text}\n\n".encode("utf-8")
+
+
+def stream_failure(error: requests.RequestException, timeout: int) -> PluginError:
+    """A connection that stalled or broke after the stream started."""
+    timed_out = "timed out" in str(error).lower() or isinstance(error, requests.Timeout)
+    if timed_out:
+        return PluginError("timeout", f"the upstream stream stalled for {timeout}s")
+    return PluginError("provider_unavailable", "the upstream stream broke off")

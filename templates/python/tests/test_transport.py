@@ -1,0 +1,49 @@
+"""The HTTP plumbing every adapter shares (provider.transport): transport failures and
+broken streams become Loom's codes, and SSE events are written the one way."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+import requests
+
+from provider.errors import PluginError
+from provider.transport import Transport, read_json, sse_event, stream_failure
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_upstream_is_provider_unavailable():
+    transport = Transport(f"http://127.0.0.1:{_closed_port()}", 2, {}, lambda response: PluginError("internal_error", "unused"))
+    try:
+        with pytest.raises(PluginError) as caught:
+            transport.send("GET", "/models")
+    finally:
+        transport.close()
+    assert caught.value.code == "provider_unavailable"
+
+
+@pytest.mark.parametrize(
+    "error,code",
+    [(requests.ReadTimeout("read timed out"), "timeout"), (requests.ConnectionError("Read timed out."), "timeout"), (requests.ConnectionError("reset"), "provider_unavailable")],
+)
+def test_a_broken_stream_says_whether_it_stalled(error, code):
+    assert stream_failure(error, 5).code == code
+
+
+def test_a_body_that_is_not_json_is_an_internal_error():
+    response = requests.Response()
+    response.status_code = 200
+    response._content = b"<html>"
+    with pytest.raises(PluginError) as caught:
+        read_json(response)
+    assert caught.value.code == "internal_error"
+
+
+def test_sse_events():
+    assert sse_event("[DONE]") == b"data: [DONE]\n\n"
+    assert sse_event({"a": 1}) == b'data: {"a":1}\n\n'
