@@ -89,6 +89,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "server.js",
         "src/app.js",
         "src/errors.js",
+        "src/http.js",
         "src/settings.js",
         "src/upstream.js",
         "src/wire.js",

@@ -9,6 +9,7 @@
 // codes. The routes never see a raw upstream response.
 import { randomUUID } from 'node:crypto';
 import { parseRetryAfter, PluginError } from './errors.js';
+import { send, sendJson, sseEvent as event, streamLines } from './http.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
 // Enough pages for any real model list, bounded against a loop.
@@ -23,48 +24,9 @@ export class Upstream {
     this.defaultMaxTokens = config.max_tokens ?? 4096;
   }
 
-  /** Sends one request; the timeout covers the headers and (until `done()`) the body. */
-  async #send(method, path, body, signal) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), this.timeoutMs);
-    const done = () => clearTimeout(timer);
-    signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-    let response;
-    try {
-      response = await fetch(this.base + path, {
-        method,
-        headers: {
-          'x-api-key': this.apiKey,
-          'anthropic-version': ANTHROPIC_VERSION,
-          Accept: 'application/json',
-          ...(body ? { 'Content-Type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: controller.signal,
-      });
-      if (response.status !== 200) throw await errorFromResponse(response);
-    } catch (error) {
-      done();
-      throw fetchFailure(error, this.timeoutMs);
-    }
-    return { response, done };
-  }
-
-  async #json(method, path, body) {
-    const { response, done } = await this.#send(method, path, body);
-    let text;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw fetchFailure(error, this.timeoutMs);
-    } finally {
-      done();
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new PluginError('internal_error', 'the upstream answered with something that is not JSON');
-    }
+  /** One request for the shared plumbing (http.js); only the auth headers are Anthropic's. */
+  #request(method, path, body, signal) {
+    return { url: this.base + path, method, headers: { 'x-api-key': this.apiKey, 'anthropic-version': ANTHROPIC_VERSION }, body, timeoutMs: this.timeoutMs, signal, errorFromResponse };
   }
 
   async listModels() {
@@ -73,7 +35,7 @@ export class Upstream {
     let after;
     for (let page = 0; page < MAX_MODEL_PAGES; page += 1) {
       const query = `?limit=1000${after ? `&after_id=${encodeURIComponent(after)}` : ''}`;
-      const data = await this.#json('GET', `/v1/models${query}`);
+      const data = await sendJson(this.#request('GET', `/v1/models${query}`));
       if (!Array.isArray(data?.data)) throw new PluginError('internal_error', "the upstream's model list is not a list");
       for (const item of data.data) {
         const id = item?.id;
@@ -88,7 +50,7 @@ export class Upstream {
   }
 
   async chat(request) {
-    return fromMessage(await this.#json('POST', '/v1/messages', toAnthropic(request, this.defaultMaxTokens)), request);
+    return fromMessage(await sendJson(this.#request('POST', '/v1/messages', toAnthropic(request, this.defaultMaxTokens))), request);
   }
 
   /**
@@ -97,7 +59,7 @@ export class Upstream {
    */
   async chatStream(request, signal) {
     const body = { ...toAnthropic(request, this.defaultMaxTokens), stream: true };
-    const { response, done } = await this.#send('POST', '/v1/messages', body, signal);
+    const { response, done } = await send(this.#request('POST', '/v1/messages', body, signal));
     done();
     return translateStream(response, request, this.timeoutMs);
   }
@@ -109,12 +71,6 @@ function modelOf(item, id) {
   if (Number.isInteger(item.max_input_tokens)) model.context_window = item.max_input_tokens;
   if (Number.isInteger(item.max_tokens)) model.max_output_tokens = item.max_tokens;
   return model;
-}
-
-function fetchFailure(error, timeoutMs) {
-  if (error instanceof PluginError) return error;
-  if (error?.name === 'TimeoutError') return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
-  return new PluginError('provider_unavailable', `cannot reach the upstream: ${error?.cause?.code ?? error?.name ?? 'error'}`);
 }
 
 // ---- request: OpenAI style -> Anthropic -------------------------------------------------
@@ -306,8 +262,6 @@ export async function errorFromResponse(response) {
 
 // ---- streaming: Anthropic events -> OpenAI chunks ---------------------------------------
 
-const event = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
-
 class StreamState {
   constructor(request) {
     this.id = `chatcmpl-${randomUUID()}`;
@@ -371,49 +325,27 @@ class StreamState {
  */
 async function* translateStream(response, request, timeoutMs) {
   const state = new StreamState(request);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for (;;) {
-      let idle;
-      const stalled = new Promise((_, reject) => {
-        idle = setTimeout(() => reject(new PluginError('timeout', `the upstream stream stalled for ${timeoutMs / 1000}s`)), timeoutMs);
-      });
-      let result;
+    for await (const line of streamLines(response, timeoutMs)) {
+      if (!line.startsWith('data:')) continue; // event names repeat the data's `type`
+      let data;
       try {
-        result = await Promise.race([reader.read(), stalled]);
-      } finally {
-        clearTimeout(idle);
+        data = JSON.parse(line.slice(5).trim());
+        if (!isObject(data)) throw new Error('not an object');
+      } catch {
+        yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
+        yield event('[DONE]');
+        return;
       }
-      if (result.done) break;
-      buffer += decoder.decode(result.value, { stream: true });
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line.startsWith('data:')) continue; // event names repeat the data's `type`
-        let data;
-        try {
-          data = JSON.parse(line.slice(5).trim());
-          if (!isObject(data)) throw new Error('not an object');
-        } catch {
-          yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
-          yield event('[DONE]');
-          return;
-        }
-        const [out, over] = state.translate(data);
-        yield* out;
-        if (over) return;
-      }
+      const [out, over] = state.translate(data);
+      yield* out;
+      if (over) return;
     }
   } catch (error) {
     const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
     yield event(failure.body());
     yield event('[DONE]');
     return;
-  } finally {
-    reader.cancel().catch(() => {});
   }
   // Closed without message_stop: the answer is incomplete, say so.
   yield event(new PluginError('provider_unavailable', 'the upstream stream ended before message_stop').body());

@@ -8,6 +8,7 @@
 // in `[DONE]`, and maps every Cohere error to Loom's codes.
 import { randomUUID } from 'node:crypto';
 import { parseRetryAfter, PluginError } from './errors.js';
+import { send, sendJson, sseEvent as event, streamLines } from './http.js';
 
 // Enough pages for any real model list, bounded against a loop.
 const MAX_MODEL_PAGES = 20;
@@ -20,43 +21,9 @@ export class Upstream {
     this.timeoutMs = config.timeout * 1000;
   }
 
-  /** Sends one request; the timeout covers the headers and (until `done()`) the body. */
-  async #send(method, path, body, signal) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), this.timeoutMs);
-    const done = () => clearTimeout(timer);
-    signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-    let response;
-    try {
-      response = await fetch(this.base + path, {
-        method,
-        headers: { Authorization: `Bearer ${this.apiKey}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: controller.signal,
-      });
-      if (response.status !== 200) throw await errorFromResponse(response);
-    } catch (error) {
-      done();
-      throw fetchFailure(error, this.timeoutMs);
-    }
-    return { response, done };
-  }
-
-  async #json(method, path, body) {
-    const { response, done } = await this.#send(method, path, body);
-    let text;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw fetchFailure(error, this.timeoutMs);
-    } finally {
-      done();
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new PluginError('internal_error', 'the upstream answered with something that is not JSON');
-    }
+  /** One request for the shared plumbing (http.js); only the auth headers are Cohere's. */
+  #request(method, path, body, signal) {
+    return { url: this.base + path, method, headers: { Authorization: `Bearer ${this.apiKey}` }, body, timeoutMs: this.timeoutMs, signal, errorFromResponse };
   }
 
   async listModels() {
@@ -64,7 +31,7 @@ export class Upstream {
     const seen = new Set();
     let token;
     for (let page = 0; page < MAX_MODEL_PAGES; page += 1) {
-      const data = await this.#json('GET', `/v1/models?endpoint=chat&page_size=1000${token ? `&page_token=${encodeURIComponent(token)}` : ''}`);
+      const data = await sendJson(this.#request('GET', `/v1/models?endpoint=chat&page_size=1000${token ? `&page_token=${encodeURIComponent(token)}` : ''}`));
       if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the upstream's model list is not a list");
       for (const item of data.models) {
         const name = item?.name;
@@ -79,7 +46,7 @@ export class Upstream {
   }
 
   async chat(request) {
-    return fromResponse(await this.#json('POST', '/v2/chat', toCohere(request)), request);
+    return fromResponse(await sendJson(this.#request('POST', '/v2/chat', toCohere(request))), request);
   }
 
   /**
@@ -87,7 +54,7 @@ export class Upstream {
    * returns an async iterator of OpenAI-style SSE events made from Cohere's.
    */
   async chatStream(request, signal) {
-    const { response, done } = await this.#send('POST', '/v2/chat', { ...toCohere(request), stream: true }, signal);
+    const { response, done } = await send(this.#request('POST', '/v2/chat', { ...toCohere(request), stream: true }, signal));
     done();
     return translateStream(response, request, this.timeoutMs);
   }
@@ -98,12 +65,6 @@ function modelOf(item, name) {
   const model = { id: name, name, capabilities: { streaming: true, function_calling: features.includes('tools') || features.includes('strict_tools'), vision: features.includes('vision') } };
   if (Number.isFinite(item.context_length)) model.context_window = Math.trunc(item.context_length);
   return model;
-}
-
-function fetchFailure(error, timeoutMs) {
-  if (error instanceof PluginError) return error;
-  if (error?.name === 'TimeoutError') return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
-  return new PluginError('provider_unavailable', `cannot reach the upstream: ${error?.cause?.code ?? error?.name ?? 'error'}`);
 }
 
 // ---- request: OpenAI style -> Cohere ----------------------------------------------------
@@ -247,8 +208,6 @@ export async function errorFromResponse(response) {
 
 // ---- streaming: Cohere events -> OpenAI chunks ------------------------------------------
 
-const event = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
-
 class StreamState {
   constructor(request) {
     this.id = `chatcmpl-${randomUUID()}`;
@@ -302,50 +261,28 @@ class StreamState {
  */
 async function* translateStream(response, request, timeoutMs) {
   const state = new StreamState(request);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for (;;) {
-      let idle;
-      const stalled = new Promise((_, reject) => {
-        idle = setTimeout(() => reject(new PluginError('timeout', `the upstream stream stalled for ${timeoutMs / 1000}s`)), timeoutMs);
-      });
-      let result;
+    for await (const line of streamLines(response, timeoutMs)) {
+      // Event names repeat the data's type; a [DONE] may follow message-end.
+      if (!line.startsWith('data:') || line.slice(5).trim() === '[DONE]') continue;
+      let data;
       try {
-        result = await Promise.race([reader.read(), stalled]);
-      } finally {
-        clearTimeout(idle);
+        data = JSON.parse(line.slice(5).trim());
+        if (!isObject(data)) throw new Error('not an object');
+      } catch {
+        yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
+        yield event('[DONE]');
+        return;
       }
-      if (result.done) break;
-      buffer += decoder.decode(result.value, { stream: true });
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        // Event names repeat the data's type; a [DONE] may follow message-end.
-        if (!line.startsWith('data:') || line.slice(5).trim() === '[DONE]') continue;
-        let data;
-        try {
-          data = JSON.parse(line.slice(5).trim());
-          if (!isObject(data)) throw new Error('not an object');
-        } catch {
-          yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
-          yield event('[DONE]');
-          return;
-        }
-        const [out, over] = state.translate(data);
-        yield* out;
-        if (over) return;
-      }
+      const [out, over] = state.translate(data);
+      yield* out;
+      if (over) return;
     }
   } catch (error) {
     const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
     yield event(failure.body());
     yield event('[DONE]');
     return;
-  } finally {
-    reader.cancel().catch(() => {});
   }
   // Closed without message-end: the answer is incomplete, say so.
   yield event(new PluginError('provider_unavailable', 'the upstream stream ended before message-end').body());

@@ -9,6 +9,7 @@
 // chunks ending in `[DONE]`, and maps every Gemini error to Loom's codes.
 import { randomUUID } from 'node:crypto';
 import { PluginError } from './errors.js';
+import { send, sendJson, sseEvent as event, streamLines } from './http.js';
 
 const API_VERSION = 'v1beta';
 // Enough pages for any real model list, bounded against a loop.
@@ -22,43 +23,9 @@ export class Upstream {
     this.timeoutMs = config.timeout * 1000;
   }
 
-  /** Sends one request; the timeout covers the headers and (until `done()`) the body. */
-  async #send(method, path, body, signal) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), this.timeoutMs);
-    const done = () => clearTimeout(timer);
-    signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-    let response;
-    try {
-      response = await fetch(this.base + path, {
-        method,
-        headers: { 'x-goog-api-key': this.apiKey, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: controller.signal,
-      });
-      if (response.status !== 200) throw await errorFromResponse(response);
-    } catch (error) {
-      done();
-      throw fetchFailure(error, this.timeoutMs);
-    }
-    return { response, done };
-  }
-
-  async #json(method, path, body) {
-    const { response, done } = await this.#send(method, path, body);
-    let text;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw fetchFailure(error, this.timeoutMs);
-    } finally {
-      done();
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new PluginError('internal_error', 'the upstream answered with something that is not JSON');
-    }
+  /** One request for the shared plumbing (http.js); only the auth headers are Gemini's. */
+  #request(method, path, body, signal) {
+    return { url: this.base + path, method, headers: { 'x-goog-api-key': this.apiKey }, body, timeoutMs: this.timeoutMs, signal, errorFromResponse };
   }
 
   async listModels() {
@@ -66,7 +33,7 @@ export class Upstream {
     const seen = new Set();
     let token;
     for (let page = 0; page < MAX_MODEL_PAGES; page += 1) {
-      const data = await this.#json('GET', `/models?pageSize=1000${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`);
+      const data = await sendJson(this.#request('GET', `/models?pageSize=1000${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`));
       if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the upstream's model list is not a list");
       for (const item of data.models) {
         const methods = item?.supportedGenerationMethods;
@@ -84,7 +51,7 @@ export class Upstream {
   }
 
   async chat(request) {
-    return fromResponse(await this.#json('POST', `/models/${modelPath(request)}:generateContent`, toGemini(request)), request);
+    return fromResponse(await sendJson(this.#request('POST', `/models/${modelPath(request)}:generateContent`, toGemini(request))), request);
   }
 
   /**
@@ -92,7 +59,7 @@ export class Upstream {
    * returns an async iterator of OpenAI-style SSE events made from Gemini's chunks.
    */
   async chatStream(request, signal) {
-    const { response, done } = await this.#send('POST', `/models/${modelPath(request)}:streamGenerateContent?alt=sse`, toGemini(request), signal);
+    const { response, done } = await send(this.#request('POST', `/models/${modelPath(request)}:streamGenerateContent?alt=sse`, toGemini(request), signal));
     done();
     return translateStream(response, request, this.timeoutMs);
   }
@@ -110,12 +77,6 @@ function modelOf(item, id) {
 }
 
 const modelPath = (request) => encodeURIComponent(String(request.model).replace(/^models\//, ''));
-
-function fetchFailure(error, timeoutMs) {
-  if (error instanceof PluginError) return error;
-  if (error?.name === 'TimeoutError') return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
-  return new PluginError('provider_unavailable', `cannot reach the upstream: ${error?.cause?.code ?? error?.name ?? 'error'}`);
-}
 
 // ---- request: OpenAI style -> Gemini ----------------------------------------------------
 
@@ -312,8 +273,6 @@ export function retrySeconds(delay, header) {
 
 // ---- streaming: Gemini chunks -> OpenAI chunks ------------------------------------------
 
-const event = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
-
 class StreamState {
   constructor(request) {
     this.id = `chatcmpl-${randomUUID()}`;
@@ -361,49 +320,27 @@ class StreamState {
  */
 async function* translateStream(response, request, timeoutMs) {
   const state = new StreamState(request);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for (;;) {
-      let idle;
-      const stalled = new Promise((_, reject) => {
-        idle = setTimeout(() => reject(new PluginError('timeout', `the upstream stream stalled for ${timeoutMs / 1000}s`)), timeoutMs);
-      });
-      let result;
+    for await (const line of streamLines(response, timeoutMs)) {
+      if (!line.startsWith('data:')) continue;
+      let out;
       try {
-        result = await Promise.race([reader.read(), stalled]);
-      } finally {
-        clearTimeout(idle);
+        const data = JSON.parse(line.slice(5).trim());
+        if (!isObject(data)) throw new Error('not an object');
+        out = state.translate(data);
+      } catch (error) {
+        const failure = error instanceof PluginError ? error : new PluginError('internal_error', 'the upstream sent an unreadable stream event');
+        yield event(failure.body());
+        yield event('[DONE]');
+        return;
       }
-      if (result.done) break;
-      buffer += decoder.decode(result.value, { stream: true });
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line.startsWith('data:')) continue;
-        let out;
-        try {
-          const data = JSON.parse(line.slice(5).trim());
-          if (!isObject(data)) throw new Error('not an object');
-          out = state.translate(data);
-        } catch (error) {
-          const failure = error instanceof PluginError ? error : new PluginError('internal_error', 'the upstream sent an unreadable stream event');
-          yield event(failure.body());
-          yield event('[DONE]');
-          return;
-        }
-        yield* out;
-      }
+      yield* out;
     }
   } catch (error) {
     const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
     yield event(failure.body());
     yield event('[DONE]');
     return;
-  } finally {
-    reader.cancel().catch(() => {});
   }
   // Closed before a chunk with finishReason: the answer is incomplete, say so.
   if (state.finish === undefined) yield event(new PluginError('provider_unavailable', 'the upstream stream ended before its finish reason').body());

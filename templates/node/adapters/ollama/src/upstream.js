@@ -8,6 +8,7 @@
 // OpenAI-style SSE chunks ending in `[DONE]`, and maps Ollama's errors to Loom's codes.
 import { randomUUID } from 'node:crypto';
 import { parseRetryAfter, PluginError } from './errors.js';
+import { send, sendJson, sseEvent as event, streamLines } from './http.js';
 
 export class Upstream {
   /** @param {Record<string, any>} config the validated /initialize fields */
@@ -17,51 +18,13 @@ export class Upstream {
     this.timeoutMs = config.timeout * 1000;
   }
 
-  /** Sends one request; the timeout covers the headers and (until `done()`) the body. */
-  async #send(method, path, body, signal) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), this.timeoutMs);
-    const done = () => clearTimeout(timer);
-    signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-    let response;
-    try {
-      response = await fetch(this.base + path, {
-        method,
-        headers: {
-          ...(this.apiKey ? { Authorization: `Bearer ${this.apiKey}` } : {}),
-          Accept: 'application/json',
-          ...(body ? { 'Content-Type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: controller.signal,
-      });
-      if (response.status !== 200) throw await errorFromResponse(response);
-    } catch (error) {
-      done();
-      throw fetchFailure(error, this.timeoutMs);
-    }
-    return { response, done };
-  }
-
-  async #json(method, path, body) {
-    const { response, done } = await this.#send(method, path, body);
-    let text;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw fetchFailure(error, this.timeoutMs);
-    } finally {
-      done();
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new PluginError('internal_error', 'the upstream answered with something that is not JSON');
-    }
+  /** One request for the shared plumbing (http.js); only the auth headers are Ollama's (a key only when one is set). */
+  #request(method, path, body, signal) {
+    return { url: this.base + path, method, headers: this.apiKey ? { Authorization: `Bearer ${this.apiKey}` } : {}, body, timeoutMs: this.timeoutMs, signal, errorFromResponse };
   }
 
   async listModels() {
-    const data = await this.#json('GET', '/api/tags');
+    const data = await sendJson(this.#request('GET', '/api/tags'));
     if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the upstream's model list is not a list");
     const seen = new Set();
     const models = [];
@@ -76,7 +39,7 @@ export class Upstream {
 
   async chat(request) {
     // Ollama streams unless told not to.
-    return fromResponse(await this.#json('POST', '/api/chat', { ...toOllama(request), stream: false }), request);
+    return fromResponse(await sendJson(this.#request('POST', '/api/chat', { ...toOllama(request), stream: false })), request);
   }
 
   /**
@@ -84,7 +47,7 @@ export class Upstream {
    * returns an async iterator of OpenAI-style SSE events made from Ollama's lines.
    */
   async chatStream(request, signal) {
-    const { response, done } = await this.#send('POST', '/api/chat', { ...toOllama(request), stream: true }, signal);
+    const { response, done } = await send(this.#request('POST', '/api/chat', { ...toOllama(request), stream: true }, signal));
     done();
     return translateStream(response, request, this.timeoutMs);
   }
@@ -98,12 +61,6 @@ function modelOf(item, name) {
   const model = { id: name, name, capabilities: { streaming: true } };
   if (size) model.description = `${details.family || 'model'} ${size}`;
   return model;
-}
-
-function fetchFailure(error, timeoutMs) {
-  if (error instanceof PluginError) return error;
-  if (error?.name === 'TimeoutError') return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
-  return new PluginError('provider_unavailable', `cannot reach the upstream: ${error?.cause?.code ?? error?.name ?? 'error'}`);
 }
 
 // ---- request: OpenAI style -> Ollama ----------------------------------------------------
@@ -234,8 +191,6 @@ export async function errorFromResponse(response) {
 
 // ---- streaming: Ollama NDJSON -> OpenAI chunks ------------------------------------------
 
-const event = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
-
 /**
  * Ollama's NDJSON lines in, OpenAI-style chunks out; the `done` line carries the finish
  * reason and usage. An error after the stream started (an `{"error"}` line, a broken or
@@ -249,53 +204,33 @@ async function* translateStream(response, request, timeoutMs) {
   });
   let calls = 0;
   yield chunk({ role: 'assistant', content: '' });
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for (;;) {
-      let idle;
-      const stalled = new Promise((_, reject) => {
-        idle = setTimeout(() => reject(new PluginError('timeout', `the upstream stream stalled for ${timeoutMs / 1000}s`)), timeoutMs);
-      });
-      let result;
+    for await (const line of streamLines(response, timeoutMs)) {
+      if (!line) continue;
+      let data;
       try {
-        result = await Promise.race([reader.read(), stalled]);
-      } finally {
-        clearTimeout(idle);
+        data = JSON.parse(line);
+        if (!isObject(data)) throw new Error('not an object');
+      } catch {
+        yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream line').body());
+        yield event('[DONE]');
+        return;
       }
-      if (result.done) break;
-      buffer += decoder.decode(result.value, { stream: true });
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line) continue;
-        let data;
-        try {
-          data = JSON.parse(line);
-          if (!isObject(data)) throw new Error('not an object');
-        } catch {
-          yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream line').body());
-          yield event('[DONE]');
-          return;
-        }
-        if (data.error) {
-          // The model runner failed after the answer started: worth a retry.
-          yield event(new PluginError('provider_unavailable', `the upstream stream failed: ${String(data.error).slice(0, 200)}`).body());
-          yield event('[DONE]');
-          return;
-        }
-        if (typeof data.message?.content === 'string' && data.message.content) yield chunk({ content: data.message.content });
-        for (const call of toolCallsOf(data.message, calls)) {
-          yield chunk({ tool_calls: [{ index: calls, ...call }] });
-          calls += 1;
-        }
-        if (data.done) {
-          yield chunk({}, finishReason(data, calls > 0), usageOf(data));
-          yield event('[DONE]');
-          return;
-        }
+      if (data.error) {
+        // The model runner failed after the answer started: worth a retry.
+        yield event(new PluginError('provider_unavailable', `the upstream stream failed: ${String(data.error).slice(0, 200)}`).body());
+        yield event('[DONE]');
+        return;
+      }
+      if (typeof data.message?.content === 'string' && data.message.content) yield chunk({ content: data.message.content });
+      for (const call of toolCallsOf(data.message, calls)) {
+        yield chunk({ tool_calls: [{ index: calls, ...call }] });
+        calls += 1;
+      }
+      if (data.done) {
+        yield chunk({}, finishReason(data, calls > 0), usageOf(data));
+        yield event('[DONE]');
+        return;
       }
     }
   } catch (error) {
@@ -303,8 +238,6 @@ async function* translateStream(response, request, timeoutMs) {
     yield event(failure.body());
     yield event('[DONE]');
     return;
-  } finally {
-    reader.cancel().catch(() => {});
   }
   // Closed without a done line: the answer is incomplete, say so.
   yield event(new PluginError('provider_unavailable', 'the upstream stream ended before its done line').body());

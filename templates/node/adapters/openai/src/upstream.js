@@ -7,6 +7,7 @@
 // codes) is in wire.js.
 import { randomUUID } from 'node:crypto';
 import { PluginError } from './errors.js';
+import { send, sendJson, sseEvent as event, streamLines } from './http.js';
 import { Wire, errorFromResponse } from './wire.js';
 
 // Parameters that are Loom's own and mean nothing to the upstream.
@@ -21,62 +22,19 @@ export class Upstream {
     this.timeoutMs = config.timeout * 1000;
   }
 
-  /**
-   * Sends one request. The timeout covers connecting, the headers and (until `done()` is
-   * called) the body; a stream calls `done()` once the headers are in and then uses an
-   * idle timeout per event instead (relayEvents).
-   */
-  async #send(method, path, body, signal) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), this.timeoutMs);
-    const done = () => clearTimeout(timer);
-    const onAbort = () => controller.abort(signal.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let response;
-    try {
-      response = await fetch(this.base + path, {
-        method,
-        headers: {
-          ...this.wire.authHeaders(this.apiKey),
-          Accept: 'application/json',
-          ...(body ? { 'Content-Type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: controller.signal,
-      });
-      if (response.status !== 200) throw await errorFromResponse(response);
-    } catch (error) {
-      done();
-      throw fetchFailure(error, this.timeoutMs);
-    }
-    return { response, done };
-  }
-
-  async #json(method, path, body) {
-    const { response, done } = await this.#send(method, path, body);
-    let text;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw fetchFailure(error, this.timeoutMs);
-    } finally {
-      done();
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new PluginError('internal_error', 'the upstream answered with something that is not JSON');
-    }
+  /** One request for the shared plumbing (http.js); only the auth headers are the wire's. */
+  #request(method, path, body, signal) {
+    return { url: this.base + path, method, headers: this.wire.authHeaders(this.apiKey), body, timeoutMs: this.timeoutMs, signal, errorFromResponse };
   }
 
   async listModels() {
-    return this.wire.listModels((path) => this.#json('GET', path));
+    return this.wire.listModels((path) => sendJson(this.#request('GET', path)));
   }
 
   async chat(request) {
     const body = forwarded(request);
     delete body.stream;
-    return normalizeCompletion(await this.#json('POST', this.wire.chatPath(request), body), request);
+    return normalizeCompletion(await sendJson(this.#request('POST', this.wire.chatPath(request), body)), request);
   }
 
   /**
@@ -85,7 +43,7 @@ export class Upstream {
    */
   async chatStream(request, signal) {
     const body = { ...forwarded(request), stream: true };
-    const { response, done } = await this.#send('POST', this.wire.chatPath(request), body, signal);
+    const { response, done } = await send(this.#request('POST', this.wire.chatPath(request), body, signal));
     done();
     return relayEvents(response, request, this.timeoutMs, this.wire);
   }
@@ -93,15 +51,6 @@ export class Upstream {
 
 function forwarded(request) {
   return Object.fromEntries(Object.entries(request).filter(([key]) => !LOOM_ONLY_FIELDS.has(key)));
-}
-
-function fetchFailure(error, timeoutMs) {
-  if (error instanceof PluginError) return error;
-  if (error?.name === 'TimeoutError') {
-    return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
-  }
-  const reason = error?.cause?.code ?? error?.name ?? 'error';
-  return new PluginError('provider_unavailable', `cannot reach the upstream: ${reason}`);
 }
 
 // ---- shapes ---------------------------------------------------------------------------
@@ -163,56 +112,32 @@ export function normalizeChunk(data, request) {
 
 // ---- streaming ------------------------------------------------------------------------
 
-const event = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
-
 /**
  * Passes the upstream's SSE `data:` events on one by one, normalised. An error after the
  * stream started is one error event, then [DONE] (the protocol's rule).
  */
 async function* relayEvents(response, request, timeoutMs, wire) {
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   try {
-    for (;;) {
-      let idle;
-      const stalled = new Promise((_, reject) => {
-        idle = setTimeout(() => reject(new PluginError('timeout', `the upstream stream stalled for ${timeoutMs / 1000}s`)), timeoutMs);
-      });
-      let result;
+    for await (const line of streamLines(response, timeoutMs)) {
+      if (!line.startsWith('data:')) continue; // comments, event names, blank separators
+      const data = line.slice(5).trim();
+      if (data === '[DONE]') {
+        yield event('[DONE]');
+        return;
+      }
+      let chunk;
       try {
-        result = await Promise.race([reader.read(), stalled]);
-      } finally {
-        clearTimeout(idle);
+        chunk = normalizeChunk(JSON.parse(data), request);
+      } catch {
+        yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
+        yield event('[DONE]');
+        return;
       }
-      if (result.done) break;
-      buffer += decoder.decode(result.value, { stream: true });
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line.startsWith('data:')) continue; // comments, event names, blank separators
-        const data = line.slice(5).trim();
-        if (data === '[DONE]') {
-          yield event('[DONE]');
-          return;
-        }
-        let chunk;
-        try {
-          chunk = normalizeChunk(JSON.parse(data), request);
-        } catch {
-          yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
-          yield event('[DONE]');
-          return;
-        }
-        if (wire.keepChunk(chunk)) yield event(chunk);
-      }
+      if (wire.keepChunk(chunk)) yield event(chunk);
     }
   } catch (error) {
     const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
     yield event(failure.body());
-  } finally {
-    reader.cancel().catch(() => {});
   }
   // The upstream ended without [DONE]: end the stream properly anyway.
   yield event('[DONE]');

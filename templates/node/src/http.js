@@ -1,0 +1,97 @@
+// The HTTP plumbing every upstream adapter shares: one request with a timeout that the
+// caller's AbortSignal can also cut short, the JSON body read, transport failures mapped to
+// Loom's codes, and a stream read line by line with an idle timeout. What differs between
+// providers (URL, headers, bodies, stream framing, error shapes) stays in upstream.js.
+import { PluginError } from './errors.js';
+
+/**
+ * Sends one request. The timeout covers connecting, the headers and (until `done()` is
+ * called) the body; a stream calls `done()` once the headers are in and then relies on the
+ * idle timeout of `streamLines` instead. A non-200 answer becomes `errorFromResponse(response)`.
+ *
+ * @param {{url: string, method: string, headers: Record<string, string>, body?: unknown,
+ *   timeoutMs: number, signal?: AbortSignal, errorFromResponse: (r: Response) => Promise<Error>}} request
+ */
+export async function send({ url, method, headers, body, timeoutMs, signal, errorFromResponse }) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), timeoutMs);
+  const done = () => clearTimeout(timer);
+  signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { ...headers, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: controller.signal,
+    });
+    if (response.status !== 200) throw await errorFromResponse(response);
+  } catch (error) {
+    done();
+    throw fetchFailure(error, timeoutMs);
+  }
+  return { response, done };
+}
+
+/** Sends one request (see `send`) and answers its JSON body. */
+export async function sendJson(request) {
+  const { response, done } = await send(request);
+  let text;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw fetchFailure(error, request.timeoutMs);
+  } finally {
+    done();
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PluginError('internal_error', 'the upstream answered with something that is not JSON');
+  }
+}
+
+/** A failed fetch or body read as Loom's error: timeout, or an unreachable upstream. */
+export function fetchFailure(error, timeoutMs) {
+  if (error instanceof PluginError) return error;
+  if (error?.name === 'TimeoutError') return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
+  return new PluginError('provider_unavailable', `cannot reach the upstream: ${error?.cause?.code ?? error?.name ?? 'error'}`);
+}
+
+/**
+ * The response body's lines, trimmed, as they arrive. Waiting longer than `timeoutMs` for
+ * the next piece throws a `timeout` PluginError; leaving the loop early cancels the body,
+ * so a client that goes away does not keep the upstream generating.
+ */
+export async function* streamLines(response, timeoutMs) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      let idle;
+      const stalled = new Promise((_, reject) => {
+        idle = setTimeout(() => reject(new PluginError('timeout', `the upstream stream stalled for ${timeoutMs / 1000}s`)), timeoutMs);
+      });
+      let result;
+      try {
+        result = await Promise.race([reader.read(), stalled]);
+      } finally {
+        clearTimeout(idle);
+      }
+      if (result.done) return;
+      buffer += decoder.decode(result.value, { stream: true });
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        yield line;
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/** One server-sent event carrying `payload` (a string such as `[DONE]`, or JSON). */
+export const sseEvent = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
