@@ -1,0 +1,142 @@
+package main
+
+// upstream_http.go: the HTTP plumbing every provider adapter shares, so an adapter's
+// upstream.go keeps only what its provider differs in. One client per plugin (idle
+// connections reused), a JSON request bounded by the caller's context, a non-200 answer
+// read by the adapter's own errorFromResponse, and transport failures and timeouts
+// mapped to Loom's codes without echoing URLs (which may carry secrets).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// upstreamHooks is what an adapter's HTTP calls differ in.
+type upstreamHooks struct {
+	// baseURL turns the configured endpoint (no trailing slash) into the URL every path
+	// is appended to; nil keeps the endpoint.
+	baseURL func(endpoint string) string
+	// authorize sets the provider's auth headers; the key may be empty.
+	authorize func(request *http.Request, apiKey string)
+	// errorFromResponse maps a non-200 answer to Loom's error table.
+	errorFromResponse func(response *http.Response) *PluginError
+}
+
+// httpUpstream is embedded in each adapter's Upstream.
+type httpUpstream struct {
+	base    string
+	apiKey  string
+	timeout time.Duration
+	client  *http.Client
+	hooks   upstreamHooks
+}
+
+func newHTTPUpstream(config Config, hooks upstreamHooks) httpUpstream {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 32 // concurrent requests reuse their connections
+	base := strings.TrimRight(config.String("endpoint"), "/")
+	if hooks.baseURL != nil {
+		base = hooks.baseURL(base)
+	}
+	return httpUpstream{
+		base:    base,
+		apiKey:  config.String("api_key"),
+		timeout: time.Duration(config.Int("timeout")) * time.Second,
+		client:  &http.Client{Transport: transport},
+		hooks:   hooks,
+	}
+}
+
+func (u *httpUpstream) close() { u.client.CloseIdleConnections() }
+
+// send makes one request. The caller's context bounds it; a non-200 answer is mapped to
+// a PluginError here (and its body closed).
+func (u *httpUpstream) send(ctx context.Context, method, path string, body any) (*http.Response, *PluginError) {
+	var reader io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			return nil, newError("invalid_request", "the request cannot be encoded as JSON")
+		}
+		reader = bytes.NewReader(data)
+	}
+	request, err := http.NewRequestWithContext(ctx, method, u.base+path, reader)
+	if err != nil {
+		return nil, newError("internal_error", "the upstream URL is not usable")
+	}
+	u.hooks.authorize(request, u.apiKey)
+	request.Header.Set("Accept", "application/json")
+	if body != nil {
+		request.Header.Set("Content-Type", "application/json")
+	}
+	response, err := u.client.Do(request)
+	if err != nil {
+		return nil, u.failure(ctx, err)
+	}
+	if response.StatusCode != http.StatusOK {
+		defer response.Body.Close()
+		return nil, u.hooks.errorFromResponse(response)
+	}
+	return response, nil
+}
+
+// failure maps a transport error: the timeout (or a stalled stream, errStalled in the
+// adapter's stream.go), a PluginError already made, or an unreachable upstream.
+func (u *httpUpstream) failure(ctx context.Context, err error) *PluginError {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(context.Cause(ctx), errStalled) {
+		return newError("timeout", fmt.Sprintf("the upstream did not answer within %s", u.timeout))
+	}
+	var pluginErr *PluginError
+	if errors.As(err, &pluginErr) {
+		return pluginErr
+	}
+	return newError("provider_unavailable", "cannot reach the upstream: "+errorKind(err))
+}
+
+// errorKind names a transport error without echoing URLs (which may carry secrets).
+func errorKind(err error) string {
+	text := err.Error()
+	for _, kind := range []string{"connection refused", "connection reset", "EOF", "no such host", "timeout"} {
+		if strings.Contains(text, kind) {
+			return kind
+		}
+	}
+	return "network error"
+}
+
+// fetch sends a request and reads its whole answer, all within the timeout.
+func (u *httpUpstream) fetch(parent context.Context, method, path string, body any) ([]byte, *PluginError) {
+	ctx, cancel := context.WithTimeout(parent, u.timeout)
+	defer cancel()
+	response, perr := u.send(ctx, method, path, body)
+	if perr != nil {
+		return nil, perr
+	}
+	defer response.Body.Close()
+	data, err := io.ReadAll(response.Body)
+	if err != nil {
+		return nil, u.failure(ctx, err)
+	}
+	return data, nil
+}
+
+// getObject fetches an answer that must be a JSON object (every provider API but
+// OpenAI's, whose model list may be a bare array: see its getJSON).
+func (u *httpUpstream) getObject(ctx context.Context, method, path string, body any) (map[string]any, *PluginError) {
+	data, perr := u.fetch(ctx, method, path, body)
+	if perr != nil {
+		return nil, perr
+	}
+	var value map[string]any
+	if err := json.Unmarshal(data, &value); err != nil {
+		return nil, newError("internal_error", "the upstream answered with something that is not a JSON object")
+	}
+	return value, nil
+}
