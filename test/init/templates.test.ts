@@ -72,6 +72,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "tests/test_retry_after.py",
         "tests/test_server.py",
         "tests/test_transport.py",
+        "tests/test_upstream_faults.py",
       ]
     `);
   });

@@ -97,16 +97,11 @@ def test_cached_input_counts_as_prompt_tokens(ready, upstream):
 
 @pytest.mark.parametrize(
     "data",
-    ["not json", json.dumps({"model": MODEL}), json.dumps({"model": MODEL, "messages": "hi"}), json.dumps([1]),
-     json.dumps({"model": MODEL, "messages": [{"role": "wizard", "content": "hi"}]}),
+    [json.dumps({"model": MODEL, "messages": [{"role": "wizard", "content": "hi"}]}),
      json.dumps({"model": MODEL, "messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:text/plain,hi"}}]}]})],
 )
-def test_bad_request_bodies_are_invalid_request(ready, data):
+def test_bad_request_bodies_particular_to_the_api_are_invalid_request(ready, data):
     assert_error(ready.post("/chat/completions", data=data, content_type="application/json"), "invalid_request", 400)
-
-
-def test_unknown_model_is_model_not_found(ready):
-    assert_error(ready.post("/chat/completions", json={**HELLO, "model": "nope"}), "model_not_found", 404)
 
 
 @pytest.mark.parametrize(
@@ -134,24 +129,6 @@ def test_rate_limit_carries_retry_after(ready, upstream):
     response = ready.post("/chat/completions", json=HELLO)
     body = assert_error(response, "rate_limit_exceeded", 429)
     assert response.headers["Retry-After"] == "7" and body["details"]["retry_after"] == 7
-
-
-def test_garbage_from_upstream_is_internal_error(ready, upstream):
-    upstream.fault = "garbage"
-    assert_error(ready.post("/chat/completions", json=HELLO), "internal_error", 500)
-
-
-def test_reset_and_refused_connections_are_provider_unavailable(client, ready, upstream):
-    upstream.fault = "reset"
-    assert_error(ready.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
-    client.post("/initialize", json=valid_config("http://127.0.0.1:9"))
-    assert_error(client.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
-
-
-def test_hanging_upstream_is_timeout(client, upstream):
-    client.post("/initialize", json=valid_config(upstream.url, timeout=1))
-    upstream.fault = "hang"
-    assert_error(client.post("/chat/completions", json=HELLO), "timeout", 504)
 
 
 def test_models_come_from_every_page(ready, upstream):

@@ -81,15 +81,10 @@ def test_length_finish_reason(ready, upstream):
 
 @pytest.mark.parametrize(
     "data",
-    ["not json", json.dumps({"model": MODEL}), json.dumps({"model": MODEL, "messages": "hi"}), json.dumps([1]),
-     json.dumps({"model": MODEL, "messages": [{"role": "wizard", "content": "hi"}]})],
+    [json.dumps({"model": MODEL, "messages": [{"role": "wizard", "content": "hi"}]})],
 )
-def test_bad_request_bodies_are_invalid_request(ready, data):
+def test_bad_request_bodies_particular_to_the_api_are_invalid_request(ready, data):
     assert_error(ready.post("/chat/completions", data=data, content_type="application/json"), "invalid_request", 400)
-
-
-def test_unknown_model_is_model_not_found(ready):
-    assert_error(ready.post("/chat/completions", json={**HELLO, "model": "nope"}), "model_not_found", 404)
 
 
 @pytest.mark.parametrize(
@@ -113,18 +108,6 @@ def test_rate_limit_carries_retry_after(ready, upstream):
     response = ready.post("/chat/completions", json=HELLO)
     body = assert_error(response, "rate_limit_exceeded", 429)
     assert response.headers["Retry-After"] == "7" and body["details"]["retry_after"] == 7
-
-
-def test_garbage_reset_refused_and_hang(client, ready, upstream):
-    upstream.fault = "garbage"
-    assert_error(ready.post("/chat/completions", json=HELLO), "internal_error", 500)
-    upstream.fault = "reset"
-    assert_error(ready.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
-    client.post("/initialize", json=valid_config("http://127.0.0.1:9"))
-    assert_error(client.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
-    client.post("/initialize", json=valid_config(upstream.url, timeout=1))
-    upstream.fault = "hang"
-    assert_error(client.post("/chat/completions", json=HELLO), "timeout", 504)
 
 
 def test_models_come_from_the_tags(ready):

@@ -1,0 +1,43 @@
+"""What every adapter answers alike, whatever API is behind it: bodies Loom's contract
+rejects, an unknown model, and an upstream that sends garbage, resets, refuses or hangs.
+The adapter's tests/test_chat.py covers what is particular to its API."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.fake_upstream import MODEL, valid_config
+from tests.test_lifecycle import assert_error
+
+HELLO = {"model": MODEL, "messages": [{"role": "user", "content": "hello there"}]}
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["not json", json.dumps({"model": MODEL}), json.dumps({"model": MODEL, "messages": "hi"}), json.dumps([1])],
+)
+def test_bad_request_bodies_are_invalid_request(ready, data):
+    assert_error(ready.post("/chat/completions", data=data, content_type="application/json"), "invalid_request", 400)
+
+
+def test_unknown_model_is_model_not_found(ready):
+    assert_error(ready.post("/chat/completions", json={**HELLO, "model": "nope"}), "model_not_found", 404)
+
+
+def test_garbage_from_upstream_is_internal_error(ready, upstream):
+    upstream.fault = "garbage"
+    assert assert_error(ready.post("/chat/completions", json=HELLO), "internal_error", 500)["transient"] is False
+
+
+def test_reset_and_refused_connections_are_provider_unavailable(client, ready, upstream):
+    upstream.fault = "reset"
+    assert assert_error(ready.post("/chat/completions", json=HELLO), "provider_unavailable", 502)["transient"] is True
+    client.post("/initialize", json=valid_config("http://127.0.0.1:9"))
+    assert_error(client.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
+
+
+def test_hanging_upstream_is_timeout(client, upstream):
+    client.post("/initialize", json=valid_config(upstream.url, timeout=1))
+    upstream.fault = "hang"
+    assert assert_error(client.post("/chat/completions", json=HELLO), "timeout", 504)["transient"] is True
