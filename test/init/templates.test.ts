@@ -102,6 +102,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "test/lifecycle.test.js",
         "test/retry-after.test.js",
         "test/server.test.js",
+        "test/upstream-faults.test.js",
       ]
     `);
   });

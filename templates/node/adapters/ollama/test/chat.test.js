@@ -72,10 +72,8 @@ describe('request and answer mapping', () => {
     assert.equal((await chat(HELLO)).choices[0].finish_reason, 'length');
   });
 
-  it('refuses bodies it cannot map with invalid_request', async () => {
-    for (const body of ['not json', { model: MODEL }, { model: MODEL, messages: 'hi' }, [1], { model: MODEL, messages: [{ role: 'wizard', content: 'hi' }] }]) {
-      await assertError(await app.call('POST', '/chat/completions', body), 'invalid_request', 400);
-    }
+  it('refuses a role Loom does not know with invalid_request', async () => {
+    await assertError(await app.call('POST', '/chat/completions', { model: MODEL, messages: [{ role: 'wizard', content: 'hi' }] }), 'invalid_request', 400);
   });
 
   it('lists the models from /api/tags', async () => {
@@ -100,19 +98,6 @@ describe('errors', () => {
     const response = await app.call('POST', '/chat/completions', HELLO);
     assert.equal(response.headers.get('retry-after'), '7');
     assert.equal((await assertError(response, 'rate_limit_exceeded', 429)).details.retry_after, 7);
-  });
-
-  it('maps unknown models, garbage, resets, refused connections and hangs', async () => {
-    await assertError(await app.call('POST', '/chat/completions', { ...HELLO, model: 'nope' }), 'model_not_found', 404);
-    upstream.fault = 'garbage';
-    await assertError(await app.call('POST', '/chat/completions', HELLO), 'internal_error', 500);
-    upstream.fault = 'reset';
-    await assertError(await app.call('POST', '/chat/completions', HELLO), 'provider_unavailable', 502);
-    await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
-    upstream.fault = 'hang';
-    await assertError(await app.call('POST', '/chat/completions', HELLO), 'timeout', 504);
-    await app.call('POST', '/initialize', validConfig('http://127.0.0.1:9'));
-    await assertError(await app.call('POST', '/chat/completions', HELLO), 'provider_unavailable', 502);
   });
 });
 

@@ -1,0 +1,47 @@
+// What every adapter answers alike, whatever API is behind it: bodies Loom's contract
+// rejects, an unknown model, and an upstream that sends garbage, resets, refuses or hangs.
+// Those answers come from src/app.js and src/http.js, so they run once here against the
+// adapter's fake; the adapter's own tests cover what is particular to its API.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
+import { assertError, serveAgainstFake } from './helpers.js';
+
+const HELLO = { model: MODEL, messages: [{ role: 'user', content: 'hello there' }] };
+
+let upstream;
+let app;
+serveAgainstFake({ startFakeUpstream, validConfig, use: (started) => ({ upstream, app } = started) });
+const chat = (request) => app.call('POST', '/chat/completions', request);
+
+describe('faults every adapter answers alike', () => {
+  for (const body of ['not json', { model: MODEL }, { model: MODEL, messages: 'hi' }, [1]]) {
+    it(`answers the body ${JSON.stringify(body)} with invalid_request`, async () => {
+      assert.equal((await assertError(await chat(body), 'invalid_request', 400)).transient, false);
+    });
+  }
+
+  it('maps an unknown model to model_not_found', async () => {
+    await assertError(await chat({ ...HELLO, model: 'nope' }), 'model_not_found', 404);
+  });
+
+  it('maps garbage from the upstream to internal_error', async () => {
+    upstream.fault = 'garbage';
+    assert.equal((await assertError(await chat(HELLO), 'internal_error', 500)).transient, false);
+  });
+
+  it('maps reset and refused connections to provider_unavailable', async () => {
+    upstream.fault = 'reset';
+    assert.equal((await assertError(await chat(HELLO), 'provider_unavailable', 502)).transient, true);
+    await app.call('POST', '/initialize', validConfig('http://127.0.0.1:9'));
+    assert.equal((await assertError(await chat(HELLO), 'provider_unavailable', 502)).transient, true);
+  });
+
+  it('maps a hanging upstream to timeout within the configured time', async () => {
+    await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
+    upstream.fault = 'hang';
+    const started = Date.now();
+    assert.equal((await assertError(await chat(HELLO), 'timeout', 504)).transient, true);
+    assert.ok(Date.now() - started < 3000);
+  });
+});
