@@ -131,6 +131,7 @@ describe('rendered file lists (update deliberately with vitest -u when a templat
         "stream.go",
         "upstream.go",
         "upstream_errors.go",
+        "upstream_faults_test.go",
         "upstream_http.go",
         "wire.go",
       ]

@@ -1,0 +1,56 @@
+package main
+
+// What every adapter answers alike, whatever API is behind it: bodies Loom's contract
+// rejects, an unknown model, and an upstream that sends garbage, resets, refuses or hangs.
+// These answers come from the shared handlers and upstream_http.go, so they are tested
+// once, against the adapter's fake (startFakeUpstream, testModel, validConfig, and the
+// fake's setFault with "garbage", "reset" and "hang"). The adapter's chat_test.go covers
+// what is particular to its API.
+
+import (
+	"testing"
+	"time"
+)
+
+func TestBadRequestBodiesAreInvalidRequest(t *testing.T) {
+	url := initialized(t, startFakeUpstream(t))
+	for _, body := range []any{"not json", map[string]any{"model": testModel}, map[string]any{"model": testModel, "messages": "hi"}, []any{1}} {
+		expectError(t, call(t, "POST", url+"/chat/completions", body), "invalid_request", 400)
+	}
+}
+
+func TestUnknownModelIsModelNotFound(t *testing.T) {
+	url := initialized(t, startFakeUpstream(t))
+	unknown := map[string]any{"model": "nope", "messages": hello["messages"]}
+	expectError(t, call(t, "POST", url+"/chat/completions", unknown), "model_not_found", 404)
+}
+
+func TestGarbageFromUpstreamIsInternalError(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	upstream.setFault("garbage", "")
+	expectError(t, call(t, "POST", url+"/chat/completions", hello), "internal_error", 500)
+}
+
+func TestResetAndRefusedConnectionsAreProviderUnavailable(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	upstream.setFault("reset", "")
+	expectError(t, call(t, "POST", url+"/chat/completions", hello), "provider_unavailable", 502)
+	server, _ := testPlugin(t, nil)
+	call(t, "POST", server.URL+"/initialize", validConfig("http://127.0.0.1:9", nil))
+	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "provider_unavailable", 502)
+}
+
+func TestHangingUpstreamIsTimeout(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	server, _ := testPlugin(t, nil)
+	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
+	upstream.setFault("hang", "")
+	started := time.Now()
+	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "timeout", 504)
+	// The configured timeout (1 s) bounds the wait, not some default far above it.
+	if elapsed := time.Since(started); elapsed > 3*time.Second {
+		t.Fatalf("timeout took %s", elapsed)
+	}
+}
