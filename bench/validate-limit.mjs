@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+/**
+ * Hostile manifests at the size limit: one file per shape, filled up to just under 1 MiB
+ * (the largest manifest `validate` reads), each timed as a whole CLI process. Issue 14's
+ * target is that *any* input up to the limit validates in under 1 s, so the shapes here
+ * are the ones a parser pays most for per byte: dense nesting, many short nodes, every
+ * node a finding, and the YAML features a fast reader is most likely to leave to the
+ * full parser (tags, escapes, multi-line scalars, explicit keys, aliases of collections,
+ * CRLF, tabs, several documents, a syntax error at the very end).
+ *
+ *   node bench/validate-limit.mjs [--rounds 3] [--shape tags]
+ *
+ * Prints the median wall and CPU time per shape (rounds interleaved, after a warm-up
+ * round) and whether each is under 1 s. bench/validate.mjs has the linearity check
+ * (10k/50k/100k keys); this file has the worst cases. Needs the build (`npm run build`).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const ROUNDS = Number(flag('--rounds') ?? 3);
+const picked = flag('--shape');
+const bin = join(root, 'bin', 'loom-plugin.js');
+const work = join(root, 'bench', '.work', 'validate-limit');
+const LIMIT = 1024 * 1024;
+
+if (!existsSync(join(root, 'dist', 'commands', 'validate.js'))) {
+  console.log('Building (npx tsc -p tsconfig.json) ...');
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+}
+
+const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: Big\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: big\n';
+const ENV = `${HEAD}env:\n`;
+const ARGS = `${HEAD}args:\n`;
+
+/**
+ * Each shape: the text before the repeated part, the part for item i, and the text that
+ * closes the file. Items are added while the whole stays under the limit.
+ */
+const SHAPES = {
+  // Plain block YAML, every node a finding or a tiny node.
+  'env numbers': { head: ENV, item: (i) => `  k${i}: ${i}\n` },
+  'unknown keys': { head: HEAD, item: (i) => `k${i}: 1\n` },
+  'empty values': { head: ENV, item: (i) => `  k${i}:\n` },
+  'tiny items': { head: ARGS, item: () => '  - a\n' },
+  'comments only': { head: ENV, item: (i) => `  # comment ${i}\n`, tail: '  A: b\n' },
+  // Scalars the simplest readers leave to a full parser.
+  'tags': { head: ENV, item: (i) => `  k${i}: !!str v${i}\n` },
+  'local tags': { head: ENV, item: (i) => `  k${i}: !mine v${i}\n` },
+  'x escapes': { head: ENV, item: (i) => `  k${i}: "\\x41\\t\\u00e9${i}"\n` },
+  'U escapes': { head: ENV, item: (i) => `  k${i}: "\\U0001F600${i}"\n` },
+  'multi-line plain': { head: ENV, item: (i) => `  k${i}: a plain value\n    over two lines ${i}\n` },
+  'multi-line quoted': { head: ENV, item: (i) => `  k${i}: 'a quoted value\n    over two lines ${i}'\n` },
+  'folded scalars': { head: ENV, item: (i) => `  k${i}: >-\n    folded\n    value ${i}\n` },
+  'CRLF lines': { head: ENV.replace(/\n/g, '\r\n'), item: (i) => `  k${i}: v${i}\r\n` },
+  'tab separators': { head: ENV, item: (i) => `  k${i}:\tv${i}\t# c\n` },
+  // Structure.
+  'explicit keys': { head: ENV, item: (i) => `  ? k${i}\n  : v${i}\n` },
+  'alias of a map': { head: `${HEAD}x-base: &base {a: 1}\nx-list:\n`, item: (i) => `  - *base\n`, limitItems: 99 * 1000 },
+  'merge keys': { head: `${HEAD}x-base: &base {a: 1}\nx-list:\n`, item: (i) => `  - {<<: *base, b: ${i}}\n` },
+  'nested flow': { head: ENV, item: (i) => `  k${i}: [[[[1]]]]\n` },
+  'flow document': { head: '{type: http, endpoint: "http://127.0.0.1:8090", command: x, env: {', item: (i) => `k${i}: v${i}, `, tail: 'z: z}}\n' },
+  'deep block': { head: HEAD, item: (i) => `x${i}:\n${Array.from({ length: 60 }, (_, d) => `${' '.repeat(d + 1)}a${d}:`).join('\n')} v\n` },
+  'documents': { head: '', item: (i) => `---\nk${i}: 1\n` },
+  // Plain YAML the fast reader reads, broken at the very end: the whole file reaches the
+  // full parser for its error message.
+  'error at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '  bad: [unclosed\n' },
+  'bad indent at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '   odd: indent\n' },
+};
+
+function build(shape) {
+  const { head, item, tail = '', limitItems = Infinity } = SHAPES[shape];
+  const parts = [head];
+  let size = Buffer.byteLength(head) + Buffer.byteLength(tail);
+  for (let i = 0; i < limitItems; i++) {
+    const part = item(i);
+    const bytes = Buffer.byteLength(part);
+    if (size + bytes > LIMIT) break;
+    parts.push(part);
+    size += bytes;
+  }
+  parts.push(tail);
+  return parts.join('');
+}
+
+/** Runs a command under bash so `times` reports the children's CPU; returns seconds and the exit code. */
+function measure(file) {
+  const command = `node '${bin}' validate '${file}' --format json`;
+  const script = `start=$(date +%s%N); ${command} >/dev/null 2>&1; code=$?; end=$(date +%s%N); echo "$code $(( (end - start) / 1000 ))"; times`;
+  const out = execFileSync('bash', ['-c', script], { cwd: root, encoding: 'utf8' });
+  const [first, , children] = out.trim().split('\n');
+  const [code, micros] = first.split(' ').map(Number);
+  const cpu = children
+    .trim()
+    .split(/\s+/)
+    .map((t) => /^(\d+)m([\d.]+)s$/.exec(t))
+    .reduce((sum, m) => sum + (m ? Number(m[1]) * 60 + Number(m[2]) : 0), 0);
+  return { code, wall: micros / 1e6, cpu };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+rmSync(work, { recursive: true, force: true });
+const files = Object.keys(SHAPES)
+  .filter((shape) => !picked || shape === picked)
+  .map((shape) => {
+    const text = build(shape);
+    const file = join(work, shape.replace(/[^a-z0-9]+/gi, '-'), 'plugin.yaml');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return { shape, file, bytes: Buffer.byteLength(text), wall: [], cpu: [], codes: new Set() };
+  });
+if (files.length === 0) {
+  console.error(`No shape named ${picked}; the shapes are: ${Object.keys(SHAPES).join(', ')}`);
+  process.exit(2);
+}
+
+console.log(`hostile manifests at the 1 MiB limit: ${ROUNDS} interleaved rounds (+1 warm-up), node ${process.version}`);
+for (let round = 0; round <= ROUNDS; round++) {
+  for (const f of files) {
+    const result = measure(f.file);
+    if (result.code > 1) throw new Error(`${f.shape}: validate exited with ${result.code} (expected 0 or 1)`);
+    if (round === 0) continue;
+    f.wall.push(result.wall);
+    f.cpu.push(result.cpu);
+    f.codes.add(result.code);
+  }
+}
+
+console.log(`\n${'shape'.padEnd(22)} ${'size'.padStart(9)}  exit   median wall   median CPU   under 1 s`);
+const missed = [];
+for (const f of files) {
+  const wall = median(f.wall);
+  if (wall >= 1) missed.push(f.shape);
+  console.log(`${f.shape.padEnd(22)} ${`${(f.bytes / 1024).toFixed(0)} KiB`.padStart(9)}  ${[...f.codes].join('/').padStart(4)}   ${wall.toFixed(3).padStart(9)} s   ${median(f.cpu).toFixed(3).padStart(8)} s   ${wall < 1 ? 'yes' : 'NO'}`);
+}
+console.log(`\ntarget "any manifest up to 1 MiB validates in under 1 s": ${missed.length === 0 ? 'met' : `NOT met by ${missed.join(', ')}`}`);
+if (missed.length > 0) process.exitCode = 1;
