@@ -148,8 +148,15 @@ function blockScalarHeader(line: Line): { folded: boolean; chomp: string; start:
   return { ...compactHeader, start: line.restStart + line.rest.length - (compact[2] ?? '').length, parentIndent: keyColumn };
 }
 
-function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
-  const lines: Line[] = [];
+/** Where splitLines is, so a caller can keep the lines split before it declined. */
+interface SplitProgress {
+  lines: Line[];
+  /** Offset of the line being split (a declined line and any line pushed for it start here). */
+  lineStart: number;
+}
+
+function splitLines(text: string, progress: SplitProgress = { lines: [], lineStart: 0 }): { lines: Line[]; indentedComment: boolean } {
+  const lines = progress.lines;
   let indentedComment = false;
   let offset = 0;
   let previousIndent = -1;
@@ -162,6 +169,7 @@ function splitLines(text: string): { lines: Line[]; indentedComment: boolean } {
   for (let index = 0; index < lineCount; index++) {
     const source = raws[index] ?? '';
     const lineStart = offset;
+    progress.lineStart = lineStart;
     offset += source.length + 1;
     const end = Math.min(offset, text.length);
     // Blank or comment line (tabs count as blanks here; other blanks were refused).
@@ -360,6 +368,77 @@ export interface SimpleRead {
   issues: ParseIssue[];
 }
 
+/** A line the fast reader read whole before it declined the text (partial-reparse.ts). */
+export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart'>;
+
+/** What the fast reader made of a text: the data, or the lines it read before it declined. */
+export type SimpleOrPrefix = { read: SimpleRead; prefix?: undefined } | { read?: undefined; prefix: readonly PrefixLine[] };
+
+// CR, control characters, BOMs and Unicode line breaks: left to the full parser.
+// Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
+const NOT_READ = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+function readContext(issues: ParseIssue[]): ReadContext {
+  return {
+    onDuplicate: (start, end) => {
+      if (issues.length < MAX_SYNTAX_ISSUES) issues.push(duplicateKeyIssue(start, end));
+    },
+    anchors: new Map(),
+    maxAliasUses: MAX_ALIAS_COUNT,
+  };
+}
+
+/**
+ * The lines of `lines` the reader reads whole, in order: up to the line it declines (a
+ * line whose reading failed, and the line before it, which may have been read only
+ * because of what follows, are not among them).
+ */
+function readWhole(lines: Line[]): readonly PrefixLine[] {
+  if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return [];
+  const reader = new Reader(lines, readContext([]));
+  try {
+    reader.mapping(0, 0, undefined);
+    return lines.slice(0, reader.index);
+  } catch (error) {
+    if (error instanceof Unsupported) return lines.slice(0, Math.max(0, reader.index - 1));
+    throw error;
+  }
+}
+
+/**
+ * The data when the text is plain enough to read fast; otherwise the lines read before
+ * the reader declined, so that the full parser need not read them again.
+ */
+export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
+  const bad = text.search(NOT_READ);
+  const issues: ParseIssue[] = [];
+  const ctx = readContext(issues);
+  const progress: SplitProgress = { lines: [], lineStart: 0 };
+  let split: { lines: Line[]; indentedComment: boolean };
+  try {
+    // Up to the line with a character it leaves to the full parser: the lines before it still count.
+    split = splitLines(bad === -1 ? text : text.slice(0, text.lastIndexOf('\n', bad) + 1), progress);
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    return { prefix: readWhole(progress.lines.filter((line) => line.keyStart < progress.lineStart)) };
+  }
+  const lines = split.lines;
+  if (bad !== -1) return { prefix: readWhole(lines) };
+  if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return { prefix: [] };
+  const reader = new Reader(lines, ctx);
+  try {
+    const result = reader.mapping(0, 0, undefined);
+    if (reader.index !== lines.length) return { prefix: lines.slice(0, reader.index) };
+    // The full parser's path refuses what its depth scan calls too deep, and that scan
+    // over-counts on purpose (brackets in plain text); ask it whenever it might.
+    if ((reader.deepest > CHECKED_DEPTH || text.includes('[') || text.includes('{')) && tooDeepOffset(text) !== -1) return { prefix: [] };
+    return { read: { value: result.value as Record<string, unknown>, tree: split.indentedComment || reader.commentAfterAbsent ? undefined : result.node, issues } };
+  } catch (error) {
+    if (error instanceof Unsupported) return { prefix: lines.slice(0, Math.max(0, reader.index - 1)) };
+    throw error;
+  }
+}
+
 /**
  * The data when the text is plain enough to read fast (otherwise undefined), and the
  * source tree with the ranges the full parser gives, so a large plain file with findings
@@ -367,32 +446,7 @@ export interface SimpleRead {
  * yaml extends ranges around those, and this reader does not reproduce that.
  */
 export function readSimpleYamlTree(text: string): SimpleRead | undefined {
-  // CR, control characters, BOMs and Unicode line breaks: leave them to the full parser.
-  // Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
-  if (/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text)) return undefined;
-  const issues: ParseIssue[] = [];
-  const ctx: ReadContext = {
-    onDuplicate: (start, end) => {
-      if (issues.length < MAX_SYNTAX_ISSUES) issues.push(duplicateKeyIssue(start, end));
-    },
-    anchors: new Map(),
-    maxAliasUses: MAX_ALIAS_COUNT,
-  };
-  try {
-    const split = splitLines(text);
-    const lines = split.lines;
-    if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return undefined;
-    const reader = new Reader(lines, ctx);
-    const result = reader.mapping(0, 0, undefined);
-    if (reader.index !== lines.length) return undefined;
-    // The full parser's path refuses what its depth scan calls too deep, and that scan
-    // over-counts on purpose (brackets in plain text); ask it whenever it might.
-    if ((reader.deepest > CHECKED_DEPTH || text.includes('[') || text.includes('{')) && tooDeepOffset(text) !== -1) return undefined;
-    return { value: result.value as Record<string, unknown>, tree: split.indentedComment || reader.commentAfterAbsent ? undefined : result.node, issues };
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
+  return readSimpleYamlOrPrefix(text).read;
 }
 
 /** The manifest's data when the text is plain enough to read fast; otherwise undefined. */

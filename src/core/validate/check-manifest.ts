@@ -12,7 +12,7 @@ function manifestDir(file: string): string {
 import type { ErrorObject } from 'ajv';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
-import { readSimpleYamlTree } from '../manifest/fast-yaml.js';
+import { readSimpleYamlOrPrefix } from '../manifest/fast-yaml.js';
 import type { ParsedSource } from '../manifest/parse-issue.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import { locate, type SourceNode } from '../manifest/source-tree.js';
@@ -100,7 +100,8 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     sink.atOffsets(0, 0, 'manifest/empty', 'The manifest is empty.', 'Run loom-plugin init for a complete example, or see docs/protocol.md.');
     return { result: finish(file, sink, undefined) };
   }
-  const simple = !json && options.fast !== false ? readSimpleYamlTree(text) : undefined;
+  const first = !json && options.fast !== false ? readSimpleYamlOrPrefix(text) : undefined;
+  const simple = first?.read;
   let verdict: SchemaVerdict | undefined;
   if (simple && simple.issues.length === 0) {
     const clean = await cleanWithoutPositions(file, simple.value);
@@ -113,7 +114,9 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     // milliseconds); the full parser loads only when the fast reader declines the file.
     const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: simple.issues, fatal: false } : undefined;
     // Each reader loads only when a file needs it (most runs are YAML read by the fast reader).
-    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
+    // A text it declines part way: a syntax error after the lines it read is found without them.
+    const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first.prefix) : undefined;
+    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
     const sink = new DiagnosticSink(file, text, undefined);

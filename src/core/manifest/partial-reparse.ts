@@ -1,0 +1,96 @@
+/**
+ * A text the fast reader declines part way (a syntax error at the end of a megabyte of
+ * plain entries, say) goes to the full parser, which cost 1-2 µs per byte to report one
+ * broken line. The entries the fast reader read whole before it declined cannot hold a
+ * syntax error (it reads only what `yaml` reads without one), so here they are left out:
+ * each run of sibling entries between the first and the last one of a collection is
+ * replaced by one comment line of the same length, at the siblings' indentation. Every
+ * offset after it stays the same, and what `yaml` sees around the seam does not change:
+ * the collection's first entry still sets its indentation, the entries before the
+ * declined line are still there. `yaml` then parses a text of a few lines.
+ *
+ * Only a parse that fails with syntax errors is used as it is: those errors are the full
+ * parse's (checked by a property test that compares both on generated documents broken
+ * at random places). A text that parses without error goes to the full parser whole:
+ * its data, ranges, duplicate keys and aliases would have to be merged back.
+ */
+import type { PrefixLine } from './fast-yaml.js';
+import type { ParsedSource } from './parse-issue.js';
+import { parseYamlWithPositions } from './parse-yaml.js';
+import { tooDeepOffset } from './yaml-depth.js';
+
+/** A range of whole lines to leave out, and the indentation its comment line gets. */
+export interface Blank {
+  start: number;
+  end: number;
+  indent: number;
+}
+
+interface Siblings {
+  indent: number;
+  kind: PrefixLine['kind'];
+  /** Offsets of the lines where each sibling starts. */
+  starts: number[];
+}
+
+/**
+ * The ranges that can be left out: for each run of siblings (lines of one indentation
+ * and kind with only deeper lines between them), from the second sibling's line to the
+ * last one's. The outermost ranges only (they contain the others), in document order.
+ */
+export function blankRanges(lines: readonly PrefixLine[]): Blank[] {
+  const open: Siblings[] = [];
+  const runs: Siblings[] = [];
+  for (const line of lines) {
+    for (let top = open[open.length - 1]; top && (top.indent > line.indent || (top.indent === line.indent && top.kind !== line.kind)); top = open[open.length - 1]) {
+      runs.push(top);
+      open.pop();
+    }
+    const top = open[open.length - 1];
+    const lineStart = line.keyStart - line.indent;
+    if (top && top.indent === line.indent) top.starts.push(lineStart);
+    else open.push({ indent: line.indent, kind: line.kind, starts: [lineStart] });
+  }
+  runs.push(...open);
+  const candidates: Blank[] = [];
+  for (const run of runs) {
+    const second = run.starts[1];
+    const last = run.starts[run.starts.length - 1];
+    if (run.starts.length >= 3 && second !== undefined && last !== undefined) candidates.push({ start: second, end: last, indent: run.indent });
+  }
+  // Ranges nest or are apart; the first to start (the longest among equal starts) is outermost.
+  candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Blank[] = [];
+  let reached = 0;
+  for (const range of candidates) {
+    if (range.start < reached) continue;
+    out.push(range);
+    reached = range.end;
+  }
+  return out;
+}
+
+/** The text with each range replaced by one comment line of the same length (a few `yaml` tokens, not thousands). */
+export function blankText(text: string, ranges: readonly Blank[]): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const range of ranges) {
+    parts.push(text.slice(from, range.start), ' '.repeat(range.indent), '#', ' '.repeat(range.end - range.start - range.indent - 2), '\n');
+    from = range.end;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/**
+ * The full parser's result for `text` when it fails with syntax errors after the lines
+ * the fast reader read (`prefix`), at the cost of parsing the rest; undefined when this
+ * cannot tell (the caller parses the whole text then).
+ */
+export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[]): ParsedSource | undefined {
+  const ranges = blankRanges(prefix);
+  // Too deep: the full path refuses it before parsing, at no cost; its scan must see every line.
+  if (ranges.length === 0 || tooDeepOffset(text) !== -1) return undefined;
+  const parsed = parseYamlWithPositions(blankText(text, ranges));
+  return parsed.fatal && parsed.issues.some((issue) => issue.rule === 'syntax/yaml') ? parsed : undefined;
+}

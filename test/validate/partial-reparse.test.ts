@@ -1,0 +1,147 @@
+/**
+ * partial-reparse.ts: a text the fast reader declines part way is parsed by `yaml` with
+ * the entries it read whole left out. Whenever that answers, the answer must be the full
+ * parse's, finding for finding and offset for offset. The property below builds plain
+ * documents of every layout the fast reader reads, breaks them with one odd or broken
+ * construct at a random place, and compares both paths.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readSimpleYamlOrPrefix } from '../../src/core/manifest/fast-yaml.js';
+import { blankRanges, blankText, parseYamlPastPrefix } from '../../src/core/manifest/partial-reparse.js';
+import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
+import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
+
+const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: a\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: a\n';
+
+/** What the full path gives when the partial path answers, or undefined when it does not. */
+function bothWays(text: string): { past: ReturnType<typeof parseYamlPastPrefix>; full: ReturnType<typeof parseYamlWithPositions> } {
+  const first = readSimpleYamlOrPrefix(text);
+  const past = first.prefix ? parseYamlPastPrefix(text, first.prefix) : undefined;
+  return { past, full: parseYamlWithPositions(text) };
+}
+
+/** Entries of every layout the fast reader reads, each a list of lines at a given indentation. */
+function entry(kind: number, key: string, pad: string): string[] {
+  switch (kind) {
+    case 0:
+      return [`${pad}${key}: v`];
+    case 1:
+      return [`${pad}${key}:`, `${pad}  a: 1`, `${pad}  b: "x"`, `${pad}  c:`, `${pad}    d: [1, {e: f}]`];
+    case 2:
+      return [`${pad}${key}:`, `${pad}- a`, `${pad}- b: 1`, `${pad}  c: 2`];
+    case 3:
+      return [`${pad}${key}:`, `${pad}  - x`, `${pad}  -`, `${pad}    y: 1`];
+    case 4:
+      return [`${pad}${key}: |`, `${pad}  text`, `${pad}  - not an item`, '', `${pad}  more`];
+    case 5:
+      return [`${pad}${key}: {`, `${pad}  a: 1,`, `${pad}  b: [x, y]`, `${pad}}`];
+    case 6:
+      return [`${pad}# a comment`, `${pad}${key}: 'q' # note`];
+    case 7:
+      return [`${pad}${key}: &anc${key} 1`, `${pad}${key}x: *anc${key}`];
+    case 8:
+      return ['', `${pad}${key}: >-`, `${pad}  folded`, `${pad}  text`];
+    default:
+      return [`${pad}${key}:`];
+  }
+}
+
+/** Lines inserted to break the document or make it exotic, at some indentation. */
+const ODD = [
+  'bad: [unclosed', 'x: "open', 'k: v: w', '- item', '? complex', ': v', 'k: {a: 1', 'k: !tag v', 'k: &a [1]', 'k: *nope', '---', '...', 'k:\tv', '\tk: v',
+  'k: multi\n  line', 'k: |2\n  x', '"quoted": 1', 'k: @x', 'k: ]', 'k: }', '[a, b]: c', 'a b c', 'k: "\\x41"', 'k: 0x1F', 'k: a\r', '%YAML 1.2', 'k: [a,,b]',
+  '- - x', 'k: "a\nb"', 'k: >\n  a\n\n  b', '&x k: v', 'k: {a: b: c}', 'k:\n- a\n  - b', 'k: {"a":x}', 'k: 1\n   odd: indent', '# c\n    deep: x',
+];
+
+const entries = fc.array(fc.tuple(fc.nat(9), fc.nat(3)), { minLength: 3, maxLength: 14 });
+const document = fc.tuple(entries, entries, fc.boolean()).map(([root, nested, nestedFirst]) => {
+  const lines: string[] = [];
+  const rootLines = root.flatMap(([kind], i) => entry(kind, `r${i}`, ''));
+  const nestedLines = ['env:', ...nested.flatMap(([kind], i) => entry(kind, `n${i}`, '  '))];
+  lines.push(...(nestedFirst ? [...nestedLines, ...rootLines] : [...rootLines, ...nestedLines]));
+  return lines;
+});
+const broken = fc.tuple(document, fc.nat(), fc.constantFrom(...ODD), fc.constantFrom('', ' ', '  ', '   ', '    ', '      '), fc.boolean()).map(([lines, at, odd, pad, replace]) => {
+  const index = at % (lines.length + 1);
+  const inserted = odd.split('\n').map((line) => (line === '' ? '' : `${pad}${line}`));
+  const out = [...lines];
+  out.splice(index, replace && index < lines.length ? 1 : 0, ...inserted);
+  return `${out.join('\n')}\n`;
+});
+
+describe('partial reparse: the lines the fast reader read are left out of the full parse', () => {
+  it('blanks the siblings between the first and the last of each run, and keeps every offset', () => {
+    const text = `${HEAD}env:\n  a: 1\n  b:\n    p: 1\n    q: 2\n  c: 3\n  d: 4\nz: [unclosed\n`;
+    const first = readSimpleYamlOrPrefix(text);
+    expect(first.read).toBeUndefined();
+    const ranges = blankRanges(first.prefix ?? []);
+    // Root keys from `endpoint` to `metadata`'s last line before `env`; env's entries from `b` to `c`.
+    expect(ranges.map((r) => text.slice(r.start, r.end))).toEqual([
+      'endpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: a\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: a\n',
+      '  b:\n    p: 1\n    q: 2\n  c: 3\n',
+    ]);
+    const blanked = blankText(text, ranges);
+    expect(blanked).toHaveLength(text.length);
+    expect(blanked).toContain(`\n  #${' '.repeat(ranges[1]!.end - ranges[1]!.start - 4)}\n  d: 4\nz: [unclosed\n`);
+    expect(blanked.slice(ranges[1]!.end)).toBe(text.slice(ranges[1]!.end));
+  });
+
+  it('gives the full parse\'s error for a broken line right after the last sibling, which stays (the line may continue it)', () => {
+    // Bad indentation after a run of siblings; a plain scalar continued on a deeper line.
+    for (const text of [`${HEAD}env:\n  a: 1\n  b: 2\n  c: 3\n   odd: indent\n`, `${HEAD}env:\n  a: 1\n  b: 2\n  c: x\n    y: z\n`]) {
+      const { past, full } = bothWays(text);
+      expect(full.fatal, text).toBe(true);
+      expect(past, text).toEqual(full);
+    }
+  });
+
+  it('answers for a megabyte-like run of entries with one broken line at the end, as the full parser does', () => {
+    const text = `${HEAD}env:\n${Array.from({ length: 2000 }, (_, i) => `  k${i}: v${i}\n`).join('')}  bad: [unclosed\n`;
+    const { past, full } = bothWays(text);
+    expect(past).toBeDefined();
+    expect(past).toEqual(full);
+    expect(full.issues[0]?.rule).toBe('syntax/yaml');
+  });
+
+  it('declines what it cannot answer exactly: no error after the prefix, too deep, nothing to leave out', () => {
+    const exotic = `${HEAD}env:\n  a: 1\n  b: 2\n  c: 3\n  d: !tag x\n`;
+    expect(readSimpleYamlOrPrefix(exotic).prefix?.length).toBeGreaterThan(5);
+    expect(bothWays(exotic).past).toBeUndefined();
+    const deep = `${HEAD}env:\n  a: 1\n  b: 2\n  c: 3\nx: ${'['.repeat(120)}\n`;
+    expect(bothWays(deep).past).toBeUndefined();
+    expect(bothWays('a: [\nb: 1\n').past).toBeUndefined();
+  });
+
+  it('gives the full parse\'s findings on generated documents broken at a random place', () => {
+    let answered = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(broken, (text) => {
+        const { past, full } = bothWays(text);
+        if (past === undefined) {
+          declined++;
+          return;
+        }
+        answered++;
+        expect(past, text).toEqual(full);
+      }),
+      { numRuns: 3000 },
+    );
+    // Not vacuous: a good share is answered past the prefix, and a good share is not.
+    expect(answered).toBeGreaterThan(500);
+    expect(declined).toBeGreaterThan(300);
+  });
+
+  it('never changes a check\'s result', async () => {
+    await fc.assert(
+      fc.asyncProperty(broken, async (body) => {
+        const text = `${HEAD}${body}`;
+        const fast = await analyzeManifestText(text, 'plugin.yaml');
+        const full = await analyzeManifestText(text, 'plugin.yaml', { fast: false });
+        expect(fast.result, text).toEqual(full.result);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
