@@ -8,7 +8,7 @@
  */
 import { readdirSync, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { LoomPluginError } from '../errors.js';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
 
@@ -35,7 +35,19 @@ function specialKind(entry: Dirent): string | undefined {
   return undefined;
 }
 
-/** Depth-first, synchronous: listing small folders directly is far cheaper than via the thread pool. */
+/**
+ * `dir` + name as path.join gives it, for a folder path that is already absolute and
+ * normalised (resolve() made it so) and a name from readdir (never empty, never `.`,
+ * `..` or holding a separator): join() normalises the whole path again on every call.
+ */
+function childPath(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
+/**
+ * Depth-first, synchronous: listing small folders directly is far cheaper than via the
+ * thread pool. One pass over each listing (a 1,000-plugin tree has 1,000 of them).
+ */
 function walk(dir: string, found: string[], skipped: SkippedEntry[], withoutJson: Set<string>): void {
   let entries: Dirent[];
   try {
@@ -45,22 +57,28 @@ function walk(dir: string, found: string[], skipped: SkippedEntry[], withoutJson
     skipped.push({ path: dir, kind: 'folder', reason: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
     return;
   }
-  // A folder with pyvenv.cfg is a virtual environment, whatever its name.
-  if (entries.some((entry) => entry.name === 'pyvenv.cfg' && entry.isFile())) return;
-  const subdirs: string[] = [];
-  if (!entries.some((entry) => entry.name === 'plugin.json')) withoutJson.add(dir);
+  let subdirs: string[] | undefined;
+  let files: string[] | undefined;
+  let specials: SkippedEntry[] | undefined;
+  let json = false;
   for (const entry of entries) {
-    const full = join(dir, entry.name);
+    const name = entry.name;
+    // A folder with pyvenv.cfg is a virtual environment, whatever its name: nothing in it counts.
+    if (name === 'pyvenv.cfg' && entry.isFile()) return;
+    if (name === 'plugin.json') json = true;
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) subdirs.push(full);
-    } else if (isManifestFileName(entry.name)) {
+      if (!SKIPPED_DIRS.has(name)) (subdirs ??= []).push(childPath(dir, name));
+    } else if (isManifestFileName(name)) {
       const special = specialKind(entry);
       // Opening a FIFO could block; the host skips anything but a file, so say so and move on.
-      if (special) skipped.push({ path: full, kind: 'special-file', reason: special });
-      else if (entry.isFile() || entry.isSymbolicLink()) found.push(full);
+      if (special) (specials ??= []).push({ path: childPath(dir, name), kind: 'special-file', reason: special });
+      else if (entry.isFile() || entry.isSymbolicLink()) (files ??= []).push(childPath(dir, name));
     }
   }
-  for (const sub of subdirs) walk(sub, found, skipped, withoutJson);
+  if (!json) withoutJson.add(dir);
+  if (files) found.push(...files);
+  if (specials) skipped.push(...specials);
+  if (subdirs) for (const sub of subdirs) walk(sub, found, skipped, withoutJson);
 }
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
