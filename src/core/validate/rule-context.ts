@@ -75,20 +75,23 @@ export class DiagnosticSink {
     return ruleInfo(rule)?.severity ?? 'error';
   }
 
-  /** Counts a finding of `rule`; false (and remembered as omitted) past the per-rule cap. */
-  private admit(rule: string, start: () => number, severity: 'error' | 'warning'): boolean {
+  /**
+   * Counts a finding of `rule`; false (and remembered as omitted) past the per-rule cap.
+   * `first` says where an omitted finding is and how severe: asked for the first only.
+   */
+  private admit(rule: string, first: () => { start: number; severity: 'error' | 'warning' }): boolean {
     const count = (this.perRule.get(rule) ?? 0) + 1;
     this.perRule.set(rule, count);
     if (count <= MAX_FINDINGS_PER_RULE) return true;
     const omitted = this.omitted.get(rule);
     if (omitted) omitted.count += 1;
-    else this.omitted.set(rule, { count: 1, start: start(), severity });
+    else this.omitted.set(rule, { count: 1, ...first() });
     return false;
   }
 
   atOffsets(start: number, end: number, rule: string, message: string, hint?: string, severity?: 'error' | 'warning'): boolean {
     const level = severity ?? this.severityOf(rule);
-    if (!this.admit(rule, () => start, level)) return false;
+    if (!this.admit(rule, () => ({ start, severity: level }))) return false;
     const from = this.lines.position(start);
     const to = this.lines.position(Math.max(start, end));
     this.diagnostics.push({
@@ -111,13 +114,16 @@ export class DiagnosticSink {
   }
 
   /** Counts a finding past the cap; only the first omitted one is located (for the summary's position). */
-  omit(place: Pick<Finding, 'rule' | 'path' | 'at' | 'severity'>): void {
-    this.admit(place.rule, () => locate(this.tree, place.path, place.at ?? 'value').start, place.severity ?? this.severityOf(place.rule));
+  omit(rule: string, place: () => Pick<Finding, 'path' | 'at' | 'severity'>): void {
+    this.admit(rule, () => {
+      const where = place();
+      return { start: locate(this.tree, where.path, where.at ?? 'value').start, severity: where.severity ?? this.severityOf(rule) };
+    });
   }
 
   atPath(finding: Finding): void {
     if (!this.listing(finding.rule)) {
-      this.omit(finding);
+      this.omit(finding.rule, () => finding);
       return;
     }
     const at = locate(this.tree, finding.path, finding.at ?? 'value');

@@ -70,13 +70,21 @@ function requiredDraft(error: ErrorObject, path: DataPath): Draft {
   };
 }
 
-function typeDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft {
+/** `env.KEY: 1`: a bare number or boolean where the host wants a string (its own rule: a warning). */
+function isUnquotedEnvValue(pointer: string, lookup: Lookup): boolean {
+  // path ['env', key]: the pointer has exactly two segments, the first `env`.
+  if (!pointer.startsWith('/env/') || pointer.indexOf('/', 5) !== -1) return false;
+  const value = lookup.value(pointer);
+  return typeof value === 'number' || typeof value === 'boolean';
+}
+
+function typeDraft(error: ErrorObject, path: DataPath, lookup: Lookup, rule: string): Draft {
   const expected = String((error.params as Record<string, unknown>).type);
-  const value = valueAt(lookup.data, path);
-  if (path[0] === 'env' && path.length === 2 && (typeof value === 'number' || typeof value === 'boolean')) {
+  if (rule === 'env/unquoted-value') {
+    const value = valueAt(lookup.data, path);
     // Never echo env values: they may be secrets.
     return {
-      rule: 'env/unquoted-value',
+      rule,
       path,
       keyword: error.keyword,
       describe: once(() => ({
@@ -86,22 +94,28 @@ function typeDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft {
     };
   }
   return {
-    rule: 'schema/type',
+    rule,
     path,
     keyword: error.keyword,
     describe: once(() => {
+      const value = valueAt(lookup.data, path);
       const wanted = article(expected === 'object' ? 'mapping' : expected === 'array' ? 'list' : expected);
       return { message: `${humanPath(path)} must be ${wanted}, not ${article(jsonType(value))}.`, hint: typeHint(expected, value) ?? `Use ${wanted} here.` };
     }),
   };
 }
 
-function enumDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft {
+/** `metadata.config_schema[i].type`: a config field's type has a rule of its own. */
+function isConfigFieldType(path: DataPath): boolean {
+  return path[path.length - 1] === 'type' && path[path.length - 3] === 'config_schema';
+}
+
+function enumDraft(error: ErrorObject, path: DataPath, lookup: Lookup, rule: string): Draft {
   const allowed = ((error.params as Record<string, unknown>).allowedValues as unknown[]).map(String);
   const value = (): unknown => valueAt(lookup.data, path);
-  if (path[path.length - 1] === 'type' && path[path.length - 3] === 'config_schema') {
+  if (rule === 'config/unknown-type') {
     return {
-      rule: 'config/unknown-type',
+      rule,
       path,
       keyword: error.keyword,
       describe: once(() => {
@@ -112,7 +126,7 @@ function enumDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft {
     };
   }
   return {
-    rule: 'schema/enum',
+    rule,
     path,
     keyword: error.keyword,
     describe: once(() => {
@@ -126,20 +140,28 @@ function enumDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft {
   };
 }
 
-function patternDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft | undefined {
-  if (path.length === 1 && path[0] === 'endpoint') return undefined; // the endpoint rule reports it
-  const params = error.params as Record<string, unknown>;
+/** The rule of a pattern or format error at `path` (none for the endpoint: its own rule reports it). */
+function patternRule(path: DataPath): string | undefined {
+  if (path.length === 1 && path[0] === 'endpoint') return undefined;
   const joined = path.join('/');
-  const draft = (rule: string, words: () => Words): Draft => ({ rule, path, keyword: error.keyword, describe: once(words) });
+  if (joined === 'metadata/version') return 'metadata/version-semver';
+  if (joined === 'metadata/plugin_api_version') return 'metadata/api-version';
+  if (joined === 'metadata/provider_type') return 'metadata/provider-type-slug';
+  return 'schema/invalid';
+}
+
+function patternDraft(error: ErrorObject, path: DataPath, lookup: Lookup, rule: string): Draft {
+  const params = error.params as Record<string, unknown>;
+  const draft = (words: () => Words): Draft => ({ rule, path, keyword: error.keyword, describe: once(words) });
   const value = (): string => String(valueAt(lookup.data, path));
-  if (joined === 'metadata/version') {
-    return draft('metadata/version-semver', () => ({ message: `metadata.version "${value()}" is not a semantic version.`, hint: 'Use MAJOR.MINOR.PATCH, e.g. 1.2.0 (pre-release and build suffixes are allowed: 1.2.0-beta.1).' }));
+  if (rule === 'metadata/version-semver') {
+    return draft(() => ({ message: `metadata.version "${value()}" is not a semantic version.`, hint: 'Use MAJOR.MINOR.PATCH, e.g. 1.2.0 (pre-release and build suffixes are allowed: 1.2.0-beta.1).' }));
   }
-  if (joined === 'metadata/plugin_api_version') {
-    return draft('metadata/api-version', () => ({ message: `metadata.plugin_api_version "${value()}" is not a semantic version.`, hint: 'Use "1.0.0" (quoted in YAML).' }));
+  if (rule === 'metadata/api-version') {
+    return draft(() => ({ message: `metadata.plugin_api_version "${value()}" is not a semantic version.`, hint: 'Use "1.0.0" (quoted in YAML).' }));
   }
-  if (joined === 'metadata/provider_type') {
-    return draft('metadata/provider-type-slug', () => {
+  if (rule === 'metadata/provider-type-slug') {
+    return draft(() => {
       const slug = toProviderTypeSlug(value());
       return {
         message: `metadata.provider_type "${value()}" is not a lowercase slug.`,
@@ -150,17 +172,17 @@ function patternDraft(error: ErrorObject, path: DataPath, lookup: Lookup): Draft
   if (error.keyword === 'format') {
     // Values are not echoed: a manifest may hold secrets (env, sensitive defaults).
     const format = String(params.format);
-    return draft('schema/invalid', () => ({ message: `${humanPath(path)} is not a valid ${FORMAT_WORDS[format] ?? format}.`, hint: FORMAT_HINTS[format] ?? 'See the key\'s description in schemas/manifest.schema.json.' }));
+    return draft(() => ({ message: `${humanPath(path)} is not a valid ${FORMAT_WORDS[format] ?? format}.`, hint: FORMAT_HINTS[format] ?? 'See the key\'s description in schemas/manifest.schema.json.' }));
   }
-  return draft('schema/invalid', () => ({ message: `${humanPath(path)} does not have the required form.`, hint: `It must match ${String(params.pattern)}; see the key's description in schemas/manifest.schema.json.` }));
+  return draft(() => ({ message: `${humanPath(path)} does not have the required form.`, hint: `It must match ${String(params.pattern)}; see the key's description in schemas/manifest.schema.json.` }));
 }
 
-function otherDraft(error: ErrorObject, path: DataPath): Draft {
+function otherDraft(error: ErrorObject, path: DataPath, rule: string): Draft {
   const params = error.params as Record<string, unknown>;
   const hint = 'See the key\'s description in schemas/manifest.schema.json.';
-  if (RANGE_KEYWORDS.has(error.keyword)) {
+  if (rule === 'schema/range') {
     return {
-      rule: 'schema/range',
+      rule,
       path,
       keyword: error.keyword,
       describe: once(() =>
@@ -170,27 +192,52 @@ function otherDraft(error: ErrorObject, path: DataPath): Draft {
       ),
     };
   }
-  return { rule: 'schema/invalid', path, keyword: error.keyword, describe: once(() => ({ message: `${humanPath(path)} ${error.message ?? 'is invalid'}.`, hint })) };
+  return { rule, path, keyword: error.keyword, describe: once(() => ({ message: `${humanPath(path)} ${error.message ?? 'is invalid'}.`, hint })) };
 }
 
-/** Rule and place of the finding an error becomes, if any (its words come later, lazily). */
-export function draftFor(error: ErrorObject, lookup: Lookup): Draft | undefined {
-  const path = lookup.path(error.instancePath);
+/**
+ * The rule of the finding an error becomes, or undefined for none. Decided without the
+ * error's path or words where it can be: past the per-rule cap, the rule is all a
+ * finding needs to be counted (plus its place, to count twins once).
+ */
+export function ruleFor(error: ErrorObject, lookup: Lookup): string | undefined {
   switch (error.keyword) {
     case 'if':
       return undefined; // the `then` branch's own error says what is missing
+    case 'additionalProperties':
+      return 'manifest/unknown-key';
+    case 'required':
+      return 'schema/required';
+    case 'type':
+      return isUnquotedEnvValue(error.instancePath, lookup) ? 'env/unquoted-value' : 'schema/type';
+    case 'enum':
+      if (lookup.typed(error.instancePath)) return undefined;
+      return isConfigFieldType(lookup.path(error.instancePath)) ? 'config/unknown-type' : 'schema/enum';
+    case 'pattern':
+    case 'format':
+      return lookup.typed(error.instancePath) ? undefined : patternRule(lookup.path(error.instancePath));
+    default:
+      return RANGE_KEYWORDS.has(error.keyword) ? 'schema/range' : 'schema/invalid';
+  }
+}
+
+/** The finding an error becomes, place and rule at once (its words come later, lazily). */
+export function draftFor(error: ErrorObject, lookup: Lookup, rule = ruleFor(error, lookup)): Draft | undefined {
+  if (rule === undefined) return undefined;
+  const path = lookup.path(error.instancePath);
+  switch (error.keyword) {
     case 'additionalProperties':
       return unknownKeyDraft(error, path, lookup);
     case 'required':
       return requiredDraft(error, path);
     case 'type':
-      return typeDraft(error, path, lookup);
+      return typeDraft(error, path, lookup, rule);
     case 'enum':
-      return lookup.typed(error.instancePath) ? undefined : enumDraft(error, path, lookup);
+      return enumDraft(error, path, lookup, rule);
     case 'pattern':
     case 'format':
-      return lookup.typed(error.instancePath) ? undefined : patternDraft(error, path, lookup);
+      return patternDraft(error, path, lookup, rule);
     default:
-      return otherDraft(error, path);
+      return otherDraft(error, path, rule);
   }
 }

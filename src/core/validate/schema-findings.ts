@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { Finding } from './rule-context.js';
-import { draftFor, type Draft } from './schema-drafts.js';
+import { draftFor, ruleFor, type Draft } from './schema-drafts.js';
 import { Lookup } from './schema-lookup.js';
 
 /** Where schema findings go: listed in full, or, past the per-rule cap, only counted. */
@@ -13,8 +13,11 @@ export interface FindingSink {
   /** False once `rule` has as many findings as a file lists: the rest need no words. */
   listing(rule: string): boolean;
   atPath(finding: Finding): void;
-  /** Counts a finding that is not listed; only its rule and place are used. */
-  omit(place: Pick<Finding, 'rule' | 'path' | 'at'>): void;
+  /**
+   * Counts a finding that is not listed. `place` says where it is; a sink calls it only
+   * for what it shows (the first omitted finding of a rule, where the summary points).
+   */
+  omit(rule: string, place: () => Pick<Finding, 'path' | 'at'>): void;
 }
 
 function complete(draft: Draft): Finding {
@@ -30,33 +33,55 @@ function complete(draft: Draft): Finding {
   };
 }
 
+/** A JSON pointer segment, escaped as in ajv's instancePath. */
+function escapeSegment(key: string): string {
+  return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
+}
+
+/**
+ * The place of an error's finding as a JSON pointer: its instancePath, plus the key for
+ * an unknown key (whose finding points at the key). Two findings of one rule at one
+ * place may be twins; they are the same pointer exactly when their paths are the same.
+ */
+function placeOf(error: ErrorObject): string {
+  if (error.keyword !== 'additionalProperties') return error.instancePath;
+  return `${error.instancePath}/${escapeSegment(String((error.params as Record<string, unknown>).additionalProperty))}`;
+}
+
 /**
  * Reports each ajv error once, as its most specific finding. A file lists at most 100
- * findings of a rule; past that a finding is only counted, so its words (a did-you-mean
- * over every known key, say) are never built: 100k unknown keys cost 100 sentences.
+ * findings of a rule; past that a finding is only counted: its rule and place are found
+ * from the error as it is (no path, no draft, no words), and only the first is located,
+ * so 100k bare env values cost 100 sentences and 100k map lookups.
  * Twins (same rule, place and words) count once, as before; words are compared only
  * when two findings share rule and place, which ajv's errors rarely do.
  */
 export function reportSchemaFindings(errors: readonly ErrorObject[], data: unknown, schema: Record<string, unknown>, sink: FindingSink): void {
   const lookup = new Lookup(errors, data, schema);
-  // Per place, the index of its first error; drafts (and a list) only where a place
-  // repeats, so 100k findings keep 100k numbers alive, not 100k drafts and their words.
-  const seen = new Map<string, number | Draft[]>();
-  for (const [index, error] of errors.entries()) {
-    const draft = draftFor(error, lookup);
-    if (!draft) continue;
-    const place = `${draft.rule}|${draft.path.join('/')}`;
-    const twins = seen.get(place);
+  // Per rule, per place, the index of its first error; drafts (and a list) only where a
+  // place repeats, so 100k findings keep 100k numbers alive, not 100k drafts.
+  const seen = new Map<string, Map<string, number | Draft[]>>();
+  for (let index = 0; index < errors.length; index++) {
+    const error = errors[index] as ErrorObject;
+    const rule = ruleFor(error, lookup);
+    if (rule === undefined) continue;
+    let places = seen.get(rule);
+    if (!places) seen.set(rule, (places = new Map()));
+    const place = placeOf(error);
+    const twins = places.get(place);
+    let draft: Draft | undefined;
     if (twins !== undefined) {
-      const list = typeof twins === 'number' ? [draftFor(errors[twins] as ErrorObject, lookup) as Draft] : twins;
-      if (list.some((twin) => twin.describe().message === draft.describe().message)) continue;
+      draft = draftFor(error, lookup, rule) as Draft;
+      const list = typeof twins === 'number' ? [draftFor(errors[twins] as ErrorObject, lookup, rule) as Draft] : twins;
+      const message = draft.describe().message;
+      if (list.some((twin) => twin.describe().message === message)) continue;
       list.push(draft);
-      if (list !== twins) seen.set(place, list);
+      if (list !== twins) places.set(place, list);
     } else {
-      seen.set(place, index);
+      places.set(place, index);
     }
-    if (sink.listing(draft.rule)) sink.atPath(complete(draft));
-    else sink.omit(draft);
+    if (sink.listing(rule)) sink.atPath(complete(draft ?? (draftFor(error, lookup, rule) as Draft)));
+    else sink.omit(rule, () => draft ?? (draftFor(error, lookup, rule) as Draft));
   }
 }
 
