@@ -7,7 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readSimpleYaml, readSimpleYamlTree, readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
+import { readSimpleYaml, readSimpleYamlOrPrefix, readSimpleYamlTree, readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
 import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
 
@@ -63,12 +63,13 @@ const pieces = [
   'x: a: b\n', 'k: {a: 1, b: [x, "y"], c: {}}\n', 'k: {a: x, a: y}\n', '- {a: 1, b: {c: [d, ]}}\n', 'k: [a, {b: c}, [ ]]  # c\n', 'k: {a, b: , "c": \'d\'}\n',
   'k: {a:x}\n', 'k: {a : x}\n', 'k: [a,,b]\n', 'k: {a: x\n', 'k: {"a":x}\n', 'k: [a: b]\n', 'k: {a: [b}\n', 'k: {a: x}}\n', 'k: {a: C#}\n', 'k: {1: a, true: b}\n',
   'k: |\n  text\n  more\n', 'k: |-\n  a\n\n  b\n', 'k: >+\n  folded\n\n', '  - |\n    x\n', '- a: >-\n    y\n', '    # deep comment\n', 'x: &a 1\n', 'y: *a\n', 'z: !tag v\n', 'k: |\n  text\n', 'k: >\n  folded\n', 'k: "esc\\n"\n', "k: 'it''s'\n", 'k: [a, [b]]\n', 'k: [a,]\n', 'k: []\n',
+  'k: &a\n  x: 1\n', '- &a\n  x: 1\n', '<<: *a\n', 'k: {<<: *a, b: 1}\n', '  <<: 1\n', 'k: &a\n  # c\n  x: 1\n', 'k: &a [1, {}]\n', 'k: &a {}\n', 'k: &a # c\n- x\n', 'k: *a # c\n',
   'k: C#\n', 'k: a #b\n', 'k: -\n', 'k: -0\n', 'k: 007\n', 'k: +5\n', 'k: 1_000\n', '? complex\n', '"quoted": key\n', 'null: 1\n', 'True: 1\n', '__proto__: {a: 1}\n',
   '    extra: indent\n', ' odd: indent\n', '- item at root\n', 'k:\n- a\n- b\n', 'k:\n  - a\n  -   b: 1\n      c: 2\n', 'k: multi\n  line\n', 'k: "open\n',
 ];
 
 /** Block-style YAML documents built from tricky scalars, keys and layouts. */
-const SAFE = ['"a\\"b"', '"tab\\tx \\\\ \\/"', '"\\u00e9\\u0041"', '"\\N\\_\\L\\P\\e\\0\\ "', '&a 1', '*a', '&b "q"', '*b', '[&a x, *a]', '{p: &a 1, q: *a}', '&a [x]', '{a: 1}', '{a: x, b: [1, 2]}', '{}', '{ a: , b }', '{"k": v, \'q\': w}', '{a: {b: {c: d}}}', '[a, {b: c}, [d, ]]', '[ ]', '{a: x, a: y}', '{name: x, type: y,}', 'a', 'Acme AI', '1.0', '1.2.0', '30', '-5', '0', '~', 'null', 'NULL', 'true', 'True', 'yes', 'off', '"quoted"', '"with # hash"', "'single'", "''", '""',
+const SAFE = ['&a {k: 1}', '{<<: *a, b: 1}', '&a [[]]', '"a\\"b"', '"tab\\tx \\\\ \\/"', '"\\u00e9\\u0041"', '"\\N\\_\\L\\P\\e\\0\\ "', '&a 1', '*a', '&b "q"', '*b', '[&a x, *a]', '{p: &a 1, q: *a}', '&a [x]', '{a: 1}', '{a: x, b: [1, 2]}', '{}', '{ a: , b }', '{"k": v, \'q\': w}', '{a: {b: {c: d}}}', '[a, {b: c}, [d, ]]', '[ ]', '{a: x, a: y}', '{name: x, type: y,}', 'a', 'Acme AI', '1.0', '1.2.0', '30', '-5', '0', '~', 'null', 'NULL', 'true', 'True', 'yes', 'off', '"quoted"', '"with # hash"', "'single'", "''", '""',
   '--port', '-x', 'a #comment', 'C#', 'http://127.0.0.1:8090', '[a, b]', '[]', '[1, -2, x]', '0.25', '-0.0'];
 const TRICKY = ['"\\x41"', '"\\U0001F600"', '"bad\\q"', '"\\uD83D\\uDE00"', '"\\u12"', '"end\\\\"', '"open\\"', '{a:x}', '{a : x}', '[a,,b]', '[a]#c', '{"a":x}', '{a: b: c}', '[a: b]', '{? a}', '{a: "x\\"y"}', "['it''s']", '{a: C#}', '[, a]', '{,}', '{a: &x 1}', '[*a]', '[-]', '[- a]', '{-a: 1}', '{1: a}', '{true: 1}', '{a: 1, "a": 2}', '[a', '-0', '007', '0x1F', '1e3', '.5', '.inf', '@at', '`tick`', 'a: b', 'end:', '1_000', '+5', '&a x', '!t x', '*a'];
 const scalar = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...SAFE) }, { weight: 1, arbitrary: fc.constantFrom(...TRICKY) });
@@ -174,7 +175,7 @@ describe('fast YAML reader', () => {
   });
 
   it('declines what it does not understand', () => {
-    for (const text of ['k: &a\n  x: 1\n', 'k: !t v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\x41"\n', 'k: {a: 1,\nb: 2}\n', 'k: {a: x # c\n  }\n', 'k: {a: x\n  y}\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
+    for (const text of ['k: &a\n', 'k: !t v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\x41"\n', 'k: {a: 1,\nb: 2}\n', 'k: {a: x # c\n  }\n', 'k: {a: x\n  y}\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
       expect(readSimpleYaml(text), text).toBeUndefined();
     }
   });
@@ -244,9 +245,39 @@ describe('fast YAML reader', () => {
       expect(read === undefined, String(uses)).toBe(uses >= 100);
       agrees(text);
     }
-    for (const text of ['a: *x\n', 'a: &x [1]\nb: *x\n', 'a: &x\n  k: 1\nb: *x\n', 'a: &x 1\nb: *x:\n']) {
+    for (const text of ['a: *x\n', 'a: &x 1\nb: *x:\n']) {
       expect(readSimpleYaml(text), text).toBeUndefined();
       agrees(text);
+    }
+  });
+
+  it('reads anchored collections, their aliases and `<<` keys (plain keys: the full path merges nothing) as the full parser does', () => {
+    for (const text of ['a: &x [1]\nb: *x\n', 'a: &x\n  k: 1\nb: *x\n', 'b: &b {a: 1}\nm: {<<: *b, c: 2}\n', 'b: &b\n  a: 1\nl:\n  - *b\n  - <<: *b\n    c: 1\n', 'b: &b\n- 1\nc: *b\n', 'l:\n  - &b\n    k: v\n  - *b\n', '<<: 1\nk: {<<: 2}\n', 'b: &b # c\n  a: [1]\nc: *b\n']) {
+      const read = readSimpleYamlWithTree(text);
+      expect(read, text).toBeDefined();
+      agrees(text);
+    }
+    // An alias inside an anchored collection (yaml counts it otherwise), an anchor on nothing: the full parser's.
+    for (const text of ['a: &a 1\nb: &b [*a]\nc: *b\n', 'x: &a\ny: 1\n', 'b: &b\n  a: *x\n']) {
+      expect(readSimpleYaml(text), text).toBeUndefined();
+      agrees(text);
+    }
+  });
+
+  it('reports aliases past the limit as the full path does, after the duplicate keys it lists first', () => {
+    const uses = (n: number, anchored: string): string => `d: 1\nd: 2\nb: &b ${anchored}\nl:\n${'  - *b\n'.repeat(n)}`;
+    for (const [n, anchored, fails] of [[99, '{a: 1}', false], [100, '{a: 1}', true], [100, '[[1]]', true], [300, '{}', false], [300, '[[], {}]', false], [100, '\n    a: 1', true]] as const) {
+      const text = uses(n, anchored);
+      const first = readSimpleYamlOrPrefix(text);
+      const full = parseYamlWithPositions(text);
+      expect(full.fatal, text).toBe(fails);
+      if (fails) {
+        expect(first.parsed?.issues, text).toEqual(full.issues);
+        expect(first.parsed?.fatal).toBe(true);
+      } else {
+        expect(first.read?.issues, text).toEqual(full.issues);
+        expect(first.read?.value, text).toEqual(full.value);
+      }
     }
   });
 

@@ -99,7 +99,8 @@ class FlowReader {
     }
     const end = this.plainEnd(from);
     const key = text.slice(from, end);
-    if (!KEY_NAME.test(key)) unsupported();
+    // `<<` is a plain key too: the full path's yaml 1.2 core schema merges nothing.
+    if (!KEY_NAME.test(key) && key !== '<<') unsupported();
     checkKey(key);
     // `a : b` puts blanks between key and colon; rare enough to leave to the full parser.
     if (text[end] === ' ' && text[this.skipSpaces(end)] === ':') unsupported();

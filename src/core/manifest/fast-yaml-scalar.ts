@@ -101,18 +101,24 @@ export function quotedScalar(text: string, from: number): { value: string; next:
 /** A key repeated in a mapping: reported by the caller as the full parser reports it. */
 export type OnDuplicate = (keyStart: number, keyEnd: number) => void;
 
-/** An anchored scalar (`&name value`) and how often an alias has used it so far. */
-interface AnchoredScalar {
+/** An anchored node (`&name value`), how often an alias has used it, and what each use counts. */
+interface Anchored {
   value: unknown;
   uses: number;
+  /** yaml's alias count of the node: 0 for a collection with no scalar inside, else 1. */
+  weight: number;
 }
 
 /** What one read of a document shares across block and flow parts. */
 export interface ReadContext {
   onDuplicate: OnDuplicate;
-  /** The last scalar anchored under each name, in document order (what an alias means). */
-  anchors: Map<string, AnchoredScalar>;
+  /** The last node anchored under each name, in document order (what an alias means). */
+  anchors: Map<string, Anchored>;
   maxAliasUses: number;
+  /** Aliases read so far (an anchored collection with one inside is left to the full parser). */
+  aliasUses: number;
+  /** An alias used past yaml's limit: the full parser reads the document, then fails on it. */
+  aliasLimitExceeded: boolean;
 }
 
 // An anchor is followed by a blank; an alias may also end at a flow indicator.
@@ -126,21 +132,38 @@ export function anchorName(text: string, from: number, end: number): { name: str
   return { name, next: from + name.length + 1 };
 }
 
-export function defineAnchor(ctx: ReadContext, name: string, value: unknown): void {
-  // Only scalars: an alias of a collection shares it, and yaml's limit arithmetic differs.
-  if (typeof value === 'object' && value !== null) unsupported();
-  ctx.anchors.set(name, { value, uses: 0 });
+/**
+ * yaml's getAliasCount for a node with no alias inside: 1 for a scalar, the largest of
+ * the items' for a sequence, 1 for a mapping with a pair (its key is a scalar), else 0.
+ */
+function aliasWeight(value: unknown): number {
+  if (Array.isArray(value)) return value.some((item) => aliasWeight(item) === 1) ? 1 : 0;
+  if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0 ? 1 : 0;
+  return 1;
 }
 
 /**
- * The value an alias stands for. An unknown anchor, or a use past yaml's limit (it
- * counts the anchored node once and each use again, and fails above maxAliasUses), is
- * left to the full parser, which reports it.
+ * Records `&name` on a value read with `aliasUsesBefore` aliases read before it. A
+ * collection with an alias inside is left to the full parser (yaml's limit arithmetic
+ * for it differs).
+ */
+export function defineAnchor(ctx: ReadContext, name: string, value: unknown, aliasUsesBefore = ctx.aliasUses): void {
+  const collection = typeof value === 'object' && value !== null;
+  if (collection && ctx.aliasUses !== aliasUsesBefore) unsupported();
+  ctx.anchors.set(name, { value, uses: 0, weight: collection ? aliasWeight(value) : 1 });
+}
+
+/**
+ * The value an alias stands for (shared, as yaml shares it). An unknown anchor is left
+ * to the full parser, which reports it. A use past yaml's limit (it counts the anchored
+ * node once and each use again, times the node's weight, and fails above maxAliasUses)
+ * is recorded: the document is read on, for the findings the full parser lists first.
  */
 export function aliasValue(ctx: ReadContext, name: string): unknown {
   const anchored = ctx.anchors.get(name);
   if (!anchored) return unsupported();
+  ctx.aliasUses += 1;
   anchored.uses += 1;
-  if (anchored.uses + 1 > ctx.maxAliasUses) unsupported();
+  if ((anchored.uses + 1) * anchored.weight > ctx.maxAliasUses) ctx.aliasLimitExceeded = true;
   return anchored.value;
 }

@@ -11,7 +11,7 @@
  * located without the full parser. A property test checks that the value and the tree
  * agree with `yaml` wherever it answers.
  */
-import { duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { aliasLimitIssue, duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
 import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 import { flowCollectionEnd, readFlowCollection } from './fast-yaml-flow.js';
@@ -40,9 +40,11 @@ interface Read {
   end: number;
 }
 
-const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+(.*))?$/;
+const KEY_LINE = /^(<<|[A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+(.*))?$/;
 /** KEY_LINE for an item's compact mapping, whose value may be a flow collection over several lines. */
-const COMPACT_KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+([\s\S]*))?$/;
+const COMPACT_KEY = /^(<<|[A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+([\s\S]*))?$/;
+/** A value that is only an anchor (`key: &name`): the block collection on the next lines is anchored. */
+const ANCHOR_ONLY = /^&([A-Za-z0-9_-]+)$/;
 /**
  * Deeper than this, yaml-depth.ts (which the full parser's path runs first) may refuse
  * the file as too deep; the reader then asks it, and declines what it refuses.
@@ -73,8 +75,9 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx
     // An anchor on an alias, or a second anchor, is an error yaml reports: the full parser's.
     const next = text.slice(anchor.next).trimStart()[0];
     if (next === '*' || next === '&') unsupported();
+    const aliasUses = ctx.aliasUses;
     const read = inlineRead(text.slice(anchor.next), start + anchor.next, lineEnd, depth, ctx);
-    defineAnchor(ctx, anchor.name, read.value);
+    defineAnchor(ctx, anchor.name, read.value, aliasUses);
     return read;
   }
   if (first === '*') {
@@ -116,6 +119,8 @@ function isNameChar(code: number): boolean {
 /** Index of the `:` ending a plain key at the start of `content` (KEY_LINE's key), or unsupported. */
 function keyNameEnd(content: string): number {
   const first = content.charCodeAt(0);
+  // `<<`: a plain key like any other (yaml 1.2's core schema, as the full path reads it, merges nothing).
+  if (first === 60 && content.charCodeAt(1) === 60 && content.charCodeAt(2) === 58) return 2;
   if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95)) return unsupported();
   let end = 1;
   while (end < content.length && isNameChar(content.charCodeAt(end))) end++;
@@ -292,6 +297,18 @@ class Reader {
     return { value: null, node: { kind: 'scalar', start: at, end: at }, end: at };
   }
 
+  /**
+   * `key: &name` or `- &name` with a block collection on the next lines: yaml's range is
+   * the collection's own. An anchor on an absent value is left to the full parser.
+   */
+  anchoredBlock(line: Line, parentIndent: number, depth: number, allowSameIndentSeq: boolean, name: string): Read {
+    const aliasUses = this.ctx.aliasUses;
+    const read = this.nested(line, parentIndent, depth, allowSameIndentSeq);
+    if (read.node.kind === 'scalar') unsupported();
+    defineAnchor(this.ctx, name, read.value, aliasUses);
+    return read;
+  }
+
   block(indent: number, depth: number): Read {
     if (depth > MAX_NESTING) unsupported();
     if (depth > this.deepest) this.deepest = depth;
@@ -317,8 +334,10 @@ class Reader {
   private entry(out: Record<string, unknown>, node: SourceNode & { kind: 'map' }, line: Line, indent: number, depth: number): void {
     // Reported here as the full parser does (the key, in document order); the last value wins.
     if (Object.prototype.hasOwnProperty.call(out, line.key)) this.ctx.onDuplicate(line.keyStart, line.keyStart + line.key.length);
-    const rest = stripComment(line.rest) === '' ? '' : line.rest;
-    const read = line.block ? blockRead(line.block) : rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
+    const value = stripComment(line.rest);
+    const rest = value === '' ? '' : line.rest;
+    const anchor = line.block ? undefined : ANCHOR_ONLY.exec(value)?.[1];
+    const read = line.block ? blockRead(line.block) : anchor !== undefined ? this.anchoredBlock(line, indent, depth, true, anchor) : rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
     setOwn(out, line.key, read.value);
     node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd: line.keyStart + line.key.length, value: read.node });
     if (node.start === -1) node.start = line.keyStart;
@@ -337,8 +356,14 @@ class Reader {
       this.index++;
       if (node.start === -1) node.start = line.keyStart;
       const rest = line.rest;
-      if (stripComment(rest) === '') {
+      const value = stripComment(rest);
+      if (value === '') {
         push(this.nested(line, indent, depth, false));
+        continue;
+      }
+      const anchor = ANCHOR_ONLY.exec(value)?.[1];
+      if (anchor !== undefined && !line.block) {
+        push(this.anchoredBlock(line, indent, depth, false, anchor));
         continue;
       }
       if (line.block && blockHeader(stripComment(rest))) {
@@ -377,7 +402,11 @@ export interface SimpleRead {
 export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart'>;
 
 /** What the fast reader made of a text: the data, or the lines it read before it declined. */
-export type SimpleOrPrefix = { read: SimpleRead; prefix?: undefined } | { read?: undefined; prefix: readonly PrefixLine[] };
+export type SimpleOrPrefix =
+  | { read: SimpleRead; prefix?: undefined; parsed?: undefined }
+  | { read?: undefined; prefix: readonly PrefixLine[]; parsed?: undefined }
+  /** A document read whole that the full path fails on all the same (aliases past the limit): its result. */
+  | { read?: undefined; prefix?: undefined; parsed: ParsedSource };
 
 // CR, control characters, BOMs and Unicode line breaks: left to the full parser.
 // Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
@@ -390,6 +419,8 @@ function readContext(issues: ParseIssue[]): ReadContext {
     },
     anchors: new Map(),
     maxAliasUses: MAX_ALIAS_COUNT,
+    aliasUses: 0,
+    aliasLimitExceeded: false,
   };
 }
 
@@ -437,6 +468,8 @@ export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
     // The full parser's path refuses what its depth scan calls too deep, and that scan
     // over-counts on purpose (brackets in plain text); ask it whenever it might.
     if ((reader.deepest > CHECKED_DEPTH || text.includes('[') || text.includes('{')) && tooDeepOffset(text) !== -1) return { prefix: [] };
+    // The full parser reads it, lists the duplicate keys, then fails on an alias: the same findings.
+    if (ctx.aliasLimitExceeded) return { parsed: { value: undefined, tree: undefined, issues: [...issues, aliasLimitIssue()], fatal: true } };
     return { read: { value: result.value as Record<string, unknown>, tree: split.indentedComment || reader.commentAfterAbsent ? undefined : result.node, issues } };
   } catch (error) {
     if (error instanceof Unsupported) return { prefix: lines.slice(0, Math.max(0, reader.index - 1)) };

@@ -38,3 +38,15 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 export function duplicateKeyIssue(start: number, end: number): ParseIssue {
   return { start, end, severity: 'error', rule: 'syntax/duplicate-key', message: 'Duplicate key: this key appears earlier in the same mapping.', hint: 'Keep one of them: readers disagree on which one wins.' };
 }
+
+/** Aliases past MAX_ALIAS_COUNT (a "billion laughs" document): the same finding from both readers. */
+export function aliasLimitIssue(): ParseIssue {
+  return {
+    start: 0,
+    end: 0,
+    severity: 'error',
+    rule: 'syntax/alias-limit',
+    message: `Aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an anchor, or a cycle).`,
+    hint: 'Write the values out instead of using anchors and aliases (&name / *name).',
+  };
+}

@@ -9,7 +9,7 @@
  * 200 million comparisons (quadratic; 13 s for a 152 KiB file).
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { aliasLimitIssue, duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
 import { valueWithAliases } from './yaml-aliases.js';
 import { tooDeepOffset } from './yaml-depth.js';
@@ -156,14 +156,7 @@ export function parseYamlWithPositions(text: string): ParsedSource {
     value = aliased ? aliased.value : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (!(error instanceof ReferenceError) && !(error instanceof RangeError)) throw error;
-    issues.push({
-      start: 0,
-      end: 0,
-      severity: 'error',
-      rule: 'syntax/alias-limit',
-      message: `Aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an anchor, or a cycle).`,
-      hint: 'Write the values out instead of using anchors and aliases (&name / *name).',
-    });
+    issues.push(aliasLimitIssue());
     return { value: undefined, tree, issues, fatal: true };
   }
   return { value, tree, issues, fatal: false };

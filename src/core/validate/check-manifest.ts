@@ -112,7 +112,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
   try {
     // Plain YAML with findings gets its positions from the fast reader too (a megabyte in
     // milliseconds); the full parser loads only when the fast reader declines the file.
-    const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: simple.issues, fatal: false } : undefined;
+    const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: simple.issues, fatal: false } : first?.parsed;
     // Each reader loads only when a file needs it (most runs are YAML read by the fast reader).
     // A text it declines part way: a syntax error after the lines it read is found without them.
     const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first.prefix) : undefined;
