@@ -141,9 +141,31 @@ function flagYamlOnly(analyses: ManifestAnalysis[], withoutJson: ReadonlySet<str
   }
 }
 
+export interface ValidatePathsOptions {
+  cwd: string;
+  signal?: AbortSignal;
+  /**
+   * Keep each valid manifest's data in its result (default true). The CLI only prints
+   * findings and turns this off: data kept for 1,000 files was copied by every garbage
+   * collection of the run. Manifests the cross-file rules compare (a plugin.json and a
+   * YAML manifest in one folder) are kept until those rules have run, then dropped too.
+   */
+  keepManifests?: boolean;
+}
+
+/** Folders holding both a plugin.json and a YAML manifest among `files`: the twins the cross-file rules compare. */
+function foldersWithTwins(files: readonly string[]): Set<string> {
+  const json = new Set<string>();
+  const yaml = new Set<string>();
+  for (const file of files) (extname(file).toLowerCase() === '.json' ? json : yaml).add(dirname(file));
+  return new Set([...json].filter((dir) => yaml.has(dir)));
+}
+
 /** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
-export async function validatePaths(paths: string[], options: { cwd: string; signal?: AbortSignal }): Promise<ValidationReport> {
+export async function validatePaths(paths: string[], options: ValidatePathsOptions): Promise<ValidationReport> {
   const { files, skipped, withoutJson } = await searchManifests(paths, options.cwd);
+  const keep = options.keepManifests !== false;
+  const twins = keep ? undefined : foldersWithTwins(files);
   const analyses: ManifestAnalysis[] = [];
   for (const [index, file] of files.entries()) {
     // Reads are synchronous (see read-manifest-file.ts); yield now and then so an abort is seen.
@@ -151,11 +173,14 @@ export async function validatePaths(paths: string[], options: { cwd: string; sig
       await new Promise((resolve) => setImmediate(resolve));
       throwIfAborted(options.signal);
     }
-    analyses.push(await analyzeManifestFile(file, options.signal ? { signal: options.signal } : {}));
+    const analysis = await analyzeManifestFile(file, options.signal ? { signal: options.signal } : {});
+    if (twins && !twins.has(dirname(file))) analysis.result.manifest = undefined;
+    analyses.push(analysis);
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
   dropTwinRepeats(analyses);
   flagYamlOnly(analyses, withoutJson);
+  if (!keep) for (const { result } of analyses) result.manifest = undefined;
   const results = [...analyses.map((analysis) => analysis.result), ...skipped.map(skippedResult)];
   return { files: results, ...countFindings(results) };
 }
