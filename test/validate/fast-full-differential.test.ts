@@ -33,6 +33,8 @@ const CORPUS: Record<string, string> = {
   'an alias of a block mapping in merge keys': `${HEAD}b: &b\n  a: 1\nl:\n${times(60, (i) => `  - {<<: *b, c: ${i}}\n`)}`,
   'merge keys past the limit': `${HEAD}b: &b {a: 1}\nl:\n${times(120, (i) => `  - {<<: *b, c: ${i}}\n`)}`,
   'an alias of an empty collection past the limit': `${HEAD}b: &b []\nl:\n${times(120, () => '  - *b\n')}`,
+  'a document that is one flow mapping, with findings': `# c\n{type: http, endpoint: "http://127.0.0.1:8090", command: x, env: {A: 1, B: x, A: 2}, metadata: {name: a, version: 1.0}}  # d\n`,
+  'JSON written as YAML over lines': `{\n  "type": "http",\n  "endpoint": "http://127.0.0.1:8090/",\n  "auto_start": true,\n  "metadata": {"name": "a", "version": "1.0.0", "plugin_api_version": "1.0.0", "provider_type": "A"},\n  "args": [\n    "--port", 8091\n  ]\n}\n`,
   'an alias before its anchor': `${HEAD}command: *c\nx: &c y\n`,
   'an anchor on an alias (yaml refuses it)': `${HEAD}a: &a x\nb: &b *a\nc: *b\n`,
   'an anchor on an alias in a block sequence': `${HEAD}args:\n  - &a x\n  - &b *a\n`,

@@ -237,6 +237,34 @@ describe('fast YAML reader', () => {
     expect(answeredWithTree).toBeGreaterThan(200);
   });
 
+  it('agrees with the full parser on documents that are one flow mapping, over one line or several, with comments around', () => {
+    answered = 0;
+    answeredWithTree = 0;
+    const lineBreaks = fc.array(fc.tuple(fc.nat(), fc.constantFrom(0, 1, 2, 4)), { maxLength: 4 });
+    const soup = fc.constantFrom('', ' ', ',', ':', '#', '"', '[', '}', '\t', '\n---', '\n...', '\n%', '\n#', '- ', ': ', '&a ', '*a');
+    fc.assert(
+      fc.property(fc.constantFrom('', '# c\n', '\n\n', '  # c\n\n'), flowText, lineBreaks, fc.constantFrom('', ' # c', '\n# c', '\n\n', '\nk: v', ' x', '\n{}'), fc.nat(), soup, fc.boolean(), (head, body, breaks, tail, at, ch, mutate) => {
+        let out = body.startsWith('{') ? body : `{k: ${body}}`;
+        for (const [spot, indent] of breaks) {
+          const spots = [...out.matchAll(/[,[{] ?| /g)].map((m) => (m.index ?? 0) + m[0].length);
+          const where = spots[spot % Math.max(1, spots.length)] ?? 1;
+          out = `${out.slice(0, where)}\n${' '.repeat(indent)}${out.slice(where)}`;
+        }
+        if (mutate) out = `${out.slice(0, at % (out.length + 1))}${ch}${out.slice(at % (out.length + 1))}`;
+        agrees(`${head}${out}${tail}\n`);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(answered).toBeGreaterThan(500);
+    expect(answeredWithTree).toBeGreaterThan(500);
+    const json = `{\n  "type": "http",\n  "env": {"A": "1", "B": 2},\n  "args": [\n    "x"\n  ]\n}\n`;
+    expect(readSimpleYamlWithTree(json)?.value).toEqual(JSON.parse(json));
+    for (const text of ['{a: 1}\n---\n', '{a: 1,\n---\n}\n', '{a: 1,\n\tb: 2}\n', '{a: 1} x\n', '[1, 2]\n', '{a: 1 # c\n}\n', "{'b':  \n}\n", "k: {'b':  \n  }\n"]) {
+      expect(readSimpleYaml(text), text).toBeUndefined();
+      agrees(text);
+    }
+  });
+
   it('reads anchored scalars and their aliases, up to the alias limit, as the full parser does', () => {
     for (const uses of [1, 98, 99, 100]) {
       const text = `a: &x 1\nb: [&y "q", *y]\n${Array.from({ length: uses }, (_, i) => `u${i}: *x\n`).join('')}`;

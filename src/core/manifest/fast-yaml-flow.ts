@@ -118,8 +118,11 @@ class FlowReader {
     let node: SourceNode | undefined;
     if (text[i] === ':') {
       if (text[i + 1] !== ' ') unsupported();
+      const colon = i;
       i = this.skipSpaces(i + 1);
       if (text[i] === ',' || text[i] === close) {
+        // Nothing but a line break and blanks before the next token: yaml's empty value sits elsewhere then.
+        if (text.lastIndexOf('\n', i) > colon) unsupported();
         node = { kind: 'scalar', start: base + i, end: base + i };
       } else {
         const read = this.value(i, depth + 1);

@@ -16,6 +16,7 @@ import type { SourceNode } from './source-tree.js';
 import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 import { flowCollectionEnd, readFlowCollection } from './fast-yaml-flow.js';
 import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-block-scalar.js';
+import { flowDocumentStart, readFlowDocument } from './fast-yaml-flow-document.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
 interface Line {
@@ -441,6 +442,27 @@ function readWhole(lines: Line[]): readonly PrefixLine[] {
   }
 }
 
+/** A document read whole: what the full path would make of it. */
+function completed(text: string, ctx: ReadContext, read: SimpleRead, deep: boolean): SimpleOrPrefix {
+  // The full parser's path refuses what its depth scan calls too deep, and that scan
+  // over-counts on purpose (brackets in plain text); ask it whenever it might.
+  if ((deep || text.includes('[') || text.includes('{')) && tooDeepOffset(text) !== -1) return { prefix: [] };
+  // The full parser reads it, lists the duplicate keys, then fails on an alias: the same findings.
+  if (ctx.aliasLimitExceeded) return { parsed: { value: undefined, tree: undefined, issues: [...read.issues, aliasLimitIssue()], fatal: true } };
+  return { read };
+}
+
+/** A document that is one flow mapping (fast-yaml-flow-document.ts). */
+function flowDocument(text: string, at: number, ctx: ReadContext, issues: ParseIssue[]): SimpleOrPrefix {
+  try {
+    const doc = readFlowDocument(text, at, ctx);
+    return completed(text, ctx, { value: doc.value, tree: doc.node, issues }, false);
+  } catch (error) {
+    if (error instanceof Unsupported) return { prefix: [] };
+    throw error;
+  }
+}
+
 /**
  * The data when the text is plain enough to read fast; otherwise the lines read before
  * the reader declined, so that the full parser need not read them again.
@@ -449,6 +471,8 @@ export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
   const bad = text.search(NOT_READ);
   const issues: ParseIssue[] = [];
   const ctx = readContext(issues);
+  const flowAt = bad === -1 ? flowDocumentStart(text) : -1;
+  if (flowAt !== -1) return flowDocument(text, flowAt, ctx, issues);
   const progress: SplitProgress = { lines: [], lineStart: 0 };
   let split: { lines: Line[]; indentedComment: boolean };
   try {
@@ -465,12 +489,8 @@ export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
   try {
     const result = reader.mapping(0, 0, undefined);
     if (reader.index !== lines.length) return { prefix: lines.slice(0, reader.index) };
-    // The full parser's path refuses what its depth scan calls too deep, and that scan
-    // over-counts on purpose (brackets in plain text); ask it whenever it might.
-    if ((reader.deepest > CHECKED_DEPTH || text.includes('[') || text.includes('{')) && tooDeepOffset(text) !== -1) return { prefix: [] };
-    // The full parser reads it, lists the duplicate keys, then fails on an alias: the same findings.
-    if (ctx.aliasLimitExceeded) return { parsed: { value: undefined, tree: undefined, issues: [...issues, aliasLimitIssue()], fatal: true } };
-    return { read: { value: result.value as Record<string, unknown>, tree: split.indentedComment || reader.commentAfterAbsent ? undefined : result.node, issues } };
+    const tree = split.indentedComment || reader.commentAfterAbsent ? undefined : result.node;
+    return completed(text, ctx, { value: result.value as Record<string, unknown>, tree, issues }, reader.deepest > CHECKED_DEPTH);
   } catch (error) {
     if (error instanceof Unsupported) return { prefix: lines.slice(0, Math.max(0, reader.index - 1)) };
     throw error;
