@@ -14,8 +14,9 @@ export interface FindingSink {
   listing(rule: string): boolean;
   atPath(finding: Finding): void;
   /**
-   * Counts a finding that is not listed. `place` says where it is; a sink calls it only
-   * for what it shows (the first omitted finding of a rule, where the summary points).
+   * Counts a finding that is not listed. `place` says where it is, during this call only
+   * (the caller reuses it for the next finding); a sink calls it only for what it shows:
+   * the first omitted finding of a rule, where the summary points.
    */
   omit(rule: string, place: () => Pick<Finding, 'path' | 'at'>): void;
 }
@@ -61,14 +62,18 @@ export function reportSchemaFindings(errors: readonly ErrorObject[], data: unkno
   // Per rule, per place, the index of its first error; drafts (and a list) only where a
   // place repeats, so 100k findings keep 100k numbers alive, not 100k drafts.
   const seen = new Map<string, Map<string, number | Draft[]>>();
+  // One place for every omitted finding, pointed at each in turn: a closure per finding
+  // was most of the garbage this loop made for 100k findings.
+  const omitted = { error: errors[0] as ErrorObject, rule: '', draft: undefined as Draft | undefined };
+  const place = (): Draft => omitted.draft ?? (draftFor(omitted.error, lookup, omitted.rule) as Draft);
   for (let index = 0; index < errors.length; index++) {
     const error = errors[index] as ErrorObject;
     const rule = ruleFor(error, lookup);
     if (rule === undefined) continue;
     let places = seen.get(rule);
     if (!places) seen.set(rule, (places = new Map()));
-    const place = placeOf(error);
-    const twins = places.get(place);
+    const at = placeOf(error);
+    const twins = places.get(at);
     let draft: Draft | undefined;
     if (twins !== undefined) {
       draft = draftFor(error, lookup, rule) as Draft;
@@ -76,12 +81,18 @@ export function reportSchemaFindings(errors: readonly ErrorObject[], data: unkno
       const message = draft.describe().message;
       if (list.some((twin) => twin.describe().message === message)) continue;
       list.push(draft);
-      if (list !== twins) places.set(place, list);
+      if (list !== twins) places.set(at, list);
     } else {
-      places.set(place, index);
+      places.set(at, index);
     }
-    if (sink.listing(rule)) sink.atPath(complete(draft ?? (draftFor(error, lookup, rule) as Draft)));
-    else sink.omit(rule, () => draft ?? (draftFor(error, lookup, rule) as Draft));
+    if (sink.listing(rule)) {
+      sink.atPath(complete(draft ?? (draftFor(error, lookup, rule) as Draft)));
+    } else {
+      omitted.error = error;
+      omitted.rule = rule;
+      omitted.draft = draft;
+      sink.omit(rule, place);
+    }
   }
 }
 
