@@ -63,6 +63,7 @@ const SHAPES: Record<string, string> = {
   'flow mapping': `${HEAD}env: {${times(300, (i) => `${i ? ', ' : ''}${key(i)}: ${i % 7 ? 'x' : '1'}`)}}\n`,
   'flow over lines': `${HEAD}args: [\n${times(300, (i) => `  ${i % 9 ? key(i) : i},\n`)}]\n`,
   'anchors and aliases': `${HEAD}args:\n${times(300, (i) => `  - ${i % 90 === 0 ? `&a${Math.floor(i / 90)} x` : `*a${Math.floor(i / 90)}`}\n`)}`,
+  'explicit keys': `${HEAD}env:\n${times(300, (i) => `  ? ${key(i)}\n  : ${i % 5 ? 'v' : i}\n`)}`,
   'block scalar': `${HEAD.replace('  provider_type: a\n', '  provider_type: a\n  description: |\n')}${times(300, (i) => `    ${key(i)}\n`)}`,
 };
 

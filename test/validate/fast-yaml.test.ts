@@ -64,6 +64,7 @@ const pieces = [
   'k: {a:x}\n', 'k: {a : x}\n', 'k: [a,,b]\n', 'k: {a: x\n', 'k: {"a":x}\n', 'k: [a: b]\n', 'k: {a: [b}\n', 'k: {a: x}}\n', 'k: {a: C#}\n', 'k: {1: a, true: b}\n',
   'k: |\n  text\n  more\n', 'k: |-\n  a\n\n  b\n', 'k: >+\n  folded\n\n', '  - |\n    x\n', '- a: >-\n    y\n', '    # deep comment\n', 'x: &a 1\n', 'y: *a\n', 'z: !tag v\n', 'k: |\n  text\n', 'k: >\n  folded\n', 'k: "esc\\n"\n', "k: 'it''s'\n", 'k: [a, [b]]\n', 'k: [a,]\n', 'k: []\n',
   'k: &a\n  x: 1\n', '- &a\n  x: 1\n', '<<: *a\n', 'k: {<<: *a, b: 1}\n', '  <<: 1\n', 'k: &a\n  # c\n  x: 1\n', 'k: &a [1, {}]\n', 'k: &a {}\n', 'k: &a # c\n- x\n', 'k: *a # c\n',
+  '? k\n: v\n', '  ? k\n  : v\n', '? k\n:\n', '? k # c\n: v\n', '? k\n: [a, b]\n', '? k\n: {a: 1\n', '? k\n  : v\n', '? env\n: "x"\n', '  ? a\n  : 1\n', '? k\n: v # c\n', '? k\n\n: v\n',
   'k: C#\n', 'k: a #b\n', 'k: -\n', 'k: -0\n', 'k: 007\n', 'k: +5\n', 'k: 1_000\n', '? complex\n', '"quoted": key\n', 'null: 1\n', 'True: 1\n', '__proto__: {a: 1}\n',
   '    extra: indent\n', ' odd: indent\n', '- item at root\n', 'k:\n- a\n- b\n', 'k:\n  - a\n  -   b: 1\n      c: 2\n', 'k: multi\n  line\n', 'k: "open\n',
 ];
@@ -235,6 +236,31 @@ describe('fast YAML reader', () => {
     );
     expect(answered).toBeGreaterThan(300);
     expect(answeredWithTree).toBeGreaterThan(200);
+  });
+
+  it('agrees with the full parser on generated block documents with explicit keys (`? key` / `: value`)', () => {
+    answered = 0;
+    answeredWithTree = 0;
+    let explicit = 0;
+    fc.assert(
+      fc.property(documents, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (text, picks) => {
+        let n = 0;
+        const out = text.replace(/^( *)([A-Za-z_][\w./-]*): (.+)$/gm, (line, pad: string, key: string, value: string) => (picks[n++ % picks.length] ? `${pad}? ${key}\n${pad}: ${value}` : line));
+        if (out.includes('? ')) explicit++;
+        agrees(out);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(explicit).toBeGreaterThan(500);
+    expect(answeredWithTree).toBeGreaterThan(200);
+    for (const text of ['? k\n: v\n', 'env:\n  ? k0\n  : v0\n  j: 2\n  ? j\n  :  [a, {b: 1}]\nz: 1\n', 'a: 1\n?  k\n:   "q"\n']) {
+      expect(readSimpleYamlWithTree(text), text).toBeDefined();
+      agrees(text);
+    }
+    for (const text of ['? k\n:\n', '? k\n', '? k # c\n: v\n', '? k\n: v # c\n', '? [a]\n: v\n', '? k\n: |\n  x\n', '? k\n: &a v\n', '? k\n  : v\n', '? k\n: {a: 1,\n  b: 2}\n', '? k\n:\tv\n']) {
+      expect(readSimpleYaml(text), text).toBeUndefined();
+      agrees(text);
+    }
   });
 
   it('agrees with the full parser on documents that are one flow mapping, over one line or several, with comments around', () => {

@@ -42,6 +42,8 @@ function entry(kind: number, key: string, pad: string): string[] {
       return [`${pad}${key}: &anc${key} 1`, `${pad}${key}x: *anc${key}`];
     case 8:
       return ['', `${pad}${key}: >-`, `${pad}  folded`, `${pad}  text`];
+    case 9:
+      return [`${pad}? ${key}`, `${pad}: [v, w]`];
     default:
       return [`${pad}${key}:`];
   }
@@ -54,7 +56,7 @@ const ODD = [
   '- - x', 'k: "a\nb"', 'k: >\n  a\n\n  b', '&x k: v', 'k: {a: b: c}', 'k:\n- a\n  - b', 'k: {"a":x}', 'k: 1\n   odd: indent', '# c\n    deep: x',
 ];
 
-const entries = fc.array(fc.tuple(fc.nat(9), fc.nat(3)), { minLength: 3, maxLength: 14 });
+const entries = fc.array(fc.tuple(fc.nat(10), fc.nat(3)), { minLength: 3, maxLength: 14 });
 const document = fc.tuple(entries, entries, fc.boolean()).map(([root, nested, nestedFirst]) => {
   const lines: string[] = [];
   const rootLines = root.flatMap(([kind], i) => entry(kind, `r${i}`, ''));

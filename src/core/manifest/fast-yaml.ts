@@ -16,6 +16,7 @@ import type { SourceNode } from './source-tree.js';
 import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 import { flowCollectionEnd, readFlowCollection } from './fast-yaml-flow.js';
 import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-block-scalar.js';
+import { explicitEntry } from './fast-yaml-explicit-key.js';
 import { flowDocumentStart, readFlowDocument } from './fast-yaml-flow-document.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
@@ -32,6 +33,8 @@ interface Line {
   end: number;
   /** The block scalar (`|`, `>`) this line's value, or its compact key's value, is. */
   block?: BlockScalar;
+  /** An explicit key (`? key`, then `: value` on the next line): where its `?` is. */
+  questionAt?: number;
 }
 
 /** A value with where it sits: the node, and the end of the last line it covers. */
@@ -216,6 +219,15 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
     let line: Line;
     if (content.startsWith('- ') || content === '-') {
       line = { indent, kind: 'item', key: '', rest: content === '-' ? '' : content.slice(2), keyStart, restStart: keyStart + (content === '-' ? 1 : 2), end };
+    } else if (content.charCodeAt(0) === 63) {
+      // `? key` and `: value` on the next line: one entry (fast-yaml-explicit-key.ts), its value on one line.
+      index++;
+      if (index >= lineCount) unsupported();
+      const next = raws[index] ?? '';
+      const entry = explicitEntry(content, next, lineStart, indent, offset);
+      offset += next.length + 1;
+      lines.push({ indent, kind: 'key', ...entry, end: Math.min(offset, text.length) });
+      continue;
     } else {
       // KEY_LINE by hand: this runs for every line of every manifest.
       const colon = keyNameEnd(content);
@@ -341,7 +353,7 @@ class Reader {
     const read = line.block ? blockRead(line.block) : anchor !== undefined ? this.anchoredBlock(line, indent, depth, true, anchor) : rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
     setOwn(out, line.key, read.value);
     node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd: line.keyStart + line.key.length, value: read.node });
-    if (node.start === -1) node.start = line.keyStart;
+    if (node.start === -1) node.start = line.questionAt ?? line.keyStart;
     node.end = read.end;
   }
 
@@ -400,7 +412,7 @@ export interface SimpleRead {
 }
 
 /** A line the fast reader read whole before it declined the text (partial-reparse.ts). */
-export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart'>;
+export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart' | 'questionAt'>;
 
 /** What the fast reader made of a text: the data, or the lines it read before it declined. */
 export type SimpleOrPrefix =

@@ -47,7 +47,8 @@ export function blankRanges(lines: readonly PrefixLine[]): Blank[] {
       open.pop();
     }
     const top = open[open.length - 1];
-    const lineStart = line.keyStart - line.indent;
+    // An explicit key's line starts before its `?`, not before its key.
+    const lineStart = (line.questionAt ?? line.keyStart) - line.indent;
     if (top && top.indent === line.indent) top.starts.push(lineStart);
     else open.push({ indent: line.indent, kind: line.kind, starts: [lineStart] });
   }
