@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const built = join(root, 'dist', 'core', 'validate', 'check-manifest.js');
 
-type Analyze = (file: string, options?: { signal?: AbortSignal }) => Promise<{ result: unknown }>;
+type Analyze = (file: string, options?: { signal?: AbortSignal; keepManifest?: boolean }) => Promise<{ result: unknown }>;
 type AnalyzeText = (text: string | Uint8Array, file: string) => Promise<{ result: unknown }>;
 let analyzeManifestFile: Analyze;
 let analyzeManifestText: AnalyzeText;
@@ -56,6 +56,22 @@ describe('large manifests off the calling thread', () => {
     const inThread = (await analyzeManifestText(await readFile(valid), valid)).result as { manifest?: unknown };
     expect(offThread.manifest?.env?.KEY_7999).toBe('v7999');
     expect(offThread.manifest).toEqual(inThread.manifest);
+  }, 60_000);
+
+  it('hand back no manifest when the caller drops it (keepManifest: false), with the same findings', async () => {
+    // Runs after the test above, which writes valid/plugin.yaml.
+    const { mkdir, readFile } = await import('node:fs/promises');
+    await mkdir(join(dir, 'dropped'));
+    const small = join(dir, 'dropped', 'plugin.yaml');
+    await writeFile(small, (await readFile(join(dir, 'valid', 'plugin.yaml'), 'utf8')).slice(0, 400).replace(/\n[^\n]*$/, '\n'));
+    // A large file (a worker) and a small one (this thread): valid both, so a kept result has its manifest.
+    for (const file of [join(dir, 'valid', 'plugin.yaml'), small]) {
+      const kept = (await analyzeManifestFile(file)).result as { manifest?: unknown; diagnostics: unknown[] };
+      const dropped = (await analyzeManifestFile(file, { keepManifest: false })).result as { manifest?: unknown; diagnostics: unknown[] };
+      expect(kept.manifest, file).toBeDefined();
+      expect(dropped.manifest, file).toBeUndefined();
+      expect(dropped.diagnostics).toEqual(kept.diagnostics);
+    }
   }, 60_000);
 
   it('leave the event loop free while they are checked', async () => {

@@ -49,6 +49,12 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Return the text and its source tree too (for sync's fixes); off for validate, which keeps many analyses. */
   keepSource?: boolean;
+  /**
+   * False when the caller drops the manifest's data at once (validate's CLI keeps findings
+   * only): the result then has none, and a large file's worker does not serialise a
+   * megabyte of data back for nothing. Default true.
+   */
+  keepManifest?: boolean;
 }
 
 /**
@@ -172,10 +178,12 @@ export async function analyzeManifestFile(file: string, options: AnalyzeOptions 
     return { result: finish(file, sink, undefined) };
   }
   if (read.bytes.length >= OFF_THREAD_BYTES && options.fast !== false) {
-    const analysis = await analyzeOffThread(read.bytes, file, options.signal);
+    const analysis = await analyzeOffThread(read.bytes, file, { keepManifest: options.keepManifest !== false, ...(options.signal ? { signal: options.signal } : {}) });
     if (analysis) return analysis;
   }
-  return analyzeManifestText(read.bytes, file, options);
+  const analysis = await analyzeManifestText(read.bytes, file, options);
+  if (options.keepManifest === false) analysis.result.manifest = undefined;
+  return analysis;
 }
 
 /** Reads and checks one manifest file. Problems with the file itself are findings too. */

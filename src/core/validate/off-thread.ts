@@ -36,11 +36,12 @@ function withLazyManifest(json: string, manifestJson: string | undefined): Manif
  * The analysis from a worker thread, or undefined when no worker can run here (the
  * sources run untranspiled, e.g. under a test runner: the caller then checks in-thread).
  */
-export async function analyzeOffThread(bytes: Uint8Array, file: string, signal?: AbortSignal): Promise<ManifestAnalysis | undefined> {
+export async function analyzeOffThread(bytes: Uint8Array, file: string, options: { signal?: AbortSignal; keepManifest?: boolean } = {}): Promise<ManifestAnalysis | undefined> {
+  const { signal, keepManifest = true } = options;
   if (!existsSync(fileURLToPath(WORKER_URL))) return undefined;
   // Loaded here: most runs never check a file this large.
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(WORKER_URL, { workerData: { bytes, file } });
+  const worker = new Worker(WORKER_URL, { workerData: { bytes, file, keepManifest } });
   const onAbort: { listener?: () => void } = {};
   try {
     return await new Promise<ManifestAnalysis>((resolve, reject) => {

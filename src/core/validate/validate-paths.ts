@@ -173,8 +173,9 @@ export async function validatePaths(paths: string[], options: ValidatePathsOptio
       await new Promise((resolve) => setImmediate(resolve));
       throwIfAborted(options.signal);
     }
-    const analysis = await analyzeManifestFile(file, options.signal ? { signal: options.signal } : {});
-    if (twins && !twins.has(dirname(file))) analysis.result.manifest = undefined;
+    // Dropped at once unless a cross-file rule compares it: not even handed back by a worker.
+    const keepManifest = !twins || twins.has(dirname(file));
+    const analysis = await analyzeManifestFile(file, { keepManifest, ...(options.signal ? { signal: options.signal } : {}) });
     analyses.push(analysis);
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
