@@ -54,6 +54,16 @@ const CORPUS: Record<string, string> = {
   'flow mapping key with blanks before the colon': `${HEAD}env: {A : x}\n`,
   'escapes in double quotes': `${HEAD}env: {"A\\"": "x\\ty", B: "\\u00e9\\N", C: 1}\ncommand: "py\\\\thon"\nargs: ["\\x41", "\\U0001F600"]\n`,
   'quoted keys with escapes in flow': `${HEAD}env: {"A\\tB": x, 'it''s': y}\n`,
+  'core tags on scalars, a value each fits and one it does not': `${HEAD}env: {A: !!str 1, B: !!int "0x1F"}\nx-a: !!bool True\nx-b: !!int x\nauto_start: !!bool false\nargs: [!!str 1, !!null ~]\n`,
+  'local tags on scalars, on a required field too': `${HEAD.replace('command: x', 'command: !py x')}env:\n  A: !mine v # c\n  B: !mine "w"\nargs: [!t a]\n`,
+  'tags with a duplicate key after them': `${HEAD}env:\n  A: !t v\n  A: !!str 2\n`,
+  'x and U escapes, valid and not': `${HEAD}env:\n  A: "\\x41\\U0001F600\\u00e9"\n  B: "\\U00110000"\n`,
+  'multi-line plain and quoted scalars with findings': `${HEAD}env:\n  A: one\n    two\n  B: 'three\n\n    four'\n  C: "five\\\n    six"\nauto_start: yes\n  please\nargs:\n  - x\n    y\n  - k: a\n     b\n`,
+  'a multi-line scalar whose next line is a key': `${HEAD}env:\n  A: one\n    two: x\n`,
+  'a CRLF manifest with findings': `${HEAD}env:\n  A: 1\n  B: "x\n    y"\nargs: [a, 1]\nunknown: |\n  text\n`.replace(/\n/g, '\r\n'),
+  'a manifest with some CRLF lines and a CR alone': `${HEAD}x: 1\r\ny: 2\rz: 3\n`,
+  'tabs as separators, with findings': `${HEAD}env:\n  A:\t1\t# n\n  B:\t"x"\nargs:\n  -\ta\n  - \t2\n`,
+  'tabs where yaml refuses them': `${HEAD}args:\n  -\tk: 1\n\tx: 1\n`,
 };
 
 /** Small versions of the bench's large shapes (bench/validate.mjs). */
@@ -65,6 +75,18 @@ const SHAPES: Record<string, string> = {
   'anchors and aliases': `${HEAD}args:\n${times(300, (i) => `  - ${i % 90 === 0 ? `&a${Math.floor(i / 90)} x` : `*a${Math.floor(i / 90)}`}\n`)}`,
   'explicit keys': `${HEAD}env:\n${times(300, (i) => `  ? ${key(i)}\n  : ${i % 5 ? 'v' : i}\n`)}`,
   'block scalar': `${HEAD.replace('  provider_type: a\n', '  provider_type: a\n  description: |\n')}${times(300, (i) => `    ${key(i)}\n`)}`,
+};
+
+/** Small versions of the scalar shapes of bench/validate-limit.mjs: the fast reader reads each with its tree. */
+const LIMIT_SHAPES: Record<string, string> = {
+  'tags': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: !!str v${i}\n`)}`,
+  'local tags': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: !mine v${i}\n`)}`,
+  'x escapes': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: "\\x41\\t\\u00e9${i}"\n`)}`,
+  'U escapes': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: "\\U0001F600${i}"\n`)}`,
+  'multi-line plain': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: a plain value\n    over two lines ${i}\n`)}`,
+  'multi-line quoted': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: 'a quoted value\n    over two lines ${i}'\n`)}`,
+  'CRLF lines': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: v${i}\n`)}`.replace(/\n/g, '\r\n'),
+  'tab separators': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}:\tv${i}\t# c\n`)}`,
 };
 
 async function sameBothWays(name: string, text: string): Promise<void> {
@@ -85,11 +107,15 @@ describe('fast path and full parser give the same findings', () => {
     expect(count).toBeGreaterThan(30);
   });
 
-  for (const [name, text] of Object.entries({ ...CORPUS, ...SHAPES })) {
+  for (const [name, text] of Object.entries({ ...CORPUS, ...SHAPES, ...LIMIT_SHAPES })) {
     it(name, async () => {
       await sameBothWays(name, text);
     });
   }
+
+  it('the scalar shapes at the size limit are read by the fast reader, tree and all', () => {
+    for (const [name, text] of Object.entries(LIMIT_SHAPES)) expect(readSimpleYamlTree(text)?.tree, name).toBeDefined();
+  });
 
   it('the corpus is not read by the full parser alone: the fast reader answers for most of it', () => {
     const answered = Object.values({ ...CORPUS, ...SHAPES }).filter((text) => readSimpleYamlTree(text)?.tree !== undefined);

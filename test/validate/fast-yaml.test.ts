@@ -5,48 +5,13 @@
 import fc from 'fast-check';
 import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readSimpleYaml, readSimpleYamlOrPrefix, readSimpleYamlTree, readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
 import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
+import { agrees, counts, full, resetCounts } from './fast-yaml-agreement.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/manifests/', import.meta.url));
-
-function full(text: string): { ok: boolean; value: unknown } {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error', resolveKnownTags: false });
-  return { ok: doc.errors.length === 0 && doc.warnings.length === 0, value: doc.toJS({ maxAliasCount: 100 }) };
-}
-
-let answered = 0;
-let answeredWithTree = 0;
-function agrees(text: string): void {
-  const read = readSimpleYamlTree(text);
-  const fast = read?.value;
-  const withTree = readSimpleYamlWithTree(text);
-  if (withTree) {
-    // Same data, the same ranges node for node, and the same findings (duplicate keys) as the full parser.
-    answeredWithTree++;
-    expect(withTree.value, text).toEqual(fast);
-    const positioned = parseYamlWithPositions(text);
-    expect(withTree.tree, text).toEqual(positioned.tree);
-    expect(withTree.issues, text).toEqual(positioned.issues);
-  }
-  if (read === undefined) return;
-  answered++;
-  if (read.issues.length > 0) {
-    // Duplicate keys: the full parser's path reports the same ones and keeps the same (last) values.
-    const positioned = parseYamlWithPositions(text);
-    expect(positioned.fatal, text).toBe(false);
-    expect(read.issues, text).toEqual(positioned.issues);
-    expect(fast, text).toEqual(positioned.value);
-    return;
-  }
-  const reference = full(text);
-  expect(reference.ok, text).toBe(true);
-  expect(fast, text).toEqual(reference.value);
-  expect(Object.is((fast as { x?: unknown }).x, (reference.value as { x?: unknown }).x)).toBe(true);
-}
 
 async function sameResult(text: string): Promise<void> {
   const fast = await analyzeManifestText(text, 'plugin.yaml');
@@ -149,7 +114,7 @@ describe('fast YAML reader', () => {
   });
 
   it('agrees with the full parser on random line soups', () => {
-    answered = 0;
+    resetCounts();
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 25 }), (lines) => {
         agrees(lines.join(''));
@@ -157,15 +122,14 @@ describe('fast YAML reader', () => {
       { numRuns: 600 },
     );
     // The property must not hold vacuously: the fast reader answers for a good share.
-    expect(answered).toBeGreaterThan(5);
+    expect(counts.answered).toBeGreaterThan(5);
   });
 
   it('agrees with the full parser on generated block documents', () => {
-    answered = 0;
-    answeredWithTree = 0;
+    resetCounts();
     fc.assert(fc.property(documents, (text) => agrees(text)), { numRuns: 400 });
-    expect(answered).toBeGreaterThan(60);
-    expect(answeredWithTree).toBeGreaterThan(60);
+    expect(counts.answered).toBeGreaterThan(60);
+    expect(counts.withTree).toBeGreaterThan(60);
   });
 
   it('agrees on long keys and Unicode spaces (it declines them)', () => {
@@ -176,7 +140,7 @@ describe('fast YAML reader', () => {
   });
 
   it('declines what it does not understand', () => {
-    for (const text of ['k: &a\n', 'k: !t v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\x41"\n', 'k: {a: 1,\nb: 2}\n', 'k: {a: x # c\n  }\n', 'k: {a: x\n  y}\n', 'k: 1e3\n', 'k:\ta\n', 'k: v\r\n', 'k: multi\n  line\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
+    for (const text of ['k: &a\n', 'k: !t\n', 'k: !<!t> v\n', 'k: |2\n  x\n', 'k: >\n  x\n\n  y\n', 'k: "a\\x4"\n', 'k: {a: 1,\nb: 2}\n', 'k: {a: x # c\n  }\n', 'k: {a: x\n  y}\n', 'k: 1e3\n', 'k: a\tb\n', 'k: v\rx: 1\n', 'k: multi\n  line: x\n', '\u00a0k: v\n', 'k: a\u00a0#b\n', `${'k'.repeat(1100)}: v\n`]) {
       expect(readSimpleYaml(text), text).toBeUndefined();
     }
   });
@@ -201,8 +165,7 @@ describe('fast YAML reader', () => {
   });
 
   it('agrees with the full parser on generated flow collections, and on each with one character changed', () => {
-    answered = 0;
-    answeredWithTree = 0;
+    resetCounts();
     fc.assert(
       fc.property(fc.constantFrom('k: ', '- ', 'k:\n  - ', 'a: 1\nk: '), flowText, fc.nat(), fc.constantFrom('', ' ', ',', ':', '#', '"', '[', '}', 'a', '- ', ': '), fc.boolean(), (head, body, at, ch, mutate) => {
         const changed = mutate ? `${body.slice(0, at % (body.length + 1))}${ch}${body.slice((at % (body.length + 1)) + (at % 3 === 0 ? 1 : 0))}` : body;
@@ -210,13 +173,12 @@ describe('fast YAML reader', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(answered).toBeGreaterThan(300);
-    expect(answeredWithTree).toBeGreaterThan(300);
+    expect(counts.answered).toBeGreaterThan(300);
+    expect(counts.withTree).toBeGreaterThan(300);
   });
 
   it('agrees with the full parser on flow collections over several lines, at any indentation', () => {
-    answered = 0;
-    answeredWithTree = 0;
+    resetCounts();
     const broken = fc.tuple(flowText, fc.array(fc.tuple(fc.nat(), fc.nat(6)), { minLength: 1, maxLength: 4 })).map(([text, breaks]) => {
       let out = text;
       for (const [at, indent] of breaks) {
@@ -234,13 +196,12 @@ describe('fast YAML reader', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(answered).toBeGreaterThan(300);
-    expect(answeredWithTree).toBeGreaterThan(200);
+    expect(counts.answered).toBeGreaterThan(300);
+    expect(counts.withTree).toBeGreaterThan(200);
   });
 
   it('agrees with the full parser on generated block documents with explicit keys (`? key` / `: value`)', () => {
-    answered = 0;
-    answeredWithTree = 0;
+    resetCounts();
     let explicit = 0;
     fc.assert(
       fc.property(documents, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (text, picks) => {
@@ -252,7 +213,7 @@ describe('fast YAML reader', () => {
       { numRuns: 1500 },
     );
     expect(explicit).toBeGreaterThan(500);
-    expect(answeredWithTree).toBeGreaterThan(200);
+    expect(counts.withTree).toBeGreaterThan(200);
     for (const text of ['? k\n: v\n', 'env:\n  ? k0\n  : v0\n  j: 2\n  ? j\n  :  [a, {b: 1}]\nz: 1\n', 'a: 1\n?  k\n:   "q"\n']) {
       expect(readSimpleYamlWithTree(text), text).toBeDefined();
       agrees(text);
@@ -264,8 +225,7 @@ describe('fast YAML reader', () => {
   });
 
   it('agrees with the full parser on documents that are one flow mapping, over one line or several, with comments around', () => {
-    answered = 0;
-    answeredWithTree = 0;
+    resetCounts();
     const lineBreaks = fc.array(fc.tuple(fc.nat(), fc.constantFrom(0, 1, 2, 4)), { maxLength: 4 });
     const soup = fc.constantFrom('', ' ', ',', ':', '#', '"', '[', '}', '\t', '\n---', '\n...', '\n%', '\n#', '- ', ': ', '&a ', '*a');
     fc.assert(
@@ -281,8 +241,8 @@ describe('fast YAML reader', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(answered).toBeGreaterThan(500);
-    expect(answeredWithTree).toBeGreaterThan(500);
+    expect(counts.answered).toBeGreaterThan(500);
+    expect(counts.withTree).toBeGreaterThan(500);
     const json = `{\n  "type": "http",\n  "env": {"A": "1", "B": 2},\n  "args": [\n    "x"\n  ]\n}\n`;
     expect(readSimpleYamlWithTree(json)?.value).toEqual(JSON.parse(json));
     for (const text of ['{a: 1}\n---\n', '{a: 1,\n---\n}\n', '{a: 1,\n\tb: 2}\n', '{a: 1} x\n', '[1, 2]\n', '{a: 1 # c\n}\n', "{'b':  \n}\n", "k: {'b':  \n  }\n"]) {
@@ -336,8 +296,7 @@ describe('fast YAML reader', () => {
   });
 
   it('agrees with the full parser on block scalars with varied content lines', () => {
-    answered = 0;
-    answeredWithTree = 0;
+    resetCounts();
     const content = fc.constantFrom('text', 'key: v', '- item', '# hash', 'a  b', '"q"', '|', '');
     const body = fc.array(fc.tuple(fc.nat(5), content), { minLength: 1, maxLength: 6 }).map((rows) => rows.map(([indent, text]) => (text === '' ? '' : `${' '.repeat(indent)}${text}`)).join('\n'));
     const doc = fc.tuple(fc.constantFrom('k: ', 'a:\n  k: ', 'l:\n- ', 'l:\n- k: ', 'l:\n  - k: '), fc.constantFrom('|', '|-', '|+', '>', '>-', '>+', '|  # c', '|2'), body, fc.constantFrom('', '\n', '\nz: 1\n', '\n# c\nz: 1\n', '\n\n', '\n  # c\n'));
@@ -348,8 +307,8 @@ describe('fast YAML reader', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(answered).toBeGreaterThan(300);
-    expect(answeredWithTree).toBeGreaterThan(300);
+    expect(counts.answered).toBeGreaterThan(300);
+    expect(counts.withTree).toBeGreaterThan(300);
   });
 
   it('gives no tree for an indented comment deeper than a line around it, or last (yaml puts it in a parent\'s range)', () => {

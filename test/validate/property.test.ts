@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { checkManifestText } from '../../src/core/validate/check-manifest.js';
+import { readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
+import { analyzeManifestText, checkManifestText } from '../../src/core/validate/check-manifest.js';
 import type { ManifestFileResult } from '../../src/core/manifest/types.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/manifests/', import.meta.url));
@@ -106,6 +107,23 @@ describe('property: never throws, always a well-formed result', () => {
       { numRuns: RUNS },
     );
   });
+
+  // Tags, escapes, scalars over several lines, tabs; and the same with CRLF line ends.
+  const scalars = 'type: !!str http\nendpoint:\t"http://127.0.0.1:\\x38090"\t# port\ncommand: python3\nauto_start: !!bool true\nmetadata:\n  name: A plugin\n    named over lines\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: !mine acme\n  description: \'one\n\n    two\'\nenv:\n  A: "\\U0001F600\\\n    x"\nargs:\n  -\t--port\n  - !!int 8090\n';
+  for (const [name, text] of [['tags, escapes, multi-line scalars and tabs', scalars], ['the same with CRLF line ends', scalars.replace(/\n/g, '\r\n')]]) {
+    it(`mutations of a manifest with ${name}: the fast path gives the full parser's result`, async () => {
+      // Not vacuous: unchanged, the fast reader reads it whole, positions and all.
+      expect(readSimpleYamlWithTree(text ?? '')).toBeDefined();
+      await fc.assert(
+        fc.asyncProperty(mutation(text ?? ''), async (edits) => {
+          const mutated = applyMutations(text ?? '', edits);
+          const fast = await check(mutated, 'plugin.yaml');
+          expect(fast).toEqual((await analyzeManifestText(mutated, 'plugin.yaml', { fast: false })).result);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
 
   for (const file of ['valid/guide-complete/plugin.yaml', 'valid/minimal-json/plugin.json']) {
     it(`mutations of ${file}`, async () => {

@@ -12,7 +12,8 @@
  */
 import { setOwn } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
-import { aliasValue, anchorName, checkKey, defineAnchor, KEY_NAME, plainScalar, quotedScalar, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { aliasValue, anchorName, checkKey, defineAnchor, KEY_NAME, plainScalar, plainText, quotedScalar, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { readTag, resolveTagged } from './fast-yaml-tag.js';
 
 export interface FlowRead {
   value: unknown;
@@ -63,16 +64,19 @@ class FlowReader {
     return j;
   }
 
-  private scalar(from: number): FlowRead {
+  /** A scalar at text[from]; with `tag`, the tag written before it decides its value (fast-yaml-tag.ts). */
+  private scalar(from: number, tag?: { name: string; start: number; end: number }): FlowRead {
     const { text, base } = this;
+    const tagged = (source: string): unknown => resolveTagged(tag?.name ?? '', source, (message) => this.ctx.onTag(base + (tag?.start ?? 0), base + (tag?.end ?? 0), message));
     if (text[from] === '"' || text[from] === "'") {
       const quoted = quotedScalar(text, from);
       const after = text[quoted.next];
       if (after !== undefined && after !== ' ' && after !== '\n' && after !== ',' && after !== ']' && after !== '}' && after !== ':') unsupported();
-      return { value: quoted.value, node: { kind: 'scalar', start: base + from, end: base + quoted.next }, next: quoted.next };
+      return { value: tag ? tagged(quoted.value) : quoted.value, node: { kind: 'scalar', start: base + from, end: base + quoted.next }, next: quoted.next };
     }
     const end = this.plainEnd(from);
-    return { value: plainScalar(text.slice(from, end)), node: { kind: 'scalar', start: base + from, end: base + end }, next: end };
+    const source = text.slice(from, end);
+    return { value: tag ? tagged(plainText(source)) : plainScalar(source), node: { kind: 'scalar', start: base + from, end: base + end }, next: end };
   }
 
   value(from: number, depth: number): FlowRead {
@@ -85,6 +89,12 @@ class FlowReader {
       const read = this.scalar(this.skipSpaces(anchor.next));
       defineAnchor(ctx, anchor.name, read.value);
       return read;
+    }
+    if (ch === '!') {
+      // `!tag scalar`: the node (and its range) is the scalar after the tag.
+      const tag = readTag(text, from);
+      if ('&*![{,]}#\n'.includes(text[tag.next] ?? '')) unsupported();
+      return this.scalar(tag.next, { name: tag.name, start: from, end: tag.end });
     }
     if (ch === '*') {
       const alias = anchorName(text, from, text.length);

@@ -29,14 +29,21 @@ function isLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
-export function plainScalar(text: string): unknown {
+/** A plain scalar's text, when yaml reads all of it as one plain scalar (indicators, `: `, ` #` and tabs are declined). */
+export function plainText(text: string): string {
   if (text === '') unsupported();
-  // Most values start with a letter: then the indicator and number tests cannot match
-  // (this runs for every value of every manifest, so it skips them).
+  // Most values start with a letter: then the indicator test cannot match (this runs for
+  // every value of every manifest, so it skips it).
   const letter = isLetter(text.charCodeAt(0));
   // `-x` (e.g. --port) is a plain scalar; `-` alone or `- x` is not.
   const dashWord = text.length > 1 && text[0] === '-' && text[1] !== ' ';
   if ((!letter && NOT_PLAIN_START.test(text) && !dashWord) || /:(?:\s|$)|\s#|\t/.test(text)) unsupported();
+  return text;
+}
+
+export function plainScalar(text: string): unknown {
+  plainText(text);
+  const letter = isLetter(text.charCodeAt(0));
   if (text === '~' || text === 'null' || text === 'Null' || text === 'NULL') return null;
   if (text === 'true' || text === 'True' || text === 'TRUE') return true;
   if (text === 'false' || text === 'False' || text === 'FALSE') return false;
@@ -47,55 +54,78 @@ export function plainScalar(text: string): unknown {
   return text;
 }
 
-/** YAML's one-character escapes in double quotes (\x, \U and line breaks are left to the full parser). */
+/** YAML's one-character escapes in double quotes (`\x`, `\u` and `\U` take hex digits; a line break is folding). */
 const ESCAPES: Record<string, string> = {
-  '0': '\u0000', a: '\u0007', b: '\b', t: '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\u001b',
+  '0': '\u0000', a: '\u0007', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\u001b',
   ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
 };
-const HEX4 = /^[0-9a-fA-F]{4}$/;
+const HEX = /^[0-9a-fA-F]+$/;
 
-/** The value of a double-quoted body with escapes (`\"`, `\n`, `\u00e9`...); unsupported for others. */
+/**
+ * The escape at body[i] (a backslash) other than an escaped line break: its text and the
+ * index after it. yaml reads `\x`, `\u`, `\U` as a code point (String.fromCodePoint);
+ * too few hex digits, a code point past U+10FFFF or an unknown escape are errors there,
+ * left to the full parser, which reports them.
+ */
+export function escapeAt(body: string, i: number): { text: string; next: number } {
+  const ch = body[i + 1] ?? '';
+  if (ch === 'x' || ch === 'u' || ch === 'U') {
+    const length = ch === 'x' ? 2 : ch === 'u' ? 4 : 8;
+    const hex = body.slice(i + 2, i + 2 + length);
+    if (hex.length !== length || !HEX.test(hex)) unsupported();
+    const code = parseInt(hex, 16);
+    if (code > 0x10ffff) unsupported();
+    return { text: String.fromCodePoint(code), next: i + 2 + length };
+  }
+  const escaped = ESCAPES[ch];
+  if (escaped === undefined) unsupported();
+  return { text: escaped as string, next: i + 2 };
+}
+
+/** The value of a one-line double-quoted body with escapes (`\"`, `\n`, `\u00e9`, `\U0001F600`...). */
 function unescape(body: string): string {
   let out = '';
   let from = 0;
   for (let i = body.indexOf('\\'); i !== -1; i = body.indexOf('\\', from)) {
     out += body.slice(from, i);
-    const ch = body[i + 1] ?? '';
-    if (ch === 'u') {
-      const hex = body.slice(i + 2, i + 6);
-      if (!HEX4.test(hex)) unsupported();
-      out += String.fromCharCode(parseInt(hex, 16));
-      from = i + 6;
-    } else {
-      const escaped = ESCAPES[ch];
-      if (escaped === undefined) unsupported();
-      out += escaped;
-      from = i + 2;
-    }
+    const escape = escapeAt(body, i);
+    out += escape.text;
+    from = escape.next;
   }
   return out + body.slice(from);
 }
 
 /**
+ * Index of the quote closing the quoted scalar that opens at text[from], or -1: `\"`
+ * does not close a double-quoted one, `''` does not close a single-quoted one. It may lie
+ * on a later line (the caller decides whether it reads a scalar over several lines).
+ */
+export function quoteEnd(text: string, from: number): number {
+  const quote = text[from];
+  if (quote === '"') {
+    let close = from + 1;
+    while (close < text.length && text[close] !== '"') close += text[close] === '\\' ? 2 : 1;
+    return close < text.length ? close : -1;
+  }
+  for (let close = text.indexOf("'", from + 1); close !== -1; close = text.indexOf("'", close + 2)) {
+    if (text[close + 1] !== "'") return close;
+  }
+  return -1;
+}
+
+/**
  * The text of a quoted scalar opening at `from` (a quote character) and closing on the
- * same line, and the offset just past its closing quote. `''` in single quotes, a line
- * break, a control character or an escape other than the common ones are left to the
- * full parser.
+ * same line, and the offset just past its closing quote. A line break or a control
+ * character in it, or an escape yaml refuses, are left to the full parser.
  */
 export function quotedScalar(text: string, from: number): { value: string; next: number } {
   const quote = text[from] ?? '';
-  let close = from + 1;
-  if (quote === '"') {
-    // Skip escaped characters (`\"` does not close).
-    while (close < text.length && text[close] !== '"') close += text[close] === '\\' ? 2 : 1;
-    if (close >= text.length) unsupported();
-  } else {
-    close = text.indexOf(quote, from + 1);
-    if (close === -1) unsupported();
-  }
+  const close = quoteEnd(text, from);
+  if (close === -1) unsupported();
   const body = text.slice(from + 1, close);
-  if (text[close + 1] === quote || CONTROL.test(body) || body.includes('\n')) unsupported();
-  return { value: quote === '"' && body.includes('\\') ? unescape(body) : body, next: close + 1 };
+  if (CONTROL.test(body)) unsupported(); // a line break, a tab, ...
+  if (quote === "'") return { value: body.includes("'") ? body.replace(/''/g, "'") : body, next: close + 1 };
+  return { value: body.includes('\\') ? unescape(body) : body, next: close + 1 };
 }
 
 /** A key repeated in a mapping: reported by the caller as the full parser reports it. */
@@ -112,6 +142,8 @@ interface Anchored {
 /** What one read of a document shares across block and flow parts. */
 export interface ReadContext {
   onDuplicate: OnDuplicate;
+  /** A tag yaml could not resolve the value by: its warning, at the tag (fast-yaml-tag.ts). */
+  onTag: (start: number, end: number, message: string) => void;
   /** The last node anchored under each name, in document order (what an alias means). */
   anchors: Map<string, Anchored>;
   maxAliasUses: number;

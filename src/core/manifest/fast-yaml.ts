@@ -11,14 +11,17 @@
  * located without the full parser. A property test checks that the value and the tree
  * agree with `yaml` wherever it answers.
  */
-import { aliasLimitIssue, duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
-import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, plainText, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { readTag, resolveTagged } from './fast-yaml-tag.js';
 import { flowCollectionEnd, readFlowCollection } from './fast-yaml-flow.js';
 import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-block-scalar.js';
 import { explicitEntry } from './fast-yaml-explicit-key.js';
 import { flowDocumentStart, readFlowDocument } from './fast-yaml-flow-document.js';
 import { tooDeepOffset } from './yaml-depth.js';
+import { readCrlf, untab } from './fast-yaml-blanks.js';
+import { spannedScalar, type SpannedScalar } from './fast-yaml-multiline.js';
 
 interface Line {
   indent: number;
@@ -35,6 +38,8 @@ interface Line {
   block?: BlockScalar;
   /** An explicit key (`? key`, then `: value` on the next line): where its `?` is. */
   questionAt?: number;
+  /** A plain or quoted scalar going on over the next lines: this line's value, or (compact) its compact key's. */
+  spanned?: SpannedScalar & { compact: boolean };
 }
 
 /** A value with where it sits: the node, and the end of the last line it covers. */
@@ -68,6 +73,19 @@ function onlyComment(text: string, from: number): void {
   if (from < text.length && !/^\s+#/.test(text.slice(from))) unsupported();
 }
 
+/** `!tag value` (trimmed `text` at file offset `start`): the node (and its range) is the scalar after the tag; the tag decides its value. */
+function taggedRead(text: string, start: number, lineEnd: number, ctx: ReadContext): Read {
+  const tag = readTag(text, 0);
+  const rest = text.slice(tag.next);
+  if ('&*![{|>#'.includes(rest[0] ?? '')) unsupported();
+  const quoted = rest[0] === '"' || rest[0] === "'" ? quotedScalar(rest, 0) : undefined;
+  if (quoted) onlyComment(rest, quoted.next);
+  const source = quoted ? quoted.value : plainText(stripComment(rest));
+  const valueStart = start + tag.next;
+  const value = resolveTagged(tag.name, source, (message) => ctx.onTag(start, start + tag.end, message));
+  return { value, node: { kind: 'scalar', start: valueStart, end: valueStart + (quoted ? quoted.next : source.length) }, end: lineEnd };
+}
+
 /** A scalar or a one-line flow collection written after `key: ` or `- `, starting at offset `at`. */
 function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx: ReadContext): Read {
   const text = raw.trim();
@@ -84,6 +102,7 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx
     defineAnchor(ctx, anchor.name, read.value, aliasUses);
     return read;
   }
+  if (first === '!') return taggedRead(text, start, lineEnd, ctx);
   if (first === '*') {
     const plain = stripComment(text);
     const alias = anchorName(plain, 0, plain.length);
@@ -108,6 +127,10 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx
 
 function blockRead(block: BlockScalar): Read {
   return { value: block.value, node: { kind: 'scalar', start: block.start, end: block.end }, end: block.end };
+}
+
+function spannedRead(scalar: SpannedScalar): Read {
+  return { value: scalar.value, node: { kind: 'scalar', start: scalar.start, end: scalar.end }, end: scalar.lineEnd };
 }
 
 /** Where yaml puts an absent value: the first non-blank after the indicator (newline or `#`). */
@@ -160,6 +183,20 @@ function blockScalarHeader(line: Line): { folded: boolean; chomp: string; start:
   return { ...compactHeader, start: line.restStart + line.rest.length - (compact[2] ?? '').length, parentIndent: keyColumn };
 }
 
+/** Where this line's scalar value starts, if it has one that may go on over the next lines, and its parent's indent. */
+function scalarStart(line: Line): { start: number; parentIndent: number; compact: boolean } | undefined {
+  const first = line.rest.charCodeAt(0);
+  if (Number.isNaN(first) || first === 35 || first === 91 || first === 123) return undefined;
+  if (line.kind === 'key') return { start: line.restStart, parentIndent: line.indent, compact: false };
+  const inner = line.rest.trimStart();
+  const innerStart = line.restStart + line.rest.length - inner.length;
+  const compact = /^["'[{]/.test(inner) ? null : KEY_LINE.exec(inner);
+  if (!compact) return { start: innerStart, parentIndent: line.indent, compact: false };
+  const value = compact[2] ?? '';
+  if (value === '') return undefined;
+  return { start: line.restStart + line.rest.length - value.length, parentIndent: line.indent + 2 + line.rest.length - inner.length, compact: true };
+}
+
 /** Where splitLines is, so a caller can keep the lines split before it declined. */
 interface SplitProgress {
   lines: Line[];
@@ -179,7 +216,7 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
   // A final newline leaves an empty string after it that is no line.
   const lineCount = text.endsWith('\n') ? raws.length - 1 : raws.length;
   for (let index = 0; index < lineCount; index++) {
-    const source = raws[index] ?? '';
+    let source = raws[index] ?? '';
     const lineStart = offset;
     progress.lineStart = lineStart;
     offset += source.length + 1;
@@ -209,7 +246,9 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
       continue;
     }
     afterBlock = false;
-    if (source.includes('\t') || source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
+    if (source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
+    // Tabs that separate (`key:\tvalue\t# c`) become spaces; any other tab is declined.
+    if (source.includes('\t')) source = untab(source);
     const indent = first; // spaces only: a tab was refused just above
     previousIndent = indent;
     if (pendingComment > indent) indentedComment = true;
@@ -277,6 +316,15 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
       index = read.next - 1;
       offset = read.offset;
       afterBlock = true;
+    } else if (!flow) {
+      // A plain or quoted scalar that goes on over the next lines: they are its text.
+      const value = scalarStart(line);
+      const spanned = value && spannedScalar(text, raws, lineCount, index, offset, value.start, value.parentIndent);
+      if (spanned) {
+        line.spanned = { ...spanned, compact: value.compact };
+        index = spanned.next - 1;
+        offset = spanned.offset;
+      }
     }
   }
   return { lines, indentedComment: indentedComment || pendingComment !== -1 };
@@ -349,8 +397,8 @@ class Reader {
     if (Object.prototype.hasOwnProperty.call(out, line.key)) this.ctx.onDuplicate(line.keyStart, line.keyStart + line.key.length);
     const value = stripComment(line.rest);
     const rest = value === '' ? '' : line.rest;
-    const anchor = line.block ? undefined : ANCHOR_ONLY.exec(value)?.[1];
-    const read = line.block ? blockRead(line.block) : anchor !== undefined ? this.anchoredBlock(line, indent, depth, true, anchor) : rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
+    const anchor = line.block || line.spanned ? undefined : ANCHOR_ONLY.exec(value)?.[1];
+    const read = line.block ? blockRead(line.block) : line.spanned ? spannedRead(line.spanned) : anchor !== undefined ? this.anchoredBlock(line, indent, depth, true, anchor) : rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
     setOwn(out, line.key, read.value);
     node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd: line.keyStart + line.key.length, value: read.node });
     if (node.start === -1) node.start = line.questionAt ?? line.keyStart;
@@ -383,6 +431,12 @@ class Reader {
         push(blockRead(line.block));
         continue;
       }
+      if (line.spanned && !line.spanned.compact) {
+        push(spannedRead(line.spanned));
+        const after = this.peek();
+        if (after && after.indent > indent) unsupported();
+        continue;
+      }
       const keyIndent = indent + 2 + (rest.length - rest.trimStart().length);
       const content = rest.trimStart();
       const compact = COMPACT_KEY.exec(content);
@@ -391,7 +445,7 @@ class Reader {
         checkKey(key);
         const inlineRest = compact[2] ?? '';
         const keyStart = line.keyStart + keyIndent - indent;
-        push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: inlineRest, keyStart, restStart: keyStart + content.length - inlineRest.length, end: line.end, ...(line.block ? { block: line.block } : {}) }));
+        push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: inlineRest, keyStart, restStart: keyStart + content.length - inlineRest.length, end: line.end, ...(line.block ? { block: line.block } : {}), ...(line.spanned ? { spanned: line.spanned } : {}) }));
         continue;
       }
       if (content.startsWith('- ')) unsupported();
@@ -421,14 +475,19 @@ export type SimpleOrPrefix =
   /** A document read whole that the full path fails on all the same (aliases past the limit): its result. */
   | { read?: undefined; prefix?: undefined; parsed: ParsedSource };
 
-// CR, control characters, BOMs and Unicode line breaks: left to the full parser.
-// Unicode spaces too: trim() and \s treat them as blanks, YAML does not.
-const NOT_READ = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+// Control characters, BOMs and Unicode line breaks: left to the full parser (CRLF line
+// ends are read as LF, fast-yaml-blanks.ts). Unicode spaces too: trim() and \s treat them
+// as blanks, YAML does not.
+const NOT_READ = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
-function readContext(issues: ParseIssue[]): ReadContext {
+/** Duplicate keys go to `issues`, yaml's warnings (unresolved tags) to `warnings`. */
+function readContext(issues: ParseIssue[], warnings: ParseIssue[] = []): ReadContext {
   return {
     onDuplicate: (start, end) => {
       if (issues.length < MAX_SYNTAX_ISSUES) issues.push(duplicateKeyIssue(start, end));
+    },
+    onTag: (start, end, message) => {
+      if (warnings.length < MAX_SYNTAX_ISSUES) warnings.push(unknownTagIssue(start, end, message));
     },
     anchors: new Map(),
     maxAliasUses: MAX_ALIAS_COUNT,
@@ -444,14 +503,20 @@ function readContext(issues: ParseIssue[]): ReadContext {
  */
 function readWhole(lines: Line[]): readonly PrefixLine[] {
   if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return [];
-  const reader = new Reader(lines, readContext([]));
+  const warnings: ParseIssue[] = [];
+  const reader = new Reader(lines, readContext([], warnings));
   try {
     reader.mapping(0, 0, undefined);
-    return lines.slice(0, reader.index);
+    return beforeWarning(lines.slice(0, reader.index), warnings);
   } catch (error) {
-    if (error instanceof Unsupported) return lines.slice(0, Math.max(0, reader.index - 1));
+    if (error instanceof Unsupported) return beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings);
     throw error;
   }
+}
+
+/** The findings in the full parser's order: yaml's warnings (unresolved tags) first, then duplicate keys. */
+function allIssues(duplicates: ParseIssue[], warnings: ParseIssue[]): ParseIssue[] {
+  return warnings.length === 0 ? duplicates : [...warnings, ...duplicates].slice(0, MAX_SYNTAX_ISSUES);
 }
 
 /** A document read whole: what the full path would make of it. */
@@ -465,10 +530,10 @@ function completed(text: string, ctx: ReadContext, read: SimpleRead, deep: boole
 }
 
 /** A document that is one flow mapping (fast-yaml-flow-document.ts). */
-function flowDocument(text: string, at: number, ctx: ReadContext, issues: ParseIssue[]): SimpleOrPrefix {
+function flowDocument(text: string, at: number, ctx: ReadContext, duplicates: ParseIssue[], warnings: ParseIssue[]): SimpleOrPrefix {
   try {
     const doc = readFlowDocument(text, at, ctx);
-    return completed(text, ctx, { value: doc.value, tree: doc.node, issues }, false);
+    return completed(text, ctx, { value: doc.value, tree: doc.node, issues: allIssues(duplicates, warnings) }, false);
   } catch (error) {
     if (error instanceof Unsupported) return { prefix: [] };
     throw error;
@@ -476,15 +541,36 @@ function flowDocument(text: string, at: number, ctx: ReadContext, issues: ParseI
 }
 
 /**
+ * The prefix up to the line before the first one yaml warns about (an unresolved tag): the
+ * partial reparse leaves read lines out, and a warning there would be lost.
+ */
+function beforeWarning(prefix: readonly PrefixLine[], warnings: readonly ParseIssue[]): readonly PrefixLine[] {
+  const first = warnings[0];
+  if (!first) return prefix;
+  let end = 0;
+  while (end < prefix.length && (prefix[end]?.keyStart ?? 0) < first.start) end++;
+  return prefix.slice(0, Math.max(0, end - 1));
+}
+
+/**
  * The data when the text is plain enough to read fast; otherwise the lines read before
  * the reader declined, so that the full parser need not read them again.
  */
 export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
+  if (!text.includes('\r')) return readLf(text);
+  // CRLF line ends: read as LF, offsets moved back onto the text (no prefix: its offsets are the LF text's).
+  const read = readCrlf(text, (lf) => readLf(lf).read);
+  return read ? { read } : { prefix: [] };
+}
+
+/** readSimpleYamlOrPrefix for a text with LF line ends only. */
+function readLf(text: string): SimpleOrPrefix {
   const bad = text.search(NOT_READ);
-  const issues: ParseIssue[] = [];
-  const ctx = readContext(issues);
+  const duplicates: ParseIssue[] = [];
+  const warnings: ParseIssue[] = [];
+  const ctx = readContext(duplicates, warnings);
   const flowAt = bad === -1 ? flowDocumentStart(text) : -1;
-  if (flowAt !== -1) return flowDocument(text, flowAt, ctx, issues);
+  if (flowAt !== -1) return flowDocument(text, flowAt, ctx, duplicates, warnings);
   const progress: SplitProgress = { lines: [], lineStart: 0 };
   let split: { lines: Line[]; indentedComment: boolean };
   try {
@@ -500,11 +586,11 @@ export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
   const reader = new Reader(lines, ctx);
   try {
     const result = reader.mapping(0, 0, undefined);
-    if (reader.index !== lines.length) return { prefix: lines.slice(0, reader.index) };
+    if (reader.index !== lines.length) return { prefix: beforeWarning(lines.slice(0, reader.index), warnings) };
     const tree = split.indentedComment || reader.commentAfterAbsent ? undefined : result.node;
-    return completed(text, ctx, { value: result.value as Record<string, unknown>, tree, issues }, reader.deepest > CHECKED_DEPTH);
+    return completed(text, ctx, { value: result.value as Record<string, unknown>, tree, issues: allIssues(duplicates, warnings) }, reader.deepest > CHECKED_DEPTH);
   } catch (error) {
-    if (error instanceof Unsupported) return { prefix: lines.slice(0, Math.max(0, reader.index - 1)) };
+    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings) };
     throw error;
   }
 }

@@ -50,3 +50,20 @@ export function aliasLimitIssue(): ParseIssue {
     hint: 'Write the values out instead of using anchors and aliases (&name / *name).',
   };
 }
+
+/**
+ * A tag yaml could not resolve the value by (`!mine`, `!!int x`): the value is read as a
+ * string. `message` is yaml's ("Unresolved tag: !mine"); the same finding from both readers.
+ */
+export function unknownTagIssue(start: number, end: number, message: string): ParseIssue {
+  const line = message.split('\n')[0] ?? message;
+  const short = line.length > 200 ? `${line.slice(0, 197)}...` : line;
+  return {
+    start,
+    end,
+    severity: 'warning',
+    rule: 'syntax/unknown-tag',
+    message: `${short.replace(/[.!?]$/, '')}; the value is read as a plain string.`,
+    hint: 'Remove the tag: a manifest needs only plain strings, numbers, booleans, lists and mappings.',
+  };
+}

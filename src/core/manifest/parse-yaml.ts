@@ -9,7 +9,7 @@
  * 200 million comparisons (quadratic; 13 s for a 152 KiB file).
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { aliasLimitIssue, duplicateKeyIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
 import { valueWithAliases } from './yaml-aliases.js';
 import { tooDeepOffset } from './yaml-depth.js';
@@ -123,15 +123,11 @@ export function parseYamlWithPositions(text: string): ParsedSource {
   }
   for (const warning of doc.warnings) {
     if (issues.length >= MAX_SYNTAX_ISSUES) break;
-    const tag = warning.code === 'TAG_RESOLVE_FAILED';
-    issues.push({
-      start: warning.pos[0],
-      end: warning.pos[1],
-      severity: 'warning',
-      rule: tag ? 'syntax/unknown-tag' : 'syntax/yaml-warning',
-      message: tag ? `${firstLine(warning.message)}; the value is read as a plain string.` : firstLine(warning.message),
-      hint: tag ? 'Remove the tag: a manifest needs only plain strings, numbers, booleans, lists and mappings.' : 'See the YAML specification, or simplify the value.',
-    });
+    if (warning.code === 'TAG_RESOLVE_FAILED') {
+      issues.push(unknownTagIssue(warning.pos[0], warning.pos[1], warning.message));
+      continue;
+    }
+    issues.push({ start: warning.pos[0], end: warning.pos[1], severity: 'warning', rule: 'syntax/yaml-warning', message: firstLine(warning.message), hint: 'See the YAML specification, or simplify the value.' });
   }
   if (fatal) return { value: undefined, tree: undefined, issues, fatal: true };
   let tree: SourceNode | undefined;
