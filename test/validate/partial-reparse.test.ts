@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSimpleYamlOrPrefix } from '../../src/core/manifest/fast-yaml.js';
+import { readSimpleYamlOrPrefix, type PrefixLine } from '../../src/core/manifest/fast-yaml.js';
 import { blankRanges, blankText, parseYamlPastPrefix } from '../../src/core/manifest/partial-reparse.js';
 import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
@@ -104,6 +104,19 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
     expect(past).toBeDefined();
     expect(past).toEqual(full);
     expect(full.issues[0]?.rule).toBe('syntax/yaml');
+  });
+
+  it('keeps a range with a tag in it: yaml may warn about a tag, and the warning must stay in the findings', () => {
+    // The fast reader leaves tags to the full parser today; a prefix as a reader that read them would give it.
+    const text = `${HEAD}env:\n  a: 1\n  b: !mine x\n  c: 3\n  d: 4\n  e: [unclosed\n`;
+    const prefix: PrefixLine[] = [];
+    for (let at = 0; at < text.indexOf('  e: ['); at = text.indexOf('\n', at) + 1) {
+      const indent = /^ */.exec(text.slice(at))?.[0].length ?? 0;
+      prefix.push({ indent, kind: 'key', keyStart: at + indent });
+    }
+    const full = parseYamlWithPositions(text);
+    expect(full.issues.map((issue) => issue.rule)).toContain('syntax/unknown-tag');
+    expect(parseYamlPastPrefix(text, prefix)).toEqual(full);
   });
 
   it('declines what it cannot answer exactly: no error after the prefix, too deep, nothing to leave out', () => {

@@ -89,7 +89,9 @@ export function blankText(text: string, ranges: readonly Blank[]): string {
  * cannot tell (the caller parses the whole text then).
  */
 export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[]): ParsedSource | undefined {
-  const ranges = blankRanges(prefix);
+  // A tag is the one thing a text yaml reads without error can still be warned about
+  // (an unknown tag, a tag on the wrong kind of node): a range with one stays, for its warning.
+  const ranges = blankRanges(prefix).filter((range) => !text.slice(range.start, range.end).includes('!'));
   // Too deep: the full path refuses it before parsing, at no cost; its scan must see every line.
   if (ranges.length === 0 || tooDeepOffset(text) !== -1) return undefined;
   const parsed = parseYamlWithPositions(blankText(text, ranges));
