@@ -48,20 +48,19 @@ export function untab(line: string): string {
 
 /** Offsets in the text read with LF line ends -> offsets in the original CRLF text. */
 function offsetMap(text: string): (offset: number) => number {
-  // Where each CRLF's LF sits in the LF text, in order.
-  const lfs: number[] = [];
-  for (let i = text.indexOf('\r\n'); i !== -1; i = text.indexOf('\r\n', i + 2)) lfs.push(i - lfs.length);
-  return (offset) => {
-    // Count the CRs before `offset`: one per LF strictly before it.
-    let low = 0;
-    let high = lfs.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((lfs[mid] ?? 0) < offset) low = mid + 1;
-      else high = mid;
-    }
-    return offset + low;
-  };
+  // For each offset of the LF text, the CRs before it (one per CRLF whose LF lies before
+  // it): one table, so each of the tree's offsets moves in one step.
+  const shift = new Uint32Array(text.length + 2);
+  let crs = 0;
+  let from = 0;
+  for (let i = text.indexOf('\r\n'); i !== -1; i = text.indexOf('\r\n', i + 2)) {
+    const lf = i - crs; // where this LF sits in the LF text
+    shift.fill(crs, from, lf + 1);
+    from = lf + 1;
+    crs++;
+  }
+  shift.fill(crs, from);
+  return (offset) => offset + (shift[offset] ?? crs);
 }
 
 function moveTree(node: SourceNode, move: (offset: number) => number): void {

@@ -97,13 +97,14 @@ export function spannedScalar(text: string, raws: readonly string[], lineCount: 
   // Properties (`&a`, `!t`), aliases and indicators: the caller reads what follows them.
   if (first === undefined || '&*!|>%@`?:,[]{}#'.includes(first) || (first === '-' && /^-(?:\s|$)/.test(text.slice(start, start + 2)))) return undefined;
   // Cheap test first (this runs for most lines): does a deeper content line follow?
-  let j = index + 1;
-  while (j < lineCount && /^ *$/.test(raws[j] ?? '')) j++;
-  if (j >= lineCount) return undefined;
-  const nextLine = raws[j] ?? '';
-  const nextIndent = indentOf(nextLine);
-  if (nextIndent <= parentIndent || nextLine[nextIndent] === '#') return undefined;
-  return spannedPlain(text, raws, lineCount, index, offset, start, parentIndent);
+  for (let j = index + 1; j < lineCount; j++) {
+    const line = raws[j] ?? '';
+    const indent = indentOf(line);
+    if (indent === line.length) continue; // blank
+    if (indent <= parentIndent || line.charCodeAt(indent) === 35) return undefined;
+    return spannedPlain(text, raws, lineCount, index, offset, start, parentIndent);
+  }
+  return undefined;
 }
 
 function spannedPlain(text: string, raws: readonly string[], lineCount: number, index: number, offset: number, start: number, parentIndent: number): SpannedScalar {
