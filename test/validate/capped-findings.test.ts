@@ -6,7 +6,7 @@
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
-import { LineIndex, locate, pointerSegments } from '../../src/core/manifest/source-tree.js';
+import { LineIndex, locate, pointerSegments, type SourceNode } from '../../src/core/manifest/source-tree.js';
 import { getValidator, loadSchema } from '../../src/core/schema-registry.js';
 import { checkManifestText } from '../../src/core/validate/check-manifest.js';
 import { DiagnosticSink, MAX_FINDINGS_PER_RULE, type Finding } from '../../src/core/validate/rule-context.js';
@@ -113,5 +113,48 @@ describe('Lookup.value', () => {
     for (const order of [pointers, [...pointers].reverse()]) {
       for (const pointer of order) expect(lookup.value(pointer), pointer).toBe(valueAt(data, pointerSegments(pointer)));
     }
+  });
+});
+
+describe('locating in a tree whose keys are unique', () => {
+  const size = 20_000;
+  const key = (i: number): string => `k${i}`;
+  /** A mapping of `size` entries whose reads are counted (a Proxy over the entries). */
+  function countedMapping(keys: readonly string[]): { root: SourceNode; reads: () => number } {
+    let reads = 0;
+    const entries = keys.map((k, i) => ({ key: k, keyStart: i, keyEnd: i + 1, value: { kind: 'scalar' as const, start: i, end: i + 1 } }));
+    const counted = new Proxy(entries, {
+      get(target, property, receiver) {
+        if (typeof property === 'string' && /^\d+$/.test(property)) reads++;
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    return { root: { kind: 'map', start: 0, end: keys.length, entries: counted }, reads: () => reads };
+  }
+
+  it('indexes a mapping only as far as the keys looked up', () => {
+    const { root, reads } = countedMapping(Array.from({ length: size }, (_, i) => key(i)));
+    for (let i = 0; i < 100; i++) expect(locate(root, [key(i)], 'key', true).start).toBe(i);
+    expect(reads()).toBe(100);
+    // Any order, and keys that are not there: still each entry read once.
+    for (let i = size - 1; i >= 0; i -= 7) expect(locate(root, [key(i)], 'key', true).start).toBe(i);
+    expect(locate(root, ['missing'], 'key', true)).toEqual({ start: 0, end: size });
+    expect(reads()).toBe(size);
+  });
+
+  it('finds what the full index finds when keys are unique, and the last of repeated keys without the promise', () => {
+    const keys = Array.from({ length: 500 }, (_, i) => key((i * 7919) % 500));
+    const unique = countedMapping(keys).root;
+    const full = countedMapping(keys).root;
+    for (let i = 0; i < 500; i++) expect(locate(unique, [key(i)], 'key', true)).toEqual(locate(full, [key(i)], 'key'));
+    // A repeated key (which the fast reader would have reported) points at its last entry.
+    const repeated = countedMapping(['a', 'b', 'a']).root;
+    expect(locate(repeated, ['a'], 'key').start).toBe(2);
+  });
+
+  it('is used only for a fast-reader tree with no repeated key: a repeat still points at the last one', async () => {
+    const text = `${HEAD}metadata:\n  name: a\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: a\nenv:\n  A: 1\n  B: "x"\n  A: 2\n`;
+    const result = await checkManifestText(text, 'plugin.yaml');
+    expect(result.diagnostics.map((d) => `${d.rule} ${d.line}`)).toEqual(['syntax/duplicate-key 13', 'env/unquoted-value 13']);
   });
 });

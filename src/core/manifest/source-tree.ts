@@ -47,34 +47,52 @@ export interface Located {
 }
 
 type MapNode = Extract<SourceNode, { kind: 'map' }>;
-const indexes = new WeakMap<MapNode, Map<string, SourceEntry>>();
+
+/** A mapping's key -> entry index, built as far as lookups have needed. */
+interface EntryIndex {
+  byKey: Map<string, SourceEntry>;
+  /** Entries indexed so far, from the first. */
+  scanned: number;
+}
+const indexes = new WeakMap<MapNode, EntryIndex>();
 
 /**
- * Key -> entry of a mapping, built once per mapping on first use: a finding per key of a
- * 20k-key mapping must not scan the mapping each time (that was quadratic). The last
- * duplicate wins, as in the parsed data.
+ * The entry of a mapping under `key`, through an index built once per mapping: a finding
+ * per key of a 20k-key mapping must not scan the mapping each time (that was quadratic).
+ * The last duplicate wins, as in the parsed data, so the index is completed before it
+ * answers, unless the caller knows the keys are unique (`uniqueKeys`): then the index is
+ * built only as far as the key, and locating the first 100 findings of a 100k-key
+ * mapping indexes 100 entries, not 100k. Either way each entry is indexed once.
  */
-function entryIndex(node: MapNode): Map<string, SourceEntry> {
+export function entryOf(node: MapNode, key: string, uniqueKeys = false): SourceEntry | undefined {
   let index = indexes.get(node);
-  if (!index) {
-    index = new Map();
-    for (const entry of node.entries) index.set(entry.key, entry);
-    indexes.set(node, index);
+  if (!index) indexes.set(node, (index = { byKey: new Map(), scanned: 0 }));
+  const { byKey } = index;
+  const entries = node.entries;
+  if (uniqueKeys) {
+    const known = byKey.get(key);
+    if (known) return known;
+    while (index.scanned < entries.length) {
+      const entry = entries[index.scanned++] as SourceEntry;
+      byKey.set(entry.key, entry);
+      if (entry.key === key) return entry;
+    }
+    return undefined;
   }
-  return index;
-}
-
-/** The entry of a mapping under `key` (the last one when the key is repeated). */
-export function entryOf(node: MapNode, key: string): SourceEntry | undefined {
-  return entryIndex(node).get(key);
+  while (index.scanned < entries.length) {
+    const entry = entries[index.scanned++] as SourceEntry;
+    byKey.set(entry.key, entry);
+  }
+  return byKey.get(key);
 }
 
 /**
  * Where a JSON-pointer-like path points. `at: 'key'` prefers the key of the last
  * segment (unknown keys, duplicate names); `at: 'value'` the value. When the path goes
  * further than the tree (a missing key), the deepest existing node is returned.
+ * `uniqueKeys`: no mapping of the tree repeats a key (see entryOf).
  */
-export function locate(root: SourceNode | undefined, path: readonly (string | number)[], at: 'key' | 'value' = 'value'): Located {
+export function locate(root: SourceNode | undefined, path: readonly (string | number)[], at: 'key' | 'value' = 'value', uniqueKeys = false): Located {
   if (!root) return { start: 0, end: 0 };
   let node: SourceNode = root;
   let best: Located = { start: root.start, end: root.end };
@@ -82,7 +100,7 @@ export function locate(root: SourceNode | undefined, path: readonly (string | nu
     const segment = path[i];
     const last = i === path.length - 1;
     if (node.kind === 'map') {
-      const entry = entryIndex(node).get(String(segment));
+      const entry = entryOf(node, String(segment), uniqueKeys);
       if (!entry) return best;
       if (last && at === 'key') return { start: entry.keyStart, end: entry.keyEnd };
       if (!entry.value) return { start: entry.keyStart, end: entry.keyEnd };

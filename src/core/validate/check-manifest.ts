@@ -13,7 +13,7 @@ import type { ErrorObject } from 'ajv';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYamlOrPrefix } from '../manifest/fast-yaml.js';
-import type { ParsedSource } from '../manifest/parse-issue.js';
+import { MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import { locate, type SourceNode } from '../manifest/source-tree.js';
 import { analyzeOffThread, OFF_THREAD_BYTES } from './off-thread.js';
@@ -130,7 +130,12 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     sink.atOffsets(0, 0, json ? 'syntax/json' : 'syntax/yaml', `The file could not be parsed: ${reason}.`, 'Simplify the file.');
     return { result: finish(file, sink, undefined) };
   }
-  const sink = new DiagnosticSink(file, text, parsed.tree);
+  // The fast reader reports every repeated key (its keys are plain names or quoted strings:
+  // equal strings are equal keys to yaml too). With none in a list not cut short at its
+  // cap, a key's first entry is its only one, and findings are located without indexing
+  // whole mappings.
+  const uniqueKeys = simple?.tree !== undefined && parsed.tree === simple.tree && simple.issues.length < MAX_SYNTAX_ISSUES && !simple.issues.some((issue) => issue.rule === 'syntax/duplicate-key');
+  const sink = new DiagnosticSink(file, text, parsed.tree, uniqueKeys);
   if (bom && json) {
     sink.atOffsets(0, 0, 'file/bom', 'plugin.json starts with a byte order mark; the reference host\'s JSON decoder rejects it.', 'Save the file as UTF-8 without BOM.');
   }
@@ -162,7 +167,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
   const analysis: ManifestAnalysis = { result: finish(file, sink, data), ...(options.keepSource ? { source: { text, bom, tree: parsed.tree } } : {}) };
   const metadata = data.metadata;
   if (isRecord(metadata) && typeof metadata.provider_type === 'string') {
-    const where = locate(parsed.tree, ['metadata', 'provider_type']);
+    const where = locate(parsed.tree, ['metadata', 'provider_type'], 'value', uniqueKeys);
     const from = sink.position(where.start);
     const to = sink.position(where.end);
     analysis.providerType = { value: metadata.provider_type, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };

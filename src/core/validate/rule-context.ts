@@ -60,13 +60,17 @@ interface Omitted {
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];
   private readonly lines: LineIndex;
-  private readonly perRule = new Map<string, number>();
+  /** Per rule, its findings so far and, past the cap, its omitted ones (one lookup per finding). */
+  private readonly perRule = new Map<string, { count: number; omitted: Omitted | undefined }>();
+  /** The omitted ones again, in the order their rules reached the cap (the summaries' order). */
   private readonly omitted = new Map<string, Omitted>();
 
   constructor(
     readonly file: string,
     text: string,
     private readonly tree: SourceNode | undefined,
+    /** No mapping in `tree` repeats a key: locating then indexes a mapping only as far as it needs. */
+    private readonly uniqueKeys = false,
   ) {
     this.lines = new LineIndex(text);
   }
@@ -80,12 +84,16 @@ export class DiagnosticSink {
    * `first` says where an omitted finding is and how severe: asked for the first only.
    */
   private admit(rule: string, first: () => { start: number; severity: 'error' | 'warning' }): boolean {
-    const count = (this.perRule.get(rule) ?? 0) + 1;
-    this.perRule.set(rule, count);
-    if (count <= MAX_FINDINGS_PER_RULE) return true;
-    const omitted = this.omitted.get(rule);
-    if (omitted) omitted.count += 1;
-    else this.omitted.set(rule, { count: 1, ...first() });
+    let counts = this.perRule.get(rule);
+    if (!counts) this.perRule.set(rule, (counts = { count: 0, omitted: undefined }));
+    counts.count += 1;
+    if (counts.count <= MAX_FINDINGS_PER_RULE) return true;
+    if (counts.omitted) {
+      counts.omitted.count += 1;
+    } else {
+      counts.omitted = { count: 1, ...first() };
+      this.omitted.set(rule, counts.omitted);
+    }
     return false;
   }
 
@@ -110,14 +118,14 @@ export class DiagnosticSink {
 
   /** True while findings of `rule` are still listed (under the per-rule cap). */
   listing(rule: string): boolean {
-    return (this.perRule.get(rule) ?? 0) < MAX_FINDINGS_PER_RULE;
+    return (this.perRule.get(rule)?.count ?? 0) < MAX_FINDINGS_PER_RULE;
   }
 
   /** Counts a finding past the cap; only the first omitted one is located (for the summary's position). */
   omit(rule: string, place: () => Pick<Finding, 'path' | 'at' | 'severity'>): void {
     this.admit(rule, () => {
       const where = place();
-      return { start: locate(this.tree, where.path, where.at ?? 'value').start, severity: where.severity ?? this.severityOf(rule) };
+      return { start: locate(this.tree, where.path, where.at ?? 'value', this.uniqueKeys).start, severity: where.severity ?? this.severityOf(rule) };
     });
   }
 
@@ -126,7 +134,7 @@ export class DiagnosticSink {
       this.omit(finding.rule, () => finding);
       return;
     }
-    const at = locate(this.tree, finding.path, finding.at ?? 'value');
+    const at = locate(this.tree, finding.path, finding.at ?? 'value', this.uniqueKeys);
     // A finding about the whole document points at its start, not a range over every line.
     const end = finding.path.length === 0 ? at.start : at.end;
     const added = this.atOffsets(at.start, end, finding.rule, finding.message, finding.hint, finding.severity);

@@ -59,7 +59,9 @@ export class Lookup {
    * instead of a split pointer and a walk from the root.
    */
   value(pointer: string): unknown {
-    const slash = pointer.lastIndexOf('/');
+    // lastIndexOf by hand: V8 runs String.prototype.lastIndexOf in its runtime, not as a builtin.
+    let slash = pointer.length - 1;
+    while (slash >= 0 && pointer.charCodeAt(slash) !== 47) slash--;
     if (slash === -1) return this.data;
     if (this.parentPointer === undefined || slash !== this.parentPointer.length || !pointer.startsWith(this.parentPointer)) {
       this.parentPointer = pointer.slice(0, slash);
