@@ -265,6 +265,15 @@ describe('fast YAML reader', () => {
     }
   });
 
+  it('leaves a collection whose anchor is given again inside it to the full parser (an alias after it means the inner node)', () => {
+    // Found by the CRLF soup property: the fast reader gave the outer collection.
+    for (const text of ['k: &a\n- x\n- &a\n  x: 1\nj: *a\n', 'k: &a [x, &a y]\nj: *a\n', 'k: &a\n  m: &a\n    x: 1\nj: *a\n']) {
+      expect(readSimpleYaml(text), text).toBeUndefined();
+      agrees(text);
+    }
+    expect(readSimpleYaml('k: &a\n- x\n- &b\n  x: 1\nj: *a\n')).toEqual({ k: ['x', { x: 1 }], j: ['x', { x: 1 }] });
+  });
+
   it('reads anchored collections, their aliases and `<<` keys (plain keys: the full path merges nothing) as the full parser does', () => {
     for (const text of ['a: &x [1]\nb: *x\n', 'a: &x\n  k: 1\nb: *x\n', 'b: &b {a: 1}\nm: {<<: *b, c: 2}\n', 'b: &b\n  a: 1\nl:\n  - *b\n  - <<: *b\n    c: 1\n', 'b: &b\n- 1\nc: *b\n', 'l:\n  - &b\n    k: v\n  - *b\n', '<<: 1\nk: {<<: 2}\n', 'b: &b # c\n  a: [1]\nc: *b\n']) {
       const read = readSimpleYamlWithTree(text);

@@ -179,9 +179,16 @@ function aliasWeight(value: unknown): number {
  * collection with an alias inside is left to the full parser (yaml's limit arithmetic
  * for it differs).
  */
-export function defineAnchor(ctx: ReadContext, name: string, value: unknown, aliasUsesBefore = ctx.aliasUses): void {
+/** What `name` means before a collection is read (null: nothing), for defineAnchor's `before`. */
+export function anchorMark(ctx: ReadContext, name: string): Anchored | null {
+  return ctx.anchors.get(name) ?? null;
+}
+
+export function defineAnchor(ctx: ReadContext, name: string, value: unknown, aliasUsesBefore = ctx.aliasUses, before?: Anchored | null): void {
   const collection = typeof value === 'object' && value !== null;
-  if (collection && ctx.aliasUses !== aliasUsesBefore) unsupported();
+  // The same name anchored again inside the collection: an alias after it means the inner
+  // node (yaml takes the last anchor before the alias, a collection before its children).
+  if (collection && (ctx.aliasUses !== aliasUsesBefore || (before !== undefined && anchorMark(ctx, name) !== before))) unsupported();
   ctx.anchors.set(name, { value, uses: 0, weight: collection ? aliasWeight(value) : 1 });
 }
 

@@ -13,7 +13,7 @@
  */
 import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
-import { aliasValue, anchorName, checkKey, defineAnchor, plainScalar, plainText, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { aliasValue, anchorMark, anchorName, checkKey, defineAnchor, plainScalar, plainText, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 import { readTag, resolveTagged } from './fast-yaml-tag.js';
 import { flowCollectionEnd, readFlowCollection } from './fast-yaml-flow.js';
 import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-block-scalar.js';
@@ -98,8 +98,9 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx
     const next = text.slice(anchor.next).trimStart()[0];
     if (next === '*' || next === '&') unsupported();
     const aliasUses = ctx.aliasUses;
+    const before = anchorMark(ctx, anchor.name);
     const read = inlineRead(text.slice(anchor.next), start + anchor.next, lineEnd, depth, ctx);
-    defineAnchor(ctx, anchor.name, read.value, aliasUses);
+    defineAnchor(ctx, anchor.name, read.value, aliasUses, before);
     return read;
   }
   if (first === '!') return taggedRead(text, start, lineEnd, ctx);
@@ -364,9 +365,10 @@ class Reader {
    */
   anchoredBlock(line: Line, parentIndent: number, depth: number, allowSameIndentSeq: boolean, name: string): Read {
     const aliasUses = this.ctx.aliasUses;
+    const before = anchorMark(this.ctx, name);
     const read = this.nested(line, parentIndent, depth, allowSameIndentSeq);
     if (read.node.kind === 'scalar') unsupported();
-    defineAnchor(this.ctx, name, read.value, aliasUses);
+    defineAnchor(this.ctx, name, read.value, aliasUses, before);
     return read;
   }
 
