@@ -125,6 +125,22 @@ describe('fast YAML reader', () => {
     expect(counts.answered).toBeGreaterThan(5);
   });
 
+  it('agrees with the full parser on line soups and generated documents with CRLF line ends, or tabs after `:` and `-`', () => {
+    resetCounts();
+    const crlf = (text: string): string => text.replace(/\n/g, '\r\n');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 25 }), documents, flowText, fc.nat(), (lines, doc, flow, pick) => {
+        agrees(crlf(lines.join('')));
+        agrees(crlf(doc));
+        agrees(crlf(`k: ${flow}\n`));
+        let n = 0;
+        agrees(doc.replace(/(?<=[:-]) /g, (space) => (n++ % 3 === pick % 3 ? '\t' : space)));
+      }),
+      { numRuns: 300 },
+    );
+    expect(counts.withTree).toBeGreaterThan(250);
+  });
+
   it('agrees with the full parser on generated block documents', () => {
     resetCounts();
     fc.assert(fc.property(documents, (text) => agrees(text)), { numRuns: 400 });
