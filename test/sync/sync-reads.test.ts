@@ -34,10 +34,11 @@ vi.mock('../../src/core/manifest/fast-yaml.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/core/manifest/fast-yaml.js')>();
   return {
     ...actual,
-    readSimpleYamlTree: (...args: Parameters<typeof actual.readSimpleYamlTree>) => {
-      const read = actual.readSimpleYamlTree(...args);
-      if (read) counts.fast++;
-      return read;
+    // What check-manifest.ts calls: one fast read is one parse (a decline is none).
+    readSimpleYamlOrPrefix: (...args: Parameters<typeof actual.readSimpleYamlOrPrefix>) => {
+      const result = actual.readSimpleYamlOrPrefix(...args);
+      if (result.read) counts.fast++;
+      return result;
     },
   };
 });
