@@ -337,6 +337,8 @@ class Reader {
   commentAfterAbsent = false;
   /** The deepest block collection read (the root mapping is 0). */
   deepest = 0;
+  /** Every block mapping read, whole or in part (a partial reparse merges them back). */
+  readonly maps: PrefixMap[] = [];
   constructor(
     private readonly lines: Line[],
     private readonly ctx: ReadContext,
@@ -383,6 +385,7 @@ class Reader {
   mapping(indent: number, depth: number, firstInline: Line | undefined): Read {
     const out: Record<string, unknown> = {};
     const node: SourceNode & { kind: 'map' } = { kind: 'map', start: -1, end: 0, entries: [] };
+    this.maps.push({ node, value: out });
     if (firstInline) this.entry(out, node, firstInline, indent, depth);
     for (let line = this.peek(); line && line.indent === indent && line.kind === 'key'; line = this.peek()) {
       this.index++;
@@ -471,9 +474,16 @@ export interface SimpleRead {
 export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart' | 'questionAt'>;
 
 /** What the fast reader made of a text: the data, or the lines it read before it declined. */
+/** A block mapping the reader read before it declined: its node and its data so far. */
+export interface PrefixMap {
+  node: SourceNode & { kind: 'map' };
+  value: Record<string, unknown>;
+}
+
 export type SimpleOrPrefix =
   | { read: SimpleRead; prefix?: undefined; parsed?: undefined }
-  | { read?: undefined; prefix: readonly PrefixLine[]; parsed?: undefined }
+  /** `maps`: the block mappings among those lines, for a partial reparse to merge back. */
+  | { read?: undefined; prefix: readonly PrefixLine[]; maps?: readonly PrefixMap[]; parsed?: undefined }
   /** A document read whole that the full path fails on all the same (aliases past the limit): its result. */
   | { read?: undefined; prefix?: undefined; parsed: ParsedSource };
 
@@ -503,15 +513,15 @@ function readContext(issues: ParseIssue[], warnings: ParseIssue[] = []): ReadCon
  * line whose reading failed, and the line before it, which may have been read only
  * because of what follows, are not among them).
  */
-function readWhole(lines: Line[]): readonly PrefixLine[] {
-  if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return [];
+function readWhole(lines: Line[]): { prefix: readonly PrefixLine[]; maps: readonly PrefixMap[] } {
+  if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return { prefix: [], maps: [] };
   const warnings: ParseIssue[] = [];
   const reader = new Reader(lines, readContext([], warnings));
   try {
     reader.mapping(0, 0, undefined);
-    return beforeWarning(lines.slice(0, reader.index), warnings);
+    return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), maps: reader.maps };
   } catch (error) {
-    if (error instanceof Unsupported) return beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings);
+    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), maps: reader.maps };
     throw error;
   }
 }
@@ -580,19 +590,19 @@ function readLf(text: string): SimpleOrPrefix {
     split = splitLines(bad === -1 ? text : text.slice(0, text.lastIndexOf('\n', bad) + 1), progress);
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error;
-    return { prefix: readWhole(progress.lines.filter((line) => line.keyStart < progress.lineStart)) };
+    return readWhole(progress.lines.filter((line) => line.keyStart < progress.lineStart));
   }
   const lines = split.lines;
-  if (bad !== -1) return { prefix: readWhole(lines) };
+  if (bad !== -1) return readWhole(lines);
   if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return { prefix: [] };
   const reader = new Reader(lines, ctx);
   try {
     const result = reader.mapping(0, 0, undefined);
-    if (reader.index !== lines.length) return { prefix: beforeWarning(lines.slice(0, reader.index), warnings) };
+    if (reader.index !== lines.length) return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), maps: reader.maps };
     const tree = split.indentedComment || reader.commentAfterAbsent ? undefined : result.node;
     return completed(text, ctx, { value: result.value as Record<string, unknown>, tree, issues: allIssues(duplicates, warnings) }, reader.deepest > CHECKED_DEPTH);
   } catch (error) {
-    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings) };
+    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), maps: reader.maps };
     throw error;
   }
 }

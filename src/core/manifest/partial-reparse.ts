@@ -9,12 +9,14 @@
  * the collection's first entry still sets its indentation, the entries before the
  * declined line are still there. `yaml` then parses a text of a few lines.
  *
- * Only a parse that fails with syntax errors is used as it is: those errors are the full
- * parse's (checked by a property test that compares both on generated documents broken
- * at random places). A text that parses without error goes to the full parser whole:
- * its data, ranges, duplicate keys and aliases would have to be merged back.
+ * A parse that fails with syntax errors is used as it is: those errors are the full
+ * parse's. One without error gets the fast reader's entries merged back into its tree
+ * and data, with the duplicate keys across the ranges (partial-merge.ts), where that is
+ * exact; otherwise the full parser reads the whole text. A property test compares both
+ * paths on generated documents broken, or made odd, at random places.
  */
-import type { PrefixLine } from './fast-yaml.js';
+import type { PrefixLine, PrefixMap } from './fast-yaml.js';
+import { mergeLeftOut } from './partial-merge.js';
 import type { ParsedSource } from './parse-issue.js';
 import { parseYamlWithPositions } from './parse-yaml.js';
 import { tooDeepOffset } from './yaml-depth.js';
@@ -24,13 +26,18 @@ export interface Blank {
   start: number;
   end: number;
   indent: number;
+  kind: PrefixLine['kind'];
+  /** Where the kept sibling before the range has its key (or dash), and the kept one after it. */
+  firstKey: number;
+  lastKey: number;
 }
 
 interface Siblings {
   indent: number;
   kind: PrefixLine['kind'];
-  /** Offsets of the lines where each sibling starts. */
+  /** Offsets of the lines where each sibling starts, and of their keys (or dashes). */
   starts: number[];
+  keys: number[];
 }
 
 /**
@@ -49,15 +56,23 @@ export function blankRanges(lines: readonly PrefixLine[]): Blank[] {
     const top = open[open.length - 1];
     // An explicit key's line starts before its `?`, not before its key.
     const lineStart = (line.questionAt ?? line.keyStart) - line.indent;
-    if (top && top.indent === line.indent) top.starts.push(lineStart);
-    else open.push({ indent: line.indent, kind: line.kind, starts: [lineStart] });
+    if (top && top.indent === line.indent) {
+      top.starts.push(lineStart);
+      top.keys.push(line.keyStart);
+    } else {
+      open.push({ indent: line.indent, kind: line.kind, starts: [lineStart], keys: [line.keyStart] });
+    }
   }
   runs.push(...open);
   const candidates: Blank[] = [];
   for (const run of runs) {
     const second = run.starts[1];
     const last = run.starts[run.starts.length - 1];
-    if (run.starts.length >= 3 && second !== undefined && last !== undefined) candidates.push({ start: second, end: last, indent: run.indent });
+    const firstKey = run.keys[0];
+    const lastKey = run.keys[run.keys.length - 1];
+    if (run.starts.length >= 3 && second !== undefined && last !== undefined && firstKey !== undefined && lastKey !== undefined) {
+      candidates.push({ start: second, end: last, indent: run.indent, kind: run.kind, firstKey, lastKey });
+    }
   }
   // Ranges nest or are apart; the first to start (the longest among equal starts) is outermost.
   candidates.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -88,12 +103,14 @@ export function blankText(text: string, ranges: readonly Blank[]): string {
  * the fast reader read (`prefix`), at the cost of parsing the rest; undefined when this
  * cannot tell (the caller parses the whole text then).
  */
-export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[]): ParsedSource | undefined {
+export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[], maps?: readonly PrefixMap[]): ParsedSource | undefined {
   // A tag is the one thing a text yaml reads without error can still be warned about
   // (an unknown tag, a tag on the wrong kind of node): a range with one stays, for its warning.
   const ranges = blankRanges(prefix).filter((range) => !text.slice(range.start, range.end).includes('!'));
   // Too deep: the full path refuses it before parsing, at no cost; its scan must see every line.
   if (ranges.length === 0 || tooDeepOffset(text) !== -1) return undefined;
   const parsed = parseYamlWithPositions(blankText(text, ranges));
-  return parsed.fatal && parsed.issues.some((issue) => issue.rule === 'syntax/yaml') ? parsed : undefined;
+  if (parsed.fatal) return parsed.issues.some((issue) => issue.rule === 'syntax/yaml') ? parsed : undefined;
+  // Read without error: the fast reader's entries go back in (partial-merge.ts), where that is exact.
+  return maps ? mergeLeftOut(text, parsed, ranges, maps) : undefined;
 }
