@@ -55,7 +55,8 @@ export function readBlockScalar(
     if (indent <= parentIndent) break;
     if (contentIndent === -1) contentIndent = indent;
     if (indent < contentIndent) unsupported();
-    if (header.folded && (empty > 0 || indent > contentIndent)) unsupported();
+    // A folded line led by a tab is more indented too (kept, not folded): not modelled.
+    if (header.folded && (empty > 0 || indent > contentIndent || raw.charCodeAt(indent) === 9)) unsupported();
     for (; empty > 0; empty--) body.push('');
     body.push(raw.slice(contentIndent));
     offset += raw.length + 1;

@@ -213,6 +213,8 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
   // Deepest indented comment since the last content line (-1: none).
   let pendingComment = -1;
   let afterBlock = false;
+  // The line before was a plain or quoted scalar over several lines.
+  let afterSpanned = false;
   const raws = text.split('\n');
   // A final newline leaves an empty string after it that is no line.
   const lineCount = text.endsWith('\n') ? raws.length - 1 : raws.length;
@@ -226,7 +228,14 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
     let first = 0;
     while (source.charCodeAt(first) === 32 || source.charCodeAt(first) === 9) first++;
     if (first === source.length || source.charCodeAt(first) === 35) {
-      if (source.includes('\t')) unsupported();
+      // A tab before the comment (or on a blank line): yaml reads it as a blank, except
+      // right after a block scalar (an error there) or a scalar over several lines (not
+      // modelled); and its ranges around such a comment are not modelled: no tree.
+      if (source.lastIndexOf('\t', first) !== -1) {
+        // Also refused: ending the file without a line break after an indented comment.
+        if (afterBlock || afterSpanned || offset > text.length) unsupported();
+        if (first < source.length) indentedComment = true;
+      }
       // yaml's ranges around a comment right after a block scalar are not modelled here.
       if (afterBlock && source.includes('#')) indentedComment = true;
       // yaml counts an indented comment into a parent's range when it is deeper than the
@@ -247,6 +256,7 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
       continue;
     }
     afterBlock = false;
+    afterSpanned = false;
     if (source.startsWith('---') || source.startsWith('...') || source.startsWith('%')) unsupported();
     // Tabs that separate (`key:\tvalue\t# c`) become spaces; any other tab is declined.
     if (source.includes('\t')) source = untab(source);
@@ -325,6 +335,7 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
         line.spanned = { ...spanned, compact: value.compact };
         index = spanned.next - 1;
         offset = spanned.offset;
+        afterSpanned = true;
       }
     }
   }
