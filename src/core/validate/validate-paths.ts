@@ -153,29 +153,38 @@ export interface ValidatePathsOptions {
   keepManifests?: boolean;
 }
 
-/** Folders holding both a plugin.json and a YAML manifest among `files`: the twins the cross-file rules compare. */
+/**
+ * Folders holding more than one of `files`: every plugin.json/YAML pair the cross-file
+ * rules compare is in one of them (a superset is safe: it only keeps more data).
+ */
 function foldersWithTwins(files: readonly string[]): Set<string> {
-  const json = new Set<string>();
-  const yaml = new Set<string>();
-  for (const file of files) (extname(file).toLowerCase() === '.json' ? json : yaml).add(dirname(file));
-  return new Set([...json].filter((dir) => yaml.has(dir)));
+  const seen = new Set<string>();
+  const twins = new Set<string>();
+  for (const file of files) {
+    const dir = dirname(file);
+    if (seen.has(dir)) twins.add(dir);
+    else seen.add(dir);
+  }
+  return twins;
 }
 
 /** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
 export async function validatePaths(paths: string[], options: ValidatePathsOptions): Promise<ValidationReport> {
-  const { files, skipped, withoutJson } = await searchManifests(paths, options.cwd);
+  const { files, skipped, withoutJson, regularFiles } = await searchManifests(paths, options.cwd);
   const keep = options.keepManifests !== false;
   const twins = keep ? undefined : foldersWithTwins(files);
   const analyses: ManifestAnalysis[] = [];
-  for (const [index, file] of files.entries()) {
+  const signal = options.signal ? { signal: options.signal } : {};
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index] as string;
     // Reads are synchronous (see read-manifest-file.ts); yield now and then so an abort is seen.
     if (index % YIELD_EVERY === 0) {
       await new Promise((resolve) => setImmediate(resolve));
       throwIfAborted(options.signal);
     }
     // Dropped at once unless a cross-file rule compares it: not even handed back by a worker.
-    const keepManifest = !twins || twins.has(dirname(file));
-    const analysis = await analyzeManifestFile(file, { keepManifest, ...(options.signal ? { signal: options.signal } : {}) });
+    const keepManifest = !twins || (twins.size > 0 && twins.has(dirname(file)));
+    const analysis = await analyzeManifestFile(file, { keepManifest, ...(regularFiles.has(file) ? { listedAsRegular: true } : {}), ...signal });
     analyses.push(analysis);
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
