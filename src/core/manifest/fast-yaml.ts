@@ -188,8 +188,10 @@ function blockScalarHeader(line: Line): { folded: boolean; chomp: string; start:
 
 /** Where this line's scalar value starts, if it has one that may go on over the next lines, and its parent's indent. */
 function scalarStart(line: Line): { start: number; parentIndent: number; compact: boolean } | undefined {
+  // An empty rest is tested by its length: charCodeAt past the end deoptimizes (see flowOpening).
+  if (line.rest.length === 0) return undefined;
   const first = line.rest.charCodeAt(0);
-  if (Number.isNaN(first) || first === 35 || first === 91 || first === 123) return undefined;
+  if (first === 35 || first === 91 || first === 123) return undefined;
   if (line.kind === 'key') return { start: line.restStart, parentIndent: line.indent, compact: false };
   const inner = line.rest.trimStart();
   const innerStart = line.restStart + line.rest.length - inner.length;
