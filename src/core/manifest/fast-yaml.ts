@@ -443,7 +443,7 @@ class Reader {
         push(this.nested(line, indent, depth, false));
         continue;
       }
-      const anchor = ANCHOR_ONLY.exec(value)?.[1];
+      const anchor = value.charCodeAt(0) === 38 ? ANCHOR_ONLY.exec(value)?.[1] : undefined;
       if (anchor !== undefined && !line.block) {
         push(this.anchoredBlock(line, indent, depth, false, anchor));
         continue;
