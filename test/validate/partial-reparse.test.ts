@@ -167,13 +167,13 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
         // toEqual does not look at the order of keys; the data must have yaml's.
         expect(JSON.stringify(past.value), text).toBe(JSON.stringify(full.value));
       }),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
     // Not vacuous: a good share is answered past the prefix (some merged back without error), and a good share is not.
-    expect(answered).toBeGreaterThan(500);
-    expect(merged).toBeGreaterThan(200);
-    expect(declined).toBeGreaterThan(300);
-  });
+    expect(answered).toBeGreaterThan(250);
+    expect(merged).toBeGreaterThan(100);
+    expect(declined).toBeGreaterThan(150);
+  }, 90_000); // 3-10 s; more on a loaded machine
 
   it('never changes a check\'s result', async () => {
     await fc.assert(
@@ -185,5 +185,5 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
       }),
       { numRuns: 300 },
     );
-  });
+  }, 90_000); // 1-3 s; more on a loaded machine
 });
