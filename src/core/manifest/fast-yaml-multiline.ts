@@ -87,6 +87,19 @@ function indentOf(line: string): number {
 }
 
 /**
+ * Whether the first non-blank line after line `index` is indented deeper than `indent`:
+ * without one, no scalar on that line goes on (the cheap test run for every line).
+ */
+export function deeperLineFollows(raws: readonly string[], lineCount: number, index: number, indent: number): boolean {
+  for (let j = index + 1; j < lineCount; j++) {
+    const line = raws[j] ?? '';
+    const lineIndent = indentOf(line);
+    if (lineIndent < line.length) return lineIndent > indent;
+  }
+  return false;
+}
+
+/**
  * The scalar starting at file offset `start` on line `index` when it goes on over the
  * next lines; undefined when it ends on its own line (the caller reads it). `offset` is
  * the file offset of line index + 1; continuation lines must be deeper than `parentIndent`.

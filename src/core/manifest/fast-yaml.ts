@@ -21,7 +21,7 @@ import { explicitEntry } from './fast-yaml-explicit-key.js';
 import { flowDocumentStart, readFlowDocument } from './fast-yaml-flow-document.js';
 import { tooDeepOffset } from './yaml-depth.js';
 import { readCrlf, untab } from './fast-yaml-blanks.js';
-import { spannedScalar, type SpannedScalar } from './fast-yaml-multiline.js';
+import { deeperLineFollows, spannedScalar, type SpannedScalar } from './fast-yaml-multiline.js';
 
 interface Line {
   indent: number;
@@ -332,7 +332,7 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
       index = read.next - 1;
       offset = read.offset;
       afterBlock = true;
-    } else if (!flow) {
+    } else if (!flow && deeperLineFollows(raws, lineCount, index, line.indent)) {
       // A plain or quoted scalar that goes on over the next lines: they are its text.
       const value = scalarStart(line);
       const spanned = value && spannedScalar(text, raws, lineCount, index, offset, value.start, value.parentIndent);
