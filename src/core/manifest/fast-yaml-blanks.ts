@@ -47,7 +47,7 @@ export function untab(line: string): string {
 }
 
 /** Offsets in the text read with LF line ends -> offsets in the original CRLF text. */
-function offsetMap(text: string): (offset: number) => number {
+export function offsetMap(text: string): (offset: number) => number {
   // For each offset of the LF text, the CRs before it (one per CRLF whose LF lies before
   // it): one table, so each of the tree's offsets moves in one step.
   const shift = new Uint32Array(text.length + 2);

@@ -20,7 +20,7 @@ import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-bloc
 import { explicitEntry } from './fast-yaml-explicit-key.js';
 import { flowDocumentStart, readFlowDocument } from './fast-yaml-flow-document.js';
 import { tooDeepOffset } from './yaml-depth.js';
-import { readCrlf, untab } from './fast-yaml-blanks.js';
+import { offsetMap, readCrlf, untab } from './fast-yaml-blanks.js';
 import { deeperLineFollows, spannedScalar, type SpannedScalar } from './fast-yaml-multiline.js';
 
 interface Line {
@@ -586,9 +586,19 @@ function beforeWarning(prefix: readonly PrefixLine[], warnings: readonly ParseIs
  */
 export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
   if (!text.includes('\r')) return readLf(text);
-  // CRLF line ends: read as LF, offsets moved back onto the text (no prefix: its offsets are the LF text's).
-  const read = readCrlf(text, (lf) => readLf(lf).read);
-  return read ? { read } : { prefix: [] };
+  // CRLF line ends: read as LF, offsets moved back onto the text.
+  let prefix: readonly PrefixLine[] = [];
+  const read = readCrlf(text, (lf) => {
+    const out = readLf(lf);
+    prefix = out.prefix ?? [];
+    return out.read;
+  });
+  if (read) return { read };
+  // The lines read before it declined, moved onto the text too; not its mappings (their
+  // trees are the LF text's), so a partial reparse uses only a parse that fails.
+  if (prefix.length === 0) return { prefix: [] };
+  const move = offsetMap(text);
+  return { prefix: prefix.map((line) => ({ indent: line.indent, kind: line.kind, keyStart: move(line.keyStart), ...(line.questionAt === undefined ? {} : { questionAt: move(line.questionAt) }) })) };
 }
 
 /** readSimpleYamlOrPrefix for a text with LF line ends only. */
