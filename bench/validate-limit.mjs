@@ -70,6 +70,10 @@ const SHAPES = {
   // full parser for its error message.
   'error at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '  bad: [unclosed\n' },
   'bad indent at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '   odd: indent\n' },
+  'CRLF error at the end': { head: ENV.replace(/\n/g, '\r\n'), item: (i) => `  k${i}: v${i}\r\n`, tail: '  bad: [unclosed\r\n' },
+  // A line the fast reader leaves to the full parser that parses without error: the lines
+  // before it are merged back into the full parser's result, not parsed again.
+  'odd key at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '  "quoted key": x\n' },
 };
 
 function build(shape) {
