@@ -3,7 +3,7 @@
  * help, and how the parsed values become the command's typed options. Loaded eagerly by
  * cli.ts (commander and these declarations only; the commands themselves load lazily).
  */
-import { Option, type Command } from 'commander';
+import { Option, type Command } from './cli-commander.js';
 import { collectChoices, collectList, parseChoice, parseDuration, parsePort } from './cli-parse.js';
 import {
   DIAGNOSTIC_FORMATS,

@@ -8,7 +8,7 @@
  *   runFromProcess() -> builds io from `process`, handles signals, flushes, exits
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './cli-commander.js';
 import { addDevCommand, addInitCommand, addSchemaCommand, addSyncCommand, addTestCommand, addValidateCommand, examples } from './cli-commands.js';
 import type { DevOptions, InitOptions, SchemaOptions, SyncOptions, TestOptions, ValidateOptions } from './commands/options.js';
 import { ExitCode, LoomPluginError, isLoomPluginError, usageError } from './core/errors.js';
