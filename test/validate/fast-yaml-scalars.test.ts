@@ -40,10 +40,12 @@ const CHANGES = ['', ' ', '\t', '\n', '\r', '#', ':', '"', "'", '\\', '!', '-', 
 
 describe('fast YAML reader: scalar constructs, each read exactly as the full parser reads it', () => {
   it('reads core tags as yaml resolves them, and warns at the tag where yaml does', () => {
-    const text = 'a: !!str 1\nb: !!int "0x1F"\nc: !!float 1e3\nd: !!bool True\ne: !!null ~\nf: !!int -0\ng: !!float -.inf\nh: [!!str 2, !!bool "false"]\ni: {j: !!int 0o17}\n';
+    const text = 'a: !!str 1\nb: !!int "0x1F"\nc: !!float 1e3\nd: !!bool True\ne: !!null ~\nf: !!int -0\ng: !!float -.inf\nh: [!!str 2, !!bool "false"]\ni: {j: !!int 0o17}\nl: ! true\n';
     const value = readExactly(text);
-    expect(value).toEqual({ a: '1', b: 31, c: 1000, d: true, e: null, f: -0, g: Number.NEGATIVE_INFINITY, h: ['2', false], i: { j: 15 } });
+    expect(value).toEqual({ a: '1', b: 31, c: 1000, d: true, e: null, f: -0, g: Number.NEGATIVE_INFINITY, h: ['2', false], i: { j: 15 }, l: 'true' });
     expect(Object.is(value.f, -0)).toBe(true);
+    // A tag on an empty value, and the non-specific `!` (a string, no warning).
+    expect(readExactly('a:\n  k: !!str\n  n: !!null  \nz: ! 1\n')).toEqual({ a: { k: '', n: null }, z: '1' });
     const tree = readSimpleYamlWithTree('k: !!str v\n')?.tree;
     // The scalar's range starts after the tag, as yaml's does.
     expect(tree?.kind === 'map' && tree.entries[0]?.value).toEqual({ kind: 'scalar', start: 9, end: 10 });

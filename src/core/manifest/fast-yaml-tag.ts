@@ -11,8 +11,9 @@ import { unsupported } from './fast-yaml-scalar.js';
 
 /** yaml's prefix for `!!name`. */
 const CORE = 'tag:yaml.org,2002:';
-// `!name` or `!!name` then a blank (a tag on an empty value is left to the full parser).
-const TAG = /^!(!?)([A-Za-z0-9_-]{1,100}) +(?=[^ ])/;
+// `!name` or `!!name` then a blank and the value, or nothing (an empty value).
+// `!` alone is the non-specific tag: the value is a string, whatever it looks like.
+const TAG = /^!(!?)([A-Za-z0-9_-]{0,100})(?: +(?=[^ ])|$)/;
 
 /** Reports a tag the value could not be resolved by, at the tag's offsets (yaml's warning). */
 export type OnUnresolvedTag = (start: number, end: number, message: string) => void;
@@ -22,6 +23,7 @@ export function readTag(text: string, from: number): { name: string; end: number
   const match = TAG.exec(from === 0 ? text : text.slice(from));
   if (!match) return unsupported();
   const suffix = match[2] ?? '';
+  if (suffix === '' && match[1]) unsupported(); // `!!` with no suffix: yaml's error
   return { name: match[1] ? `${CORE}${suffix}` : `!${suffix}`, end: from + 1 + (match[1] ?? '').length + suffix.length, next: from + match[0].length };
 }
 
@@ -38,6 +40,7 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 /** The value of a scalar whose source text (quotes and escapes resolved) is `source`, under tag `name`. */
 export function resolveTagged(name: string, source: string, unresolved: (message: string) => void): unknown {
   switch (name) {
+    case '!':
     case `${CORE}str`:
       return source;
     case `${CORE}null`:

@@ -74,9 +74,15 @@ function onlyComment(text: string, from: number): void {
 }
 
 /** `!tag value` (trimmed `text` at file offset `start`): the node (and its range) is the scalar after the tag; the tag decides its value. */
-function taggedRead(text: string, start: number, lineEnd: number, ctx: ReadContext): Read {
+function taggedRead(text: string, start: number, lineEnd: number, ctx: ReadContext, rawEnd: number): Read {
   const tag = readTag(text, 0);
   const rest = text.slice(tag.next);
+  if (rest === '') {
+    // A tag on an empty value (`key: !!str`): yaml puts it, and the end of its collection,
+    // where the line's blanks end, as for an absent value.
+    const value = resolveTagged(tag.name, '', (message) => ctx.onTag(start, start + tag.end, message));
+    return { value, node: { kind: 'scalar', start: rawEnd, end: rawEnd }, end: rawEnd };
+  }
   if ('&*![{|>#'.includes(rest[0] ?? '')) unsupported();
   const quoted = rest[0] === '"' || rest[0] === "'" ? quotedScalar(rest, 0) : undefined;
   if (quoted) onlyComment(rest, quoted.next);
@@ -103,7 +109,7 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx
     defineAnchor(ctx, anchor.name, read.value, aliasUses, before);
     return read;
   }
-  if (first === '!') return taggedRead(text, start, lineEnd, ctx);
+  if (first === '!') return taggedRead(text, start, lineEnd, ctx, at + raw.length);
   if (first === '*') {
     const plain = stripComment(text);
     const alias = anchorName(plain, 0, plain.length);
@@ -257,7 +263,8 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
       const previous = lines[lines.length - 1];
       // `- key:` (a compact mapping's first key, no value yet) too.
       const pending = previous === undefined ? undefined : stripComment(previous.rest);
-      if (source.includes('#') && pending !== undefined && (pending === '' || pending.endsWith(':'))) indentedComment = true;
+      // And after a tag with no value yet (`key: !!str`).
+      if (source.includes('#') && pending !== undefined && (pending === '' || pending.endsWith(':') || /(?:^|\s)!!?[\w-]*$/.test(pending))) indentedComment = true;
       continue;
     }
     afterBlock = false;
