@@ -20,6 +20,18 @@ describe('bin/loom-plugin.js', () => {
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
+  it("turns on Node's compile cache where the runtime has one (Node 22.1+), and runs without it", () => {
+    // A stand-in for module.enableCompileCache, installed before the binary starts.
+    const stub = `data:text/javascript,${encodeURIComponent('import m from "node:module"; m.enableCompileCache = () => process.stderr.write("compile cache on\\n");')}`;
+    const withCache = spawnSync(process.execPath, ['--import', stub, bin, '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 20_000 });
+    expect(withCache.status).toBe(0);
+    expect(withCache.stderr).toBe('compile cache on\n');
+    const without = `data:text/javascript,${encodeURIComponent('import m from "node:module"; delete m.enableCompileCache;')}`;
+    const plain = spawnSync(process.execPath, ['--import', without, bin, '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 20_000 });
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it('exits 2 on an unknown command, with no stack trace', () => {
     const result = cli(['frobnicate']);
     expect(result.code).toBe(2);
