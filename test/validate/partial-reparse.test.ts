@@ -17,7 +17,7 @@ const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncom
 /** What the full path gives when the partial path answers, or undefined when it does not. */
 function bothWays(text: string): { past: ReturnType<typeof parseYamlPastPrefix>; full: ReturnType<typeof parseYamlWithPositions> } {
   const first = readSimpleYamlOrPrefix(text);
-  const past = first.prefix ? parseYamlPastPrefix(text, first.prefix, first.maps) : undefined;
+  const past = first.prefix ? parseYamlPastPrefix(text, first.prefix, first.collections) : undefined;
   return { past, full: parseYamlWithPositions(text) };
 }
 
@@ -48,6 +48,10 @@ function entry(kind: number, key: string, pad: string): string[] {
       return [`${pad}${key}:`, `${pad}- a: 1`, `${pad}  b: 2`, `${pad}  __proto__: 3`, `${pad}  b: 4`, `${pad}  c:`, `${pad}    d: 5`, `${pad}- z`];
     case 11:
       return [`${pad}__proto__:`, `${pad}  a: 1`, `${pad}  b: 2`, `${pad}  c: 3`];
+    case 12:
+      return [`${pad}${key}:`, `${pad}  - x`, `${pad}  - y: 1`, `${pad}    y: [1]`, `${pad}  -`, `${pad}    - n`, `${pad}    - m`, `${pad}    - o`, `${pad}  - w`];
+    case 13:
+      return [`${pad}${key}:`, `${pad}- a`, `${pad}- {b: 1, b: 2}`, `${pad}- c`, `${pad}- d`];
     default:
       return [`${pad}${key}:`];
   }
@@ -61,9 +65,9 @@ const ODD = [
 ];
 
 /** Lines the fast reader declines and yaml reads without error: the left-out entries are merged back then. */
-const READ_BY_YAML = ['"r2": quoted', "'n1': q", '"k": [1]', '"n3": {a: 1, a: 2}', 'k: !<tag:x.com,2000:t> v', '"r1": x', '"n2": y', '? [a]\n: b', '"a b": 1', '"r4":\n  p: 1\n  p: 2', '"__proto__": 1', '- "q": 1\n  r: 2'];
+const READ_BY_YAML = ['"r2": quoted', "'n1': q", '"k": [1]', '"n3": {a: 1, a: 2}', 'k: !<tag:x.com,2000:t> v', '"r1": x', '"n2": y', '? [a]\n: b', '"a b": 1', '"r4":\n  p: 1\n  p: 2', '"__proto__": 1', '- "q": 1\n  r: 2', '- ? [a]\n  : b', '  - ? [a]\n    : b', '- "x"\n  - "y"'];
 
-const entries = fc.array(fc.tuple(fc.nat(12), fc.nat(3)), { minLength: 3, maxLength: 14 });
+const entries = fc.array(fc.tuple(fc.nat(14), fc.nat(3)), { minLength: 3, maxLength: 14 });
 // Keys from a pool small enough to repeat now and then (duplicate keys across a left-out range).
 // Half of them without comments and anchors, which make a merge decline (yaml's ranges around comments, its alias count).
 const document = fc.tuple(entries, entries, fc.boolean(), fc.integer({ min: 3, max: 40 }), fc.boolean()).map(([root, nested, nestedFirst, pool, plain]) => {
@@ -134,6 +138,31 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
     expect(past).toEqual(full);
     expect(blankRanges(readSimpleYamlOrPrefix(text).prefix ?? []).map((range) => text.slice(range.start, range.end))).toContain('  b: 2\r\n');
   });
+
+  it('merges sequence items it left out back too, and moves the places after them', () => {
+    const text = `${HEAD}args:\n  - a\n  - {b: 1, b: 2}\n  - c\n  - d\n  - ? [x]\n    : y\n  - e:\n      f: 1\n      f: 2\n`;
+    const { past, full } = bothWays(text);
+    expect(full.fatal).toBe(false);
+    expect(past).toEqual(full);
+    expect(JSON.stringify(past?.value)).toBe(JSON.stringify(full.value));
+    expect(full.issues.map((issue) => text.slice(issue.start, issue.end))).toEqual(['b', 'f']);
+    // Items b-d left out before the item whose mapping has k3 left out: its place in the data moves by three.
+    const nested = `${HEAD}args:\n  - a\n  - b\n  - c\n  - d\n  - k1: 1\n    k2: 2\n    k3: 3\n    k4: 4\n  - "odd": 1\n`;
+    const both = bothWays(nested);
+    expect(blankRanges(readSimpleYamlOrPrefix(nested).prefix ?? []).map((range) => nested.slice(range.start, range.end))).toEqual([expect.stringContaining('endpoint'), '  - b\n  - c\n  - d\n', '    k3: 3\n']);
+    expect(both.past).toEqual(both.full);
+  });
+
+  it('merges back a range of 200k items or entries (no call with one argument per item: the stack would overflow)', () => {
+    const items = `${HEAD}args:\n${'  - a\n'.repeat(200_000)}  - "odd": 1\n`;
+    const first = readSimpleYamlOrPrefix(items);
+    const past = first.prefix ? parseYamlPastPrefix(items, first.prefix, first.collections) : undefined;
+    expect((past?.value as { args: unknown[] }).args).toHaveLength(200_001);
+    const entries = `${HEAD}env:\n${Array.from({ length: 200_000 }, (_, i) => `  k${i}: b\n`).join('')}  "odd": 1\n`;
+    const second = readSimpleYamlOrPrefix(entries);
+    const merged = second.prefix ? parseYamlPastPrefix(entries, second.prefix, second.collections) : undefined;
+    expect(Object.keys((merged?.value as { env: object }).env)).toHaveLength(200_001);
+  }, 90_000); // about 1 s
 
   it('keeps a range with a tag in it: yaml may warn about a tag, and the warning must stay in the findings', () => {
     // The fast reader leaves tags to the full parser today; a prefix as a reader that read them would give it.

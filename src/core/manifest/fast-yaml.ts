@@ -360,8 +360,8 @@ class Reader {
   commentAfterAbsent = false;
   /** The deepest block collection read (the root mapping is 0). */
   deepest = 0;
-  /** Every block mapping read, whole or in part (a partial reparse merges them back). */
-  readonly maps: PrefixMap[] = [];
+  /** Every block mapping and sequence read, whole or in part (a partial reparse merges them back). */
+  readonly collections: PrefixCollection[] = [];
   constructor(
     private readonly lines: Line[],
     private readonly ctx: ReadContext,
@@ -408,7 +408,7 @@ class Reader {
   mapping(indent: number, depth: number, firstInline: Line | undefined): Read {
     const out: Record<string, unknown> = {};
     const node: SourceNode & { kind: 'map' } = { kind: 'map', start: -1, end: 0, entries: [] };
-    this.maps.push({ node, value: out });
+    this.collections.push({ kind: 'map', node, value: out });
     if (firstInline) this.entry(out, node, firstInline, indent, depth);
     for (let line = this.peek(); line && line.indent === indent && line.kind === 'key'; line = this.peek()) {
       this.index++;
@@ -436,6 +436,7 @@ class Reader {
   sequence(indent: number, depth: number): Read {
     const out: unknown[] = [];
     const node: SourceNode & { kind: 'seq' } = { kind: 'seq', start: -1, end: 0, items: [] };
+    this.collections.push({ kind: 'seq', node, value: out });
     const push = (read: Read): void => {
       out.push(read.value);
       node.items.push(read.node);
@@ -497,16 +498,15 @@ export interface SimpleRead {
 export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart' | 'questionAt'>;
 
 /** What the fast reader made of a text: the data, or the lines it read before it declined. */
-/** A block mapping the reader read before it declined: its node and its data so far. */
-export interface PrefixMap {
-  node: SourceNode & { kind: 'map' };
-  value: Record<string, unknown>;
-}
+/** A block mapping or sequence the reader read before it declined: its node and its data so far. */
+export type PrefixCollection =
+  | { kind: 'map'; node: SourceNode & { kind: 'map' }; value: Record<string, unknown> }
+  | { kind: 'seq'; node: SourceNode & { kind: 'seq' }; value: unknown[] };
 
 export type SimpleOrPrefix =
   | { read: SimpleRead; prefix?: undefined; parsed?: undefined }
-  /** `maps`: the block mappings among those lines, for a partial reparse to merge back. */
-  | { read?: undefined; prefix: readonly PrefixLine[]; maps?: readonly PrefixMap[]; parsed?: undefined }
+  /** `collections`: the block collections among those lines, for a partial reparse to merge back. */
+  | { read?: undefined; prefix: readonly PrefixLine[]; collections?: readonly PrefixCollection[]; parsed?: undefined }
   /** A document read whole that the full path fails on all the same (aliases past the limit): its result. */
   | { read?: undefined; prefix?: undefined; parsed: ParsedSource };
 
@@ -536,15 +536,15 @@ function readContext(issues: ParseIssue[], warnings: ParseIssue[] = []): ReadCon
  * line whose reading failed, and the line before it, which may have been read only
  * because of what follows, are not among them).
  */
-function readWhole(lines: Line[]): { prefix: readonly PrefixLine[]; maps: readonly PrefixMap[] } {
-  if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return { prefix: [], maps: [] };
+function readWhole(lines: Line[]): { prefix: readonly PrefixLine[]; collections: readonly PrefixCollection[] } {
+  if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return { prefix: [], collections: [] };
   const warnings: ParseIssue[] = [];
   const reader = new Reader(lines, readContext([], warnings));
   try {
     reader.mapping(0, 0, undefined);
-    return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), maps: reader.maps };
+    return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), collections: reader.collections };
   } catch (error) {
-    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), maps: reader.maps };
+    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), collections: reader.collections };
     throw error;
   }
 }
@@ -631,11 +631,11 @@ function readLf(text: string): SimpleOrPrefix {
   const reader = new Reader(lines, ctx);
   try {
     const result = reader.mapping(0, 0, undefined);
-    if (reader.index !== lines.length) return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), maps: reader.maps };
+    if (reader.index !== lines.length) return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), collections: reader.collections };
     const tree = split.indentedComment || reader.commentAfterAbsent ? undefined : result.node;
     return completed(text, ctx, { value: result.value as Record<string, unknown>, tree, issues: allIssues(duplicates, warnings) }, reader.deepest > CHECKED_DEPTH);
   } catch (error) {
-    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), maps: reader.maps };
+    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), collections: reader.collections };
     throw error;
   }
 }

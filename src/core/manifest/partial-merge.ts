@@ -6,17 +6,21 @@
  *
  * Declined (undefined) whenever that cannot be exact: an anchor or an alias anywhere
  * (yaml counts alias uses over the whole document), a comment in a range or in the entry
- * kept before it (yaml's ranges around comments), a range of sequence items, a kept entry
- * whose ranges came out otherwise than the fast reader read them, or a key beside a range
- * that reads as one of its keys but may not be the same string (`!!str k`, `"\x6b"`, `.inf`).
+ * kept before it (yaml's ranges around comments), a kept entry or item whose ranges came
+ * out otherwise than the fast reader read them, or a key beside a range that reads as one
+ * of its keys but may not be the same string (`!!str k`, `"\x6b"`, `.inf`).
  */
-import type { PrefixMap } from './fast-yaml.js';
+import type { PrefixCollection } from './fast-yaml.js';
 import { duplicateKeyIssue, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { Blank } from './partial-reparse.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
 
 type MapNode = Extract<SourceNode, { kind: 'map' }>;
-type Segment = string | number;
+type SeqNode = Extract<SourceNode, { kind: 'seq' }>;
+/** One step of a data path: a key of a mapping, or an index of a sequence as yaml read it (items put back shift it). */
+type Step = { container: MapNode; key: string } | { container: SeqNode; index: number };
+/** Where a collection is in the data; undefined when it is not (a key that comes again later replaced it). */
+type Path = readonly Step[] | undefined;
 
 class Decline extends Error {}
 const decline = (): never => {
@@ -26,25 +30,29 @@ const decline = (): never => {
 /** `&name` or `*name` where a node may start (not `a&b` in a URL): yaml's alias limit counts the whole document. */
 const ANCHOR_OR_ALIAS = /(?:^|[\s,[{])[&*][^\s,[\]{}]/;
 
-/** Where each entry of yaml's tree sits, and the data path of its mapping when that mapping is in the data. */
-function mapsOf(root: SourceNode | undefined): Map<number, { node: MapNode; path: Segment[] | undefined }> {
-  const out = new Map<number, { node: MapNode; path: Segment[] | undefined }>();
-  const visit = (node: SourceNode | undefined, path: Segment[] | undefined): void => {
+/** yaml's mappings by the offsets of their keys, and its sequence items in document order, each with its data path. */
+function placesOf(root: SourceNode | undefined): { maps: Map<number, { node: MapNode; path: Path }>; items: Array<{ start: number; node: SeqNode; path: Path }> } {
+  const maps = new Map<number, { node: MapNode; path: Path }>();
+  const items: Array<{ start: number; node: SeqNode; path: Path }> = [];
+  const visit = (node: SourceNode | undefined, path: Path): void => {
     if (!node) return;
     if (node.kind === 'map') {
       // An entry whose key comes again later is not in the data (the last one wins).
       const last = new Map<string, number>();
       node.entries.forEach((entry, index) => last.set(entry.key, index));
       node.entries.forEach((entry, index) => {
-        out.set(entry.keyStart, { node, path });
-        visit(entry.value, path && last.get(entry.key) === index ? [...path, entry.key] : undefined);
+        maps.set(entry.keyStart, { node, path });
+        visit(entry.value, path && last.get(entry.key) === index ? [...path, { container: node, key: entry.key }] : undefined);
       });
     } else if (node.kind === 'seq') {
-      node.items.forEach((item, index) => visit(item, path ? [...path, index] : undefined));
+      node.items.forEach((item, index) => {
+        items.push({ start: item.start, node, path });
+        visit(item, path ? [...path, { container: node, index }] : undefined);
+      });
     }
   };
   visit(root, []);
-  return out;
+  return { maps, items };
 }
 
 function sameTree(a: SourceNode | undefined, b: SourceNode | undefined): boolean {
@@ -75,10 +83,12 @@ function nestedDuplicates(node: SourceNode | undefined, out: ParseIssue[]): void
   }
 }
 
-function valueAt(root: unknown, path: readonly Segment[]): unknown {
-  let value = root;
-  for (const segment of path) value = typeof value === 'object' && value !== null ? (value as Record<Segment, unknown>)[segment] : undefined;
-  return value;
+/** `items` into `array` before index `at`, in place; splice(at, 0, ...items) overflows the stack past about 100k items. */
+function insertAt<T>(array: T[], at: number, items: readonly T[]): void {
+  const tail = array.slice(at);
+  array.length = at;
+  for (const item of items) array.push(item);
+  for (const item of tail) array.push(item);
 }
 
 class Merge {
@@ -86,16 +96,49 @@ class Merge {
   private readonly fast = new Set<SourceEntry>();
   /** The yaml mappings that got entries back. */
   private readonly touched = new Set<MapNode>();
-  private fastEntries: Map<number, { map: PrefixMap; index: number }> | undefined;
-  /** yaml's mappings by the offsets of their keys (entries added later are the fast reader's, never looked up). */
-  private readonly yamlMaps: Map<number, { node: MapNode; path: Segment[] | undefined }>;
+  private fastEntries: Map<number, { map: Extract<PrefixCollection, { kind: 'map' }>; index: number }> | undefined;
+  private fastItems: Map<number, { seq: Extract<PrefixCollection, { kind: 'seq' }>; index: number }> | undefined;
+  /** yaml's mappings and items, as it read them (what is added later is the fast reader's, never looked up). */
+  private readonly yaml: ReturnType<typeof placesOf>;
+  /** Items put back into each yaml sequence: after which of its own items, and how many. */
+  private readonly shifts = new Map<SeqNode, Array<{ after: number; count: number }>>();
+  /** Duplicate keys inside items put back. */
+  private readonly inItems: ParseIssue[] = [];
 
   constructor(
     private readonly text: string,
     private readonly parsed: ParsedSource,
-    private readonly maps: readonly PrefixMap[],
+    private readonly collections: readonly PrefixCollection[],
   ) {
-    this.yamlMaps = mapsOf(parsed.tree);
+    this.yaml = placesOf(parsed.tree);
+  }
+
+  /** The data at a path, with indices moved past the items put back before them. */
+  private valueAt(path: readonly Step[]): unknown {
+    let value = this.parsed.value;
+    for (const step of path) {
+      if (typeof value !== 'object' || value === null) return undefined;
+      value = 'key' in step ? (value as Record<string, unknown>)[step.key] : (value as unknown[])[this.shifted(step.container, step.index)];
+    }
+    return value;
+  }
+
+  private shifted(node: SeqNode, index: number): number {
+    let out = index;
+    for (const shift of this.shifts.get(node) ?? []) if (shift.after < index) out += shift.count;
+    return out;
+  }
+
+  /** Replaces the data at a path (the root when it is empty). */
+  private replace(path: readonly Step[], value: unknown): void {
+    const last = path[path.length - 1];
+    if (!last) {
+      this.parsed.value = value;
+      return;
+    }
+    const parent = this.valueAt(path.slice(0, -1));
+    if ('key' in last) setOwn(parent as Record<string, unknown>, last.key, value);
+    else (parent as unknown[])[this.shifted(last.container, last.index)] = value;
   }
 
   /** Whether a yaml key written at [start, end) is surely the plain string `key`. */
@@ -104,29 +147,78 @@ class Merge {
     return written === entry.key || written === `"${entry.key}"` || written === `'${entry.key}'`;
   }
 
-  private fastEntry(keyStart: number): { map: PrefixMap; index: number } | undefined {
+  private fastEntry(keyStart: number): { map: Extract<PrefixCollection, { kind: 'map' }>; index: number } | undefined {
     if (!this.fastEntries) {
       this.fastEntries = new Map();
-      for (const map of this.maps) map.node.entries.forEach((entry, index) => this.fastEntries?.set(entry.keyStart, { map, index }));
+      for (const map of this.collections) if (map.kind === 'map') map.node.entries.forEach((entry, index) => this.fastEntries?.set(entry.keyStart, { map, index }));
     }
     return this.fastEntries.get(keyStart);
   }
 
+  /** The fast reader's item whose value starts at `start` (the outermost one: a nested sequence's first item starts there too). */
+  private fastItem(start: number): { seq: Extract<PrefixCollection, { kind: 'seq' }>; index: number } | undefined {
+    if (!this.fastItems) {
+      this.fastItems = new Map();
+      for (const seq of this.collections) {
+        if (seq.kind === 'seq') seq.node.items.forEach((item, index) => this.fastItems?.has(item.start) || this.fastItems?.set(item.start, { seq, index }));
+      }
+    }
+    return this.fastItems.get(start);
+  }
+
   range(range: Blank): void {
-    const text = this.text.slice(range.start, range.end);
+    if (this.text.slice(range.firstKey, range.end).includes('#')) decline();
+    if (range.kind === 'item') this.items(range);
+    else this.entries(range);
+  }
+
+  /** A range of sequence items: yaml's item with its dash at firstKey is the fast reader's, and the items between go in after it. */
+  private items(range: Blank): void {
+    const { items } = this.yaml;
+    // The first item (in document order, so the outermost) starting after the kept item's dash.
+    let low = 0;
+    let high = items.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((items[mid]?.start ?? 0) > range.firstKey) high = mid;
+      else low = mid + 1;
+    }
+    const place = items[low];
+    if (!place || place.start >= range.start) return decline();
+    const node = place.node;
+    const at = node.items.findIndex((item) => item.start === place.start);
+    const kept = this.fastItem(place.start);
+    const next = node.items[at + 1];
+    if (at === -1 || !kept || !next || next.start < range.end || !sameTree(node.items[at], kept.seq.node.items[kept.index])) return decline();
+    let end = kept.index + 1;
+    while ((kept.seq.node.items[end]?.start ?? Infinity) < range.end) end++;
+    const added = kept.seq.node.items.slice(kept.index + 1, end);
+    if (added.length === 0 || (added[0]?.start ?? 0) < range.start) return decline();
+    if (place.path) {
+      const data = this.valueAt(place.path);
+      if (!Array.isArray(data) || data.length !== node.items.length) return decline();
+      insertAt(data, this.shifted(node, at) + 1, kept.seq.value.slice(kept.index + 1, end));
+    }
+    insertAt(node.items, at + 1, added);
+    const shifts = this.shifts.get(node) ?? [];
+    shifts.push({ after: at, count: added.length });
+    this.shifts.set(node, shifts);
+    for (const item of added) nestedDuplicates(item, this.inItems);
+  }
+
+  private entries(range: Blank): void {
     const kept = this.fastEntry(range.firstKey);
-    const yamlPlace = this.yamlMaps.get(range.firstKey);
-    if (range.kind !== 'key' || text.includes('#') || !kept || !yamlPlace) return decline();
+    const yamlPlace = this.yaml.maps.get(range.firstKey);
+    if (!kept || !yamlPlace) return decline();
     const node = yamlPlace.node;
     const at = node.entries.findIndex((entry) => entry.keyStart === range.firstKey);
     const first = node.entries[at];
     // The entry before the range: yaml must have read it as the fast reader did, and the one after it must follow.
     const keptEntry = kept.map.node.entries[kept.index];
     if (!first || !keptEntry || first.keyEnd !== keptEntry.keyEnd || node.entries[at + 1]?.keyStart !== range.lastKey || !sameTree(first.value, keptEntry.value)) return decline();
-    if (this.text.slice(range.firstKey, range.start).includes('#')) decline();
     const added = kept.map.node.entries.filter((entry, index) => index > kept.index && entry.keyStart < range.end);
     if (added.length === 0 || (added[0]?.keyStart ?? 0) < range.start) return decline();
-    node.entries.splice(at + 1, 0, ...added);
+    insertAt(node.entries, at + 1, added);
     for (const entry of added) this.fast.add(entry);
     this.touched.add(node);
     if (yamlPlace.path) this.mergeValue(node, yamlPlace.path, kept.map.value, new Set(added));
@@ -138,7 +230,7 @@ class Merge {
    * those), and those inside the entries put back. In document order once sorted.
    */
   duplicates(): ParseIssue[] {
-    const out: ParseIssue[] = [];
+    const out: ParseIssue[] = [...this.inItems];
     for (const node of this.touched) {
       const fastKeys = new Set(node.entries.filter((entry) => this.fast.has(entry)).map((entry) => entry.key));
       const seen = new Set<string>();
@@ -157,8 +249,8 @@ class Merge {
   }
 
   /** The mapping's data rebuilt in document order: each key where it first came, with its last value. */
-  private mergeValue(node: MapNode, path: readonly Segment[], fastValue: Record<string, unknown>, added: ReadonlySet<SourceEntry>): void {
-    const target = valueAt(this.parsed.value, path);
+  private mergeValue(node: MapNode, path: readonly Step[], fastValue: Record<string, unknown>, added: ReadonlySet<SourceEntry>): void {
+    const target = this.valueAt(path);
     if (typeof target !== 'object' || target === null || Array.isArray(target)) return decline();
     const yamlKeys = new Set(node.entries.filter((entry) => !added.has(entry)).map((entry) => entry.key));
     const own = Object.keys(target);
@@ -172,25 +264,18 @@ class Merge {
       const last = lastOf.get(entry.key);
       setOwn(merged, entry.key, last && added.has(last) ? fastValue[entry.key] : (target as Record<string, unknown>)[entry.key]);
     }
-    if (path.length === 0) {
-      this.parsed.value = merged;
-      return;
-    }
-    const parent = valueAt(this.parsed.value, path.slice(0, -1));
-    const key = path[path.length - 1] ?? '';
-    if (Array.isArray(parent)) parent[Number(key)] = merged;
-    else setOwn(parent as Record<string, unknown>, String(key), merged);
+    this.replace(path, merged);
   }
 }
 
 /**
- * `parsed` is yaml's result for the text with `ranges` left out, without error; `maps`
- * the fast reader's mappings. The full parse's result, or undefined when this cannot be
+ * `parsed` is yaml's result for the text with `ranges` left out, without error;
+ * `collections` the fast reader's block mappings and sequences. The full parse's result, or undefined when this cannot be
  * exact (the caller parses the whole text then).
  */
-export function mergeLeftOut(text: string, parsed: ParsedSource, ranges: readonly Blank[], maps: readonly PrefixMap[]): ParsedSource | undefined {
+export function mergeLeftOut(text: string, parsed: ParsedSource, ranges: readonly Blank[], collections: readonly PrefixCollection[]): ParsedSource | undefined {
   if (parsed.fatal || !parsed.tree || ANCHOR_OR_ALIAS.test(text)) return undefined;
-  const merge = new Merge(text, parsed, maps);
+  const merge = new Merge(text, parsed, collections);
   let added: ParseIssue[];
   try {
     for (const range of ranges) merge.range(range);

@@ -15,7 +15,7 @@
  * exact; otherwise the full parser reads the whole text. A property test compares both
  * paths on generated documents broken, or made odd, at random places.
  */
-import type { PrefixLine, PrefixMap } from './fast-yaml.js';
+import type { PrefixLine, PrefixCollection } from './fast-yaml.js';
 import { mergeLeftOut } from './partial-merge.js';
 import type { ParsedSource } from './parse-issue.js';
 import { parseYamlWithPositions } from './parse-yaml.js';
@@ -103,7 +103,7 @@ export function blankText(text: string, ranges: readonly Blank[]): string {
  * the fast reader read (`prefix`), at the cost of parsing the rest; undefined when this
  * cannot tell (the caller parses the whole text then).
  */
-export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[], maps?: readonly PrefixMap[]): ParsedSource | undefined {
+export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[], collections?: readonly PrefixCollection[]): ParsedSource | undefined {
   // A tag is the one thing a text yaml reads without error can still be warned about
   // (an unknown tag, a tag on the wrong kind of node): a range with one stays, for its warning.
   const ranges = blankRanges(prefix).filter((range) => !text.slice(range.start, range.end).includes('!'));
@@ -112,5 +112,5 @@ export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[],
   const parsed = parseYamlWithPositions(blankText(text, ranges));
   if (parsed.fatal) return parsed.issues.some((issue) => issue.rule === 'syntax/yaml') ? parsed : undefined;
   // Read without error: the fast reader's entries go back in (partial-merge.ts), where that is exact.
-  return maps ? mergeLeftOut(text, parsed, ranges, maps) : undefined;
+  return collections ? mergeLeftOut(text, parsed, ranges, collections) : undefined;
 }

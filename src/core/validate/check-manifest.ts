@@ -123,7 +123,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: simple.issues, fatal: false } : first?.parsed;
     // Each reader loads only when a file needs it (most runs are YAML read by the fast reader).
     // A text it declines part way: a syntax error after the lines it read is found without them.
-    const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first.prefix, first.maps) : undefined;
+    const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first.prefix, first.collections) : undefined;
     parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
