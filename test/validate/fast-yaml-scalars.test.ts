@@ -45,7 +45,7 @@ describe('fast YAML reader: scalar constructs, each read exactly as the full par
     expect(value).toEqual({ a: '1', b: 31, c: 1000, d: true, e: null, f: -0, g: Number.NEGATIVE_INFINITY, h: ['2', false], i: { j: 15 }, l: 'true' });
     expect(Object.is(value.f, -0)).toBe(true);
     // A tag on an empty value, and the non-specific `!` (a string, no warning).
-    expect(readExactly('a:\n  k: !!str\n  n: !!null  \nz: ! 1\n')).toEqual({ a: { k: '', n: null }, z: '1' });
+    expect(readExactly('a:\n  k: !!str\n  m: !!null  \nz: ! 1\n')).toEqual({ a: { k: '', m: null }, z: '1' });
     const tree = readSimpleYamlWithTree('k: !!str v\n')?.tree;
     // The scalar's range starts after the tag, as yaml's does.
     expect(tree?.kind === 'map' && tree.entries[0]?.value).toEqual({ kind: 'scalar', start: 9, end: 10 });
