@@ -102,8 +102,8 @@ describe('fast YAML reader: scalar constructs, each read exactly as the full par
   });
 
   it('reads tabs that separate (after `key:` or `-`, before a comment, at the end of a line), never tabs that indent', () => {
-    const text = 'a:\tv\t# c\nb:\t\t"q"\t\nl:\n  -\tx\n  - \ty\t\n';
-    expect(readExactly(text)).toEqual({ a: 'v', b: 'q', l: ['x', 'y'] });
+    const text = 'a:\tv\t# c\nb:\t\t"q"\t\nl:\n  -\tx\n  - \ty\t\nc: "in\tquotes"\n';
+    expect(readExactly(text)).toEqual({ a: 'v', b: 'q', l: ['x', 'y'], c: 'in\tquotes' });
     // Blank lines and comments with tabs: the data is read (a comment with a tab before it gives no tree).
     expect(readExactly('a: 1\n\t\nb: 2 # x\ty\n#\tc\n')).toEqual({ a: 1, b: 2 });
     expect(readSimpleYaml('a:\n  x: 1\n \t# c\n  z: 2\n')).toEqual({ a: { x: 1, z: 2 } });
@@ -115,7 +115,7 @@ describe('fast YAML reader: scalar constructs, each read exactly as the full par
       expect(readSimpleYaml(text), text).toBeUndefined();
       agrees(text);
     }
-    for (const declined of ['a:\n\tb: 1\n', 'l:\n  -\tx: 1\n', 'a: x\ty\n', 'a: [x,\ty]\n', 'a: "x\ty"\n']) expect(readSimpleYaml(declined), declined).toBeUndefined();
+    for (const declined of ['a:\n\tb: 1\n', 'l:\n  -\tx: 1\n', 'a: x\ty\n', 'a: [x,\ty]\n', 'a: "x\n\ty"\n']) expect(readSimpleYaml(declined), declined).toBeUndefined();
   });
 });
 

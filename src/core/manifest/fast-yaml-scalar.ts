@@ -17,7 +17,8 @@ export const MAX_KEY_LENGTH = 1000;
 const NOT_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 // YAML 1.2 core schema forms the fast path does not resolve itself.
 const CORE_NUMBERISH = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Control characters but the tab, which a quoted scalar holds as it is. */
+const QUOTED_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 export function checkKey(key: string): void {
   // Every reserved word is at most five letters long.
@@ -123,7 +124,7 @@ export function quotedScalar(text: string, from: number): { value: string; next:
   const close = quoteEnd(text, from);
   if (close === -1) unsupported();
   const body = text.slice(from + 1, close);
-  if (CONTROL.test(body)) unsupported(); // a line break, a tab, ...
+  if (QUOTED_CONTROL.test(body)) unsupported(); // a line break, ... (a tab is text here)
   if (quote === "'") return { value: body.includes("'") ? body.replace(/''/g, "'") : body, next: close + 1 };
   return { value: body.includes('\\') ? unescape(body) : body, next: close + 1 };
 }
