@@ -91,6 +91,11 @@ describe('fast YAML reader: scalar constructs, each read exactly as the full par
     expect(parseYamlWithPositions("a:\n  k: 'x\n  y'\n").fatal).toBe(true);
   });
 
+  it('reads folded block scalars over blank and more-indented lines, folded as yaml folds them', () => {
+    const text = 'a: >\n  one\n  two\n\n  three\n    kept\n      deeper\n  four\n\n\nb: >-\n\n  x\n\n\n  y\nc: >+\n  z\n\n';
+    expect(readExactly(text)).toEqual({ a: 'one two\nthree\n  kept\n    deeper\nfour\n', b: '\nx\n\ny', c: 'z\n\n' });
+  });
+
   it('reads CRLF line ends with every range an offset into the original text', () => {
     const text = 'a: 1\r\nb:\r\n  - x\r\n  - |\r\n    y\r\nc: "p\r\n  q"\r\nd: {e: 1}\r\n';
     expect(readExactly(text)).toEqual({ a: 1, b: ['x', 'y\n'], c: 'p q', d: { e: 1 } });
@@ -109,12 +114,13 @@ describe('fast YAML reader: scalar constructs, each read exactly as the full par
     expect(readSimpleYaml('a:\n  x: 1\n \t# c\n  z: 2\n')).toEqual({ a: { x: 1, z: 2 } });
     agrees('a:\n  x: 1\n \t# c\n  z: 2\n');
     // Right after a block scalar yaml refuses a tab on a blank line, and at the very end
-    // of the file after an indented comment; a folded line led by a tab is kept as it is.
-    // (The last two were found by the tab property.)
-    for (const text of ['k: |\n  a\n\t\nz: 1\n', 'l:\n  - "q"\n  # c\n\t', 'k: >-\n  a\n  \ta\n  a\n']) {
+    // of the file after an indented comment (found by the tab property).
+    for (const text of ['k: |\n  a\n\t\nz: 1\n', 'l:\n  - "q"\n  # c\n\t']) {
       expect(readSimpleYaml(text), text).toBeUndefined();
       agrees(text);
     }
+    // A folded line led by a tab is more indented: kept with its line breaks (found by the tab property).
+    expect(readExactly('k: >-\n  a\n  \ta\n  a\n')).toEqual({ k: 'a\n\ta\na' });
     for (const declined of ['a:\n\tb: 1\n', 'l:\n  -\tx: 1\n', 'a: x\ty\n', 'a: [x,\ty]\n', 'a: "x\n\ty"\n']) expect(readSimpleYaml(declined), declined).toBeUndefined();
   });
 });

@@ -1,11 +1,11 @@
 /**
- * Block scalars (`key: |`, `|-`, `|+`, and `>` without blank or more-indented lines) for
+ * Block scalars (`key: |`, `|-`, `|+`, `>`, `>-`, `>+`) for
  * the fast YAML reader. Their content lines may look like anything (keys, dashes,
  * comments), so the line splitter hands them here before reading them as structure.
  * Ranges as yaml gives them: from the indicator to just past the last content line, or
  * past the kept blank lines for `|+`. Anything else (an explicit indentation digit, a
- * line of only spaces, a less-indented content line, no newline after the last line,
- * folding across blank or more-indented lines) is left to the full parser.
+ * line of only spaces, a less-indented content line, no newline after the last line)
+ * is left to the full parser.
  */
 import { unsupported } from './fast-yaml-scalar.js';
 
@@ -21,6 +21,39 @@ const HEADER = /^([|>])([-+]?)$/;
 export function blockHeader(rest: string): { folded: boolean; chomp: string } | undefined {
   const match = HEADER.exec(rest);
   return match ? { folded: match[1] === '>', chomp: match[2] ?? '' } : undefined;
+}
+
+/**
+ * A folded scalar's content lines (the content indentation removed, '' for an empty
+ * line) as yaml folds them (compose/resolve-block-scalar.js): empty lines before the
+ * first line are newlines; a line break between two lines is a space, each empty line
+ * between them a newline; a more-indented line (led by a blank or a tab) keeps its line
+ * breaks.
+ */
+function foldLines(lines: readonly string[]): string {
+  let value = '';
+  let first = 0;
+  for (; first < lines.length && lines[first] === ''; first++) value += '\n';
+  let sep = '';
+  let previousMoreIndented = false;
+  for (let i = first; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line[0] === ' ' || line[0] === '\t') {
+      if (sep === ' ') sep = '\n';
+      else if (!previousMoreIndented && sep === '\n') sep = '\n\n';
+      value += sep + line;
+      sep = '\n';
+      previousMoreIndented = true;
+    } else if (line === '') {
+      if (sep === '\n') value += '\n';
+      else sep = '\n';
+    } else {
+      value += sep + line;
+      sep = ' ';
+      previousMoreIndented = false;
+    }
+  }
+  return value;
 }
 
 /**
@@ -55,8 +88,6 @@ export function readBlockScalar(
     if (indent <= parentIndent) break;
     if (contentIndent === -1) contentIndent = indent;
     if (indent < contentIndent) unsupported();
-    // A folded line led by a tab is more indented too (kept, not folded): not modelled.
-    if (header.folded && (empty > 0 || indent > contentIndent || raw.charCodeAt(indent) === 9)) unsupported();
     for (; empty > 0; empty--) body.push('');
     body.push(raw.slice(contentIndent));
     offset += raw.length + 1;
@@ -64,7 +95,7 @@ export function readBlockScalar(
     contentEnd = offset;
   }
   if (contentIndent === -1) unsupported();
-  const text = body.join(header.folded ? ' ' : '\n');
+  const text = header.folded ? foldLines(body) : body.join('\n');
   const value = header.chomp === '-' ? text : header.chomp === '+' ? `${text}\n${'\n'.repeat(empty)}` : `${text}\n`;
   return { scalar: { value, start, end: header.chomp === '+' ? offset : contentEnd }, next: j, offset };
 }
