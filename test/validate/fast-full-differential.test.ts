@@ -64,6 +64,8 @@ const CORPUS: Record<string, string> = {
   'a manifest with some CRLF lines and a CR alone': `${HEAD}x: 1\r\ny: 2\rz: 3\n`,
   'tabs as separators, with findings': `${HEAD}env:\n  A:\t1\t# n\n  B:\t"x"\nargs:\n  -\ta\n  - \t2\n`,
   'tabs where yaml refuses them': `${HEAD}args:\n  -\tk: 1\n\tx: 1\n`,
+  'a line of a tab alone after a key with no value (yaml: tab as indentation)': `${HEAD}x:\n\t\nx: a\nenv:\n\t\n  A: 1\ny: &a\n\t\nz: 1\n`,
+  'a line of a tab alone after a key with no value, last': `${HEAD}x:\n\t\nx: a\n`,
 };
 
 /** Small versions of the bench's large shapes (bench/validate.mjs). */

@@ -242,9 +242,15 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
       // A tab before the comment (or on a blank line): yaml reads it as a blank, except
       // right after a block scalar (an error there) or a scalar over several lines (not
       // modelled); and its ranges around such a comment are not modelled: no tree.
+      // What the line before left without a value (`key:`, `- key:`, `key: !!str`), if anything.
+      const previous = lines[lines.length - 1];
+      const pending = previous === undefined ? undefined : stripComment(previous.rest);
       if (source.lastIndexOf('\t', first) !== -1) {
-        // Also refused: ending the file without a line break after an indented comment.
+        // Also refused: ending the file without a line break after an indented comment,
+        // and a tab after a key or dash with no value yet (`x:` then a tab alone): yaml
+        // may count that tab as the value's indentation, an error.
         if (afterBlock || afterSpanned || offset > text.length) unsupported();
+        if (pending !== undefined && (pending === '' || pending.endsWith(':') || /(?:^|\s)[!&][^\s]*$/.test(pending))) unsupported();
         if (first < source.length) indentedComment = true;
       }
       // yaml's ranges around a comment right after a block scalar are not modelled here.
@@ -259,11 +265,8 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
         pendingComment = Math.max(pendingComment, commentIndent);
       }
       // The same after a key or dash with no value yet (`args:` then `# note`): yaml's
-      // range for the pending collection takes the comment in.
-      const previous = lines[lines.length - 1];
-      // `- key:` (a compact mapping's first key, no value yet) too.
-      const pending = previous === undefined ? undefined : stripComment(previous.rest);
-      // And after a tag with no value yet (`key: !!str`).
+      // range for the pending collection takes the comment in. `- key:` (a compact
+      // mapping's first key, no value yet) too. And after a tag with no value yet (`key: !!str`).
       if (source.includes('#') && pending !== undefined && (pending === '' || pending.endsWith(':') || /(?:^|\s)!!?[\w-]*$/.test(pending))) indentedComment = true;
       continue;
     }
