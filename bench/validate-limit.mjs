@@ -60,6 +60,7 @@ const SHAPES = {
   'tab separators': { head: ENV, item: (i) => `  k${i}:\tv${i}\t# c\n` },
   // Structure.
   'explicit keys': { head: ENV, item: (i) => `  ? k${i}\n  : v${i}\n` },
+  'quoted keys': { head: ENV, item: (i) => `  "k${i}": v${i}\n` },
   'alias of a map': { head: `${HEAD}x-base: &base {a: 1}\nx-list:\n`, item: (i) => `  - *base\n`, limitItems: 99 * 1000 },
   'merge keys': { head: `${HEAD}x-base: &base {a: 1}\nx-list:\n`, item: (i) => `  - {<<: *base, b: ${i}}\n` },
   'nested flow': { head: ENV, item: (i) => `  k${i}: [[[[1]]]]\n` },
@@ -73,7 +74,7 @@ const SHAPES = {
   'CRLF error at the end': { head: ENV.replace(/\n/g, '\r\n'), item: (i) => `  k${i}: v${i}\r\n`, tail: '  bad: [unclosed\r\n' },
   // A line the fast reader leaves to the full parser that parses without error: the lines
   // before it are merged back into the full parser's result, not parsed again.
-  'odd key at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '  "quoted key": x\n' },
+  'odd key at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '  odd : x\n' },
 };
 
 function build(shape) {

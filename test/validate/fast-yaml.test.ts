@@ -39,7 +39,8 @@ const SAFE = ['&a {k: 1}', '{<<: *a, b: 1}', '&a [[]]', '"a\\"b"', '"tab\\tx \\\
   '--port', '-x', 'a #comment', 'C#', 'http://127.0.0.1:8090', '[a, b]', '[]', '[1, -2, x]', '0.25', '-0.0'];
 const TRICKY = ['"\\x41"', '"\\U0001F600"', '"bad\\q"', '"\\uD83D\\uDE00"', '"\\u12"', '"end\\\\"', '"open\\"', '{a:x}', '{a : x}', '[a,,b]', '[a]#c', '{"a":x}', '{a: b: c}', '[a: b]', '{? a}', '{a: "x\\"y"}', "['it''s']", '{a: C#}', '[, a]', '{,}', '{a: &x 1}', '[*a]', '[-]', '[- a]', '{-a: 1}', '{1: a}', '{true: 1}', '{a: 1, "a": 2}', '[a', '-0', '007', '0x1F', '1e3', '.5', '.inf', '@at', '`tick`', 'a: b', 'end:', '1_000', '+5', '&a x', '!t x', '*a'];
 const scalar = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...SAFE) }, { weight: 1, arbitrary: fc.constantFrom(...TRICKY) });
-const KEYS = ['type', 'name', 'PORT', 'a.b', 'x-y', 'k_1', 'metadata', 'env', 'args', 'description', 'command', 'true'];
+// Quoted keys too: `"type"` next to `type` is the same key (a duplicate), `"\x41"` is `A`.
+const KEYS = ['type', 'name', 'PORT', 'a.b', 'x-y', 'k_1', 'metadata', 'env', 'args', 'description', 'command', 'true', '"type"', "'name'", '"two words"', '"a#b"', "'it''s'", '"\\x41"', '"A"'];
 type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
 const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
   node: fc.oneof(
@@ -164,6 +165,32 @@ describe('fast YAML reader', () => {
   it('reads one-line flow collections with the full parser\'s ranges', () => {
     for (const text of ['k: {a: 1}\n', 'env: { A: x , B: "y" }  # c\nz: 1\n', 'k: {a: , b, c: [1, 2], d: {}}\n', 'k:\n- {a: 1, b: [x]}   # c\n- [ {}, [] ]\n', 'k: [a, ]\n']) {
       expect(readSimpleYamlWithTree(text), text).toBeDefined();
+      agrees(text);
+    }
+  });
+
+  it('reads quoted keys in block mappings with the full parser\'s key ranges and duplicates', () => {
+    for (const text of ['"a": 1\n', "env:\n  'K1': v1\n  \"K2\": \"v2\"\n", '"k":\n  - x\n', '"a b": {c: 1}  # c\n', '"x#y": 1\n', "'it''s': 2\n", '"k":   v\n']) {
+      const read = readSimpleYamlWithTree(text);
+      expect(read, text).toBeDefined();
+      expect(read?.issues, text).toEqual([]);
+      agrees(text);
+    }
+    const tree = readSimpleYamlWithTree('env:\n  "k1": v\n')?.tree;
+    const env = tree?.kind === 'map' ? tree.entries[0]?.value : undefined;
+    // The key's range is the key as written, quotes included.
+    expect(env?.kind === 'map' ? env.entries[0] : undefined).toMatchObject({ key: 'k1', keyStart: 7, keyEnd: 11 });
+    // A quoted key and a plain one with the same value are one key: yaml reports the second.
+    for (const text of ['"a": 1\na: 2\n', "a: 1\n'a': 2\n", '"\\x61": 1\na: 2\n', 'e:\n  "k": 1\n  \'k\': 2\n']) {
+      const read = readSimpleYamlWithTree(text);
+      expect(read?.issues.map((issue) => issue.rule), text).toEqual(['syntax/duplicate-key']);
+      agrees(text);
+    }
+  });
+
+  it('declines quoted keys it is not sure of', () => {
+    for (const text of ['"a\nb": 1\n', '"a\n  b": 1\n', '"a" : 1\n', '"a":1\n', '"a"x: 1\n', '"a": b: c\n', '"true": 1\n', '"": 1\n', `"${'k'.repeat(1100)}": 1\n`, '- "k": v\n', '"open: 1\n']) {
+      expect(readSimpleYaml(text), text).toBeUndefined();
       agrees(text);
     }
   });

@@ -108,8 +108,8 @@ describe('property: never throws, always a well-formed result', () => {
     );
   });
 
-  // Tags, escapes, scalars over several lines, tabs; and the same with CRLF line ends.
-  const scalars = 'type: !!str http\nendpoint:\t"http://127.0.0.1:\\x38090"\t# port\ncommand: python3\nauto_start: !!bool true\nmetadata:\n  name: A plugin\n    named over lines\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: !mine acme\n  description: \'one\n\n    two\'\nenv:\n  A: "\\U0001F600\\\n    x"\nargs:\n  -\t--port\n  - !!int 8090\n';
+  // Tags, escapes, scalars over several lines, tabs, quoted keys; and the same with CRLF line ends.
+  const scalars = 'type: !!str http\nendpoint:\t"http://127.0.0.1:\\x38090"\t# port\n"command": python3\nauto_start: !!bool true\nmetadata:\n  name: A plugin\n    named over lines\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: !mine acme\n  description: \'one\n\n    two\'\nenv:\n  A: "\\U0001F600\\\n    x"\n  \'B\': "y"\n  "C D": z\nargs:\n  -\t--port\n  - !!int 8090\n';
   for (const [name, text] of [['tags, escapes, multi-line scalars and tabs', scalars], ['the same with CRLF line ends', scalars.replace(/\n/g, '\r\n')]]) {
     it(`mutations of a manifest with ${name}: the fast path gives the full parser's result`, async () => {
       // Not vacuous: unchanged, the fast reader reads it whole, positions and all.

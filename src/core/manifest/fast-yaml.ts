@@ -13,7 +13,7 @@
  */
 import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
-import { aliasValue, anchorMark, anchorName, checkKey, defineAnchor, plainScalar, plainText, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { aliasValue, anchorMark, anchorName, checkKey, MAX_KEY_LENGTH, defineAnchor, plainScalar, plainText, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 import { readTag, resolveTagged } from './fast-yaml-tag.js';
 import { flowCollectionEnd, readFlowCollection } from './fast-yaml-flow.js';
 import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-block-scalar.js';
@@ -28,6 +28,8 @@ interface Line {
   /** 'key' (`key: rest`), 'item' (`- rest`) */
   kind: 'key' | 'item';
   key: string;
+  /** How long the key is as written, when not `key.length` (a quoted key: its quotes, escapes). */
+  keyLength?: number;
   /** Text after `key:` or `- `, comment stripped; '' when nothing follows. */
   rest: string;
   /** Offsets: the key (or dash), where `rest` starts, and just past the line's newline. */
@@ -159,6 +161,26 @@ function keyNameEnd(content: string): number {
   let end = 1;
   while (end < content.length && isNameChar(content.charCodeAt(end))) end++;
   return content.charCodeAt(end) === 58 ? end : unsupported();
+}
+
+/**
+ * `"key": rest` or `'key': rest` (`content` from the key on): a quoted key on one line,
+ * read by the quoted-scalar reader, then `:` and a blank or the line's end. yaml's key
+ * range is the key as written, quotes included; its value decides duplicates (`"a"` and
+ * `a` are the same key). Reserved words and over-long keys are declined as plain ones are.
+ */
+function quotedKeyLine(content: string, indent: number, keyStart: number, end: number): Line {
+  const quoted = quotedScalar(content, 0);
+  const colon = quoted.next;
+  if (content.charCodeAt(colon) !== 58 || quoted.value === '' || colon > MAX_KEY_LENGTH) unsupported();
+  let restAt = colon + 1;
+  if (restAt < content.length) {
+    if (content.charCodeAt(restAt) !== 32) unsupported();
+    while (content.charCodeAt(restAt) === 32) restAt++;
+  }
+  checkKey(quoted.value);
+  const rest = content.slice(restAt);
+  return { indent, kind: 'key', key: quoted.value, keyLength: colon, rest, keyStart, restStart: keyStart + content.length - rest.length, end };
 }
 
 /** Where a flow collection starts in this line's value (`key: {`, `- [`, `- key: {`), and its parent's indent. */
@@ -293,6 +315,8 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
       offset += next.length + 1;
       lines.push({ indent, kind: 'key', ...entry, end: Math.min(offset, text.length) });
       continue;
+    } else if (content.charCodeAt(0) === 34 || content.charCodeAt(0) === 39) {
+      line = quotedKeyLine(content, indent, keyStart, end);
     } else {
       // KEY_LINE by hand: this runs for every line of every manifest.
       const colon = keyNameEnd(content);
@@ -425,13 +449,14 @@ class Reader {
   /** One `key: value` of a mapping at `indent` (a method, not a closure per mapping: less garbage). */
   private entry(out: Record<string, unknown>, node: SourceNode & { kind: 'map' }, line: Line, indent: number, depth: number): void {
     // Reported here as the full parser does (the key, in document order); the last value wins.
-    if (Object.prototype.hasOwnProperty.call(out, line.key)) this.ctx.onDuplicate(line.keyStart, line.keyStart + line.key.length);
+    const keyEnd = line.keyStart + (line.keyLength ?? line.key.length);
+    if (Object.prototype.hasOwnProperty.call(out, line.key)) this.ctx.onDuplicate(line.keyStart, keyEnd);
     const value = stripComment(line.rest);
     const rest = value === '' ? '' : line.rest;
     const anchor = line.block || line.spanned ? undefined : ANCHOR_ONLY.exec(value)?.[1];
     const read = line.block ? blockRead(line.block) : line.spanned ? spannedRead(line.spanned) : anchor !== undefined ? this.anchoredBlock(line, indent, depth, true, anchor) : rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
     setOwn(out, line.key, read.value);
-    node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd: line.keyStart + line.key.length, value: read.node });
+    node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd, value: read.node });
     if (node.start === -1) node.start = line.questionAt ?? line.keyStart;
     node.end = read.end;
   }
