@@ -155,4 +155,14 @@ describe('ChangeFilter', () => {
     expect(filter.accept(at('.gitignore'))).toBe(false);
     expect(filter.accept(at('drafts.txt'))).toBe(false);
   });
+
+  it('applies a .gitignore edit to the burst it is in, when its event came after the file it ignores or never came', async () => {
+    start();
+    clock += SETTLE_MS + 1000;
+    // drafts.txt's event first (a loaded machine reorders them), and no event for .gitignore yet.
+    await writeFile(join(root, '.gitignore'), 'data/\n*.sqlite\ndrafts.txt\n');
+    expect(filter.accept(at('drafts.txt'))).toBe(true);
+    expect(filter.settle([at('drafts.txt'), at('handlers.go')])).toEqual([at('handlers.go')]);
+    expect(filter.settle([at('drafts.txt')])).toEqual([]);
+  });
 });

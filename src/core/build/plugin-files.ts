@@ -4,7 +4,7 @@
  * folder's `.gitignore` lists. The watcher and the stale-binary check share this, so
  * "a change that reloads" and "a source newer than the binary" mean the same files.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -32,6 +32,8 @@ export class PluginFiles {
   private rules: Ignore = ignore();
   /** Patterns of the `.gitignore`, for messages ("already ignored"). */
   gitignoreText = '';
+  /** The `.gitignore` as last read (mtime and size), so a change whose event came late or never is still seen. */
+  private gitignoreStamp = '';
 
   constructor(readonly root: string) {
     this.reloadGitignore();
@@ -43,6 +45,7 @@ export class PluginFiles {
 
   /** Reads `.gitignore` again (it changed); a missing file means no rules. */
   reloadGitignore(): void {
+    this.gitignoreStamp = this.stamp();
     let text = '';
     try {
       text = readFileSync(this.gitignoreFile, 'utf8');
@@ -51,6 +54,24 @@ export class PluginFiles {
     }
     this.gitignoreText = text;
     this.rules = ignore().add(text);
+  }
+
+  /**
+   * Reads `.gitignore` again if it changed since it was last read. The watcher's event for
+   * it may arrive after the events of files it now ignores (they are stat'ed in parallel),
+   * or not at all when the edit and a later write fall in one burst on a loaded machine.
+   */
+  refreshGitignore(): void {
+    if (this.stamp() !== this.gitignoreStamp) this.reloadGitignore();
+  }
+
+  private stamp(): string {
+    try {
+      const info = statSync(this.gitignoreFile);
+      return `${info.mtimeMs}:${info.size}:${info.ino}`;
+    } catch {
+      return 'missing';
+    }
   }
 
   /** True for a path (absolute, inside root) that is not one of the plugin's sources. */

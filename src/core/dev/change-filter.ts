@@ -140,7 +140,9 @@ export class ChangeFilter {
    * reload; an empty list means: do not reload.
    */
   settle(paths: readonly string[]): string[] {
-    const changed = paths.filter((path) => !this.own.has(path));
+    // A .gitignore edit applies to the burst it is part of, whatever order the events came in.
+    this.files.refreshGitignore();
+    const changed = paths.filter((path) => !this.own.has(path) && !this.files.ignores(path));
     if (changed.length === 0) return [];
     const delays = new Map<string, number>();
     for (const path of changed) {
