@@ -122,8 +122,9 @@ describe('fast YAML reader', () => {
       }),
       { numRuns: 600 },
     );
-    // The property must not hold vacuously: the fast reader answers for a good share.
-    expect(counts.answered).toBeGreaterThan(5);
+    // The property must not hold vacuously: the fast reader answers for a good share
+    // (measured: about 40 of 600 soups, nearly all with a tree; 5 let it answer for under 1%).
+    expect(counts.answered).toBeGreaterThan(15);
   });
 
   it('agrees with the full parser on line soups and generated documents with CRLF line ends, or tabs after `:` and `-`', () => {

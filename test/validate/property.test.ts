@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
+import { readSimpleYamlOrPrefix, readSimpleYamlWithTree } from '../../src/core/manifest/fast-yaml.js';
+import { parseYamlPastPrefix } from '../../src/core/manifest/partial-reparse.js';
 import { analyzeManifestText, checkManifestText } from '../../src/core/validate/check-manifest.js';
 import type { ManifestFileResult } from '../../src/core/manifest/types.js';
 
@@ -114,14 +115,20 @@ describe('property: never throws, always a well-formed result', () => {
     it(`mutations of a manifest with ${name}: the fast path gives the full parser's result`, async () => {
       // Not vacuous: unchanged, the fast reader reads it whole, positions and all.
       expect(readSimpleYamlWithTree(text ?? '')).toBeDefined();
+      // Mutated texts the fast reader reads whole, or whose rest the partial reparse answers for (the full parser otherwise).
+      let answered = 0;
       await fc.assert(
         fc.asyncProperty(mutation(text ?? ''), async (edits) => {
           const mutated = applyMutations(text ?? '', edits);
+          const first = readSimpleYamlOrPrefix(mutated);
+          if (first.read || (first.prefix && parseYamlPastPrefix(mutated, first.prefix, first.collections))) answered++;
           const fast = await check(mutated, 'plugin.yaml');
           expect(fast).toEqual((await analyzeManifestText(mutated, 'plugin.yaml', { fast: false })).result);
         }),
         { numRuns: RUNS },
       );
+      // Measured: about 40 of 100 (12-17 read whole, 20-28 past the prefix); the comparison is not vacuous.
+      expect(answered).toBeGreaterThan(15);
     });
   }
 
