@@ -3,6 +3,7 @@
  * quoted forms it resolves exactly as the YAML 1.2 core schema does, and the signal it
  * throws on anything else so the caller falls back to the full parser.
  */
+import type { OnDuplicate } from './parse-issue.js';
 
 export class Unsupported extends Error {}
 export const unsupported = (): never => {
@@ -11,7 +12,7 @@ export const unsupported = (): never => {
 
 /** A plain key the reader accepts (always a string, never a YAML word such as `on`). */
 export const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-export const RESERVED_KEY = /^(?:true|false|null|y|n|yes|no|on|off)$/i;
+const RESERVED_KEY = /^(?:true|false|null|y|n|yes|no|on|off)$/i;
 /** YAML caps implicit keys at 1024 characters; longer ones go to the full parser. */
 export const MAX_KEY_LENGTH = 1000;
 const NOT_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
@@ -128,9 +129,6 @@ export function quotedScalar(text: string, from: number): { value: string; next:
   if (quote === "'") return { value: body.includes("'") ? body.replace(/''/g, "'") : body, next: close + 1 };
   return { value: body.includes('\\') ? unescape(body) : body, next: close + 1 };
 }
-
-/** A key repeated in a mapping: reported by the caller as the full parser reports it. */
-export type OnDuplicate = (keyStart: number, keyEnd: number) => void;
 
 /** An anchored node (`&name value`), how often an alias has used it, and what each use counts. */
 interface Anchored {

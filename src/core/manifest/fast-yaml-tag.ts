@@ -15,9 +15,6 @@ const CORE = 'tag:yaml.org,2002:';
 // `!` alone is the non-specific tag: the value is a string, whatever it looks like.
 const TAG = /^!(!?)([A-Za-z0-9_-]{0,100})(?: +(?=[^ ])|$)/;
 
-/** Reports a tag the value could not be resolved by, at the tag's offsets (yaml's warning). */
-export type OnUnresolvedTag = (start: number, end: number, message: string) => void;
-
 /** The tag at text[from] (a `!`): its full name, where it ends, and where the value starts. */
 export function readTag(text: string, from: number): { name: string; end: number; next: number } {
   const match = TAG.exec(from === 0 ? text : text.slice(from));

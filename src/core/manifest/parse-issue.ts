@@ -34,6 +34,9 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   else target[key] = value;
 }
 
+/** Where a reader reports a key repeated in a mapping (each reader builds duplicateKeyIssue from it, in document order). */
+export type OnDuplicate = (keyStart: number, keyEnd: number) => void;
+
 /** A key repeated in one mapping (the same finding from the full parser and the fast reader). */
 export function duplicateKeyIssue(start: number, end: number): ParseIssue {
   return { start, end, severity: 'error', rule: 'syntax/duplicate-key', message: 'Duplicate key: this key appears earlier in the same mapping.', hint: 'Keep one of them: readers disagree on which one wins.' };

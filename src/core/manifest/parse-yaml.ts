@@ -9,7 +9,7 @@
  * 200 million comparisons (quadratic; 13 s for a 152 KiB file).
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type OnDuplicate, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
 import { valueWithAliases } from './yaml-aliases.js';
 import { tooDeepOffset } from './yaml-depth.js';
@@ -32,8 +32,6 @@ function keyText(key: unknown): string {
 }
 
 const ABSENT_KEY = Symbol('absent key');
-
-type OnDuplicate = (keyStart: number, keyEnd: number) => void;
 
 /**
  * yaml's own rule for `uniqueKeys: true`: two keys are the same when both are scalars
