@@ -1,15 +1,18 @@
 /**
- * A fast path for the plain YAML most manifests are written in: block mappings and
- * sequences, plain/quoted scalars without escapes, flat flow sequences, comments.
+ * A fast path for the YAML manifests are written in: block mappings and sequences,
+ * plain, quoted and block scalars (over several lines too), flow collections, explicit
+ * keys, tags on scalars, anchors and aliases, comments, CRLF line ends and separating
+ * tabs (the files beside this one read each of these).
  *
  * Why: the full YAML parser costs about a millisecond per manifest, most of a
  * 1,000-file `validate` run. This reader is conservative: on anything it does not fully
- * understand (anchors, tags, block scalars, escapes, flow mappings, multi-line scalars,
- * duplicate keys, tabs, CR, odd numbers, odd indentation...) it returns `undefined` and
- * the caller uses the full parser. It also builds the source tree with the ranges the
- * full parser gives (readSimpleYamlWithTree), so a large plain file with findings is
- * located without the full parser. A property test checks that the value and the tree
- * agree with `yaml` wherever it answers.
+ * understand (directives, document markers, tabs as indentation, a lone CR, control
+ * characters, odd numbers, odd indentation...) it declines, and the caller uses the full
+ * parser, or parses only the lines after those it read (partial-reparse.ts). Duplicate
+ * keys and unresolved tags are reported as the full parser reports them. It also builds
+ * the source tree with the ranges the full parser gives (readSimpleYamlWithTree), so a
+ * large plain file with findings is located without the full parser. Property tests
+ * check that the value, the tree and the findings agree with `yaml` wherever it answers.
  */
 import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
@@ -525,12 +528,12 @@ export interface SimpleRead {
 /** A line the fast reader read whole before it declined the text (partial-reparse.ts). */
 export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart' | 'questionAt'>;
 
-/** What the fast reader made of a text: the data, or the lines it read before it declined. */
 /** A block mapping or sequence the reader read before it declined: its node and its data so far. */
 export type PrefixCollection =
   | { kind: 'map'; node: SourceNode & { kind: 'map' }; value: Record<string, unknown> }
   | { kind: 'seq'; node: SourceNode & { kind: 'seq' }; value: unknown[] };
 
+/** What the fast reader made of a text: the data, or the lines it read before it declined, or the full path's result. */
 export type SimpleOrPrefix =
   | { read: SimpleRead; prefix?: undefined; parsed?: undefined }
   /** `collections`: the block collections among those lines, for a partial reparse to merge back. */
