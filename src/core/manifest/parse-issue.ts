@@ -37,6 +37,12 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 /** Where a reader reports a key repeated in a mapping (each reader builds duplicateKeyIssue from it, in document order). */
 export type OnDuplicate = (keyStart: number, keyEnd: number) => void;
 
+/** The first line of a parser's message, cut at 200 characters (yaml's messages quote the source after it). */
+export function firstLineOf(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
 /** A key repeated in one mapping (the same finding from the full parser and the fast reader). */
 export function duplicateKeyIssue(start: number, end: number): ParseIssue {
   return { start, end, severity: 'error', rule: 'syntax/duplicate-key', message: 'Duplicate key: this key appears earlier in the same mapping.', hint: 'Keep one of them: readers disagree on which one wins.' };
@@ -59,8 +65,7 @@ export function aliasLimitIssue(): ParseIssue {
  * string. `message` is yaml's ("Unresolved tag: !mine"); the same finding from both readers.
  */
 export function unknownTagIssue(start: number, end: number, message: string): ParseIssue {
-  const line = message.split('\n')[0] ?? message;
-  const short = line.length > 200 ? `${line.slice(0, 197)}...` : line;
+  const short = firstLineOf(message);
   return {
     start,
     end,

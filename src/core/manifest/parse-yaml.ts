@@ -9,7 +9,7 @@
  * 200 million comparisons (quadratic; 13 s for a 152 KiB file).
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type OnDuplicate, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { aliasLimitIssue, duplicateKeyIssue, firstLineOf, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type OnDuplicate, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
 import { valueWithAliases } from './yaml-aliases.js';
 import { tooDeepOffset } from './yaml-depth.js';
@@ -76,9 +76,9 @@ function toTree(node: unknown, depth: number, state: WalkState): SourceNode | un
   return { kind: 'scalar', start, end };
 }
 
+/** The first line of yaml's message, as a sentence. */
 function firstLine(message: string): string {
-  const line = message.split('\n')[0] ?? message;
-  const short = line.length > 200 ? `${line.slice(0, 197)}...` : line;
+  const short = firstLineOf(message);
   return /[.!?]$/.test(short) ? short : `${short}.`;
 }
 
