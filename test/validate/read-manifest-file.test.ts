@@ -1,14 +1,15 @@
 /**
- * readManifestBytes reads files the folder listing showed as regular without an fstat
- * first (listedAsRegular). Whatever the file turns out to be, that path must give what
- * the checked path gives: the same bytes, the same size limit, the same findings.
+ * readManifestBytes: every manifest is read through one guarded path (open, fstat, read).
+ * Whatever a listed file turns out to be by the time it is read (a folder, a FIFO, a link
+ * to a device put in its place since the listing), it gets the same bytes, the same size
+ * limit, the same findings.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchManifests } from '../../src/core/manifest/find-manifests.js';
 import { MAX_MANIFEST_BYTES, readManifestBytes } from '../../src/core/manifest/read-manifest-file.js';
 
 let root: string;
@@ -19,64 +20,53 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function both(file: string): Promise<[unknown, unknown]> {
-  const plain = (result: Awaited<ReturnType<typeof readManifestBytes>>): unknown => (result.ok ? { ok: true, bytes: Buffer.from(result.bytes).toString('hex') } : result);
-  return [plain(await readManifestBytes(file)), plain(await readManifestBytes(file, { listedAsRegular: true }))];
+async function read(file: string): Promise<unknown> {
+  const result = await readManifestBytes(file);
+  return result.ok ? { ok: true, bytes: Buffer.from(result.bytes).toString('hex') } : result;
 }
 
-describe('readManifestBytes, listed as a regular file', () => {
+describe('readManifestBytes', () => {
   it.each([
     ['empty', 0],
     ['small', 1500],
-    ['just under the 64 KiB read buffer', 64 * 1024 - 1],
-    ['exactly the read buffer', 64 * 1024],
-    ['over the read buffer', 64 * 1024 + 1],
+    ['just under 64 KiB', 64 * 1024 - 1],
+    ['exactly 64 KiB', 64 * 1024],
+    ['over 64 KiB', 64 * 1024 + 1],
     ['at the size limit', MAX_MANIFEST_BYTES],
     ['over the size limit', MAX_MANIFEST_BYTES + 1],
-  ])('%s (%i bytes): the same result as the checked path', async (label, size) => {
+  ])('%s (%i bytes): its bytes, or too large past the limit', async (label, size) => {
     const file = join(root, `${label.replace(/\W+/g, '-')}.yaml`);
     const bytes = Buffer.alloc(size);
     for (let i = 0; i < size; i++) bytes[i] = 97 + ((i * 7) % 26);
     await writeFile(file, bytes);
-    const [checked, listed] = await both(file);
-    expect(listed).toEqual(checked);
-    if (size <= MAX_MANIFEST_BYTES) expect(listed).toEqual({ ok: true, bytes: bytes.toString('hex') });
-    else expect(listed).toMatchObject({ ok: false, rule: 'file/too-large' });
+    if (size <= MAX_MANIFEST_BYTES) expect(await read(file)).toEqual({ ok: true, bytes: bytes.toString('hex') });
+    else expect(await read(file)).toMatchObject({ ok: false, rule: 'file/too-large' });
   });
 
-  it('two files read one after the other keep their own bytes (the read buffer is reused)', async () => {
+  it('two files read one after the other keep their own bytes', async () => {
     await writeFile(join(root, 'a.yaml'), 'type: http\n');
     await writeFile(join(root, 'b.yaml'), 'x\n');
-    const a = await readManifestBytes(join(root, 'a.yaml'), { listedAsRegular: true });
-    const b = await readManifestBytes(join(root, 'b.yaml'), { listedAsRegular: true });
+    const a = await readManifestBytes(join(root, 'a.yaml'));
+    const b = await readManifestBytes(join(root, 'b.yaml'));
     expect(a.ok && Buffer.from(a.bytes).toString()).toBe('type: http\n');
     expect(b.ok && Buffer.from(b.bytes).toString()).toBe('x\n');
   });
 
-  it('a folder, a missing file, or a FIFO put in its place since the listing: the same findings', async () => {
+  it('a folder, a missing file, or a FIFO: a finding that says which', async () => {
     await mkdir(join(root, 'folder.yaml'));
-    const [checkedFolder, listedFolder] = await both(join(root, 'folder.yaml'));
-    expect(listedFolder).toEqual(checkedFolder);
-    expect(listedFolder).toMatchObject({ ok: false, message: 'This is a folder, not a manifest file.' });
-    const [checkedMissing, listedMissing] = await both(join(root, 'missing.yaml'));
-    expect(listedMissing).toEqual(checkedMissing);
+    expect(await read(join(root, 'folder.yaml'))).toMatchObject({ ok: false, message: 'This is a folder, not a manifest file.' });
+    expect(await read(join(root, 'missing.yaml'))).toMatchObject({ ok: false, missing: true });
     try {
       execFileSync('mkfifo', [join(root, 'fifo.yaml')]);
     } catch {
       return; // no mkfifo on this system
     }
-    const [checkedFifo, listedFifo] = await both(join(root, 'fifo.yaml'));
-    expect(listedFifo).toEqual(checkedFifo);
-    expect(listedFifo).toMatchObject({ ok: false, message: 'This is not a regular file.' });
+    expect(await read(join(root, 'fifo.yaml'))).toMatchObject({ ok: false, message: 'This is not a regular file.' });
   });
 
-  it('searchManifests lists regular files as such, and links to files not', async () => {
-    await mkdir(join(root, 'tree', 'plugin'), { recursive: true });
-    await writeFile(join(root, 'tree', 'plugin', 'plugin.yaml'), 'type: http\n');
-    await mkdir(join(root, 'tree', 'linked'));
-    await symlink(join(root, 'tree', 'plugin', 'plugin.yaml'), join(root, 'tree', 'linked', 'plugin.yaml'));
-    const search = await searchManifests([join(root, 'tree')], root);
-    expect(search.files).toEqual([join(root, 'tree', 'linked', 'plugin.yaml'), join(root, 'tree', 'plugin', 'plugin.yaml')]);
-    expect([...search.regularFiles]).toEqual([join(root, 'tree', 'plugin', 'plugin.yaml')]);
+  it.runIf(existsSync('/dev/null'))('a link to /dev/null (e.g. put in place of a listed file): not a regular file, not an empty manifest', async () => {
+    const file = join(root, 'null.yaml');
+    await symlink('/dev/null', file);
+    expect(await read(file)).toMatchObject({ ok: false, rule: 'file/unreadable', message: 'This is not a regular file.' });
   });
 });

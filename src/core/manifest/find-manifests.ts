@@ -48,7 +48,7 @@ function childPath(dir: string, name: string): string {
  * Depth-first, synchronous: listing small folders directly is far cheaper than via the
  * thread pool. One pass over each listing (a 1,000-plugin tree has 1,000 of them).
  */
-function walk(dir: string, found: string[], skipped: SkippedEntry[], withoutJson: Set<string>, regular: Set<string>): void {
+function walk(dir: string, found: string[], skipped: SkippedEntry[], withoutJson: Set<string>): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -72,17 +72,13 @@ function walk(dir: string, found: string[], skipped: SkippedEntry[], withoutJson
       const special = specialKind(entry);
       // Opening a FIFO could block; the host skips anything but a file, so say so and move on.
       if (special) (specials ??= []).push({ path: childPath(dir, name), kind: 'special-file', reason: special });
-      else if (entry.isFile() || entry.isSymbolicLink()) {
-        const path = childPath(dir, name);
-        (files ??= []).push(path);
-        if (entry.isFile()) regular.add(path);
-      }
+      else if (entry.isFile() || entry.isSymbolicLink()) (files ??= []).push(childPath(dir, name));
     }
   }
   if (!json) withoutJson.add(dir);
   if (files) found.push(...files);
   if (specials) skipped.push(...specials);
-  if (subdirs) for (const sub of subdirs) walk(sub, found, skipped, withoutJson, regular);
+  if (subdirs) for (const sub of subdirs) walk(sub, found, skipped, withoutJson);
 }
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
@@ -115,17 +111,14 @@ export async function findManifests(paths: string[], cwd: string): Promise<strin
 
 /**
  * findManifests, plus what the search passed over (unreadable folders, FIFOs named
- * plugin.yaml), the folders it listed that hold nothing named plugin.json (so a caller
- * asking "is there a plugin.json beside it?" need not ask the file system again), and the
- * files the folder listings showed as regular files (not links: their target is unknown),
- * which a reader need not stat again before reading (see read-manifest-file.ts).
+ * plugin.yaml), and the folders it listed that hold nothing named plugin.json (so a
+ * caller asking "is there a plugin.json beside it?" need not ask the file system again).
  */
-export async function searchManifests(paths: string[], cwd: string): Promise<{ files: string[]; skipped: SkippedEntry[]; withoutJson: ReadonlySet<string>; regularFiles: ReadonlySet<string> }> {
+export async function searchManifests(paths: string[], cwd: string): Promise<{ files: string[]; skipped: SkippedEntry[]; withoutJson: ReadonlySet<string> }> {
   const targets = (paths.length === 0 ? ['.'] : paths).map((path) => resolve(cwd, path));
   const found: string[] = [];
   const skipped: SkippedEntry[] = [];
   const withoutJson = new Set<string>();
-  const regularFiles = new Set<string>();
   const searched: string[] = [];
   for (const target of targets) {
     let info;
@@ -140,7 +133,7 @@ export async function searchManifests(paths: string[], cwd: string): Promise<{ f
     }
     if (info.isDirectory()) {
       searched.push(target);
-      walk(target, found, skipped, withoutJson, regularFiles);
+      walk(target, found, skipped, withoutJson);
     } else {
       assertManifestFile(target, shown(target, cwd));
       found.push(target);
@@ -156,5 +149,5 @@ export async function searchManifests(paths: string[], cwd: string): Promise<{ f
       details: { searched, ...(skipped.length > 0 ? { skipped } : {}) },
     });
   }
-  return { files: [...new Set(found)].sort(), skipped, withoutJson, regularFiles };
+  return { files: [...new Set(found)].sort(), skipped, withoutJson };
 }

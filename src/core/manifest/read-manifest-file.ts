@@ -19,43 +19,7 @@ function errnoCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
 }
 
-/**
- * Reused for the small files a folder listing already showed as regular: their bytes are
- * copied out, so no buffer is allocated for a read that turns out to be short.
- */
-const SMALL_READ = Buffer.allocUnsafe(64 * 1024);
-
-/**
- * A regular file read to its end into SMALL_READ, without an fstat first: the listing
- * said what it is, and a file under 64 KiB is under the size limit whatever stat would
- * say. Undefined when it fills the buffer or the read fails (a folder or FIFO put in its
- * place since the listing: positional reads fail on both): the caller then takes the
- * checked path, which says what it is.
- */
-function readSmallRegularFile(fd: number): Uint8Array | undefined {
-  let length = 0;
-  try {
-    for (;;) {
-      const bytesRead = readSync(fd, SMALL_READ, length, SMALL_READ.length - length, length);
-      if (bytesRead === 0) return Buffer.from(SMALL_READ.subarray(0, length));
-      length += bytesRead;
-      if (length >= SMALL_READ.length) return undefined;
-    }
-  } catch {
-    return undefined;
-  }
-}
-
-export interface ReadOptions {
-  /**
-   * The file was a regular file when its folder was listed (searchManifests'
-   * regularFiles): small ones are read without the fstat that tells a folder, FIFO or
-   * device apart (1,000 fstat calls, and their Stats objects, in a 1,000-file run).
-   */
-  listedAsRegular?: boolean;
-}
-
-export async function readManifestBytes(file: string, options: ReadOptions = {}): Promise<ReadResult> {
+export async function readManifestBytes(file: string): Promise<ReadResult> {
   let fd: number;
   try {
     // O_NONBLOCK keeps a FIFO named plugin.yaml from blocking the open.
@@ -67,10 +31,6 @@ export async function readManifestBytes(file: string, options: ReadOptions = {})
     return { ok: false, rule: 'file/unreadable', message: `The file cannot be opened (${code}).`, hint: 'Check the path and its permissions.' };
   }
   try {
-    if (options.listedAsRegular) {
-      const bytes = readSmallRegularFile(fd);
-      if (bytes) return { ok: true, bytes };
-    }
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { ok: false, rule: 'file/unreadable', message: 'This is a folder, not a manifest file.', hint: 'Rename the folder, or pass the plugin folder that holds the manifest.' };
     if (!stat.isFile()) return { ok: false, rule: 'file/unreadable', message: 'This is not a regular file.', hint: 'A manifest must be a regular file.' };

@@ -55,8 +55,6 @@ export interface AnalyzeOptions {
    * megabyte of data back for nothing. Default true.
    */
   keepManifest?: boolean;
-  /** The folder listing showed a regular file (see readManifestBytes). */
-  listedAsRegular?: boolean;
 }
 
 /**
@@ -178,7 +176,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
 }
 
 export async function analyzeManifestFile(file: string, options: AnalyzeOptions = {}): Promise<ManifestAnalysis> {
-  const read = await readManifestBytes(file, options.listedAsRegular ? { listedAsRegular: true } : {});
+  const read = await readManifestBytes(file);
   if (!read.ok) {
     const sink = new DiagnosticSink(file, '', undefined);
     sink.atOffsets(0, 0, read.rule, read.message, read.hint);

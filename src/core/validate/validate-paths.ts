@@ -170,7 +170,7 @@ function foldersWithTwins(files: readonly string[]): Set<string> {
 
 /** Validates manifests under the given paths (none = cwd). Throws E_NO_MANIFEST / E_FILE_READ. */
 export async function validatePaths(paths: string[], options: ValidatePathsOptions): Promise<ValidationReport> {
-  const { files, skipped, withoutJson, regularFiles } = await searchManifests(paths, options.cwd);
+  const { files, skipped, withoutJson } = await searchManifests(paths, options.cwd);
   const keep = options.keepManifests !== false;
   const twins = keep ? undefined : foldersWithTwins(files);
   const analyses: ManifestAnalysis[] = [];
@@ -184,7 +184,7 @@ export async function validatePaths(paths: string[], options: ValidatePathsOptio
     }
     // Dropped at once unless a cross-file rule compares it: not even handed back by a worker.
     const keepManifest = !twins || (twins.size > 0 && twins.has(dirname(file)));
-    const analysis = await analyzeManifestFile(file, { keepManifest, ...(regularFiles.has(file) ? { listedAsRegular: true } : {}), ...signal });
+    const analysis = await analyzeManifestFile(file, { keepManifest, ...signal });
     analyses.push(analysis);
   }
   await applyDuplicateProviderTypes(analyses, options.cwd);
