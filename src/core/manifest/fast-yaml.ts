@@ -176,14 +176,23 @@ function quotedKeyLine(content: string, indent: number, keyStart: number, end: n
   const quoted = quotedScalar(content, 0);
   const colon = quoted.next;
   if (content.charCodeAt(colon) !== 58 || quoted.value === '' || colon > MAX_KEY_LENGTH) unsupported();
+  return keyLine(content, colon, quoted.value, indent, keyStart, end);
+}
+
+/**
+ * The line `key: rest` whose key, as written, ends at content[colon] (a `:`): after it a
+ * blank or the line's end, and the value after the blanks. Plain and quoted keys alike.
+ */
+function keyLine(content: string, colon: number, key: string, indent: number, keyStart: number, end: number): Line {
   let restAt = colon + 1;
   if (restAt < content.length) {
     if (content.charCodeAt(restAt) !== 32) unsupported();
     while (content.charCodeAt(restAt) === 32) restAt++;
   }
-  checkKey(quoted.value);
+  checkKey(key);
   const rest = content.slice(restAt);
-  return { indent, kind: 'key', key: quoted.value, keyLength: colon, rest, keyStart, restStart: keyStart + content.length - rest.length, end };
+  const restStart = keyStart + content.length - rest.length;
+  return colon === key.length ? { indent, kind: 'key', key, rest, keyStart, restStart, end } : { indent, kind: 'key', key, keyLength: colon, rest, keyStart, restStart, end };
 }
 
 /** Where a flow collection starts in this line's value (`key: {`, `- [`, `- key: {`), and its parent's indent. */
@@ -323,15 +332,7 @@ function splitLines(text: string, progress: SplitProgress = { lines: [], lineSta
     } else {
       // KEY_LINE by hand: this runs for every line of every manifest.
       const colon = keyNameEnd(content);
-      let restAt = colon + 1;
-      if (restAt < content.length) {
-        if (content.charCodeAt(restAt) !== 32) unsupported();
-        while (content.charCodeAt(restAt) === 32) restAt++;
-      }
-      const key = content.slice(0, colon);
-      checkKey(key);
-      const rest = content.slice(restAt);
-      line = { indent, kind: 'key', key, rest, keyStart, restStart: keyStart + content.length - rest.length, end };
+      line = keyLine(content, colon, content.slice(0, colon), indent, keyStart, end);
     }
     lines.push(line);
     const flow = flowOpening(line);
