@@ -563,22 +563,31 @@ function readContext(issues: ParseIssue[], warnings: ParseIssue[] = []): ReadCon
   };
 }
 
+type Prefix = { prefix: readonly PrefixLine[]; collections: readonly PrefixCollection[] };
+
 /**
- * The lines of `lines` the reader reads whole, in order: up to the line it declines (a
- * line whose reading failed, and the line before it, which may have been read only
- * because of what follows, are not among them).
+ * The root mapping of `lines`, with the reader that read them all; or, when it stops
+ * before their end or declines, the lines it read whole, in order: up to the line it
+ * declines (a line whose reading failed, and the line before it, which may have been
+ * read only because of what follows, are not among them), and before any it warned about.
  */
-function readWhole(lines: Line[]): { prefix: readonly PrefixLine[]; collections: readonly PrefixCollection[] } {
+function readRoot(lines: Line[], ctx: ReadContext, warnings: readonly ParseIssue[]): { reader: Reader; result: Read } | Prefix {
   if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return { prefix: [], collections: [] };
-  const warnings: ParseIssue[] = [];
-  const reader = new Reader(lines, readContext([], warnings));
+  const reader = new Reader(lines, ctx);
   try {
-    reader.mapping(0, 0, undefined);
+    const result = reader.mapping(0, 0, undefined);
+    if (reader.index === lines.length) return { reader, result };
     return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), collections: reader.collections };
   } catch (error) {
     if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), collections: reader.collections };
     throw error;
   }
+}
+
+/** The lines of `lines` the reader reads whole (the lines before a line it could not split, or one it leaves to the full parser). */
+function readWhole(lines: Line[], ctx: ReadContext, warnings: readonly ParseIssue[]): Prefix {
+  const root = readRoot(lines, ctx, warnings);
+  return 'reader' in root ? { prefix: beforeWarning(lines, warnings), collections: root.reader.collections } : root;
 }
 
 /** The findings in the full parser's order: yaml's warnings (unresolved tags) first, then duplicate keys. */
@@ -655,21 +664,15 @@ function readLf(text: string): SimpleOrPrefix {
     split = splitLines(bad === -1 ? text : text.slice(0, text.lastIndexOf('\n', bad) + 1), progress);
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error;
-    return readWhole(progress.lines.filter((line) => line.keyStart < progress.lineStart));
+    return readWhole(progress.lines.filter((line) => line.keyStart < progress.lineStart), ctx, warnings);
   }
   const lines = split.lines;
-  if (bad !== -1) return readWhole(lines);
-  if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return { prefix: [] };
-  const reader = new Reader(lines, ctx);
-  try {
-    const result = reader.mapping(0, 0, undefined);
-    if (reader.index !== lines.length) return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), collections: reader.collections };
-    const tree = split.indentedComment || reader.commentAfterAbsent ? undefined : result.node;
-    return completed(text, ctx, { value: result.value as Record<string, unknown>, tree, issues: allIssues(duplicates, warnings) }, reader.deepest > CHECKED_DEPTH);
-  } catch (error) {
-    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), collections: reader.collections };
-    throw error;
-  }
+  if (bad !== -1) return readWhole(lines, ctx, warnings);
+  const root = readRoot(lines, ctx, warnings);
+  if (!('reader' in root)) return root;
+  const { reader, result } = root;
+  const tree = split.indentedComment || reader.commentAfterAbsent ? undefined : result.node;
+  return completed(text, ctx, { value: result.value as Record<string, unknown>, tree, issues: allIssues(duplicates, warnings) }, reader.deepest > CHECKED_DEPTH);
 }
 
 /**
