@@ -140,6 +140,21 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
     expect(blankRanges(readSimpleYamlOrPrefix(text).prefix ?? []).map((range) => text.slice(range.start, range.end))).toContain('  b: 2\r\n');
   });
 
+  it('answers past a character the reader leaves to the full parser (a control character, a no-break space): the lines before that line are its prefix', () => {
+    const lines = `${HEAD}env:\n  a: 1\n  b: 2\n  c: 3\n`;
+    for (const odd of ['  d: a\u0001b\n', '  d: a\u00a0b\n', '  d: [x\u00a0\n']) {
+      const text = `${lines}${odd}  e: 1\n`;
+      const first = readSimpleYamlOrPrefix(text);
+      expect(first.read, JSON.stringify(odd)).toBeUndefined();
+      // Every line before the odd one: the text up to it is read whole (the run's last sibling, `c`, is never left out).
+      expect(first.prefix?.map((line) => line.keyStart), JSON.stringify(odd)).toEqual([...lines.matchAll(/^ *(?=\S)/gm)].map((match) => match.index + match[0].length));
+      const { past, full } = bothWays(text);
+      expect(past, JSON.stringify(odd)).toBeDefined();
+      expect(past, JSON.stringify(odd)).toEqual(full);
+      expect(JSON.stringify(past?.value), JSON.stringify(odd)).toBe(JSON.stringify(full.value));
+    }
+  });
+
   it('merges sequence items it left out back too, and moves the places after them', () => {
     const text = `${HEAD}args:\n  - a\n  - {b: 1, b: 2}\n  - c\n  - d\n  - ? [x]\n    : y\n  - e:\n      f: 1\n      f: 2\n`;
     const { past, full } = bothWays(text);
