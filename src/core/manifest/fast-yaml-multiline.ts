@@ -86,17 +86,22 @@ function indentOf(line: string): number {
   return indent;
 }
 
+/** Index of the first line after line `index` with more than spaces on it, or -1 (a number: this runs for every line). */
+function nextContentLine(raws: readonly string[], lineCount: number, index: number): number {
+  for (let j = index + 1; j < lineCount; j++) {
+    const line = raws[j] ?? '';
+    if (indentOf(line) < line.length) return j;
+  }
+  return -1;
+}
+
 /**
  * Whether the first non-blank line after line `index` is indented deeper than `indent`:
  * without one, no scalar on that line goes on (the cheap test run for every line).
  */
 export function deeperLineFollows(raws: readonly string[], lineCount: number, index: number, indent: number): boolean {
-  for (let j = index + 1; j < lineCount; j++) {
-    const line = raws[j] ?? '';
-    const lineIndent = indentOf(line);
-    if (lineIndent < line.length) return lineIndent > indent;
-  }
-  return false;
+  const next = nextContentLine(raws, lineCount, index);
+  return next !== -1 && indentOf(raws[next] ?? '') > indent;
 }
 
 /**
@@ -109,15 +114,13 @@ export function spannedScalar(text: string, raws: readonly string[], lineCount: 
   if (first === '"' || first === "'") return spannedQuoted(text, raws, lineCount, index, offset, start, parentIndent);
   // Properties (`&a`, `!t`), aliases and indicators: the caller reads what follows them.
   if (first === undefined || '&*!|>%@`?:,[]{}#'.includes(first) || (first === '-' && /^-(?:\s|$)/.test(text.slice(start, start + 2)))) return undefined;
-  // Cheap test first (this runs for most lines): does a deeper content line follow?
-  for (let j = index + 1; j < lineCount; j++) {
-    const line = raws[j] ?? '';
-    const indent = indentOf(line);
-    if (indent === line.length) continue; // blank
-    if (indent <= parentIndent || line.charCodeAt(indent) === 35) return undefined;
-    return spannedPlain(text, raws, lineCount, index, offset, start, parentIndent);
-  }
-  return undefined;
+  // It goes on only onto a content line deeper than its parent, and not onto a comment line.
+  const next = nextContentLine(raws, lineCount, index);
+  if (next === -1) return undefined;
+  const line = raws[next] ?? '';
+  const indent = indentOf(line);
+  if (indent <= parentIndent || line.charCodeAt(indent) === 35) return undefined;
+  return spannedPlain(text, raws, lineCount, index, offset, start, parentIndent);
 }
 
 function spannedPlain(text: string, raws: readonly string[], lineCount: number, index: number, offset: number, start: number, parentIndent: number): SpannedScalar {
