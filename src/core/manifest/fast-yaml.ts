@@ -488,7 +488,7 @@ class Reader {
         push(this.anchoredBlock(line, indent, depth, false, anchor));
         continue;
       }
-      if (line.block && blockHeader(stripComment(rest))) {
+      if (line.block && blockHeader(value)) {
         push(blockRead(line.block));
         continue;
       }
