@@ -72,16 +72,11 @@ export function entryOf(node: MapNode, key: string, uniqueKeys = false): SourceE
   if (uniqueKeys) {
     const known = byKey.get(key);
     if (known) return known;
-    while (index.scanned < entries.length) {
-      const entry = entries[index.scanned++] as SourceEntry;
-      byKey.set(entry.key, entry);
-      if (entry.key === key) return entry;
-    }
-    return undefined;
   }
   while (index.scanned < entries.length) {
     const entry = entries[index.scanned++] as SourceEntry;
     byKey.set(entry.key, entry);
+    if (uniqueKeys && entry.key === key) return entry;
   }
   return byKey.get(key);
 }
