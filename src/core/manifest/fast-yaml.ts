@@ -54,9 +54,12 @@ interface Read {
   end: number;
 }
 
-const KEY_LINE = /^(<<|[A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+(.*))?$/;
-/** KEY_LINE for an item's compact mapping, whose value may be a flow collection over several lines. */
-const COMPACT_KEY = /^(<<|[A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+([\s\S]*))?$/;
+/**
+ * `key: rest` or `key:` with a plain key. The rest may span lines: an item's compact
+ * mapping whose value is a flow collection over several lines (a rest like that is no
+ * block scalar header and no scalar, so the callers looking for those find none in it).
+ */
+const KEY_LINE = /^(<<|[A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+([\s\S]*))?$/;
 /** A value that is only an anchor (`key: &name`): the block collection on the next lines is anchored. */
 const ANCHOR_ONLY = /^&([A-Za-z0-9_-]+)$/;
 /**
@@ -500,7 +503,7 @@ class Reader {
       }
       const keyIndent = indent + 2 + (rest.length - rest.trimStart().length);
       const content = rest.trimStart();
-      const compact = COMPACT_KEY.exec(content);
+      const compact = KEY_LINE.exec(content);
       if (compact && !/^["'[]/.test(content)) {
         const key = compact[1] ?? '';
         checkKey(key);
