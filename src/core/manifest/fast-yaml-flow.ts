@@ -12,7 +12,7 @@
  */
 import { setOwn } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
-import { aliasValue, anchorName, checkKey, defineAnchor, KEY_NAME, plainScalar, plainText, quotedScalar, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { aliasValue, anchorName, checkKey, defineAnchor, KEY_NAME, MAX_KEY_LENGTH, plainScalar, plainText, quotedScalar, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 import { readTag, resolveTagged } from './fast-yaml-tag.js';
 
 export interface FlowRead {
@@ -116,7 +116,7 @@ class FlowReader {
     const { text, base } = this;
     if (text[from] === '"' || text[from] === "'") {
       const quoted = quotedScalar(text, from);
-      if (quoted.value.length > 1000) unsupported();
+      if (quoted.value.length > MAX_KEY_LENGTH) unsupported();
       return { key: quoted.value, start: base + from, end: base + quoted.next, next: quoted.next };
     }
     const end = this.plainEnd(from);
