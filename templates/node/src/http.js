@@ -52,7 +52,7 @@ export async function sendJson(request) {
 }
 
 /** A failed fetch or body read as Loom's error: timeout, or an unreachable upstream. */
-export function fetchFailure(error, timeoutMs) {
+function fetchFailure(error, timeoutMs) {
   if (error instanceof PluginError) return error;
   if (error?.name === 'TimeoutError') return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
   return new PluginError('provider_unavailable', `cannot reach the upstream: ${error?.cause?.code ?? error?.name ?? 'error'}`);
@@ -63,7 +63,7 @@ export function fetchFailure(error, timeoutMs) {
  * the next piece throws a `timeout` PluginError; leaving the loop early cancels the body,
  * so a client that goes away does not keep the upstream generating.
  */
-export async function* streamLines(response, timeoutMs) {
+async function* streamLines(response, timeoutMs) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -95,3 +95,49 @@ export async function* streamLines(response, timeoutMs) {
 
 /** One server-sent event carrying `payload` (a string such as `[DONE]`, or JSON). */
 export const sseEvent = (payload) => `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
+
+/**
+ * An upstream stream retold as Loom's SSE events, always ending in `[DONE]`. Each record
+ * (an SSE `data:` payload, or a line when `ndjson`) must be a JSON object; `translate(data)`
+ * answers `[events, over]` and throws a PluginError for an error the upstream reports in
+ * the stream. `ended()` answers the events for a stream that closed (or sent `[DONE]`)
+ * before `translate` said it was over, or throws a PluginError when that leaves the answer
+ * incomplete. After the stream started, any failure is one error event, then `[DONE]`
+ * (the protocol's rule): an unreadable record is internal_error, a stall a timeout, a
+ * broken connection provider_unavailable.
+ */
+export async function* relayStream(response, timeoutMs, { translate, ended = () => [], ndjson = false }) {
+  let over = false;
+  try {
+    for await (const line of streamLines(response, timeoutMs)) {
+      // SSE: comments, event names (they repeat the data's type) and blank separators carry nothing.
+      const payload = ndjson ? line : line.startsWith('data:') ? line.slice(5).trim() : '';
+      if (payload === '') continue;
+      if (payload === '[DONE]' && !ndjson) break;
+      let events;
+      [events, over] = translateRecord(payload, translate);
+      yield* events;
+      if (over) break;
+    }
+    if (!over) yield* ended();
+  } catch (error) {
+    yield sseEvent((error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off')).body());
+  }
+  yield sseEvent('[DONE]');
+}
+
+function translateRecord(payload, translate) {
+  let data;
+  try {
+    data = JSON.parse(payload);
+  } catch {
+    // not JSON: unreadable, as below
+  }
+  const unreadable = new PluginError('internal_error', 'the upstream sent an unreadable stream event');
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw unreadable;
+  try {
+    return translate(data);
+  } catch (error) {
+    throw error instanceof PluginError ? error : unreadable;
+  }
+}

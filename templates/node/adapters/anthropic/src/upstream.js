@@ -9,7 +9,7 @@
 // codes. The routes never see a raw upstream response.
 import { randomUUID } from 'node:crypto';
 import { parseRetryAfter, PluginError } from './errors.js';
-import { send, sendJson, sseEvent as event, streamLines } from './http.js';
+import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
 // Enough pages for any real model list, bounded against a loop.
@@ -278,7 +278,7 @@ class StreamState {
     return event(chunk);
   }
 
-  /** One Anthropic event -> [OpenAI events, whether the stream is over]. */
+  /** One Anthropic event -> [OpenAI events, whether the stream is over]; throws an in-stream error. */
   translate(data) {
     switch (data.type) {
       case 'message_start':
@@ -307,11 +307,10 @@ class StreamState {
         Object.assign(this.usage, data.usage); // output_tokens is cumulative
         return [[], false];
       case 'message_stop':
-        return [[this.chunk({}, this.finish, usageOf(this.usage)), event('[DONE]')], true];
+        return [[this.chunk({}, this.finish, usageOf(this.usage))], true];
       case 'error': {
         const type = String(data.error?.type ?? '');
-        const failure = pluginError(ERROR_TYPES[type] ?? 'provider_unavailable', `the upstream stream failed: ${type || 'error'}`, 0);
-        return [[event(failure.body()), event('[DONE]')], true];
+        throw pluginError(ERROR_TYPES[type] ?? 'provider_unavailable', `the upstream stream failed: ${type || 'error'}`, 0);
       }
       default:
         return [[], false]; // ping, and event types added later
@@ -319,35 +318,13 @@ class StreamState {
   }
 }
 
-/**
- * Anthropic's named SSE events in, OpenAI-style chunks out. An error after the stream
- * started is one error event, then [DONE] (the protocol's rule).
- */
-async function* translateStream(response, request, timeoutMs) {
+/** Anthropic's named SSE events in, OpenAI-style chunks out (http.js keeps the protocol's rules). */
+function translateStream(response, request, timeoutMs) {
   const state = new StreamState(request);
-  try {
-    for await (const line of streamLines(response, timeoutMs)) {
-      if (!line.startsWith('data:')) continue; // event names repeat the data's `type`
-      let data;
-      try {
-        data = JSON.parse(line.slice(5).trim());
-        if (!isObject(data)) throw new Error('not an object');
-      } catch {
-        yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
-        yield event('[DONE]');
-        return;
-      }
-      const [out, over] = state.translate(data);
-      yield* out;
-      if (over) return;
-    }
-  } catch (error) {
-    const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
-    yield event(failure.body());
-    yield event('[DONE]');
-    return;
-  }
-  // Closed without message_stop: the answer is incomplete, say so.
-  yield event(new PluginError('provider_unavailable', 'the upstream stream ended before message_stop').body());
-  yield event('[DONE]');
+  return relayStream(response, timeoutMs, {
+    translate: (data) => state.translate(data),
+    ended: () => {
+      throw new PluginError('provider_unavailable', 'the upstream stream ended before message_stop');
+    },
+  });
 }

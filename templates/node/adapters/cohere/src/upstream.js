@@ -8,7 +8,7 @@
 // in `[DONE]`, and maps every Cohere error to Loom's codes.
 import { randomUUID } from 'node:crypto';
 import { parseRetryAfter, PluginError } from './errors.js';
-import { send, sendJson, sseEvent as event, streamLines } from './http.js';
+import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 // Enough pages for any real model list, bounded against a loop.
 const MAX_MODEL_PAGES = 20;
@@ -246,8 +246,8 @@ class StreamState {
       }
       case 'message-end': {
         const failure = failedFinish(delta.finish_reason, delta.error);
-        if (failure) return [[event(failure.body()), event('[DONE]')], true];
-        return [[this.chunk({}, FINISH_REASONS[delta.finish_reason] ?? 'stop', usageOf(isObject(delta.usage) ? delta.usage : {})), event('[DONE]')], true];
+        if (failure) throw failure;
+        return [[this.chunk({}, FINISH_REASONS[delta.finish_reason] ?? 'stop', usageOf(isObject(delta.usage) ? delta.usage : {}))], true];
       }
       default:
         return [[], false]; // content-start/-end, tool-plan, citations, debug: nothing to pass on
@@ -256,35 +256,15 @@ class StreamState {
 }
 
 /**
- * Cohere's typed SSE events in, OpenAI-style chunks out. An error after the stream
- * started is one error event, then [DONE] (the protocol's rule).
+ * Cohere's typed SSE events in, OpenAI-style chunks out (http.js keeps the protocol's
+ * rules); a [DONE] may follow message-end.
  */
-async function* translateStream(response, request, timeoutMs) {
+function translateStream(response, request, timeoutMs) {
   const state = new StreamState(request);
-  try {
-    for await (const line of streamLines(response, timeoutMs)) {
-      // Event names repeat the data's type; a [DONE] may follow message-end.
-      if (!line.startsWith('data:') || line.slice(5).trim() === '[DONE]') continue;
-      let data;
-      try {
-        data = JSON.parse(line.slice(5).trim());
-        if (!isObject(data)) throw new Error('not an object');
-      } catch {
-        yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
-        yield event('[DONE]');
-        return;
-      }
-      const [out, over] = state.translate(data);
-      yield* out;
-      if (over) return;
-    }
-  } catch (error) {
-    const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
-    yield event(failure.body());
-    yield event('[DONE]');
-    return;
-  }
-  // Closed without message-end: the answer is incomplete, say so.
-  yield event(new PluginError('provider_unavailable', 'the upstream stream ended before message-end').body());
-  yield event('[DONE]');
+  return relayStream(response, timeoutMs, {
+    translate: (data) => state.translate(data),
+    ended: () => {
+      throw new PluginError('provider_unavailable', 'the upstream stream ended before message-end');
+    },
+  });
 }

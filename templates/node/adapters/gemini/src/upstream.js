@@ -9,7 +9,7 @@
 // chunks ending in `[DONE]`, and maps every Gemini error to Loom's codes.
 import { randomUUID } from 'node:crypto';
 import { PluginError } from './errors.js';
-import { send, sendJson, sseEvent as event, streamLines } from './http.js';
+import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 const API_VERSION = 'v1beta';
 // Enough pages for any real model list, bounded against a loop.
@@ -314,36 +314,17 @@ class StreamState {
 }
 
 /**
- * Gemini's `data:` chunks in, OpenAI-style chunks out; Gemini ends by closing the stream,
- * so the last chunk (finish reason, usage) is sent then. An error after the stream
- * started is one error event, then [DONE] (the protocol's rule).
+ * Gemini's `data:` chunks in, OpenAI-style chunks out (http.js keeps the protocol's
+ * rules); Gemini ends by closing the stream, so the last chunk (finish reason, usage) is
+ * sent then.
  */
-async function* translateStream(response, request, timeoutMs) {
+function translateStream(response, request, timeoutMs) {
   const state = new StreamState(request);
-  try {
-    for await (const line of streamLines(response, timeoutMs)) {
-      if (!line.startsWith('data:')) continue;
-      let out;
-      try {
-        const data = JSON.parse(line.slice(5).trim());
-        if (!isObject(data)) throw new Error('not an object');
-        out = state.translate(data);
-      } catch (error) {
-        const failure = error instanceof PluginError ? error : new PluginError('internal_error', 'the upstream sent an unreadable stream event');
-        yield event(failure.body());
-        yield event('[DONE]');
-        return;
-      }
-      yield* out;
-    }
-  } catch (error) {
-    const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
-    yield event(failure.body());
-    yield event('[DONE]');
-    return;
-  }
-  // Closed before a chunk with finishReason: the answer is incomplete, say so.
-  if (state.finish === undefined) yield event(new PluginError('provider_unavailable', 'the upstream stream ended before its finish reason').body());
-  else yield state.chunk({}, state.finish, usageOf(state.usage));
-  yield event('[DONE]');
+  return relayStream(response, timeoutMs, {
+    translate: (data) => [state.translate(data), false],
+    ended: () => {
+      if (state.finish === undefined) throw new PluginError('provider_unavailable', 'the upstream stream ended before its finish reason');
+      return [state.chunk({}, state.finish, usageOf(state.usage))];
+    },
+  });
 }

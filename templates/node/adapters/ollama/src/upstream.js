@@ -8,7 +8,7 @@
 // OpenAI-style SSE chunks ending in `[DONE]`, and maps Ollama's errors to Loom's codes.
 import { randomUUID } from 'node:crypto';
 import { parseRetryAfter, PluginError } from './errors.js';
-import { send, sendJson, sseEvent as event, streamLines } from './http.js';
+import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 export class Upstream {
   /** @param {Record<string, any>} config the validated /initialize fields */
@@ -192,9 +192,8 @@ export async function errorFromResponse(response) {
 // ---- streaming: Ollama NDJSON -> OpenAI chunks ------------------------------------------
 
 /**
- * Ollama's NDJSON lines in, OpenAI-style chunks out; the `done` line carries the finish
- * reason and usage. An error after the stream started (an `{"error"}` line, a broken or
- * stalled connection) is one error event, then [DONE].
+ * Ollama's NDJSON lines in, OpenAI-style chunks out (http.js keeps the protocol's rules);
+ * the `done` line carries the finish reason and usage.
  */
 async function* translateStream(response, request, timeoutMs) {
   const id = `chatcmpl-${randomUUID()}`;
@@ -203,43 +202,24 @@ async function* translateStream(response, request, timeoutMs) {
     id, object: 'chat.completion.chunk', created, model: String(request.model ?? ''), choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}),
   });
   let calls = 0;
-  yield chunk({ role: 'assistant', content: '' });
-  try {
-    for await (const line of streamLines(response, timeoutMs)) {
-      if (!line) continue;
-      let data;
-      try {
-        data = JSON.parse(line);
-        if (!isObject(data)) throw new Error('not an object');
-      } catch {
-        yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream line').body());
-        yield event('[DONE]');
-        return;
-      }
-      if (data.error) {
-        // The model runner failed after the answer started: worth a retry.
-        yield event(new PluginError('provider_unavailable', `the upstream stream failed: ${String(data.error).slice(0, 200)}`).body());
-        yield event('[DONE]');
-        return;
-      }
-      if (typeof data.message?.content === 'string' && data.message.content) yield chunk({ content: data.message.content });
-      for (const call of toolCallsOf(data.message, calls)) {
-        yield chunk({ tool_calls: [{ index: calls, ...call }] });
-        calls += 1;
-      }
-      if (data.done) {
-        yield chunk({}, finishReason(data, calls > 0), usageOf(data));
-        yield event('[DONE]');
-        return;
-      }
+  const translate = (data) => {
+    // The model runner failed after the answer started: worth a retry.
+    if (data.error) throw new PluginError('provider_unavailable', `the upstream stream failed: ${String(data.error).slice(0, 200)}`);
+    const out = [];
+    if (typeof data.message?.content === 'string' && data.message.content) out.push(chunk({ content: data.message.content }));
+    for (const call of toolCallsOf(data.message, calls)) {
+      out.push(chunk({ tool_calls: [{ index: calls, ...call }] }));
+      calls += 1;
     }
-  } catch (error) {
-    const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
-    yield event(failure.body());
-    yield event('[DONE]');
-    return;
-  }
-  // Closed without a done line: the answer is incomplete, say so.
-  yield event(new PluginError('provider_unavailable', 'the upstream stream ended before its done line').body());
-  yield event('[DONE]');
+    if (data.done) out.push(chunk({}, finishReason(data, calls > 0), usageOf(data)));
+    return [out, Boolean(data.done)];
+  };
+  yield chunk({ role: 'assistant', content: '' });
+  yield* relayStream(response, timeoutMs, {
+    ndjson: true,
+    translate,
+    ended: () => {
+      throw new PluginError('provider_unavailable', 'the upstream stream ended before its done line');
+    },
+  });
 }

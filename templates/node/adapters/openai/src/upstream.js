@@ -7,7 +7,7 @@
 // codes) is in wire.js.
 import { randomUUID } from 'node:crypto';
 import { PluginError } from './errors.js';
-import { send, sendJson, sseEvent as event, streamLines } from './http.js';
+import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 import { Wire, errorFromResponse } from './wire.js';
 
 // Parameters that are Loom's own and mean nothing to the upstream.
@@ -113,32 +113,14 @@ export function normalizeChunk(data, request) {
 // ---- streaming ------------------------------------------------------------------------
 
 /**
- * Passes the upstream's SSE `data:` events on one by one, normalised. An error after the
- * stream started is one error event, then [DONE] (the protocol's rule).
+ * Passes the upstream's SSE `data:` events on one by one, normalised (http.js keeps the
+ * protocol's rules). A stream that ends without [DONE] is ended properly anyway.
  */
-async function* relayEvents(response, request, timeoutMs, wire) {
-  try {
-    for await (const line of streamLines(response, timeoutMs)) {
-      if (!line.startsWith('data:')) continue; // comments, event names, blank separators
-      const data = line.slice(5).trim();
-      if (data === '[DONE]') {
-        yield event('[DONE]');
-        return;
-      }
-      let chunk;
-      try {
-        chunk = normalizeChunk(JSON.parse(data), request);
-      } catch {
-        yield event(new PluginError('internal_error', 'the upstream sent an unreadable stream event').body());
-        yield event('[DONE]');
-        return;
-      }
-      if (wire.keepChunk(chunk)) yield event(chunk);
-    }
-  } catch (error) {
-    const failure = error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off');
-    yield event(failure.body());
-  }
-  // The upstream ended without [DONE]: end the stream properly anyway.
-  yield event('[DONE]');
+function relayEvents(response, request, timeoutMs, wire) {
+  return relayStream(response, timeoutMs, {
+    translate: (data) => {
+      const chunk = normalizeChunk(data, request);
+      return [wire.keepChunk(chunk) ? [event(chunk)] : [], false];
+    },
+  });
 }
