@@ -20,8 +20,9 @@ export function send(res, status, payload, headers = {}) {
  * - `takeFault(garbage)`: takes the pending fault; answers 'hang' (never), 'reset' (TCP
  *   reset) and 'garbage' (200 with the `garbage` text) itself and returns ANSWERED, else
  *   returns the fault for the adapter to answer (an HTTP status, its own names);
- * - `interrupt(fault)`: in a stream after the first event, 'stall' goes quiet and 'break'
- *   drops the connection; true when it did either.
+ * - `interrupt(fault)`: in a stream after the first event, 'stall' goes quiet, 'break'
+ *   drops the connection and 'cut' ends the answer cleanly before the provider's end
+ *   event; true when it did any of these.
  */
 export async function startFakeServer(fake, handle) {
   const hanging = new Set();
@@ -49,7 +50,8 @@ export async function startFakeServer(fake, handle) {
       else if (fault === 'break') {
         await new Promise((resolve) => setTimeout(resolve, 20));
         reset(req);
-      } else return false;
+      } else if (fault === 'cut') res.end();
+      else return false;
       return true;
     };
     await handle({ req, res, body, url, takeFault, interrupt });

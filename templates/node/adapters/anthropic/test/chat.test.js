@@ -159,7 +159,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     await assertError(await app.call('POST', '/chat/completions', { ...HELLO, stream: true }), 'authentication_failed', 401);
   });
 
-  for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout'], ['overloaded', 'provider_unavailable']]) {
+  for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout'], ['cut', 'provider_unavailable'], ['overloaded', 'provider_unavailable']]) {
     it(`sends one ${code} event then [DONE] when the upstream stream ${fault}s`, async () => {
       await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
       upstream.fault = fault;

@@ -3,7 +3,7 @@
 // with an echo of the last user text, as a message or as named SSE events. Set `answer`
 // to a list of content blocks (and `stopReason`) to answer with those instead. Set
 // `fault` to make the next chat request fail: an HTTP status (401, 429, 529, ...) answered
-// with Anthropic's error body, 'hang', 'garbage' or 'reset'; for a stream, 'break',
+// with Anthropic's error body, 'hang', 'garbage' or 'reset'; for a stream, 'break', 'cut',
 // 'stall' or 'overloaded' (an `event: error` after the first event).
 import { ANSWERED, send, startFakeServer } from './fake-server.js';
 

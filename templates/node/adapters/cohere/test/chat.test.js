@@ -141,7 +141,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     await assertError(await app.call('POST', '/chat/completions', { ...HELLO, stream: true }), 'quota_exceeded', 402);
   });
 
-  for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout'], ['error', 'provider_unavailable']]) {
+  for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout'], ['cut', 'provider_unavailable'], ['error', 'provider_unavailable']]) {
     it(`sends one ${code} event then [DONE] when the upstream stream ${fault}s`, async () => {
       await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
       upstream.fault = fault;

@@ -3,7 +3,7 @@
 // user text, as a response or as typed SSE events. Set `toolCalls` to answer with those
 // calls, `finishReason` to end otherwise. Set `fault` to make the next chat request fail:
 // an HTTP status answered with {"message": "..."}, 'hang', 'garbage' or 'reset'; for a
-// stream, 'break', 'stall' or 'error' (a message-end with finish_reason ERROR).
+// stream, 'break', 'cut', 'stall' or 'error' (a message-end with finish_reason ERROR).
 import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
 export const API_KEY = 'co-test-key';

@@ -4,7 +4,7 @@
 // with an echo of the last user text. Set `parts` (and `finishReason`) to answer with
 // those parts instead, `blocked` to block the prompt. Set `fault` to make the next chat
 // request fail: an HTTP status answered with a google.rpc.Status body (`rpc`, `details`),
-// 'hang', 'garbage' or 'reset'; for a stream, 'break', 'stall' or 'unavailable' (a
+// 'hang', 'garbage' or 'reset'; for a stream, 'break', 'cut', 'stall' or 'unavailable' (a
 // `data: {"error": ...}` after the first chunk).
 import { ANSWERED, send, startFakeServer } from './fake-server.js';
 

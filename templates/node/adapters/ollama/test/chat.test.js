@@ -133,7 +133,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     await assertError(await app.call('POST', '/chat/completions', { ...HELLO, stream: true }), 'model_not_found', 404);
   });
 
-  for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout'], ['runner', 'provider_unavailable']]) {
+  for (const [fault, code] of [['break', 'provider_unavailable'], ['stall', 'timeout'], ['cut', 'provider_unavailable'], ['runner', 'provider_unavailable']]) {
     it(`sends one ${code} event then [DONE] when the upstream stream ${fault}s`, async () => {
       await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
       upstream.fault = fault;

@@ -3,7 +3,7 @@
 // JSON object ("stream": false) or as NDJSON lines (Ollama's default). Set `toolCalls` to
 // answer with those calls, `doneReason` to end otherwise. Set `fault` to make the next
 // chat request fail: an HTTP status answered with {"error": "..."}, 'hang', 'garbage' or
-// 'reset'; for a stream, 'break', 'stall' or 'runner' (an {"error"} line after the first).
+// 'reset'; for a stream, 'break', 'cut', 'stall' or 'runner' (an {"error"} line after the first).
 // A local Ollama takes no key; `received` records any Authorization header sent.
 import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
