@@ -80,8 +80,15 @@ func expectError(t *testing.T, got answer, code string, status int) {
 
 func initialized(t *testing.T, upstream *fakeUpstream) string {
 	t.Helper()
+	return initializedWith(t, upstream.URL, nil)
+}
+
+// initializedWith starts a plugin, initializes it with the adapter's valid config for
+// endpoint (timeout 2 s) changed by overrides, and answers the plugin's URL.
+func initializedWith(t *testing.T, endpoint string, overrides map[string]any) string {
+	t.Helper()
 	server, _ := testPlugin(t, nil)
-	got := call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 2}))
+	got := call(t, "POST", server.URL+"/initialize", validConfig(endpoint, withOverrides(map[string]any{"timeout": 2}, overrides)))
 	if got.status != 200 {
 		t.Fatalf("initialize: %d %s", got.status, got.text)
 	}

@@ -37,18 +37,16 @@ func TestResetAndRefusedConnectionsAreProviderUnavailable(t *testing.T) {
 	url := initialized(t, upstream)
 	upstream.setFault("reset", "")
 	expectError(t, call(t, "POST", url+"/chat/completions", hello), "provider_unavailable", 502)
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", validConfig("http://127.0.0.1:9", nil))
-	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "provider_unavailable", 502)
+	url = initializedWith(t, "http://127.0.0.1:9", nil)
+	expectError(t, call(t, "POST", url+"/chat/completions", hello), "provider_unavailable", 502)
 }
 
 func TestHangingUpstreamIsTimeout(t *testing.T) {
 	upstream := startFakeUpstream(t)
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
+	url := initializedWith(t, upstream.URL, map[string]any{"timeout": 1})
 	upstream.setFault("hang", "")
 	started := time.Now()
-	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "timeout", 504)
+	expectError(t, call(t, "POST", url+"/chat/completions", hello), "timeout", 504)
 	// The configured timeout (1 s) bounds the wait, not some default far above it.
 	if elapsed := time.Since(started); elapsed > 3*time.Second {
 		t.Fatalf("timeout took %s", elapsed)

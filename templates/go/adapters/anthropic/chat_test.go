@@ -231,11 +231,10 @@ func TestStreaming(t *testing.T) {
 	upstream.setFault("401", "")
 	expectError(t, call(t, "POST", url+"/chat/completions", streamed), "authentication_failed", 401)
 
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
+	url = initializedWith(t, upstream.URL, map[string]any{"timeout": 1})
 	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout", "overloaded": "provider_unavailable"} {
 		upstream.setFault(fault, "")
-		events := streamEvents(call(t, "POST", server.URL+"/chat/completions", streamed).text)
+		events := streamEvents(call(t, "POST", url+"/chat/completions", streamed).text)
 		var failure map[string]any
 		_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
 		if events[len(events)-1] != "[DONE]" || failure["code"] != code || failure["transient"] != true {

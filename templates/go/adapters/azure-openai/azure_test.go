@@ -23,9 +23,8 @@ func TestALongRetryWaitIsASpentQuota(t *testing.T) {
 
 func TestTheAPIVersionIsConfigurable(t *testing.T) {
 	upstream := startFakeUpstream(t)
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"api_version": "2025-01-01-preview"}))
-	call(t, "POST", server.URL+"/chat/completions", hello)
+	url := initializedWith(t, upstream.URL, map[string]any{"api_version": "2025-01-01-preview"})
+	call(t, "POST", url+"/chat/completions", hello)
 	if query := upstream.last().Query; query != "api-version=2025-01-01-preview" {
 		t.Fatalf("api-version: %s", query)
 	}

@@ -157,9 +157,8 @@ func TestGeminiErrorsFollowTheErrorTable(t *testing.T) {
 		t.Fatalf("rate limit: %v %s", got.header, got.text)
 	}
 
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"api_key": "wrong"}))
-	expectError(t, call(t, "POST", server.URL+"/chat/completions", hello), "authentication_failed", 401)
+	url = initializedWith(t, upstream.URL, map[string]any{"api_key": "wrong"})
+	expectError(t, call(t, "POST", url+"/chat/completions", hello), "authentication_failed", 401)
 }
 
 func TestModelsComeFromEveryPage(t *testing.T) {
@@ -237,11 +236,10 @@ func TestStreaming(t *testing.T) {
 	upstream.setError("403", "", nil, "denied")
 	expectError(t, call(t, "POST", url+"/chat/completions", streamed), "authentication_failed", 401)
 
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
+	url = initializedWith(t, upstream.URL, map[string]any{"timeout": 1})
 	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout", "unavailable": "provider_unavailable"} {
 		upstream.setError(fault, "", nil, "")
-		events := streamEvents(call(t, "POST", server.URL+"/chat/completions", streamed).text)
+		events := streamEvents(call(t, "POST", url+"/chat/completions", streamed).text)
 		var failure map[string]any
 		_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
 		if events[len(events)-1] != "[DONE]" || failure["code"] != code || failure["transient"] != true {

@@ -50,9 +50,8 @@ func TestRequestAndAnswerAreMapped(t *testing.T) {
 		"model": testModel, "messages": []any{map[string]any{"role": "system", "content": "Be terse."}, map[string]any{"role": "user", "content": "hello there"}},
 		"options": map[string]any{"temperature": 0.2, "num_predict": 50, "stop": []any{"END"}}, "stream": false,
 	})
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"api_key": testAPIKey}))
-	call(t, "POST", server.URL+"/chat/completions", hello)
+	url = initializedWith(t, upstream.URL, map[string]any{"api_key": testAPIKey})
+	call(t, "POST", url+"/chat/completions", hello)
 	if upstream.last().Header.Get("Authorization") != "Bearer "+testAPIKey {
 		t.Fatalf("a configured key is a Bearer token: %v", upstream.last().Header)
 	}
@@ -205,11 +204,10 @@ func TestStreaming(t *testing.T) {
 	upstream.setFault("404", "")
 	expectError(t, call(t, "POST", url+"/chat/completions", streamed), "model_not_found", 404)
 
-	server, _ := testPlugin(t, nil)
-	call(t, "POST", server.URL+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
+	url = initializedWith(t, upstream.URL, map[string]any{"timeout": 1})
 	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout", "runner": "provider_unavailable"} {
 		upstream.setFault(fault, "")
-		events := streamEvents(call(t, "POST", server.URL+"/chat/completions", streamed).text)
+		events := streamEvents(call(t, "POST", url+"/chat/completions", streamed).text)
 		var failure map[string]any
 		_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
 		if events[len(events)-1] != "[DONE]" || failure["code"] != code || failure["transient"] != true {
