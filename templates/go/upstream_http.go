@@ -1,7 +1,7 @@
 package main
 
-// upstream_http.go: the HTTP plumbing every provider adapter shares, so an adapter's
-// upstream.go keeps only what its provider differs in. One client per plugin (idle
+// upstream_http.go: the HTTP plumbing under the adapter, the same whichever provider API
+// it speaks, so upstream.go keeps only what its provider differs in. One client per plugin (idle
 // connections reused), a JSON request bounded by the caller's context, a non-200 answer
 // read by the adapter's own errorFromResponse, and transport failures and timeouts
 // mapped to Loom's codes without echoing URLs (which may carry secrets).

@@ -1,7 +1,8 @@
-// The HTTP plumbing every upstream adapter shares: one request with a timeout that the
-// caller's AbortSignal can also cut short, the JSON body read, transport failures mapped to
-// Loom's codes, and a stream read line by line with an idle timeout. What differs between
-// providers (URL, headers, bodies, stream framing, error shapes) stays in upstream.js.
+// The HTTP plumbing under upstream.js, the same whichever provider API it speaks: one
+// request with a timeout that the caller's AbortSignal can also cut short, the JSON body
+// read, transport failures mapped to Loom's codes, and a stream read with an idle timeout
+// whose failures end it the protocol's way. What differs between providers (URL, headers,
+// bodies, stream records, error shapes) stays in upstream.js.
 import { PluginError } from './errors.js';
 
 /**

@@ -1,6 +1,6 @@
-"""The HTTP plumbing every upstream adapter shares: one pooled session, a request with
-the configured timeout, transport failures and non-200 answers turned into PluginErrors,
-JSON bodies read and closed, SSE events written. What differs between provider APIs
+"""The HTTP plumbing under upstream.py, the same whichever provider API it speaks: one
+pooled session, a request with the configured timeout, transport failures and non-200
+answers turned into PluginErrors, JSON bodies read and closed, SSE events written. What differs between provider APIs
 (base URL, auth headers, how an error body maps to Loom's codes) is passed in, so
 upstream.py keeps only the translation of one API.
 """
