@@ -7,7 +7,7 @@ upstream.py keeps only the translation of one API.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -79,3 +79,66 @@ def stream_failure(error: requests.RequestException, timeout: int) -> PluginErro
     if timed_out:
         return PluginError("timeout", f"the upstream stream stalled for {timeout}s")
     return PluginError("provider_unavailable", "the upstream stream broke off")
+
+
+def relay_stream(
+    response: requests.Response,
+    timeout: int,
+    translate: Callable[[Dict[str, Any]], Tuple[List[bytes], bool]],
+    ended: Callable[[], List[bytes]] = lambda: [],
+    ndjson: bool = False,
+) -> Iterator[bytes]:
+    """An upstream stream retold as Loom's SSE events, always ending in [DONE]. Each record
+    (an SSE `data:` payload, or a line when `ndjson`) must be a JSON object; `translate`
+    answers (events, over) and raises a PluginError for an error the upstream reports in the
+    stream. `ended` answers the events for a stream that closed (or sent [DONE]) before
+    `translate` said it was over, or raises a PluginError when that leaves the answer
+    incomplete. After the stream started, any failure is one error event, then [DONE] (the
+    protocol's rule): an unreadable record is internal_error, a stall a timeout, a broken
+    connection provider_unavailable."""
+    over = False
+    try:
+        for payload in _records(response, ndjson):
+            if payload == b"[DONE]" and not ndjson:
+                break
+            out, over = _translate_record(payload, translate)
+            yield from out
+            if over:
+                break
+        if not over:
+            yield from ended()
+    except PluginError as failure:
+        yield sse_event(failure.body())
+    except requests.RequestException as error:
+        yield sse_event(stream_failure(error, timeout).body())
+    finally:
+        response.close()
+    yield sse_event("[DONE]")
+
+
+def _records(response: requests.Response, ndjson: bool) -> Iterator[bytes]:
+    buffer = b""
+    # chunk_size=None yields bytes as they arrive instead of waiting for a full block.
+    for piece in response.iter_content(chunk_size=None):
+        buffer += piece
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            line = line.strip()
+            # SSE: comments, event names (they repeat the data's type) and blank separators carry nothing.
+            payload = line if ndjson else line[5:].strip() if line.startswith(b"data:") else b""
+            if payload:
+                yield payload
+
+
+def _translate_record(payload: bytes, translate: Callable[[Dict[str, Any]], Tuple[List[bytes], bool]]) -> Tuple[List[bytes], bool]:
+    unreadable = PluginError("internal_error", "the upstream sent an unreadable stream event")
+    try:
+        data = json.loads(payload.decode("utf-8", "replace"))
+    except ValueError:
+        raise unreadable from None
+    if not isinstance(data, dict):
+        raise unreadable
+    try:
+        return translate(data)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise unreadable from None

@@ -18,7 +18,7 @@ import requests
 
 from .errors import PluginError, retry_after_seconds
 from .settings import Config
-from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
+from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
 ANTHROPIC_VERSION = "2023-06-01"
 # Most model ids a provider has: enough pages for any real list, bounded against a loop.
@@ -333,7 +333,7 @@ class _StreamState:
         return _event(chunk)
 
     def translate(self, data: Dict[str, Any]) -> Tuple[List[bytes], bool]:
-        """One Anthropic event -> OpenAI chunks, and whether the stream is over."""
+        """One Anthropic event -> OpenAI chunks, and whether the stream is over; raises an in-stream error."""
         kind = data.get("type")
         if kind == "message_start":
             message = data.get("message") or {}
@@ -361,48 +361,20 @@ class _StreamState:
             self.usage.update(data.get("usage") or {})  # output_tokens is cumulative
             return [], False
         if kind == "message_stop":
-            return [self.chunk({}, self.finish, usage_of(self.usage)), _event("[DONE]")], True
+            return [self.chunk({}, self.finish, usage_of(self.usage))], True
         if kind == "error":
             error = data.get("error") or {}
             error_type = str(error.get("type") or "")
             code = ERROR_TYPES.get(error_type, "provider_unavailable")
-            failure = plugin_error(code, f"the upstream stream failed: {error_type or 'error'}", 0)
-            return [_event(failure.body()), _event("[DONE]")], True
+            raise plugin_error(code, f"the upstream stream failed: {error_type or 'error'}", 0)
         return [], False  # ping, and event types added later
 
 
 def _translate_stream(response: requests.Response, request: Dict[str, Any], timeout: int) -> Iterator[bytes]:
-    """Anthropic's named SSE events in, OpenAI-style chunks out. An error after the
-    stream started is one error event, then [DONE] (the protocol's rule)."""
-    state = _StreamState(request)
-    buffer = b""
-    try:
-        for piece in response.iter_content(chunk_size=None):
-            buffer += piece
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                line = line.strip()
-                if not line.startswith(b"data:"):
-                    continue  # event names repeat the data's `type`; blanks separate events
-                try:
-                    data = json.loads(line[5:].strip().decode("utf-8", "replace"))
-                    if not isinstance(data, dict):
-                        raise ValueError(data)
-                except ValueError:
-                    yield _event(PluginError("internal_error", "the upstream sent an unreadable stream event").body())
-                    yield _event("[DONE]")
-                    return
-                out, over = state.translate(data)
-                yield from out
-                if over:
-                    return
-    except requests.RequestException as error:
-        failure = stream_failure(error, timeout)
-        yield _event(failure.body())
-        yield _event("[DONE]")
-        return
-    finally:
-        response.close()
-    # Closed without message_stop: the answer is incomplete, say so.
-    yield _event(PluginError("provider_unavailable", "the upstream stream ended before message_stop").body())
-    yield _event("[DONE]")
+    """Anthropic's named SSE events in, OpenAI-style chunks out (transport.py keeps the
+    protocol's rules)."""
+
+    def ended() -> List[bytes]:
+        raise PluginError("provider_unavailable", "the upstream stream ended before message_stop")
+
+    return relay_stream(response, timeout, _StreamState(request).translate, ended)

@@ -19,7 +19,7 @@ import requests
 
 from .errors import PluginError, retry_after_seconds
 from .settings import Config
-from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
+from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
 # Enough pages for any real model list, bounded against a loop.
 MAX_MODEL_PAGES = 20
@@ -295,44 +295,17 @@ class _StreamState:
         if kind == "message-end":
             failure = failed_finish(delta.get("finish_reason"), delta.get("error"))
             if failure:
-                return [_event(failure.body()), _event("[DONE]")], True
+                raise failure
             finish = FINISH_REASONS.get(str(delta.get("finish_reason")), "stop")
-            return [self.chunk({}, finish, usage_of(delta.get("usage"))), _event("[DONE]")], True
+            return [self.chunk({}, finish, usage_of(delta.get("usage")))], True
         return [], False  # content-start/-end, tool-plan, citations, debug: nothing to pass on
 
 
 def _translate_stream(response: requests.Response, request: Dict[str, Any], timeout: int) -> Iterator[bytes]:
-    """Cohere's typed SSE events in, OpenAI-style chunks out. An error after the stream
-    started is one error event, then [DONE] (the protocol's rule)."""
-    state = _StreamState(request)
-    buffer = b""
-    try:
-        for piece in response.iter_content(chunk_size=None):
-            buffer += piece
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                line = line.strip()
-                if not line.startswith(b"data:") or line[5:].strip() == b"[DONE]":
-                    continue  # event names repeat the data's type; [DONE] follows message-end
-                try:
-                    data = json.loads(line[5:].strip().decode("utf-8", "replace"))
-                    if not isinstance(data, dict):
-                        raise ValueError(data)
-                except ValueError:
-                    yield _event(PluginError("internal_error", "the upstream sent an unreadable stream event").body())
-                    yield _event("[DONE]")
-                    return
-                out, over = state.translate(data)
-                yield from out
-                if over:
-                    return
-    except requests.RequestException as error:
-        failure = stream_failure(error, timeout)
-        yield _event(failure.body())
-        yield _event("[DONE]")
-        return
-    finally:
-        response.close()
-    # Closed without message-end: the answer is incomplete, say so.
-    yield _event(PluginError("provider_unavailable", "the upstream stream ended before message-end").body())
-    yield _event("[DONE]")
+    """Cohere's typed SSE events in, OpenAI-style chunks out (transport.py keeps the
+    protocol's rules); a [DONE] may follow message-end."""
+
+    def ended() -> List[bytes]:
+        raise PluginError("provider_unavailable", "the upstream stream ended before message-end")
+
+    return relay_stream(response, timeout, _StreamState(request).translate, ended)

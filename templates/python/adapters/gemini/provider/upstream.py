@@ -21,7 +21,7 @@ import requests
 
 from .errors import PluginError
 from .settings import Config
-from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
+from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
 API_VERSION = "v1beta"
 # Enough pages for any real model list, bounded against a loop.
@@ -394,43 +394,14 @@ class _StreamState:
 
 
 def _translate_stream(response: requests.Response, request: Dict[str, Any], timeout: int) -> Iterator[bytes]:
-    """Gemini's `data:` chunks in, OpenAI-style chunks out; Gemini ends by closing the
-    stream, so the last chunk with the finish reason and usage is sent then. An error
-    after the stream started is one error event, then [DONE] (the protocol's rule)."""
+    """Gemini's `data:` chunks in, OpenAI-style chunks out (transport.py keeps the
+    protocol's rules); Gemini ends by closing the stream, so the last chunk with the finish
+    reason and usage is sent then."""
     state = _StreamState(request)
-    buffer = b""
-    try:
-        for piece in response.iter_content(chunk_size=None):
-            buffer += piece
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                line = line.strip()
-                if not line.startswith(b"data:"):
-                    continue
-                try:
-                    data = json.loads(line[5:].strip().decode("utf-8", "replace"))
-                    if not isinstance(data, dict):
-                        raise ValueError(data)
-                    out = state.translate(data)
-                except ValueError:
-                    out = [_event(PluginError("internal_error", "the upstream sent an unreadable stream event").body()), _event("[DONE]")]
-                    yield from out
-                    return
-                except PluginError as failure:
-                    yield _event(failure.body())
-                    yield _event("[DONE]")
-                    return
-                yield from out
-    except requests.RequestException as error:
-        failure = stream_failure(error, timeout)
-        yield _event(failure.body())
-        yield _event("[DONE]")
-        return
-    finally:
-        response.close()
-    if state.finish is None:
-        # Closed before a chunk with finishReason: the answer is incomplete, say so.
-        yield _event(PluginError("provider_unavailable", "the upstream stream ended before its finish reason").body())
-    else:
-        yield state.chunk({}, state.finish, usage_of(state.usage))
-    yield _event("[DONE]")
+
+    def ended() -> List[bytes]:
+        if state.finish is None:
+            raise PluginError("provider_unavailable", "the upstream stream ended before its finish reason")
+        return [state.chunk({}, state.finish, usage_of(state.usage))]
+
+    return relay_stream(response, timeout, lambda data: (state.translate(data), False), ended)

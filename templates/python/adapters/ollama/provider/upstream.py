@@ -13,13 +13,13 @@ import json
 import re
 import time
 import uuid
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
 from .errors import PluginError, retry_after_seconds
 from .settings import Config
-from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
+from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
 
 class Upstream:
@@ -245,9 +245,8 @@ def error_from_response(response: requests.Response) -> PluginError:
 
 
 def _translate_stream(response: requests.Response, request: Dict[str, Any], timeout: int) -> Iterator[bytes]:
-    """Ollama's NDJSON lines in, OpenAI-style chunks out; the `done` line carries the
-    finish reason and usage. An error after the stream started (an `{"error"}` line, a
-    broken or stalled connection) is one error event, then [DONE]."""
+    """Ollama's NDJSON lines in, OpenAI-style chunks out (transport.py keeps the protocol's
+    rules); the `done` line carries the finish reason and usage."""
     chunk_id, created, model = f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), str(request.get("model") or "")
     calls = 0
 
@@ -258,45 +257,22 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
             out["usage"] = usage
         return _event(out)
 
+    def translate(data: Dict[str, Any]) -> Tuple[List[bytes], bool]:
+        nonlocal calls
+        if data.get("error"):
+            # The model runner failed after the answer started: worth a retry.
+            raise PluginError("provider_unavailable", f"the upstream stream failed: {str(data['error'])[:200]}")
+        message = data.get("message") if isinstance(data.get("message"), dict) else {}
+        out = [chunk({"content": str(message["content"])})] if message.get("content") else []
+        for call in tool_calls_of(message, calls):
+            out.append(chunk({"tool_calls": [{"index": calls, **call}]}))
+            calls += 1
+        if data.get("done"):
+            out.append(chunk({}, finish_reason(data, calls > 0), usage_of(data)))
+        return out, bool(data.get("done"))
+
+    def ended() -> List[bytes]:
+        raise PluginError("provider_unavailable", "the upstream stream ended before its done line")
+
     yield chunk({"role": "assistant", "content": ""})
-    buffer = b""
-    try:
-        for piece in response.iter_content(chunk_size=None):
-            buffer += piece
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line.decode("utf-8", "replace"))
-                    if not isinstance(data, dict):
-                        raise ValueError(data)
-                except ValueError:
-                    yield _event(PluginError("internal_error", "the upstream sent an unreadable stream line").body())
-                    yield _event("[DONE]")
-                    return
-                if data.get("error"):
-                    # The model runner failed after the answer started: worth a retry.
-                    yield _event(PluginError("provider_unavailable", f"the upstream stream failed: {str(data['error'])[:200]}").body())
-                    yield _event("[DONE]")
-                    return
-                message = data.get("message") if isinstance(data.get("message"), dict) else {}
-                if message.get("content"):
-                    yield chunk({"content": str(message["content"])})
-                for call in tool_calls_of(message, calls):
-                    yield chunk({"tool_calls": [{"index": calls, **call}]})
-                    calls += 1
-                if data.get("done"):
-                    yield chunk({}, finish_reason(data, calls > 0), usage_of(data))
-                    yield _event("[DONE]")
-                    return
-    except requests.RequestException as error:
-        failure = stream_failure(error, timeout)
-        yield _event(failure.body())
-        yield _event("[DONE]")
-        return
-    finally:
-        response.close()
-    # Closed without a done line: the answer is incomplete, say so.
-    yield _event(PluginError("provider_unavailable", "the upstream stream ended before its done line").body())
-    yield _event("[DONE]")
+    yield from relay_stream(response, timeout, translate, ended, ndjson=True)

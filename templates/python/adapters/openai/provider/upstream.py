@@ -8,16 +8,15 @@ OpenAI dialects (URL, auth header, model list, stream chunks, error codes) is in
 """
 from __future__ import annotations
 
-import json
 import time
 import uuid
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
 from .errors import PluginError
 from .settings import Config
-from .transport import Transport, read_json as _json, sse_event as _event, stream_failure
+from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 from .wire import Wire, error_from_response
 
 # Parameters that are Loom's own and mean nothing to the upstream.
@@ -145,34 +144,11 @@ def normalize_chunk(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _relay_events(response: requests.Response, request: Dict[str, Any], timeout: int, wire: Wire) -> Iterator[bytes]:
-    """Passes the upstream's SSE `data:` events on one by one, normalised. An error after
-    the stream started is one error event, then [DONE] (the protocol's rule)."""
-    buffer = b""
-    try:
-        # chunk_size=None yields bytes as they arrive instead of waiting for a full block.
-        for piece in response.iter_content(chunk_size=None):
-            buffer += piece
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                line = line.strip()
-                if not line.startswith(b"data:"):
-                    continue  # comments, event names, blank separators
-                data = line[5:].strip().decode("utf-8", "replace")
-                if data == "[DONE]":
-                    yield _event("[DONE]")
-                    return
-                try:
-                    chunk = normalize_chunk(json.loads(data), request)
-                except (ValueError, PluginError):
-                    yield _event(PluginError("internal_error", "the upstream sent an unreadable stream event").body())
-                    yield _event("[DONE]")
-                    return
-                if wire.keep_chunk(chunk):
-                    yield _event(chunk)
-    except requests.RequestException as error:
-        failure = stream_failure(error, timeout)
-        yield _event(failure.body())
-    finally:
-        response.close()
-    # The upstream ended without [DONE]: end the stream properly anyway.
-    yield _event("[DONE]")
+    """Passes the upstream's SSE `data:` events on one by one, normalised (transport.py
+    keeps the protocol's rules). A stream that ends without [DONE] is ended properly anyway."""
+
+    def translate(data: Dict[str, Any]) -> Tuple[List[bytes], bool]:
+        chunk = normalize_chunk(data, request)
+        return ([_event(chunk)] if wire.keep_chunk(chunk) else []), False
+
+    return relay_stream(response, timeout, translate)
