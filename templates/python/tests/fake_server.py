@@ -93,11 +93,14 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def interrupt(self, fault: Any) -> bool:
         """In a stream after the first event: "stall" goes quiet, "break" drops the
-        connection. True when it did either."""
+        connection, "cut" ends the answer cleanly before the provider's end event. True
+        when it did any of these."""
         if fault == "stall":
             self.upstream.closing.wait(10)
         elif fault == "break":
             self.reset()
+        elif fault == "cut":
+            self.chunk(b"")
         else:
             return False
         return True

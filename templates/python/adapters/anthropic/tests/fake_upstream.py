@@ -5,8 +5,9 @@ It answers `GET /v1/models` (in pages of one, so paging is exercised) and
 events. Set `answer` to a list of content blocks (and `stop_reason`) to answer with those
 instead. Set `fault` to make the next chat request fail: an HTTP status (401, 429, 529,
 ...) answered with Anthropic's error body, "hang", "garbage" (200 with broken JSON) or
-"reset"; for a stream, "break" (drops the connection after the first event), "stall"
-(goes quiet after it) or "overloaded" (an `event: error` after it).
+"reset"; for a stream, "break" (drops the connection after the first event), "cut" (ends
+the answer there), "stall" (goes quiet after it) or "overloaded" (an `event: error` after
+it).
 """
 from __future__ import annotations
 

@@ -183,7 +183,7 @@ def test_error_before_the_stream_is_plain_json(ready, upstream):
 
 
 @pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
-@pytest.mark.parametrize("fault,code", [("break", "provider_unavailable"), ("stall", "timeout"), ("overloaded", "provider_unavailable")])
+@pytest.mark.parametrize("fault,code", [("break", "provider_unavailable"), ("stall", "timeout"), ("cut", "provider_unavailable"), ("overloaded", "provider_unavailable")])
 def test_error_after_the_stream_started_is_one_event_then_done(client, upstream, fault, code):
     client.post("/initialize", json=valid_config(upstream.url, timeout=1))
     upstream.fault = fault

@@ -4,7 +4,7 @@ It answers `GET /v1/models` (in pages of one) and `POST /v2/chat` with an echo o
 last user text, as a response or as typed SSE events. Set `tool_calls` to answer with
 those calls, `finish_reason` to end otherwise. Set `fault` to make the next chat request
 fail: an HTTP status (400, 402, 503, ...) answered with `{"message": "..."}`, "hang",
-"garbage" or "reset"; for a stream, "break", "stall" or "error" (a `message-end` with
+"garbage" or "reset"; for a stream, "break", "cut", "stall" or "error" (a `message-end` with
 `finish_reason: ERROR` after the first event).
 """
 from __future__ import annotations

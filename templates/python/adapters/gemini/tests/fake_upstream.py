@@ -5,7 +5,7 @@ chat) and `POST /v1beta/models/{model}:generateContent` (or `:streamGenerateCont
 with an echo of the last user text. Set `parts` (and `finish_reason`) to answer with those
 parts instead, `blocked` to block the prompt. Set `fault` to make the next chat request
 fail: an HTTP status (400, 429, 503, ...) answered with a google.rpc.Status body (`details`
-sets its details), "hang", "garbage" or "reset"; for a stream, "break", "stall" or
+sets its details), "hang", "garbage" or "reset"; for a stream, "break", "cut", "stall" or
 "unavailable" (a `data: {"error": ...}` after the first chunk).
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ It answers `GET /api/tags` and `POST /api/chat` with an echo of the last user te
 JSON object (`"stream": false`) or as NDJSON lines (Ollama's default). Set `tool_calls`
 to answer with those calls, `done_reason` to end otherwise. Set `fault` to make the next
 chat request fail: an HTTP status (400, 404, 503, ...) answered with `{"error": "..."}`,
-"hang", "garbage" or "reset"; for a stream, "break", "stall" or "runner" (an `{"error"}`
+"hang", "garbage" or "reset"; for a stream, "break", "cut", "stall" or "runner" (an `{"error"}`
 line after the first one). A key is not needed (a local Ollama has none); `received`
 records the Authorization header when one is sent.
 """
