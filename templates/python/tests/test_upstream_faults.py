@@ -4,6 +4,7 @@ The adapter's tests/test_chat.py covers what is particular to its API."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -40,4 +41,7 @@ def test_reset_and_refused_connections_are_provider_unavailable(client, ready, u
 def test_hanging_upstream_is_timeout(client, upstream):
     client.post("/initialize", json=valid_config(upstream.url, timeout=1))
     upstream.fault = "hang"
+    started = time.monotonic()
     assert assert_error(client.post("/chat/completions", json=HELLO), "timeout", 504)["transient"] is True
+    # The configured timeout (1 s) bounds the wait, not some default far above it.
+    assert time.monotonic() - started < 3
