@@ -96,7 +96,8 @@ func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, 
 }
 
 // interrupt, in a stream after the first event: "stall" goes quiet, "break" drops the
-// connection (the chunked body ends without its terminating chunk); true when it did.
+// connection (the chunked body ends without its terminating chunk), "cut" ends the answer
+// cleanly before the provider's end event; true when it did any of these.
 func (f *fakeServer) interrupt(w http.ResponseWriter, r *http.Request, fault string) bool {
 	switch fault {
 	case "stall":
@@ -104,6 +105,8 @@ func (f *fakeServer) interrupt(w http.ResponseWriter, r *http.Request, fault str
 	case "break":
 		conn, _, _ := w.(http.Hijacker).Hijack()
 		conn.Close()
+	case "cut":
+		// nothing more: the handler returns and the chunked body ends properly
 	default:
 		return false
 	}

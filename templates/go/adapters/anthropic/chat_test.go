@@ -232,7 +232,7 @@ func TestStreaming(t *testing.T) {
 	expectError(t, call(t, "POST", url+"/chat/completions", streamed), "authentication_failed", 401)
 
 	url = initializedWith(t, upstream.URL, map[string]any{"timeout": 1})
-	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout", "overloaded": "provider_unavailable"} {
+	for fault, code := range map[string]string{"break": "provider_unavailable", "cut": "provider_unavailable", "stall": "timeout", "overloaded": "provider_unavailable"} {
 		upstream.setFault(fault, "")
 		events := streamEvents(call(t, "POST", url+"/chat/completions", streamed).text)
 		var failure map[string]any

@@ -5,7 +5,7 @@ package main
 // with an echo of the last user text, as a message or as named SSE events. Set answer
 // (and stopReason) to answer with those content blocks instead. Set fault to make the
 // next chat request fail: an HTTP status ("401", "429", "529", ...) with Anthropic's
-// error body, "hang", "garbage" or "reset"; for a stream, "break", "stall" or
+// error body, "hang", "garbage" or "reset"; for a stream, "break", "cut", "stall" or
 // "overloaded" (an `event: error` after the first event).
 
 import (
@@ -83,7 +83,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		switch {
 		case fake.answerFault(w, r, fault, `{"content": [`):
 			return
-		case fault != "" && fault != "break" && fault != "stall" && fault != "overloaded":
+		case fault != "" && fault != "break" && fault != "cut" && fault != "stall" && fault != "overloaded":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("retry-after", retryAfter)

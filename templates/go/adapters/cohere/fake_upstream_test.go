@@ -5,7 +5,7 @@ package main
 // as a response or as typed SSE events. Set toolCalls to answer with those calls,
 // finishReason to end otherwise. Set fault to make the next chat request fail: an HTTP
 // status ("400", "402", "503", ...) answered with {"message": "..."}, "hang", "garbage"
-// or "reset"; for a stream, "break", "stall" or "error" (a message-end with ERROR).
+// or "reset"; for a stream, "break", "cut", "stall" or "error" (a message-end with ERROR).
 
 import (
 	"encoding/json"
@@ -65,7 +65,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		switch {
 		case fake.answerFault(w, r, fault, `{"message": [`):
 			return
-		case fault != "" && fault != "break" && fault != "stall" && fault != "error":
+		case fault != "" && fault != "break" && fault != "cut" && fault != "stall" && fault != "error":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)

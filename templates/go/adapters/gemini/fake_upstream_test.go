@@ -6,7 +6,7 @@ package main
 // echo of the last user text. Set parts (and finishReason) to answer with those parts
 // instead, blocked to block the prompt. Set fault to make the next chat request fail: an
 // HTTP status ("400", "429", "503", ...) with a google.rpc.Status body (rpc, details),
-// "hang", "garbage" or "reset"; for a stream, "break", "stall" or "unavailable" (a
+// "hang", "garbage" or "reset"; for a stream, "break", "cut", "stall" or "unavailable" (a
 // `data: {"error": ...}` after the first chunk).
 
 import (
@@ -122,7 +122,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		switch {
 		case fake.answerFault(w, r, fault, `{"candidates": [`):
 			return
-		case fault != "" && fault != "break" && fault != "stall" && fault != "unavailable":
+		case fault != "" && fault != "break" && fault != "cut" && fault != "stall" && fault != "unavailable":
 			status, _ := strconv.Atoi(fault)
 			writeJSON(w, status, statusBody(status, message, rpc, details))
 			return

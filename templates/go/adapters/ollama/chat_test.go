@@ -205,7 +205,7 @@ func TestStreaming(t *testing.T) {
 	expectError(t, call(t, "POST", url+"/chat/completions", streamed), "model_not_found", 404)
 
 	url = initializedWith(t, upstream.URL, map[string]any{"timeout": 1})
-	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout", "runner": "provider_unavailable"} {
+	for fault, code := range map[string]string{"break": "provider_unavailable", "cut": "provider_unavailable", "stall": "timeout", "runner": "provider_unavailable"} {
 		upstream.setFault(fault, "")
 		events := streamEvents(call(t, "POST", url+"/chat/completions", streamed).text)
 		var failure map[string]any

@@ -5,7 +5,7 @@ package main
 // object ("stream": false) or as NDJSON lines (Ollama's default). Set toolCalls to
 // answer with those calls, doneReason to end otherwise. Set fault to make the next chat
 // request fail: an HTTP status ("400", "503", ...) answered with {"error": "..."},
-// "hang", "garbage" or "reset"; for a stream, "break", "stall" or "runner" (an
+// "hang", "garbage" or "reset"; for a stream, "break", "cut", "stall" or "runner" (an
 // {"error"} line after the first). A local Ollama takes no key.
 
 import (
@@ -62,7 +62,7 @@ func startFakeUpstream(t *testing.T) *fakeUpstream {
 		switch {
 		case fake.answerFault(w, r, fault, `{"message": `):
 			return
-		case fault != "" && fault != "break" && fault != "stall" && fault != "runner":
+		case fault != "" && fault != "break" && fault != "cut" && fault != "stall" && fault != "runner":
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
