@@ -74,8 +74,8 @@ func withOverrides(config, overrides map[string]any) map[string]any {
 	return config
 }
 
-// answerFault answers "hang" (never), "reset" (a TCP reset) and "garbage" (200 with the
-// garbage text); true when it did.
+// answerFault answers "hang" (never), "reset" (a TCP reset), "garbage" (200 with the
+// garbage text) and "redirect" (307 to the same address); true when it did.
 func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, garbage string) bool {
 	switch fault {
 	case "hang":
@@ -89,6 +89,8 @@ func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, 
 	case "garbage":
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(garbage))
+	case "redirect":
+		http.Redirect(w, r, r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	default:
 		return false
 	}

@@ -41,6 +41,21 @@ func TestResetAndRefusedConnectionsAreProviderUnavailable(t *testing.T) {
 	expectError(t, call(t, "POST", url+"/chat/completions", hello), "provider_unavailable", 502)
 }
 
+func TestARedirectIsAnsweredNotFollowed(t *testing.T) {
+	// Followed, it would carry a key header such as x-api-key to wherever it points.
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	upstream.setFault("redirect", "")
+	if got := call(t, "POST", url+"/chat/completions", hello); got.status < 400 {
+		t.Fatalf("a redirect followed: %d %s", got.status, got.text)
+	}
+	upstream.mu.Lock()
+	defer upstream.mu.Unlock()
+	if len(upstream.received) != 1 {
+		t.Fatalf("requests sent upstream: %d", len(upstream.received))
+	}
+}
+
 func TestHangingUpstreamIsTimeout(t *testing.T) {
 	upstream := startFakeUpstream(t)
 	url := initializedWith(t, upstream.URL, map[string]any{"timeout": 1})

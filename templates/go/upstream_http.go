@@ -49,12 +49,16 @@ func newHTTPUpstream(config Config, hooks upstreamHooks) httpUpstream {
 		base:    base,
 		apiKey:  config.String("api_key"),
 		timeout: time.Duration(config.Int("timeout")) * time.Second,
-		client:  &http.Client{Transport: transport},
+		client:  &http.Client{Transport: transport, CheckRedirect: answerRedirects},
 		hooks:   hooks,
 	}
 }
 
 func (u *httpUpstream) close() { u.client.CloseIdleConnections() }
+
+// answerRedirects makes a redirect an answer, not a new request: the client drops
+// Authorization on the way to another host but keeps a key header such as x-api-key.
+func answerRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // send makes one request. The caller's context bounds it; a non-200 answer is mapped to
 // a PluginError here (and its body closed).

@@ -24,6 +24,9 @@ export async function send({ url, method, headers, body, timeoutMs, signal, erro
       method,
       headers: { ...headers, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
+      // A redirect is answered, not followed: fetch drops Authorization on the way to
+      // another host but keeps a key header such as x-api-key or api-key.
+      redirect: 'manual',
       signal: controller.signal,
     });
     if (response.status !== 200) throw await errorFromResponse(response);

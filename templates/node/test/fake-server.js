@@ -18,7 +18,8 @@ export function send(res, status, payload, headers = {}) {
  * `retryAfter` and the adapter's own knobs); it gets `received` (every POST as
  * { path, query, headers, body }), `url` and `close`. `handle` answers each request with:
  * - `takeFault(garbage)`: takes the pending fault; answers 'hang' (never), 'reset' (TCP
- *   reset) and 'garbage' (200 with the `garbage` text) itself and returns ANSWERED, else
+ *   reset), 'garbage' (200 with the `garbage` text) and 'redirect' (307 to the same
+ *   address) itself and returns ANSWERED, else
  *   returns the fault for the adapter to answer (an HTTP status, its own names);
  * - `interrupt(fault)`: in a stream after the first event, 'stall' goes quiet, 'break'
  *   drops the connection and 'cut' ends the answer cleanly before the provider's end
@@ -39,6 +40,10 @@ export async function startFakeServer(fake, handle) {
       fake.fault = undefined;
       if (fault === 'hang') hanging.add(res);
       else if (fault === 'reset') reset(req);
+      else if (fault === 'redirect') {
+        res.writeHead(307, { Location: req.url });
+        res.end();
+      }
       else if (fault === 'garbage') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(garbage);

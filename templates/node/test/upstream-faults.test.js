@@ -37,6 +37,14 @@ describe('faults every adapter answers alike', () => {
     assert.equal((await assertError(await chat(HELLO), 'provider_unavailable', 502)).transient, true);
   });
 
+  it('answers a redirect instead of following it, so the key stays with the upstream', async () => {
+    const before = upstream.received.length;
+    upstream.fault = 'redirect';
+    const response = await chat(HELLO);
+    assert.ok(response.status >= 400, `a redirect followed: ${response.status}`);
+    assert.equal(upstream.received.length, before + 1);
+  });
+
   it('maps a hanging upstream to timeout within the configured time', async () => {
     await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
     upstream.fault = 'hang';

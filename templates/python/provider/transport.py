@@ -46,6 +46,9 @@ class Transport:
                 # (connect, read): the read timeout bounds every wait for upstream bytes.
                 timeout=(self.timeout, self.timeout),
                 stream=stream,
+                # A redirect is answered, not followed: requests drops Authorization on the
+                # way to another host but keeps a key header such as x-api-key or api-key.
+                allow_redirects=False,
             )
         except requests.Timeout:
             raise PluginError("timeout", f"the upstream did not answer within {self.timeout}s") from None

@@ -71,8 +71,9 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def take_fault(self, garbage: bytes) -> Any:
-        """Takes the pending fault. Answers "hang" (never), "reset" (a TCP reset) and
-        "garbage" (200 with `garbage`) itself and returns ANSWERED; returns any other fault
+        """Takes the pending fault. Answers "hang" (never), "reset" (a TCP reset),
+        "garbage" (200 with `garbage`) and "redirect" (307 to the same address) itself and
+        returns ANSWERED; returns any other fault
         (an HTTP status, the adapter's own names) for the adapter to answer."""
         fault, self.upstream.fault = self.upstream.fault, None
         if fault == "hang":
@@ -81,6 +82,11 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.reset()
         elif fault == "garbage":
             self.send_bytes(200, garbage)
+        elif fault == "redirect":
+            self.send_response(307)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         else:
             return fault
         return ANSWERED

@@ -38,6 +38,14 @@ def test_reset_and_refused_connections_are_provider_unavailable(client, ready, u
     assert_error(client.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
 
 
+def test_a_redirect_is_answered_not_followed_so_the_key_stays_with_the_upstream(ready, upstream):
+    before = len(upstream.received)
+    upstream.fault = "redirect"
+    response = ready.post("/chat/completions", json=HELLO)
+    assert response.status_code >= 400, f"a redirect followed: {response.status_code}"
+    assert len(upstream.received) == before + 1
+
+
 def test_hanging_upstream_is_timeout(client, upstream):
     client.post("/initialize", json=valid_config(upstream.url, timeout=1))
     upstream.fault = "hang"
