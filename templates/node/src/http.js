@@ -104,20 +104,24 @@ export const sseEvent = (payload) => `data: ${typeof payload === 'string' ? payl
  * An upstream stream retold as Loom's SSE events, always ending in `[DONE]`. Each record
  * (an SSE `data:` payload, or a line when `ndjson`) must be a JSON object; `translate(data)`
  * answers `[events, over]` and throws a PluginError for an error the upstream reports in
- * the stream. `ended()` answers the events for a stream that closed (or sent `[DONE]`)
- * before `translate` said it was over, or throws a PluginError when that leaves the answer
- * incomplete. After the stream started, any failure is one error event, then `[DONE]`
- * (the protocol's rule): an unreadable record is internal_error, a stall a timeout, a
+ * the stream. `ended()` answers the events for a stream that closed (or sent `[DONE]`,
+ * unless `doneEnds`: then `[DONE]` is the provider's own end event) before `translate`
+ * said it was over, or throws a PluginError when that leaves the answer incomplete.
+ * After the stream started, any failure is one error event, then `[DONE]` (the
+ * protocol's rule): an unreadable record is internal_error, a stall a timeout, a
  * broken connection provider_unavailable.
  */
-export async function* relayStream(response, timeoutMs, { translate, ended = () => [], ndjson = false }) {
+export async function* relayStream(response, timeoutMs, { translate, ended = () => [], ndjson = false, doneEnds = false }) {
   let over = false;
   try {
     for await (const line of streamLines(response, timeoutMs)) {
       // SSE: comments, event names (they repeat the data's type) and blank separators carry nothing.
       const payload = ndjson ? line : line.startsWith('data:') ? line.slice(5).trim() : '';
       if (payload === '') continue;
-      if (payload === '[DONE]' && !ndjson) break;
+      if (payload === '[DONE]' && !ndjson) {
+        over = doneEnds;
+        break;
+      }
       let events;
       [events, over] = translateRecord(payload, translate);
       yield* events;

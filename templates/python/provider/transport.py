@@ -90,19 +90,21 @@ def relay_stream(
     translate: Callable[[Dict[str, Any]], Tuple[List[bytes], bool]],
     ended: Callable[[], List[bytes]] = lambda: [],
     ndjson: bool = False,
+    done_ends: bool = False,
 ) -> Iterator[bytes]:
     """An upstream stream retold as Loom's SSE events, always ending in [DONE]. Each record
     (an SSE `data:` payload, or a line when `ndjson`) must be a JSON object; `translate`
     answers (events, over) and raises a PluginError for an error the upstream reports in the
-    stream. `ended` answers the events for a stream that closed (or sent [DONE]) before
-    `translate` said it was over, or raises a PluginError when that leaves the answer
-    incomplete. After the stream started, any failure is one error event, then [DONE] (the
+    stream. `ended` answers the events for a stream that closed (or sent [DONE], unless
+    `done_ends`: then [DONE] is the provider's own end event) before `translate` said it
+    was over, or raises a PluginError when that leaves the answer incomplete. After the stream started, any failure is one error event, then [DONE] (the
     protocol's rule): an unreadable record is internal_error, a stall a timeout, a broken
     connection provider_unavailable."""
     over = False
     try:
         for payload in _records(response, ndjson):
             if payload == b"[DONE]" and not ndjson:
+                over = done_ends
                 break
             out, over = _translate_record(payload, translate)
             yield from out

@@ -7,7 +7,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -92,12 +91,7 @@ func TestStreaming(t *testing.T) {
 	if got.status != 200 || !strings.HasPrefix(got.header.Get("Content-Type"), "text/event-stream") {
 		t.Fatalf("stream: %d %s %s", got.status, got.header.Get("Content-Type"), got.text)
 	}
-	var events []string
-	for _, line := range strings.Split(got.text, "\n") {
-		if strings.HasPrefix(line, "data: ") {
-			events = append(events, strings.TrimPrefix(line, "data: "))
-		}
-	}
+	events := dataEvents(got.text)
 	if len(events) < 2 || events[len(events)-1] != "[DONE]" {
 		t.Fatalf("events: %v", events)
 	}
@@ -111,7 +105,9 @@ func TestStreaming(t *testing.T) {
 			t.Fatalf("created is not an integer: %s", event)
 		}
 		delta := chunk["choices"].([]any)[0].(map[string]any)["delta"].(map[string]any)
-		text.WriteString(fmt.Sprint(delta["content"]))
+		if content, ok := delta["content"].(string); ok {
+			text.WriteString(content)
+		}
 	}
 	if text.String() != "echo: hello there" || upstream.last().Body["stream"] != true {
 		t.Fatalf("streamed %q", text.String())
@@ -120,17 +116,20 @@ func TestStreaming(t *testing.T) {
 	upstream.setFault("401", "")
 	expectError(t, call(t, "POST", url+"/chat/completions", request), "authentication_failed", 401)
 
-	// An error after the stream started: one error event, then [DONE].
+	// A finished answer whose upstream forgot [DONE]: [DONE] is added, no error.
+	upstream.setFault("no-done", "")
+	got = call(t, "POST", url+"/chat/completions", request)
+	if events := dataEvents(got.text); events[len(events)-1] != "[DONE]" || !strings.Contains(events[len(events)-2], `"finish_reason":"stop"`) {
+		t.Fatalf("no-done: %v", events)
+	}
+
+	// An error after the stream started, or a stream cut before its finish_reason: one
+	// error event, then [DONE].
 	call(t, "POST", url+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
-	for fault, code := range map[string]string{"break": "provider_unavailable", "stall": "timeout"} {
+	for fault, code := range map[string]string{"break": "provider_unavailable", "cut": "provider_unavailable", "stall": "timeout"} {
 		upstream.setFault(fault, "")
 		got := call(t, "POST", url+"/chat/completions", request)
-		var events []string
-		for _, line := range strings.Split(got.text, "\n") {
-			if strings.HasPrefix(line, "data: ") {
-				events = append(events, strings.TrimPrefix(line, "data: "))
-			}
-		}
+		events := dataEvents(got.text)
 		if got.status != 200 || len(events) < 3 || events[len(events)-1] != "[DONE]" {
 			t.Fatalf("%s: %d %v", fault, got.status, events)
 		}
@@ -140,4 +139,15 @@ func TestStreaming(t *testing.T) {
 			t.Fatalf("%s: error event %s", fault, events[len(events)-2])
 		}
 	}
+}
+
+// dataEvents are the payloads of an SSE answer's `data:` lines.
+func dataEvents(text string) []string {
+	var events []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "data: ") {
+			events = append(events, strings.TrimPrefix(line, "data: "))
+		}
+	}
+	return events
 }

@@ -6,7 +6,9 @@ package main
 // are the same. Set fault to make the next chat request fail: an HTTP status ("401",
 // "429", ...), a fault the wire names (fakeWire.faults), "hang", "garbage" (200 with
 // broken JSON) or "reset" (connection dropped); for a stream, "break" (drops the
-// connection after the first event) or "stall" (goes quiet after it).
+// connection after the first event), "stall" (goes quiet after it), "cut" (ends cleanly
+// after it) or "no-done" (the whole answer, its finish_reason chunk included, but no
+// [DONE]).
 
 import (
 	"encoding/json"
@@ -18,6 +20,9 @@ import (
 	"testing"
 	"time"
 )
+
+// streamFaults are answered inside a stream, not as an HTTP status.
+var streamFaults = []string{"break", "stall", "cut", "no-done"}
 
 // fakeAnswer is a status and a JSON body the fake answers with.
 type fakeAnswer struct {
@@ -66,7 +71,7 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 		case wire.faults[fault].status != 0:
 			writeJSON(w, wire.faults[fault].status, wire.faults[fault].body)
 			return
-		case fault != "" && fault != "break" && fault != "stall":
+		case fault != "" && !slices.Contains(streamFaults, fault):
 			status, _ := strconv.Atoi(fault)
 			if retryAfter != "" {
 				w.Header().Set("Retry-After", retryAfter)
@@ -102,7 +107,14 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
-			fmt.Fprint(w, "data: [DONE]\n\n")
+			last, _ := json.Marshal(map[string]any{
+				"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
+				"choices": []any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": "stop"}},
+			})
+			fmt.Fprintf(w, "data: %s\n\n", last)
+			if fault != "no-done" {
+				fmt.Fprint(w, "data: [DONE]\n\n")
+			}
 			return
 		}
 		// created as a float and content as a list of parts, on purpose: the plugin

@@ -17,7 +17,10 @@ var errStalled = errors.New("upstream stream stalled")
 // ChatStream opens the upstream stream (so an upstream error is still an ordinary JSON
 // error: it is returned before anything is written), then passes the SSE `data:`
 // events on one by one, normalised, as they arrive. An error after the stream started
-// is one error event, then [DONE] (the protocol's rule).
+// is one error event, then [DONE] (the protocol's rule). A stream that closes without
+// [DONE] is complete if a chunk carried a finish_reason (some OpenAI-compatible servers
+// forget [DONE]); otherwise the answer was cut short, and Loom must not take it for a
+// whole one.
 func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, request map[string]any) *PluginError {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -47,6 +50,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		send(string(data))
 	}
 
+	finished := false
 	scanner := bufio.NewScanner(response.Body)
 	scanner.Buffer(make([]byte, 64<<10), 16<<20)
 	for scanner.Scan() {
@@ -74,14 +78,26 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 			send("[DONE]")
 			return nil
 		}
+		finished = finished || hasFinishReason(chunk)
 		if u.keepChunk(chunk) {
 			sendJSON(chunk)
 		}
 	}
 	if err := scanner.Err(); err != nil {
 		sendJSON(u.failure(ctx, err).body())
+	} else if !finished {
+		sendJSON(newError("provider_unavailable", "the upstream stream ended before the answer was finished").body())
 	}
-	// The upstream ended without [DONE]: end the stream properly anyway.
 	send("[DONE]")
 	return nil
+}
+
+// hasFinishReason tells whether a normalised chunk ends a choice (finish_reason not null).
+func hasFinishReason(chunk map[string]any) bool {
+	for _, choice := range chunk["choices"].([]any) {
+		if choice.(map[string]any)["finish_reason"] != nil {
+			return true
+		}
+	}
+	return false
 }

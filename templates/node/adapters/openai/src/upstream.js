@@ -114,13 +114,22 @@ export function normalizeChunk(data, request) {
 
 /**
  * Passes the upstream's SSE `data:` events on one by one, normalised (http.js keeps the
- * protocol's rules). A stream that ends without [DONE] is ended properly anyway.
+ * protocol's rules). A stream that closes without [DONE] is complete if a chunk carried a
+ * finish_reason (some OpenAI-compatible servers forget [DONE]); otherwise the answer was
+ * cut short, and Loom must not take it for a whole one.
  */
 function relayEvents(response, request, timeoutMs, wire) {
+  let finished = false;
   return relayStream(response, timeoutMs, {
+    doneEnds: true,
     translate: (data) => {
       const chunk = normalizeChunk(data, request);
+      finished ||= chunk.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined);
       return [wire.keepChunk(chunk) ? [event(chunk)] : [], false];
+    },
+    ended: () => {
+      if (!finished) throw new PluginError('provider_unavailable', 'the upstream stream ended before the answer was finished');
+      return [];
     },
   });
 }

@@ -93,6 +93,24 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     });
   }
 
+  it('sends one provider_unavailable event then [DONE] when the upstream stream ends before its finish_reason', async () => {
+    upstream.fault = 'cut';
+    const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, stream: true })).text());
+    const error = JSON.parse(all.at(-2));
+    assert.equal(error.code, 'provider_unavailable');
+    assert.equal(error.transient, true);
+    assert.equal(all.at(-1), '[DONE]');
+  });
+
+  it('ends a finished answer whose upstream forgot [DONE] with [DONE] and no error', async () => {
+    upstream.fault = 'no-done';
+    const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, stream: true })).text());
+    assert.equal(all.at(-1), '[DONE]');
+    const chunks = all.slice(0, -1).map((event) => JSON.parse(event));
+    assert.ok(chunks.every((chunk) => chunk.object === 'chat.completion.chunk'), all.join('\n'));
+    assert.equal(chunks.at(-1).choices[0].finish_reason, 'stop');
+  });
+
   it('answers an error before the stream as plain JSON', async () => {
     upstream.fault = 401;
     await assertError(await app.call('POST', '/chat/completions', { ...HELLO, stream: true }), 'authentication_failed', 401);

@@ -4,8 +4,9 @@
 // Set `fault` to make the next chat request fail: an HTTP status (401, 429, 503, ...),
 // a fault the wire names (`wire.faults`), 'hang', 'garbage' (200 with broken JSON) or
 // 'reset' (connection dropped); for a stream, 'break' (drops the connection after the
-// first event) or 'stall' (goes quiet after it). `received` holds every POST as
-// { path, query, headers, body }.
+// first event), 'stall' (goes quiet after it), 'cut' (ends cleanly after it) or 'no-done'
+// (the whole answer, its finish_reason chunk included, but no [DONE]). `received` holds
+// every POST as { path, query, headers, body }.
 import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
 export async function startFakeOpenAI(wire) {
@@ -49,7 +50,9 @@ export async function startFakeOpenAI(wire) {
         if (await interrupt(fault)) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      res.end('data: [DONE]\n\n');
+      const last = { id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1700000000, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
+      res.write(`data: ${JSON.stringify(last)}\n\n`);
+      res.end(fault === 'no-done' ? '' : 'data: [DONE]\n\n');
       return;
     }
     send(res, 200, {

@@ -145,10 +145,20 @@ def normalize_chunk(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
 
 def _relay_events(response: requests.Response, request: Dict[str, Any], timeout: int, wire: Wire) -> Iterator[bytes]:
     """Passes the upstream's SSE `data:` events on one by one, normalised (transport.py
-    keeps the protocol's rules). A stream that ends without [DONE] is ended properly anyway."""
+    keeps the protocol's rules). A stream that closes without [DONE] is complete if a chunk
+    carried a finish_reason (some OpenAI-compatible servers forget [DONE]); otherwise the
+    answer was cut short, and Loom must not take it for a whole one."""
+    finished = False
 
     def translate(data: Dict[str, Any]) -> Tuple[List[bytes], bool]:
+        nonlocal finished
         chunk = normalize_chunk(data, request)
+        finished = finished or any(choice.get("finish_reason") is not None for choice in chunk["choices"])
         return ([_event(chunk)] if wire.keep_chunk(chunk) else []), False
 
-    return relay_stream(response, timeout, translate)
+    def ended() -> List[bytes]:
+        if not finished:
+            raise PluginError("provider_unavailable", "the upstream stream ended before the answer was finished")
+        return []
+
+    return relay_stream(response, timeout, translate, ended, done_ends=True)

@@ -5,8 +5,9 @@ stream chunk) is said by the subclass in fake_upstream.py, through the hooks bel
 faults and the answers are the same, the server plumbing is tests/fake_server.py's. Set
 `fault` to make the next chat request fail: an HTTP status (401, 429, 503, ...), a fault
 the subclass names (`faults`), "hang", "garbage" (200 with broken JSON) or "reset"
-(connection dropped); for a stream, "break" (drops the connection after the first event)
-or "stall" (goes quiet after it).
+(connection dropped); for a stream, "break" (drops the connection after the first event),
+"stall" (goes quiet after it), "cut" (ends cleanly after it) or "no-done" (the whole
+answer, its finish_reason chunk included, but no [DONE]).
 """
 from __future__ import annotations
 
@@ -116,5 +117,9 @@ class OpenAIHandler(FakeHandler):
             if self.interrupt(fault):
                 return
             time.sleep(0.05)
-        self.chunk(b"data: [DONE]\n\n")
+        last = {"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        self.chunk(f"data: {json.dumps(last)}\n\n".encode())
+        if fault != "no-done":
+            self.chunk(b"data: [DONE]\n\n")
         self.chunk(b"")

@@ -99,6 +99,25 @@ def test_error_after_the_stream_started_is_one_event_then_done(client, upstream,
     assert events[-1] == "[DONE]"
 
 
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+def test_stream_cut_before_its_finish_reason_is_one_error_event_then_done(ready, upstream):
+    upstream.fault = "cut"
+    events = events_of(ready.post("/chat/completions", json={**HELLO, "stream": True}))
+    error = json.loads(events[-2])
+    assert error["code"] == "provider_unavailable" and error["transient"] is True
+    assert events[-1] == "[DONE]"
+
+
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+def test_finished_stream_without_done_gets_done_and_no_error(ready, upstream):
+    upstream.fault = "no-done"
+    events = events_of(ready.post("/chat/completions", json={**HELLO, "stream": True}))
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(event) for event in events[:-1]]
+    assert all(chunk.get("object") == "chat.completion.chunk" for chunk in chunks), events
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+
+
 @pytest.mark.skipif(STREAMING, reason="streaming capability is on")
 def test_stream_request_without_streaming_gets_one_json_answer(ready):
     response = ready.post("/chat/completions", json={**HELLO, "stream": True})
