@@ -8,6 +8,9 @@ package main
 // what is particular to its API.
 
 import (
+	"net"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -32,13 +35,51 @@ func TestGarbageFromUpstreamIsInternalError(t *testing.T) {
 	expectError(t, call(t, "POST", url+"/chat/completions", hello), "internal_error", 500)
 }
 
-func TestResetAndRefusedConnectionsAreProviderUnavailable(t *testing.T) {
+func TestResetAndRefusedConnectionsAreProviderUnavailableSaidPlainly(t *testing.T) {
 	upstream := startFakeUpstream(t)
 	url := initialized(t, upstream)
 	upstream.setFault("reset", "")
-	expectError(t, call(t, "POST", url+"/chat/completions", hello), "provider_unavailable", 502)
-	url = initializedWith(t, "http://127.0.0.1:9", nil)
-	expectError(t, call(t, "POST", url+"/chat/completions", hello), "provider_unavailable", 502)
+	got := call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "provider_unavailable", 502)
+	expectPlainMessage(t, got, "closed the connection before answering; retrying may work")
+
+	// The host is named; the query (which may carry a secret) and the key are not.
+	host := closedAddress(t)
+	config := validConfig("http://"+host+"/v1?token=s3cret", nil)
+	url = initializedWith(t, "http://"+host+"/v1?token=s3cret", nil)
+	got = call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "provider_unavailable", 502)
+	expectPlainMessage(t, got, "cannot connect to "+host+": connection refused; check the endpoint")
+	for _, secret := range []any{"s3cret", config["api_key"]} {
+		if secret, _ := secret.(string); secret != "" && strings.Contains(got.text, secret) {
+			t.Fatalf("the message shows %q: %s", secret, got.text)
+		}
+	}
+}
+
+// rawCode is what a user cannot act on: a socket or library code (ECONNRESET, EOF) or
+// Go's own error text.
+var rawCode = regexp.MustCompile(`UND_ERR|\bE[A-Z_]{2,}\b|[a-z]Error\b|\b(read|dial|write) tcp\b`)
+
+// expectPlainMessage checks an error's message says want, in words.
+func expectPlainMessage(t *testing.T, got answer, want string) {
+	t.Helper()
+	message, _ := got.body["message"].(string)
+	if !strings.Contains(message, want) || rawCode.MatchString(message) {
+		t.Fatalf("message %q, want one saying %q in words", message, want)
+	}
+}
+
+// closedAddress is a 127.0.0.1 address nothing listens on.
+func closedAddress(t *testing.T) string {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	address := listener.Addr().String()
+	listener.Close()
+	return address
 }
 
 func TestARedirectIsAnsweredNotFollowed(t *testing.T) {

@@ -9,12 +9,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -32,6 +37,7 @@ type upstreamHooks struct {
 // httpUpstream is embedded in each adapter's Upstream.
 type httpUpstream struct {
 	base    string
+	host    string // host[:port] of base, for messages: the URL may carry credentials or a key
 	apiKey  string
 	timeout time.Duration
 	client  *http.Client
@@ -45,8 +51,13 @@ func newHTTPUpstream(config Config, hooks upstreamHooks) httpUpstream {
 	if hooks.baseURL != nil {
 		base = hooks.baseURL(base)
 	}
+	host := "the endpoint"
+	if parsed, err := url.Parse(base); err == nil && parsed.Host != "" {
+		host = parsed.Host
+	}
 	return httpUpstream{
 		base:    base,
+		host:    host,
 		apiKey:  config.String("api_key"),
 		timeout: time.Duration(config.Int("timeout")) * time.Second,
 		client:  &http.Client{Transport: transport, CheckRedirect: answerRedirects},
@@ -91,28 +102,53 @@ func (u *httpUpstream) send(ctx context.Context, method, path string, body any) 
 	return response, nil
 }
 
-// failure maps a transport error: the timeout (or a stalled stream, errStalled in the
-// adapter's stream.go), a PluginError already made, or an unreachable upstream.
+// failure maps a transport error before the whole answer is in: the timeout (for a
+// stream, its idle timer: errStalled in the adapter's stream.go), a PluginError already
+// made, or an unreachable upstream.
 func (u *httpUpstream) failure(ctx context.Context, err error) *PluginError {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(context.Cause(ctx), errStalled) {
-		return newError("timeout", fmt.Sprintf("the upstream did not answer within %s", u.timeout))
+		return newError("timeout", fmt.Sprintf("the provider did not answer within %s; retrying or a larger timeout setting may help", u.timeout))
 	}
 	var pluginErr *PluginError
 	if errors.As(err, &pluginErr) {
 		return pluginErr
 	}
-	return newError("provider_unavailable", "cannot reach the upstream: "+errorKind(err))
+	return newError("provider_unavailable", unreachable(err, u.host))
 }
 
-// errorKind names a transport error without echoing URLs (which may carry secrets).
-func errorKind(err error) string {
-	text := err.Error()
-	for _, kind := range []string{"connection refused", "connection reset", "EOF", "no such host", "timeout"} {
-		if strings.Contains(text, kind) {
-			return kind
-		}
+// streamFailure maps a transport error after a stream started: a stall (errStalled in
+// the adapter's stream.go) or a connection that broke mid-answer.
+func (u *httpUpstream) streamFailure(ctx context.Context, err error) *PluginError {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(context.Cause(ctx), errStalled) {
+		return newError("timeout", fmt.Sprintf("the provider sent nothing for %s while streaming the answer; retrying may work", u.timeout))
 	}
-	return "network error"
+	return newError("provider_unavailable", "the connection to the provider broke while streaming the answer; retrying may work")
+}
+
+// unreachable says why the provider could not be reached, as a sentence the user can act
+// on. It names the host only (the URL may carry a key in its query) and never Go's own
+// error text ("EOF", "read: connection reset by peer"), which says nothing to whoever
+// reads Loom's error.
+func unreachable(err error, host string) string {
+	text := err.Error()
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(text, "connection refused"):
+		return "cannot connect to " + host + ": connection refused; check the endpoint setting and that the provider is running"
+	case errors.As(err, new(*net.DNSError)):
+		return "cannot find the host " + host + "; check the endpoint setting"
+	case isTLSFailure(err):
+		return "cannot make a secure connection to " + host + "; check that the endpoint's https or http is right and its certificate is valid"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || strings.Contains(text, "connection reset"):
+		return "the provider at " + host + " closed the connection before answering; retrying may work"
+	}
+	return "cannot reach the provider at " + host + "; check the endpoint setting and the network"
+}
+
+func isTLSFailure(err error) bool {
+	return errors.As(err, new(*tls.CertificateVerificationError)) || errors.As(err, new(tls.RecordHeaderError)) ||
+		errors.As(err, new(x509.UnknownAuthorityError)) || errors.As(err, new(x509.HostnameError)) ||
+		errors.As(err, new(x509.CertificateInvalidError)) || strings.Contains(err.Error(), "HTTPS client")
 }
 
 // fetch sends a request and reads its whole answer, all within the timeout.

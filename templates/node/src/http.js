@@ -32,7 +32,7 @@ export async function send({ url, method, headers, body, timeoutMs, signal, erro
     if (response.status !== 200) throw await errorFromResponse(response);
   } catch (error) {
     done();
-    throw fetchFailure(error, timeoutMs);
+    throw fetchFailure(error, timeoutMs, url);
   }
   return { response, done };
 }
@@ -44,7 +44,7 @@ export async function sendJson(request) {
   try {
     text = await response.text();
   } catch (error) {
-    throw fetchFailure(error, request.timeoutMs);
+    throw fetchFailure(error, request.timeoutMs, request.url);
   } finally {
     done();
   }
@@ -56,10 +56,44 @@ export async function sendJson(request) {
 }
 
 /** A failed fetch or body read as Loom's error: timeout, or an unreachable upstream. */
-function fetchFailure(error, timeoutMs) {
+function fetchFailure(error, timeoutMs, url) {
   if (error instanceof PluginError) return error;
-  if (error?.name === 'TimeoutError') return new PluginError('timeout', `the upstream did not answer within ${timeoutMs / 1000}s`);
-  return new PluginError('provider_unavailable', `cannot reach the upstream: ${error?.cause?.code ?? error?.name ?? 'error'}`);
+  if (error?.name === 'TimeoutError') return new PluginError('timeout', `the provider did not answer within ${timeoutMs / 1000}s; retrying or a larger timeout setting may help`);
+  return new PluginError('provider_unavailable', unreachable(error, hostOf(url)));
+}
+
+// Node's and undici's codes for what went wrong, grouped by what the user can do about it.
+const REFUSED = new Set(['ECONNREFUSED']);
+const NO_HOST = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const NO_ROUTE = new Set(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Why the provider could not be reached, as a sentence the user can act on. It names the
+ * host only: a full URL may carry a key in its query, and a raw code (ECONNRESET,
+ * UND_ERR_SOCKET) says nothing to whoever reads Loom's error.
+ */
+function unreachable(error, host) {
+  const cause = error?.cause?.errors?.[0] ?? error?.cause ?? error;
+  const code = String(cause?.code ?? '');
+  if (error?.name === 'AbortError') return 'the request was cancelled before the provider answered';
+  // The fetch standard blocks some ports (such as 9, 6000, 6667) before connecting.
+  if (cause?.message === 'bad port') return `cannot connect to ${host}: Node's fetch does not allow this port; serve the provider on another port`;
+  if (REFUSED.has(code)) return `cannot connect to ${host}: connection refused; check the endpoint setting and that the provider is running`;
+  if (NO_HOST.has(code)) return `cannot find the host ${host}; check the endpoint setting`;
+  if (CLOSED.has(code)) return `the provider at ${host} closed the connection before answering; retrying may work`;
+  if (NO_ROUTE.has(code)) return `cannot connect to ${host}: no answer from the network; check the endpoint setting and the network`;
+  if (/CERT|TLS|SSL|EPROTO/.test(code)) return `cannot make a secure connection to ${host}; check that the endpoint's https or http is right and its certificate is valid`;
+  return `cannot reach the provider at ${host}; check the endpoint setting and the network`;
+}
+
+/** host[:port] of a URL, never its credentials, path or query. */
+function hostOf(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the endpoint';
+  }
 }
 
 /**
@@ -75,7 +109,8 @@ async function* streamLines(response, timeoutMs) {
     for (;;) {
       let idle;
       const stalled = new Promise((_, reject) => {
-        idle = setTimeout(() => reject(new PluginError('timeout', `the upstream stream stalled for ${timeoutMs / 1000}s`)), timeoutMs);
+        const quiet = `the provider sent nothing for ${timeoutMs / 1000}s while streaming the answer; retrying may work`;
+        idle = setTimeout(() => reject(new PluginError('timeout', quiet)), timeoutMs);
       });
       let result;
       try {
@@ -129,7 +164,8 @@ export async function* relayStream(response, timeoutMs, { translate, ended = () 
     }
     if (!over) yield* ended();
   } catch (error) {
-    yield sseEvent((error instanceof PluginError ? error : new PluginError('provider_unavailable', 'the upstream stream broke off')).body());
+    const broke = () => new PluginError('provider_unavailable', 'the connection to the provider broke while streaming the answer; retrying may work');
+    yield sseEvent((error instanceof PluginError ? error : broke()).body());
   }
   yield sseEvent('[DONE]');
 }

@@ -52,3 +52,11 @@ export async function assertError(response, code, status) {
   assert.equal(typeof body.transient, 'boolean');
   return body;
 }
+
+/**
+ * A transport failure's message is a sentence for whoever reads Loom's error: no raw
+ * socket or library code (ECONNRESET, UND_ERR_SOCKET, EOF), no exception class name.
+ */
+export function assertPlainMessage(message) {
+  assert.doesNotMatch(message, /UND_ERR|\bE[A-Z_]{2,}\b|[a-z]Error\b/, message);
+}

@@ -3,9 +3,11 @@
 // Those answers come from src/app.js and src/http.js, so they run once here against the
 // adapter's fake; the adapter's own tests cover what is particular to its API.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, serveAgainstFake } from './helpers.js';
+import { assertError, assertPlainMessage, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: MODEL, messages: [{ role: 'user', content: 'hello there' }] };
 
@@ -13,6 +15,15 @@ let upstream;
 let app;
 serveAgainstFake({ startFakeUpstream, validConfig, use: (started) => ({ upstream, app } = started) });
 const chat = (request) => app.call('POST', '/chat/completions', request);
+
+/** A port nothing listens on (one the fetch standard allows, unlike 9). */
+async function closedPort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('faults every adapter answers alike', () => {
   for (const body of ['not json', { model: MODEL }, { model: MODEL, messages: 'hi' }, [1]]) {
@@ -30,11 +41,21 @@ describe('faults every adapter answers alike', () => {
     assert.equal((await assertError(await chat(HELLO), 'internal_error', 500)).transient, false);
   });
 
-  it('maps reset and refused connections to provider_unavailable', async () => {
+  it('maps reset and refused connections to provider_unavailable, said plainly', async () => {
     upstream.fault = 'reset';
-    assert.equal((await assertError(await chat(HELLO), 'provider_unavailable', 502)).transient, true);
-    await app.call('POST', '/initialize', validConfig('http://127.0.0.1:9'));
-    assert.equal((await assertError(await chat(HELLO), 'provider_unavailable', 502)).transient, true);
+    const reset = await assertError(await chat(HELLO), 'provider_unavailable', 502);
+    assert.equal(reset.transient, true);
+    assert.match(reset.message, /closed the connection before answering; retrying may work/);
+    assertPlainMessage(reset.message);
+    // The host is named; the query (which may carry a secret) and the key are not.
+    const port = await closedPort();
+    await app.call('POST', '/initialize', validConfig(`http://127.0.0.1:${port}/v1?token=s3cret`));
+    const refused = await assertError(await chat(HELLO), 'provider_unavailable', 502);
+    assert.equal(refused.transient, true);
+    assert.match(refused.message, new RegExp(`^cannot connect to 127\\.0\\.0\\.1:${port}: connection refused; check the endpoint`));
+    assertPlainMessage(refused.message);
+    const key = validConfig('').api_key;
+    for (const secret of ['s3cret', ...(key ? [key] : [])]) assert.ok(!refused.message.includes(secret), refused.message);
   });
 
   it('answers a redirect instead of following it, so the key stays with the upstream', async () => {

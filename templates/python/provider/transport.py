@@ -7,7 +7,11 @@ upstream.py keeps only the translation of one API.
 from __future__ import annotations
 
 import json
+import socket
+import ssl
+from http.client import RemoteDisconnected
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -24,6 +28,8 @@ class Transport:
         error_from_response: Callable[[requests.Response], PluginError],
     ) -> None:
         self.base = base
+        # host[:port] only, for messages: the full URL may carry credentials or a key.
+        self.host = urlsplit(base).netloc.rpartition("@")[2] or "the endpoint"
         self.timeout = timeout
         self.error_from_response = error_from_response
         self.session = requests.Session()
@@ -51,15 +57,47 @@ class Transport:
                 allow_redirects=False,
             )
         except requests.Timeout:
-            raise PluginError("timeout", f"the upstream did not answer within {self.timeout}s") from None
+            message = f"the provider did not answer within {self.timeout}s; retrying or a larger timeout setting may help"
+            raise PluginError("timeout", message) from None
         except requests.RequestException as error:
-            raise PluginError("provider_unavailable", f"cannot reach the upstream: {type(error).__name__}") from None
+            raise PluginError("provider_unavailable", unreachable(error, self.host)) from None
         if response.status_code != 200:
             try:
                 raise self.error_from_response(response)
             finally:
                 response.close()
         return response
+
+
+def unreachable(error: requests.RequestException, host: str) -> str:
+    """Why the provider could not be reached, as a sentence the user can act on. It names
+    the host only (a full URL may carry a key in its query) and no exception class, which
+    says nothing to whoever reads Loom's error."""
+    causes = _causes(error)
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+        return f"cannot connect to {host}: connection refused; check the endpoint setting and that the provider is running"
+    if any(isinstance(cause, socket.gaierror) for cause in causes):
+        return f"cannot find the host {host}; check the endpoint setting"
+    if any(isinstance(cause, (ssl.SSLError, requests.exceptions.SSLError)) for cause in causes):
+        return f"cannot make a secure connection to {host}; check that the endpoint's https or http is right and its certificate is valid"
+    if any(isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, RemoteDisconnected)) for cause in causes):
+        return f"the provider at {host} closed the connection before answering; retrying may work"
+    if isinstance(error, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)):
+        return "the endpoint setting is not a usable URL; check it"
+    return f"cannot reach the provider at {host}; check the endpoint setting and the network"
+
+
+def _causes(error: BaseException) -> List[BaseException]:
+    """The error and everything it wraps (requests wraps urllib3, which wraps socket errors)."""
+    found: List[BaseException] = []
+    pending: List[Any] = [error]
+    while pending and len(found) < 20:
+        cause = pending.pop()
+        if not isinstance(cause, BaseException) or any(cause is seen for seen in found):
+            continue
+        found.append(cause)
+        pending += [cause.__cause__, cause.__context__, getattr(cause, "reason", None), *cause.args]
+    return found
 
 
 def read_json(response: requests.Response) -> Any:
@@ -80,8 +118,8 @@ def stream_failure(error: requests.RequestException, timeout: int) -> PluginErro
     """A connection that stalled or broke after the stream started."""
     timed_out = "timed out" in str(error).lower() or isinstance(error, requests.Timeout)
     if timed_out:
-        return PluginError("timeout", f"the upstream stream stalled for {timeout}s")
-    return PluginError("provider_unavailable", "the upstream stream broke off")
+        return PluginError("timeout", f"the provider sent nothing for {timeout}s while streaming the answer; retrying may work")
+    return PluginError("provider_unavailable", "the connection to the provider broke while streaming the answer; retrying may work")
 
 
 def relay_stream(

@@ -22,6 +22,12 @@ def assert_error(response, code, status):
     return body
 
 
+def assert_plain_message(message):
+    """A transport failure's message is a sentence for whoever reads Loom's error: no raw
+    socket or library code (ECONNRESET, EOF), no exception class name."""
+    assert not re.search(r"UND_ERR|\bE[A-Z_]{2,}\b|[a-z](Error|Exception)\b", message), message
+
+
 def test_metadata_is_the_manifests(client):
     response = client.get("/metadata")
     assert response.status_code == 200

@@ -3,28 +3,45 @@ broken streams become Loom's codes, and SSE events are written the one way."""
 from __future__ import annotations
 
 import socket
+import ssl
 
 import pytest
 import requests
 
 from provider.errors import PluginError
-from provider.transport import Transport, read_json, sse_event, stream_failure
+from provider.transport import Transport, read_json, sse_event, stream_failure, unreachable
+from tests.test_lifecycle import assert_plain_message
 
 
-def _closed_port() -> int:
+def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
 def test_an_unreachable_upstream_is_provider_unavailable():
-    transport = Transport(f"http://127.0.0.1:{_closed_port()}", 2, {}, lambda response: PluginError("internal_error", "unused"))
+    transport = Transport(f"http://127.0.0.1:{closed_port()}", 2, {}, lambda response: PluginError("internal_error", "unused"))
     try:
         with pytest.raises(PluginError) as caught:
             transport.send("GET", "/models")
     finally:
         transport.close()
     assert caught.value.code == "provider_unavailable"
+
+
+@pytest.mark.parametrize(
+    "cause,start",
+    [
+        (socket.gaierror(-2, "Name or service not known"), "cannot find the host api.example:8443;"),
+        (ssl.SSLError("WRONG_VERSION_NUMBER"), "cannot make a secure connection to api.example:8443;"),
+        (ConnectionResetError(104, "Connection reset by peer"), "the provider at api.example:8443 closed the connection"),
+    ],
+)
+def test_unreachable_says_what_went_wrong_in_words(cause, start):
+    # requests wraps urllib3's error, which wraps the socket's, as here.
+    message = unreachable(requests.ConnectionError(ValueError("wrapped", cause)), "api.example:8443")
+    assert message.startswith(start), message
+    assert_plain_message(message)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from tests.fake_upstream import MODEL, valid_config
-from tests.test_lifecycle import assert_error
+from tests.test_lifecycle import assert_error, assert_plain_message
+from tests.test_transport import closed_port
 
 HELLO = {"model": MODEL, "messages": [{"role": "user", "content": "hello there"}]}
 
@@ -31,11 +32,21 @@ def test_garbage_from_upstream_is_internal_error(ready, upstream):
     assert assert_error(ready.post("/chat/completions", json=HELLO), "internal_error", 500)["transient"] is False
 
 
-def test_reset_and_refused_connections_are_provider_unavailable(client, ready, upstream):
+def test_reset_and_refused_connections_are_provider_unavailable_said_plainly(client, ready, upstream):
     upstream.fault = "reset"
-    assert assert_error(ready.post("/chat/completions", json=HELLO), "provider_unavailable", 502)["transient"] is True
-    client.post("/initialize", json=valid_config("http://127.0.0.1:9"))
-    assert_error(client.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
+    reset = assert_error(ready.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
+    assert reset["transient"] is True
+    assert "closed the connection before answering; retrying may work" in reset["message"]
+    assert_plain_message(reset["message"])
+    # The host is named; the query (which may carry a secret) and the key are not.
+    port = closed_port()
+    config = valid_config(f"http://127.0.0.1:{port}/v1?token=s3cret")
+    client.post("/initialize", json=config)
+    refused = assert_error(client.post("/chat/completions", json=HELLO), "provider_unavailable", 502)
+    assert refused["message"].startswith(f"cannot connect to 127.0.0.1:{port}: connection refused; check the endpoint")
+    assert_plain_message(refused["message"])
+    for secret in ["s3cret", config.get("api_key") or "s3cret"]:
+        assert secret not in refused["message"]
 
 
 def test_a_redirect_is_answered_not_followed_so_the_key_stays_with_the_upstream(ready, upstream):

@@ -137,7 +137,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		}
 	}
 	if err := scanner.Err(); err != nil {
-		send(u.failure(ctx, err).body())
+		send(u.streamFailure(ctx, err).body())
 	} else {
 		// Closed without message-end: the answer is incomplete, say so.
 		send(newError("provider_unavailable", "the upstream stream ended before message-end").body())

@@ -143,7 +143,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 	}
 	switch {
 	case scanner.Err() != nil:
-		send(u.failure(ctx, scanner.Err()).body())
+		send(u.streamFailure(ctx, scanner.Err()).body())
 	case state.finish == "":
 		// Closed before a chunk with finishReason: the answer is incomplete, say so.
 		send(newError("provider_unavailable", "the upstream stream ended before its finish reason").body())

@@ -7,6 +7,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -135,7 +136,7 @@ func TestStreaming(t *testing.T) {
 		}
 		var failure map[string]any
 		_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
-		if failure["code"] != code || failure["transient"] != true {
+		if failure["code"] != code || failure["transient"] != true || rawCode.MatchString(fmt.Sprint(failure["message"])) {
 			t.Fatalf("%s: error event %s", fault, events[len(events)-2])
 		}
 	}

@@ -84,9 +84,9 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		}
 	}
 	if err := scanner.Err(); err != nil {
-		sendJSON(u.failure(ctx, err).body())
+		sendJSON(u.streamFailure(ctx, err).body())
 	} else if !finished {
-		sendJSON(newError("provider_unavailable", "the upstream stream ended before the answer was finished").body())
+		sendJSON(newError("provider_unavailable", "the provider ended the stream before the answer was finished; retrying may work").body())
 	}
 	send("[DONE]")
 	return nil

@@ -128,7 +128,7 @@ function relayEvents(response, request, timeoutMs, wire) {
       return [wire.keepChunk(chunk) ? [event(chunk)] : [], false];
     },
     ended: () => {
-      if (!finished) throw new PluginError('provider_unavailable', 'the upstream stream ended before the answer was finished');
+      if (!finished) throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished; retrying may work');
       return [];
     },
   });

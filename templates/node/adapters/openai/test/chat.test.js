@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
 import { assertSentUpstream, CONTENT_FILTER_FAULT, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, serveAgainstFake } from './helpers.js';
+import { assertError, assertPlainMessage, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: 'fake-small', messages: [{ role: 'user', content: 'hello there' }] };
 
@@ -89,6 +89,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
       const error = JSON.parse(all.at(-2));
       assert.equal(error.code, code);
       assert.equal(error.transient, true);
+      assertPlainMessage(error.message);
       assert.equal(all.at(-1), '[DONE]');
     });
   }

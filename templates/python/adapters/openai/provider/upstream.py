@@ -158,7 +158,7 @@ def _relay_events(response: requests.Response, request: Dict[str, Any], timeout:
 
     def ended() -> List[bytes]:
         if not finished:
-            raise PluginError("provider_unavailable", "the upstream stream ended before the answer was finished")
+            raise PluginError("provider_unavailable", "the provider ended the stream before the answer was finished; retrying may work")
         return []
 
     return relay_stream(response, timeout, translate, ended, done_ends=True)

@@ -7,7 +7,7 @@ import pytest
 
 from provider.settings import STREAMING
 from tests.fake_upstream import CONTENT_FILTER_FAULT, assert_sent_upstream, valid_config
-from tests.test_lifecycle import assert_error
+from tests.test_lifecycle import assert_error, assert_plain_message
 
 HELLO = {"model": "fake-small", "messages": [{"role": "user", "content": "hello there"}]}
 
@@ -96,6 +96,7 @@ def test_error_after_the_stream_started_is_one_event_then_done(client, upstream,
     assert json.loads(events[0])["object"] == "chat.completion.chunk"
     error = json.loads(events[-2])
     assert error["code"] == code and error["transient"] is True and error["message"]
+    assert_plain_message(error["message"])
     assert events[-1] == "[DONE]"
 
 
