@@ -25,6 +25,10 @@ type fakeServer struct {
 	closing    chan struct{}
 }
 
+// redirectSecret is in the query of the "redirect" fault's Location: a plugin must never
+// repeat it.
+const redirectSecret = "redirect-s3cret"
+
 type receivedRequest struct {
 	Path   string
 	Query  string
@@ -75,7 +79,8 @@ func withOverrides(config, overrides map[string]any) map[string]any {
 }
 
 // answerFault answers "hang" (never), "reset" (a TCP reset), "garbage" (200 with the
-// garbage text) and "redirect" (307 to the same address); true when it did.
+// garbage text) and "redirect" (307 to the same address, with redirectSecret in the
+// query); true when it did.
 func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, garbage string) bool {
 	switch fault {
 	case "hang":
@@ -90,7 +95,11 @@ func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, 
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(garbage))
 	case "redirect":
-		http.Redirect(w, r, r.URL.RequestURI(), http.StatusTemporaryRedirect)
+		location := *r.URL
+		query := location.Query()
+		query.Set("sig", redirectSecret)
+		location.RawQuery = query.Encode()
+		http.Redirect(w, r, f.URL+location.RequestURI(), http.StatusTemporaryRedirect)
 	default:
 		return false
 	}

@@ -97,6 +97,19 @@ func TestARedirectIsAnsweredNotFollowed(t *testing.T) {
 	}
 }
 
+func TestARedirectSaysWhereTheEndpointPointsNow(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	upstream.setFault("redirect", "")
+	got := call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "invalid_request", 400)
+	// The status and the host, not the Location's query.
+	want := "the endpoint redirected (307) to " + strings.TrimPrefix(upstream.URL, "http://") + "; set the endpoint setting to the final URL"
+	if message, _ := got.body["message"].(string); !strings.HasPrefix(message, want) || strings.Contains(message, redirectSecret) {
+		t.Fatalf("message %q, want %q...", message, want)
+	}
+}
+
 func TestHangingUpstreamIsTimeout(t *testing.T) {
 	upstream := startFakeUpstream(t)
 	url := initializedWith(t, upstream.URL, map[string]any{"timeout": 1})

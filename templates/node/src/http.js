@@ -29,12 +29,28 @@ export async function send({ url, method, headers, body, timeoutMs, signal, erro
       redirect: 'manual',
       signal: controller.signal,
     });
-    if (response.status !== 200) throw await errorFromResponse(response);
+    if (response.status !== 200) throw redirected(response, url) ?? (await errorFromResponse(response));
   } catch (error) {
     done();
     throw fetchFailure(error, timeoutMs, url);
   }
   return { response, done };
+}
+
+/**
+ * A redirect as Loom's error, or undefined for any other answer. It is answered, not
+ * followed (the key would go along), so the message says where to point `endpoint`:
+ * the status and the new host, never the Location's path or query (it may carry a token).
+ */
+function redirected(response, url) {
+  const location = response.headers.get('location');
+  if (response.status < 300 || response.status > 399 || !location) return undefined;
+  const host = hostOf(location, url);
+  return new PluginError(
+    'invalid_request',
+    `the endpoint redirected (${response.status}) to ${host}; set the endpoint setting to the final URL (redirects are not followed, so the API key never goes to another host)`,
+    { details: { upstream_status: response.status } },
+  );
 }
 
 /** Sends one request (see `send`) and answers its JSON body. */
@@ -87,10 +103,10 @@ function unreachable(error, host) {
   return `cannot reach the provider at ${host}; check the endpoint setting and the network`;
 }
 
-/** host[:port] of a URL, never its credentials, path or query. */
-function hostOf(url) {
+/** host[:port] of a URL (relative to `base`), never its credentials, path or query. */
+function hostOf(url, base) {
   try {
-    return new URL(url).host;
+    return new URL(url, base).host;
   } catch {
     return 'the endpoint';
   }

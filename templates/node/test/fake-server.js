@@ -7,6 +7,9 @@ import { createServer } from 'node:http';
 /** What takeFault returns when it has answered the request itself. */
 export const ANSWERED = Symbol('answered');
 
+/** In the query of the 'redirect' fault's Location: a plugin must never repeat it. */
+export const REDIRECT_SECRET = 'redirect-s3cret';
+
 /** Answers `payload` as JSON. */
 export function send(res, status, payload, headers = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -19,7 +22,7 @@ export function send(res, status, payload, headers = {}) {
  * { path, query, headers, body }), `url` and `close`. `handle` answers each request with:
  * - `takeFault(garbage)`: takes the pending fault; answers 'hang' (never), 'reset' (TCP
  *   reset), 'garbage' (200 with the `garbage` text) and 'redirect' (307 to the same
- *   address) itself and returns ANSWERED, else
+ *   address, with REDIRECT_SECRET in the query) itself and returns ANSWERED, else
  *   returns the fault for the adapter to answer (an HTTP status, its own names);
  * - `interrupt(fault)`: in a stream after the first event, 'stall' goes quiet, 'break'
  *   drops the connection and 'cut' ends the answer cleanly before the provider's end
@@ -41,7 +44,9 @@ export async function startFakeServer(fake, handle) {
       if (fault === 'hang') hanging.add(res);
       else if (fault === 'reset') reset(req);
       else if (fault === 'redirect') {
-        res.writeHead(307, { Location: req.url });
+        const location = new URL(req.url, fake.url);
+        location.searchParams.set('sig', REDIRECT_SECRET);
+        res.writeHead(307, { Location: location.href });
         res.end();
       }
       else if (fault === 'garbage') {

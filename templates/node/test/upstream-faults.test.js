@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import { REDIRECT_SECRET } from './fake-server.js';
 import { MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
 import { assertError, assertPlainMessage, serveAgainstFake } from './helpers.js';
 
@@ -64,6 +65,10 @@ describe('faults every adapter answers alike', () => {
     const response = await chat(HELLO);
     assert.ok(response.status >= 400, `a redirect followed: ${response.status}`);
     assert.equal(upstream.received.length, before + 1);
+    // It says where the endpoint points now (status and host, not the Location's query).
+    const body = await assertError(response, 'invalid_request', 400);
+    assert.match(body.message, new RegExp(`^the endpoint redirected \\(307\\) to ${new URL(upstream.url).host}; set the endpoint setting to the final URL`));
+    assert.ok(!body.message.includes(REDIRECT_SECRET), body.message);
   });
 
   it('maps a hanging upstream to timeout within the configured time', async () => {

@@ -11,7 +11,7 @@ import socket
 import ssl
 from http.client import RemoteDisconnected
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -29,7 +29,7 @@ class Transport:
     ) -> None:
         self.base = base
         # host[:port] only, for messages: the full URL may carry credentials or a key.
-        self.host = urlsplit(base).netloc.rpartition("@")[2] or "the endpoint"
+        self.host = _host(base)
         self.timeout = timeout
         self.error_from_response = error_from_response
         self.session = requests.Session()
@@ -63,10 +63,34 @@ class Transport:
             raise PluginError("provider_unavailable", unreachable(error, self.host)) from None
         if response.status_code != 200:
             try:
-                raise self.error_from_response(response)
+                raise redirected(response, self.base) or self.error_from_response(response)
             finally:
                 response.close()
         return response
+
+
+def redirected(response: requests.Response, base: str) -> Optional[PluginError]:
+    """A redirect as Loom's error, or None for any other answer. It is answered, not
+    followed (the key would go along), so the message says where to point `endpoint`: the
+    status and the new host, never the Location's path or query (it may carry a token)."""
+    location = response.headers.get("Location")
+    if not 300 <= response.status_code <= 399 or not location:
+        return None
+    host = _host(urljoin(base + "/", location))
+    return PluginError(
+        "invalid_request",
+        f"the endpoint redirected ({response.status_code}) to {host}; set the endpoint setting to the final URL"
+        " (redirects are not followed, so the API key never goes to another host)",
+        details={"upstream_status": response.status_code},
+    )
+
+
+def _host(url: str) -> str:
+    """host[:port] of a URL, never its credentials, path or query."""
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2] or "the endpoint"
+    except ValueError:
+        return "the endpoint"
 
 
 def unreachable(error: requests.RequestException, host: str) -> str:

@@ -17,6 +17,8 @@ from urllib.parse import ParseResult, parse_qs, urlparse
 
 # What take_fault returns when it has answered the request itself.
 ANSWERED = object()
+# In the query of the "redirect" fault's Location: a plugin must never repeat it.
+REDIRECT_SECRET = "redirect-s3cret"
 
 
 class FakeServer:
@@ -72,8 +74,8 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def take_fault(self, garbage: bytes) -> Any:
         """Takes the pending fault. Answers "hang" (never), "reset" (a TCP reset),
-        "garbage" (200 with `garbage`) and "redirect" (307 to the same address) itself and
-        returns ANSWERED; returns any other fault
+        "garbage" (200 with `garbage`) and "redirect" (307 to the same address, with
+        REDIRECT_SECRET in the query) itself and returns ANSWERED; returns any other fault
         (an HTTP status, the adapter's own names) for the adapter to answer."""
         fault, self.upstream.fault = self.upstream.fault, None
         if fault == "hang":
@@ -84,7 +86,8 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.send_bytes(200, garbage)
         elif fault == "redirect":
             self.send_response(307)
-            self.send_header("Location", self.path)
+            separator = "&" if "?" in self.path else "?"
+            self.send_header("Location", f"{self.upstream.url}{self.path}{separator}sig={REDIRECT_SECRET}")
             self.send_header("Content-Length", "0")
             self.end_headers()
         else:
