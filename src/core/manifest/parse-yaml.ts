@@ -12,6 +12,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode }
 import { aliasLimitIssue, duplicateKeyIssue, firstLineOf, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type OnDuplicate, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
 import { valueWithAliases } from './yaml-aliases.js';
+import { overBudgetIssue } from './yaml-budget.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
 class TooDeep extends Error {
@@ -93,13 +94,22 @@ const YAML_HINTS: Record<string, string> = {
 const TOO_DEEP_MESSAGE = `Values nest deeper than a manifest ever needs (over ${MAX_NESTING} levels).`;
 const TOO_DEEP_HINT = 'A manifest is a few levels deep; this file is not one.';
 
-export function parseYamlWithPositions(text: string): ParsedSource {
+export interface FullParseOptions {
+  /** Where the fast reader stopped reading: the refusal of a text over the parser's budget points there. */
+  declinedAt?: number;
+  /** False only for tests that use this parser as the oracle for the fast reader, at any size. */
+  budget?: boolean;
+}
+
+export function parseYamlWithPositions(text: string, options: FullParseOptions = {}): ParsedSource {
   const issues: ParseIssue[] = [];
   const deep = tooDeepOffset(text);
   if (deep !== -1) {
     issues.push({ start: deep, end: deep + 1, severity: 'error', rule: 'syntax/too-deep', message: TOO_DEEP_MESSAGE, hint: TOO_DEEP_HINT });
     return { value: undefined, tree: undefined, issues, fatal: true };
   }
+  const over = options.budget === false ? undefined : overBudgetIssue(text, options.declinedAt ?? 0);
+  if (over) return { value: undefined, tree: undefined, issues: [over], fatal: true };
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error', resolveKnownTags: false });
   let fatal = false;
   for (const error of doc.errors) {

@@ -19,6 +19,7 @@ import type { PrefixLine, PrefixCollection } from './fast-yaml.js';
 import { mergeLeftOut } from './partial-merge.js';
 import type { ParsedSource } from './parse-issue.js';
 import { parseYamlWithPositions } from './parse-yaml.js';
+import { declinedAt } from './yaml-budget.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
 /** A range of whole lines to leave out, and the indentation its comment line gets. */
@@ -109,8 +110,9 @@ export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[],
   const ranges = blankRanges(prefix).filter((range) => !text.slice(range.start, range.end).includes('!'));
   // Too deep: the full path refuses it before parsing, at no cost; its scan must see every line.
   if (ranges.length === 0 || tooDeepOffset(text) !== -1) return undefined;
-  const parsed = parseYamlWithPositions(blankText(text, ranges));
-  if (parsed.fatal) return parsed.issues.some((issue) => issue.rule === 'syntax/yaml') ? parsed : undefined;
+  const parsed = parseYamlWithPositions(blankText(text, ranges), { declinedAt: declinedAt(text, prefix) });
+  // Syntax errors are the full parse's too; so is a refusal for size (the whole text has more content, not less).
+  if (parsed.fatal) return parsed.issues.some((issue) => issue.rule === 'syntax/yaml' || issue.rule === 'syntax/too-complex') ? parsed : undefined;
   // Read without error: the fast reader's entries go back in (partial-merge.ts), where that is exact.
   return collections ? mergeLeftOut(text, parsed, ranges, collections) : undefined;
 }

@@ -12,7 +12,7 @@ function manifestDir(file: string): string {
 import type { ErrorObject } from 'ajv';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
-import { readSimpleYamlOrPrefix } from '../manifest/fast-yaml.js';
+import { readSimpleYamlOrPrefix, type PrefixLine } from '../manifest/fast-yaml.js';
 import { MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import { locate, type SourceNode } from '../manifest/source-tree.js';
@@ -45,6 +45,8 @@ interface SchemaVerdict {
 export interface AnalyzeOptions {
   /** Try the fast reader for plain YAML first (default). Tests turn it off to compare. */
   fast?: boolean;
+  /** Refuse more YAML than the full parser's budget (default; yaml-budget.ts). Tests that use the full parser as an oracle turn it off. */
+  fullParseBudget?: boolean;
   /** Stops waiting for a large file's worker thread. */
   signal?: AbortSignal;
   /** Return the text and its source tree too (for sync's fixes); off for validate, which keeps many analyses. */
@@ -55,6 +57,13 @@ export interface AnalyzeOptions {
    * megabyte of data back for nothing. Default true.
    */
   keepManifest?: boolean;
+}
+
+/** The full parser's reading of the whole text; `prefix`: the lines the fast reader read before it declined (where the refusal of a text too large for the parser points). */
+async function fullYamlParse(text: string, prefix: readonly PrefixLine[] | undefined, budget: boolean): Promise<ParsedSource> {
+  const { parseYamlWithPositions } = await import('../manifest/parse-yaml.js');
+  const declinedAt = prefix?.length ? (await import('../manifest/yaml-budget.js')).declinedAt(text, prefix) : 0;
+  return parseYamlWithPositions(text, { declinedAt, budget });
 }
 
 /**
@@ -122,7 +131,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     // Each reader loads only when a file needs it (most runs are YAML read by the fast reader).
     // A text it declines part way: a syntax error after the lines it read is found without them.
     const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first.prefix, first.collections) : undefined;
-    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await import('../manifest/parse-yaml.js')).parseYamlWithPositions(text);
+    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await fullYamlParse(text, first?.prefix, options.fullParseBudget !== false));
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
     const sink = new DiagnosticSink(file, text, undefined);

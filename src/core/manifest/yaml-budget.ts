@@ -1,0 +1,57 @@
+/**
+ * How much text the full YAML parser may be given. `yaml` costs 1.5-3 µs per byte of
+ * ordinary YAML and up to 10 µs per byte when most lines are errors, so a megabyte of
+ * the YAML the fast reader leaves to it (explicit collection keys, `- "quoted": key`
+ * items, tab indentation on every line...) took 3-12 s. A manifest is a few KiB, so the
+ * full parser gets at most FULL_PARSE_BUDGET characters of content and a text with more is
+ * refused before parsing, as too-deep nesting is. A count, not a clock: the verdict never
+ * depends on how busy the machine is.
+ *
+ * Only lines with content count: the partial reparse hands over what the fast reader
+ * read as comment lines of the same length, which the parser skips at almost no cost.
+ */
+import type { PrefixLine } from './fast-yaml.js';
+import type { ParseIssue } from './parse-issue.js';
+
+export const FULL_PARSE_BUDGET = 64 * 1024;
+
+/** Characters (UTF-16 units) on lines that are neither blank nor comments. */
+export function contentChars(text: string): number {
+  let total = 0;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline + 1;
+    let i = start;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    const ch = text[i];
+    if (i < end && ch !== '#' && ch !== '\n' && ch !== '\r') total += end - start;
+    start = end;
+  }
+  return total;
+}
+
+/**
+ * The refusal for a text over the budget, placed at `at` (where the fast reader stopped
+ * reading, or the start); undefined for a text within it.
+ */
+export function overBudgetIssue(text: string, at: number): ParseIssue | undefined {
+  if (text.length <= FULL_PARSE_BUDGET) return undefined;
+  const chars = contentChars(text);
+  if (chars <= FULL_PARSE_BUDGET) return undefined;
+  return {
+    start: at,
+    end: at + 1,
+    severity: 'error',
+    rule: 'syntax/too-complex',
+    message: `${chars.toLocaleString('en-US')} characters of this manifest are YAML that only the full parser reads, more than the ${FULL_PARSE_BUDGET.toLocaleString('en-US')} it is given (it would take seconds); the file was not checked.`,
+    hint: 'A manifest is usually a few KiB: is this the right file? If it is, write it as plain block YAML (`key: value`, `- item`, spaces for indentation, no `? ` keys); from about this line on the fast reader could not read it.',
+  };
+}
+
+/** The start of the line after the last one the fast reader read whole: about where it declined. */
+export function declinedAt(text: string, prefix: readonly PrefixLine[]): number {
+  const last = prefix[prefix.length - 1];
+  if (!last) return 0;
+  const newline = text.indexOf('\n', last.keyStart);
+  return newline === -1 ? last.keyStart : newline + 1;
+}

@@ -1,0 +1,76 @@
+/**
+ * The full YAML parser's budget: YAML only `yaml` reads costs it 1.5-10 µs per byte, so
+ * past 65,536 characters of content a manifest is refused before parsing
+ * (`syntax/too-complex`), where the fast reader cannot take the file. Plain YAML of any
+ * size, comment lines and what the partial reparse blanks do not count.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
+import { contentChars, FULL_PARSE_BUDGET } from '../../src/core/manifest/yaml-budget.js';
+import { checkManifestText } from '../../src/core/validate/check-manifest.js';
+
+const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: ./run\nmetadata:\n  name: Odd\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: odd\n';
+
+/** `count` lines of `line(i)` under `env:` (explicit collection keys: only the full parser reads them). */
+function env(count: number, line: (i: number) => string): string {
+  return `${HEAD}env:\n${Array.from({ length: count }, (_, i) => line(i)).join('')}`;
+}
+const complexKey = (i: number): string => `  ? [k${i}]\n  : v\n`;
+
+async function rulesOf(text: string): Promise<Array<{ rule: string; line: number }>> {
+  const result = await checkManifestText(text, 'plugin.yaml');
+  return result.diagnostics.map((d) => ({ rule: d.rule, line: d.line }));
+}
+
+describe('the full parser budget', () => {
+  it('counts content lines only: comments and blank lines are free', () => {
+    expect(contentChars('a: 1\n# comment\n   # indented comment\n\n  \t\nb: 2')).toBe('a: 1\n'.length + 'b: 2'.length);
+    expect(contentChars('a: 1\r\n\r\n# x\r\n')).toBe(6);
+  });
+
+  it('refuses a large text of YAML only the full parser reads, before parsing, where the fast reader stopped', async () => {
+    const text = env(8_000, complexKey);
+    expect(contentChars(text)).toBeGreaterThan(FULL_PARSE_BUDGET);
+    const parsed = parseYamlWithPositions(text);
+    expect(parsed.fatal).toBe(true);
+    expect(parsed.issues.map((issue) => issue.rule)).toEqual(['syntax/too-complex']);
+    const found = await rulesOf(text);
+    // Line 11 is the first explicit key: the fast reader read the ten lines before it.
+    expect(found).toEqual([{ rule: 'syntax/too-complex', line: 11 }]);
+    const result = await checkManifestText(text, 'plugin.yaml');
+    expect(result.diagnostics[0]?.message).toMatch(/characters of this manifest are YAML that only the full parser reads/);
+    expect(result.diagnostics[0]?.hint).toMatch(/plain block YAML/);
+  });
+
+  it('parses the same YAML within the budget as before (no refusal, its own findings)', async () => {
+    const text = env(2_000, complexKey);
+    expect(contentChars(text)).toBeLessThan(FULL_PARSE_BUDGET);
+    expect(await rulesOf(text)).toEqual([]);
+    const parsed = parseYamlWithPositions(text);
+    expect(parsed.fatal).toBe(false);
+    expect(Object.keys((parsed.value as { env: object }).env)).toHaveLength(2_000);
+  });
+
+  it('refuses a large file of syntax errors too (tabs for indentation on every line)', async () => {
+    const text = env(12_000, (i) => `\tk${i}: v\n`);
+    expect((await rulesOf(text)).map((f) => f.rule)).toEqual(['syntax/too-complex']);
+  });
+
+  it('never refuses plain YAML the fast reader reads, whatever its size', async () => {
+    const text = env(40_000, (i) => `  K${i}: "v${i}"\n`);
+    expect(contentChars(text)).toBeGreaterThan(10 * FULL_PARSE_BUDGET);
+    expect(await rulesOf(text)).toEqual([]);
+  });
+
+  it('leaves a few odd lines after a large plain part to the partial reparse, within the budget', async () => {
+    // Syntax error at the very end: the plain lines before it are blanked for the parser.
+    const text = `${env(40_000, (i) => `  K${i}: "v${i}"\n`)}  bad: [unclosed\n`;
+    expect((await rulesOf(text)).map((f) => f.rule)).toEqual(['syntax/yaml']);
+  });
+
+  it('does not count comment lines against the budget', async () => {
+    const text = `${HEAD}${'# a long comment line that says nothing at all, many times over\n'.repeat(3_000)}env:\n  ? [a]\n  : v\n`;
+    expect(text.length).toBeGreaterThan(FULL_PARSE_BUDGET);
+    expect((await rulesOf(text)).map((f) => f.rule)).not.toContain('syntax/too-complex');
+  });
+});
