@@ -37,6 +37,15 @@ const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncom
 const ENV = `${HEAD}env:\n`;
 const ARGS = `${HEAD}args:\n`;
 
+const { FULL_PARSE_BUDGET } = await import(join(root, 'dist', 'core', 'manifest', 'yaml-budget.js'));
+
+/** Lines of `line(i)` up to `budget` characters less a few lines of slack (the seam lines the parser sees too). */
+function upTo(budget, line) {
+  const parts = [];
+  for (let i = 0, size = 0; size + line(i).length < budget - 1024; size += line(i).length, i++) parts.push(line(i));
+  return parts.join('');
+}
+
 /**
  * Each shape: the text before the repeated part, the part for item i, and the text that
  * closes the file. Items are added while the whole stays under the limit.
@@ -75,6 +84,17 @@ const SHAPES = {
   // A line the fast reader leaves to the full parser that parses without error: the lines
   // before it are merged back into the full parser's result, not parsed again.
   'odd key at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '  odd : x\n' },
+  // YAML only the full parser reads, a whole megabyte of it: refused before parsing
+  // (syntax/too-complex), so these measure the fast reader's pass and the refusal.
+  'collection keys': { head: ENV, item: (i) => `  ? [a${i}]\n  : v\n` },
+  'tab indentation': { head: ENV, item: (i) => `\tk${i}: v\n` },
+  'quoted keys in items': { head: `${HEAD}x-list:\n`, item: (i) => `  - "k${i}": v\n` },
+  'nested items, errors': { head: ENV, item: (i) => `- - a: ${i}\n    - b\n` },
+  // Plain YAML up to the limit, then as much of the full parser's YAML as its budget takes
+  // (the most it is ever given): valid, and every line an error.
+  'budget: collection keys': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: upTo(FULL_PARSE_BUDGET, (i) => `  ? [c${i}]\n  : v\n`) },
+  'budget: tab errors': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: upTo(FULL_PARSE_BUDGET, (i) => `\tt${i}: v\n`) },
+  'budget: item errors': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: upTo(FULL_PARSE_BUDGET, (i) => `- - a: ${i}\n    - b\n`) },
 };
 
 function build(shape) {

@@ -94,6 +94,21 @@ const YAML_HINTS: Record<string, string> = {
 const TOO_DEEP_MESSAGE = `Values nest deeper than a manifest ever needs (over ${MAX_NESTING} levels).`;
 const TOO_DEEP_HINT = 'A manifest is a few levels deep; this file is not one.';
 
+/**
+ * yaml makes an Error object for every syntax error, and capturing its stack was most of
+ * the cost of a text where every line is an error (a third of the time for 64 KiB of
+ * them); only the message, code and position are used.
+ */
+function withoutStackTraces<T>(run: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return run();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export interface FullParseOptions {
   /** Where the fast reader stopped reading: the refusal of a text over the parser's budget points there. */
   declinedAt?: number;
@@ -110,7 +125,7 @@ export function parseYamlWithPositions(text: string, options: FullParseOptions =
   }
   const over = options.budget === false ? undefined : overBudgetIssue(text, options.declinedAt ?? 0);
   if (over) return { value: undefined, tree: undefined, issues: [over], fatal: true };
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error', resolveKnownTags: false });
+  const doc = withoutStackTraces(() => parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error', resolveKnownTags: false }));
   let fatal = false;
   for (const error of doc.errors) {
     fatal = true;
