@@ -7,13 +7,18 @@
  * refused before parsing, as too-deep nesting is. A count, not a clock: the verdict never
  * depends on how busy the machine is.
  *
+ * The size: a megabyte of plain YAML with a finding on every line already takes about
+ * 0.75 s on a quiet 2-core machine, and the full parser's slowest YAML (every line an
+ * error) adds about 0.1-0.2 s per 16 KiB (bench/validate-limit.mjs, "budget:" shapes),
+ * so 16 KiB on top keeps the whole file under 1 s. Still four times a large manifest.
+ *
  * Only lines with content count: the partial reparse hands over what the fast reader
  * read as comment lines of the same length, which the parser skips at almost no cost.
  */
 import type { PrefixLine } from './fast-yaml.js';
 import type { ParseIssue } from './parse-issue.js';
 
-export const FULL_PARSE_BUDGET = 64 * 1024;
+export const FULL_PARSE_BUDGET = 16 * 1024;
 
 /** Characters (UTF-16 units) on lines that are neither blank nor comments. */
 export function contentChars(text: string): number {
