@@ -84,6 +84,9 @@ const SHAPES = {
   // A line the fast reader leaves to the full parser that parses without error: the lines
   // before it are merged back into the full parser's result, not parsed again.
   'odd key at the end': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: '  odd : x\n' },
+  // Rules with a cost of their own: a pattern match per config field, simple or backtracking.
+  'pattern fields': { head: `${HEAD}  config_schema:\n`, item: (i) => `    - {name: f${i}, type: string, default: abc, validation: {pattern: "^[a-z]+$"}}\n` },
+  'backtracking patterns': { head: `${HEAD}  config_schema:\n`, item: (i) => `    - {name: f${i}, type: string, default: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!, validation: {pattern: "^(a+)+$"}}\n`, limitItems: 1000 },
   // YAML only the full parser reads, a whole megabyte of it: refused before parsing
   // (syntax/too-complex), so these measure the fast reader's pass and the refusal.
   'collection keys': { head: ENV, item: (i) => `  ? [a${i}]\n  : v\n` },

@@ -51,7 +51,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'config/default-out-of-range', severity: 'error', summary: 'A config field\'s `default` breaks its own `validation` (min/max, lengths, pattern, enum).' },
   { id: 'config/min-max', severity: 'error', summary: '`validation.min` is greater than `max`, or `min_length` greater than `max_length`.' },
   { id: 'config/invalid-pattern', severity: 'error', summary: '`validation.pattern` does not compile as a JavaScript regular expression.' },
-  { id: 'config/pattern-timeout', severity: 'warning', summary: 'Matching the default against `validation.pattern` took too long (catastrophic backtracking); not checked.' },
+  { id: 'config/pattern-timeout', severity: 'warning', summary: 'Matching the default against `validation.pattern` took too long (catastrophic backtracking), or the manifest\'s 250 ms for pattern checks was spent; not checked.' },
   { id: 'config/enum-type', severity: 'error', summary: 'A `validation.enum` value is not of the field\'s type.' },
   { id: 'config/validation-mismatch', severity: 'warning', summary: 'A `validation` key does not apply to the field\'s type (e.g. `min_length` on an int) and is ignored.' },
   { id: 'config/sensitive-default', severity: 'error', summary: 'A `sensitive` field carries a non-empty `default` (a secret in the manifest). The value is never printed.' },

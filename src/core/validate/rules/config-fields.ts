@@ -6,7 +6,7 @@
  */
 import { CONFIG_FIELD_TYPES, configEnvName, type ConfigFieldType } from '../../protocol.js';
 import { isRecord, type Rule, type RuleContext } from '../rule-context.js';
-import { compilePattern, matchesWithin } from './pattern-match.js';
+import { compilePattern, FILE_TIME_LIMIT_MS, PatternMatcher } from './pattern-match.js';
 
 const TYPE_WORDS: Record<ConfigFieldType, string> = {
   string: 'a string',
@@ -38,7 +38,7 @@ function typeFixHint(value: unknown, type: ConfigFieldType): string {
 const NUMERIC_KEYS = ['min', 'max'] as const;
 const STRING_KEYS = ['min_length', 'max_length', 'pattern'] as const;
 
-function checkField(ctx: RuleContext, field: Record<string, unknown>, base: (string | number)[], label: string): void {
+function checkField(ctx: RuleContext, field: Record<string, unknown>, base: (string | number)[], label: string, matcher: PatternMatcher): void {
   const type = typeof field.type === 'string' && (CONFIG_FIELD_TYPES as readonly string[]).includes(field.type) ? (field.type as ConfigFieldType) : undefined;
   const hasDefault = 'default' in field && field.default !== null && field.default !== undefined;
   const validation = isRecord(field.validation) ? field.validation : undefined;
@@ -113,11 +113,16 @@ function checkField(ctx: RuleContext, field: Record<string, unknown>, base: (str
     if (typeof minLength === 'number' && length < minLength) outside(`is shorter than validation.min_length (${minLength})`, 'Lengthen the default or lower min_length.');
     if (typeof maxLength === 'number' && length > maxLength) outside(`is longer than validation.max_length (${maxLength})`, 'Shorten the default or raise max_length.');
     if (regexp) {
-      const matched = matchesWithin(regexp, value);
-      if (matched === false) outside('does not match validation.pattern', 'Change the default or the pattern.');
-      if (matched === undefined) {
-        ctx.report({ path: [...base, 'default'], rule: 'config/pattern-timeout', message: `Matching the default of config field ${label} against validation.pattern took too long; it was not checked.`, hint: 'Simplify the pattern: nested quantifiers such as (a+)+ backtrack catastrophically.' });
-      }
+      // Reported once every pattern of the file has run (PatternMatcher.run, all in one go).
+      matcher.defer(regexp, value, (matched) => {
+        if (matched === false) outside('does not match validation.pattern', 'Change the default or the pattern.');
+        if (matched === 'timeout') {
+          ctx.report({ path: [...base, 'default'], rule: 'config/pattern-timeout', message: `Matching the default of config field ${label} against validation.pattern took too long; it was not checked.`, hint: 'Simplify the pattern: nested quantifiers such as (a+)+ backtrack catastrophically.' });
+        }
+        if (matched === 'no-time-left') {
+          ctx.report({ path: [...base, 'default'], rule: 'config/pattern-timeout', message: `The default of config field ${label} was not checked against validation.pattern: the pattern checks of this manifest already took ${FILE_TIME_LIMIT_MS} ms.`, hint: 'Simplify the slow patterns reported before this one: nested quantifiers such as (a+)+ backtrack catastrophically.' });
+        }
+      });
     }
   }
   if (enumValues && enumValues.every((item) => isOfType(item, type)) && !enumValues.some((item) => item === value)) {
@@ -129,6 +134,7 @@ export const configFieldRules: Rule = (ctx) => {
   const metadata = ctx.data.metadata;
   if (!isRecord(metadata) || !Array.isArray(metadata.config_schema)) return;
   const firstByName = new Map<string, number>();
+  const matcher = new PatternMatcher(metadata.config_schema);
   metadata.config_schema.forEach((field: unknown, index: number) => {
     if (!isRecord(field)) return;
     const base = ['metadata', 'config_schema', index];
@@ -141,6 +147,7 @@ export const configFieldRules: Rule = (ctx) => {
         firstByName.set(field.name, index);
       }
     }
-    checkField(ctx, field, base, label);
+    checkField(ctx, field, base, label, matcher);
   });
+  matcher.run();
 };

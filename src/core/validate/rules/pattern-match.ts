@@ -2,8 +2,13 @@
  * `validation.pattern` is user input: compiling it is cheap, but matching can backtrack
  * for minutes (`^(a+)+$`). Matches run in a vm context with a time limit so `validate`
  * never hangs on a hostile manifest.
+ *
+ * One manifest can hold thousands of patterns, so the limits are per file too: every
+ * match shares one vm context (a new context per match cost about 1 ms: 5,000 simple
+ * patterns took 5 s), and all the matches of one file share FILE_TIME_LIMIT_MS (30
+ * backtracking patterns took 30 x 100 ms); once it is spent, the rest are not run.
  */
-import { createContext, Script } from 'node:vm';
+import { createContext, Script, type Context } from 'node:vm';
 
 export type PatternCompile = { ok: true; regexp: RegExp } | { ok: false; reason: string };
 
@@ -16,14 +21,83 @@ export function compilePattern(pattern: string): PatternCompile {
   }
 }
 
-const MATCH_TIME_LIMIT_MS = 100;
-const matchScript = new Script('regexp.test(subject)');
+export const MATCH_TIME_LIMIT_MS = 100;
+export const FILE_TIME_LIMIT_MS = 250;
 
-/** true / false, or undefined when the match did not finish in time. */
-export function matchesWithin(regexp: RegExp, subject: string): boolean | undefined {
-  try {
-    return Boolean(matchScript.runInContext(createContext({ regexp, subject }), { timeout: MATCH_TIME_LIMIT_MS }));
-  } catch {
-    return undefined;
+/** A match's answer: whether it matched, or why it was not decided. */
+export type MatchResult = boolean | 'timeout' | 'no-time-left';
+
+interface Pending {
+  regexp: RegExp;
+  subject: string;
+  then: (result: MatchResult) => void;
+}
+
+// One pass over every pair; `state.next` says which pair was running when the time ran out.
+const batchScript = new Script('for (let i = state.next; i < pairs.length; i++) { state.next = i; results[i] = pairs[i].regexp.test(pairs[i].subject); } state.next = pairs.length;');
+let sharedContext: Context | undefined;
+/** Answers by the config_schema list they were asked for (see the constructor). */
+const answered = new WeakMap<object, MatchResult[]>();
+
+/**
+ * The pattern matches of one manifest: gathered with `defer`, run together by `run`, in
+ * one vm call for all of them (a call with a time limit costs about 0.1 ms, so 5,000
+ * fields took 0.7 s one call each). The pair that is running when a call's time runs out
+ * gets a call of its own (the time may have gone to the pairs before it), then the pass
+ * goes on after it.
+ */
+export class PatternMatcher {
+  private readonly pending: Pending[] = [];
+  private spentMs = 0;
+
+  /**
+   * `owner`: the config_schema list the patterns come from. The rules run twice over a
+   * manifest with findings (a quick pass without positions, then with them), and the
+   * second run takes the first one's answers instead of spending the budget again.
+   */
+  constructor(private readonly owner: object) {}
+
+  defer(regexp: RegExp, subject: string, then: (result: MatchResult) => void): void {
+    this.pending.push({ regexp, subject, then });
+  }
+
+  run(): void {
+    const pairs = this.pending.splice(0);
+    const known = answered.get(this.owner);
+    const results = known?.length === pairs.length ? known : this.answer(pairs);
+    answered.set(this.owner, results);
+    pairs.forEach((pair, i) => pair.then(results[i] ?? 'no-time-left'));
+  }
+
+  private answer(pairs: readonly Pending[]): MatchResult[] {
+    const results: MatchResult[] = pairs.map(() => 'no-time-left');
+    for (let next = 0; next < pairs.length && this.spentMs < FILE_TIME_LIMIT_MS; ) {
+      const stopped = this.pass(pairs, next, results);
+      if (stopped === pairs.length) break;
+      const alone = pairs.slice(stopped, stopped + 1);
+      const answer: MatchResult[] = ['timeout'];
+      if (stopped > next && this.spentMs < FILE_TIME_LIMIT_MS) this.pass(alone, 0, answer);
+      results[stopped] = answer[0] ?? 'timeout';
+      next = stopped + 1;
+    }
+    return results;
+  }
+
+  /** One vm call over pairs[from..]: the index of the pair running when its time ran out, or pairs.length. */
+  private pass(pairs: readonly Pending[], from: number, results: MatchResult[]): number {
+    const timeout = Math.max(1, Math.ceil(Math.min(MATCH_TIME_LIMIT_MS, FILE_TIME_LIMIT_MS - this.spentMs)));
+    const state = { next: from };
+    const context = (sharedContext ??= createContext({}));
+    Object.assign(context, { pairs, results, state });
+    const started = performance.now();
+    try {
+      batchScript.runInContext(context, { timeout });
+      return pairs.length;
+    } catch {
+      return state.next;
+    } finally {
+      this.spentMs += performance.now() - started;
+      Object.assign(context, { pairs: undefined, results: undefined, state: undefined });
+    }
   }
 }

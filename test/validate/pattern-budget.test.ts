@@ -1,0 +1,53 @@
+/**
+ * `validation.pattern` checks are bounded per file, not only per match: thousands of
+ * simple patterns are all checked (one vm call for all of them), and backtracking
+ * patterns share one time budget, so thirty of them no longer cost thirty timeouts.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkManifestText } from '../../src/core/validate/check-manifest.js';
+import { FILE_TIME_LIMIT_MS, MATCH_TIME_LIMIT_MS } from '../../src/core/validate/rules/pattern-match.js';
+
+const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: ./serve\nmetadata:\n  name: Patterns\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: patterns\n  config_schema:\n';
+const field = (i: number, pattern: string, value: string): string =>
+  `    - name: f${i}\n      type: string\n      default: "${value}"\n      validation:\n        pattern: "${pattern}"\n`;
+const EVIL = { pattern: '^(a+)+$', value: `${'a'.repeat(30)}!` };
+
+async function findings(fields: string[]): Promise<Map<string, number>> {
+  const result = await checkManifestText(HEAD + fields.join(''), 'plugin.yaml');
+  const counts = new Map<string, number>();
+  for (const d of result.diagnostics) {
+    const key = d.rule === 'config/pattern-timeout' ? `${d.rule}: ${/took too long/.test(d.message) ? 'slow' : /already took/.test(d.message) ? 'no time left' : 'other'}` : d.rule;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe('pattern checks, bounded per file', () => {
+  it('checks every one of 3,000 simple patterns, and finds each default that does not match', async () => {
+    const fields = Array.from({ length: 3_000 }, (_, i) => field(i, '^[a-z]+$', i % 30 === 0 ? 'ABC' : 'abc'));
+    const counts = await findings(fields);
+    expect(counts.get('config/default-out-of-range')).toBe(100);
+    expect(counts.get('config/pattern-timeout: slow')).toBeUndefined();
+    expect(counts.get('config/pattern-timeout: no time left')).toBeUndefined();
+  });
+
+  it('spends one budget on thirty backtracking patterns: a few time out, the rest are not run', async () => {
+    const counts = await findings(Array.from({ length: 30 }, (_, i) => field(i, EVIL.pattern, EVIL.value)));
+    const slow = counts.get('config/pattern-timeout: slow') ?? 0;
+    expect(slow).toBeGreaterThanOrEqual(1);
+    expect(slow).toBeLessThanOrEqual(Math.ceil(FILE_TIME_LIMIT_MS / MATCH_TIME_LIMIT_MS));
+    expect(slow + (counts.get('config/pattern-timeout: no time left') ?? 0)).toBe(30);
+  });
+
+  it('goes on after a backtracking pattern among simple ones: the defaults after it are still checked', async () => {
+    const fields = [
+      ...Array.from({ length: 500 }, (_, i) => field(i, '^[a-z]+$', 'abc')),
+      field(500, EVIL.pattern, EVIL.value),
+      ...Array.from({ length: 500 }, (_, i) => field(501 + i, '^[a-z]+$', i % 50 === 0 ? 'NOPE' : 'abc')),
+    ];
+    const counts = await findings(fields);
+    expect(counts.get('config/pattern-timeout: slow')).toBe(1);
+    expect(counts.get('config/pattern-timeout: no time left')).toBeUndefined();
+    expect(counts.get('config/default-out-of-range')).toBe(10);
+  });
+});
