@@ -35,6 +35,7 @@ if (!existsSync(join(root, 'dist', 'commands', 'validate.js'))) {
 
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: Big\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: big\n';
 const ENV = `${HEAD}env:\n`;
+const JSON_HEAD = '{"type": "http", "endpoint": "http://127.0.0.1:8090", "auto_start": true, "command": "x", "metadata": {"name": "Big", "version": "1.0.0", "plugin_api_version": "1.0.0", "provider_type": "big"}';
 const ARGS = `${HEAD}args:\n`;
 
 const { FULL_PARSE_BUDGET } = await import(join(root, 'dist', 'core', 'manifest', 'yaml-budget.js'));
@@ -73,6 +74,10 @@ const SHAPES = {
   'alias of a map': { head: `${HEAD}x-base: &base {a: 1}\nx-list:\n`, item: (i) => `  - *base\n`, limitItems: 99 * 1000 },
   'merge keys': { head: `${HEAD}x-base: &base {a: 1}\nx-list:\n`, item: (i) => `  - {<<: *base, b: ${i}}\n` },
   'nested flow': { head: ENV, item: (i) => `  k${i}: [[[[1]]]]\n` },
+  // plugin.json (its own strict reader): every item a finding, unknown keys, escapes.
+  'JSON numbers in args': { json: true, head: `${JSON_HEAD}, "args": [`, item: () => '1,', tail: '1]}\n' },
+  'JSON unknown keys': { json: true, head: `${JSON_HEAD}, `, item: (i) => `"k${i}": 1, `, tail: '"z": 1}\n' },
+  'JSON escapes': { json: true, head: `${JSON_HEAD}, "env": {`, item: (i) => `"k${i}": "\\u00e9\\n\\ud83d\\ude00", `, tail: '"z": "1"}}\n' },
   'flow document': { head: '{type: http, endpoint: "http://127.0.0.1:8090", command: x, env: {', item: (i) => `k${i}: v${i}, `, tail: 'z: z}}\n' },
   'deep block': { head: HEAD, item: (i) => `x${i}:\n${Array.from({ length: 60 }, (_, d) => `${' '.repeat(d + 1)}a${d}:`).join('\n')} v\n` },
   'documents': { head: '', item: (i) => `---\nk${i}: 1\n` },
@@ -141,7 +146,7 @@ const files = Object.keys(SHAPES)
   .filter((shape) => !picked || shape === picked)
   .map((shape) => {
     const text = build(shape);
-    const file = join(work, shape.replace(/[^a-z0-9]+/gi, '-'), 'plugin.yaml');
+    const file = join(work, shape.replace(/[^a-z0-9]+/gi, '-'), SHAPES[shape].json ? 'plugin.json' : 'plugin.yaml');
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
     return { shape, file, bytes: Buffer.byteLength(text), wall: [], cpu: [], codes: new Set() };
