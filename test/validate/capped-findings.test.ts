@@ -92,10 +92,12 @@ describe('schema findings past the per-rule cap', () => {
   });
 
   it('counts twins (same rule, place and words) once past the cap, and keys with "/" apart from paths', () => {
-    const unknown = (instancePath: string, key: string): ErrorObject => ({ keyword: 'additionalProperties', instancePath, schemaPath: '#/additionalProperties', params: { additionalProperty: key }, message: 'must NOT have additional properties' }) as ErrorObject;
+    // A twin is one keyword checked twice at one place: the second check is in a branch of the schema.
+    const unknown = (instancePath: string, key: string, schemaPath = '#/additionalProperties'): ErrorObject => ({ keyword: 'additionalProperties', instancePath, schemaPath, params: { additionalProperty: key }, message: 'must NOT have additional properties' }) as ErrorObject;
+    const branch = '#/allOf/0/then/additionalProperties';
     const keys = Array.from({ length: 150 }, (_, i) => `kx${i}`);
     // Repeats of kx3 and kx140 are twins; "a/b" at the top and "b" in a are not.
-    const errors = [...keys.map((key) => unknown('', key)), unknown('', 'kx3'), unknown('', 'kx140'), unknown('', 'a/b'), unknown('/a', 'b'), unknown('', 'a/b')];
+    const errors = [...keys.map((key) => unknown('', key)), unknown('', 'kx3', branch), unknown('', 'kx140', branch), unknown('', 'a/b'), unknown('/a', 'b', branch), unknown('', 'a/b', branch)];
     const reference = schemaFindings(errors, {}, schema);
     expect(reference).toHaveLength(152);
     const sink = new DiagnosticSink('plugin.yaml', '', undefined);
