@@ -72,29 +72,41 @@ export class PatternMatcher {
   private answer(pairs: readonly Pending[]): MatchResult[] {
     const results: MatchResult[] = pairs.map(() => 'no-time-left');
     for (let next = 0; next < pairs.length && this.spentMs < FILE_TIME_LIMIT_MS; ) {
-      const stopped = this.pass(pairs, next, results);
+      const { stopped, full } = this.pass(pairs, next, results);
       if (stopped === pairs.length) break;
-      const alone = pairs.slice(stopped, stopped + 1);
-      const answer: MatchResult[] = ['timeout'];
-      if (stopped > next && this.spentMs < FILE_TIME_LIMIT_MS) this.pass(alone, 0, answer);
-      results[stopped] = answer[0] ?? 'timeout';
+      // A pair the time ran out on is slow only if it had the whole MATCH_TIME_LIMIT_MS to
+      // itself; `typeof`: the time may run out just after its answer, before the next pair.
+      if (typeof results[stopped] !== 'boolean') results[stopped] = stopped > next ? this.alone(pairs[stopped] as Pending) : full ? 'timeout' : 'no-time-left';
       next = stopped + 1;
     }
     return results;
   }
 
-  /** One vm call over pairs[from..]: the index of the pair running when its time ran out, or pairs.length. */
-  private pass(pairs: readonly Pending[], from: number, results: MatchResult[]): number {
+  /** A pair in a call of its own, after a call in which the pairs before it took the time. */
+  private alone(pair: Pending): MatchResult {
+    if (this.spentMs >= FILE_TIME_LIMIT_MS) return 'no-time-left';
+    const answer: MatchResult[] = ['no-time-left'];
+    const { full } = this.pass([pair], 0, answer);
+    return typeof answer[0] === 'boolean' ? answer[0] : full ? 'timeout' : 'no-time-left';
+  }
+
+  /**
+   * One vm call over pairs[from..]. `stopped`: the index of the pair running when its time
+   * ran out, or pairs.length; `full`: the call had MATCH_TIME_LIMIT_MS, not only what was
+   * left of the file's time.
+   */
+  private pass(pairs: readonly Pending[], from: number, results: MatchResult[]): { stopped: number; full: boolean } {
     const timeout = Math.max(1, Math.ceil(Math.min(MATCH_TIME_LIMIT_MS, FILE_TIME_LIMIT_MS - this.spentMs)));
+    const full = timeout === MATCH_TIME_LIMIT_MS;
     const state = { next: from };
     const context = (sharedContext ??= createContext({}));
     Object.assign(context, { pairs, results, state });
     const started = performance.now();
     try {
       batchScript.runInContext(context, { timeout });
-      return pairs.length;
+      return { stopped: pairs.length, full };
     } catch {
-      return state.next;
+      return { stopped: state.next, full };
     } finally {
       this.spentMs += performance.now() - started;
       Object.assign(context, { pairs: undefined, results: undefined, state: undefined });
