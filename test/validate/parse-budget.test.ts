@@ -38,8 +38,21 @@ describe('the full parser budget', () => {
     // Line 11 is the first explicit key: the fast reader read the ten lines before it.
     expect(found).toEqual([{ rule: 'syntax/too-complex', line: 11 }]);
     const result = await checkManifestText(text, 'plugin.yaml');
-    expect(result.diagnostics[0]?.message).toMatch(/characters of this manifest are YAML that only the full parser reads/);
-    expect(result.diagnostics[0]?.hint).toMatch(/plain block YAML/);
+    expect(result.diagnostics[0]?.message).toMatch(/The full YAML parser would have to read [\d,]+ characters of this manifest/);
+    expect(result.diagnostics[0]?.hint).toMatch(/`\? ` keys/);
+  });
+
+  it('tells a large manifest that starts with a document marker what to change: the marker, not "write plain YAML"', async () => {
+    // Valid plain YAML but for its first line, which the fast reader declines: the whole
+    // file would go to the full parser. The message must not call it YAML only that parser
+    // reads, and the hint must name the line's kind.
+    const fields = Array.from({ length: 300 }, (_, i) => `    - name: field_${i}\n      type: string\n      description: What field ${i} is for.\n`).join('');
+    const text = `---\n${HEAD}  config_schema:\n${fields}`;
+    expect(contentChars(text)).toBeGreaterThan(FULL_PARSE_BUDGET);
+    const result = await checkManifestText(text, 'plugin.yaml');
+    expect(result.diagnostics.map((d) => [d.rule, d.line])).toEqual([['syntax/too-complex', 1]]);
+    expect(result.diagnostics[0]?.message).not.toMatch(/only the full parser reads/);
+    expect(result.diagnostics[0]?.hint).toMatch(/`---`/);
   });
 
   it('parses the same YAML within the budget as before (no refusal, its own findings)', async () => {
