@@ -75,7 +75,19 @@ export async function sendJson(request) {
 function fetchFailure(error, timeoutMs, url) {
   if (error instanceof PluginError) return error;
   if (error?.name === 'TimeoutError') return new PluginError('timeout', `the provider did not answer within ${timeoutMs / 1000}s; retrying or a larger timeout setting may help`);
+  // fetch refuses such a URL before connecting: a setting to change, not a network to check.
+  if (hasCredentials(url)) return new PluginError('invalid_request', `the endpoint setting has a user name or password in it (user:password@${hostOf(url)}), which Node's fetch refuses to send; remove them from the endpoint`);
   return new PluginError('provider_unavailable', unreachable(error, hostOf(url)));
+}
+
+/** Whether a URL carries a user name or password. */
+function hasCredentials(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
 }
 
 // Node's and undici's codes for what went wrong, grouped by what the user can do about it.

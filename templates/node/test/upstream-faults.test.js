@@ -59,6 +59,20 @@ describe('faults every adapter answers alike', () => {
     for (const secret of ['s3cret', ...(key ? [key] : [])]) assert.ok(!refused.message.includes(secret), refused.message);
   });
 
+  it('says that Node refuses a user name and password in the endpoint, without repeating them', async () => {
+    // Node's fetch refuses such a URL before connecting ("check the network" would send
+    // the user looking in the wrong place); Python's and Go's clients send them as Basic auth.
+    const endpoint = new URL(upstream.url);
+    endpoint.username = 'plugin-user';
+    endpoint.password = 'pa55word';
+    const before = upstream.received.length;
+    await app.call('POST', '/initialize', validConfig(endpoint.href));
+    const body = await assertError(await chat(HELLO), 'invalid_request', 400);
+    assert.match(body.message, new RegExp(`^the endpoint setting has a user name or password in it \\(user:password@${endpoint.host}\\)`));
+    for (const secret of ['plugin-user', 'pa55word']) assert.ok(!body.message.includes(secret), body.message);
+    assert.equal(upstream.received.length, before);
+  });
+
   it('answers a redirect instead of following it, so the key stays with the upstream', async () => {
     const before = upstream.received.length;
     upstream.fault = 'redirect';
