@@ -89,6 +89,7 @@ const LIMIT_SHAPES: Record<string, string> = {
   'multi-line quoted': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: 'a quoted value\n    over two lines ${i}'\n`)}`,
   'CRLF lines': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}: v${i}\n`)}`.replace(/\n/g, '\r\n'),
   'tab separators': `${HEAD}env:\n${times(300, (i) => `  ${key(i)}:\tv${i}\t# c\n`)}`,
+  'unicode keys': `${HEAD}env:\n${times(300, (i) => `  ключ${i}: значение\n  名前${i}: x\n`)}`,
 };
 
 async function sameBothWays(name: string, text: string): Promise<void> {

@@ -31,6 +31,7 @@ const pieces = [
   'k: &a\n  x: 1\n', '- &a\n  x: 1\n', '<<: *a\n', 'k: {<<: *a, b: 1}\n', '  <<: 1\n', 'k: &a\n  # c\n  x: 1\n', 'k: &a [1, {}]\n', 'k: &a {}\n', 'k: &a # c\n- x\n', 'k: *a # c\n',
   '? k\n: v\n', '  ? k\n  : v\n', '? k\n:\n', '? k # c\n: v\n', '? k\n: [a, b]\n', '? k\n: {a: 1\n', '? k\n  : v\n', '? env\n: "x"\n', '  ? a\n  : 1\n', '? k\n: v # c\n', '? k\n\n: v\n',
   'k: C#\n', 'k: a #b\n', 'k: -\n', 'k: -0\n', 'k: 007\n', 'k: +5\n', 'k: 1_000\n', '? complex\n', '"quoted": key\n', 'null: 1\n', 'True: 1\n', '__proto__: {a: 1}\n',
+  'ключ: значение\n', '  ключ: 1\n', '名前: x\n', '- clé: v\n', '? ключ\n: v\n', 'k\u0085x: v\n', 'k\u2028: v\n', 'k\u00a0x: v\n',
   '    extra: indent\n', ' odd: indent\n', '- item at root\n', 'k:\n- a\n- b\n', 'k:\n  - a\n  -   b: 1\n      c: 2\n', 'k: multi\n  line\n', 'k: "open\n',
 ];
 
@@ -40,7 +41,8 @@ const SAFE = ['&a {k: 1}', '{<<: *a, b: 1}', '&a [[]]', '"a\\"b"', '"tab\\tx \\\
 const TRICKY = ['"\\x41"', '"\\U0001F600"', '"bad\\q"', '"\\uD83D\\uDE00"', '"\\u12"', '"end\\\\"', '"open\\"', '{a:x}', '{a : x}', '[a,,b]', '[a]#c', '{"a":x}', '{a: b: c}', '[a: b]', '{? a}', '{a: "x\\"y"}', "['it''s']", '{a: C#}', '[, a]', '{,}', '{a: &x 1}', '[*a]', '[-]', '[- a]', '{-a: 1}', '{1: a}', '{true: 1}', '{a: 1, "a": 2}', '[a', '-0', '007', '0x1F', '1e3', '.5', '.inf', '@at', '`tick`', 'a: b', 'end:', '1_000', '+5', '&a x', '!t x', '*a'];
 const scalar = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...SAFE) }, { weight: 1, arbitrary: fc.constantFrom(...TRICKY) });
 // Quoted keys too: `"type"` next to `type` is the same key (a duplicate), `"\x41"` is `A`.
-const KEYS = ['type', 'name', 'PORT', 'a.b', 'x-y', 'k_1', 'metadata', 'env', 'args', 'description', 'command', 'true', '"type"', "'name'", '"two words"', '"a#b"', "'it''s'", '"\\x41"', '"A"'];
+// Keys in other scripts too (`"ключ"` next to `ключ` is a duplicate).
+const KEYS = ['type', 'name', 'PORT', 'a.b', 'x-y', 'k_1', 'metadata', 'env', 'args', 'description', 'command', 'true', '"type"', "'name'", '"two words"', '"a#b"', "'it''s'", '"\\x41"', '"A"', 'ключ', '"ключ"', '名前', 'clé', 'é1', 'a😀b'];
 type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
 const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
   node: fc.oneof(
@@ -53,7 +55,7 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
 
 /** Flow collections written with varied spacing, quoting and repeated keys. */
 const FLOW_SCALARS = ['"a\\"b"', '"\\u00e9,"', '"x\\\\"', 'a', 'b c', '1', '-5', '0.5', 'true', '~', '"q # r"', "'s'", '""', 'http://x:1/y', '-x', 'C#', '*a', '&a b', '!t x', '"e\\n"', 'a:b'];
-const FLOW_KEYS = ['a', 'b', 'k.x', '"a"', "'b'", '"two words"', '__proto__', 'null', '1'];
+const FLOW_KEYS = ['a', 'b', 'k.x', '"a"', "'b'", '"two words"', '__proto__', 'null', '1', 'ключ', '"ключ"', '名前'];
 type Flow = string | { fmap: [string, Flow | null][] } | { fseq: Flow[] };
 const flowTree: fc.Arbitrary<Flow> = fc.letrec<{ node: Flow }>((tie) => ({
   node: fc.oneof(
@@ -153,6 +155,17 @@ describe('fast YAML reader', () => {
   it('agrees on long keys and Unicode spaces (it declines them)', () => {
     for (const text of [`env:\n  ${'K'.repeat(1100)}: v\n`, 'k: a\u00a0#b\n', 'a: 1\n\u00a0b: 2\n']) {
       expect(readSimpleYaml(text)).toBeUndefined();
+      agrees(text);
+    }
+  });
+
+  it('reads plain keys in other scripts as the full parser does, and declines keys holding characters yaml treats otherwise', () => {
+    for (const text of ['ключ: значение\n名前: x\nclé: v\n', 'env:\n  ключ: 1\n  "ключ": 2\n  é1: 3\n', 'l:\n- 名前: x\n  b: 1\n', '? ключ\n: v\n', 'ключ:\tv\n', 'k: {ключ: v, 名前: w}\n', 'a😀b: x\n']) {
+      expect(readSimpleYamlWithTree(text), text).toBeDefined();
+      agrees(text);
+    }
+    for (const text of ['k\u0085x: v\n', 'a: 1\nk\u2028x: v\n', 'k\u2029: v\n', 'a: 1\n\ufeffb: 2\n', 'k\u0090: v\n', 'k\u3000x: v\n', 'k\u1680x: v\n']) {
+      expect(readSimpleYaml(text), JSON.stringify(text)).toBeUndefined();
       agrees(text);
     }
   });

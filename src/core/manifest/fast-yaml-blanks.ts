@@ -13,10 +13,10 @@
  */
 import type { SourceNode } from './source-tree.js';
 import type { ParseIssue } from './parse-issue.js';
-import { quoteEnd, unsupported } from './fast-yaml-scalar.js';
+import { KEY_NAME_SOURCE, quoteEnd, unsupported } from './fast-yaml-scalar.js';
 
 /** `key:` or `-` (or `- key:`) and the blanks after them, at the start of a line's content. */
-const LEAD = /^( *)(-(?=[ \t]|$)[ \t]*)?([A-Za-z_][A-Za-z0-9_./-]*:(?=[ \t]|$)[ \t]*)?/;
+const LEAD = new RegExp(`^( *)(-(?=[ \\t]|$)[ \\t]*)?(${KEY_NAME_SOURCE}:(?=[ \\t]|$)[ \\t]*)?`);
 
 /** The line with its separating tabs made spaces; unsupported when a tab sits elsewhere, or at the indentation. */
 export function untab(line: string): string {

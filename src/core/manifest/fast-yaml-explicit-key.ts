@@ -8,9 +8,9 @@
  * the value, an absent value, a `:` line at another indentation) is left to the full
  * parser.
  */
-import { checkKey, unsupported } from './fast-yaml-scalar.js';
+import { checkKey, KEY_NAME_SOURCE, unsupported } from './fast-yaml-scalar.js';
 
-const QUESTION_LINE = /^\?( +)([A-Za-z_][A-Za-z0-9_./-]*)$/;
+const QUESTION_LINE = new RegExp(`^\\?( +)(${KEY_NAME_SOURCE})$`);
 /** The `:` line's value: no comment, and nothing a block or a property would start with. */
 const COLON_LINE = /^:( +)([^\s|>&*!%@`#?][^#]*)$/;
 

@@ -10,8 +10,25 @@ export const unsupported = (): never => {
   throw new Unsupported();
 };
 
+/**
+ * Letters of other scripts in a plain key (`ключ`, `名前`, `clé`): yaml reads them as any
+ * other character of a plain scalar, at the same offsets (both count UTF-16 code units).
+ * Left out: C1 controls, Unicode spaces and line breaks, and the BOM, which yaml or
+ * JavaScript's trim() treat otherwise (the reader declines a text holding them anyway).
+ */
+const WIDE = '\\u00a1-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\uffff';
+/** A plain key as a regular expression source: a letter or `_`, then letters, digits and `_./-`. */
+export const KEY_NAME_SOURCE = `[A-Za-z_${WIDE}][A-Za-z0-9_./${WIDE}-]*`;
 /** A plain key the reader accepts (always a string, never a YAML word such as `on`). */
-export const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+export const KEY_NAME = new RegExp(`^${KEY_NAME_SOURCE}$`);
+
+/** A character of WIDE (code: a UTF-16 code unit). */
+export function isWideChar(code: number): boolean {
+  if (code < 0xa1) return false;
+  if (code < 0x2000) return code !== 0x1680;
+  if (code <= 0x200a || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff) return false;
+  return true;
+}
 const RESERVED_KEY = /^(?:true|false|null|y|n|yes|no|on|off)$/i;
 /** YAML caps implicit keys at 1024 characters; longer ones go to the full parser. */
 export const MAX_KEY_LENGTH = 1000;

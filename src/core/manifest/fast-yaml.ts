@@ -16,7 +16,7 @@
  */
 import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
-import { aliasValue, anchorMark, anchorName, checkKey, MAX_KEY_LENGTH, defineAnchor, plainScalar, plainText, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { aliasValue, anchorMark, anchorName, checkKey, isWideChar, KEY_NAME_SOURCE, MAX_KEY_LENGTH, defineAnchor, plainScalar, plainText, quotedScalar, Unsupported, unsupported, type ReadContext } from './fast-yaml-scalar.js';
 import { readTag, resolveTagged } from './fast-yaml-tag.js';
 import { flowCollectionEnd, readFlowCollection } from './fast-yaml-flow.js';
 import { blockHeader, readBlockScalar, type BlockScalar } from './fast-yaml-block-scalar.js';
@@ -59,7 +59,7 @@ interface Read {
  * mapping whose value is a flow collection over several lines (a rest like that is no
  * block scalar header and no scalar, so the callers looking for those find none in it).
  */
-const KEY_LINE = /^(<<|[A-Za-z_][A-Za-z0-9_./-]*):(?:[ ]+([\s\S]*))?$/;
+const KEY_LINE = new RegExp(`^(<<|${KEY_NAME_SOURCE}):(?:[ ]+([\\s\\S]*))?$`);
 /** A value that is only an anchor (`key: &name`): the block collection on the next lines is anchored. */
 const ANCHOR_ONLY = /^&([A-Za-z0-9_-]+)$/;
 /**
@@ -153,9 +153,9 @@ function absentAt(line: Line): number {
   return line.restStart + line.rest.length - line.rest.trimStart().length;
 }
 
-/** A-Z a-z 0-9 _ . / - (the characters KEY_LINE allows after a key's first). */
+/** A-Z a-z 0-9 _ . / - and letters of other scripts (the characters KEY_LINE allows after a key's first). */
 function isNameChar(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 45 && code <= 57) || code === 95;
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 45 && code <= 57) || code === 95 || (code > 127 && isWideChar(code));
 }
 
 /** Index of the `:` ending a plain key at the start of `content` (KEY_LINE's key), or unsupported. */
@@ -163,7 +163,7 @@ function keyNameEnd(content: string): number {
   const first = content.charCodeAt(0);
   // `<<`: a plain key like any other (yaml 1.2's core schema, as the full path reads it, merges nothing).
   if (first === 60 && content.charCodeAt(1) === 60 && content.charCodeAt(2) === 58) return 2;
-  if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95)) return unsupported();
+  if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95 || isWideChar(first))) return unsupported();
   let end = 1;
   while (end < content.length && isNameChar(content.charCodeAt(end))) end++;
   return content.charCodeAt(end) === 58 ? end : unsupported();
