@@ -121,7 +121,7 @@ describe('property: never throws, always a well-formed result', () => {
         fc.asyncProperty(mutation(text ?? ''), async (edits) => {
           const mutated = applyMutations(text ?? '', edits);
           const first = readSimpleYamlOrPrefix(mutated);
-          if (first.read || (first.prefix && parseYamlPastPrefix(mutated, first.prefix, first.collections))) answered++;
+          if (first.read || (first.prefix && parseYamlPastPrefix(mutated, first))) answered++;
           const fast = await check(mutated, 'plugin.yaml');
           expect(fast).toEqual((await analyzeManifestText(mutated, 'plugin.yaml', { fast: false, fullParseBudget: false })).result);
         }),

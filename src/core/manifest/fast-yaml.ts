@@ -25,6 +25,7 @@ import { flowDocumentStart, readFlowDocument } from './fast-yaml-flow-document.j
 import { tooDeepOffset } from './yaml-depth.js';
 import { offsetMap, readCrlf, untab } from './fast-yaml-blanks.js';
 import { deeperLineFollows, spannedScalar, type SpannedScalar } from './fast-yaml-multiline.js';
+import { readPastRegions, type Pass, type Region } from './fast-yaml-resume.js';
 
 interface Line {
   indent: number;
@@ -405,6 +406,15 @@ class Reader {
     return this.lines[this.index];
   }
 
+  /** Set when it declined the line after the last one it took, not that one (where a resumed read starts matters). */
+  declinedNext = false;
+
+  /** Declines the line peek() gives. */
+  declineNext(): never {
+    this.declinedNext = true;
+    return unsupported();
+  }
+
   /** The block value starting at the next line, if it belongs to `line` at `parentIndent`. */
   nested(line: Line, parentIndent: number, depth: number, allowSameIndentSeq: boolean): Read {
     const next = this.peek();
@@ -432,10 +442,10 @@ class Reader {
   }
 
   block(indent: number, depth: number): Read {
-    if (depth > MAX_NESTING) unsupported();
+    if (depth > MAX_NESTING) this.declineNext();
     if (depth > this.deepest) this.deepest = depth;
     const first = this.peek();
-    if (!first || first.indent !== indent) return unsupported();
+    if (!first || first.indent !== indent) return this.declineNext();
     return first.kind === 'item' ? this.sequence(indent, depth) : this.mapping(indent, depth, undefined);
   }
 
@@ -449,7 +459,7 @@ class Reader {
       this.entry(out, node, line, indent, depth);
     }
     const after = this.peek();
-    if (after && after.indent > indent) unsupported();
+    if (after && after.indent > indent) this.declineNext();
     return { value: out, node, end: node.end };
   }
 
@@ -498,7 +508,7 @@ class Reader {
       if (line.spanned && !line.spanned.compact) {
         push(spannedRead(line.spanned));
         const after = this.peek();
-        if (after && after.indent > indent) unsupported();
+        if (after && after.indent > indent) this.declineNext();
         continue;
       }
       const keyIndent = indent + 2 + (rest.length - rest.trimStart().length);
@@ -515,7 +525,7 @@ class Reader {
       if (content.startsWith('- ')) unsupported();
       push(inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx));
       const after = this.peek();
-      if (after && after.indent > indent) unsupported(); // a continued multi-line scalar
+      if (after && after.indent > indent) this.declineNext(); // a continued multi-line scalar
     }
     return { value: out, node, end: node.end };
   }
@@ -539,11 +549,15 @@ export type PrefixCollection =
 
 /** What the fast reader made of a text: the data, or the lines it read before it declined, or the full path's result. */
 export type SimpleOrPrefix =
-  | { read: SimpleRead; prefix?: undefined; parsed?: undefined }
-  /** `collections`: the block collections among those lines, for a partial reparse to merge back. */
-  | { read?: undefined; prefix: readonly PrefixLine[]; collections?: readonly PrefixCollection[]; parsed?: undefined }
+  | { read: SimpleRead; prefix?: undefined; regions?: undefined; parsed?: undefined }
+  /**
+   * `collections`: the block collections among those lines, for a partial reparse to merge back.
+   * `regions`: the parts it declined (the full parser reads those), when it read lines after them
+   * too (fast-yaml-resume.ts), in document order; `prefix` then holds the lines before and after them.
+   */
+  | { read?: undefined; prefix: readonly PrefixLine[]; collections?: readonly PrefixCollection[]; regions?: readonly Region[]; stop?: Stop; parsed?: undefined }
   /** A document read whole that the full path fails on all the same (aliases past the limit): its result. */
-  | { read?: undefined; prefix?: undefined; parsed: ParsedSource };
+  | { read?: undefined; prefix?: undefined; regions?: undefined; parsed: ParsedSource };
 
 // Control characters, BOMs and Unicode line breaks: left to the full parser (CRLF line
 // ends are read as LF, fast-yaml-blanks.ts). Unicode spaces too: trim() and \s treat them
@@ -566,7 +580,24 @@ function readContext(issues: ParseIssue[], warnings: ParseIssue[] = []): ReadCon
   };
 }
 
-type Prefix = { prefix: readonly PrefixLine[]; collections: readonly PrefixCollection[] };
+/** Where the reader stopped: the start of the first line it did not read whole, and the end of the line it failed on. */
+export interface Stop {
+  from: number;
+  to: number;
+}
+
+type Prefix = { prefix: readonly PrefixLine[]; collections: readonly PrefixCollection[]; stop?: Stop };
+
+function lineStart(line: Line): number {
+  // An explicit key's line starts before its `?`, not before its key.
+  return (line.questionAt ?? line.keyStart) - line.indent;
+}
+
+/** The stop of a reader that read `prefix` of `lines` whole and failed on the line at [failStart, failEnd). */
+function stopAfter(lines: readonly Line[], prefix: readonly PrefixLine[], failStart: number, failEnd: number): Stop {
+  const next = lines[prefix.length];
+  return { from: next ? Math.min(lineStart(next), failStart) : failStart, to: failEnd };
+}
 
 /**
  * The root mapping of `lines`, with the reader that read them all; or, when it stops
@@ -575,22 +606,35 @@ type Prefix = { prefix: readonly PrefixLine[]; collections: readonly PrefixColle
  * read only because of what follows, are not among them), and before any it warned about.
  */
 function readRoot(lines: Line[], ctx: ReadContext, warnings: readonly ParseIssue[]): { reader: Reader; result: Read } | Prefix {
-  if (lines.length === 0 || lines[0]?.indent !== 0 || lines[0]?.kind !== 'key') return { prefix: [], collections: [] };
+  const first = lines[0];
+  if (!first || first.indent !== 0 || first.kind !== 'key') return { prefix: [], collections: [], ...(first ? { stop: { from: lineStart(first), to: first.end } } : {}) };
   const reader = new Reader(lines, ctx);
   try {
     const result = reader.mapping(0, 0, undefined);
     if (reader.index === lines.length) return { reader, result };
-    return { prefix: beforeWarning(lines.slice(0, reader.index), warnings), collections: reader.collections };
+    const prefix = beforeWarning(lines.slice(0, reader.index), warnings);
+    const failed = lines[reader.index] as Line;
+    return { prefix, collections: reader.collections, stop: stopAfter(lines, prefix, lineStart(failed), failed.end) };
   } catch (error) {
-    if (error instanceof Unsupported) return { prefix: beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings), collections: reader.collections };
-    throw error;
+    if (!(error instanceof Unsupported)) throw error;
+    const prefix = beforeWarning(lines.slice(0, Math.max(0, reader.index - 1)), warnings);
+    // It failed on the line it was reading, or on the one it looked at next.
+    const failed = ((reader.declinedNext ? lines[reader.index] : undefined) ?? lines[reader.index - 1] ?? first) as Line;
+    return { prefix, collections: reader.collections, stop: stopAfter(lines, prefix, lineStart(failed), failed.end) };
   }
 }
 
-/** The lines of `lines` the reader reads whole (the lines before a line it could not split, or one it leaves to the full parser). */
-function readWhole(lines: Line[], ctx: ReadContext, warnings: readonly ParseIssue[]): Prefix {
+/**
+ * The lines of `lines` the reader reads whole (the lines before a line it could not split,
+ * or one it leaves to the full parser, which starts at `failStart` in `text`).
+ */
+function readWhole(text: string, lines: Line[], ctx: ReadContext, warnings: readonly ParseIssue[], failStart: number): Prefix {
   const root = readRoot(lines, ctx, warnings);
-  return 'reader' in root ? { prefix: beforeWarning(lines, warnings), collections: root.reader.collections } : root;
+  if (!('reader' in root) && root.stop) return root;
+  const prefix = 'reader' in root ? beforeWarning(lines, warnings) : root.prefix;
+  const collections = 'reader' in root ? root.reader.collections : root.collections;
+  const failEnd = text.indexOf('\n', failStart);
+  return { prefix, collections, stop: stopAfter(lines, prefix, failStart, failEnd === -1 ? text.length : failEnd + 1) };
 }
 
 /** The findings in the full parser's order: yaml's warnings (unresolved tags) first, then duplicate keys. */
@@ -636,11 +680,15 @@ function beforeWarning(prefix: readonly PrefixLine[], warnings: readonly ParseIs
  * the reader declined, so that the full parser need not read them again.
  */
 export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
-  if (!text.includes('\r')) return readLf(text);
+  if (!text.includes('\r')) {
+    const first = readLf(text);
+    // Declined part way: the lines after the part it declined are read too, when they can be.
+    return first.out.prefix && first.out.stop ? readPastRegions(text, first.out, readLf) : first.out;
+  }
   // CRLF line ends: read as LF, offsets moved back onto the text.
   let prefix: readonly PrefixLine[] = [];
   const read = readCrlf(text, (lf) => {
-    const out = readLf(lf);
+    const out = readLf(lf).out;
     prefix = out.prefix ?? [];
     return out.read;
   });
@@ -652,28 +700,40 @@ export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
   return { prefix: prefix.map((line) => ({ indent: line.indent, kind: line.kind, keyStart: move(line.keyStart), ...(line.questionAt === undefined ? {} : { questionAt: move(line.questionAt) }) })) };
 }
 
-/** readSimpleYamlOrPrefix for a text with LF line ends only. */
-function readLf(text: string): SimpleOrPrefix {
+/**
+ * readSimpleYamlOrPrefix for a text with LF line ends only, without reading past a part
+ * it declines; and for a text it reads whole, the lines and collections it read.
+ */
+function readLf(text: string): Pass {
+  const whole: { lines?: Prefix } = {};
+  const out = readLfInto(text, whole);
+  return whole.lines && out.read ? { out, whole: whole.lines } : { out };
+}
+
+function readLfInto(text: string, whole: { lines?: Prefix }): SimpleOrPrefix {
   const bad = text.search(NOT_READ);
   const duplicates: ParseIssue[] = [];
   const warnings: ParseIssue[] = [];
   const ctx = readContext(duplicates, warnings);
   const flowAt = bad === -1 ? flowDocumentStart(text) : -1;
   if (flowAt !== -1) return flowDocument(text, flowAt, ctx, duplicates, warnings);
+  // Where the first line with a character it leaves to the full parser starts.
+  const badLine = bad === -1 ? -1 : text.lastIndexOf('\n', bad) + 1;
   const progress: SplitProgress = { lines: [], lineStart: 0 };
   let split: { lines: Line[]; indentedComment: boolean };
   try {
     // Up to the line with a character it leaves to the full parser: the lines before it still count.
-    split = splitLines(bad === -1 ? text : text.slice(0, text.lastIndexOf('\n', bad) + 1), progress);
+    split = splitLines(bad === -1 ? text : text.slice(0, badLine), progress);
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error;
-    return readWhole(progress.lines.filter((line) => line.keyStart < progress.lineStart), ctx, warnings);
+    return readWhole(text, progress.lines.filter((line) => line.keyStart < progress.lineStart), ctx, warnings, progress.lineStart);
   }
   const lines = split.lines;
-  if (bad !== -1) return readWhole(lines, ctx, warnings);
+  if (bad !== -1) return readWhole(text, lines, ctx, warnings, badLine);
   const root = readRoot(lines, ctx, warnings);
   if (!('reader' in root)) return root;
   const { reader, result } = root;
+  whole.lines = { prefix: beforeWarning(lines, warnings), collections: reader.collections };
   const tree = split.indentedComment || reader.commentAfterAbsent ? undefined : result.node;
   return completed(text, ctx, { value: result.value as Record<string, unknown>, tree, issues: allIssues(duplicates, warnings) }, reader.deepest > CHECKED_DEPTH);
 }

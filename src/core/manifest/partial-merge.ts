@@ -9,6 +9,11 @@
  * kept before it (yaml's ranges around comments), a kept entry or item whose ranges came
  * out otherwise than the fast reader read them, or a key beside a range that reads as one
  * of its keys but may not be the same string (`!!str k`, `"\x6b"`, `.inf`).
+ *
+ * The ranges may lie after a part the fast reader declined (fast-yaml-resume.ts), which
+ * yaml reads: there too an entry goes back only beside kept entries yaml read exactly as
+ * the fast reader did, in the same block mapping or sequence, so yaml reads what is
+ * between them as the fast reader did.
  */
 import type { PrefixCollection } from './fast-yaml.js';
 import { duplicateKeyIssue, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
@@ -31,9 +36,9 @@ const decline = (): never => {
 const ANCHOR_OR_ALIAS = /(?:^|[\s,[{])[&*][^\s,[\]{}]/;
 
 /** yaml's mappings by the offsets of their keys, and its sequence items in document order, each with its data path. */
-function placesOf(root: SourceNode | undefined): { maps: Map<number, { node: MapNode; path: Path }>; items: Array<{ start: number; node: SeqNode; path: Path }> } {
+function placesOf(root: SourceNode | undefined): { maps: Map<number, { node: MapNode; path: Path }>; items: Array<{ start: number; node: SeqNode; index: number; path: Path }> } {
   const maps = new Map<number, { node: MapNode; path: Path }>();
-  const items: Array<{ start: number; node: SeqNode; path: Path }> = [];
+  const items: Array<{ start: number; node: SeqNode; index: number; path: Path }> = [];
   const visit = (node: SourceNode | undefined, path: Path): void => {
     if (!node) return;
     if (node.kind === 'map') {
@@ -46,7 +51,7 @@ function placesOf(root: SourceNode | undefined): { maps: Map<number, { node: Map
       });
     } else if (node.kind === 'seq') {
       node.items.forEach((item, index) => {
-        items.push({ start: item.start, node, path });
+        items.push({ start: item.start, node, index, path });
         visit(item, path ? [...path, { container: node, index }] : undefined);
       });
     }
@@ -94,8 +99,10 @@ function insertAt<T>(array: T[], at: number, items: readonly T[]): void {
 class Merge {
   /** Entries that came from the fast reader (yaml never saw them). */
   private readonly fast = new Set<SourceEntry>();
-  /** The yaml mappings that got entries back. */
-  private readonly touched = new Set<MapNode>();
+  /** The yaml mappings that got entries back, with their data paths (undefined: not in the data). */
+  private readonly touched = new Map<MapNode, Path>();
+  /** The fast reader's mapping each entry put back came from (its data holds the entry's value). */
+  private readonly fastMapOf = new Map<SourceEntry, Extract<PrefixCollection, { kind: 'map' }>>();
   private fastEntries: Map<number, { map: Extract<PrefixCollection, { kind: 'map' }>; index: number }> | undefined;
   private fastItems: Map<number, { seq: Extract<PrefixCollection, { kind: 'seq' }>; index: number }> | undefined;
   /** yaml's mappings and items, as it read them (what is added later is the fast reader's, never looked up). */
@@ -186,10 +193,14 @@ class Merge {
     const place = items[low];
     if (!place || place.start >= range.start) return decline();
     const node = place.node;
-    const at = node.items.findIndex((item) => item.start === place.start);
+    // A flow sequence where the fast reader read block items (an unclosed `[` in a declined region before them).
+    if (this.text.charCodeAt(node.start) === 91) decline();
+    // The kept item's index as yaml read it, and where it is now (after items put back before it: one sequence may have a range on either side of a region).
+    const at = place.index;
+    const current = this.shifted(node, at);
     const kept = this.fastItem(place.start);
-    const next = node.items[at + 1];
-    if (at === -1 || !kept || !next || next.start < range.end || !sameTree(node.items[at], kept.seq.node.items[kept.index])) return decline();
+    const next = node.items[current + 1];
+    if (node.items[current]?.start !== place.start || !kept || !next || next.start < range.end || !sameTree(node.items[current], kept.seq.node.items[kept.index])) return decline();
     let end = kept.index + 1;
     while ((kept.seq.node.items[end]?.start ?? Infinity) < range.end) end++;
     const added = kept.seq.node.items.slice(kept.index + 1, end);
@@ -197,9 +208,9 @@ class Merge {
     if (place.path) {
       const data = this.valueAt(place.path);
       if (!Array.isArray(data) || data.length !== node.items.length) return decline();
-      insertAt(data, this.shifted(node, at) + 1, kept.seq.value.slice(kept.index + 1, end));
+      insertAt(data, current + 1, kept.seq.value.slice(kept.index + 1, end));
     }
-    insertAt(node.items, at + 1, added);
+    insertAt(node.items, current + 1, added);
     const shifts = this.shifts.get(node) ?? [];
     shifts.push({ after: at, count: added.length });
     this.shifts.set(node, shifts);
@@ -211,6 +222,8 @@ class Merge {
     const yamlPlace = this.yaml.maps.get(range.firstKey);
     if (!kept || !yamlPlace) return decline();
     const node = yamlPlace.node;
+    // A flow mapping where the fast reader read block entries (an unclosed `{` in a declined region before them).
+    if (this.text.charCodeAt(node.start) === 123) decline();
     const at = node.entries.findIndex((entry) => entry.keyStart === range.firstKey);
     const first = node.entries[at];
     // The entry before the range: yaml must have read it as the fast reader did, and the one after it must follow.
@@ -219,9 +232,11 @@ class Merge {
     const added = kept.map.node.entries.filter((entry, index) => index > kept.index && entry.keyStart < range.end);
     if (added.length === 0 || (added[0]?.keyStart ?? 0) < range.start) return decline();
     insertAt(node.entries, at + 1, added);
-    for (const entry of added) this.fast.add(entry);
-    this.touched.add(node);
-    if (yamlPlace.path) this.mergeValue(node, yamlPlace.path, kept.map.value, new Set(added));
+    for (const entry of added) {
+      this.fast.add(entry);
+      this.fastMapOf.set(entry, kept.map);
+    }
+    this.touched.set(node, yamlPlace.path);
   }
 
   /**
@@ -231,7 +246,7 @@ class Merge {
    */
   duplicates(): ParseIssue[] {
     const out: ParseIssue[] = [...this.inItems];
-    for (const node of this.touched) {
+    for (const node of this.touched.keys()) {
       const fastKeys = new Set(node.entries.filter((entry) => this.fast.has(entry)).map((entry) => entry.key));
       const seen = new Set<string>();
       const yamlSeen = new Set<string>();
@@ -248,11 +263,20 @@ class Merge {
     return out;
   }
 
-  /** The mapping's data rebuilt in document order: each key where it first came, with its last value. */
-  private mergeValue(node: MapNode, path: readonly Step[], fastValue: Record<string, unknown>, added: ReadonlySet<SourceEntry>): void {
+  /** The data of every mapping that got entries back, rebuilt once all are back (sequences' items too: the paths hold). */
+  values(): void {
+    for (const [node, path] of this.touched) if (path) this.mergeValue(node, path);
+  }
+
+  /**
+   * The mapping's data rebuilt in document order: each key where it first came, with its
+   * last value: yaml's, or the fast reader's for an entry put back, which must then be the
+   * last of its key in the fast reader's mapping too (its data holds that one's value).
+   */
+  private mergeValue(node: MapNode, path: readonly Step[]): void {
     const target = this.valueAt(path);
     if (typeof target !== 'object' || target === null || Array.isArray(target)) return decline();
-    const yamlKeys = new Set(node.entries.filter((entry) => !added.has(entry)).map((entry) => entry.key));
+    const yamlKeys = new Set(node.entries.filter((entry) => !this.fast.has(entry)).map((entry) => entry.key));
     const own = Object.keys(target);
     // yaml's data must have exactly the keys its entries name (no key stringified otherwise).
     if (own.length !== yamlKeys.size || own.some((key) => !yamlKeys.has(key))) decline();
@@ -262,9 +286,24 @@ class Merge {
     for (const entry of node.entries) {
       if (Object.prototype.hasOwnProperty.call(merged, entry.key)) continue;
       const last = lastOf.get(entry.key);
-      setOwn(merged, entry.key, last && added.has(last) ? fastValue[entry.key] : (target as Record<string, unknown>)[entry.key]);
+      const fastMap = last && this.fastMapOf.get(last);
+      if (fastMap && this.lastInFast(fastMap, entry.key) !== last) decline();
+      setOwn(merged, entry.key, fastMap ? fastMap.value[entry.key] : (target as Record<string, unknown>)[entry.key]);
     }
     this.replace(path, merged);
+  }
+
+  private readonly lastKeys = new Map<object, Map<string, SourceEntry>>();
+
+  /** The last entry of `key` in a fast reader's mapping. */
+  private lastInFast(map: Extract<PrefixCollection, { kind: 'map' }>, key: string): SourceEntry | undefined {
+    let last = this.lastKeys.get(map);
+    if (!last) {
+      last = new Map();
+      for (const entry of map.node.entries) last.set(entry.key, entry);
+      this.lastKeys.set(map, last);
+    }
+    return last.get(key);
   }
 }
 
@@ -279,6 +318,7 @@ export function mergeLeftOut(text: string, parsed: ParsedSource, ranges: readonl
   let added: ParseIssue[];
   try {
     for (const range of ranges) merge.range(range);
+    merge.values();
     added = merge.duplicates();
   } catch (error) {
     if (error instanceof Decline) return undefined;

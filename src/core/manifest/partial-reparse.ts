@@ -16,6 +16,7 @@
  * paths on generated documents broken, or made odd, at random places.
  */
 import type { PrefixLine, PrefixCollection } from './fast-yaml.js';
+import { readBeforeRegions, type Region } from './fast-yaml-resume.js';
 import { mergeLeftOut } from './partial-merge.js';
 import type { ParsedSource } from './parse-issue.js';
 import { parseYamlWithPositions } from './parse-yaml.js';
@@ -45,11 +46,19 @@ interface Siblings {
  * The ranges that can be left out: for each run of siblings (lines of one indentation
  * and kind with only deeper lines between them), from the second sibling's line to the
  * last one's. The outermost ranges only (they contain the others), in document order.
+ * A region the reader declined (`regions`, in order) ends every run: yaml reads it, and
+ * the siblings on either side of it.
  */
-export function blankRanges(lines: readonly PrefixLine[]): Blank[] {
+export function blankRanges(lines: readonly PrefixLine[], regions: readonly Region[] = []): Blank[] {
   const open: Siblings[] = [];
   const runs: Siblings[] = [];
+  let region = 0;
   for (const line of lines) {
+    if (region < regions.length && (regions[region]?.start ?? Infinity) <= line.keyStart) {
+      while (region < regions.length && (regions[region]?.start ?? Infinity) <= line.keyStart) region++;
+      runs.push(...open);
+      open.length = 0;
+    }
     for (let top = open[open.length - 1]; top && (top.indent > line.indent || (top.indent === line.indent && top.kind !== line.kind)); top = open[open.length - 1]) {
       runs.push(top);
       open.pop();
@@ -99,20 +108,47 @@ export function blankText(text: string, ranges: readonly Blank[]): string {
   return parts.join('');
 }
 
+/** A parse that failed: with syntax errors (the full parse's too), or refused for size (the whole text has more content, not less). */
+function failed(parsed: ParsedSource): boolean {
+  return parsed.fatal && parsed.issues.some((issue) => issue.rule === 'syntax/yaml' || issue.rule === 'syntax/too-complex');
+}
+
+/** What the fast reader read of a text it declined part way (readSimpleYamlOrPrefix's answer). */
+export interface PartRead {
+  /** The lines it read whole: before the part it declined, and after it too when it gives `regions`. */
+  prefix?: readonly PrefixLine[];
+  collections?: readonly PrefixCollection[];
+  regions?: readonly Region[];
+}
+
 /**
  * The full parser's result for `text` when it fails with syntax errors after the lines
- * the fast reader read (`prefix`), at the cost of parsing the rest; undefined when this
- * cannot tell (the caller parses the whole text then).
+ * the fast reader read (`read.prefix`), at the cost of parsing the rest, or reads it
+ * without error (the fast reader's entries merged back); undefined when this cannot tell
+ * (the caller parses the whole text then). The whole answer of the reader goes in: the
+ * lines after a region it declined must never be left out together with the region.
  */
-export function parseYamlPastPrefix(text: string, prefix: readonly PrefixLine[], collections?: readonly PrefixCollection[]): ParsedSource | undefined {
+export function parseYamlPastPrefix(text: string, read: PartRead): ParsedSource | undefined {
+  const { prefix = [], collections, regions = [] } = read;
   // A tag is the one thing a text yaml reads without error can still be warned about
   // (an unknown tag, a tag on the wrong kind of node): a range with one stays, for its warning.
-  const ranges = blankRanges(prefix).filter((range) => !text.slice(range.start, range.end).includes('!'));
+  const ranges = blankRanges(prefix, regions).filter((range) => !text.slice(range.start, range.end).includes('!'));
   // Too deep: the full path refuses it before parsing, at no cost; its scan must see every line.
   if (ranges.length === 0 || tooDeepOffset(text) !== -1) return undefined;
-  const parsed = parseYamlWithPositions(blankText(text, ranges), { declinedAt: declinedAt(text, prefix) });
-  // Syntax errors are the full parse's too; so is a refusal for size (the whole text has more content, not less).
-  if (parsed.fatal) return parsed.issues.some((issue) => issue.rule === 'syntax/yaml' || issue.rule === 'syntax/too-complex') ? parsed : undefined;
+  // A refusal for size points where the reader first declined.
+  const options = { declinedAt: declinedAt(text, readBeforeRegions(read)) };
+  const parsed = parseYamlWithPositions(blankText(text, ranges), options);
+  if (parsed.fatal) {
+    if (!failed(parsed)) return undefined;
+    // Past a declined region yaml may read on differently (an unclosed bracket there takes
+    // in the lines after it), and so fail on the lines left out too: its errors are the full
+    // parse's only with nothing after the first region left out.
+    const firstRegion = regions[0];
+    if (!firstRegion || ranges.every((range) => range.end <= firstRegion.start)) return parsed;
+    const before = ranges.filter((range) => range.end <= firstRegion.start);
+    const again = before.length > 0 ? parseYamlWithPositions(blankText(text, before), options) : undefined;
+    return again && failed(again) ? again : undefined;
+  }
   // Read without error: the fast reader's entries go back in (partial-merge.ts), where that is exact.
   return collections ? mergeLeftOut(text, parsed, ranges, collections) : undefined;
 }

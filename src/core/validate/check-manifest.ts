@@ -13,6 +13,7 @@ import type { ErrorObject } from 'ajv';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYamlOrPrefix, type PrefixLine } from '../manifest/fast-yaml.js';
+import { readBeforeRegions } from '../manifest/fast-yaml-resume.js';
 import { MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import { locate, type SourceNode } from '../manifest/source-tree.js';
@@ -130,8 +131,8 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     const plain: ParsedSource | undefined = simple?.tree ? { value: simple.value, tree: simple.tree, issues: simple.issues, fatal: false } : first?.parsed;
     // Each reader loads only when a file needs it (most runs are YAML read by the fast reader).
     // A text it declines part way: a syntax error after the lines it read is found without them.
-    const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first.prefix, first.collections) : undefined;
-    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await fullYamlParse(text, first?.prefix, options.fullParseBudget !== false));
+    const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first) : undefined;
+    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await fullYamlParse(text, first && readBeforeRegions(first), options.fullParseBudget !== false));
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
     const sink = new DiagnosticSink(file, text, undefined);
