@@ -19,6 +19,7 @@ import type { PrefixCollection } from './fast-yaml.js';
 import { duplicateKeyIssue, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { Blank } from './partial-reparse.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
+import { containsAll, indexOfKey, insertAt, nestedDuplicates, sameTree } from './partial-merge-nodes.js';
 
 type MapNode = Extract<SourceNode, { kind: 'map' }>;
 type SeqNode = Extract<SourceNode, { kind: 'seq' }>;
@@ -26,6 +27,7 @@ type SeqNode = Extract<SourceNode, { kind: 'seq' }>;
 type Step = { container: MapNode; key: string } | { container: SeqNode; index: number };
 /** Where a collection is in the data; undefined when it is not (a key that comes again later replaced it). */
 type Path = readonly Step[] | undefined;
+type FastMap = Extract<PrefixCollection, { kind: 'map' }>;
 
 class Decline extends Error {}
 const decline = (): never => {
@@ -60,50 +62,30 @@ function placesOf(root: SourceNode | undefined): { maps: Map<number, { node: Map
   return { maps, items };
 }
 
-function sameTree(a: SourceNode | undefined, b: SourceNode | undefined): boolean {
-  if (!a || !b) return a === b;
-  if (a.kind !== b.kind || a.start !== b.start || a.end !== b.end) return false;
-  if (a.kind === 'map' && b.kind === 'map') {
-    return a.entries.length === b.entries.length && a.entries.every((entry, i) => {
-      const other = b.entries[i];
-      return other !== undefined && entry.key === other.key && entry.keyStart === other.keyStart && entry.keyEnd === other.keyEnd && sameTree(entry.value, other.value);
-    });
+/** For each of `entries`, the fast mapping it was put back from (undefined: yaml's own); each run is a stretch of them. */
+function sourcesOf(entries: readonly SourceEntry[], runs: ReadonlyArray<{ added: readonly SourceEntry[]; from: FastMap }>): Array<FastMap | undefined> {
+  const sorted = [...runs].sort((a, b) => (a.added[0]?.keyStart ?? 0) - (b.added[0]?.keyStart ?? 0));
+  const sources: Array<FastMap | undefined> = [];
+  let run = 0;
+  for (const entry of entries) {
+    let current = sorted[run];
+    while (current && (current.added[current.added.length - 1]?.keyStart ?? 0) < entry.keyStart) current = sorted[++run];
+    sources.push(current && (current.added[0]?.keyStart ?? Infinity) <= entry.keyStart ? current.from : undefined);
   }
-  if (a.kind === 'seq' && b.kind === 'seq') return a.items.length === b.items.length && a.items.every((item, i) => sameTree(item, b.items[i]));
-  return true;
+  return sources;
 }
 
-/** Duplicate keys inside a fast-read value (its keys are strings), in document order. */
-function nestedDuplicates(node: SourceNode | undefined, out: ParseIssue[]): void {
-  if (!node) return;
-  if (node.kind === 'map') {
-    const seen = new Set<string>();
-    for (const entry of node.entries) {
-      if (seen.has(entry.key)) out.push(duplicateKeyIssue(entry.keyStart, entry.keyEnd));
-      seen.add(entry.key);
-      nestedDuplicates(entry.value, out);
-    }
-  } else if (node.kind === 'seq') {
-    for (const item of node.items) nestedDuplicates(item, out);
-  }
-}
-
-/** `items` into `array` before index `at`, in place; splice(at, 0, ...items) overflows the stack past about 100k items. */
-function insertAt<T>(array: T[], at: number, items: readonly T[]): void {
-  const tail = array.slice(at);
-  array.length = at;
-  for (const item of items) array.push(item);
-  for (const item of tail) array.push(item);
+/** A yaml mapping that got entries back: its data path, and each run of entries put back (in document order once sorted). */
+interface Touched {
+  path: Path;
+  runs: Array<{ added: readonly SourceEntry[]; from: FastMap }>;
 }
 
 class Merge {
-  /** Entries that came from the fast reader (yaml never saw them). */
-  private readonly fast = new Set<SourceEntry>();
-  /** The yaml mappings that got entries back, with their data paths (undefined: not in the data). */
-  private readonly touched = new Map<MapNode, Path>();
-  /** The fast reader's mapping each entry put back came from (its data holds the entry's value). */
-  private readonly fastMapOf = new Map<SourceEntry, Extract<PrefixCollection, { kind: 'map' }>>();
-  private fastEntries: Map<number, { map: Extract<PrefixCollection, { kind: 'map' }>; index: number }> | undefined;
+  /** The yaml mappings that got entries back. */
+  private readonly touched = new Map<MapNode, Touched>();
+  /** The fast reader's mappings by the offsets of their kept keys (keptKeys only: a mapping may hold 100k entries). */
+  private fastEntries: Map<number, FastMap> | undefined;
   private fastItems: Map<number, { seq: Extract<PrefixCollection, { kind: 'seq' }>; index: number }> | undefined;
   /** yaml's mappings and items, as it read them (what is added later is the fast reader's, never looked up). */
   private readonly yaml: ReturnType<typeof placesOf>;
@@ -116,6 +98,8 @@ class Merge {
     private readonly text: string,
     private readonly parsed: ParsedSource,
     private readonly collections: readonly PrefixCollection[],
+    /** The keys kept before the ranges of entries (the only fast entries looked up by their key). */
+    private readonly keptKeys: ReadonlySet<number>,
   ) {
     this.yaml = placesOf(parsed.tree);
   }
@@ -154,12 +138,15 @@ class Merge {
     return written === entry.key || written === `"${entry.key}"` || written === `'${entry.key}'`;
   }
 
-  private fastEntry(keyStart: number): { map: Extract<PrefixCollection, { kind: 'map' }>; index: number } | undefined {
+  /** The fast reader's mapping with an entry whose key starts at `keyStart`, and that entry's index. */
+  private fastEntry(keyStart: number): { map: FastMap; index: number } | undefined {
     if (!this.fastEntries) {
-      this.fastEntries = new Map();
-      for (const map of this.collections) if (map.kind === 'map') map.node.entries.forEach((entry, index) => this.fastEntries?.set(entry.keyStart, { map, index }));
+      const index = new Map<number, FastMap>();
+      for (const map of this.collections) if (map.kind === 'map') for (const entry of map.node.entries) if (this.keptKeys.has(entry.keyStart)) index.set(entry.keyStart, map);
+      this.fastEntries = index;
     }
-    return this.fastEntries.get(keyStart);
+    const map = this.fastEntries.get(keyStart);
+    return map ? { map, index: indexOfKey(map.node.entries, keyStart) } : undefined;
   }
 
   /** The fast reader's item whose value starts at `start` (the outermost one: a nested sequence's first item starts there too). */
@@ -224,86 +211,97 @@ class Merge {
     const node = yamlPlace.node;
     // A flow mapping where the fast reader read block entries (an unclosed `{` in a declined region before them).
     if (this.text.charCodeAt(node.start) === 123) decline();
-    const at = node.entries.findIndex((entry) => entry.keyStart === range.firstKey);
+    // Entries are in document order (those put back too): a binary search finds the kept one.
+    const at = indexOfKey(node.entries, range.firstKey);
     const first = node.entries[at];
     // The entry before the range: yaml must have read it as the fast reader did, and the one after it must follow.
     const keptEntry = kept.map.node.entries[kept.index];
     if (!first || !keptEntry || first.keyEnd !== keptEntry.keyEnd || node.entries[at + 1]?.keyStart !== range.lastKey || !sameTree(first.value, keptEntry.value)) return decline();
-    const added = kept.map.node.entries.filter((entry, index) => index > kept.index && entry.keyStart < range.end);
+    const fastEntries = kept.map.node.entries;
+    let end = kept.index + 1;
+    while ((fastEntries[end]?.keyStart ?? Infinity) < range.end) end++;
+    const added = fastEntries.slice(kept.index + 1, end);
     if (added.length === 0 || (added[0]?.keyStart ?? 0) < range.start) return decline();
+    // In now: a later range's kept entry may hold this mapping, and is compared whole with the fast reader's.
     insertAt(node.entries, at + 1, added);
-    for (const entry of added) {
-      this.fast.add(entry);
-      this.fastMapOf.set(entry, kept.map);
-    }
-    this.touched.set(node, yamlPlace.path);
+    const touched = this.touched.get(node) ?? { path: yamlPlace.path, runs: [] };
+    touched.runs.push({ added, from: kept.map });
+    this.touched.set(node, touched);
   }
 
   /**
-   * The duplicate keys yaml did not report in a mapping that got entries back: every
-   * entry whose key came earlier, less those yaml met among its own entries (it reported
-   * those), and those inside the entries put back. In document order once sorted.
+   * Every mapping's entries put back, its data rebuilt, and the duplicate keys yaml did not
+   * report (see duplicates), once every range is placed.
    */
-  duplicates(): ParseIssue[] {
+  finish(): ParseIssue[] {
     const out: ParseIssue[] = [...this.inItems];
-    for (const node of this.touched.keys()) {
-      const fastKeys = new Set(node.entries.filter((entry) => this.fast.has(entry)).map((entry) => entry.key));
-      const seen = new Set<string>();
-      const yamlSeen = new Set<string>();
-      for (const entry of node.entries) {
-        const fast = this.fast.has(entry);
-        // A yaml key that reads like one put back must be that very string (not `!!str k`, `.inf`...).
-        if (!fast && fastKeys.has(entry.key) && !this.plainString(entry)) decline();
-        if (seen.has(entry.key) && (fast || !yamlSeen.has(entry.key))) out.push(duplicateKeyIssue(entry.keyStart, entry.keyEnd));
-        seen.add(entry.key);
-        if (fast) nestedDuplicates(entry.value, out);
-        else yamlSeen.add(entry.key);
-      }
+    for (const [node, touched] of this.touched) {
+      const sources = sourcesOf(node.entries, touched.runs);
+      // Every entry of each fast mapping must be one of this mapping's: yaml reads them in one
+      // mapping as the fast reader did (and the data of a key's last entry is then the fast reader's).
+      for (const map of new Set(touched.runs.map((run) => run.from))) if (!containsAll(node.entries, map.node.entries)) decline();
+      const hasDuplicate = this.duplicates(node.entries, sources, out);
+      if (touched.path) this.mergeValue(node, touched.path, sources, hasDuplicate);
     }
     return out;
   }
 
-  /** The data of every mapping that got entries back, rebuilt once all are back (sequences' items too: the paths hold). */
-  values(): void {
-    for (const [node, path] of this.touched) if (path) this.mergeValue(node, path);
+  /**
+   * The duplicate keys yaml did not report in a mapping that got entries back, into `out`:
+   * every entry whose key came earlier, less those yaml met among its own entries (it
+   * reported those), and those inside the entries put back. In document order once
+   * sorted. Whether any key is there more than once.
+   */
+  private duplicates(entries: readonly SourceEntry[], sources: ReadonlyArray<FastMap | undefined>, out: ParseIssue[]): boolean {
+    // Per key, bits: 1 seen, 2 seen among yaml's own entries, 4 among those put back (one Map: a mapping may hold 100k).
+    const seen = new Map<string, number>();
+    const yamlEntries: SourceEntry[] = [];
+    let hasDuplicate = false;
+    entries.forEach((entry, index) => {
+      const fast = sources[index] !== undefined;
+      const bits = seen.get(entry.key) ?? 0;
+      if ((bits & 1) !== 0) {
+        hasDuplicate = true;
+        if (fast || (bits & 2) === 0) out.push(duplicateKeyIssue(entry.keyStart, entry.keyEnd));
+      }
+      seen.set(entry.key, bits | 1 | (fast ? 4 : 2));
+      if (fast) nestedDuplicates(entry.value, out);
+      else yamlEntries.push(entry);
+    });
+    // A yaml key that reads like one put back must be that very string (not `!!str k`, `.inf`...).
+    for (const entry of yamlEntries) if (((seen.get(entry.key) ?? 0) & 4) !== 0 && !this.plainString(entry)) decline();
+    return hasDuplicate;
   }
 
   /**
    * The mapping's data rebuilt in document order: each key where it first came, with its
-   * last value: yaml's, or the fast reader's for an entry put back, which must then be the
-   * last of its key in the fast reader's mapping too (its data holds that one's value).
+   * last value: yaml's, or the fast reader's for an entry put back (its mapping's data
+   * holds its last entry's value, and that entry is this one: see finish).
    */
-  private mergeValue(node: MapNode, path: readonly Step[]): void {
+  private mergeValue(node: MapNode, path: readonly Step[], sources: ReadonlyArray<FastMap | undefined>, hasDuplicate: boolean): void {
     const target = this.valueAt(path);
     if (typeof target !== 'object' || target === null || Array.isArray(target)) return decline();
-    const yamlKeys = new Set(node.entries.filter((entry) => !this.fast.has(entry)).map((entry) => entry.key));
+    const yamlKeys = new Set(node.entries.filter((_, index) => sources[index] === undefined).map((entry) => entry.key));
     const own = Object.keys(target);
     // yaml's data must have exactly the keys its entries name (no key stringified otherwise).
     if (own.length !== yamlKeys.size || own.some((key) => !yamlKeys.has(key))) decline();
-    const lastOf = new Map<string, SourceEntry>();
-    for (const entry of node.entries) lastOf.set(entry.key, entry);
+    const values = target as Record<string, unknown>;
     const merged: Record<string, unknown> = {};
-    for (const entry of node.entries) {
-      if (Object.prototype.hasOwnProperty.call(merged, entry.key)) continue;
-      const last = lastOf.get(entry.key);
-      const fastMap = last && this.fastMapOf.get(last);
-      if (fastMap && this.lastInFast(fastMap, entry.key) !== last) decline();
-      setOwn(merged, entry.key, fastMap ? fastMap.value[entry.key] : (target as Record<string, unknown>)[entry.key]);
+    if (!hasDuplicate) {
+      // Each key once (the usual case): no key's place or value to look up.
+      node.entries.forEach((entry, index) => setOwn(merged, entry.key, (sources[index]?.value ?? values)[entry.key]));
+    } else {
+      // Each key's last source; null once the key is in `merged`.
+      const lastOf = new Map<string, Record<string, unknown> | null>();
+      node.entries.forEach((entry, index) => lastOf.set(entry.key, sources[index]?.value ?? values));
+      for (const entry of node.entries) {
+        const last = lastOf.get(entry.key);
+        if (!last) continue;
+        lastOf.set(entry.key, null);
+        setOwn(merged, entry.key, (last as Record<string, unknown>)[entry.key]);
+      }
     }
     this.replace(path, merged);
-  }
-
-  private readonly lastKeys = new Map<object, Map<string, SourceEntry>>();
-
-  /** The last entry of `key` in a fast reader's mapping. */
-  private lastInFast(map: Extract<PrefixCollection, { kind: 'map' }>, key: string): SourceEntry | undefined {
-    let last = this.lastKeys.get(map);
-    if (!last) {
-      last = new Map();
-      for (const entry of map.node.entries) last.set(entry.key, entry);
-      this.lastKeys.set(map, last);
-    }
-    return last.get(key);
   }
 }
 
@@ -314,12 +312,11 @@ class Merge {
  */
 export function mergeLeftOut(text: string, parsed: ParsedSource, ranges: readonly Blank[], collections: readonly PrefixCollection[]): ParsedSource | undefined {
   if (parsed.fatal || !parsed.tree || ANCHOR_OR_ALIAS.test(text)) return undefined;
-  const merge = new Merge(text, parsed, collections);
+  const merge = new Merge(text, parsed, collections, new Set(ranges.filter((range) => range.kind === 'key').map((range) => range.firstKey)));
   let added: ParseIssue[];
   try {
     for (const range of ranges) merge.range(range);
-    merge.values();
-    added = merge.duplicates();
+    added = merge.finish();
   } catch (error) {
     if (error instanceof Decline) return undefined;
     throw error;
