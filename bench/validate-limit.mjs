@@ -103,6 +103,13 @@ const SHAPES = {
   'budget: collection keys': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: upTo(FULL_PARSE_BUDGET, (i) => `  ? [c${i}]\n  : v\n`) },
   'budget: tab errors': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: upTo(FULL_PARSE_BUDGET, (i) => `\tt${i}: v\n`) },
   'budget: item errors': { head: ENV, item: (i) => `  k${i}: v${i}\n`, tail: upTo(FULL_PARSE_BUDGET, (i) => `- - a: ${i}\n    - b\n`) },
+  // The same odd line, or odd list, before the plain entries (or among them): the entries
+  // after it are read fast too, and only the odd part reaches the full parser.
+  'odd key at start': { head: `${ENV}  odd : x\n`, item: (i) => `  k${i}: v${i}\n` },
+  'odd key in the middle': { head: ENV, item: (i) => (i === 30000 ? '  odd : x\n' : `  k${i}: v${i}\n`) },
+  'odd list at start': { head: `${HEAD}x-list:\n  - "k": v\nenv:\n`, item: (i) => `  k${i}: v${i}\n` },
+  // Keys in other scripts: plain keys to yaml as to the fast reader.
+  'unicode keys': { head: ENV, item: (i) => `  ключ${i}: значение\n` },
 };
 
 function build(shape) {
