@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSimpleYamlOrPrefix, type PrefixLine } from '../../src/core/manifest/fast-yaml.js';
+import { readLf, readSimpleYamlOrPrefix, type PrefixLine } from '../../src/core/manifest/fast-yaml.js';
+import { readPastRegions } from '../../src/core/manifest/fast-yaml-resume.js';
 import { blankRanges, blankText, parseYamlPastPrefix } from '../../src/core/manifest/partial-reparse.js';
 import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
@@ -258,6 +259,36 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
     // Keys that come again across the regions are reported where the full parse reports them.
     expect(bothWays(texts[0] ?? '').full.issues.length).toBe(20);
   });
+
+  it('reads past a run of odd lines in a few passes, and not past odd lines near the end of a large text (yaml reads those sooner)', () => {
+    const env = (from: number, count: number): string => Array.from({ length: count }, (_, i) => `  k${from + i}: v\n`).join('');
+    const odd = Array.from({ length: 12 }, (_, i) => `  odd${i} : x\n`).join('');
+    // 200 KB: twelve odd lines at the start are one region (grown to take them all in), the rest read fast.
+    const start = `${HEAD}env:\n${odd}${env(0, 20_000)}`;
+    const first = readSimpleYamlOrPrefix(start);
+    expect(first.regions).toHaveLength(1);
+    const region = first.regions?.[0];
+    expect(start.slice(region?.start, region?.end)).toContain(odd);
+    expect((region?.end ?? 0) - (region?.start ?? 0)).toBeLessThan(2 * odd.length);
+    // In a few passes: each region that meets the one before grows by twice as many lines as the last.
+    let passes = 0;
+    const counted = (text: string): ReturnType<typeof readLf> => {
+      passes++;
+      return readLf(text);
+    };
+    const pass = readLf(start).out;
+    expect(pass.prefix && readPastRegions(start, pass, counted).regions).toEqual(first.regions);
+    expect(passes).toBeLessThanOrEqual(6);
+    const both = bothWays(start);
+    expect(both.past).toEqual(both.full);
+    // The same lines at the end: no region, only the lines before them are left out.
+    const end = `${HEAD}env:\n${env(0, 20_000)}${odd}`;
+    const last = readSimpleYamlOrPrefix(end);
+    expect(last.regions).toBeUndefined();
+    const again = bothWays(end);
+    expect(again.past).toBeDefined();
+    expect(again.past).toEqual(again.full);
+  }, 30_000);
 
   it('gives the full parse\'s errors for a broken line near the start whose error runs on over the lines after it', () => {
     const env = Array.from({ length: 300 }, (_, i) => `  k${i}: v${i}\n`).join('');

@@ -3,7 +3,8 @@
  * entries with one odd line near its start (`odd : x`, a list of quoted keys) went to the
  * full parser from that line on: 3 s. Here the declined part, a region of whole lines,
  * is made comment lines of the same length and the text read again, so the lines after
- * it count as read too; up to MAX_REGIONS times. Every offset stays the text's own.
+ * it count as read too, a few times over (MAX_PASSES, READ_BUDGET). Every offset stays the
+ * text's own.
  *
  * A region runs from the first line not read whole to the line the reader failed on, and
  * on over the lines after it that are deeper than the shallowest of those (what they
@@ -26,8 +27,25 @@ export interface Pass {
   whole?: { prefix: readonly PrefixLine[]; collections: readonly PrefixCollection[] };
 }
 
-/** Each pass reads the whole text again (a few hundred ms a megabyte): a few regions are worth it, many are not. */
-const MAX_REGIONS = 8;
+/**
+ * Each pass reads the text again up to where it declines (100-250 ms a megabyte read
+ * whole, a tenth of what yaml costs): a few are worth it, many are not. At most this
+ * many, and no more once they have read this many times the text's length (each pass
+ * splits the whole text into lines too: an eighth of a read).
+ */
+const MAX_PASSES = 16;
+const READ_BUDGET = 3;
+/**
+ * In a large text, reading on is worth another pass only when yaml would otherwise read
+ * more than this share of it after the region (in a small one, either costs little).
+ */
+const MIN_TAIL = 1 / 8;
+const LARGE = 64 * 1024;
+
+/** About what a pass that stopped at `stop` (or read to the end) cost, in characters read. */
+function passCost(text: string, stop: Stop | undefined): number {
+  return (stop ? stop.to : text.length) + text.length / 8;
+}
 
 function indentAt(text: string, at: number): number {
   let end = at;
@@ -71,6 +89,13 @@ export function regionOf(text: string, stop: Stop): Region | undefined {
   return { start: stop.from, end };
 }
 
+/** The end of the `count` whole lines from `at` on (or the text's end). */
+function linesOn(text: string, at: number, count: number): number {
+  let end = at;
+  for (let line = 0; line < count && end < text.length; line++) end = lineEnd(text, end);
+  return end;
+}
+
 /** `regions` with `region` added, overlapping or touching ones joined; undefined when it adds nothing. */
 function withRegion(regions: readonly Region[], region: Region): Region[] | undefined {
   if (regions.some((r) => r.start <= region.start && region.end <= r.end)) return undefined;
@@ -105,10 +130,20 @@ export function readPastRegions(text: string, first: SimpleOrPrefix & { prefix: 
   let best: SimpleOrPrefix = first;
   let stop = first.stop;
   let regions: Region[] = [];
-  while (stop && regions.length < MAX_REGIONS) {
-    const region = regionOf(text, stop);
+  let spent = passCost(text, stop);
+  // Lines added to a region that ends where another begins, doubled each time: a run of
+  // odd lines takes a few passes, not one each (yaml reads at most twice the run).
+  let grow = 0;
+  for (let passes = 0; stop && passes < MAX_PASSES && spent < READ_BUDGET * text.length; passes++) {
+    let region = regionOf(text, stop);
+    const found = region;
+    if (found && regions.some((r) => r.start <= found.end && found.start <= r.end)) {
+      grow = Math.max(1, grow * 2);
+      region = { start: found.start, end: linesOn(text, found.end, grow) };
+    }
     const next = region && withRegion(regions, region);
-    if (!next) break;
+    // Near the end (an odd line last, a few together), yaml reads the rest sooner than a pass would.
+    if (!region || !next || (text.length >= LARGE && text.length - region.end <= MIN_TAIL * text.length)) break;
     regions = next;
     const pass = read(commentOut(text, regions));
     if (pass.whole) return { prefix: pass.whole.prefix, collections: pass.whole.collections, regions };
@@ -116,6 +151,7 @@ export function readPastRegions(text: string, first: SimpleOrPrefix & { prefix: 
     if (!pass.out.prefix || !pass.out.stop) break;
     best = { prefix: pass.out.prefix, ...(pass.out.collections ? { collections: pass.out.collections } : {}), regions };
     stop = pass.out.stop;
+    spent += passCost(text, stop);
   }
   return best;
 }

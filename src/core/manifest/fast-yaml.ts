@@ -702,9 +702,10 @@ export function readSimpleYamlOrPrefix(text: string): SimpleOrPrefix {
 
 /**
  * readSimpleYamlOrPrefix for a text with LF line ends only, without reading past a part
- * it declines; and for a text it reads whole, the lines and collections it read.
+ * it declines; and for a text it reads whole, the lines and collections it read. One
+ * pass of readPastRegions (exported for its tests, which count them).
  */
-function readLf(text: string): Pass {
+export function readLf(text: string): Pass {
   const whole: { lines?: Prefix } = {};
   const out = readLfInto(text, whole);
   return whole.lines && out.read ? { out, whole: whole.lines } : { out };
