@@ -290,6 +290,21 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
     expect(again.past).toEqual(again.full);
   }, 30_000);
 
+  it('reads little more than once through a large text of lines it declines one after another (yaml refuses those anyway)', () => {
+    const text = `${HEAD}x-list:\n${Array.from({ length: 15_000 }, (_, i) => `  - "k${i}": v\n`).join('')}`;
+    let chars = 0;
+    const counted = (part: string): ReturnType<typeof readLf> => {
+      chars += part.length;
+      return readLf(part);
+    };
+    const pass = readLf(text);
+    chars = text.length;
+    const out = pass.out.prefix ? readPastRegions(text, pass.out, counted) : pass.out;
+    // Windows after each region find the next odd line, until the regions are more than yaml is ever given.
+    expect(chars).toBeLessThan(2 * text.length);
+    expect(out.regions).toBeUndefined();
+  }, 30_000);
+
   it('gives the full parse\'s errors for a broken line near the start whose error runs on over the lines after it', () => {
     const env = Array.from({ length: 300 }, (_, i) => `  k${i}: v${i}\n`).join('');
     for (const odd of ['  bad: [unclosed\n', '  bad: {a: 1,\n', '  bad: "open\n', '  - item\n', '   odd: indent\n', '---\n', '  k: |2\n   x\n']) {

@@ -14,6 +14,7 @@
  * fast reader read them (partial-merge.ts).
  */
 import type { PrefixCollection, PrefixLine, SimpleOrPrefix, Stop } from './fast-yaml.js';
+import { FULL_PARSE_BUDGET } from './yaml-budget.js';
 
 /** Whole lines the fast reader declined: [start, end) of the text, end just past a line break (or the text's end). */
 export interface Region {
@@ -28,13 +29,16 @@ export interface Pass {
 }
 
 /**
- * Each pass reads the text again up to where it declines (100-250 ms a megabyte read
- * whole, a tenth of what yaml costs): a few are worth it, many are not. At most this
- * many, and no more once they have read this many times the text's length (each pass
- * splits the whole text into lines too: an eighth of a read).
+ * Each pass reads the text again (it splits all of it into lines, half a read, then reads
+ * up to where it declines; a megabyte read whole is 100-250 ms, a tenth of what yaml
+ * costs): a few are worth it, many are not. At most MAX_PASSES, and none once they have
+ * read READ_BUDGET times the text's length. Odd lines close together are found by
+ * reading only a window after the region (WINDOW), which costs a fraction of a pass.
  */
-const MAX_PASSES = 16;
+const MAX_PASSES = 8;
+const MAX_PROBES = 24;
 const READ_BUDGET = 3;
+const WINDOW = 16 * 1024;
 /**
  * In a large text, reading on is worth another pass only when yaml would otherwise read
  * more than this share of it after the region (in a small one, either costs little).
@@ -44,7 +48,7 @@ const LARGE = 64 * 1024;
 
 /** About what a pass that stopped at `stop` (or read to the end) cost, in characters read. */
 function passCost(text: string, stop: Stop | undefined): number {
-  return (stop ? stop.to : text.length) + text.length / 8;
+  return text.length / 2 + (stop ? stop.to : text.length) / 2;
 }
 
 function indentAt(text: string, at: number): number {
@@ -134,7 +138,9 @@ export function readPastRegions(text: string, first: SimpleOrPrefix & { prefix: 
   // Lines added to a region that ends where another begins, doubled each time: a run of
   // odd lines takes a few passes, not one each (yaml reads at most twice the run).
   let grow = 0;
-  for (let passes = 0; stop && passes < MAX_PASSES && spent < READ_BUDGET * text.length; passes++) {
+  let passes = 0;
+  let probes = 0;
+  while (stop && passes < MAX_PASSES && probes < MAX_PROBES && spent < READ_BUDGET * text.length) {
     let region = regionOf(text, stop);
     const found = region;
     if (found && regions.some((r) => r.start <= found.end && found.start <= r.end)) {
@@ -144,7 +150,22 @@ export function readPastRegions(text: string, first: SimpleOrPrefix & { prefix: 
     const next = region && withRegion(regions, region);
     // Near the end (an odd line last, a few together), yaml reads the rest sooner than a pass would.
     if (!region || !next || (text.length >= LARGE && text.length - region.end <= MIN_TAIL * text.length)) break;
+    // yaml is given every region whole: past its budget it refuses the text however much else is read.
+    if (next.reduce((sum, r) => sum + r.end - r.start, 0) > FULL_PARSE_BUDGET) break;
     regions = next;
+    const cut = linesOn(text, Math.min(text.length, region.end + WINDOW), 1);
+    if (cut < text.length) {
+      probes++;
+      spent += cut;
+      const window = read(commentOut(text.slice(0, cut), regions.filter((r) => r.end <= cut)));
+      const windowStop = window.out.prefix ? window.out.stop : undefined;
+      // Declined inside the window, before its last line (which the cut may have broken): the next region is there.
+      if (!window.whole && windowStop && windowStop.to < text.lastIndexOf('\n', cut - 2) + 1) {
+        stop = windowStop;
+        continue;
+      }
+    }
+    passes++;
     const pass = read(commentOut(text, regions));
     if (pass.whole) return { prefix: pass.whole.prefix, collections: pass.whole.collections, regions };
     // Too deep, aliases past the limit, or a flow document: what the reader says of the whole text stands.
