@@ -58,4 +58,17 @@ describe('pattern checks, bounded per file', () => {
     expect(counts.get('config/pattern-timeout: no time left')).toBeUndefined();
     expect(counts.get('config/default-out-of-range')).toBe(10);
   });
+
+  it('reports defaults in field order, so past the per-rule cap the listed ones are the first ones', async () => {
+    // Fields 0-99 break their pattern, 100-149 their min_length: the pattern answers come
+    // after every field was looked at, and must not jump the queue.
+    const fields = Array.from({ length: 150 }, (_, i) => (i < 100 ? field(i, '^[a-z]+$', 'ABC') : `    - name: f${i}\n      type: string\n      default: a\n      validation:\n        min_length: 3\n`));
+    const result = await checkManifestText(HEAD + fields.join(''), 'plugin.yaml');
+    const listed = result.diagnostics.filter((d) => d.rule === 'config/default-out-of-range' && !/not listed/.test(d.message));
+    expect(listed).toHaveLength(100);
+    expect(listed.every((d) => /does not match validation\.pattern/.test(d.message))).toBe(true);
+    const summary = result.diagnostics.find((d) => /50 more config\/default-out-of-range findings/.test(d.message));
+    // It points at the first omitted one: field 100's default (ten head lines, five per field).
+    expect(summary?.line).toBe(10 + 5 * 100 + 3);
+  });
 });

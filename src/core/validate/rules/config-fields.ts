@@ -5,7 +5,7 @@
  * default's value: it may be a secret even when the field is not marked sensitive.
  */
 import { CONFIG_FIELD_TYPES, configEnvName, type ConfigFieldType } from '../../protocol.js';
-import { isRecord, type Rule, type RuleContext } from '../rule-context.js';
+import { isRecord, type Finding, type Rule, type RuleContext } from '../rule-context.js';
 import { compilePattern, FILE_TIME_LIMIT_MS, PatternMatcher } from './pattern-match.js';
 
 const TYPE_WORDS: Record<ConfigFieldType, string> = {
@@ -113,7 +113,7 @@ function checkField(ctx: RuleContext, field: Record<string, unknown>, base: (str
     if (typeof minLength === 'number' && length < minLength) outside(`is shorter than validation.min_length (${minLength})`, 'Lengthen the default or lower min_length.');
     if (typeof maxLength === 'number' && length > maxLength) outside(`is longer than validation.max_length (${maxLength})`, 'Shorten the default or raise max_length.');
     if (regexp) {
-      // Reported once every pattern of the file has run (PatternMatcher.run, all in one go).
+      // Answered once every pattern of the file has run (PatternMatcher.run, all in one go).
       matcher.defer(regexp, value, (matched) => {
         if (matched === false) outside('does not match validation.pattern', 'Change the default or the pattern.');
         if (matched === 'timeout') {
@@ -135,19 +135,28 @@ export const configFieldRules: Rule = (ctx) => {
   if (!isRecord(metadata) || !Array.isArray(metadata.config_schema)) return;
   const firstByName = new Map<string, number>();
   const matcher = new PatternMatcher(metadata.config_schema);
+  // From the first pattern on, findings wait for the pattern answers (matcher.run, all in
+  // one go), then are reported in field order: past the per-rule cap, the listed ones are
+  // the first ones. Before it nothing waits, so a large file without patterns holds none.
+  const held: Finding[][] = [];
+  const holding = (): boolean => held.length > 0 || matcher.waiting;
   metadata.config_schema.forEach((field: unknown, index: number) => {
     if (!isRecord(field)) return;
+    const findings: Finding[] = [];
+    const hold: RuleContext = { ...ctx, report: (finding) => (holding() ? void findings.push(finding) : ctx.report(finding)) };
     const base = ['metadata', 'config_schema', index];
     const label = typeof field.name === 'string' ? `"${field.name}"` : `#${index + 1}`;
     if (typeof field.name === 'string') {
       const first = firstByName.get(field.name);
       if (first !== undefined) {
-        ctx.report({ path: [...base, 'name'], rule: 'config/duplicate-name', message: `Config field name "${field.name}" is already used by config_schema[${first}].`, hint: 'Give every config field a unique name.' });
+        hold.report({ path: [...base, 'name'], rule: 'config/duplicate-name', message: `Config field name "${field.name}" is already used by config_schema[${first}].`, hint: 'Give every config field a unique name.' });
       } else {
         firstByName.set(field.name, index);
       }
     }
-    checkField(ctx, field, base, label, matcher);
+    checkField(hold, field, base, label, matcher);
+    if (holding()) held.push(findings);
   });
   matcher.run();
+  for (const findings of held) for (const finding of findings) ctx.report(finding);
 };

@@ -57,6 +57,11 @@ export class PatternMatcher {
    */
   constructor(private readonly owner: object) {}
 
+  /** True while matches are deferred and not yet run. */
+  get waiting(): boolean {
+    return this.pending.length > 0;
+  }
+
   defer(regexp: RegExp, subject: string, then: (result: MatchResult) => void): void {
     this.pending.push({ regexp, subject, then });
   }
