@@ -305,6 +305,20 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
     expect(out.regions).toBeUndefined();
   }, 30_000);
 
+  it('reads a large text with one odd line in its middle twice, and no window from its start', () => {
+    const half = Array.from({ length: 8_000 }, (_, i) => `  k${i}: v\n`).join('');
+    const text = `${HEAD}env:\n${half}  odd : x\n${half.replace(/k/g, 'j')}`;
+    let chars = 0;
+    const counted = (part: string): ReturnType<typeof readLf> => {
+      chars += part.length;
+      return readLf(part);
+    };
+    const pass = readLf(text);
+    const out = pass.out.prefix ? readPastRegions(text, pass.out, counted) : pass.out;
+    expect(out.regions).toHaveLength(1);
+    expect(chars).toBe(text.length);
+  });
+
   it('gives the full parse\'s errors for a broken line near the start whose error runs on over the lines after it', () => {
     const env = Array.from({ length: 300 }, (_, i) => `  k${i}: v${i}\n`).join('');
     for (const odd of ['  bad: [unclosed\n', '  bad: {a: 1,\n', '  bad: "open\n', '  - item\n', '   odd: indent\n', '---\n', '  k: |2\n   x\n']) {

@@ -154,7 +154,8 @@ export function readPastRegions(text: string, first: SimpleOrPrefix & { prefix: 
     if (next.reduce((sum, r) => sum + r.end - r.start, 0) > FULL_PARSE_BUDGET) break;
     regions = next;
     const cut = linesOn(text, Math.min(text.length, region.end + WINDOW), 1);
-    if (cut < text.length) {
+    // The window is read from the text's start: worth it only well before the end.
+    if (cut <= text.length / 4) {
       probes++;
       spent += cut;
       const window = read(commentOut(text.slice(0, cut), regions.filter((r) => r.end <= cut)));
