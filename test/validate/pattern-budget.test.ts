@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkManifestText } from '../../src/core/validate/check-manifest.js';
-import { FILE_TIME_LIMIT_MS, MATCH_TIME_LIMIT_MS } from '../../src/core/validate/rules/pattern-match.js';
+import { FILE_TIME_LIMIT_MS, MATCH_TIME_LIMIT_MS, PatternMatcher, type MatchResult } from '../../src/core/validate/rules/pattern-match.js';
 
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: ./serve\nmetadata:\n  name: Patterns\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: patterns\n  config_schema:\n';
 const field = (i: number, pattern: string, value: string): string =>
@@ -70,5 +70,28 @@ describe('pattern checks, bounded per file', () => {
     const summary = result.diagnostics.find((d) => /50 more config\/default-out-of-range findings/.test(d.message));
     // It points at the first omitted one: field 100's default (ten head lines, five per field).
     expect(summary?.line).toBe(10 + 5 * 100 + 3);
+  });
+
+  // The matcher itself with a file budget no loaded machine can spend on simple patterns:
+  // what is decided must not depend on how busy the machine is.
+  it('answers every pair but one backtracking one, whatever came before and after it', () => {
+    const matcher = new PatternMatcher([], { matchMs: MATCH_TIME_LIMIT_MS, fileMs: 20_000 });
+    const answers: MatchResult[] = [];
+    const simple = (i: number): [RegExp, string] => [/^[a-z]+$/, i % 7 === 0 ? 'NO' : 'yes'];
+    const pairs: Array<[RegExp, string]> = [...Array.from({ length: 300 }, (_, i) => simple(i)), [new RegExp(EVIL.pattern), EVIL.value], ...Array.from({ length: 300 }, (_, i) => simple(i))];
+    pairs.forEach(([regexp, subject], i) => matcher.defer(regexp, subject, (answer) => (answers[i] = answer)));
+    matcher.run();
+    expect(answers[300]).toBe('timeout');
+    const others = answers.filter((_, i) => i !== 300);
+    expect(others).toEqual(pairs.filter((_, i) => i !== 300).map(([regexp, subject]) => regexp.test(subject)));
+  });
+
+  it('charges a backtracking pattern once, not once per call it was in', () => {
+    // 3 x 100 ms of backtracking in 350 ms: all three are called slow only if none was run twice.
+    const matcher = new PatternMatcher([], { matchMs: MATCH_TIME_LIMIT_MS, fileMs: 350 });
+    const answers: MatchResult[] = [];
+    for (let i = 0; i < 3; i++) matcher.defer(/^[a-z]+$/, 'ok', () => undefined), matcher.defer(new RegExp(EVIL.pattern), EVIL.value, (answer) => answers.push(answer));
+    matcher.run();
+    expect(answers).toEqual(['timeout', 'timeout', 'timeout']);
   });
 });

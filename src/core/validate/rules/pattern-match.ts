@@ -24,6 +24,13 @@ export function compilePattern(pattern: string): PatternCompile {
 export const MATCH_TIME_LIMIT_MS = 100;
 export const FILE_TIME_LIMIT_MS = 250;
 
+/** The per-match and per-file limits (tests give larger ones, where a loaded machine must not change the answer). */
+export interface PatternLimits {
+  matchMs: number;
+  fileMs: number;
+}
+const LIMITS: PatternLimits = { matchMs: MATCH_TIME_LIMIT_MS, fileMs: FILE_TIME_LIMIT_MS };
+
 /** A match's answer: whether it matched, or why it was not decided. */
 export type MatchResult = boolean | 'timeout' | 'no-time-left';
 
@@ -33,18 +40,35 @@ interface Pending {
   then: (result: MatchResult) => void;
 }
 
-// One pass over every pair; `state.next` says which pair was running when the time ran out.
-const batchScript = new Script('for (let i = state.next; i < pairs.length; i++) { state.next = i; results[i] = pairs[i].regexp.test(pairs[i].subject); } state.next = pairs.length;');
+// One pass over every pair: `state.next` is the pair running when the time ran out, `state.at` when it started.
+const batchScript = new Script('for (let i = state.next; i < pairs.length; i++) { state.next = i; state.at = Date.now(); results[i] = pairs[i].regexp.test(pairs[i].subject); } state.next = pairs.length;');
 let sharedContext: Context | undefined;
 /** Answers by the config_schema list they were asked for (see the constructor). */
 const answered = new WeakMap<object, MatchResult[]>();
 
+/** CPU time of this process in ms: time the machine gives to other processes is not charged to a manifest. */
+function cpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
+/** How one vm call ended: the pair it stopped on (pairs.length when none), and whether that pair was really busy. */
+interface Pass {
+  stopped: number;
+  /** The call had the whole per-match limit, not only what was left of the file's. */
+  full: boolean;
+  /** The stopped pair ran for most of the call's limit while the process had the CPU: it is slow, not unlucky. */
+  busy: boolean;
+}
+
 /**
  * The pattern matches of one manifest: gathered with `defer`, run together by `run`, in
  * one vm call for all of them (a call with a time limit costs about 0.1 ms, so 5,000
- * fields took 0.7 s one call each). The pair that is running when a call's time runs out
- * gets a call of its own (the time may have gone to the pairs before it), then the pass
- * goes on after it.
+ * fields took 0.7 s one call each). When a call's time runs out, the pair running then
+ * is slow only if it ran for most of the limit with the CPU to itself; otherwise (the
+ * pairs before it took the time, or the machine was busy elsewhere) the next call starts
+ * with it, once. The file's budget counts CPU time, so a loaded machine does not turn
+ * simple patterns into "not checked"; a wall-clock backstop of four budgets still ends it.
  */
 export class PatternMatcher {
   private readonly pending: Pending[] = [];
@@ -55,7 +79,10 @@ export class PatternMatcher {
    * manifest with findings (a quick pass without positions, then with them), and the
    * second run takes the first one's answers instead of spending the budget again.
    */
-  constructor(private readonly owner: object) {}
+  constructor(
+    private readonly owner: object,
+    private readonly limits: PatternLimits = LIMITS,
+  ) {}
 
   /** True while matches are deferred and not yet run. */
   get waiting(): boolean {
@@ -76,44 +103,42 @@ export class PatternMatcher {
 
   private answer(pairs: readonly Pending[]): MatchResult[] {
     const results: MatchResult[] = pairs.map(() => 'no-time-left');
-    for (let next = 0; next < pairs.length && this.spentMs < FILE_TIME_LIMIT_MS; ) {
-      const { stopped, full } = this.pass(pairs, next, results);
+    const wallEnd = performance.now() + 4 * this.limits.fileMs;
+    let retried = -1;
+    for (let next = 0; next < pairs.length && this.spentMs < this.limits.fileMs && performance.now() < wallEnd; ) {
+      const { stopped, full, busy } = this.pass(pairs, next, results);
       if (stopped === pairs.length) break;
-      // A pair the time ran out on is slow only if it had the whole MATCH_TIME_LIMIT_MS to
-      // itself; `typeof`: the time may run out just after its answer, before the next pair.
-      if (typeof results[stopped] !== 'boolean') results[stopped] = stopped > next ? this.alone(pairs[stopped] as Pending) : full ? 'timeout' : 'no-time-left';
-      next = stopped + 1;
+      // `typeof`: the time may run out just after a pair's answer, before the next pair.
+      if (typeof results[stopped] === 'boolean' || busy || (stopped === next && retried === stopped)) {
+        if (typeof results[stopped] !== 'boolean') results[stopped] = full ? 'timeout' : 'no-time-left';
+        next = stopped + 1;
+        continue;
+      }
+      if (stopped === next) retried = stopped;
+      next = stopped;
     }
     return results;
   }
 
-  /** A pair in a call of its own, after a call in which the pairs before it took the time. */
-  private alone(pair: Pending): MatchResult {
-    if (this.spentMs >= FILE_TIME_LIMIT_MS) return 'no-time-left';
-    const answer: MatchResult[] = ['no-time-left'];
-    const { full } = this.pass([pair], 0, answer);
-    return typeof answer[0] === 'boolean' ? answer[0] : full ? 'timeout' : 'no-time-left';
-  }
-
-  /**
-   * One vm call over pairs[from..]. `stopped`: the index of the pair running when its time
-   * ran out, or pairs.length; `full`: the call had MATCH_TIME_LIMIT_MS, not only what was
-   * left of the file's time.
-   */
-  private pass(pairs: readonly Pending[], from: number, results: MatchResult[]): { stopped: number; full: boolean } {
-    const timeout = Math.max(1, Math.ceil(Math.min(MATCH_TIME_LIMIT_MS, FILE_TIME_LIMIT_MS - this.spentMs)));
-    const full = timeout === MATCH_TIME_LIMIT_MS;
-    const state = { next: from };
+  /** One vm call over pairs[from..]. */
+  private pass(pairs: readonly Pending[], from: number, results: MatchResult[]): Pass {
+    const timeout = Math.max(1, Math.ceil(Math.min(this.limits.matchMs, this.limits.fileMs - this.spentMs)));
+    const full = timeout === this.limits.matchMs;
+    const state = { next: from, at: 0 };
     const context = (sharedContext ??= createContext({}));
     Object.assign(context, { pairs, results, state });
-    const started = performance.now();
+    const wallStart = performance.now();
+    const cpuStart = cpuMs();
     try {
       batchScript.runInContext(context, { timeout });
-      return { stopped: pairs.length, full };
+      return { stopped: pairs.length, full, busy: false };
     } catch {
-      return { stopped: state.next, full };
+      const wall = performance.now() - wallStart;
+      const cpu = cpuMs() - cpuStart;
+      const busy = Date.now() - state.at >= 0.8 * timeout && cpu >= 0.8 * wall;
+      return { stopped: state.next, full, busy };
     } finally {
-      this.spentMs += performance.now() - started;
+      this.spentMs += cpuMs() - cpuStart;
       Object.assign(context, { pairs: undefined, results: undefined, state: undefined });
     }
   }
