@@ -66,6 +66,14 @@ const CORPUS: Record<string, string> = {
   'tabs where yaml refuses them': `${HEAD}args:\n  -\tk: 1\n\tx: 1\n`,
   'a line of a tab alone after a key with no value (yaml: tab as indentation)': `${HEAD}x:\n\t\nx: a\nenv:\n\t\n  A: 1\ny: &a\n\t\nz: 1\n`,
   'a line of a tab alone after a key with no value, last': `${HEAD}x:\n\t\nx: a\n`,
+  'a document start marker': `---\n${HEAD}env:\n  A: "x"\n  B: 1\n`,
+  'a directive and a marker, with comments': `# top\n%YAML 1.2\n--- # the manifest\n${HEAD}env: {A: 1}\nunknown: 2\n`,
+  'an end marker and a comment after it': `${HEAD}env:\n  A: x\n  A: y\n...\n# after\n`,
+  'markers with CRLF line ends': `---\r\n${HEAD.replace(/\n/g, '\r\n')}env:\r\n  A: 1\r\n...\r\n`,
+  'a YAML 1.1 directive (other booleans: left to the full parser)': `%YAML 1.1\n---\n${HEAD}auto_start: yes\nenv:\n  A: 0777\n`,
+  'two documents': `---\n${HEAD}---\nx: 1\n`,
+  'a marker with a value on its line': `--- \n${HEAD}env:\n  A: 1\n--- |\n  text\n`,
+  'a directive without its marker': `%YAML 1.2\n${HEAD}`,
 };
 
 /** Small versions of the bench's large shapes (bench/validate.mjs). */

@@ -42,17 +42,17 @@ describe('the full parser budget', () => {
     expect(result.diagnostics[0]?.hint).toMatch(/`\? ` keys/);
   });
 
-  it('tells a large manifest that starts with a document marker what to change: the marker, not "write plain YAML"', async () => {
-    // Valid plain YAML but for its first line, which the fast reader declines: the whole
-    // file would go to the full parser. The message must not call it YAML only that parser
-    // reads, and the hint must name the line's kind.
+  it('tells a large manifest that starts with a YAML 1.1 directive what to change: the directive, not "write plain YAML"', async () => {
+    // Valid plain YAML but for its first lines, which the fast reader declines (1.1 reads
+    // `yes` otherwise): the whole file would go to the full parser. The message must not
+    // call it YAML only that parser reads, and the hint must name the line's kind.
     const fields = Array.from({ length: 300 }, (_, i) => `    - name: field_${i}\n      type: string\n      description: What field ${i} is for.\n`).join('');
-    const text = `---\n${HEAD}  config_schema:\n${fields}`;
+    const text = `%YAML 1.1\n---\n${HEAD}  config_schema:\n${fields}`;
     expect(contentChars(text)).toBeGreaterThan(FULL_PARSE_BUDGET);
     const result = await checkManifestText(text, 'plugin.yaml');
     expect(result.diagnostics.map((d) => [d.rule, d.line])).toEqual([['syntax/too-complex', 1]]);
     expect(result.diagnostics[0]?.message).not.toMatch(/only the full parser reads/);
-    expect(result.diagnostics[0]?.hint).toMatch(/`---`/);
+    expect(result.diagnostics[0]?.hint).toMatch(/`%YAML 1\.1`/);
   });
 
   it('parses the same YAML within the budget as before (no refusal, its own findings)', async () => {

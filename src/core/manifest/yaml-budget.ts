@@ -48,10 +48,10 @@ export function overBudgetIssue(text: string, at: number): ParseIssue | undefine
     end: at + 1,
     severity: 'error',
     rule: 'syntax/too-complex',
-    // Not "YAML only the full parser reads": one line the fast reader declines (a `---`
-    // marker at the top) can send a whole file of plain YAML to the full parser.
+    // Not "YAML only the full parser reads": one line the fast reader declines (a
+    // `%YAML 1.1` directive at the top) can send a whole file of plain YAML to the full parser.
     message: `The full YAML parser would have to read ${chars.toLocaleString('en-US')} characters of this manifest, more than the ${FULL_PARSE_BUDGET.toLocaleString('en-US')} it is given (it would take seconds); the file was not checked.`,
-    hint: 'A manifest is usually a few KiB: is this the right file? If it is, the fast reader, which takes plain YAML of any size, stopped at about this line: write it and the lines after it as plain block YAML, without `---`, `...` or `%YAML` lines, `? ` keys or tabs used for indentation.',
+    hint: 'A manifest is usually a few KiB: is this the right file? If it is, the fast reader, which takes plain YAML of any size, stopped at about this line: write it and the lines after it as plain block YAML, without `%YAML 1.1` or `%TAG` lines, a second `---` document, `? ` keys or tabs used for indentation.',
   };
 }
 

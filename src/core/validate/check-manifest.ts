@@ -13,6 +13,7 @@ import type { ErrorObject } from 'ajv';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYamlOrPrefix, type PrefixLine } from '../manifest/fast-yaml.js';
+import { withoutDocumentMarkers } from '../manifest/yaml-markers.js';
 import { readBeforeRegions } from '../manifest/fast-yaml-resume.js';
 import { MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
@@ -116,7 +117,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     sink.atOffsets(0, 0, 'manifest/empty', 'The manifest is empty.', 'Run loom-plugin init for a complete example, or see docs/protocol.md.');
     return { result: finish(file, sink, undefined) };
   }
-  const first = !json && options.fast !== false ? readSimpleYamlOrPrefix(text) : undefined;
+  const first = !json && options.fast !== false ? readSimpleYamlOrPrefix(withoutDocumentMarkers(text)) : undefined;
   const simple = first?.read;
   let verdict: SchemaVerdict | undefined;
   if (simple && simple.issues.length === 0) {
