@@ -70,6 +70,16 @@ func expectPlainMessage(t *testing.T, got answer, want string) {
 	}
 }
 
+// expectCutMessage checks that a stream the provider ended before its end event is told
+// as a sentence the user can act on, not in the template's own terms ("upstream stream").
+func expectCutMessage(t *testing.T, failure map[string]any) {
+	t.Helper()
+	message, _ := failure["message"].(string)
+	if !strings.Contains(message, "retrying may work") || strings.Contains(message, "upstream stream") {
+		t.Fatalf("cut: message %q, want a plain sentence saying retrying may work", message)
+	}
+}
+
 // closedAddress is a 127.0.0.1 address nothing listens on.
 func closedAddress(t *testing.T) string {
 	t.Helper()

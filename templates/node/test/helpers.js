@@ -60,3 +60,12 @@ export async function assertError(response, code, status) {
 export function assertPlainMessage(message) {
   assert.doesNotMatch(message, /UND_ERR|\bE[A-Z_]{2,}\b|[a-z]Error\b/, message);
 }
+
+/**
+ * A stream the provider ended before its end event is told as a sentence the user can act on,
+ * not in the template's own terms ("upstream stream").
+ */
+export function assertCutMessage(message) {
+  assert.match(message, /retrying may work/, message);
+  assert.doesNotMatch(message, /upstream stream/, message);
+}

@@ -28,6 +28,12 @@ def assert_plain_message(message):
     assert not re.search(r"UND_ERR|\bE[A-Z_]{2,}\b|[a-z](Error|Exception)\b", message), message
 
 
+def assert_cut_message(message):
+    """A stream the provider ended before its end event is told as a sentence the user can act
+    on, not in the template's own terms ("upstream stream")."""
+    assert "retrying may work" in message and "upstream stream" not in message, message
+
+
 def test_metadata_is_the_manifests(client):
     response = client.get("/metadata")
     assert response.status_code == 200

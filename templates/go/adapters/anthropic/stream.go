@@ -161,7 +161,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		send(u.streamFailure(ctx, err).body())
 	} else {
 		// Closed without message_stop: the answer is incomplete, say so.
-		send(newError("provider_unavailable", "the upstream stream ended before message_stop").body())
+		send(newError("provider_unavailable", "the provider ended the stream before the answer was finished (no message_stop event); retrying may work").body())
 	}
 	send(nil)
 	return nil

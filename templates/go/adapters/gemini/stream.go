@@ -146,7 +146,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		send(u.streamFailure(ctx, scanner.Err()).body())
 	case state.finish == "":
 		// Closed before a chunk with finishReason: the answer is incomplete, say so.
-		send(newError("provider_unavailable", "the upstream stream ended before its finish reason").body())
+		send(newError("provider_unavailable", "the provider ended the stream before the answer was finished (no finishReason); retrying may work").body())
 	default:
 		send(state.chunk(map[string]any{}, state.finish, usageOf(state.usage)))
 	}

@@ -102,7 +102,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		send(u.streamFailure(ctx, err).body())
 	} else {
 		// Closed without a done line: the answer is incomplete, say so.
-		send(newError("provider_unavailable", "the upstream stream ended before its done line").body())
+		send(newError("provider_unavailable", "the provider ended the stream before the answer was finished (no done line); retrying may work").body())
 	}
 	send(nil)
 	return nil

@@ -324,7 +324,7 @@ function translateStream(response, request, timeoutMs) {
   return relayStream(response, timeoutMs, {
     translate: (data) => state.translate(data),
     ended: () => {
-      throw new PluginError('provider_unavailable', 'the upstream stream ended before message_stop');
+      throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished (no message_stop event); retrying may work');
     },
   });
 }

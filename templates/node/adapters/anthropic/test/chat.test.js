@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
 import { API_KEY, MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, serveAgainstFake } from './helpers.js';
+import { assertCutMessage, assertError, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: MODEL, messages: [{ role: 'user', content: 'hello there' }] };
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -170,6 +170,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
       const failure = JSON.parse(all.at(-2));
       assert.equal(failure.code, code);
       assert.equal(failure.transient, true);
+      if (fault === 'cut') assertCutMessage(failure.message);
       assert.equal(all.at(-1), '[DONE]');
     });
   }

@@ -264,7 +264,7 @@ function translateStream(response, request, timeoutMs) {
   return relayStream(response, timeoutMs, {
     translate: (data) => state.translate(data),
     ended: () => {
-      throw new PluginError('provider_unavailable', 'the upstream stream ended before message-end');
+      throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished (no message-end event); retrying may work');
     },
   });
 }

@@ -323,7 +323,7 @@ function translateStream(response, request, timeoutMs) {
   return relayStream(response, timeoutMs, {
     translate: (data) => [state.translate(data), false],
     ended: () => {
-      if (state.finish === undefined) throw new PluginError('provider_unavailable', 'the upstream stream ended before its finish reason');
+      if (state.finish === undefined) throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished (no finishReason); retrying may work');
       return [state.chunk({}, state.finish, usageOf(state.usage))];
     },
   });

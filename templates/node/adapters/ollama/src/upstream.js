@@ -219,7 +219,7 @@ async function* translateStream(response, request, timeoutMs) {
     ndjson: true,
     translate,
     ended: () => {
-      throw new PluginError('provider_unavailable', 'the upstream stream ended before its done line');
+      throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished (no done line); retrying may work');
     },
   });
 }

@@ -375,6 +375,6 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
     protocol's rules)."""
 
     def ended() -> List[bytes]:
-        raise PluginError("provider_unavailable", "the upstream stream ended before message_stop")
+        raise PluginError("provider_unavailable", "the provider ended the stream before the answer was finished (no message_stop event); retrying may work")
 
     return relay_stream(response, timeout, _StreamState(request).translate, ended)

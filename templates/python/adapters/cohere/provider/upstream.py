@@ -306,6 +306,6 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
     protocol's rules); a [DONE] may follow message-end."""
 
     def ended() -> List[bytes]:
-        raise PluginError("provider_unavailable", "the upstream stream ended before message-end")
+        raise PluginError("provider_unavailable", "the provider ended the stream before the answer was finished (no message-end event); retrying may work")
 
     return relay_stream(response, timeout, _StreamState(request).translate, ended)

@@ -401,7 +401,7 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
 
     def ended() -> List[bytes]:
         if state.finish is None:
-            raise PluginError("provider_unavailable", "the upstream stream ended before its finish reason")
+            raise PluginError("provider_unavailable", "the provider ended the stream before the answer was finished (no finishReason); retrying may work")
         return [state.chunk({}, state.finish, usage_of(state.usage))]
 
     return relay_stream(response, timeout, lambda data: (state.translate(data), False), ended)

@@ -272,7 +272,7 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
         return out, bool(data.get("done"))
 
     def ended() -> List[bytes]:
-        raise PluginError("provider_unavailable", "the upstream stream ended before its done line")
+        raise PluginError("provider_unavailable", "the provider ended the stream before the answer was finished (no done line); retrying may work")
 
     yield chunk({"role": "assistant", "content": ""})
     yield from relay_stream(response, timeout, translate, ended, ndjson=True)

@@ -8,7 +8,7 @@ import pytest
 
 from provider.settings import STREAMING
 from tests.fake_upstream import API_KEY, MODEL, valid_config
-from tests.test_lifecycle import assert_error
+from tests.test_lifecycle import assert_cut_message, assert_error
 
 HELLO = {"model": MODEL, "messages": [{"role": "user", "content": "hello there"}]}
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
@@ -162,6 +162,8 @@ def test_error_after_the_stream_started_is_one_event_then_done(client, upstream,
     assert json.loads(events[0])["object"] == "chat.completion.chunk"
     error = json.loads(events[-2])
     assert error["code"] == code and error["transient"] is True and error["message"]
+    if fault == "cut":
+        assert_cut_message(error["message"])
     assert events[-1] == "[DONE]"
 
 
