@@ -45,6 +45,8 @@ const WINDOW = 16 * 1024;
  */
 const MIN_TAIL = 1 / 8;
 const LARGE = 64 * 1024;
+/** A document marker or a directive: what follows one is another document. */
+const NEW_DOCUMENT = /^(?:---|\.\.\.|%)/;
 
 /** About what a pass that stopped at `stop` (or read to the end) cost, in characters read. */
 function passCost(text: string, stop: Stop | undefined): number {
@@ -78,7 +80,7 @@ function blankOrComment(text: string, at: number): boolean {
  * directive: what follows one is another document.
  */
 export function regionOf(text: string, stop: Stop): Region | undefined {
-  if (/^(?:---|\.\.\.|%)/.test(text.slice(stop.from, stop.from + 3))) return undefined;
+  if (NEW_DOCUMENT.test(text.slice(stop.from, stop.from + 3))) return undefined;
   let shallowest = Infinity;
   for (let at = stop.from; at < stop.to; at = lineEnd(text, at)) {
     if (!blankOrComment(text, at)) shallowest = Math.min(shallowest, indentAt(text, at));
@@ -87,7 +89,7 @@ export function regionOf(text: string, stop: Stop): Region | undefined {
   while (end < text.length) {
     const indent = indentAt(text, end);
     if (!blankOrComment(text, end) && text.charCodeAt(end + indent) !== 9 && indent <= shallowest) break;
-    if (/^(?:---|\.\.\.|%)/.test(text.slice(end, end + 3))) break;
+    if (NEW_DOCUMENT.test(text.slice(end, end + 3))) break;
     end = lineEnd(text, end);
   }
   return { start: stop.from, end };

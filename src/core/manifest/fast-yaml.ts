@@ -588,8 +588,8 @@ export interface Stop {
 
 type Prefix = { prefix: readonly PrefixLine[]; collections: readonly PrefixCollection[]; stop?: Stop };
 
-function lineStart(line: Line): number {
-  // An explicit key's line starts before its `?`, not before its key.
+/** Where a line read starts: an explicit key's line starts before its `?`, not before its key. */
+export function lineStart(line: PrefixLine): number {
   return (line.questionAt ?? line.keyStart) - line.indent;
 }
 

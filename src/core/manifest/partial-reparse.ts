@@ -15,7 +15,7 @@
  * exact; otherwise the full parser reads the whole text. A property test compares both
  * paths on generated documents broken, or made odd, at random places.
  */
-import type { PrefixLine, PrefixCollection } from './fast-yaml.js';
+import { lineStart, type PrefixLine, type PrefixCollection } from './fast-yaml.js';
 import { readBeforeRegions, type Region } from './fast-yaml-resume.js';
 import { mergeLeftOut } from './partial-merge.js';
 import type { ParsedSource } from './parse-issue.js';
@@ -64,13 +64,12 @@ export function blankRanges(lines: readonly PrefixLine[], regions: readonly Regi
       open.pop();
     }
     const top = open[open.length - 1];
-    // An explicit key's line starts before its `?`, not before its key.
-    const lineStart = (line.questionAt ?? line.keyStart) - line.indent;
+    const start = lineStart(line);
     if (top && top.indent === line.indent) {
-      top.starts.push(lineStart);
+      top.starts.push(start);
       top.keys.push(line.keyStart);
     } else {
-      open.push({ indent: line.indent, kind: line.kind, starts: [lineStart], keys: [line.keyStart] });
+      open.push({ indent: line.indent, kind: line.kind, starts: [start], keys: [line.keyStart] });
     }
   }
   runs.push(...open);
