@@ -319,6 +319,19 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
     expect(chars).toBe(text.length);
   });
 
+  it('takes the lines a grown region\'s last line holds into it, so the entries after it still merge back', async () => {
+    // `q : 2` touches the region of `q : 1`: the region grows by `g50:`, and must take `g50`'s
+    // entries too, or the fast reader reads them as `g49`'s, the merge declines, and a large
+    // text is refused for size though yaml reads a few lines.
+    const groups = Array.from({ length: 150 }, (_, g) => `g${g}:\n${Array.from({ length: 9 }, (_, i) => `  k${i}: value ${g}\n`).join('')}`);
+    groups.splice(50, 0, 'q : 1\nq : 2\n');
+    const text = `${HEAD}${groups.join('')}`;
+    const fast = await analyzeManifestText(text, 'plugin.yaml');
+    const full = await analyzeManifestText(text, 'plugin.yaml', { fast: false, fullParseBudget: false });
+    expect(fast.result.diagnostics.filter((d) => d.rule.startsWith('syntax/')).map((d) => d.rule)).toEqual(['syntax/duplicate-key']);
+    expect(fast.result).toEqual(full.result);
+  });
+
   it('gives the full parse\'s errors for a broken line near the start whose error runs on over the lines after it', () => {
     const env = Array.from({ length: 300 }, (_, i) => `  k${i}: v${i}\n`).join('');
     for (const odd of ['  bad: [unclosed\n', '  bad: {a: 1,\n', '  bad: "open\n', '  - item\n', '   odd: indent\n', '---\n', '  k: |2\n   x\n']) {

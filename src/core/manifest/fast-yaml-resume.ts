@@ -81,18 +81,23 @@ function blankOrComment(text: string, at: number): boolean {
  */
 export function regionOf(text: string, stop: Stop): Region | undefined {
   if (NEW_DOCUMENT.test(text.slice(stop.from, stop.from + 3))) return undefined;
+  return deeperAfter(text, stop.from, stop.to);
+}
+
+/** The lines [start, end) of the text, and the lines after them deeper than the shallowest of those (as regionOf). */
+function deeperAfter(text: string, start: number, to: number): Region {
   let shallowest = Infinity;
-  for (let at = stop.from; at < stop.to; at = lineEnd(text, at)) {
+  for (let at = start; at < to; at = lineEnd(text, at)) {
     if (!blankOrComment(text, at)) shallowest = Math.min(shallowest, indentAt(text, at));
   }
-  let end = stop.to;
+  let end = to;
   while (end < text.length) {
     const indent = indentAt(text, end);
     if (!blankOrComment(text, end) && text.charCodeAt(end + indent) !== 9 && indent <= shallowest) break;
     if (NEW_DOCUMENT.test(text.slice(end, end + 3))) break;
     end = lineEnd(text, end);
   }
-  return { start: stop.from, end };
+  return { start, end };
 }
 
 /** The end of the `count` whole lines from `at` on (or the text's end). */
@@ -147,7 +152,9 @@ export function readPastRegions(text: string, first: SimpleOrPrefix & { prefix: 
     const found = region;
     if (found && regions.some((r) => r.start <= found.end && found.start <= r.end)) {
       grow = Math.max(1, grow * 2);
-      region = { start: found.start, end: linesOn(text, found.end, grow) };
+      // What the lines added hold belongs to them too: `g:` added alone would leave its
+      // entries to be read as the previous mapping's, which yaml does not (nor the merge).
+      region = deeperAfter(text, found.start, linesOn(text, found.end, grow));
     }
     const next = region && withRegion(regions, region);
     // Near the end (an odd line last, a few together), yaml reads the rest sooner than a pass would.
