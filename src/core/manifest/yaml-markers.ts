@@ -21,51 +21,56 @@ interface Line {
   start: number;
   /** Without its line end. */
   text: string;
+  /** Where the next line starts. */
+  next: number;
 }
 
-function linesOf(text: string): Line[] {
-  const out: Line[] = [];
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    out.push({ start, text: text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end) });
-    start = end + 1;
-  }
-  return out;
+/** The line that starts at `start`. */
+function lineFrom(text: string, start: number): Line {
+  const newline = text.indexOf('\n', start);
+  const end = newline === -1 ? text.length : newline;
+  return { start, text: text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end), next: end + 1 };
 }
+
+/** The line that ends (before its line end) at or just before `end`, the start of a line end. */
+function lineBefore(text: string, end: number): Line {
+  const start = text.lastIndexOf('\n', end - 1) + 1;
+  return lineFrom(text, start);
+}
+
+/** A line of another document between the head and the tail. */
+const NEW_DOCUMENT_LINE = /\n(?:---|\.\.\.|%)/g;
 
 /**
  * The text with its document markers blanked, or the text itself when it has none the
- * fast reader can do without. Reads whole lines at the start and the end only.
+ * fast reader can do without. Reads lines at the start and the end only (this runs for
+ * every manifest, so a file of a thousand lines is not split into lines for it).
  */
 export function withoutDocumentMarkers(text: string): string {
   if (!text.startsWith('---') && !text.startsWith('%') && !text.startsWith('#') && !text.includes('\n...') && !text.includes('\n---')) return text;
-  const lines = linesOf(text);
   const blank: Line[] = [];
   // The head: comments and blank lines, at most one `%YAML 1.2`, then one `---`.
-  let i = 0;
-  while (i < lines.length && SKIPPED_LINE.test(lines[i]?.text ?? '')) i++;
-  if (DIRECTIVE_LINE.test(lines[i]?.text ?? '')) {
-    blank.push(lines[i] as Line);
-    i++;
-    while (i < lines.length && SKIPPED_LINE.test(lines[i]?.text ?? '')) i++;
+  let line = lineFrom(text, 0);
+  while (line.next <= text.length && SKIPPED_LINE.test(line.text)) line = lineFrom(text, line.next);
+  if (DIRECTIVE_LINE.test(line.text)) {
+    blank.push(line);
+    line = lineFrom(text, line.next);
+    while (line.next <= text.length && SKIPPED_LINE.test(line.text)) line = lineFrom(text, line.next);
     // A directive needs its `---`; without one the full parser reports it.
-    if (!(lines[i]?.text ?? '').startsWith('---')) return text;
+    if (!line.text.startsWith('---')) return text;
   }
-  const head = lines[i];
-  if (head && head.text.startsWith('---') && MARKER_LINE.test(head.text)) blank.push(head);
+  if (line.text.startsWith('---') && MARKER_LINE.test(line.text)) blank.push(line);
+  const headEnd = line.next;
   // The tail: one `...` after the last content line.
-  let j = lines.length - 1;
-  while (j > i && SKIPPED_LINE.test(lines[j]?.text ?? '')) j--;
-  const tail = lines[j];
-  if (j > i && tail && tail.text.startsWith('...') && MARKER_LINE.test(tail.text)) blank.push(tail);
+  let tail = lineBefore(text, text.endsWith('\n') ? text.length - 1 : text.length);
+  while (tail.start > headEnd && SKIPPED_LINE.test(tail.text)) tail = lineBefore(text, tail.start - 1);
+  if (tail.start >= headEnd && tail.text.startsWith('...') && MARKER_LINE.test(tail.text)) blank.push(tail);
   // Another marker between them is a second document: the full parser says so.
-  for (let k = i + 1; k < j; k++) {
-    const line = lines[k]?.text ?? '';
-    if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) return text;
-  }
+  NEW_DOCUMENT_LINE.lastIndex = Math.max(0, headEnd - 1);
+  const other = NEW_DOCUMENT_LINE.exec(text);
+  if (other && other.index + 1 < tail.start) return text;
   if (blank.length === 0) return text;
   let out = text;
-  for (const line of blank) out = out.slice(0, line.start) + ' '.repeat(line.text.length) + out.slice(line.start + line.text.length);
+  for (const marker of blank) out = out.slice(0, marker.start) + ' '.repeat(marker.text.length) + out.slice(marker.start + marker.text.length);
   return out;
 }
