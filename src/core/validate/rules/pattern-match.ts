@@ -131,14 +131,15 @@ export class PatternMatcher {
     const cpuStart = cpuMs();
     try {
       batchScript.runInContext(context, { timeout });
+      this.spentMs += cpuMs() - cpuStart;
       return { stopped: pairs.length, full, busy: false };
     } catch {
       const wall = performance.now() - wallStart;
       const cpu = cpuMs() - cpuStart;
+      this.spentMs += cpu;
       const busy = Date.now() - state.at >= 0.8 * timeout && cpu >= 0.8 * wall;
       return { stopped: state.next, full, busy };
     } finally {
-      this.spentMs += cpuMs() - cpuStart;
       Object.assign(context, { pairs: undefined, results: undefined, state: undefined });
     }
   }
