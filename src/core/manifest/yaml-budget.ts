@@ -51,7 +51,8 @@ export function overBudgetIssue(text: string, at: number): ParseIssue | undefine
     // Not "YAML only the full parser reads": one line the fast reader declines (a
     // `%YAML 1.1` directive at the top) can send a whole file of plain YAML to the full parser.
     message: `The full YAML parser would have to read ${chars.toLocaleString('en-US')} characters of this manifest, more than the ${FULL_PARSE_BUDGET.toLocaleString('en-US')} it is given (it would take seconds); the file was not checked.`,
-    hint: 'A manifest is usually a few KiB: is this the right file? If it is, the fast reader, which takes plain YAML of any size, stopped at about this line: write it and the lines after it as plain block YAML, without `%YAML 1.1` or `%TAG` lines, a second `---` document, `? ` keys or tabs used for indentation.',
+    // Says what to change, not how validate reads YAML ("the fast reader" means nothing to a plugin author).
+    hint: 'A manifest is usually a few KiB: is this the right file? If it is, write this line and the ones after it as plain block YAML, which is read quickly at any size: no `%YAML 1.1` or `%TAG` lines, no second `---` document, no `? ` keys, no tabs used for indentation.',
   };
 }
 
