@@ -22,6 +22,12 @@ function bothWays(text: string): { past: ReturnType<typeof parseYamlPastPrefix>;
   return { past, full: parseYamlWithPositions(text, { budget: false }) };
 }
 
+/** The partial path's answer is the full parse's: findings and tree, and the data with yaml's order of keys (toEqual does not look at that order). */
+function expectSameAsFull(text: string, past: ReturnType<typeof parseYamlWithPositions>, full: ReturnType<typeof parseYamlWithPositions>): void {
+  expect(past, text).toEqual(full);
+  expect(JSON.stringify(past.value), text).toBe(JSON.stringify(full.value));
+}
+
 /** Entries of every layout the fast reader reads, each a list of lines at a given indentation. */
 function entry(kind: number, key: string, pad: string): string[] {
   switch (kind) {
@@ -368,9 +374,7 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
         answered++;
         if (!full.fatal) merged++;
         if (text.includes('\r\n')) crlf++;
-        expect(past, text).toEqual(full);
-        // toEqual does not look at the order of keys; the data must have yaml's.
-        expect(JSON.stringify(past.value), text).toBe(JSON.stringify(full.value));
+        expectSameAsFull(text, past, full);
       }),
       { numRuns: 1500 },
     );
@@ -400,8 +404,7 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
         // Entries read after a region and merged back (an error makes yaml read everything after the first region).
         if (!full.fatal && region && blankRanges(first.prefix ?? [], first.regions).some((range) => range.start > region.start)) mergedPastRegion++;
         if (!full.fatal) merged++;
-        expect(past, text).toEqual(full);
-        expect(JSON.stringify(past.value), text).toBe(JSON.stringify(full.value));
+        expectSameAsFull(text, past, full);
       }),
       { numRuns: 1500 },
     );
