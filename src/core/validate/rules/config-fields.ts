@@ -120,7 +120,7 @@ function checkField(ctx: RuleContext, field: Record<string, unknown>, base: (str
           ctx.report({ path: [...base, 'default'], rule: 'config/pattern-timeout', message: `Matching the default of config field ${label} against validation.pattern took too long; it was not checked.`, hint: 'Simplify the pattern: nested quantifiers such as (a+)+ backtrack catastrophically.' });
         }
         if (matched === 'no-time-left') {
-          ctx.report({ path: [...base, 'default'], rule: 'config/pattern-timeout', message: `The default of config field ${label} was not checked against validation.pattern: the pattern checks of this manifest already took ${FILE_TIME_LIMIT_MS} ms.`, hint: 'Simplify the slow patterns reported before this one: nested quantifiers such as (a+)+ backtrack catastrophically.' });
+          ctx.report({ path: [...base, 'default'], rule: 'config/pattern-timeout', message: `The default of config field ${label} was not checked against validation.pattern: the pattern checks of this manifest already took ${FILE_TIME_LIMIT_MS} ms.`, hint: `The ${FILE_TIME_LIMIT_MS} ms loom-plugin gives one manifest's patterns are spent, by slow patterns or by very many: simplify patterns with nested quantifiers such as (a+)+, which backtrack catastrophically, or use fewer.` });
         }
       });
     }
