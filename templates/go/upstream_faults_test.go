@@ -108,9 +108,9 @@ func TestARedirectIsAnsweredNotFollowed(t *testing.T) {
 	if sent != 1 {
 		t.Fatalf("requests sent upstream: %d", sent)
 	}
-	// It says where the endpoint points now: the status and the host, not the Location's query.
+	// It says where the endpoint points now: the status, scheme and host, not the Location's query.
 	expectError(t, got, "invalid_request", 400)
-	want := "the endpoint redirected (307) to " + strings.TrimPrefix(upstream.URL, "http://") + "; set the endpoint setting to the final URL"
+	want := "the endpoint redirected (307) to " + upstream.URL + "; set the endpoint setting to the final URL"
 	if message, _ := got.body["message"].(string); !strings.HasPrefix(message, want) || strings.Contains(message, redirectSecret) {
 		t.Fatalf("message %q, want %q...", message, want)
 	}

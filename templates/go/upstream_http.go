@@ -107,18 +107,19 @@ func (u *httpUpstream) send(ctx context.Context, method, path string, body any) 
 
 // redirected is a redirect as Loom's error, or nil for any other answer. It is answered,
 // not followed (the key would go along), so the message says where to point endpoint:
-// the status and the new host, never the Location's path or query (it may carry a token).
+// the status and the new scheme and host (the commonest redirect, http to https, keeps
+// the host), never the Location's path or query (it may carry a token).
 func redirected(response *http.Response, requested *url.URL) *PluginError {
 	location := response.Header.Get("Location")
 	if response.StatusCode < 300 || response.StatusCode > 399 || location == "" {
 		return nil
 	}
-	host := "another address"
+	where := "another address"
 	if target, err := requested.Parse(location); err == nil && target.Host != "" {
-		host = target.Host
+		where = target.Scheme + "://" + target.Host
 	}
 	perr := newError("invalid_request", fmt.Sprintf("the endpoint redirected (%d) to %s; set the endpoint setting to the final URL "+
-		"(redirects are not followed, so the API key never goes to another host)", response.StatusCode, host))
+		"(redirects are not followed, so the API key never goes to another host)", response.StatusCode, where))
 	perr.Details = map[string]any{"upstream_status": response.StatusCode}
 	return perr
 }

@@ -40,15 +40,17 @@ export async function send({ url, method, headers, body, timeoutMs, signal, erro
 /**
  * A redirect as Loom's error, or undefined for any other answer. It is answered, not
  * followed (the key would go along), so the message says where to point `endpoint`:
- * the status and the new host, never the Location's path or query (it may carry a token).
+ * the status and the new scheme and host (the commonest redirect, http to https, keeps the
+ * host), never the Location's path or query (it may carry a token).
  */
 function redirected(response, url) {
   const location = response.headers.get('location');
   if (response.status < 300 || response.status > 399 || !location) return undefined;
-  const host = hostOf(location, url);
+  const target = URL.canParse(location, url) ? new URL(location, url) : undefined;
+  const where = target ? `${target.protocol}//${target.host}` : 'another address';
   return new PluginError(
     'invalid_request',
-    `the endpoint redirected (${response.status}) to ${host}; set the endpoint setting to the final URL (redirects are not followed, so the API key never goes to another host)`,
+    `the endpoint redirected (${response.status}) to ${where}; set the endpoint setting to the final URL (redirects are not followed, so the API key never goes to another host)`,
     { details: { upstream_status: response.status } },
   );
 }
@@ -115,10 +117,10 @@ function unreachable(error, host) {
   return `cannot reach the provider at ${host}; check the endpoint setting and the network`;
 }
 
-/** host[:port] of a URL (relative to `base`), never its credentials, path or query. */
-function hostOf(url, base) {
+/** host[:port] of a URL, never its credentials, path or query. */
+function hostOf(url) {
   try {
-    return new URL(url, base).host;
+    return new URL(url).host;
   } catch {
     return 'the endpoint';
   }

@@ -79,9 +79,9 @@ describe('faults every adapter answers alike', () => {
     const response = await chat(HELLO);
     assert.ok(response.status >= 400, `a redirect followed: ${response.status}`);
     assert.equal(upstream.received.length, before + 1);
-    // It says where the endpoint points now (status and host, not the Location's query).
+    // It says where the endpoint points now (status, scheme and host, not the Location's query).
     const body = await assertError(response, 'invalid_request', 400);
-    assert.match(body.message, new RegExp(`^the endpoint redirected \\(307\\) to ${new URL(upstream.url).host}; set the endpoint setting to the final URL`));
+    assert.match(body.message, new RegExp(`^the endpoint redirected \\(307\\) to ${new URL(upstream.url).origin}; set the endpoint setting to the final URL`));
     assert.ok(!body.message.includes(REDIRECT_SECRET), body.message);
   });
 

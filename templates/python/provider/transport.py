@@ -72,14 +72,17 @@ class Transport:
 def redirected(response: requests.Response, base: str) -> Optional[PluginError]:
     """A redirect as Loom's error, or None for any other answer. It is answered, not
     followed (the key would go along), so the message says where to point `endpoint`: the
-    status and the new host, never the Location's path or query (it may carry a token)."""
+    status and the new scheme and host (the commonest redirect, http to https, keeps the
+    host), never the Location's path or query (it may carry a token)."""
     location = response.headers.get("Location")
     if not 300 <= response.status_code <= 399 or not location:
         return None
-    host = _host(urljoin(base + "/", location))
+    target = urljoin(base + "/", location)
+    host = _host(target)  # "the endpoint" when the Location is no URL
+    where = f"{urlsplit(target).scheme}://{host}" if host != "the endpoint" else "another address"
     return PluginError(
         "invalid_request",
-        f"the endpoint redirected ({response.status_code}) to {host}; set the endpoint setting to the final URL"
+        f"the endpoint redirected ({response.status_code}) to {where}; set the endpoint setting to the final URL"
         " (redirects are not followed, so the API key never goes to another host)",
         details={"upstream_status": response.status_code},
     )

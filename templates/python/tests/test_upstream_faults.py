@@ -56,10 +56,9 @@ def test_a_redirect_is_answered_not_followed_so_the_key_stays_with_the_upstream(
     response = ready.post("/chat/completions", json=HELLO)
     assert response.status_code >= 400, f"a redirect followed: {response.status_code}"
     assert len(upstream.received) == before + 1
-    # It says where the endpoint points now (status and host, not the Location's query).
+    # It says where the endpoint points now (status, scheme and host, not the Location's query).
     message = assert_error(response, "invalid_request", 400)["message"]
-    host = upstream.url.split("//")[1]
-    assert message.startswith(f"the endpoint redirected (307) to {host}; set the endpoint setting to the final URL"), message
+    assert message.startswith(f"the endpoint redirected (307) to {upstream.url}; set the endpoint setting to the final URL"), message
     assert REDIRECT_SECRET not in message
 
 
