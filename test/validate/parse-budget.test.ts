@@ -38,7 +38,8 @@ describe('the full parser budget', () => {
     // Line 11 is the first explicit key: the fast reader read the ten lines before it.
     expect(found).toEqual([{ rule: 'syntax/too-complex', line: 11 }]);
     const result = await checkManifestText(text, 'plugin.yaml');
-    expect(result.diagnostics[0]?.message).toMatch(/The full YAML parser would have to read [\d,]+ characters of this manifest/);
+    expect(result.diagnostics[0]?.message).toMatch(/^This manifest is too large for the kind of YAML it uses from here on: .* at most 16,384 characters of it are read, and this file has [\d,]+;/);
+    expect(result.diagnostics[0]?.message).not.toMatch(/parser|fast reader/);
     expect(result.diagnostics[0]?.hint).toMatch(/`\? ` keys/);
   });
 

@@ -48,9 +48,10 @@ export function overBudgetIssue(text: string, at: number): ParseIssue | undefine
     end: at + 1,
     severity: 'error',
     rule: 'syntax/too-complex',
-    // Not "YAML only the full parser reads": one line the fast reader declines (a
-    // `%YAML 1.1` directive at the top) can send a whole file of plain YAML to the full parser.
-    message: `The full YAML parser would have to read ${chars.toLocaleString('en-US')} characters of this manifest, more than the ${FULL_PARSE_BUDGET.toLocaleString('en-US')} it is given (it would take seconds); the file was not checked.`,
+    // Says what happened in the author's terms, not how validate reads YAML. Not "YAML only
+    // the slow parser reads" either: one line the fast reader declines (a `%YAML 1.1`
+    // directive at the top) can send a whole file of plain YAML to the full parser.
+    message: `This manifest is too large for the kind of YAML it uses from here on: that YAML is read slowly (seconds per megabyte), so at most ${FULL_PARSE_BUDGET.toLocaleString('en-US')} characters of it are read, and this file has ${chars.toLocaleString('en-US')}; the file was not checked.`,
     // Says what to change, not how validate reads YAML ("the fast reader" means nothing to a plugin author).
     hint: 'A manifest is usually a few KiB: is this the right file? If it is, write this line and the ones after it as plain block YAML, which is read quickly at any size: no `%YAML 1.1` or `%TAG` lines, no second `---` document, no `? ` keys, no tabs used for indentation.',
   };

@@ -23,7 +23,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'syntax/yaml-warning', severity: 'warning', summary: 'Another YAML construct that is legal but probably not what was meant.' },
   { id: 'syntax/alias-limit', severity: 'error', summary: 'YAML anchors and aliases expand too much (e.g. a "billion laughs" document).' },
   { id: 'syntax/too-deep', severity: 'error', summary: 'Values nest deeper than a manifest ever needs (over 100 levels).' },
-  { id: 'syntax/too-complex', severity: 'error', summary: 'The full YAML parser would have to read over 16,384 characters of the manifest (seconds per megabyte): a large file with YAML the fast reader does not take, such as a `%YAML 1.1` line or `? ` keys; refused before parsing, like too-deep nesting.' },
+  { id: 'syntax/too-complex', severity: 'error', summary: 'A large manifest in YAML that is read slowly (seconds per megabyte), such as after a `%YAML 1.1` line or with `? ` keys: at most 16,384 characters of it are read; over that, refused before parsing, like too-deep nesting.' },
   { id: 'manifest/empty', severity: 'error', summary: 'The file holds no manifest (empty, or only comments).' },
   { id: 'manifest/not-a-mapping', severity: 'error', summary: 'The top level is not a mapping of keys to values.' },
   { id: 'manifest/yaml-only', severity: 'warning', summary: 'A YAML manifest has no `plugin.json` beside it; the shipped host reads snake_case keys only from JSON and skips it (`loom-plugin sync` writes the twin). Same id in `loom-plugin test`.' },
