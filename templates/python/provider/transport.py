@@ -32,7 +32,7 @@ class Transport:
         self.host = _host(base)
         self.timeout = timeout
         self.error_from_response = error_from_response
-        self.session = requests.Session()
+        self.session = _AnsweringSession()
         # One pooled connection per serving thread, so concurrent requests reuse sockets.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=32)
         self.session.mount("http://", adapter)
@@ -69,6 +69,16 @@ class Transport:
         return response
 
 
+class _AnsweringSession(requests.Session):
+    """A session that never looks for where a redirect points. Even with
+    allow_redirects=False, requests works out the next request (for Response.next), and a
+    Location it cannot parse (such as http://[::1) raises ValueError out of the request;
+    the redirect is answered by `redirected` instead, like any other."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
 def redirected(response: requests.Response, base: str) -> Optional[PluginError]:
     """A redirect as Loom's error, or None for any other answer. It is answered, not
     followed (the key would go along), so the message says where to point `endpoint`: the
@@ -77,15 +87,23 @@ def redirected(response: requests.Response, base: str) -> Optional[PluginError]:
     location = response.headers.get("Location")
     if not 300 <= response.status_code <= 399 or not location:
         return None
-    target = urljoin(base + "/", location)
-    host = _host(target)  # "the endpoint" when the Location is no URL
-    where = f"{urlsplit(target).scheme}://{host}" if host != "the endpoint" else "another address"
     return PluginError(
         "invalid_request",
-        f"the endpoint redirected ({response.status_code}) to {where}; set the endpoint setting to the final URL"
+        f"the endpoint redirected ({response.status_code}) to {_where(base, location)}; set the endpoint setting to the final URL"
         " (redirects are not followed, so the API key never goes to another host)",
         details={"upstream_status": response.status_code},
     )
+
+
+def _where(base: str, location: str) -> str:
+    """scheme://host[:port] that a Location points to, or "another address" when it is no
+    URL (then it is not repeated: it may be anything)."""
+    try:
+        target = urlsplit(urljoin(base + "/", location))
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return "another address"
+    host = target.netloc.rpartition("@")[2]
+    return f"{target.scheme}://{host}" if target.scheme and host else "another address"
 
 
 def _host(url: str) -> str:

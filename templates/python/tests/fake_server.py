@@ -19,6 +19,8 @@ from urllib.parse import ParseResult, parse_qs, urlparse
 ANSWERED = object()
 # In the query of the "redirect" fault's Location: a plugin must never repeat it.
 REDIRECT_SECRET = "redirect-s3cret"
+# The "bad-redirect" fault's Location: no URL (an unclosed IPv6 bracket), which URL parsers refuse.
+BAD_LOCATION = "http://[::1"
 
 
 class FakeServer:
@@ -74,9 +76,10 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def take_fault(self, garbage: bytes) -> Any:
         """Takes the pending fault. Answers "hang" (never), "reset" (a TCP reset),
-        "garbage" (200 with `garbage`) and "redirect" (307 to the same address, with
-        REDIRECT_SECRET in the query) itself and returns ANSWERED; returns any other fault
-        (an HTTP status, the adapter's own names) for the adapter to answer."""
+        "garbage" (200 with `garbage`), "redirect" (307 to the same address, with
+        REDIRECT_SECRET in the query) and "bad-redirect" (302 to BAD_LOCATION) itself and
+        returns ANSWERED; returns any other fault (an HTTP status, the adapter's own names)
+        for the adapter to answer."""
         fault, self.upstream.fault = self.upstream.fault, None
         if fault == "hang":
             self.upstream.closing.wait(10)
@@ -85,14 +88,19 @@ class FakeHandler(BaseHTTPRequestHandler):
         elif fault == "garbage":
             self.send_bytes(200, garbage)
         elif fault == "redirect":
-            self.send_response(307)
             separator = "&" if "?" in self.path else "?"
-            self.send_header("Location", f"{self.upstream.url}{self.path}{separator}sig={REDIRECT_SECRET}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.redirect(307, f"{self.upstream.url}{self.path}{separator}sig={REDIRECT_SECRET}")
+        elif fault == "bad-redirect":
+            self.redirect(302, BAD_LOCATION)
         else:
             return fault
         return ANSWERED
+
+    def redirect(self, status: int, location: str) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def start_stream(self, content_type: str = "text/event-stream") -> None:
         self.send_response(200)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.fake_server import REDIRECT_SECRET
+from tests.fake_server import BAD_LOCATION, REDIRECT_SECRET
 from tests.fake_upstream import MODEL, valid_config
 from tests.test_lifecycle import assert_error, assert_plain_message
 from tests.test_transport import closed_port
@@ -60,6 +60,15 @@ def test_a_redirect_is_answered_not_followed_so_the_key_stays_with_the_upstream(
     message = assert_error(response, "invalid_request", 400)["message"]
     assert message.startswith(f"the endpoint redirected (307) to {upstream.url}; set the endpoint setting to the final URL"), message
     assert REDIRECT_SECRET not in message
+
+
+def test_a_redirect_to_something_that_is_no_url_is_answered_alike_without_repeating_it(ready, upstream):
+    # An unclosed IPv6 bracket: the URL parser refuses it, and that must not turn the
+    # answer into an internal error.
+    upstream.fault = "bad-redirect"
+    message = assert_error(ready.post("/chat/completions", json=HELLO), "invalid_request", 400)["message"]
+    assert message.startswith("the endpoint redirected (302) to another address; set the endpoint setting to the final URL"), message
+    assert BAD_LOCATION not in message
 
 
 def test_hanging_upstream_is_timeout(client, upstream):
