@@ -10,6 +10,9 @@ export const ANSWERED = Symbol('answered');
 /** In the query of the 'redirect' fault's Location: a plugin must never repeat it. */
 export const REDIRECT_SECRET = 'redirect-s3cret';
 
+/** The 'bad-redirect' fault's Location: no URL (an unclosed IPv6 bracket), which URL parsers refuse. */
+export const BAD_LOCATION = 'http://[::1';
+
 /** Answers `payload` as JSON. */
 export function send(res, status, payload, headers = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -21,9 +24,10 @@ export function send(res, status, payload, headers = {}) {
  * `retryAfter` and the adapter's own knobs); it gets `received` (every POST as
  * { path, query, headers, body }), `url` and `close`. `handle` answers each request with:
  * - `takeFault(garbage)`: takes the pending fault; answers 'hang' (never), 'reset' (TCP
- *   reset), 'garbage' (200 with the `garbage` text) and 'redirect' (307 to the same
- *   address, with REDIRECT_SECRET in the query) itself and returns ANSWERED, else
- *   returns the fault for the adapter to answer (an HTTP status, its own names);
+ *   reset), 'garbage' (200 with the `garbage` text), 'redirect' (307 to the same
+ *   address, with REDIRECT_SECRET in the query) and 'bad-redirect' (302 to BAD_LOCATION)
+ *   itself and returns ANSWERED, else returns the fault for the adapter to answer (an
+ *   HTTP status, its own names);
  * - `interrupt(fault)`: in a stream after the first event, 'stall' goes quiet, 'break'
  *   drops the connection and 'cut' ends the answer cleanly before the provider's end
  *   event; true when it did any of these.
@@ -47,6 +51,9 @@ export async function startFakeServer(fake, handle) {
         const location = new URL(req.url, fake.url);
         location.searchParams.set('sig', REDIRECT_SECRET);
         res.writeHead(307, { Location: location.href });
+        res.end();
+      } else if (fault === 'bad-redirect') {
+        res.writeHead(302, { Location: BAD_LOCATION });
         res.end();
       }
       else if (fault === 'garbage') {

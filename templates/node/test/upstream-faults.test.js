@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { REDIRECT_SECRET } from './fake-server.js';
+import { BAD_LOCATION, REDIRECT_SECRET } from './fake-server.js';
 import { MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
 import { assertError, assertPlainMessage, serveAgainstFake } from './helpers.js';
 
@@ -83,6 +83,13 @@ describe('faults every adapter answers alike', () => {
     const body = await assertError(response, 'invalid_request', 400);
     assert.match(body.message, new RegExp(`^the endpoint redirected \\(307\\) to ${new URL(upstream.url).origin}; set the endpoint setting to the final URL`));
     assert.ok(!body.message.includes(REDIRECT_SECRET), body.message);
+  });
+
+  it('answers a redirect to something that is no URL alike, without repeating it', async () => {
+    upstream.fault = 'bad-redirect';
+    const body = await assertError(await chat(HELLO), 'invalid_request', 400);
+    assert.match(body.message, /^the endpoint redirected \(302\) to another address; set the endpoint setting to the final URL/);
+    assert.ok(!body.message.includes(BAD_LOCATION), body.message);
   });
 
   it('maps a hanging upstream to timeout within the configured time', async () => {
