@@ -29,6 +29,10 @@ type fakeServer struct {
 // repeat it.
 const redirectSecret = "redirect-s3cret"
 
+// badLocation is the "bad-redirect" fault's Location: no URL (an unclosed IPv6 bracket),
+// which URL parsers refuse.
+const badLocation = "http://[::1"
+
 type receivedRequest struct {
 	Path   string
 	Query  string
@@ -79,8 +83,8 @@ func withOverrides(config, overrides map[string]any) map[string]any {
 }
 
 // answerFault answers "hang" (never), "reset" (a TCP reset), "garbage" (200 with the
-// garbage text) and "redirect" (307 to the same address, with redirectSecret in the
-// query); true when it did.
+// garbage text), "redirect" (307 to the same address, with redirectSecret in the query)
+// and "bad-redirect" (302 to badLocation); true when it did.
 func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, garbage string) bool {
 	switch fault {
 	case "hang":
@@ -100,6 +104,9 @@ func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, 
 		query.Set("sig", redirectSecret)
 		location.RawQuery = query.Encode()
 		http.Redirect(w, r, f.URL+location.RequestURI(), http.StatusTemporaryRedirect)
+	case "bad-redirect":
+		w.Header().Set("Location", badLocation) // as is: http.Redirect would rewrite it
+		w.WriteHeader(http.StatusFound)
 	default:
 		return false
 	}

@@ -116,6 +116,18 @@ func TestARedirectIsAnsweredNotFollowed(t *testing.T) {
 	}
 }
 
+func TestARedirectToSomethingThatIsNoURLIsAnsweredAlike(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	upstream.setFault("bad-redirect", "")
+	got := call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "invalid_request", 400)
+	want := "the endpoint redirected (302) to another address; set the endpoint setting to the final URL"
+	if message, _ := got.body["message"].(string); !strings.HasPrefix(message, want) || strings.Contains(message, badLocation) {
+		t.Fatalf("message %q, want %q...", message, want)
+	}
+}
+
 func TestHangingUpstreamIsTimeout(t *testing.T) {
 	upstream := startFakeUpstream(t)
 	url := initializedWith(t, upstream.URL, map[string]any{"timeout": 1})

@@ -60,16 +60,31 @@ func newHTTPUpstream(config Config, hooks upstreamHooks) httpUpstream {
 		host:    host,
 		apiKey:  config.String("api_key"),
 		timeout: time.Duration(config.Int("timeout")) * time.Second,
-		client:  &http.Client{Transport: transport, CheckRedirect: answerRedirects},
+		client:  &http.Client{Transport: redirectsAnswered{transport}},
 		hooks:   hooks,
 	}
 }
 
 func (u *httpUpstream) close() { u.client.CloseIdleConnections() }
 
-// answerRedirects makes a redirect an answer, not a new request: the client drops
-// Authorization on the way to another host but keeps a key header such as x-api-key.
-func answerRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+// redirectsAnswered is the client's transport: it makes a redirect an answer (the
+// PluginError of redirected), not a new request, before http.Client sees it. The client
+// would drop Authorization on the way to another host but keep a key header such as
+// x-api-key; and it parses the Location before any CheckRedirect, so one it cannot parse
+// (http://[::1) would come back as an error without the status.
+type redirectsAnswered struct{ *http.Transport }
+
+func (t redirectsAnswered) RoundTrip(request *http.Request) (*http.Response, error) {
+	response, err := t.Transport.RoundTrip(request)
+	if err != nil {
+		return nil, err
+	}
+	if perr := redirected(response, request.URL); perr != nil {
+		response.Body.Close()
+		return nil, perr // failure finds it in the client's *url.Error
+	}
+	return response, nil
+}
 
 // send makes one request. The caller's context bounds it; a non-200 answer is mapped to
 // a PluginError here (and its body closed).
@@ -97,9 +112,6 @@ func (u *httpUpstream) send(ctx context.Context, method, path string, body any) 
 	}
 	if response.StatusCode != http.StatusOK {
 		defer response.Body.Close()
-		if perr := redirected(response, request.URL); perr != nil {
-			return nil, perr
-		}
 		return nil, u.hooks.errorFromResponse(response)
 	}
 	return response, nil
