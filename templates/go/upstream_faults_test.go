@@ -8,7 +8,13 @@ package main
 // what is particular to its API.
 
 import (
+	"errors"
+	"io"
+	"log"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -56,6 +62,73 @@ func TestResetAndRefusedConnectionsAreProviderUnavailableSaidPlainly(t *testing.
 			t.Fatalf("the message shows %q: %s", secret, got.text)
 		}
 	}
+}
+
+func TestUnreachableTellsFailuresApartByTheirErrorsNotTheirText(t *testing.T) {
+	plain := httptest.NewServer(http.NotFoundHandler())
+	defer plain.Close()
+	// A certificate no one vouches for: the handshake fails on purpose, so no log of it.
+	secure := httptest.NewUnstartedServer(http.NotFoundHandler())
+	secure.Config.ErrorLog = log.New(io.Discard, "", 0)
+	secure.StartTLS()
+	defer secure.Close()
+	noHost := &url.Error{Op: "Post", URL: "http://api.example:8443", Err: &net.OpError{Op: "dial", Net: "tcp",
+		Err: &net.DNSError{Err: "no such host", Name: "api.example", IsNotFound: true}}}
+	for _, test := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"refused", post(t, "http://"+closedAddress(t)), "cannot connect to api.example:8443: connection refused;"},
+		{"no such host", noHost, "cannot find the host api.example:8443;"},
+		{"https to an http server", post(t, "https://"+plain.Listener.Addr().String()), "cannot make a secure connection to api.example:8443;"},
+		{"unknown certificate authority", post(t, secure.URL), "cannot make a secure connection to api.example:8443;"},
+		{"reset", post(t, "http://"+hangUpAddress(t, true)), "the provider at api.example:8443 closed the connection before answering;"},
+		{"closed", post(t, "http://"+hangUpAddress(t, false)), "the provider at api.example:8443 closed the connection before answering;"},
+		// The text alone says nothing: it is Go's, and may change.
+		{"only the words", errors.New("dial tcp: connection refused"), "cannot reach the provider at api.example:8443;"},
+	} {
+		if got := unreachable(test.err, "api.example:8443"); !strings.HasPrefix(got, test.want) {
+			t.Errorf("%s (%v): %q, want %q...", test.name, test.err, got, test.want)
+		}
+	}
+}
+
+// post is the error a plain client's POST to url ends in.
+func post(t *testing.T, url string) error {
+	t.Helper()
+	client := &http.Client{Timeout: 5 * time.Second}
+	response, err := client.Post(url, "application/json", strings.NewReader("{}"))
+	if err == nil {
+		response.Body.Close()
+		t.Fatalf("POST %s answered %d", url, response.StatusCode)
+	}
+	return err
+}
+
+// hangUpAddress is a 127.0.0.1 address that reads a request, then hangs up without an
+// answer: with a TCP reset, or a clean close.
+func hangUpAddress(t *testing.T, reset bool) string {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { listener.Close() })
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = conn.Read(make([]byte, 4096))
+			if reset {
+				_ = conn.(*net.TCPConn).SetLinger(0)
+			}
+			conn.Close()
+		}
+	}()
+	return listener.Addr().String()
 }
 
 // rawCode is what a user cannot act on: a socket or library code (ECONNRESET, EOF) or

@@ -162,27 +162,28 @@ func (u *httpUpstream) streamFailure(ctx context.Context, err error) *PluginErro
 // unreachable says why the provider could not be reached, as a sentence the user can act
 // on. It names the host only (the URL may carry a key in its query) and never Go's own
 // error text ("EOF", "read: connection reset by peer"), which says nothing to whoever
-// reads Loom's error.
+// reads Loom's error. It goes by the errors the client wraps (in a *url.Error, then a
+// *net.OpError and the syscall's error), never by their text, which Go may reword.
 func unreachable(err error, host string) string {
-	text := err.Error()
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(text, "connection refused"):
+	case errors.Is(err, syscall.ECONNREFUSED):
 		return "cannot connect to " + host + ": connection refused; check the endpoint setting and that the provider is running"
 	case errors.As(err, new(*net.DNSError)):
 		return "cannot find the host " + host + "; check the endpoint setting"
 	case isTLSFailure(err):
 		return "cannot make a secure connection to " + host + "; check that the endpoint's https or http is right and its certificate is valid"
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.EPIPE) || strings.Contains(text, "connection reset"):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
 		return "the provider at " + host + " closed the connection before answering; retrying may work"
 	}
 	return "cannot reach the provider at " + host + "; check the endpoint setting and the network"
 }
 
+// isTLSFailure: no TLS connection could be made, or an http server answered an https URL
+// (http.ErrSchemeMismatch).
 func isTLSFailure(err error) bool {
-	return errors.As(err, new(*tls.CertificateVerificationError)) || errors.As(err, new(tls.RecordHeaderError)) ||
-		errors.As(err, new(x509.UnknownAuthorityError)) || errors.As(err, new(x509.HostnameError)) ||
-		errors.As(err, new(x509.CertificateInvalidError)) || strings.Contains(err.Error(), "HTTPS client")
+	return errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, new(*tls.CertificateVerificationError)) ||
+		errors.As(err, new(tls.RecordHeaderError)) || errors.As(err, new(x509.UnknownAuthorityError)) ||
+		errors.As(err, new(x509.HostnameError)) || errors.As(err, new(x509.CertificateInvalidError))
 }
 
 // fetch sends a request and reads its whole answer, all within the timeout.
