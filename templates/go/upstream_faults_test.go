@@ -144,8 +144,9 @@ func expectPlainMessage(t *testing.T, got answer, want string) {
 	}
 }
 
-// expectCutMessage checks that a stream the provider ended before its end event is told
-// as a sentence the user can act on, not in the template's own terms ("upstream stream").
+// expectCutMessage checks that a stream the provider ended before its end event, or with
+// an error of its own, is told as a sentence the user can act on, not in the template's
+// own terms ("upstream stream").
 func expectCutMessage(t *testing.T, failure map[string]any) {
 	t.Helper()
 	message, _ := failure["message"].(string)

@@ -62,8 +62,8 @@ export function assertPlainMessage(message) {
 }
 
 /**
- * A stream the provider ended before its end event is told as a sentence the user can act on,
- * not in the template's own terms ("upstream stream").
+ * A stream the provider ended before its end event, or with an error of its own, is told as
+ * a sentence the user can act on, not in the template's own terms ("upstream stream").
  */
 export function assertCutMessage(message) {
   assert.match(message, /retrying may work/, message);

@@ -29,8 +29,8 @@ def assert_plain_message(message):
 
 
 def assert_cut_message(message):
-    """A stream the provider ended before its end event is told as a sentence the user can act
-    on, not in the template's own terms ("upstream stream")."""
+    """A stream the provider ended before its end event, or with an error of its own, is
+    told as a sentence the user can act on, not in the template's own terms ("upstream stream")."""
     assert "retrying may work" in message and "upstream stream" not in message, message
 
 

@@ -240,7 +240,7 @@ func TestStreaming(t *testing.T) {
 		if events[len(events)-1] != "[DONE]" || failure["code"] != code || failure["transient"] != true {
 			t.Fatalf("%s: events %v", fault, events)
 		}
-		if fault == "cut" {
+		if fault == "cut" || fault == "overloaded" {
 			expectCutMessage(t, failure)
 		}
 	}

@@ -91,7 +91,14 @@ func (s *streamState) translate(data map[string]any) (out []map[string]any, over
 		if !ok {
 			code = "provider_unavailable"
 		}
-		return []map[string]any{pluginError(code, "the upstream stream failed: "+kind, 0, "").body()}, true
+		message := "the provider reported an error while streaming the answer"
+		if kind != "" {
+			message += " (" + kind + ")"
+		}
+		if errorTable[code].transient {
+			message += "; retrying may work"
+		}
+		return []map[string]any{pluginError(code, message, 0, "").body()}, true
 	}
 	return nil, false // ping, and event types added later
 }

@@ -8,7 +8,7 @@
 // into OpenAI-style chunks ending in `[DONE]`, and maps every Anthropic error to Loom's
 // codes. The routes never see a raw upstream response.
 import { randomUUID } from 'node:crypto';
-import { parseRetryAfter, PluginError } from './errors.js';
+import { ERROR_TABLE, parseRetryAfter, PluginError } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
@@ -310,7 +310,9 @@ class StreamState {
         return [[this.chunk({}, this.finish, usageOf(this.usage))], true];
       case 'error': {
         const type = String(data.error?.type ?? '');
-        throw pluginError(ERROR_TYPES[type] ?? 'provider_unavailable', `the upstream stream failed: ${type || 'error'}`, 0);
+        const code = ERROR_TYPES[type] ?? 'provider_unavailable';
+        const retry = ERROR_TABLE[code][1] ? '; retrying may work' : '';
+        throw pluginError(code, `the provider reported an error while streaming the answer${type ? ` (${type})` : ''}${retry}`, 0);
       }
       default:
         return [[], false]; // ping, and event types added later

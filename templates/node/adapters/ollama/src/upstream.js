@@ -204,7 +204,7 @@ async function* translateStream(response, request, timeoutMs) {
   let calls = 0;
   const translate = (data) => {
     // The model runner failed after the answer started: worth a retry.
-    if (data.error) throw new PluginError('provider_unavailable', `the upstream stream failed: ${String(data.error).slice(0, 200)}`);
+    if (data.error) throw new PluginError('provider_unavailable', `the provider reported an error while streaming the answer (${String(data.error).slice(0, 200)}); retrying may work`);
     const out = [];
     if (typeof data.message?.content === 'string' && data.message.content) out.push(chunk({ content: data.message.content }));
     for (const call of toolCallsOf(data.message, calls)) {

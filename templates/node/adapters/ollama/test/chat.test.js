@@ -144,7 +144,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
       const failure = JSON.parse(all.at(-2));
       assert.equal(failure.code, code);
       assert.equal(failure.transient, true);
-      if (fault === 'cut') assertCutMessage(failure.message);
+      if (fault === 'cut' || fault === 'runner') assertCutMessage(failure.message);
       assert.equal(all.at(-1), '[DONE]');
     });
   }

@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
-from .errors import PluginError, retry_after_seconds
+from .errors import ERROR_TABLE, PluginError, retry_after_seconds
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -366,7 +366,9 @@ class _StreamState:
             error = data.get("error") or {}
             error_type = str(error.get("type") or "")
             code = ERROR_TYPES.get(error_type, "provider_unavailable")
-            raise plugin_error(code, f"the upstream stream failed: {error_type or 'error'}", 0)
+            named = f" ({error_type})" if error_type else ""
+            retry = "; retrying may work" if ERROR_TABLE[code][1] else ""
+            raise plugin_error(code, f"the provider reported an error while streaming the answer{named}{retry}", 0)
         return [], False  # ping, and event types added later
 
 

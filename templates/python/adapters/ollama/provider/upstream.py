@@ -261,7 +261,7 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
         nonlocal calls
         if data.get("error"):
             # The model runner failed after the answer started: worth a retry.
-            raise PluginError("provider_unavailable", f"the upstream stream failed: {str(data['error'])[:200]}")
+            raise PluginError("provider_unavailable", f"the provider reported an error while streaming the answer ({str(data['error'])[:200]}); retrying may work")
         message = data.get("message") if isinstance(data.get("message"), dict) else {}
         out = [chunk({"content": str(message["content"])})] if message.get("content") else []
         for call in tool_calls_of(message, calls):
