@@ -26,6 +26,14 @@ describe('document markers', () => {
     expect(withoutDocumentMarkers(HEAD)).toBe(HEAD);
   });
 
+  it('leaves a marker with a comment glued to it: yaml reads `---#c` as a syntax error, not a marker', async () => {
+    for (const text of [`---#c\n${HEAD}`, `${HEAD}...#c\n`, `%YAML 1.2#c\n---\n${HEAD}`, `%YAML 1.2\n---#c\n${HEAD}`]) {
+      expect(withoutDocumentMarkers(text), text).toBe(text);
+      const found = (await checkManifestText(text, 'plugin.yaml')).diagnostics.map((d) => d.rule);
+      expect(found, text).toContain('syntax/yaml');
+    }
+  });
+
   it('lets the fast reader read a manifest that starts with ---', () => {
     expect(readSimpleYamlOrPrefix(`---\n${HEAD}`).read).toBeUndefined();
     expect(readSimpleYamlOrPrefix(withoutDocumentMarkers(`---\n${HEAD}`)).read?.value).toMatchObject({ type: 'http', command: './start' });

@@ -13,8 +13,10 @@
  */
 
 /** `---` or `...` alone on a line, with an optional comment after a space. */
-const MARKER_LINE = /^(?:---|\.\.\.)[ \t]*(?:#.*)?$/;
-const DIRECTIVE_LINE = /^%YAML[ \t]+1\.2[ \t]*(?:#.*)?$/;
+const MARKER_LINE = /^(?:---|\.\.\.)(?:[ \t]+(?:#.*)?)?$/;
+const DIRECTIVE_LINE = /^%YAML[ \t]+1\.2(?:[ \t]+(?:#.*)?)?$/;
+/** The start of a `---` marker line, which may carry content after a space (`--- !!map`). */
+const DOCUMENT_START = /^---(?:[ \t]|$)/;
 const SKIPPED_LINE = /^[ \t]*(?:#.*)?$/;
 
 interface Line {
@@ -56,8 +58,9 @@ export function withoutDocumentMarkers(text: string): string {
     blank.push(line);
     line = lineFrom(text, line.next);
     while (line.next <= text.length && SKIPPED_LINE.test(line.text)) line = lineFrom(text, line.next);
-    // A directive needs its `---`; without one the full parser reports it.
-    if (!line.text.startsWith('---')) return text;
+    // A directive needs its `---` (a space, a tab or the line's end after it: `---#c` is
+    // no marker to yaml); without one the full parser reports it.
+    if (!DOCUMENT_START.test(line.text)) return text;
   }
   if (line.text.startsWith('---') && MARKER_LINE.test(line.text)) blank.push(line);
   const headEnd = line.next;
