@@ -21,7 +21,7 @@ import { ExitCode, isLoomPluginError, usageError, type LoomPluginError } from '.
 import type { Diagnostic } from '../core/manifest/types.js';
 import type { CliIo } from '../output/io.js';
 import { createStyle } from '../output/style.js';
-import { terminalSafe } from '../output/test-reporters/shared.js';
+import { terminalSafe } from '../output/terminal-safe.js';
 import type { TestOptions, TestReporter } from './options.js';
 import type { ConformanceReport, HeldRun } from '../core/conformance/run-conformance.js';
 

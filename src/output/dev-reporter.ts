@@ -10,7 +10,7 @@ import { renderStylish } from './diagnostics/stylish.js';
 import type { PluginState, StampedEvent } from '../core/dev/types.js';
 import type { CliIo } from './io.js';
 import { createStyle } from './style.js';
-import { terminalSafe as safe } from './test-reporters/shared.js';
+import { terminalSafe as safe } from './terminal-safe.js';
 
 export interface DevBanner {
   pageUrl: string;

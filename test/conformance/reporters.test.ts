@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { MemoryStream, memoryIo } from '../helpers/memory-io.js';
-import { oneLineSafe, terminalSafe } from '../../src/output/test-reporters/shared.js';
+import { oneLineSafe, terminalSafe } from '../../src/output/terminal-safe.js';
 import type { ConformanceReport } from '../../src/core/conformance/run-conformance.js';
 import { summarizeResults, summaryPasses } from '../../src/core/conformance/summary.js';
 import type { CheckResult } from '../../src/core/conformance/types.js';

@@ -8,6 +8,7 @@ import { renderStylish } from '../../src/output/diagnostics/stylish.js';
 import { renderSarif } from '../../src/output/diagnostics/sarif.js';
 import { displayPath } from '../../src/output/diagnostics/shared.js';
 import type { ManifestFileResult } from '../../src/core/manifest/types.js';
+import { checkManifestText } from '../../src/core/validate/check-manifest.js';
 
 const nasty: ManifestFileResult = {
   file: '/srv/a, b:c/plugin.yaml',
@@ -58,5 +59,23 @@ describe('stylish', () => {
   it('shows paths outside the working folder as absolute', () => {
     expect(displayPath('/elsewhere/plugin.yaml', '/srv')).toBe('/elsewhere/plugin.yaml');
     expect(displayPath('/srv/x/plugin.yaml', '/srv')).toBe('x/plugin.yaml');
+  });
+});
+
+describe('control characters quoted from a manifest', () => {
+  // A key that clears the screen and retitles the terminal, quoted in an unknown-key finding.
+  const HOSTILE = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: X\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: x\n"\\e[2J\\e]0;pwned\\a": 1\n';
+  // eslint-disable-next-line no-control-regex
+  const RAW = /[\u0000-\u0008\u000B-\u001F\u007F]/;
+
+  it('reach neither the terminal (stylish) nor the CI log (github) raw', async () => {
+    const result = await checkManifestText(HOSTILE, '/srv/p/plugin.yaml');
+    expect(result.diagnostics.some((d) => d.message.includes('\u001b[2J'))).toBe(true);
+    const stylish = renderStylish([result], { cwd: '/srv', style: new Chalk({ level: 0 }) });
+    expect(stylish).not.toMatch(RAW);
+    expect(stylish).toContain('\\x1b[2J\\x1b]0;pwned\\x07');
+    const github = renderGithub({ files: [result], errorCount: 0, warningCount: 1 }, { cwd: '/srv' });
+    expect(github).not.toMatch(RAW);
+    expect(github).toContain('\\x1b[2J\\x1b]0;pwned\\x07');
   });
 });

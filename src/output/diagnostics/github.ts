@@ -5,8 +5,20 @@
  */
 import { displayPath, plural, type RenderOptions, type ReportInput } from './shared.js';
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u009B]/g;
+
+/**
+ * A message or property as the runner expects it. Control characters other than line
+ * breaks (which the runner decodes) are shown as `\xNN`: a finding quotes the manifest's
+ * keys, and an escape sequence in one must not reach the CI log raw.
+ */
 export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return text
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function escapeProperty(text: string): string {

@@ -6,6 +6,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { ManifestFileResult } from '../../core/manifest/types.js';
 import { countOf, displayPath, plural, type RenderOptions } from './shared.js';
+import { oneLineSafe } from '../terminal-safe.js';
 
 export interface StylishOptions extends RenderOptions {
   style: ChalkInstance;
@@ -25,13 +26,15 @@ export function renderStylish(files: readonly ManifestFileResult[], options: Sty
       if (options.listClean) lines.push(`${style.underline(displayPath(file.file, options.cwd))} ${style.green('ok')}`, '');
       continue;
     }
-    lines.push(style.underline(displayPath(file.file, options.cwd)));
+    lines.push(style.underline(oneLineSafe(displayPath(file.file, options.cwd))));
     const width = Math.max(...file.diagnostics.map((d) => `${d.line}:${d.column}`.length));
     for (const d of file.diagnostics) {
       const where = `${d.line}:${d.column}`.padEnd(width);
       const severity = d.severity === 'error' ? style.red('error  ') : style.yellow('warning');
-      lines.push(`  ${style.dim(where)}  ${severity}  ${d.message}  ${style.dim(d.rule)}`);
-      if (d.hint) lines.push(`  ${' '.repeat(width)}  ${style.dim(`hint: ${d.hint}`)}`);
+      // A finding quotes the manifest's keys and values: control characters in them must not
+      // reach the terminal (clear the screen, retitle the window), nor a line break split it.
+      lines.push(`  ${style.dim(where)}  ${severity}  ${oneLineSafe(d.message)}  ${style.dim(d.rule)}`);
+      if (d.hint) lines.push(`  ${' '.repeat(width)}  ${style.dim(`hint: ${oneLineSafe(d.hint)}`)}`);
     }
     lines.push('');
   }

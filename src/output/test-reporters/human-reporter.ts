@@ -11,7 +11,8 @@ import type { CheckInfo, CheckResult } from '../../core/conformance/types.js';
 import type { CliIo, OutStream } from '../io.js';
 import { canAnimate, createStyle } from '../style.js';
 import { createLinePrinter } from './result-lines.js';
-import { blockedByRoot, replayTarget, formatMs, groupResults, sameFailures, isFailure, isWarning, oneLineSafe as flat, terminalSafe as safe } from './shared.js';
+import { blockedByRoot, replayTarget, formatMs, groupResults, sameFailures, isFailure, isWarning } from './shared.js';
+import { oneLineSafe as flat, terminalSafe as safe } from '../terminal-safe.js';
 
 export { renderResultLine } from './result-lines.js';
 

@@ -5,7 +5,8 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { CheckResult } from '../../core/conformance/types.js';
-import { formatMs, groupOf, isWarning, oneLineSafe as flat } from './shared.js';
+import { formatMs, groupOf, isWarning } from './shared.js';
+import { oneLineSafe as flat } from '../terminal-safe.js';
 
 function symbol(result: CheckResult, strict: boolean, style: ChalkInstance): string {
   if (isWarning(result, strict)) return style.yellow('!');

@@ -44,30 +44,6 @@ export function oneLine(text: string, max = 300): string {
 }
 
 /**
- * Plugin-supplied text (messages, bodies, logs) shown on a terminal: control characters
- * other than newline and tab are made visible, so a plugin cannot move the cursor or
- * recolour the terminal. A line that starts (after blanks) with `::` gets its first `:`
- * as `\x3a`: a GitHub runner reads such a line in the log as a workflow command
- * (`::add-mask::`, `::error::`), and plugin output must not issue one.
- */
-export function terminalSafe(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000B-\u001F\u007F\u009B]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
-      .replace(/^([ \t]*):(?=:)/gm, '$1\\x3a')
-  );
-}
-
-/**
- * terminalSafe, on one line: line breaks in a plugin's message or body are shown as `\n`,
- * so one summary or excerpt never splits into lines that read like others.
- */
-export function oneLineSafe(text: string): string {
-  return terminalSafe(text.replace(/\r\n|\r|\n/g, '\\n'));
-}
-
-/**
  * Failures that are the same failure (same message, expectation, details and response):
  * the first of each kind with the ids of the others, in report order.
  */
