@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';
-import { contentChars, FULL_PARSE_BUDGET } from '../../src/core/manifest/yaml-budget.js';
+import { contentChars, FULL_PARSE_BUDGET, PLAIN_PARSE_BUDGET } from '../../src/core/manifest/yaml-budget.js';
 import { checkManifestText } from '../../src/core/validate/check-manifest.js';
 
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: ./run\nmetadata:\n  name: Odd\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: odd\n';
@@ -86,5 +86,30 @@ describe('the full parser budget', () => {
     const text = `${HEAD}${'# a long comment line that says nothing at all, many times over\n'.repeat(3_000)}env:\n  ? [a]\n  : v\n`;
     expect(text.length).toBeGreaterThan(FULL_PARSE_BUDGET);
     expect((await rulesOf(text)).map((f) => f.rule)).not.toContain('syntax/too-complex');
+  });
+
+  // Plain YAML that the fast reader reads whole, but whose ranges it cannot give because
+  // of where a comment sits (here: indented deeper than `env:`), goes to the full parser
+  // for positions as soon as it has a finding. Such a file is ordinary YAML.
+  const commented = (fields: number): string =>
+    `${HEAD}  config_schema:\n${Array.from({ length: fields }, (_, i) => `    - name: field_${i}\n      type: string\n      description: What field ${i} is for.\n`).join('')}env:\n  # the port the plugin listens on\n  PORT: 8090\n`;
+
+  it('places the findings of a plain manifest over the budget that has a comment the fast reader cannot place', async () => {
+    const text = commented(300);
+    expect(contentChars(text)).toBeGreaterThan(FULL_PARSE_BUDGET);
+    const result = await checkManifestText(text, 'plugin.yaml');
+    // The warning for the unquoted port, where it is: not syntax/too-complex at 1:1.
+    const portLine = text.split('\n').indexOf('  PORT: 8090') + 1;
+    expect(result.diagnostics.map((d) => [d.rule, d.line, d.column])).toEqual([['env/unquoted-value', portLine, 9]]);
+    expect(result.diagnostics[0]?.severity).toBe('warning');
+  });
+
+  it('refuses such a file past its own larger budget, and says what to move', async () => {
+    const text = commented(2_000);
+    expect(contentChars(text)).toBeGreaterThan(PLAIN_PARSE_BUDGET);
+    const result = await checkManifestText(text, 'plugin.yaml');
+    expect(result.diagnostics.map((d) => d.rule)).toEqual(['syntax/too-complex']);
+    expect(result.diagnostics[0]?.message).toMatch(/too large to point at them/);
+    expect(result.diagnostics[0]?.hint).toMatch(/comment indented deeper/);
   });
 });

@@ -112,8 +112,11 @@ function withoutStackTraces<T>(run: () => T): T {
 export interface FullParseOptions {
   /** Where the fast reader stopped reading: the refusal of a text over the parser's budget points there. */
   declinedAt?: number;
-  /** False only for tests that use this parser as the oracle for the fast reader, at any size. */
-  budget?: boolean;
+  /**
+   * Content characters the parser may be given (default FULL_PARSE_BUDGET; yaml-budget.ts).
+   * False only for tests that use this parser as the oracle for the fast reader, at any size.
+   */
+  budget?: number | false;
 }
 
 export function parseYamlWithPositions(text: string, options: FullParseOptions = {}): ParsedSource {
@@ -123,7 +126,7 @@ export function parseYamlWithPositions(text: string, options: FullParseOptions =
     issues.push({ start: deep, end: deep + 1, severity: 'error', rule: 'syntax/too-deep', message: TOO_DEEP_MESSAGE, hint: TOO_DEEP_HINT });
     return { value: undefined, tree: undefined, issues, fatal: true };
   }
-  const over = options.budget === false ? undefined : overBudgetIssue(text, options.declinedAt ?? 0);
+  const over = options.budget === false ? undefined : overBudgetIssue(text, options.declinedAt ?? 0, options.budget);
   if (over) return { value: undefined, tree: undefined, issues: [over], fatal: true };
   const doc = withoutStackTraces(() => parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error', resolveKnownTags: false }));
   let fatal = false;

@@ -14,6 +14,7 @@ import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYamlOrPrefix, type PrefixLine } from '../manifest/fast-yaml.js';
 import { withoutDocumentMarkers } from '../manifest/yaml-markers.js';
+import { FULL_PARSE_BUDGET, PLAIN_PARSE_BUDGET } from '../manifest/yaml-budget.js';
 import { readBeforeRegions } from '../manifest/fast-yaml-resume.js';
 import { MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
@@ -61,8 +62,14 @@ export interface AnalyzeOptions {
   keepManifest?: boolean;
 }
 
+/** What the full parser may be given: more for a text the fast reader read whole (ordinary YAML, read fast by yaml too). */
+function parseBudget(options: AnalyzeOptions, readWhole: boolean): number | false {
+  if (options.fullParseBudget === false) return false;
+  return readWhole ? PLAIN_PARSE_BUDGET : FULL_PARSE_BUDGET;
+}
+
 /** The full parser's reading of the whole text; `prefix`: the lines the fast reader read before it declined (where the refusal of a text too large for the parser points). */
-async function fullYamlParse(text: string, prefix: readonly PrefixLine[] | undefined, budget: boolean): Promise<ParsedSource> {
+async function fullYamlParse(text: string, prefix: readonly PrefixLine[] | undefined, budget: number | false): Promise<ParsedSource> {
   const { parseYamlWithPositions } = await import('../manifest/parse-yaml.js');
   const declinedAt = prefix?.length ? (await import('../manifest/yaml-budget.js')).declinedAt(text, prefix) : 0;
   return parseYamlWithPositions(text, { declinedAt, budget });
@@ -133,7 +140,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     // Each reader loads only when a file needs it (most runs are YAML read by the fast reader).
     // A text it declines part way: a syntax error after the lines it read is found without them.
     const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first) : undefined;
-    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await fullYamlParse(text, first && readBeforeRegions(first), options.fullParseBudget !== false));
+    parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await fullYamlParse(text, first && readBeforeRegions(first), parseBudget(options, simple !== undefined)));
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
     const sink = new DiagnosticSink(file, text, undefined);
