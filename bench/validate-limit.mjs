@@ -110,6 +110,11 @@ const SHAPES = {
   'odd list at start': { head: `${HEAD}x-list:\n  - "k": v\nenv:\n`, item: (i) => `  k${i}: v${i}\n` },
   // Keys in other scripts: plain keys to yaml as to the fast reader.
   'unicode keys': { head: ENV, item: (i) => `  ключ${i}: значение\n` },
+  // Plain YAML the fast reader reads whole but cannot point into (a comment deeper than
+  // `env:`), with a finding on every line: placed by the full parser up to its plain
+  // budget (64 KiB), refused past it.
+  'deep comment, findings': { head: `${ENV}  # the values\n`, item: (i) => `  k${i}: ${i}\n` },
+  'deep comment, 64 KiB': { head: `${ENV}  # the values\n`, item: (i) => `  k${i}: ${i}\n`, limitItems: 4_500 },
 };
 
 function build(shape) {

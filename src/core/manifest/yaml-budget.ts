@@ -24,12 +24,12 @@ export const FULL_PARSE_BUDGET = 16 * 1024;
  * The budget for a text the fast reader read whole but could not place findings in (a
  * comment where yaml's ranges differ from its own: indented deeper than the line before,
  * after a block scalar, after a key with no value). That text is ordinary YAML, which
- * the parser reads at about 1.3 µs per byte with findings on many lines (a megabyte took
- * 1.3 s CPU, 250 KiB 0.63 s for the whole CLI run), so it may have more: 128 KiB, 32
- * times a large manifest. Without it, one comment and one warning in a 17 KiB manifest
- * made it an error.
+ * the parser reads at about 1.3 µs per byte, so it may have more: 64 KiB, 16 times a large
+ * manifest (measured: 121 KiB of such YAML with a finding on every line took the whole
+ * CLI run 0.58 s, against 0.43 s for a megabyte the fast reader places). Without it, one
+ * comment and one warning in a 17 KiB manifest made it an error.
  */
-export const PLAIN_PARSE_BUDGET = 128 * 1024;
+export const PLAIN_PARSE_BUDGET = 64 * 1024;
 
 /** Characters (UTF-16 units) on lines that are neither blank nor comments. */
 export function contentChars(text: string): number {
