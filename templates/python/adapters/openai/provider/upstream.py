@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 import requests
 
@@ -145,19 +145,23 @@ def normalize_chunk(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
 
 def _relay_events(response: requests.Response, request: Dict[str, Any], timeout: int, wire: Wire) -> Iterator[bytes]:
     """Passes the upstream's SSE `data:` events on one by one, normalised (transport.py
-    keeps the protocol's rules). A stream that closes without [DONE] is complete if a chunk
-    carried a finish_reason (some OpenAI-compatible servers forget [DONE]); otherwise the
+    keeps the protocol's rules). A stream that closes without [DONE] is complete if every
+    choice in it carried a finish_reason (some OpenAI-compatible servers forget [DONE]; with
+    `n` > 1 one choice can finish while another is still being written); otherwise the
     answer was cut short, and Loom must not take it for a whole one."""
-    finished = False
+    started: Set[int] = set()
+    finished: Set[int] = set()
 
     def translate(data: Dict[str, Any]) -> Tuple[List[bytes], bool]:
-        nonlocal finished
         chunk = normalize_chunk(data, request)
-        finished = finished or any(choice.get("finish_reason") is not None for choice in chunk["choices"])
+        for choice in chunk["choices"]:
+            started.add(choice["index"])
+            if choice.get("finish_reason") is not None:
+                finished.add(choice["index"])
         return ([_event(chunk)] if wire.keep_chunk(chunk) else []), False
 
     def ended() -> List[bytes]:
-        if not finished:
+        if not started or started - finished:
             raise PluginError("provider_unavailable", "the provider ended the stream before the answer was finished; retrying may work")
         return []
 

@@ -6,8 +6,10 @@ faults and the answers are the same, the server plumbing is tests/fake_server.py
 `fault` to make the next chat request fail: an HTTP status (401, 429, 503, ...), a fault
 the subclass names (`faults`), "hang", "garbage" (200 with broken JSON) or "reset"
 (connection dropped); for a stream, "break" (drops the connection after the first event),
-"stall" (goes quiet after it), "cut" (ends cleanly after it) or "no-done" (the whole
-answer, its finish_reason chunk included, but no [DONE]).
+"stall" (goes quiet after it), "cut" (ends cleanly after it), "no-done" (the whole
+answer, its finish_reason chunk included, but no [DONE]), "two-choices-cut" (two choices
+as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]) or "two-choices-no-done"
+(both finish, no [DONE]).
 """
 from __future__ import annotations
 
@@ -106,6 +108,9 @@ class OpenAIHandler(FakeHandler):
 
     def _stream(self, model: str, reply: str, fault: Any) -> None:
         self.start_stream()
+        if fault in ("two-choices-cut", "two-choices-no-done"):
+            self._two_choices(model, reply, finish_both=fault == "two-choices-no-done")
+            return
         if self.upstream.first_chunk:
             self.chunk(f"data: {json.dumps(self.upstream.first_chunk)}\n\n".encode())
         words = reply.split(" ")
@@ -122,4 +127,20 @@ class OpenAIHandler(FakeHandler):
         self.chunk(f"data: {json.dumps(last)}\n\n".encode())
         if fault != "no-done":
             self.chunk(b"data: [DONE]\n\n")
+        self.chunk(b"")
+
+    def _two_choices(self, model: str, reply: str, finish_both: bool) -> None:
+        """Two choices, one chunk each per word as OpenAI sends them; ends without [DONE]."""
+
+        def send(index: int, delta: Dict[str, Any], finish: Optional[str] = None) -> None:
+            chunk = {"id": "chatcmpl-3", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
+                     "choices": [{"index": index, "delta": delta, "finish_reason": finish}]}
+            self.chunk(f"data: {json.dumps(chunk)}\n\n".encode())
+
+        for word in reply.split(" "):
+            send(0, {"content": word + " "})
+            send(1, {"content": word + " "})
+        send(0, {}, "stop")
+        if finish_both:
+            send(1, {}, "stop")
         self.chunk(b"")

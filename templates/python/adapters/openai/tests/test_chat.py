@@ -7,7 +7,7 @@ import pytest
 
 from provider.settings import STREAMING
 from tests.fake_upstream import CONTENT_FILTER_FAULT, assert_sent_upstream, valid_config
-from tests.test_lifecycle import assert_error, assert_plain_message
+from tests.test_lifecycle import assert_cut_message, assert_error, assert_plain_message
 
 HELLO = {"model": "fake-small", "messages": [{"role": "user", "content": "hello there"}]}
 
@@ -117,6 +117,28 @@ def test_finished_stream_without_done_gets_done_and_no_error(ready, upstream):
     chunks = [json.loads(event) for event in events[:-1]]
     assert all(chunk.get("object") == "chat.completion.chunk" for chunk in chunks), events
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+
+
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+def test_stream_with_a_choice_left_unfinished_is_cut(ready, upstream):
+    # With n > 1 every choice must finish: index 0's finish_reason does not end index 1.
+    upstream.fault = "two-choices-cut"
+    events = events_of(ready.post("/chat/completions", json={**HELLO, "n": 2, "stream": True}))
+    error = json.loads(events[-2])
+    assert error["code"] == "provider_unavailable" and error["transient"] is True
+    assert_cut_message(error["message"])
+    assert events[-1] == "[DONE]"
+
+
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+def test_stream_whose_choices_all_finished_without_done_is_not_cut(ready, upstream):
+    upstream.fault = "two-choices-no-done"
+    events = events_of(ready.post("/chat/completions", json={**HELLO, "n": 2, "stream": True}))
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(event) for event in events[:-1]]
+    assert all(chunk.get("object") == "chat.completion.chunk" for chunk in chunks), events
+    finished = {choice["index"] for chunk in chunks for choice in chunk["choices"] if choice["finish_reason"]}
+    assert finished == {0, 1}
 
 
 @pytest.mark.skipif(STREAMING, reason="streaming capability is on")
