@@ -114,21 +114,26 @@ export function normalizeChunk(data, request) {
 
 /**
  * Passes the upstream's SSE `data:` events on one by one, normalised (http.js keeps the
- * protocol's rules). A stream that closes without [DONE] is complete if a chunk carried a
- * finish_reason (some OpenAI-compatible servers forget [DONE]); otherwise the answer was
- * cut short, and Loom must not take it for a whole one.
+ * protocol's rules). A stream that closes without [DONE] is complete if every choice in it
+ * carried a finish_reason (some OpenAI-compatible servers forget [DONE]; with `n` > 1 one
+ * choice can finish while another is still being written); otherwise the answer was cut
+ * short, and Loom must not take it for a whole one.
  */
 function relayEvents(response, request, timeoutMs, wire) {
-  let finished = false;
+  const started = new Set();
+  const finished = new Set();
   return relayStream(response, timeoutMs, {
     doneEnds: true,
     translate: (data) => {
       const chunk = normalizeChunk(data, request);
-      finished ||= chunk.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined);
+      for (const choice of chunk.choices) {
+        started.add(choice.index);
+        if (choice.finish_reason !== null && choice.finish_reason !== undefined) finished.add(choice.index);
+      }
       return [wire.keepChunk(chunk) ? [event(chunk)] : [], false];
     },
     ended: () => {
-      if (!finished) throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished; retrying may work');
+      if (started.size === 0 || [...started].some((index) => !finished.has(index))) throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished; retrying may work');
       return [];
     },
   });

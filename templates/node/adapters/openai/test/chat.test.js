@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
 import { assertSentUpstream, CONTENT_FILTER_FAULT, startFakeUpstream, validConfig } from './fake-upstream.js';
-import { assertError, assertPlainMessage, serveAgainstFake } from './helpers.js';
+import { assertCutMessage, assertError, assertPlainMessage, serveAgainstFake } from './helpers.js';
 
 const HELLO = { model: 'fake-small', messages: [{ role: 'user', content: 'hello there' }] };
 
@@ -110,6 +110,27 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     const chunks = all.slice(0, -1).map((event) => JSON.parse(event));
     assert.ok(chunks.every((chunk) => chunk.object === 'chat.completion.chunk'), all.join('\n'));
     assert.equal(chunks.at(-1).choices[0].finish_reason, 'stop');
+  });
+
+  it('sends one provider_unavailable event then [DONE] when one of several choices never finished', async () => {
+    // With n > 1 every choice must finish: index 0's finish_reason does not end index 1.
+    upstream.fault = 'two-choices-cut';
+    const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, n: 2, stream: true })).text());
+    const error = JSON.parse(all.at(-2));
+    assert.equal(error.code, 'provider_unavailable');
+    assert.equal(error.transient, true);
+    assertCutMessage(error.message);
+    assert.equal(all.at(-1), '[DONE]');
+  });
+
+  it('ends an answer whose choices all finished but whose upstream forgot [DONE] with [DONE] and no error', async () => {
+    upstream.fault = 'two-choices-no-done';
+    const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, n: 2, stream: true })).text());
+    assert.equal(all.at(-1), '[DONE]');
+    const chunks = all.slice(0, -1).map((event) => JSON.parse(event));
+    assert.ok(chunks.every((chunk) => chunk.object === 'chat.completion.chunk'), all.join('\n'));
+    const finished = new Set(chunks.flatMap((chunk) => chunk.choices.filter((choice) => choice.finish_reason).map((choice) => choice.index)));
+    assert.deepEqual([...finished].sort(), [0, 1]);
   });
 
   it('answers an error before the stream as plain JSON', async () => {

@@ -4,9 +4,11 @@
 // Set `fault` to make the next chat request fail: an HTTP status (401, 429, 503, ...),
 // a fault the wire names (`wire.faults`), 'hang', 'garbage' (200 with broken JSON) or
 // 'reset' (connection dropped); for a stream, 'break' (drops the connection after the
-// first event), 'stall' (goes quiet after it), 'cut' (ends cleanly after it) or 'no-done'
-// (the whole answer, its finish_reason chunk included, but no [DONE]). `received` holds
-// every POST as { path, query, headers, body }.
+// first event), 'stall' (goes quiet after it), 'cut' (ends cleanly after it), 'no-done'
+// (the whole answer, its finish_reason chunk included, but no [DONE]), 'two-choices-cut'
+// (two choices as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]) or
+// 'two-choices-no-done' (both finish, no [DONE]). `received` holds every POST as
+// { path, query, headers, body }.
 import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
 export async function startFakeOpenAI(wire) {
@@ -40,6 +42,10 @@ export async function startFakeOpenAI(wire) {
     if (body.stream) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream' });
       if (wire.firstChunk) res.write(`data: ${JSON.stringify(wire.firstChunk)}\n\n`);
+      if (fault === 'two-choices-cut' || fault === 'two-choices-no-done') {
+        twoChoices(res, model, reply, fault === 'two-choices-no-done');
+        return;
+      }
       const words = reply.split(' ');
       for (const [index, word] of words.entries()) {
         const chunk = {
@@ -65,4 +71,19 @@ export async function startFakeOpenAI(wire) {
       usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
     });
   });
+}
+
+/** Two choices, one chunk each per word as OpenAI sends them; ends without [DONE]. */
+function twoChoices(res, model, reply, finishBoth) {
+  const send = (index, delta, finish = null) => {
+    const chunk = { id: 'chatcmpl-3', object: 'chat.completion.chunk', created: 1700000000, model, choices: [{ index, delta, finish_reason: finish }] };
+    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  };
+  for (const word of reply.split(' ')) {
+    send(0, { content: `${word} ` });
+    send(1, { content: `${word} ` });
+  }
+  send(0, {}, 'stop');
+  if (finishBoth) send(1, {}, 'stop');
+  res.end();
 }
