@@ -124,6 +124,29 @@ func TestStreaming(t *testing.T) {
 		t.Fatalf("no-done: %v", events)
 	}
 
+	// Two choices (n: 2) that both finished, without [DONE]: [DONE] is added, no error.
+	upstream.setFault("two-choices-no-done", "")
+	got = call(t, "POST", url+"/chat/completions", withChoices(request, 2))
+	events = dataEvents(got.text)
+	if events[len(events)-1] != "[DONE]" || !reflect.DeepEqual(finishedChoices(t, events[:len(events)-1]), []int{0, 1}) {
+		t.Fatalf("two-choices-no-done: %v", events)
+	}
+
+	// With n > 1 every choice must finish: index 0's finish_reason does not end index 1,
+	// so a stream that closes then was cut, as a stream of one choice would be.
+	upstream.setFault("two-choices-cut", "")
+	got = call(t, "POST", url+"/chat/completions", withChoices(request, 2))
+	events = dataEvents(got.text)
+	if len(events) < 2 || events[len(events)-1] != "[DONE]" {
+		t.Fatalf("two-choices-cut: %v", events)
+	}
+	var cut map[string]any
+	_ = json.Unmarshal([]byte(events[len(events)-2]), &cut)
+	if cut["code"] != "provider_unavailable" || cut["transient"] != true {
+		t.Fatalf("two-choices-cut: error event %s", events[len(events)-2])
+	}
+	expectCutMessage(t, cut)
+
 	// An error after the stream started, or a stream cut before its finish_reason: one
 	// error event, then [DONE].
 	call(t, "POST", url+"/initialize", validConfig(upstream.URL, map[string]any{"timeout": 1}))
@@ -140,6 +163,38 @@ func TestStreaming(t *testing.T) {
 			t.Fatalf("%s: error event %s", fault, events[len(events)-2])
 		}
 	}
+}
+
+// withChoices is a chat request asking for n choices.
+func withChoices(request map[string]any, n int) map[string]any {
+	asked := map[string]any{"n": n}
+	for key, value := range request {
+		asked[key] = value
+	}
+	return asked
+}
+
+// finishedChoices are the indexes of the choices a finish_reason ended, in order.
+func finishedChoices(t *testing.T, events []string) []int {
+	t.Helper()
+	var finished []int
+	for _, event := range events {
+		var chunk struct {
+			Choices []struct {
+				Index        int     `json:"index"`
+				FinishReason *string `json:"finish_reason"`
+			} `json:"choices"`
+		}
+		if err := json.Unmarshal([]byte(event), &chunk); err != nil {
+			t.Fatalf("chunk: %s", event)
+		}
+		for _, choice := range chunk.Choices {
+			if choice.FinishReason != nil {
+				finished = append(finished, choice.Index)
+			}
+		}
+	}
+	return finished
 }
 
 // dataEvents are the payloads of an SSE answer's `data:` lines.

@@ -7,8 +7,9 @@ package main
 // "429", ...), a fault the wire names (fakeWire.faults), "hang", "garbage" (200 with
 // broken JSON) or "reset" (connection dropped); for a stream, "break" (drops the
 // connection after the first event), "stall" (goes quiet after it), "cut" (ends cleanly
-// after it) or "no-done" (the whole answer, its finish_reason chunk included, but no
-// [DONE]).
+// after it), "no-done" (the whole answer, its finish_reason chunk included, but no
+// [DONE]), "two-choices-cut" (two choices as with n: 2; index 0 finishes, index 1 never
+// does, no [DONE]) or "two-choices-no-done" (both finish, no [DONE]).
 
 import (
 	"encoding/json"
@@ -22,7 +23,7 @@ import (
 )
 
 // streamFaults are answered inside a stream, not as an HTTP status.
-var streamFaults = []string{"break", "stall", "cut", "no-done"}
+var streamFaults = []string{"break", "stall", "cut", "no-done", "two-choices-cut", "two-choices-no-done"}
 
 // fakeAnswer is a status and a JSON body the fake answers with.
 type fakeAnswer struct {
@@ -92,6 +93,10 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 			if wire.firstChunk != "" {
 				fmt.Fprintf(w, "data: %s\n\n", wire.firstChunk)
 			}
+			if fault == "two-choices-cut" || fault == "two-choices-no-done" {
+				twoChoices(w, model, reply, fault == "two-choices-no-done")
+				return
+			}
 			for index, word := range strings.Split(reply, " ") {
 				if index > 0 {
 					word = " " + word
@@ -125,4 +130,24 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 			`"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}`, model, reply)
 	})
 	return fake
+}
+
+// twoChoices streams two choices, one chunk each per word as OpenAI sends them, and ends
+// without [DONE].
+func twoChoices(w http.ResponseWriter, model, reply string, finishBoth bool) {
+	send := func(index int, delta map[string]any, finish any) {
+		chunk, _ := json.Marshal(map[string]any{
+			"id": "chatcmpl-3", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
+			"choices": []any{map[string]any{"index": index, "delta": delta, "finish_reason": finish}},
+		})
+		fmt.Fprintf(w, "data: %s\n\n", chunk)
+	}
+	for _, word := range strings.Split(reply, " ") {
+		send(0, map[string]any{"content": word + " "}, nil)
+		send(1, map[string]any{"content": word + " "}, nil)
+	}
+	send(0, map[string]any{}, "stop")
+	if finishBoth {
+		send(1, map[string]any{}, "stop")
+	}
 }

@@ -18,9 +18,9 @@ var errStalled = errors.New("upstream stream stalled")
 // error: it is returned before anything is written), then passes the SSE `data:`
 // events on one by one, normalised, as they arrive. An error after the stream started
 // is one error event, then [DONE] (the protocol's rule). A stream that closes without
-// [DONE] is complete if a chunk carried a finish_reason (some OpenAI-compatible servers
-// forget [DONE]); otherwise the answer was cut short, and Loom must not take it for a
-// whole one.
+// [DONE] is complete if every choice in it carried a finish_reason (some OpenAI-compatible
+// servers forget [DONE]; with n > 1 one choice can finish while another is still being
+// written); otherwise the answer was cut short, and Loom must not take it for a whole one.
 func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, request map[string]any) *PluginError {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -50,7 +50,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		send(string(data))
 	}
 
-	finished := false
+	choices := choiceEnds{}
 	scanner := bufio.NewScanner(response.Body)
 	scanner.Buffer(make([]byte, 64<<10), 16<<20)
 	for scanner.Scan() {
@@ -78,26 +78,38 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 			send("[DONE]")
 			return nil
 		}
-		finished = finished || hasFinishReason(chunk)
+		choices.note(chunk)
 		if u.keepChunk(chunk) {
 			sendJSON(chunk)
 		}
 	}
 	if err := scanner.Err(); err != nil {
 		sendJSON(u.streamFailure(ctx, err).body())
-	} else if !finished {
+	} else if !choices.allFinished() {
 		sendJSON(newError("provider_unavailable", "the provider ended the stream before the answer was finished; retrying may work").body())
 	}
 	send("[DONE]")
 	return nil
 }
 
-// hasFinishReason tells whether a normalised chunk ends a choice (finish_reason not null).
-func hasFinishReason(chunk map[string]any) bool {
-	for _, choice := range chunk["choices"].([]any) {
-		if choice.(map[string]any)["finish_reason"] != nil {
-			return true
+// choiceEnds records, per choice index seen in a stream, whether a finish_reason ended it.
+type choiceEnds map[int64]bool
+
+// note takes the choices of a normalised chunk (finish_reason not null: that choice ended).
+func (ends choiceEnds) note(chunk map[string]any) {
+	for _, raw := range chunk["choices"].([]any) {
+		choice := raw.(map[string]any)
+		index := choice["index"].(int64)
+		ends[index] = ends[index] || choice["finish_reason"] != nil
+	}
+}
+
+// allFinished tells whether the stream had choices and every one of them ended.
+func (ends choiceEnds) allFinished() bool {
+	for _, ended := range ends {
+		if !ended {
+			return false
 		}
 	}
-	return false
+	return len(ends) > 0
 }
