@@ -30,8 +30,9 @@ def assert_plain_message(message):
 
 def assert_cut_message(message):
     """A stream the provider ended before its end event, or with an error of its own, is
-    told as a sentence the user can act on, not in the template's own terms ("upstream stream")."""
-    assert "retrying may work" in message and "upstream stream" not in message, message
+    told as a sentence the user can act on, about "the provider", not in the template's own
+    terms ("upstream")."""
+    assert "retrying may work" in message and "upstream" not in message, message
 
 
 def test_metadata_is_the_manifests(client):

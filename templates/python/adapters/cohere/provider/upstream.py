@@ -198,14 +198,16 @@ def usage_of(usage: Any) -> Dict[str, int]:
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
-def failed_finish(reason: Any, detail: Any = None) -> Optional[PluginError]:
-    """Cohere's ERROR and TIMEOUT finish reasons are failures, not answers."""
-    text = f": {str(detail)[:200]}" if detail else ""
-    if reason == "ERROR":
-        return PluginError("provider_unavailable", f"the upstream failed while generating{text}")
-    if reason == "TIMEOUT":
-        return PluginError("timeout", f"the upstream timed out while generating{text}")
-    return None
+def failed_finish(reason: Any, detail: Any = None, streaming: bool = False) -> Optional[PluginError]:
+    """Cohere's ERROR and TIMEOUT finish reasons are failures, not answers; both are told
+    like the other failures the provider reports, with its own words when it sent any."""
+    failures = {"ERROR": ("provider_unavailable", "an error"), "TIMEOUT": ("timeout", "a timeout")}
+    if reason not in failures:
+        return None
+    code, what = failures[reason]
+    named = f" ({str(detail)[:200]})" if detail else ""
+    doing = "streaming" if streaming else "generating"
+    return PluginError(code, f"the provider reported {what} while {doing} the answer{named}; retrying may work")
 
 
 def from_response(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
@@ -293,7 +295,7 @@ class _StreamState:
             index = self.calls.get(_int(data.get("index")), 0)
             return [self.chunk({"tool_calls": [{"index": index, "function": {"arguments": str(function.get("arguments") or "")}}]})], False
         if kind == "message-end":
-            failure = failed_finish(delta.get("finish_reason"), delta.get("error"))
+            failure = failed_finish(delta.get("finish_reason"), delta.get("error"), streaming=True)
             if failure:
                 raise failure
             finish = FINISH_REASONS.get(str(delta.get("finish_reason")), "stop")

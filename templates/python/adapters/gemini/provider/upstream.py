@@ -369,9 +369,7 @@ class _StreamState:
 
     def translate(self, data: Dict[str, Any]) -> List[bytes]:
         if isinstance(data.get("error"), dict):
-            error = data["error"]
-            code = error.get("code")
-            raise loom_error(code if isinstance(code, int) else 502, error)
+            raise _stream_error(data["error"])
         blocked = _blocked(data)
         if blocked:
             raise blocked
@@ -391,6 +389,18 @@ class _StreamState:
         if reason:
             self.finish = finish_reason(reason, self.calls > 0)
         return out
+
+
+def _stream_error(error: Dict[str, Any]) -> PluginError:
+    """An error Gemini reports inside the stream: mapped like an HTTP error, told like the
+    other stream failures, with what the provider said."""
+    code = error.get("code")
+    failure = loom_error(code if isinstance(code, int) else 502, error)
+    said = ": ".join(part for part in (str(error.get("status") or ""), str(error.get("message") or "")[:200]) if part)
+    named = f" ({said})" if said else ""
+    retry = "; retrying may work" if failure.transient else ""
+    failure.message = f"the provider reported an error while streaming the answer{named}{retry}"
+    return failure
 
 
 def _translate_stream(response: requests.Response, request: Dict[str, Any], timeout: int) -> Iterator[bytes]:
