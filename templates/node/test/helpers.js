@@ -63,9 +63,10 @@ export function assertPlainMessage(message) {
 
 /**
  * A stream the provider ended before its end event, or with an error of its own, is told as
- * a sentence the user can act on, not in the template's own terms ("upstream stream").
+ * a sentence the user can act on, about "the provider", not in the template's own terms
+ * ("upstream").
  */
 export function assertCutMessage(message) {
   assert.match(message, /retrying may work/, message);
-  assert.doesNotMatch(message, /upstream stream/, message);
+  assert.doesNotMatch(message, /upstream/, message);
 }

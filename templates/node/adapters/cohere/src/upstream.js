@@ -156,11 +156,12 @@ export function usageOf(usage = {}) {
 }
 
 /** Cohere's ERROR and TIMEOUT finish reasons are failures, not answers. */
-function failedFinish(reason, detail) {
-  const text = detail ? `: ${String(detail).slice(0, 200)}` : '';
-  if (reason === 'ERROR') return new PluginError('provider_unavailable', `the upstream failed while generating${text}`);
-  if (reason === 'TIMEOUT') return new PluginError('timeout', `the upstream timed out while generating${text}`);
-  return undefined;
+function failedFinish(reason, detail, streaming = false) {
+  const failures = { ERROR: ['provider_unavailable', 'an error'], TIMEOUT: ['timeout', 'a timeout'] };
+  if (!Object.hasOwn(failures, reason)) return undefined;
+  const [code, what] = failures[reason];
+  const named = detail ? ` (${String(detail).slice(0, 200)})` : '';
+  return new PluginError(code, `the provider reported ${what} while ${streaming ? 'streaming' : 'generating'} the answer${named}; retrying may work`);
 }
 
 export function fromResponse(data, request) {
@@ -245,7 +246,7 @@ class StreamState {
         return [[this.chunk({ tool_calls: [{ index, function: { arguments: String(message.tool_calls?.function?.arguments ?? '') } }] })], false];
       }
       case 'message-end': {
-        const failure = failedFinish(delta.finish_reason, delta.error);
+        const failure = failedFinish(delta.finish_reason, delta.error, true);
         if (failure) throw failure;
         return [[this.chunk({}, FINISH_REASONS[delta.finish_reason] ?? 'stop', usageOf(isObject(delta.usage) ? delta.usage : {}))], true];
       }

@@ -72,9 +72,11 @@ describe('request and answer mapping', () => {
 
   it('answers failed generations (ERROR, TIMEOUT) with errors', async () => {
     upstream.finishReason = 'ERROR';
-    await assertError(await app.call('POST', '/chat/completions', HELLO), 'provider_unavailable', 502);
+    const error = await assertError(await app.call('POST', '/chat/completions', HELLO), 'provider_unavailable', 502);
+    assert.equal(error.message, 'the provider reported an error while generating the answer; retrying may work');
     upstream.finishReason = 'TIMEOUT';
-    await assertError(await app.call('POST', '/chat/completions', HELLO), 'timeout', 504);
+    const timeout = await assertError(await app.call('POST', '/chat/completions', HELLO), 'timeout', 504);
+    assert.equal(timeout.message, 'the provider reported a timeout while generating the answer; retrying may work');
   });
 
   it('refuses a role Loom does not know with invalid_request', async () => {
@@ -152,7 +154,10 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
       const failure = JSON.parse(all.at(-2));
       assert.equal(failure.code, code);
       assert.equal(failure.transient, true);
-      if (fault === 'cut') assertCutMessage(failure.message);
+      if (fault === 'cut' || fault === 'error') assertCutMessage(failure.message);
+      if (fault === 'error') { // the provider's own words, in the sentence of every error it reports mid-stream
+        assert.equal(failure.message, 'the provider reported an error while streaming the answer (internal server error while generating); retrying may work');
+      }
       assert.equal(all.at(-1), '[DONE]');
     });
   }

@@ -262,6 +262,17 @@ export async function errorFromResponse(response) {
   return loomError(response.status, isObject(error) ? error : {}, response.headers.get('retry-after'));
 }
 
+/**
+ * An error Gemini reports inside the stream: mapped like an HTTP error, told like the other
+ * stream failures, with what the provider said.
+ */
+function streamError(error) {
+  const failure = loomError(Number.isInteger(error.code) ? error.code : 502, error);
+  const said = [String(error.status ?? ''), typeof error.message === 'string' ? error.message.slice(0, 200) : ''].filter(Boolean).join(': ');
+  failure.message = `the provider reported an error while streaming the answer${said ? ` (${said})` : ''}${failure.transient ? '; retrying may work' : ''}`;
+  return failure;
+}
+
 /** Seconds to wait: RetryInfo's "58s" or "1.5s", else Retry-After, else 1. */
 export function retrySeconds(delay, header) {
   for (const value of [delay, header]) {
@@ -292,7 +303,7 @@ class StreamState {
 
   /** One Gemini chunk -> OpenAI events; throws a PluginError for an in-stream error. */
   translate(data) {
-    if (isObject(data.error)) throw loomError(Number.isInteger(data.error.code) ? data.error.code : 502, data.error);
+    if (isObject(data.error)) throw streamError(data.error);
     const block = blocked(data);
     if (block) throw block;
     const { text, calls, reason } = candidate(data);

@@ -164,7 +164,10 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
       const failure = JSON.parse(all.at(-2));
       assert.equal(failure.code, code);
       assert.equal(failure.transient, true);
-      if (fault === 'cut') assertCutMessage(failure.message);
+      if (fault === 'cut' || fault === 'unavailable') assertCutMessage(failure.message);
+      if (fault === 'unavailable') { // the provider's own words, in the sentence of every error it reports mid-stream
+        assert.equal(failure.message, 'the provider reported an error while streaming the answer (UNAVAILABLE: The model is overloaded. Please try again later.); retrying may work');
+      }
       assert.equal(all.at(-1), '[DONE]');
     });
   }
