@@ -145,12 +145,12 @@ func expectPlainMessage(t *testing.T, got answer, want string) {
 }
 
 // expectCutMessage checks that a stream the provider ended before its end event, or with
-// an error of its own, is told as a sentence the user can act on, not in the template's
-// own terms ("upstream stream").
+// an error of its own, is told as a sentence the user can act on, about "the provider",
+// not in the template's own terms ("upstream").
 func expectCutMessage(t *testing.T, failure map[string]any) {
 	t.Helper()
 	message, _ := failure["message"].(string)
-	if !strings.Contains(message, "retrying may work") || strings.Contains(message, "upstream stream") {
+	if !strings.Contains(message, "retrying may work") || strings.Contains(message, "upstream") {
 		t.Fatalf("cut: message %q, want a plain sentence saying retrying may work", message)
 	}
 }

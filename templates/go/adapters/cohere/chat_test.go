@@ -97,9 +97,17 @@ func TestFinishReasonsAndFailedGenerations(t *testing.T) {
 		}
 	}
 	upstream.set(func(f *fakeUpstream) { f.finishReason = "ERROR" })
-	expectError(t, call(t, "POST", url+"/chat/completions", hello), "provider_unavailable", 502)
+	got := call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "provider_unavailable", 502)
+	if got.body["message"] != "the provider reported an error while generating the answer; retrying may work" {
+		t.Fatalf("ERROR: message %q", got.body["message"])
+	}
 	upstream.set(func(f *fakeUpstream) { f.finishReason = "TIMEOUT" })
-	expectError(t, call(t, "POST", url+"/chat/completions", hello), "timeout", 504)
+	got = call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "timeout", 504)
+	if got.body["message"] != "the provider reported a timeout while generating the answer; retrying may work" {
+		t.Fatalf("TIMEOUT: message %q", got.body["message"])
+	}
 }
 
 func TestBadChatBodiesAreInvalidRequest(t *testing.T) {
@@ -214,8 +222,12 @@ func TestStreaming(t *testing.T) {
 		if events[len(events)-1] != "[DONE]" || failure["code"] != code || failure["transient"] != true {
 			t.Fatalf("%s: events %v", fault, events)
 		}
-		if fault == "cut" {
+		if fault == "cut" || fault == "error" {
 			expectCutMessage(t, failure)
+		}
+		// The provider's own words, in the sentence of every error it reports mid-stream.
+		if want := "the provider reported an error while streaming the answer (internal server error while generating); retrying may work"; fault == "error" && failure["message"] != want {
+			t.Fatalf("error: message %q, want %q", failure["message"], want)
 		}
 	}
 }

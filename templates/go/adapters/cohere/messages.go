@@ -205,17 +205,26 @@ func finishReason(reason any) string {
 	return "stop"
 }
 
-// failedFinish: Cohere's ERROR and TIMEOUT finish reasons are failures, not answers.
-func failedFinish(reason, detail any) *PluginError {
-	text := ""
+// failedFinish: Cohere's ERROR and TIMEOUT finish reasons are failures, not answers; both
+// are told like the other failures the provider reports, with its own words when it sent any.
+func failedFinish(reason, detail any, streaming bool) *PluginError {
+	named := ""
 	if detail != nil && detail != "" {
-		text = fmt.Sprintf(": %v", detail)
+		said := fmt.Sprint(detail)
+		if len(said) > 200 { // as much of the provider's message as the other errors quote
+			said = said[:200]
+		}
+		named = " (" + said + ")"
+	}
+	doing := "generating"
+	if streaming {
+		doing = "streaming"
 	}
 	switch reason {
 	case "ERROR":
-		return newError("provider_unavailable", "the upstream failed while generating"+text)
+		return newError("provider_unavailable", "the provider reported an error while "+doing+" the answer"+named+"; retrying may work")
 	case "TIMEOUT":
-		return newError("timeout", "the upstream timed out while generating"+text)
+		return newError("timeout", "the provider reported a timeout while "+doing+" the answer"+named+"; retrying may work")
 	}
 	return nil
 }
@@ -247,7 +256,7 @@ func fromResponse(data map[string]any, request map[string]any) (map[string]any, 
 	if !ok {
 		return nil, newError("internal_error", "the upstream's answer is not a valid chat response")
 	}
-	if perr := failedFinish(data["finish_reason"], nil); perr != nil {
+	if perr := failedFinish(data["finish_reason"], nil, false); perr != nil {
 		return nil, perr
 	}
 	text := textOf(answer["content"])

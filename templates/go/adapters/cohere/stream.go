@@ -66,7 +66,7 @@ func (s *streamState) translate(data map[string]any) ([]map[string]any, bool) {
 		out := map[string]any{"index": s.calls[position], "function": map[string]any{"arguments": arguments}}
 		return []map[string]any{s.chunk(map[string]any{"tool_calls": []any{out}}, nil, nil)}, false
 	case "message-end":
-		if failure := failedFinish(delta["finish_reason"], delta["error"]); failure != nil {
+		if failure := failedFinish(delta["finish_reason"], delta["error"], true); failure != nil {
 			return []map[string]any{failure.body()}, true
 		}
 		usage, _ := delta["usage"].(map[string]any)

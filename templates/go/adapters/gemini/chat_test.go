@@ -245,8 +245,12 @@ func TestStreaming(t *testing.T) {
 		if events[len(events)-1] != "[DONE]" || failure["code"] != code || failure["transient"] != true {
 			t.Fatalf("%s: events %v", fault, events)
 		}
-		if fault == "cut" {
+		if fault == "cut" || fault == "unavailable" {
 			expectCutMessage(t, failure)
+		}
+		// The provider's own words, in the sentence of every error it reports mid-stream.
+		if want := "the provider reported an error while streaming the answer (UNAVAILABLE: The model is overloaded. Please try again later.); retrying may work"; fault == "unavailable" && failure["message"] != want {
+			t.Fatalf("unavailable: message %q, want %q", failure["message"], want)
 		}
 	}
 }

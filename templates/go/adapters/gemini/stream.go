@@ -35,6 +35,29 @@ func (s *streamState) chunk(delta map[string]any, finish any, usage map[string]a
 	return chunk
 }
 
+// streamError is an error Gemini reports inside the stream: mapped like an HTTP error, told
+// like the other stream failures, with what the provider said.
+func streamError(upstream rpcError) *PluginError {
+	failure := loomError(upstream.Code, upstream, "")
+	said := upstream.Message
+	if len(said) > 200 {
+		said = said[:200]
+	}
+	if upstream.Status != "" && said != "" {
+		said = upstream.Status + ": " + said
+	} else if upstream.Status != "" {
+		said = upstream.Status
+	}
+	failure.Message = "the provider reported an error while streaming the answer"
+	if said != "" {
+		failure.Message += " (" + said + ")"
+	}
+	if errorTable[failure.Code].transient {
+		failure.Message += "; retrying may work"
+	}
+	return failure
+}
+
 // translate maps one Gemini chunk to OpenAI chunks, or to the error it carries.
 func (s *streamState) translate(data map[string]any) ([]map[string]any, *PluginError) {
 	if raw, ok := data["error"].(map[string]any); ok {
@@ -44,7 +67,7 @@ func (s *streamState) translate(data map[string]any) ([]map[string]any, *PluginE
 		if upstream.Code == 0 {
 			upstream.Code = 502
 		}
-		return nil, loomError(upstream.Code, upstream, "")
+		return nil, streamError(upstream)
 	}
 	if perr := blocked(data); perr != nil {
 		return nil, perr
