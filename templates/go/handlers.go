@@ -124,7 +124,7 @@ func (p *Plugin) routes() *http.ServeMux {
 			models, perr = upstream.ListModels(r.Context())
 		}
 		if perr == nil && len(models) == 0 {
-			perr = newError("provider_unavailable", "the upstream lists no models")
+			perr = newError("provider_unavailable", "the provider lists no models")
 		}
 		if perr != nil {
 			writeError(w, perr)

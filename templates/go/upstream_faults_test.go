@@ -31,14 +31,23 @@ func TestBadRequestBodiesAreInvalidRequest(t *testing.T) {
 func TestUnknownModelIsModelNotFound(t *testing.T) {
 	url := initialized(t, startFakeUpstream(t))
 	unknown := map[string]any{"model": "nope", "messages": hello["messages"]}
-	expectError(t, call(t, "POST", url+"/chat/completions", unknown), "model_not_found", 404)
+	got := call(t, "POST", url+"/chat/completions", unknown)
+	expectError(t, got, "model_not_found", 404)
+	// "the provider", as plugin users say; "upstream" is the template's own word.
+	if message, _ := got.body["message"].(string); !strings.HasPrefix(message, "the provider answered 404") {
+		t.Fatalf("unknown model: message %q", message)
+	}
 }
 
 func TestGarbageFromUpstreamIsInternalError(t *testing.T) {
 	upstream := startFakeUpstream(t)
 	url := initialized(t, upstream)
 	upstream.setFault("garbage", "")
-	expectError(t, call(t, "POST", url+"/chat/completions", hello), "internal_error", 500)
+	got := call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "internal_error", 500)
+	if message, _ := got.body["message"].(string); !strings.HasPrefix(message, "the provider ") || strings.Contains(message, "upstream") {
+		t.Fatalf("garbage: message %q", message)
+	}
 }
 
 func TestResetAndRefusedConnectionsAreProviderUnavailableSaidPlainly(t *testing.T) {

@@ -99,7 +99,7 @@ func (u *httpUpstream) send(ctx context.Context, method, path string, body any) 
 	}
 	request, err := http.NewRequestWithContext(ctx, method, u.base+path, reader)
 	if err != nil {
-		return nil, newError("internal_error", "the upstream URL is not usable")
+		return nil, newError("internal_error", "the provider's URL is not usable")
 	}
 	u.hooks.authorize(request, u.apiKey)
 	request.Header.Set("Accept", "application/json")
@@ -211,7 +211,7 @@ func (u *httpUpstream) getObject(ctx context.Context, method, path string, body 
 	}
 	var value map[string]any
 	if err := json.Unmarshal(data, &value); err != nil {
-		return nil, newError("internal_error", "the upstream answered with something that is not a JSON object")
+		return nil, newError("internal_error", "the provider answered with something that is not a JSON object")
 	}
 	return value, nil
 }

@@ -78,7 +78,7 @@ export function createApp({ env = process.env } = {}) {
 
   app.get('/models', async (req, res) => {
     const models = await current().listModels();
-    if (models.length === 0) throw new PluginError('provider_unavailable', 'the upstream lists no models');
+    if (models.length === 0) throw new PluginError('provider_unavailable', 'the provider lists no models');
     res.json(models);
   });
 

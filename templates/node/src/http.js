@@ -69,7 +69,7 @@ export async function sendJson(request) {
   try {
     return JSON.parse(text);
   } catch {
-    throw new PluginError('internal_error', 'the upstream answered with something that is not JSON');
+    throw new PluginError('internal_error', 'the provider answered with something that is not JSON');
   }
 }
 
@@ -207,7 +207,7 @@ function translateRecord(payload, translate) {
   } catch {
     // not JSON: unreadable, as below
   }
-  const unreadable = new PluginError('internal_error', 'the upstream sent an unreadable stream event');
+  const unreadable = new PluginError('internal_error', 'the provider sent an unreadable stream event');
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw unreadable;
   try {
     return translate(data);

@@ -34,12 +34,17 @@ describe('faults every adapter answers alike', () => {
   }
 
   it('maps an unknown model to model_not_found', async () => {
-    await assertError(await chat({ ...HELLO, model: 'nope' }), 'model_not_found', 404);
+    const error = await assertError(await chat({ ...HELLO, model: 'nope' }), 'model_not_found', 404);
+    // "the provider", as plugin users say; "upstream" is the template's own word.
+    assert.match(error.message, /^the provider answered 404/);
   });
 
   it('maps garbage from the upstream to internal_error', async () => {
     upstream.fault = 'garbage';
-    assert.equal((await assertError(await chat(HELLO), 'internal_error', 500)).transient, false);
+    const error = await assertError(await chat(HELLO), 'internal_error', 500);
+    assert.equal(error.transient, false);
+    assert.match(error.message, /^the provider /);
+    assert.doesNotMatch(error.message, /upstream/);
   });
 
   it('maps reset and refused connections to provider_unavailable, said plainly', async () => {

@@ -124,7 +124,7 @@ def create_app(environ: Optional[Mapping[str, str]] = None) -> Flask:
     def models() -> Response:
         models = state.current().list_models()
         if not models:
-            raise PluginError("provider_unavailable", "the upstream lists no models")
+            raise PluginError("provider_unavailable", "the provider lists no models")
         return jsonify(models)
 
     @app.post("/chat/completions")

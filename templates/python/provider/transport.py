@@ -149,7 +149,7 @@ def read_json(response: requests.Response) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise PluginError("internal_error", "the upstream answered with something that is not JSON") from None
+        raise PluginError("internal_error", "the provider answered with something that is not JSON") from None
     finally:
         response.close()
 
@@ -219,7 +219,7 @@ def _records(response: requests.Response, ndjson: bool) -> Iterator[bytes]:
 
 
 def _translate_record(payload: bytes, translate: Callable[[Dict[str, Any]], Tuple[List[bytes], bool]]) -> Tuple[List[bytes], bool]:
-    unreadable = PluginError("internal_error", "the upstream sent an unreadable stream event")
+    unreadable = PluginError("internal_error", "the provider sent an unreadable stream event")
     try:
         data = json.loads(payload.decode("utf-8", "replace"))
     except ValueError:

@@ -25,12 +25,16 @@ def test_bad_request_bodies_are_invalid_request(ready, data):
 
 
 def test_unknown_model_is_model_not_found(ready):
-    assert_error(ready.post("/chat/completions", json={**HELLO, "model": "nope"}), "model_not_found", 404)
+    error = assert_error(ready.post("/chat/completions", json={**HELLO, "model": "nope"}), "model_not_found", 404)
+    # "the provider", as plugin users say; "upstream" is the template's own word.
+    assert error["message"].startswith("the provider answered 404"), error["message"]
 
 
 def test_garbage_from_upstream_is_internal_error(ready, upstream):
     upstream.fault = "garbage"
-    assert assert_error(ready.post("/chat/completions", json=HELLO), "internal_error", 500)["transient"] is False
+    error = assert_error(ready.post("/chat/completions", json=HELLO), "internal_error", 500)
+    assert error["transient"] is False
+    assert error["message"].startswith("the provider ") and "upstream" not in error["message"], error["message"]
 
 
 def test_reset_and_refused_connections_are_provider_unavailable_said_plainly(client, ready, upstream):

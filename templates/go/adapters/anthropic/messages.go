@@ -263,7 +263,7 @@ func newID() string {
 func fromMessage(data map[string]any, request map[string]any) (map[string]any, *PluginError) {
 	blocks, ok := data["content"].([]any)
 	if !ok {
-		return nil, newError("internal_error", "the upstream's answer is not a valid message")
+		return nil, newError("internal_error", "the provider's answer is not a valid message")
 	}
 	var text strings.Builder
 	calls := []any{}

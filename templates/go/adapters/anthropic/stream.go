@@ -151,7 +151,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		}
 		var data map[string]any
 		if json.Unmarshal([]byte(strings.TrimSpace(strings.TrimPrefix(line, "data:"))), &data) != nil {
-			send(newError("internal_error", "the upstream sent an unreadable stream event").body())
+			send(newError("internal_error", "the provider sent an unreadable stream event").body())
 			send(nil)
 			return nil
 		}

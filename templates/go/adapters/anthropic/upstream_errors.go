@@ -75,7 +75,7 @@ func errorFromResponse(response *http.Response) *PluginError {
 		} `json:"error"`
 	}
 	_ = json.Unmarshal(raw, &payload)
-	message := fmt.Sprintf("the upstream answered %d", status)
+	message := fmt.Sprintf("the provider answered %d", status)
 	if payload.Error.Type != "" {
 		message += " " + payload.Error.Type
 	}

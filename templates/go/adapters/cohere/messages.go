@@ -254,7 +254,7 @@ func newID() string {
 func fromResponse(data map[string]any, request map[string]any) (map[string]any, *PluginError) {
 	answer, ok := data["message"].(map[string]any)
 	if !ok {
-		return nil, newError("internal_error", "the upstream's answer is not a valid chat response")
+		return nil, newError("internal_error", "the provider's answer is not a valid chat response")
 	}
 	if perr := failedFinish(data["finish_reason"], nil, false); perr != nil {
 		return nil, perr
@@ -262,7 +262,7 @@ func fromResponse(data map[string]any, request map[string]any) (map[string]any, 
 	text := textOf(answer["content"])
 	calls, perr := toolCallsOf(answer["tool_calls"])
 	if perr != nil {
-		return nil, newError("internal_error", "the upstream's tool calls are not valid")
+		return nil, newError("internal_error", "the provider's tool calls are not valid")
 	}
 	message := map[string]any{"role": "assistant", "content": text}
 	if len(calls) > 0 {

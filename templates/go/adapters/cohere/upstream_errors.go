@@ -18,7 +18,7 @@ func errorFromResponse(response *http.Response) *PluginError {
 		Message string `json:"message"`
 	}
 	_ = json.Unmarshal(raw, &payload)
-	message := fmt.Sprintf("the upstream answered %d", status)
+	message := fmt.Sprintf("the provider answered %d", status)
 	if text := payload.Message; text != "" {
 		if len(text) > 200 {
 			text = text[:200]

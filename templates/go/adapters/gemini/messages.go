@@ -253,7 +253,7 @@ func blocked(data map[string]any) *PluginError {
 	feedback, _ := data["promptFeedback"].(map[string]any)
 	candidates, _ := data["candidates"].([]any)
 	if reason, _ := feedback["blockReason"].(string); reason != "" && len(candidates) == 0 {
-		return newError("content_filter", "the upstream blocked the prompt: "+reason)
+		return newError("content_filter", "the provider blocked the prompt: "+reason)
 	}
 	return nil
 }
@@ -271,7 +271,7 @@ func candidate(data map[string]any) (candidateParts, *PluginError) {
 		if _, ok := data["usageMetadata"]; ok {
 			return candidateParts{}, nil // a chunk with usage only
 		}
-		return candidateParts{}, newError("internal_error", "the upstream's answer is not a valid GenerateContentResponse")
+		return candidateParts{}, newError("internal_error", "the provider's answer is not a valid GenerateContentResponse")
 	}
 	first, _ := candidates[0].(map[string]any)
 	content, _ := first["content"].(map[string]any)

@@ -48,7 +48,7 @@ func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginErr
 		}
 		items, ok := data["models"].([]any)
 		if !ok {
-			return nil, newError("internal_error", "the upstream's model list is not a list")
+			return nil, newError("internal_error", "the provider's model list is not a list")
 		}
 		for _, item := range items {
 			object, _ := item.(map[string]any)

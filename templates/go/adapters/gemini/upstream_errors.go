@@ -34,7 +34,7 @@ func loomError(status int, upstream rpcError, retryHeader string) *PluginError {
 	if len(text) > 200 {
 		text = text[:200]
 	}
-	message := fmt.Sprintf("the upstream answered %d", status)
+	message := fmt.Sprintf("the provider answered %d", status)
 	if upstream.Status != "" {
 		message += " " + upstream.Status
 	}

@@ -208,7 +208,7 @@ func newID() string {
 func fromResponse(data map[string]any, request map[string]any) (map[string]any, *PluginError) {
 	answer, ok := data["message"].(map[string]any)
 	if !ok {
-		return nil, newError("internal_error", "the upstream's answer is not a valid chat response")
+		return nil, newError("internal_error", "the provider's answer is not a valid chat response")
 	}
 	text, _ := answer["content"].(string)
 	calls := toolCallsOf(answer, 0)

@@ -72,7 +72,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		}
 		var data map[string]any
 		if json.Unmarshal([]byte(line), &data) != nil {
-			send(newError("internal_error", "the upstream sent an unreadable stream line").body())
+			send(newError("internal_error", "the provider sent an unreadable stream line").body())
 			send(nil)
 			return nil
 		}

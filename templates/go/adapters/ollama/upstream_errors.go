@@ -18,7 +18,7 @@ func errorFromResponse(response *http.Response) *PluginError {
 		Error any `json:"error"`
 	}
 	_ = json.Unmarshal(raw, &payload)
-	message := fmt.Sprintf("the upstream answered %d", status)
+	message := fmt.Sprintf("the provider answered %d", status)
 	if payload.Error != nil {
 		text := fmt.Sprint(payload.Error)
 		if len(text) > 200 {

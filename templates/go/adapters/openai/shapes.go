@@ -41,7 +41,7 @@ func toText(content any) any {
 }
 
 func badShape(what string) *PluginError {
-	return newError("internal_error", "the upstream's answer is not a valid "+what)
+	return newError("internal_error", "the provider's answer is not a valid "+what)
 }
 
 func stringOr(value any, fallback string) string {

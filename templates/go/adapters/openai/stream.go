@@ -69,7 +69,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		var value any
 		chunk, bad := map[string]any(nil), (*PluginError)(nil)
 		if decoder.Decode(&value) != nil {
-			bad = newError("internal_error", "the upstream sent an unreadable stream event")
+			bad = newError("internal_error", "the provider sent an unreadable stream event")
 		} else {
 			chunk, bad = normalizeChunk(value, request)
 		}

@@ -40,7 +40,7 @@ func (u *Upstream) getJSON(ctx context.Context, method, path string, body any) (
 	decoder.UseNumber() // keep numbers exact; integers are checked when normalising
 	var value any
 	if err := decoder.Decode(&value); err != nil {
-		return nil, newError("internal_error", "the upstream answered with something that is not JSON")
+		return nil, newError("internal_error", "the provider answered with something that is not JSON")
 	}
 	return value, nil
 }

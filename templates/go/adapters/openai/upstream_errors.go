@@ -36,7 +36,7 @@ func (w wire) errorFromResponse(response *http.Response) *PluginError {
 	if len(upstreamMessage) > 200 {
 		upstreamMessage = upstreamMessage[:200]
 	}
-	message := fmt.Sprintf("the upstream answered %d", status)
+	message := fmt.Sprintf("the provider answered %d", status)
 	if upstreamMessage != "" {
 		message += ": " + upstreamMessage
 	}

@@ -52,7 +52,7 @@ func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginErr
 		items, ok = object["data"].([]any)
 	}
 	if !ok {
-		return nil, newError("internal_error", "the upstream's model list is not a list")
+		return nil, newError("internal_error", "the provider's model list is not a list")
 	}
 	models := []map[string]any{}
 	seen := map[string]bool{}

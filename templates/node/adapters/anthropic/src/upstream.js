@@ -36,7 +36,7 @@ export class Upstream {
     for (let page = 0; page < MAX_MODEL_PAGES; page += 1) {
       const query = `?limit=1000${after ? `&after_id=${encodeURIComponent(after)}` : ''}`;
       const data = await sendJson(this.#request('GET', `/v1/models${query}`));
-      if (!Array.isArray(data?.data)) throw new PluginError('internal_error', "the upstream's model list is not a list");
+      if (!Array.isArray(data?.data)) throw new PluginError('internal_error', "the provider's model list is not a list");
       for (const item of data.data) {
         const id = item?.id;
         if (typeof id !== 'string' || id === '' || seen.has(id)) continue;
@@ -191,7 +191,7 @@ export function usageOf(usage = {}) {
 }
 
 export function fromMessage(data, request) {
-  if (!isObject(data) || !Array.isArray(data.content)) throw new PluginError('internal_error', "the upstream's answer is not a valid message");
+  if (!isObject(data) || !Array.isArray(data.content)) throw new PluginError('internal_error', "the provider's answer is not a valid message");
   const text = data.content.filter((b) => b?.type === 'text').map((b) => String(b.text ?? '')).join('');
   const calls = data.content.filter((b) => b?.type === 'tool_use').map((b) => ({
     id: String(b.id), type: 'function', function: { name: String(b.name), arguments: JSON.stringify(b.input ?? {}) },
@@ -256,7 +256,7 @@ export async function errorFromResponse(response) {
   } catch {
     // not JSON: the status alone decides
   }
-  const message = `the upstream answered ${status}${errorType ? ` ${errorType}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+  const message = `the provider answered ${status}${errorType ? ` ${errorType}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   return pluginError(loomCode(status, errorType, raw), message, status, response.headers.get('retry-after'));
 }
 

@@ -59,7 +59,7 @@ export async function errorFromResponse(response) {
   } catch {
     // not JSON: the status alone decides
   }
-  const message = `the upstream answered ${status}${codes[0] ? ` ${codes[0]}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+  const message = `the provider answered ${status}${codes[0] ? ` ${codes[0]}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
   if (codes.some((code) => CONTENT_FILTER_CODES.has(code))) return new PluginError('content_filter', message, { details });
   if (status === 401 || status === 403) return new PluginError('authentication_failed', message, { details });

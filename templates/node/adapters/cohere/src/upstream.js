@@ -32,7 +32,7 @@ export class Upstream {
     let token;
     for (let page = 0; page < MAX_MODEL_PAGES; page += 1) {
       const data = await sendJson(this.#request('GET', `/v1/models?endpoint=chat&page_size=1000${token ? `&page_token=${encodeURIComponent(token)}` : ''}`));
-      if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the upstream's model list is not a list");
+      if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the provider's model list is not a list");
       for (const item of data.models) {
         const name = item?.name;
         if (typeof name !== 'string' || name === '' || seen.has(name)) continue;
@@ -165,7 +165,7 @@ function failedFinish(reason, detail, streaming = false) {
 }
 
 export function fromResponse(data, request) {
-  if (!isObject(data) || !isObject(data.message)) throw new PluginError('internal_error', "the upstream's answer is not a valid chat response");
+  if (!isObject(data) || !isObject(data.message)) throw new PluginError('internal_error', "the provider's answer is not a valid chat response");
   const failure = failedFinish(data.finish_reason);
   if (failure) throw failure;
   const text = textOf(data.message.content);
@@ -195,7 +195,7 @@ export async function errorFromResponse(response) {
   } catch {
     // not JSON: the status alone decides
   }
-  const message = `the upstream answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+  const message = `the provider answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
   if (status === 429) {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));

@@ -34,7 +34,7 @@ export class Upstream {
     let token;
     for (let page = 0; page < MAX_MODEL_PAGES; page += 1) {
       const data = await sendJson(this.#request('GET', `/models?pageSize=1000${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`));
-      if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the upstream's model list is not a list");
+      if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the provider's model list is not a list");
       for (const item of data.models) {
         const methods = item?.supportedGenerationMethods;
         // Embedding-only models cannot chat: list what generateContent serves.
@@ -189,12 +189,12 @@ export function usageOf(usage = {}) {
 
 function blocked(data) {
   const reason = data?.promptFeedback?.blockReason;
-  return reason && !(Array.isArray(data.candidates) && data.candidates.length > 0) ? new PluginError('content_filter', `the upstream blocked the prompt: ${reason}`) : undefined;
+  return reason && !(Array.isArray(data.candidates) && data.candidates.length > 0) ? new PluginError('content_filter', `the provider blocked the prompt: ${reason}`) : undefined;
 }
 
 /** Text, function calls and finish reason of the first candidate. */
 function candidate(data) {
-  const bad = () => new PluginError('internal_error', "the upstream's answer is not a valid GenerateContentResponse");
+  const bad = () => new PluginError('internal_error', "the provider's answer is not a valid GenerateContentResponse");
   if (!isObject(data)) throw bad();
   const first = Array.isArray(data.candidates) ? data.candidates[0] : undefined;
   if (!isObject(first)) {
@@ -234,7 +234,7 @@ const detail = (details, kind) => (Array.isArray(details) ? details.find((d) => 
 export function loomError(status, error = {}, retryHeader = null) {
   const rpc = String(error.status ?? '');
   const upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
-  const message = `the upstream answered ${status}${rpc ? ` ${rpc}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+  const message = `the provider answered ${status}${rpc ? ` ${rpc}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
   if (status === 400 && detail(error.details, 'ErrorInfo').reason === 'API_KEY_INVALID') return new PluginError('authentication_failed', message, { details });
   if (status === 400 && rpc === 'FAILED_PRECONDITION') return new PluginError('quota_exceeded', message, { details }); // billing or region

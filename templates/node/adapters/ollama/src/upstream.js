@@ -25,7 +25,7 @@ export class Upstream {
 
   async listModels() {
     const data = await sendJson(this.#request('GET', '/api/tags'));
-    if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the upstream's model list is not a list");
+    if (!Array.isArray(data?.models)) throw new PluginError('internal_error', "the provider's model list is not a list");
     const seen = new Set();
     const models = [];
     for (const item of data.models) {
@@ -149,7 +149,7 @@ function toolCallsOf(message, offset = 0) {
 }
 
 export function fromResponse(data, request) {
-  if (!isObject(data) || !isObject(data.message)) throw new PluginError('internal_error', "the upstream's answer is not a valid chat response");
+  if (!isObject(data) || !isObject(data.message)) throw new PluginError('internal_error', "the provider's answer is not a valid chat response");
   const text = typeof data.message.content === 'string' ? data.message.content : '';
   const calls = toolCallsOf(data.message);
   const message = { role: 'assistant', content: text || calls.length === 0 ? text : null };
@@ -177,7 +177,7 @@ export async function errorFromResponse(response) {
   } catch {
     // not JSON: the status alone decides
   }
-  const message = `the upstream answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+  const message = `the provider answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
   if (status === 429) {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));

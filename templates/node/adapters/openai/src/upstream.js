@@ -64,7 +64,7 @@ function text(content) {
   return String(content);
 }
 
-const badShape = (what) => new PluginError('internal_error', `the upstream's answer is not a valid ${what}`);
+const badShape = (what) => new PluginError('internal_error', `the provider's answer is not a valid ${what}`);
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export function normalizeCompletion(data, request) {

@@ -26,7 +26,7 @@ export class Wire {
   async listModels(getJson) {
     const data = await getJson('/models');
     const items = Array.isArray(data) ? data : data?.data;
-    if (!Array.isArray(items)) throw new PluginError('internal_error', "the upstream's model list is not a list");
+    if (!Array.isArray(items)) throw new PluginError('internal_error', "the provider's model list is not a list");
     const seen = new Set();
     const models = [];
     for (const item of items) {
@@ -59,7 +59,7 @@ export async function errorFromResponse(response) {
   } catch {
     // not JSON: the status alone decides
   }
-  const message = `the upstream answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+  const message = `the provider answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
   if (status === 401 || status === 403) return new PluginError('authentication_failed', message, { details });
   if (status === 402 || upstreamCode === 'insufficient_quota') return new PluginError('quota_exceeded', message, { details });

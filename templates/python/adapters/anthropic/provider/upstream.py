@@ -46,7 +46,7 @@ class Upstream:
             page = _json(self._send("GET", "/v1/models" + query))
             items = page.get("data") if isinstance(page, dict) else None
             if not isinstance(items, list):
-                raise PluginError("internal_error", "the upstream's model list is not a list")
+                raise PluginError("internal_error", "the provider's model list is not a list")
             for item in items:
                 model_id = item.get("id") if isinstance(item, dict) else None
                 if isinstance(model_id, str) and model_id and model_id not in seen:
@@ -229,7 +229,7 @@ def usage_of(usage: Any) -> Dict[str, int]:
 
 
 def _bad_shape(what: str) -> PluginError:
-    return PluginError("internal_error", f"the upstream's answer is not a valid {what}")
+    return PluginError("internal_error", f"the provider's answer is not a valid {what}")
 
 
 def from_message(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
@@ -304,7 +304,7 @@ def error_from_response(response: requests.Response) -> PluginError:
         upstream_message = str(error.get("message") or "")[:200]
     except (ValueError, AttributeError):
         pass
-    message = f"the upstream answered {status}" + (f" {error_type}" if error_type else "") + (f": {upstream_message}" if upstream_message else "")
+    message = f"the provider answered {status}" + (f" {error_type}" if error_type else "") + (f": {upstream_message}" if upstream_message else "")
     return plugin_error(loom_code(status, error_type, upstream_message, raw), message, status, response.headers.get("retry-after"))
 
 

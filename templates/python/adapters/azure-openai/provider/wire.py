@@ -62,7 +62,7 @@ def error_from_response(response: requests.Response) -> PluginError:
             upstream_message = str(error.get("message") or "")[:200]
     except (ValueError, AttributeError):
         pass
-    message = f"the upstream answered {status}" + (f" {codes[0]}" if codes and codes[0] else "") + (f": {upstream_message}" if upstream_message else "")
+    message = f"the provider answered {status}" + (f" {codes[0]}" if codes and codes[0] else "") + (f": {upstream_message}" if upstream_message else "")
     details = {"upstream_status": status}
     if any(code in CONTENT_FILTER_CODES for code in codes):
         return PluginError("content_filter", message, details=details)

@@ -44,7 +44,7 @@ class Upstream:
             page = _json(self._send("GET", "/v1/models" + query))
             items = page.get("models") if isinstance(page, dict) else None
             if not isinstance(items, list):
-                raise PluginError("internal_error", "the upstream's model list is not a list")
+                raise PluginError("internal_error", "the provider's model list is not a list")
             for item in items:
                 name = item.get("name") if isinstance(item, dict) else None
                 if isinstance(name, str) and name and name not in seen:
@@ -212,7 +212,7 @@ def failed_finish(reason: Any, detail: Any = None, streaming: bool = False) -> O
 
 def from_response(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("message"), dict):
-        raise PluginError("internal_error", "the upstream's answer is not a valid chat response")
+        raise PluginError("internal_error", "the provider's answer is not a valid chat response")
     failure = failed_finish(data.get("finish_reason"))
     if failure:
         raise failure
@@ -244,7 +244,7 @@ def error_from_response(response: requests.Response) -> PluginError:
         upstream_message = str(response.json().get("message") or "")[:200]
     except (ValueError, AttributeError):
         upstream_message = ""
-    message = f"the upstream answered {status}" + (f": {upstream_message}" if upstream_message else "")
+    message = f"the provider answered {status}" + (f": {upstream_message}" if upstream_message else "")
     details: Dict[str, Any] = {"upstream_status": status}
     if status == 429:
         seconds = retry_after_seconds(response.headers.get("Retry-After"))

@@ -46,7 +46,7 @@ class Upstream:
             page = _json(self._send("GET", "/models?pageSize=1000" + (f"&pageToken={quote(token)}" if token else "")))
             items = page.get("models") if isinstance(page, dict) else None
             if not isinstance(items, list):
-                raise PluginError("internal_error", "the upstream's model list is not a list")
+                raise PluginError("internal_error", "the provider's model list is not a list")
             for item in items:
                 name = item.get("name") if isinstance(item, dict) else None
                 methods = item.get("supportedGenerationMethods") if isinstance(item, dict) else None
@@ -246,19 +246,19 @@ def _blocked(data: Dict[str, Any]) -> Optional[PluginError]:
     feedback = data.get("promptFeedback")
     reason = feedback.get("blockReason") if isinstance(feedback, dict) else None
     if reason and not data.get("candidates"):
-        return PluginError("content_filter", f"the upstream blocked the prompt: {reason}")
+        return PluginError("content_filter", f"the provider blocked the prompt: {reason}")
     return None
 
 
 def _candidate(data: Any) -> Tuple[str, List[Dict[str, Any]], Any]:
     """Text, function calls and finish reason of the first candidate."""
     if not isinstance(data, dict):
-        raise PluginError("internal_error", "the upstream's answer is not a valid GenerateContentResponse")
+        raise PluginError("internal_error", "the provider's answer is not a valid GenerateContentResponse")
     candidates = data.get("candidates")
     if not isinstance(candidates, list) or not candidates or not isinstance(candidates[0], dict):
         if "usageMetadata" in data:
             return "", [], None  # a chunk with usage only
-        raise PluginError("internal_error", "the upstream's answer is not a valid GenerateContentResponse")
+        raise PluginError("internal_error", "the provider's answer is not a valid GenerateContentResponse")
     content = candidates[0].get("content") or {}
     parts = content.get("parts") if isinstance(content, dict) else None
     parts = parts if isinstance(parts, list) else []
@@ -307,7 +307,7 @@ def loom_error(status: int, error: Dict[str, Any], retry_header: Optional[str] =
     rpc = str(error.get("status") or "")
     upstream_message = str(error.get("message") or "")[:200]
     details = error.get("details")
-    message = f"the upstream answered {status}" + (f" {rpc}" if rpc else "") + (f": {upstream_message}" if upstream_message else "")
+    message = f"the provider answered {status}" + (f" {rpc}" if rpc else "") + (f": {upstream_message}" if upstream_message else "")
     extra: Dict[str, Any] = {"upstream_status": status}
     if status == 400 and _detail(details, "ErrorInfo").get("reason") == "API_KEY_INVALID":
         return PluginError("authentication_failed", message, details=extra)

@@ -40,7 +40,7 @@ class Upstream:
         data = _json(self._send("GET", "/api/tags"))
         items = data.get("models") if isinstance(data, dict) else None
         if not isinstance(items, list):
-            raise PluginError("internal_error", "the upstream's model list is not a list")
+            raise PluginError("internal_error", "the provider's model list is not a list")
         models, seen = [], set()
         for item in items:
             name = item.get("name") or item.get("model") if isinstance(item, dict) else None
@@ -200,7 +200,7 @@ def tool_calls_of(message: Dict[str, Any], offset: int = 0) -> List[Dict[str, An
 
 def from_response(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("message"), dict):
-        raise PluginError("internal_error", "the upstream's answer is not a valid chat response")
+        raise PluginError("internal_error", "the provider's answer is not a valid chat response")
     text = data["message"].get("content")
     calls = tool_calls_of(data["message"])
     message: Dict[str, Any] = {"role": "assistant", "content": text if isinstance(text, str) and (text or not calls) else None}
@@ -228,7 +228,7 @@ def error_from_response(response: requests.Response) -> PluginError:
     except (ValueError, AttributeError):
         error = None
     upstream_message = str(error)[:200] if error else ""
-    message = f"the upstream answered {status}" + (f": {upstream_message}" if upstream_message else "")
+    message = f"the provider answered {status}" + (f": {upstream_message}" if upstream_message else "")
     details: Dict[str, Any] = {"upstream_status": status}
     if status == 429:
         seconds = retry_after_seconds(response.headers.get("Retry-After"))

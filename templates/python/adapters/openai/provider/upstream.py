@@ -79,7 +79,7 @@ def _text(content: Any) -> Optional[str]:
 
 
 def _bad_shape(what: str) -> PluginError:
-    return PluginError("internal_error", f"the upstream's answer is not a valid {what}")
+    return PluginError("internal_error", f"the provider's answer is not a valid {what}")
 
 
 def normalize_completion(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:

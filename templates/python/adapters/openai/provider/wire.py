@@ -34,7 +34,7 @@ class Wire:
         data = get_json("/models")
         items = data.get("data") if isinstance(data, dict) else data
         if not isinstance(items, list):
-            raise PluginError("internal_error", "the upstream's model list is not a list")
+            raise PluginError("internal_error", "the provider's model list is not a list")
         models = []
         seen = set()
         for item in items:
@@ -65,7 +65,7 @@ def error_from_response(response: requests.Response) -> PluginError:
             upstream_message = error[:200]
     except ValueError:
         pass
-    message = f"the upstream answered {status}" + (f": {upstream_message}" if upstream_message else "")
+    message = f"the provider answered {status}" + (f": {upstream_message}" if upstream_message else "")
     details = {"upstream_status": status}
     if status in (401, 403):
         return PluginError("authentication_failed", message, details=details)
