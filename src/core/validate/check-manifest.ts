@@ -117,8 +117,13 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     });
     return { result: finish(file, sink, undefined) };
   }
-  const { text, bom } = decoded;
+  const { bom } = decoded;
   const json = extname(file).toLowerCase() === '.json';
+  // CRLF read as LF: every finding keeps its line and column (a CR only ends a line), the
+  // data is the same (YAML folds line breaks in scalars to LF), and the fast reader can then
+  // read past what it declines, as it does for LF files; a CRLF file of 16 KiB with one odd
+  // line was refused as too complex. Not when the caller splices fixes into the text (sync).
+  const text = !json && !options.keepSource && decoded.text.includes('\r\n') ? decoded.text.replace(/\r\n/g, '\n') : decoded.text;
   if (text.trim() === '') {
     const sink = new DiagnosticSink(file, text, undefined);
     sink.atOffsets(0, 0, 'manifest/empty', 'The manifest is empty.', 'Run loom-plugin init for a complete example, or see docs/protocol.md.');
