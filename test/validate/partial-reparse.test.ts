@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readLf, readSimpleYamlOrPrefix, type PrefixLine } from '../../src/core/manifest/fast-yaml.js';
+import { readLf, readSimpleYamlOrPrefix } from '../../src/core/manifest/fast-yaml.js';
+import type { PrefixLine } from '../../src/core/manifest/fast-yaml-line.js';
 import { readPastRegions } from '../../src/core/manifest/fast-yaml-resume.js';
 import { blankRanges, blankText, parseYamlPastPrefix } from '../../src/core/manifest/partial-reparse.js';
 import { parseYamlWithPositions } from '../../src/core/manifest/parse-yaml.js';

@@ -13,7 +13,9 @@
  * entries on either side are merged back only where yaml's tree shows them where the
  * fast reader read them (partial-merge.ts).
  */
-import type { PrefixCollection, PrefixLine, SimpleOrPrefix, Stop } from './fast-yaml.js';
+import type { SimpleOrPrefix, Stop } from './fast-yaml.js';
+import type { PrefixLine } from './fast-yaml-line.js';
+import type { PrefixCollection } from './fast-yaml-reader.js';
 import { FULL_PARSE_BUDGET } from './yaml-budget.js';
 
 /** Whole lines the fast reader declined: [start, end) of the text, end just past a line break (or the text's end). */

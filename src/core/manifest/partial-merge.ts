@@ -15,7 +15,7 @@
  * the fast reader did, in the same block mapping or sequence, so yaml reads what is
  * between them as the fast reader did.
  */
-import type { PrefixCollection } from './fast-yaml.js';
+import type { PrefixCollection } from './fast-yaml-reader.js';
 import { duplicateKeyIssue, MAX_SYNTAX_ISSUES, setOwn, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { Blank } from './partial-reparse.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';

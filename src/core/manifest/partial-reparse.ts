@@ -15,7 +15,8 @@
  * exact; otherwise the full parser reads the whole text. A property test compares both
  * paths on generated documents broken, or made odd, at random places.
  */
-import { lineStart, type PrefixLine, type PrefixCollection } from './fast-yaml.js';
+import { lineStart, type PrefixLine } from './fast-yaml-line.js';
+import type { PrefixCollection } from './fast-yaml-reader.js';
 import { readBeforeRegions, type Region } from './fast-yaml-resume.js';
 import { mergeLeftOut } from './partial-merge.js';
 import type { ParsedSource } from './parse-issue.js';

@@ -15,7 +15,7 @@
  * Only lines with content count: the partial reparse hands over what the fast reader
  * read as comment lines of the same length, which the parser skips at almost no cost.
  */
-import type { PrefixLine } from './fast-yaml.js';
+import type { PrefixLine } from './fast-yaml-line.js';
 import type { ParseIssue } from './parse-issue.js';
 
 export const FULL_PARSE_BUDGET = 16 * 1024;

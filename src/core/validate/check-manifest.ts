@@ -12,7 +12,8 @@ function manifestDir(file: string): string {
 import type { ErrorObject } from 'ajv';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
-import { readSimpleYamlOrPrefix, type PrefixLine } from '../manifest/fast-yaml.js';
+import { readSimpleYamlOrPrefix } from '../manifest/fast-yaml.js';
+import type { PrefixLine } from '../manifest/fast-yaml-line.js';
 import { withoutDocumentMarkers } from '../manifest/yaml-markers.js';
 import { FULL_PARSE_BUDGET, PLAIN_PARSE_BUDGET } from '../manifest/yaml-budget.js';
 import { readBeforeRegions } from '../manifest/fast-yaml-resume.js';
