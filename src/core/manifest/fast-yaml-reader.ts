@@ -1,20 +1,108 @@
 /**
- * The block mappings and sequences of the fast YAML reader (fast-yaml.ts): the Reader
- * walks the lines splitting gave (fast-yaml-split.ts) by their indentation, builds the
- * data and the source tree, reports duplicate keys, and declines (Unsupported) what it
- * does not model; the values written on a line are read by fast-yaml-inline.ts. Apart
- * from the entry points, which decide what to do with where it stopped; every collection
- * it reads is kept (PrefixCollection) for a partial reparse to merge back.
+ * Reading the lines splitting gave (fast-yaml-split.ts) into values: the Reader walks them
+ * by their indentation into block mappings and sequences, and the values written on a
+ * line (after `key: ` or `- `) are read here too: scalars (plain, quoted, tagged,
+ * anchored, aliases), one-line flow collections, and the block and multi-line scalars
+ * splitting already found. It builds the data and the source tree, reports duplicate keys
+ * and declines (Unsupported) what it does not model; every collection it reads is kept
+ * (PrefixCollection) for a partial reparse to merge back. Apart from the entry points
+ * (fast-yaml.ts), which decide what to make of where it stopped.
+ *
+ * The values on a line stay in this file, not one of their own: V8 checks every use of
+ * an imported function (it may not be initialized yet), which makes the hot methods
+ * (Reader.entry) larger, and past V8's inlining budget `block` was no longer inlined into
+ * `mapping` (2-3% of the reader's time).
  */
 import { MAX_NESTING, setOwn } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
-import { anchorMark, checkKey, defineAnchor, unsupported, type ReadContext } from './fast-yaml-scalar.js';
-import { blockHeader } from './fast-yaml-block-scalar.js';
+import { aliasValue, anchorMark, anchorName, checkKey, defineAnchor, plainScalar, plainText, quotedScalar, unsupported, type ReadContext } from './fast-yaml-scalar.js';
+import { readTag, resolveTagged } from './fast-yaml-tag.js';
+import { readFlowCollection } from './fast-yaml-flow.js';
+import { blockHeader, type BlockScalar } from './fast-yaml-block-scalar.js';
+import type { SpannedScalar } from './fast-yaml-multiline.js';
 import { KEY_LINE, stripComment, type Line } from './fast-yaml-line.js';
-import { blockRead, inlineRead, spannedRead, type Read } from './fast-yaml-inline.js';
 
 /** A value that is only an anchor (`key: &name`): the block collection on the next lines is anchored. */
 const ANCHOR_ONLY = /^&([A-Za-z0-9_-]+)$/;
+
+/** A value with where it sits: the node, and the end of the last line it covers. */
+export interface Read {
+  value: unknown;
+  node: SourceNode;
+  end: number;
+}
+
+/** What follows a quoted scalar or flow collection (from `from` on) may only be a comment. */
+function onlyComment(text: string, from: number): void {
+  if (from < text.length && !/^\s+#/.test(text.slice(from))) unsupported();
+}
+
+/** `!tag value` (trimmed `text` at file offset `start`): the node (and its range) is the scalar after the tag; the tag decides its value. */
+function taggedRead(text: string, start: number, lineEnd: number, ctx: ReadContext, rawEnd: number): Read {
+  const tag = readTag(text, 0);
+  const rest = text.slice(tag.next);
+  if (rest === '') {
+    // A tag on an empty value (`key: !!str`): yaml puts it, and the end of its collection,
+    // where the line's blanks end, as for an absent value.
+    const value = resolveTagged(tag.name, '', (message) => ctx.onTag(start, start + tag.end, message));
+    return { value, node: { kind: 'scalar', start: rawEnd, end: rawEnd }, end: rawEnd };
+  }
+  if ('&*![{|>#'.includes(rest[0] ?? '')) unsupported();
+  const quoted = rest[0] === '"' || rest[0] === "'" ? quotedScalar(rest, 0) : undefined;
+  if (quoted) onlyComment(rest, quoted.next);
+  const source = quoted ? quoted.value : plainText(stripComment(rest));
+  const valueStart = start + tag.next;
+  const value = resolveTagged(tag.name, source, (message) => ctx.onTag(start, start + tag.end, message));
+  return { value, node: { kind: 'scalar', start: valueStart, end: valueStart + (quoted ? quoted.next : source.length) }, end: lineEnd };
+}
+
+/** A scalar or a one-line flow collection written after `key: ` or `- `, starting at offset `at`. */
+function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx: ReadContext): Read {
+  const text = raw.trim();
+  const start = at + raw.length - raw.trimStart().length;
+  const first = text[0];
+  if (first === '&') {
+    // `&name value`: the node (and its range) is the value after the anchor.
+    const anchor = anchorName(text, 0, text.length);
+    // An anchor on an alias, or a second anchor, is an error yaml reports: the full parser's.
+    const next = text.slice(anchor.next).trimStart()[0];
+    if (next === '*' || next === '&') unsupported();
+    const aliasUses = ctx.aliasUses;
+    const before = anchorMark(ctx, anchor.name);
+    const read = inlineRead(text.slice(anchor.next), start + anchor.next, lineEnd, depth, ctx);
+    defineAnchor(ctx, anchor.name, read.value, aliasUses, before);
+    return read;
+  }
+  if (first === '!') return taggedRead(text, start, lineEnd, ctx, at + raw.length);
+  if (first === '*') {
+    const plain = stripComment(text);
+    const alias = anchorName(plain, 0, plain.length);
+    if (alias.next !== plain.length) unsupported();
+    return { value: aliasValue(ctx, alias.name), node: { kind: 'scalar', start, end: start + plain.length }, end: lineEnd };
+  }
+  // No closures here: this runs for every value of every manifest, and two closures per
+  // call were half of the reader's allocation (garbage collection on a 1,000-file run).
+  if (first === '"' || first === "'") {
+    const quoted = quotedScalar(text, 0);
+    onlyComment(text, quoted.next);
+    return { value: quoted.value, node: { kind: 'scalar', start, end: start + quoted.next }, end: lineEnd };
+  }
+  if (first === '[' || first === '{') {
+    const flow = readFlowCollection(text, 0, start, depth, MAX_NESTING, ctx);
+    onlyComment(text, flow.next);
+    return { value: flow.value, node: flow.node, end: lineEnd };
+  }
+  const plain = stripComment(text);
+  return { value: plainScalar(plain), node: { kind: 'scalar', start, end: start + plain.length }, end: lineEnd };
+}
+
+function blockRead(block: BlockScalar): Read {
+  return { value: block.value, node: { kind: 'scalar', start: block.start, end: block.end }, end: block.end };
+}
+
+function spannedRead(scalar: SpannedScalar): Read {
+  return { value: scalar.value, node: { kind: 'scalar', start: scalar.start, end: scalar.end }, end: scalar.lineEnd };
+}
 
 /** Where yaml puts an absent value: the first non-blank after the indicator (newline or `#`). */
 function absentAt(line: Line): number {

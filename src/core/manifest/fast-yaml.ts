@@ -17,8 +17,7 @@
  * This file holds the entry points: which path a text takes (LF or CRLF, one flow
  * mapping, a character left to the full parser) and what is made of where the reader
  * stopped. The text is split into lines in fast-yaml-split.ts (what a line holds:
- * fast-yaml-line.ts), the lines are read into block collections in fast-yaml-reader.ts
- * and the values written on a line in fast-yaml-inline.ts.
+ * fast-yaml-line.ts), and the lines are read into values in fast-yaml-reader.ts.
  */
 import { aliasLimitIssue, duplicateKeyIssue, unknownTagIssue, MAX_ALIAS_COUNT, MAX_SYNTAX_ISSUES, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
@@ -29,8 +28,7 @@ import { offsetMap, readCrlf } from './fast-yaml-blanks.js';
 import { readPastRegions, type Pass, type Region } from './fast-yaml-resume.js';
 import { lineStart, type Line, type PrefixLine } from './fast-yaml-line.js';
 import { splitLines, type SplitProgress } from './fast-yaml-split.js';
-import { Reader, type PrefixCollection } from './fast-yaml-reader.js';
-import type { Read } from './fast-yaml-inline.js';
+import { Reader, type PrefixCollection, type Read } from './fast-yaml-reader.js';
 
 /**
  * Deeper than this, yaml-depth.ts (which the full parser's path runs first) may refuse
