@@ -16,6 +16,8 @@ export interface ParseIssue {
   rule: string;
   message: string;
   hint?: string;
+  /** Set when the finding may be wrong for a text with lines left out (an alias whose anchor is there): a partial reparse does not stand on it. */
+  needsWholeText?: true;
 }
 
 export interface ParsedSource {
@@ -57,6 +59,20 @@ export function aliasLimitIssue(): ParseIssue {
     rule: 'syntax/alias-limit',
     message: `Aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an anchor, or a cycle).`,
     hint: 'Write the values out instead of using anchors and aliases (&name / *name).',
+  };
+}
+
+/** An alias with no anchor of its name before it (yaml resolves only backwards). The name is quoted only when it is a short plain word. */
+export function unresolvedAliasIssue(start: number, end: number, name: string): ParseIssue {
+  const shown = /^[A-Za-z0-9_-]{1,40}$/.test(name) ? `The alias *${name}` : 'This alias';
+  return {
+    start,
+    end,
+    severity: 'error',
+    rule: 'syntax/yaml',
+    message: `${shown} names no anchor defined above it.`,
+    hint: 'Define the anchor (&name) before the first alias (*name) that uses it, or write the value out.',
+    needsWholeText: true,
   };
 }
 

@@ -9,8 +9,9 @@
  * 200 million comparisons (quadratic; 13 s for a 152 KiB file).
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { aliasLimitIssue, duplicateKeyIssue, firstLineOf, unknownTagIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type OnDuplicate, type ParseIssue, type ParsedSource } from './parse-issue.js';
+import { aliasLimitIssue, duplicateKeyIssue, firstLineOf, unknownTagIssue, unresolvedAliasIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type OnDuplicate, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
+import { aliasRefProblem } from './yaml-alias-refs.js';
 import { valueWithAliases } from './yaml-aliases.js';
 import { overBudgetIssue } from './yaml-budget.js';
 import { tooDeepOffset } from './yaml-depth.js';
@@ -170,6 +171,13 @@ export function parseYamlWithPositions(text: string, options: FullParseOptions =
     const at = error instanceof TooDeep ? error.offset : 0;
     issues.push({ start: at, end: at + 1, severity: 'error', rule: 'syntax/too-deep', message: `Nesting deeper than ${MAX_NESTING} levels.`, hint: 'A manifest is a few levels deep; this file is not one.' });
     return { value: undefined, tree: undefined, issues, fatal: true };
+  }
+  // Before the data is built: yaml fails on it with no position. (state.aliases misses an
+  // alias inside a collection key; every alias has a `*`.)
+  const refs = state.aliases || text.includes('*') ? aliasRefProblem(doc.contents) : undefined;
+  if (refs) {
+    issues.push(unresolvedAliasIssue(refs.start, refs.end, refs.name));
+    return { value: undefined, tree, issues, fatal: true };
   }
   let value: unknown;
   try {

@@ -110,7 +110,7 @@ export function blankText(text: string, ranges: readonly Blank[]): string {
 
 /** A parse that failed: with syntax errors (the full parse's too), or refused for size (the whole text has more content, not less). */
 function failed(parsed: ParsedSource): boolean {
-  return parsed.fatal && parsed.issues.some((issue) => issue.rule === 'syntax/yaml' || issue.rule === 'syntax/too-complex');
+  return parsed.fatal && parsed.issues.some((issue) => (issue.rule === 'syntax/yaml' && !issue.needsWholeText) || issue.rule === 'syntax/too-complex');
 }
 
 /** What the fast reader read of a text it declined part way (readSimpleYamlOrPrefix's answer). */
