@@ -107,6 +107,18 @@ describe('loom-plugin sync', () => {
     await expect(read('plugin.json')).rejects.toThrow(/ENOENT/);
   });
 
+  it('an alias inside its own anchor is a finding for sync and test, never data that contains itself', async () => {
+    // It once reached JSON.stringify: "Internal error: Converting circular structure to JSON".
+    await writeFile(join(dir, 'plugin.yaml'), `${MANIFEST}x-extra: &a [*a]\n`);
+    for (const args of [['sync'], ['sync', '--check'], ['test']]) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stdout + result.stderr).toContain('syntax/alias-limit');
+      expect(result.stderr).not.toContain('Internal error');
+    }
+    await expect(read('plugin.json')).rejects.toThrow(/ENOENT/);
+  });
+
   it('a folder with only plugin.json gets its fixes in place', async () => {
     await rm(join(dir, 'plugin.yaml'));
     const manifest = parse(MANIFEST) as Record<string, unknown>;

@@ -1,8 +1,10 @@
 /**
- * Aliases that must never reach the schema, the rules or sync: an alias with no anchor
- * before it is one finding at the alias, the same from the fast reader and the full parser.
+ * Aliases that must never reach the schema, the rules or sync: an alias inside its own
+ * anchor (the data would contain itself), and an alias with no anchor before it. Each is
+ * one finding at the alias, the same from the fast reader and the full parser.
  */
 import { describe, expect, it } from 'vitest';
+import { aliasExpansionProblem } from '../../src/core/manifest/alias-expansion.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
 
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\n';
@@ -16,6 +18,28 @@ async function findings(text: string): Promise<string[]> {
   if (fast.result.diagnostics.some((d) => d.severity === 'error')) expect(fast.result.manifest).toBeUndefined();
   return fast.result.diagnostics.map((d) => `${d.rule} ${d.line}:${d.column} ${d.message}`);
 }
+
+const CYCLE = 'syntax/alias-limit';
+const CYCLE_MESSAGE = 'This alias is inside the value its anchor names: the data would contain itself.';
+
+describe('an alias inside its own anchor', () => {
+  it('is refused at the alias, in a flow sequence, a flow mapping and a block sequence', async () => {
+    expect(await findings(`${HEAD}x-extra: &a [*a]\n${META}`)).toEqual([`${CYCLE} 5:14 ${CYCLE_MESSAGE}`]);
+    expect(await findings(`${HEAD}x-extra: &x {a: *x}\n${META}`)).toEqual([`${CYCLE} 5:17 ${CYCLE_MESSAGE}`]);
+    expect(await findings(`${HEAD}${META}  tags: &t [*t]\n`)).toEqual([`${CYCLE} 10:13 ${CYCLE_MESSAGE}`]);
+    expect(await findings(`${HEAD}x-extra: &a\n  - 1\n  - [*a]\n${META}`)).toEqual([`${CYCLE} 7:6 ${CYCLE_MESSAGE}`]);
+  });
+
+  it('is no cycle when the name was anchored again inside (the alias means the inner node)', async () => {
+    expect(await findings(`${HEAD}x-extra: &a [&a 1, *a]\n${META}`)).toEqual(['manifest/unknown-key 5:1 Unknown key "x-extra" at the top level.']);
+  });
+
+  it('data that contains itself, from any reader, is a finding and never reaches the schema', () => {
+    const list: unknown[] = [];
+    list.push(list);
+    expect(aliasExpansionProblem({ a: list }, undefined)).toEqual({ kind: 'cycle', start: 0, end: 0 });
+  });
+});
 
 describe('an alias with no anchor before it', () => {
   it('is a syntax/yaml finding at the alias, naming it', async () => {

@@ -50,14 +50,22 @@ export function duplicateKeyIssue(start: number, end: number): ParseIssue {
   return { start, end, severity: 'error', rule: 'syntax/duplicate-key', message: 'Duplicate key: this key appears earlier in the same mapping.', hint: 'Keep one of them: readers disagree on which one wins.' };
 }
 
-/** Aliases past MAX_ALIAS_COUNT (a "billion laughs" document): the same finding from both readers. */
-export function aliasLimitIssue(): ParseIssue {
+/** Why aliases are refused: an anchor used too often (yaml's count), or an alias inside its own anchor. */
+export type AliasLimitCause = 'uses' | 'cycle';
+
+const ALIAS_LIMIT_MESSAGES: Record<AliasLimitCause, string> = {
+  uses: `Aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an anchor).`,
+  cycle: 'This alias is inside the value its anchor names: the data would contain itself.',
+};
+
+/** Aliases past a limit (a "billion laughs" document, a cycle): the same finding from both readers, at the alias when it is known. */
+export function aliasLimitIssue(cause: AliasLimitCause = 'uses', start = 0, end = start): ParseIssue {
   return {
-    start: 0,
-    end: 0,
+    start,
+    end,
     severity: 'error',
     rule: 'syntax/alias-limit',
-    message: `Aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an anchor, or a cycle).`,
+    message: ALIAS_LIMIT_MESSAGES[cause],
     hint: 'Write the values out instead of using anchors and aliases (&name / *name).',
   };
 }

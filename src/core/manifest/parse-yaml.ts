@@ -172,11 +172,11 @@ export function parseYamlWithPositions(text: string, options: FullParseOptions =
     issues.push({ start: at, end: at + 1, severity: 'error', rule: 'syntax/too-deep', message: `Nesting deeper than ${MAX_NESTING} levels.`, hint: 'A manifest is a few levels deep; this file is not one.' });
     return { value: undefined, tree: undefined, issues, fatal: true };
   }
-  // Before the data is built: yaml fails on it with no position. (state.aliases misses an
-  // alias inside a collection key; every alias has a `*`.)
+  // Before the data is built: yaml fails on these with no position, or builds data that
+  // contains itself. (state.aliases misses an alias inside a collection key; every alias has a `*`.)
   const refs = state.aliases || text.includes('*') ? aliasRefProblem(doc.contents) : undefined;
   if (refs) {
-    issues.push(unresolvedAliasIssue(refs.start, refs.end, refs.name));
+    issues.push(refs.kind === 'cycle' ? aliasLimitIssue('cycle', refs.start, refs.end) : unresolvedAliasIssue(refs.start, refs.end, refs.name));
     return { value: undefined, tree, issues, fatal: true };
   }
   let value: unknown;

@@ -12,12 +12,13 @@ function manifestDir(file: string): string {
 import type { ErrorObject } from 'ajv';
 import { getValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
-import { readSimpleYamlOrPrefix } from '../manifest/fast-yaml.js';
+import { readSimpleYamlOrPrefix, type SimpleOrPrefix, type SimpleRead } from '../manifest/fast-yaml.js';
 import type { PrefixLine } from '../manifest/fast-yaml-line.js';
+import { aliasExpansionProblem } from '../manifest/alias-expansion.js';
 import { withoutDocumentMarkers } from '../manifest/yaml-markers.js';
 import { FULL_PARSE_BUDGET, PLAIN_PARSE_BUDGET } from '../manifest/yaml-budget.js';
 import { readBeforeRegions } from '../manifest/fast-yaml-resume.js';
-import { MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
+import { aliasLimitIssue, MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
 import { locate, type SourceNode } from '../manifest/source-tree.js';
 import { analyzeOffThread, OFF_THREAD_BYTES } from './off-thread.js';
@@ -103,6 +104,27 @@ function finish(file: string, sink: DiagnosticSink, data: unknown): ManifestFile
   return { file, dir: manifestDir(file), manifest: valid ? (data as Manifest) : undefined, diagnostics };
 }
 
+/** Where an alias may be: `*` then a name, at the start or after a blank or a flow indicator (a `*` in a plain value such as `a * b` is not). */
+const MAYBE_ALIAS = /(?:^|[\s[{,])\*[^\s,[\]{}]/;
+
+/**
+ * Data whose aliases make a cycle (alias-expansion.ts) is refused before anything walks
+ * it: the schema, the rules, sync, test and dev. The check walks all the data (50-150 ms
+ * for a megabyte), so only a text that may have an alias gets it.
+ */
+function withBoundedAliases(text: string, parsed: ParsedSource): ParsedSource {
+  if (parsed.fatal || !MAYBE_ALIAS.test(text)) return parsed;
+  const problem = aliasExpansionProblem(parsed.value, parsed.tree);
+  if (!problem) return parsed;
+  return { value: undefined, tree: parsed.tree, issues: [...parsed.issues, aliasLimitIssue(problem.kind, problem.start, problem.end)], fatal: true };
+}
+
+/** The fast reader's whole-document answer, through withBoundedAliases. */
+function boundedAliases(text: string, read: SimpleRead): SimpleOrPrefix {
+  const parsed = withBoundedAliases(text, { value: read.value, tree: read.tree, issues: read.issues, fatal: false });
+  return parsed.fatal ? { parsed } : { read };
+}
+
 export async function analyzeManifestText(input: string | Uint8Array, file: string, options: AnalyzeOptions = {}): Promise<ManifestAnalysis> {
   const decoded = decodeManifestBytes(input);
   if (!decoded.ok) {
@@ -130,7 +152,8 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     sink.atOffsets(0, 0, 'manifest/empty', 'The manifest is empty.', 'Run loom-plugin init for a complete example, or see docs/protocol.md.');
     return { result: finish(file, sink, undefined) };
   }
-  const first = !json && options.fast !== false ? readSimpleYamlOrPrefix(withoutDocumentMarkers(text)) : undefined;
+  const read = !json && options.fast !== false ? readSimpleYamlOrPrefix(withoutDocumentMarkers(text)) : undefined;
+  const first = read?.read ? boundedAliases(text, read.read) : read;
   const simple = first?.read;
   let verdict: SchemaVerdict | undefined;
   if (simple && simple.issues.length === 0) {
@@ -147,6 +170,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
     // A text it declines part way: a syntax error after the lines it read is found without them.
     const past = !plain && first?.prefix?.length ? (await import('../manifest/partial-reparse.js')).parseYamlPastPrefix(text, first) : undefined;
     parsed = json ? (await import('../manifest/parse-json.js')).parseJsonWithPositions(text) : plain ?? past ?? (await fullYamlParse(text, first && readBeforeRegions(first), parseBudget(options, simple !== undefined)));
+    if (!json && !plain) parsed = withBoundedAliases(text, parsed);
   } catch (error) {
     // Last line of defence: a parser bug or stack exhaustion must still be a finding.
     const sink = new DiagnosticSink(file, text, undefined);
