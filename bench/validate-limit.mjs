@@ -72,6 +72,14 @@ const SHAPES = {
   'explicit keys': { head: ENV, item: (i) => `  ? k${i}\n  : v${i}\n` },
   'quoted keys': { head: ENV, item: (i) => `  "k${i}": v${i}\n` },
   'alias of a map': { head: `${HEAD}x-base: &base {a: 1}\nx-list:\n`, item: (i) => `  - *base\n`, limitItems: 99 * 1000 },
+  // An anchor of 100k keys used 99 times as config fields (within the alias count): each
+  // use is the whole mapping again to the schema, 10 million values and 6 million
+  // findings (10 s, 2 GB); refused by the alias expansion limit.
+  'alias of a large map': {
+    head: 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nx-base: &b\n',
+    item: (i) => ` k${i.toString(16)}: 1\n`,
+    tail: `metadata:\n  name: Big\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: big\n  config_schema:\n${'    - *b\n'.repeat(99)}`,
+  },
   'merge keys': { head: `${HEAD}x-base: &base {a: 1}\nx-list:\n`, item: (i) => `  - {<<: *base, b: ${i}}\n` },
   'nested flow': { head: ENV, item: (i) => `  k${i}: [[[[1]]]]\n` },
   // plugin.json (its own strict reader): every item a finding, unknown keys, escapes.

@@ -1,10 +1,11 @@
 /**
  * Aliases that must never reach the schema, the rules or sync: an alias inside its own
- * anchor (the data would contain itself), and an alias with no anchor before it. Each is
- * one finding at the alias, the same from the fast reader and the full parser.
+ * anchor (the data would contain itself), an alias with no anchor before it, and
+ * aliases that expand to far more data than the text holds. Each is one finding at the
+ * alias, the same from the fast reader and the full parser.
  */
 import { describe, expect, it } from 'vitest';
-import { aliasExpansionProblem } from '../../src/core/manifest/alias-expansion.js';
+import { aliasExpansionProblem, MAX_ALIAS_EXPANSION } from '../../src/core/manifest/alias-expansion.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
 
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\n';
@@ -51,5 +52,26 @@ describe('an alias with no anchor before it', () => {
 
   it('does not quote a name that is not a short plain word', async () => {
     expect(await findings(`${HEAD}${META}  description: *${'n'.repeat(60)}\n`)).toEqual(['syntax/yaml 10:16 This alias names no anchor defined above it.']);
+  });
+});
+
+describe('aliases that expand to much more data than the text holds', () => {
+  /** An anchored mapping of `keys` keys, then `uses` aliases of it: each use adds `keys` values (the keys are not values). */
+  const expanding = (keys: number, uses: number) =>
+    `${HEAD}${META}x-base: &b\n${Array.from({ length: keys }, (_, i) => `  k${i}: 1\n`).join('')}x-uses:\n${'  - *b\n'.repeat(uses)}`;
+
+  it('are refused at the alias that passes the limit', async () => {
+    const keys = 2000;
+    const passing = Math.floor(MAX_ALIAS_EXPANSION / keys) + 1;
+    // HEAD and META (9 lines), `x-base: &b`, its keys, `x-uses:`, then the aliases.
+    const line = 9 + 1 + keys + 1 + passing;
+    expect(await findings(expanding(keys, 60))).toEqual([
+      `syntax/alias-limit ${line}:5 Aliases expand too much (more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} values added in all).`,
+    ]);
+  });
+
+  it('are not refused under the limit', async () => {
+    const result = await findings(expanding(2000, Math.floor(MAX_ALIAS_EXPANSION / 2000)));
+    expect(result.map((line) => line.split(' ')[0])).toEqual(['manifest/unknown-key', 'manifest/unknown-key']);
   });
 });

@@ -1,13 +1,26 @@
 /**
  * What aliases make of a YAML document's data, checked once for every reader. A reader
- * gives all uses of an anchor the same value; everything after it (the schema validator,
- * the rules, sync's JSON) walks the data as a tree. An alias inside the node its anchor
- * names (`&a [*a]`) makes data that contains itself, which no tree walk ends on: sync
- * failed with "Converting circular structure to JSON".
+ * gives all uses of an anchor the same value, so reading stays cheap however often it
+ * is used; but everything after it (the schema validator, the rules, sync's JSON) walks
+ * the data as a tree, each use in full. A 1 MiB file whose anchor holds 100k keys and
+ * is used 99 times (within yaml's alias count) became 10 million values there: 10 s and
+ * 2 GB for validate. And an alias inside the node its anchor names makes data that
+ * contains itself, which no tree walk ends on.
  */
 import type { SourceNode } from './source-tree.js';
 
-export type ExpansionProblem = { kind: 'cycle'; start: number; end: number };
+/**
+ * Values aliases may add to a document, in all (an alias counts as one value; it adds
+ * what its anchored value holds, less that one). A real manifest has a few hundred
+ * values; the largest plain manifest of 1 MiB (`- a` lines) has about 260k, and the
+ * readers and the schema handle that within the time the docs promise. Adding at most
+ * 100k keeps any document's data within what a plain file of the size limit may hold
+ * anyway, far above any real use of anchors (a shared block of settings, used a few
+ * times).
+ */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
+export type ExpansionProblem = { kind: 'cycle' | 'expansion'; start: number; end: number };
 
 type Collection = Record<string, unknown> | unknown[];
 
@@ -23,43 +36,64 @@ interface Frame {
   node: Collection;
   children: unknown[];
   next: number;
+  size: number;
 }
 
 /**
- * Whether `root` contains itself, each collection looked at once. Iterative: aliases of
- * anchors that hold aliases can chain collections deeper than the call stack goes.
+ * The number of values `root` holds as a tree (a shared collection counted at each use)
+ * and as it is stored (once), or 'cycle'. Iterative: aliases of anchors that hold
+ * aliases can chain collections deeper than the call stack goes.
  */
-function hasCycle(root: Collection): boolean {
+function measure(root: Collection, sizes: Map<Collection, number>): { tree: number; stored: number } | 'cycle' {
   const open = new Set<Collection>([root]);
-  const done = new Set<Collection>();
-  const stack: Frame[] = [{ node: root, children: childrenOf(root), next: 0 }];
-  while (stack.length > 0) {
+  const rootChildren = childrenOf(root);
+  let stored = 1 + rootChildren.length;
+  const stack: Frame[] = [{ node: root, children: rootChildren, next: 0, size: 1 }];
+  for (;;) {
     const frame = stack[stack.length - 1] as Frame;
     if (frame.next === frame.children.length) {
       stack.pop();
       open.delete(frame.node);
-      done.add(frame.node);
+      sizes.set(frame.node, frame.size);
+      const parent = stack[stack.length - 1];
+      if (!parent) return { tree: frame.size, stored };
+      parent.size += frame.size;
       continue;
     }
     const child = frame.children[frame.next++];
-    if (!isCollection(child) || done.has(child)) continue;
-    if (open.has(child)) return true;
+    if (!isCollection(child)) {
+      frame.size += 1;
+      continue;
+    }
+    if (open.has(child)) return 'cycle';
+    const known = sizes.get(child);
+    if (known !== undefined) {
+      frame.size += known;
+      continue;
+    }
     open.add(child);
-    stack.push({ node: child, children: childrenOf(child), next: 0 });
+    const children = childrenOf(child);
+    stored += children.length;
+    stack.push({ node: child, children, next: 0, size: 1 });
   }
-  return false;
 }
 
 /**
- * Where to point: the first alias (a scalar in the source tree standing for a collection
- * in the data) that stands for one of its own ancestors. Undefined when the tree does not
- * lead there (keys the data spells otherwise); the caller points at 1:1.
+ * Where to point: the alias (a scalar in the source tree standing for a collection in the
+ * data) at which the values added so far, in document order, pass the limit; for a
+ * cycle, the first alias that stands for one of its own ancestors. Undefined when the
+ * tree does not lead there (keys the data spells otherwise); the caller points at 1:1.
  */
-function locate(root: unknown, tree: SourceNode | undefined): SourceNode | undefined {
+function locate(kind: ExpansionProblem['kind'], root: unknown, tree: SourceNode | undefined, sizes: Map<Collection, number>): SourceNode | undefined {
+  let added = 0;
   const open: unknown[] = [];
   const walk = (node: SourceNode | undefined, value: unknown): SourceNode | undefined => {
     if (!node || !isCollection(value)) return undefined;
-    if (node.kind === 'scalar') return open.includes(value) ? node : undefined;
+    if (node.kind === 'scalar') {
+      if (kind === 'cycle') return open.includes(value) ? node : undefined;
+      added += (sizes.get(value) ?? 1) - 1;
+      return added > MAX_ALIAS_EXPANSION ? node : undefined;
+    }
     open.push(value);
     let found: SourceNode | undefined;
     if (node.kind === 'seq' && Array.isArray(value)) {
@@ -76,9 +110,13 @@ function locate(root: unknown, tree: SourceNode | undefined): SourceNode | undef
   return walk(tree, root);
 }
 
-/** A cycle in the data: where the alias is. */
+/** A cycle in the data, or more values added by aliases than MAX_ALIAS_EXPANSION: where the alias is. */
 export function aliasExpansionProblem(value: unknown, tree: SourceNode | undefined): ExpansionProblem | undefined {
-  if (!isCollection(value) || !hasCycle(value)) return undefined;
-  const at = locate(value, tree);
-  return { kind: 'cycle', start: at?.start ?? 0, end: at?.end ?? 0 };
+  if (!isCollection(value)) return undefined;
+  const sizes = new Map<Collection, number>();
+  const measured = measure(value, sizes);
+  const kind = measured === 'cycle' ? 'cycle' : measured.tree - measured.stored > MAX_ALIAS_EXPANSION ? 'expansion' : undefined;
+  if (!kind) return undefined;
+  const at = locate(kind, value, tree, sizes);
+  return { kind, start: at?.start ?? 0, end: at?.end ?? 0 };
 }

@@ -1,3 +1,4 @@
+import { MAX_ALIAS_EXPANSION } from './alias-expansion.js';
 import type { SourceNode } from './source-tree.js';
 
 /** Limits that keep hostile input cheap: nesting beyond these is a finding, not a crash. */
@@ -50,12 +51,13 @@ export function duplicateKeyIssue(start: number, end: number): ParseIssue {
   return { start, end, severity: 'error', rule: 'syntax/duplicate-key', message: 'Duplicate key: this key appears earlier in the same mapping.', hint: 'Keep one of them: readers disagree on which one wins.' };
 }
 
-/** Why aliases are refused: an anchor used too often (yaml's count), or an alias inside its own anchor. */
-export type AliasLimitCause = 'uses' | 'cycle';
+/** Why aliases are refused: an anchor used too often (yaml's count), an alias inside its own anchor, or too much data in all (alias-expansion.ts). */
+export type AliasLimitCause = 'uses' | 'cycle' | 'expansion';
 
 const ALIAS_LIMIT_MESSAGES: Record<AliasLimitCause, string> = {
   uses: `Aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an anchor).`,
   cycle: 'This alias is inside the value its anchor names: the data would contain itself.',
+  expansion: `Aliases expand too much (more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} values added in all).`,
 };
 
 /** Aliases past a limit (a "billion laughs" document, a cycle): the same finding from both readers, at the alias when it is known. */

@@ -108,9 +108,10 @@ function finish(file: string, sink: DiagnosticSink, data: unknown): ManifestFile
 const MAYBE_ALIAS = /(?:^|[\s[{,])\*[^\s,[\]{}]/;
 
 /**
- * Data whose aliases make a cycle (alias-expansion.ts) is refused before anything walks
- * it: the schema, the rules, sync, test and dev. The check walks all the data (50-150 ms
- * for a megabyte), so only a text that may have an alias gets it.
+ * Data whose aliases make a cycle or expand past the limit (alias-expansion.ts) is
+ * refused before anything walks it: the schema, the rules, sync, test and dev. The check
+ * walks all the data (50-150 ms for a megabyte), so only a text that may have an alias
+ * gets it.
  */
 function withBoundedAliases(text: string, parsed: ParsedSource): ParsedSource {
   if (parsed.fatal || !MAYBE_ALIAS.test(text)) return parsed;

@@ -21,7 +21,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'syntax/duplicate-key', severity: 'error', summary: 'A key appears twice in the same mapping.' },
   { id: 'syntax/unknown-tag', severity: 'warning', summary: 'A YAML tag such as `!foo` or `!!binary` is not understood; the value is read as a string.' },
   { id: 'syntax/yaml-warning', severity: 'warning', summary: 'Another YAML construct that is legal but probably not what was meant.' },
-  { id: 'syntax/alias-limit', severity: 'error', summary: 'YAML anchors and aliases expand too much: an anchor used over 100 times (a "billion laughs" document), or an alias inside the value its anchor names (a cycle).' },
+  { id: 'syntax/alias-limit', severity: 'error', summary: 'YAML anchors and aliases expand too much: an anchor used over 100 times (a "billion laughs" document), an alias inside the value its anchor names (a cycle), or aliases adding over 100,000 values in all.' },
   { id: 'syntax/too-deep', severity: 'error', summary: 'Values nest deeper than a manifest ever needs (over 100 levels).' },
   { id: 'syntax/too-complex', severity: 'error', summary: 'A large manifest in YAML that is read slowly (seconds per megabyte), such as after a `%YAML 1.1` line or with `? ` keys: at most 16,384 characters of it are read; over that, refused before parsing, like too-deep nesting.' },
   { id: 'manifest/empty', severity: 'error', summary: 'The file holds no manifest (empty, or only comments).' },
