@@ -11,7 +11,7 @@ resource can serve), the filter-only first stream chunk, and Azure's error codes
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Mapping
 from urllib.parse import quote
 
 import requests
@@ -50,18 +50,40 @@ CONTENT_FILTER_CODES = ("content_filter", "ResponsibleAIPolicyViolation")
 QUOTA_WAIT_SECONDS = 3600
 
 
+# An error sent inside a stream has no HTTP status: its code (else its type) stands for the
+# status an error answer of that kind comes with (upstream.py's stream_error). Azure streams
+# OpenAI's events, so OpenAI's names are here too.
+STREAM_ERROR_STATUS = {
+    "invalid_request_error": 400,
+    "Unauthorized": 401,
+    "invalid_api_key": 401,
+    "DeploymentNotFound": 404,
+    "model_not_found": 404,
+    "rate_limit_exceeded": 429,
+    "insufficient_quota": 429,
+    "server_error": 500,
+    "service_unavailable_error": 503,
+    "server_is_overloaded": 503,
+    "slow_down": 503,
+}
+
+
 def error_from_response(response: requests.Response) -> PluginError:
     """Maps an Azure non-200 answer to the Loom error table."""
-    status = response.status_code
-    codes, upstream_message = [], ""
     try:
         error = response.json().get("error", {})
-        if isinstance(error, dict):
-            inner = error.get("innererror") or error.get("inner_error") or {}
-            codes = [str(error.get("code") or ""), str(inner.get("code") or "") if isinstance(inner, dict) else ""]
-            upstream_message = str(error.get("message") or "")[:200]
     except (ValueError, AttributeError):
-        pass
+        error = {}
+    return error_from_body(response.status_code, error, response.headers)
+
+
+def error_from_body(status: int, error: Any, headers: Mapping[str, str]) -> PluginError:
+    """An error answer's status and `error` member (and its headers) as a Loom error."""
+    codes, upstream_message = [], ""
+    if isinstance(error, dict):
+        inner = error.get("innererror") or error.get("inner_error") or {}
+        codes = [str(error.get("code") or ""), str(inner.get("code") or "") if isinstance(inner, dict) else ""]
+        upstream_message = str(error.get("message") or "")[:200]
     message = f"the provider answered {status}" + (f" {codes[0]}" if codes and codes[0] else "") + (f": {upstream_message}" if upstream_message else "")
     details = {"upstream_status": status}
     if any(code in CONTENT_FILTER_CODES for code in codes):
@@ -73,7 +95,7 @@ def error_from_response(response: requests.Response) -> PluginError:
     if status == 404:
         return PluginError("model_not_found", message, details=details)
     if status == 429:
-        retry_after = retry_after_seconds(response.headers.get("Retry-After"), response.headers.get("retry-after-ms"))
+        retry_after = retry_after_seconds(headers.get("Retry-After"), headers.get("retry-after-ms"))
         if retry_after >= QUOTA_WAIT_SECONDS:
             return PluginError("quota_exceeded", message, details={**details, "retry_after": retry_after})
         return PluginError("rate_limit_exceeded", message, details={**details, "retry_after": retry_after}, headers={"Retry-After": str(retry_after)})

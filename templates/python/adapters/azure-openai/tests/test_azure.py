@@ -1,8 +1,10 @@
 """What Azure adds to openai's test_chat: deployments as models, quotas, the api-version."""
 from __future__ import annotations
 
+import json
+
 from tests.fake_upstream import MODELS, valid_config
-from tests.test_chat import HELLO
+from tests.test_chat import HELLO, events_of
 from tests.test_lifecycle import assert_error
 
 
@@ -19,3 +21,12 @@ def test_the_api_version_is_configurable(client, upstream):
     client.post("/initialize", json=valid_config(upstream.url, api_version="2025-01-01-preview"))
     client.post("/chat/completions", json=HELLO)
     assert upstream.received[-1]["query"] == {"api-version": ["2025-01-01-preview"]}
+
+
+def test_an_azure_error_in_the_stream_is_classified_by_its_code(ready, upstream):
+    # Azure's error bodies carry the status as their code; the same body mid-stream is a rate limit.
+    upstream.fault, upstream.stream_error = "stream-error-object", {"code": "429", "message": "Rate limit is exceeded. Try again in 2 seconds."}
+    events = events_of(ready.post("/chat/completions", json={**HELLO, "stream": True}))
+    failure = json.loads(events[-2])
+    assert failure["code"] == "rate_limit_exceeded" and events[-1] == "[DONE]"
+    assert failure["message"] == "the provider reported an error while streaming the answer (429: Rate limit is exceeded. Try again in 2 seconds.); retrying may work"

@@ -17,7 +17,7 @@ import requests
 from .errors import PluginError
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
-from .wire import Wire, error_from_response
+from .wire import STREAM_ERROR_STATUS, Wire, error_from_body, error_from_response
 
 # Parameters that are Loom's own and mean nothing to the upstream.
 LOOM_ONLY_FIELDS = ("plugin_specific",)
@@ -56,6 +56,33 @@ def _forwarded(request: Dict[str, Any]) -> Dict[str, Any]:
 
 
 # -- errors ------------------------------------------------------------------------------
+
+
+def stream_error(error: Dict[str, Any]) -> PluginError:
+    """An `{"error": {...}}` event the provider sends after the stream started: classified
+    like an error answer of the same type (wire.py), told like the other failures a provider
+    reports mid-stream, with its type (else code) and message, cut at 200 characters."""
+    failure = error_from_body(_stream_status(error), error, {})
+    kind = next((str(error[key]) for key in ("type", "code") if error.get(key) not in (None, "")), "")
+    said = ": ".join(part for part in (kind, str(error.get("message") or "")[:200]) if part)
+    retry = "; retrying may work" if failure.transient else ""
+    failure.message = f"the provider reported an error while streaming the answer{f' ({said})' if said else ''}{retry}"
+    # No HTTP status came with it: the one _stream_status chose is not the provider's.
+    failure.details = {key: value for key, value in (failure.details or {}).items() if key != "upstream_status"}
+    return failure
+
+
+def _stream_status(error: Dict[str, Any]) -> int:
+    """An HTTP status given as the error's code or type (some servers send one), else the
+    status its code's or type's kind of answer has, else 502: the provider failed."""
+    for key in ("code", "type"):
+        value = error.get(key)
+        if isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).isdigit() and 400 <= int(value) <= 599:
+            return int(value)
+        if isinstance(value, str) and value in STREAM_ERROR_STATUS:
+            return STREAM_ERROR_STATUS[value]
+    return 502
+
 
 # -- shapes ------------------------------------------------------------------------------
 
@@ -153,6 +180,10 @@ def _relay_events(response: requests.Response, request: Dict[str, Any], timeout:
     finished: Set[int] = set()
 
     def translate(data: Dict[str, Any]) -> Tuple[List[bytes], bool]:
+        # OpenAI-compatible servers report a failure after the 200 as an event with a
+        # top-level `error` (OpenAI's own SDK fails on any such event), not as a chunk.
+        if data.get("error"):
+            raise stream_error(data["error"] if isinstance(data["error"], dict) else {"message": str(data["error"])})
         chunk = normalize_chunk(data, request)
         for choice in chunk["choices"]:
             started.add(choice["index"])

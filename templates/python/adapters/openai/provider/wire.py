@@ -5,7 +5,7 @@ keeps the rest."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Mapping
 
 import requests
 
@@ -51,20 +51,39 @@ class Wire:
 CONTENT_FILTER_CODES = ("content_filter", "content_policy_violation")
 
 
+# An error sent inside a stream has no HTTP status: its code (else its type) stands for the
+# status an error answer of that kind comes with (upstream.py's stream_error).
+STREAM_ERROR_STATUS = {
+    "invalid_request_error": 400,
+    "invalid_api_key": 401,
+    "model_not_found": 404,
+    "rate_limit_exceeded": 429,
+    "insufficient_quota": 429,
+    "server_error": 500,
+    "service_unavailable_error": 503,
+    "server_is_overloaded": 503,
+    "slow_down": 503,
+}
+
+
 def error_from_response(response: requests.Response) -> PluginError:
     """Maps an upstream non-200 answer to the Loom error table."""
-    status = response.status_code
-    upstream_code, upstream_message = "", ""
     try:
         payload = response.json()
-        error = payload.get("error", payload) if isinstance(payload, dict) else {}
-        if isinstance(error, dict):
-            upstream_code = str(error.get("code") or error.get("type") or "")
-            upstream_message = str(error.get("message") or "")[:200]
-        elif isinstance(error, str):
-            upstream_message = error[:200]
     except ValueError:
-        pass
+        payload = None
+    error = payload.get("error", payload) if isinstance(payload, dict) else {}
+    return error_from_body(response.status_code, error, response.headers)
+
+
+def error_from_body(status: int, error: Any, headers: Mapping[str, str]) -> PluginError:
+    """An error answer's status and `error` member (and its headers) as a Loom error."""
+    upstream_code, upstream_message = "", ""
+    if isinstance(error, dict):
+        upstream_code = str(error.get("code") or error.get("type") or "")
+        upstream_message = str(error.get("message") or "")[:200]
+    elif isinstance(error, str):
+        upstream_message = error[:200]
     message = f"the provider answered {status}" + (f": {upstream_message}" if upstream_message else "")
     details = {"upstream_status": status}
     if status in (401, 403):
@@ -76,7 +95,7 @@ def error_from_response(response: requests.Response) -> PluginError:
     if status == 422 or upstream_code in CONTENT_FILTER_CODES:
         return PluginError("content_filter", message, details=details)
     if status == 429:
-        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        retry_after = retry_after_seconds(headers.get("Retry-After"))
         return PluginError(
             "rate_limit_exceeded",
             message,

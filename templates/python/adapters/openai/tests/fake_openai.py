@@ -8,8 +8,10 @@ the subclass names (`faults`), "hang", "garbage" (200 with broken JSON) or "rese
 (connection dropped); for a stream, "break" (drops the connection after the first event),
 "stall" (goes quiet after it), "cut" (ends cleanly after it), "no-done" (the whole
 answer, its finish_reason chunk included, but no [DONE]), "two-choices-cut" (two choices
-as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]) or "two-choices-no-done"
-(both finish, no [DONE]).
+as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]), "two-choices-no-done"
+(both finish, no [DONE]), "stream-error-object" (the first word, then
+`data: {"error": stream_error}` and the end: an error the provider reports after the 200)
+or "stream-error-event" (the same with an `event: error` line before the data).
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ class FakeOpenAI(FakeServer):
     faults: Dict[str, Answer] = {}
     # Sent before the stream's content chunks, when set.
     first_chunk: Optional[Dict[str, Any]] = None
+    # What the "stream-error-*" faults send as the in-stream `error` (a test may set another).
+    stream_error: Dict[str, Any] = {"message": "The server had an error while processing your request.", "type": "server_error", "param": None, "code": None}
 
     def authorised(self, headers: Mapping[str, str]) -> bool:
         raise NotImplementedError
@@ -119,7 +123,7 @@ class OpenAIHandler(FakeHandler):
             chunk = {"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
                      "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
             self.chunk(f"data: {json.dumps(chunk)}\n\n".encode())
-            if self.interrupt(fault):
+            if self.interrupt(fault) or self._stream_error(fault):
                 return
             time.sleep(0.05)
         last = {"id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
@@ -128,6 +132,16 @@ class OpenAIHandler(FakeHandler):
         if fault != "no-done":
             self.chunk(b"data: [DONE]\n\n")
         self.chunk(b"")
+
+    def _stream_error(self, fault: Any) -> bool:
+        """The "stream-error-*" faults: the provider's error object as one more event, then
+        the end of the stream, as OpenAI-compatible servers send a failure after the 200."""
+        if fault not in ("stream-error-object", "stream-error-event"):
+            return False
+        event = b"event: error\n" if fault == "stream-error-event" else b""
+        self.chunk(event + f"data: {json.dumps({'error': self.upstream.stream_error})}\n\n".encode())
+        self.chunk(b"")
+        return True
 
     def _two_choices(self, model: str, reply: str, finish_both: bool) -> None:
         """Two choices, one chunk each per word as OpenAI sends them; ends without [DONE]."""

@@ -100,6 +100,39 @@ def test_error_after_the_stream_started_is_one_event_then_done(client, upstream,
     assert events[-1] == "[DONE]"
 
 
+SERVER_ERROR = {"message": "The server had an error while processing your request.", "type": "server_error", "param": None, "code": None}
+OVERLOADED = {"message": "The engine is currently overloaded, please try again later", "type": "service_unavailable_error", "param": None, "code": "server_is_overloaded"}
+RATE_LIMITED = {"message": "Rate limit reached for requests. Please try again in 6ms.", "type": "requests", "param": None, "code": "rate_limit_exceeded"}
+TOO_LONG = {"message": "x" * 300, "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}
+SAID = "the provider reported an error while streaming the answer"
+
+
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+@pytest.mark.parametrize(
+    "fault,error,code,message",
+    [
+        ("stream-error-object", SERVER_ERROR, "provider_unavailable", f"{SAID} (server_error: {SERVER_ERROR['message']}); retrying may work"),
+        ("stream-error-event", SERVER_ERROR, "provider_unavailable", f"{SAID} (server_error: {SERVER_ERROR['message']}); retrying may work"),
+        ("stream-error-object", OVERLOADED, "provider_unavailable", f"{SAID} (service_unavailable_error: {OVERLOADED['message']}); retrying may work"),
+        ("stream-error-object", RATE_LIMITED, "rate_limit_exceeded", f"{SAID} (requests: {RATE_LIMITED['message']}); retrying may work"),
+        ("stream-error-object", TOO_LONG, "invalid_request", f"{SAID} (invalid_request_error: {'x' * 200})"),
+    ],
+)
+def test_error_the_provider_sends_in_the_stream_is_one_error_event_then_done(ready, upstream, fault, error, code, message):
+    """An `{"error": {...}}` event after the 200 is the provider's failure, classified like an
+    error answer of the same type, not an unreadable chunk."""
+    upstream.fault, upstream.stream_error = fault, error
+    events = events_of(ready.post("/chat/completions", json={**HELLO, "stream": True}))
+    assert json.loads(events[0])["object"] == "chat.completion.chunk"
+    failure = json.loads(events[-2])
+    assert failure["code"] == code and failure["message"] == message, failure
+    if failure["transient"]:
+        assert_cut_message(failure["message"])
+    else:
+        assert_plain_message(failure["message"])
+    assert events[-1] == "[DONE]" and len(events) == 3
+
+
 @pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
 def test_stream_cut_before_its_finish_reason_is_one_error_event_then_done(ready, upstream):
     upstream.fault = "cut"
