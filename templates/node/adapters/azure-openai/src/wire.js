@@ -44,20 +44,42 @@ const CONTENT_FILTER_CODES = new Set(['content_filter', 'ResponsibleAIPolicyViol
 // A "retry after" this long is a spent quota, not a rate limit worth waiting for.
 const QUOTA_WAIT_SECONDS = 3600;
 
+// An error sent inside a stream has no HTTP status: its code (else its type) stands for the
+// status an error answer of that kind comes with (upstream.js's streamError). Azure streams
+// OpenAI's events, so OpenAI's names are here too.
+export const STREAM_ERROR_STATUS = {
+  invalid_request_error: 400,
+  Unauthorized: 401,
+  invalid_api_key: 401,
+  DeploymentNotFound: 404,
+  model_not_found: 404,
+  rate_limit_exceeded: 429,
+  insufficient_quota: 429,
+  server_error: 500,
+  service_unavailable_error: 503,
+  server_is_overloaded: 503,
+  slow_down: 503,
+};
+
 /** Maps an Azure non-200 answer to the Loom error table. */
 export async function errorFromResponse(response) {
-  const status = response.status;
-  let codes = [];
-  let upstreamMessage = '';
+  let error = {};
   try {
-    const error = JSON.parse(await response.text())?.error;
-    if (error && typeof error === 'object') {
-      const inner = error.innererror ?? error.inner_error ?? {};
-      codes = [String(error.code ?? ''), String(inner?.code ?? '')];
-      upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
-    }
+    error = JSON.parse(await response.text())?.error;
   } catch {
     // not JSON: the status alone decides
+  }
+  return errorFromBody(response.status, error, response.headers);
+}
+
+/** An error answer's status and `error` member (and its headers) as a Loom error. */
+export function errorFromBody(status, error, headers) {
+  let codes = [];
+  let upstreamMessage = '';
+  if (error && typeof error === 'object') {
+    const inner = error.innererror ?? error.inner_error ?? {};
+    codes = [String(error.code ?? ''), String(inner?.code ?? '')];
+    upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
   }
   const message = `the provider answered ${status}${codes[0] ? ` ${codes[0]}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
@@ -66,7 +88,7 @@ export async function errorFromResponse(response) {
   if (status === 402) return new PluginError('quota_exceeded', message, { details });
   if (status === 404) return new PluginError('model_not_found', message, { details });
   if (status === 429) {
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), response.headers.get('retry-after-ms'));
+    const retryAfter = parseRetryAfter(headers.get('retry-after'), headers.get('retry-after-ms'));
     if (retryAfter >= QUOTA_WAIT_SECONDS) return new PluginError('quota_exceeded', message, { details: { ...details, retry_after: retryAfter } });
     return new PluginError('rate_limit_exceeded', message, { details: { ...details, retry_after: retryAfter }, headers: { 'Retry-After': String(retryAfter) } });
   }

@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { MODELS, startFakeUpstream, validConfig } from './fake-upstream.js';
 import { assertError, serveAgainstFake } from './helpers.js';
 
+const events = (text) => text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
+
 const HELLO = { model: MODELS[0], messages: [{ role: 'user', content: 'hello there' }] };
 
 let upstream;
@@ -26,5 +28,16 @@ describe('azure specifics', () => {
     await app.call('POST', '/initialize', validConfig(upstream.url, { api_version: '2025-01-01-preview' }));
     await app.call('POST', '/chat/completions', HELLO);
     assert.equal(upstream.received.at(-1).query, '?api-version=2025-01-01-preview');
+  });
+
+  it('classifies an Azure error in the stream by its code', async () => {
+    // Azure's error bodies carry the status as their code; the same body mid-stream is a rate limit.
+    upstream.fault = 'stream-error-object';
+    upstream.streamError = { code: '429', message: 'Rate limit is exceeded. Try again in 2 seconds.' };
+    const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, stream: true })).text());
+    const failure = JSON.parse(all.at(-2));
+    assert.equal(failure.code, 'rate_limit_exceeded');
+    assert.equal(failure.message, 'the provider reported an error while streaming the answer (429: Rate limit is exceeded. Try again in 2 seconds.); retrying may work');
+    assert.equal(all.at(-1), '[DONE]');
   });
 });

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { PluginError } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
-import { Wire, errorFromResponse } from './wire.js';
+import { STREAM_ERROR_STATUS, Wire, errorFromBody, errorFromResponse } from './wire.js';
 
 // Parameters that are Loom's own and mean nothing to the upstream.
 const LOOM_ONLY_FIELDS = new Set(['plugin_specific']);
@@ -51,6 +51,37 @@ export class Upstream {
 
 function forwarded(request) {
   return Object.fromEntries(Object.entries(request).filter(([key]) => !LOOM_ONLY_FIELDS.has(key)));
+}
+
+// ---- errors ---------------------------------------------------------------------------
+
+/**
+ * An `{"error": {...}}` event the provider sends after the stream started: classified like
+ * an error answer of the same type (wire.js), told like the other failures a provider
+ * reports mid-stream, with its type (else code) and message, cut at 200 characters.
+ */
+export function streamError(error) {
+  const failure = errorFromBody(streamStatus(error), error, new Headers());
+  const kind = [error.type, error.code].find((value) => value !== null && value !== undefined && value !== '');
+  const said = [kind === undefined ? '' : String(kind), typeof error.message === 'string' ? error.message.slice(0, 200) : ''].filter(Boolean).join(': ');
+  failure.message = `the provider reported an error while streaming the answer${said ? ` (${said})` : ''}${failure.transient ? '; retrying may work' : ''}`;
+  // No HTTP status came with it: the one streamStatus chose is not the provider's.
+  const details = { ...failure.details };
+  delete details.upstream_status;
+  failure.details = Object.keys(details).length ? details : undefined;
+  return failure;
+}
+
+/**
+ * An HTTP status given as the error's code or type (some servers send one), else the status
+ * its code's or type's kind of answer has, else 502: the provider failed.
+ */
+function streamStatus(error) {
+  for (const value of [error.code, error.type]) {
+    if ((typeof value === 'number' || typeof value === 'string') && /^\d+$/.test(String(value)) && Number(value) >= 400 && Number(value) <= 599) return Number(value);
+    if (typeof value === 'string' && Object.hasOwn(STREAM_ERROR_STATUS, value)) return STREAM_ERROR_STATUS[value];
+  }
+  return 502;
 }
 
 // ---- shapes ---------------------------------------------------------------------------
@@ -125,6 +156,9 @@ function relayEvents(response, request, timeoutMs, wire) {
   return relayStream(response, timeoutMs, {
     doneEnds: true,
     translate: (data) => {
+      // OpenAI-compatible servers report a failure after the 200 as an event with a
+      // top-level `error` (OpenAI's own SDK fails on any such event), not as a chunk.
+      if (data?.error) throw streamError(isObject(data.error) ? data.error : { message: String(data.error) });
       const chunk = normalizeChunk(data, request);
       for (const choice of chunk.choices) {
         started.add(choice.index);

@@ -43,21 +43,40 @@ export class Wire {
 
 const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation']);
 
+// An error sent inside a stream has no HTTP status: its code (else its type) stands for the
+// status an error answer of that kind comes with (upstream.js's streamError).
+export const STREAM_ERROR_STATUS = {
+  invalid_request_error: 400,
+  invalid_api_key: 401,
+  model_not_found: 404,
+  rate_limit_exceeded: 429,
+  insufficient_quota: 429,
+  server_error: 500,
+  service_unavailable_error: 503,
+  server_is_overloaded: 503,
+  slow_down: 503,
+};
+
 /** Maps an upstream non-200 answer to the Loom error table. */
 export async function errorFromResponse(response) {
-  const status = response.status;
-  let upstreamCode = '';
-  let upstreamMessage = '';
+  let error = {};
   try {
     const payload = JSON.parse(await response.text());
-    const error = payload?.error ?? payload;
-    if (typeof error === 'string') upstreamMessage = error.slice(0, 200);
-    else if (error && typeof error === 'object') {
-      upstreamCode = String(error.code ?? error.type ?? '');
-      upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
-    }
+    error = payload?.error ?? payload;
   } catch {
     // not JSON: the status alone decides
+  }
+  return errorFromBody(response.status, error, response.headers);
+}
+
+/** An error answer's status and `error` member (and its headers) as a Loom error. */
+export function errorFromBody(status, error, headers) {
+  let upstreamCode = '';
+  let upstreamMessage = '';
+  if (typeof error === 'string') upstreamMessage = error.slice(0, 200);
+  else if (error && typeof error === 'object') {
+    upstreamCode = String(error.code ?? error.type ?? '');
+    upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
   }
   const message = `the provider answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
@@ -66,7 +85,7 @@ export async function errorFromResponse(response) {
   if (status === 404) return new PluginError('model_not_found', message, { details });
   if (status === 422 || CONTENT_FILTER_CODES.has(upstreamCode)) return new PluginError('content_filter', message, { details });
   if (status === 429) {
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    const retryAfter = parseRetryAfter(headers.get('retry-after'));
     return new PluginError('rate_limit_exceeded', message, {
       details: { ...details, retry_after: retryAfter },
       headers: { 'Retry-After': String(retryAfter) },

@@ -94,6 +94,34 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     });
   }
 
+  const SERVER_ERROR = { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null };
+  const OVERLOADED = { message: 'The engine is currently overloaded, please try again later', type: 'service_unavailable_error', param: null, code: 'server_is_overloaded' };
+  const RATE_LIMITED = { message: 'Rate limit reached for requests. Please try again in 6ms.', type: 'requests', param: null, code: 'rate_limit_exceeded' };
+  const TOO_LONG = { message: 'x'.repeat(300), type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' };
+  const SAID = 'the provider reported an error while streaming the answer';
+  for (const [fault, error, code, message] of [
+    ['stream-error-object', SERVER_ERROR, 'provider_unavailable', `${SAID} (server_error: ${SERVER_ERROR.message}); retrying may work`],
+    ['stream-error-event', SERVER_ERROR, 'provider_unavailable', `${SAID} (server_error: ${SERVER_ERROR.message}); retrying may work`],
+    ['stream-error-object', OVERLOADED, 'provider_unavailable', `${SAID} (service_unavailable_error: ${OVERLOADED.message}); retrying may work`],
+    ['stream-error-object', RATE_LIMITED, 'rate_limit_exceeded', `${SAID} (requests: ${RATE_LIMITED.message}); retrying may work`],
+    ['stream-error-object', TOO_LONG, 'invalid_request', `${SAID} (invalid_request_error: ${'x'.repeat(200)})`],
+  ]) {
+    // An {"error": {...}} event after the 200 is the provider's failure, classified like an
+    // error answer of the same type, not an unreadable chunk.
+    it(`sends one ${code} event then [DONE] for a ${error.type} error the provider sends in the stream (${fault})`, async () => {
+      upstream.fault = fault;
+      upstream.streamError = error;
+      const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, stream: true })).text());
+      assert.equal(JSON.parse(all[0]).object, 'chat.completion.chunk');
+      const failure = JSON.parse(all.at(-2));
+      assert.equal(failure.code, code);
+      assert.equal(failure.message, message);
+      if (failure.transient) assertCutMessage(failure.message);
+      else assertPlainMessage(failure.message);
+      assert.deepEqual([all.length, all.at(-1)], [3, '[DONE]']);
+    });
+  }
+
   it('sends one provider_unavailable event then [DONE] when the upstream stream ends before its finish_reason', async () => {
     upstream.fault = 'cut';
     const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, stream: true })).text());

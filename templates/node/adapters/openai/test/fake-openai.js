@@ -7,12 +7,17 @@
 // first event), 'stall' (goes quiet after it), 'cut' (ends cleanly after it), 'no-done'
 // (the whole answer, its finish_reason chunk included, but no [DONE]), 'two-choices-cut'
 // (two choices as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]) or
-// 'two-choices-no-done' (both finish, no [DONE]). `received` holds every POST as
-// { path, query, headers, body }.
+// 'two-choices-no-done' (both finish, no [DONE]), 'stream-error-object' (the first word,
+// then `data: {"error": streamError}` and the end: an error the provider reports after the
+// 200) or 'stream-error-event' (the same with an `event: error` line before the data).
+// `received` holds every POST as { path, query, headers, body }.
 import { ANSWERED, send, startFakeServer } from './fake-server.js';
 
+const SERVER_ERROR = { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null };
+
 export async function startFakeOpenAI(wire) {
-  const fake = { fault: undefined, retryAfter: undefined };
+  // streamError: what the 'stream-error-*' faults send as the in-stream `error`.
+  const fake = { fault: undefined, retryAfter: undefined, streamError: SERVER_ERROR };
   return startFakeServer(fake, async ({ req, res, body, url, takeFault, interrupt }) => {
     if (!wire.authorised(req)) {
       send(res, 401, wire.unauthorised);
@@ -54,6 +59,11 @@ export async function startFakeOpenAI(wire) {
         };
         res.write(`data: ${JSON.stringify(chunk)}\n\n`);
         if (await interrupt(fault)) return;
+        if (fault === 'stream-error-object' || fault === 'stream-error-event') {
+          // The provider's error object as one more event, then the end of the stream.
+          res.end(`${fault === 'stream-error-event' ? 'event: error\n' : ''}data: ${JSON.stringify({ error: fake.streamError })}\n\n`);
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const last = { id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1700000000, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
