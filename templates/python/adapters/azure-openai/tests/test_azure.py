@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from provider.settings import STREAMING
 from tests.fake_upstream import MODELS, valid_config
 from tests.test_chat import HELLO, events_of
 from tests.test_lifecycle import assert_error
@@ -23,6 +26,7 @@ def test_the_api_version_is_configurable(client, upstream):
     assert upstream.received[-1]["query"] == {"api-version": ["2025-01-01-preview"]}
 
 
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
 def test_an_azure_error_in_the_stream_is_classified_by_its_code(ready, upstream):
     # Azure's error bodies carry the status as their code; the same body mid-stream is a rate limit.
     upstream.fault, upstream.stream_error = "stream-error-object", {"code": "429", "message": "Rate limit is exceeded. Try again in 2 seconds."}
