@@ -4,7 +4,10 @@ package main
 // deployments as /models, a very long retry wait as a spent quota, a configurable
 // api-version.
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestModelsAreTheConfiguredDeployments(t *testing.T) {
 	url := initialized(t, startFakeUpstream(t))
@@ -27,5 +30,23 @@ func TestTheAPIVersionIsConfigurable(t *testing.T) {
 	call(t, "POST", url+"/chat/completions", hello)
 	if query := upstream.last().Query; query != "api-version=2025-01-01-preview" {
 		t.Fatalf("api-version: %s", query)
+	}
+}
+
+// Azure's error bodies carry the status as their code; the same body mid-stream is a rate limit.
+func TestAnAzureErrorInTheStreamIsClassifiedByItsCode(t *testing.T) {
+	if !capabilities["streaming"] {
+		t.Skip("streaming capability is off")
+	}
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	upstream.setFault("stream-error-object", "")
+	upstream.setStreamError(map[string]any{"code": "429", "message": "Rate limit is exceeded. Try again in 2 seconds."})
+	events := dataEvents(call(t, "POST", url+"/chat/completions", map[string]any{"model": testModel, "messages": hello["messages"], "stream": true}).text)
+	var failure map[string]any
+	_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
+	want := "the provider reported an error while streaming the answer (429: Rate limit is exceeded. Try again in 2 seconds.); retrying may work"
+	if failure["code"] != "rate_limit_exceeded" || failure["message"] != want || events[len(events)-1] != "[DONE]" {
+		t.Fatalf("events %v", events)
 	}
 }

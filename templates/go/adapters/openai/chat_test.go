@@ -165,6 +165,49 @@ func TestStreaming(t *testing.T) {
 	}
 }
 
+// An {"error": {...}} event after the 200 is the provider's failure, classified like an
+// error answer of the same type, not an unreadable chunk: one error event, then [DONE].
+func TestAnErrorTheProviderSendsInTheStreamIsOneErrorEvent(t *testing.T) {
+	if !capabilities["streaming"] {
+		t.Skip("streaming capability is off")
+	}
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	overloaded := map[string]any{"message": "The engine is currently overloaded, please try again later", "type": "service_unavailable_error", "param": nil, "code": "server_is_overloaded"}
+	rateLimited := map[string]any{"message": "Rate limit reached for requests. Please try again in 6ms.", "type": "requests", "param": nil, "code": "rate_limit_exceeded"}
+	tooLong := map[string]any{"message": strings.Repeat("x", 300), "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}
+	said := "the provider reported an error while streaming the answer"
+	for _, c := range []struct {
+		fault    string
+		reported map[string]any
+		code     string
+		message  string
+	}{
+		{"stream-error-object", serverError, "provider_unavailable", said + " (server_error: " + serverError["message"].(string) + "); retrying may work"},
+		{"stream-error-event", serverError, "provider_unavailable", said + " (server_error: " + serverError["message"].(string) + "); retrying may work"},
+		{"stream-error-object", overloaded, "provider_unavailable", said + " (service_unavailable_error: " + overloaded["message"].(string) + "); retrying may work"},
+		{"stream-error-object", rateLimited, "rate_limit_exceeded", said + " (requests: " + rateLimited["message"].(string) + "); retrying may work"},
+		{"stream-error-object", tooLong, "invalid_request", said + " (invalid_request_error: " + strings.Repeat("x", 200) + ")"},
+	} {
+		upstream.setFault(c.fault, "")
+		upstream.setStreamError(c.reported)
+		events := dataEvents(call(t, "POST", url+"/chat/completions", map[string]any{"model": testModel, "messages": hello["messages"], "stream": true}).text)
+		if len(events) != 3 || events[2] != "[DONE]" || !strings.Contains(events[0], "chat.completion.chunk") {
+			t.Fatalf("%s %s: events %v", c.fault, c.code, events)
+		}
+		var failure map[string]any
+		_ = json.Unmarshal([]byte(events[1]), &failure)
+		if failure["code"] != c.code || failure["message"] != c.message {
+			t.Fatalf("%s %s: error event %s, want message %q", c.fault, c.code, events[1], c.message)
+		}
+		if failure["transient"] == true {
+			expectCutMessage(t, failure)
+		} else if rawCode.MatchString(c.message) {
+			t.Fatalf("%s: message %q", c.code, c.message)
+		}
+	}
+}
+
 // withChoices is a chat request asking for n choices.
 func withChoices(request map[string]any, n int) map[string]any {
 	asked := map[string]any{"n": n}

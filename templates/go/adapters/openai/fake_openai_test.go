@@ -9,7 +9,10 @@ package main
 // connection after the first event), "stall" (goes quiet after it), "cut" (ends cleanly
 // after it), "no-done" (the whole answer, its finish_reason chunk included, but no
 // [DONE]), "two-choices-cut" (two choices as with n: 2; index 0 finishes, index 1 never
-// does, no [DONE]) or "two-choices-no-done" (both finish, no [DONE]).
+// does, no [DONE]), "two-choices-no-done" (both finish, no [DONE]), "stream-error-object"
+// (the first word, then `data: {"error": streamError}` and the end: an error the provider
+// reports after the 200) or "stream-error-event" (the same with an `event: error` line
+// before the data; setStreamError chooses the error, a server_error by default).
 
 import (
 	"encoding/json"
@@ -23,7 +26,10 @@ import (
 )
 
 // streamFaults are answered inside a stream, not as an HTTP status.
-var streamFaults = []string{"break", "stall", "cut", "no-done", "two-choices-cut", "two-choices-no-done"}
+var streamFaults = []string{"break", "stall", "cut", "no-done", "two-choices-cut", "two-choices-no-done", "stream-error-object", "stream-error-event"}
+
+// serverError is what the "stream-error-*" faults send unless a test chose another error.
+var serverError = map[string]any{"message": "The server had an error while processing your request.", "type": "server_error", "param": nil, "code": nil}
 
 // fakeAnswer is a status and a JSON body the fake answers with.
 type fakeAnswer struct {
@@ -45,9 +51,18 @@ type fakeWire struct {
 	firstChunk string
 }
 
-// fakeUpstream is the fake the tests steer (fault, retryAfter, received: fake_server_test.go).
+// fakeUpstream is the fake the tests steer (fault, retryAfter, received: fake_server_test.go;
+// streamError, guarded by mu).
 type fakeUpstream struct {
 	fakeServer
+	streamError map[string]any
+}
+
+// setStreamError chooses the error the next "stream-error-*" fault sends.
+func (f *fakeUpstream) setStreamError(reported map[string]any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.streamError = reported
 }
 
 func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
@@ -55,8 +70,11 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 	fake := &fakeUpstream{}
 	fake.serve(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 		fake.mu.Lock()
-		fault, retryAfter := fake.fault, fake.retryAfter
+		fault, retryAfter, streamError := fake.fault, fake.retryAfter, fake.streamError
 		fake.fault = ""
+		if streamError == nil {
+			streamError = serverError
+		}
 		fake.mu.Unlock()
 		if !wire.authorised(r) {
 			writeJSON(w, 401, wire.unauthorised)
@@ -108,6 +126,15 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 				fmt.Fprintf(w, "data: %s\n\n", chunk)
 				w.(http.Flusher).Flush()
 				if fake.interrupt(w, r, fault) {
+					return
+				}
+				if fault == "stream-error-object" || fault == "stream-error-event" {
+					// The provider's error object as one more event, then the end of the stream.
+					if fault == "stream-error-event" {
+						fmt.Fprint(w, "event: error\n")
+					}
+					reported, _ := json.Marshal(map[string]any{"error": streamError})
+					fmt.Fprintf(w, "data: %s\n\n", reported)
 					return
 				}
 				time.Sleep(50 * time.Millisecond)

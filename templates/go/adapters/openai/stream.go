@@ -70,6 +70,10 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		chunk, bad := map[string]any(nil), (*PluginError)(nil)
 		if decoder.Decode(&value) != nil {
 			bad = newError("internal_error", "the provider sent an unreadable stream event")
+		} else if reported := errorIn(value); reported != nil {
+			// OpenAI-compatible servers report a failure after the 200 as an event with a
+			// top-level `error` (OpenAI's own SDK fails on any such event), not as a chunk.
+			bad = u.streamError(reported)
 		} else {
 			chunk, bad = normalizeChunk(value, request)
 		}
@@ -112,4 +116,22 @@ func (ends choiceEnds) allFinished() bool {
 		}
 	}
 	return len(ends) > 0
+}
+
+// errorIn is the `error` member of a stream event, when it has one that says anything.
+func errorIn(value any) any {
+	object, _ := value.(map[string]any)
+	switch reported := object["error"].(type) {
+	case nil, bool:
+		return nil
+	case string:
+		if reported == "" {
+			return nil
+		}
+	case map[string]any:
+		if len(reported) == 0 {
+			return nil
+		}
+	}
+	return object["error"]
 }

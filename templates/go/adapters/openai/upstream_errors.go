@@ -5,33 +5,41 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // errorFromResponse maps an upstream non-200 answer to the Loom error table. What a
 // dialect says differently (which codes are a content filter or a spent quota, how long
 // to wait) its wire decides: an adapter that extends openai replaces wire.go, not this.
 func (w wire) errorFromResponse(response *http.Response) *PluginError {
-	status := response.StatusCode
-	// The error's code (or type), then its innererror's code (Azure puts one there).
-	codes := []string{"", ""}
-	var upstreamMessage string
 	data, _ := io.ReadAll(io.LimitReader(response.Body, 64<<10))
 	var payload map[string]any
+	var errorPart any
 	if json.Unmarshal(data, &payload) == nil {
-		errorPart := any(payload)
+		errorPart = any(payload)
 		if inner, present := payload["error"]; present {
 			errorPart = inner
 		}
-		switch value := errorPart.(type) {
-		case string:
-			upstreamMessage = value
-		case map[string]any:
-			codes[0] = firstString(value["code"], value["type"])
-			if inner, ok := value["innererror"].(map[string]any); ok {
-				codes[1] = firstString(inner["code"])
-			}
-			upstreamMessage, _ = value["message"].(string)
+	}
+	return w.errorFromBody(response.StatusCode, errorPart, response.Header)
+}
+
+// errorFromBody maps an error answer's status and `error` member (and its headers) to the
+// Loom error table; streamError uses it for an error sent inside a stream.
+func (w wire) errorFromBody(status int, errorPart any, header http.Header) *PluginError {
+	// The error's code (or type), then its innererror's code (Azure puts one there).
+	codes := []string{"", ""}
+	var upstreamMessage string
+	switch value := errorPart.(type) {
+	case string:
+		upstreamMessage = value
+	case map[string]any:
+		codes[0] = firstString(value["code"], value["type"])
+		if inner, ok := value["innererror"].(map[string]any); ok {
+			codes[1] = firstString(inner["code"])
 		}
+		upstreamMessage, _ = value["message"].(string)
 	}
 	if len(upstreamMessage) > 200 {
 		upstreamMessage = upstreamMessage[:200]
@@ -45,7 +53,7 @@ func (w wire) errorFromResponse(response *http.Response) *PluginError {
 		err.Details = map[string]any{"upstream_status": status}
 		return err
 	}
-	wait := w.retryWait(response.Header)
+	wait := w.retryWait(header)
 	switch {
 	case w.isContentFilter(status, codes):
 		return errorWith("content_filter")
@@ -81,6 +89,68 @@ func firstString(values ...any) string {
 	for _, value := range values {
 		if text, ok := value.(string); ok && text != "" {
 			return text
+		}
+	}
+	return ""
+}
+
+// streamError is an `{"error": {...}}` event the provider sends after the stream started:
+// classified like an error answer of the same type, told like the other failures a
+// provider reports mid-stream, with its type (else code) and message, cut at 200 characters.
+func (w wire) streamError(raw any) *PluginError {
+	reported, ok := raw.(map[string]any)
+	if !ok {
+		reported = map[string]any{"message": fmt.Sprint(raw)}
+	}
+	failure := w.errorFromBody(streamStatus(reported), reported, http.Header{})
+	said := textOf(reported["type"], reported["code"])
+	message, _ := reported["message"].(string)
+	if len(message) > 200 {
+		message = message[:200]
+	}
+	if said != "" && message != "" {
+		said += ": " + message
+	} else if message != "" {
+		said = message
+	}
+	failure.Message = "the provider reported an error while streaming the answer"
+	if said != "" {
+		failure.Message += " (" + said + ")"
+	}
+	if errorTable[failure.Code].transient {
+		failure.Message += "; retrying may work"
+	}
+	// No HTTP status came with it: the one streamStatus chose is not the provider's.
+	delete(failure.Details, "upstream_status")
+	return failure
+}
+
+// streamStatus is an HTTP status given as the error's code or type (some servers send
+// one), else the status its code's or type's kind of answer has (the wire's
+// streamErrorStatus), else 502: the provider failed.
+func streamStatus(reported map[string]any) int {
+	for _, key := range []string{"code", "type"} {
+		text := textOf(reported[key])
+		if status, err := strconv.Atoi(text); err == nil && status >= 400 && status <= 599 && !strings.HasPrefix(text, "+") {
+			return status
+		}
+		if status, ok := streamErrorStatus[text]; ok {
+			return status
+		}
+	}
+	return 502
+}
+
+// textOf is the first of values that is a non-empty string or a number, as text.
+func textOf(values ...any) string {
+	for _, value := range values {
+		switch value := value.(type) {
+		case string:
+			if value != "" {
+				return value
+			}
+		case json.Number:
+			return value.String()
 		}
 	}
 	return ""
