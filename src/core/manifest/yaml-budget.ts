@@ -58,7 +58,7 @@ export function overBudgetIssue(text: string, at: number, budget = FULL_PARSE_BU
   if (budget !== FULL_PARSE_BUDGET) {
     return {
       ...issue,
-      message: `This manifest has findings, and it is too large to point at them: that needs the whole file read slowly, which is done for at most ${budget.toLocaleString('en-US')} characters, and this file has ${chars.toLocaleString('en-US')}; the file was not checked.`,
+      message: `This manifest is too large to point at what is wrong in it: that needs the whole file read slowly, which is done for at most ${budget.toLocaleString('en-US')} characters, and this file has ${chars.toLocaleString('en-US')}; nothing else was reported.`,
       hint: 'A manifest is usually a few KiB: is this the right file? If it is, a comment indented deeper than the line before it, or after a block scalar or a key with no value, is what needs the slow reading: move such comments to the indentation of the line before them.',
     };
   }
