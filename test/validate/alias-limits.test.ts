@@ -5,7 +5,8 @@
  * alias, the same from the fast reader and the full parser.
  */
 import { describe, expect, it } from 'vitest';
-import { aliasExpansionProblem, MAX_ALIAS_EXPANSION } from '../../src/core/manifest/alias-expansion.js';
+import { aliasExpansionProblem } from '../../src/core/manifest/alias-expansion.js';
+import { MAX_ALIAS_EXPANSION } from '../../src/core/manifest/parse-issue.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
 
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\n';

@@ -7,18 +7,9 @@
  * 2 GB for validate. And an alias inside the node its anchor names makes data that
  * contains itself, which no tree walk ends on.
  */
+import { MAX_ALIAS_EXPANSION } from './parse-issue.js';
 import type { SourceNode } from './source-tree.js';
 
-/**
- * Values aliases may add to a document, in all (an alias counts as one value; it adds
- * what its anchored value holds, less that one). A real manifest has a few hundred
- * values; the largest plain manifest of 1 MiB (`- a` lines) has about 260k, and the
- * readers and the schema handle that within the time the docs promise. Adding at most
- * 100k keeps any document's data within what a plain file of the size limit may hold
- * anyway, far above any real use of anchors (a shared block of settings, used a few
- * times).
- */
-export const MAX_ALIAS_EXPANSION = 100_000;
 
 export type ExpansionProblem = { kind: 'cycle' | 'expansion'; start: number; end: number };
 

@@ -1,10 +1,19 @@
-import { MAX_ALIAS_EXPANSION } from './alias-expansion.js';
 import type { SourceNode } from './source-tree.js';
 
 /** Limits that keep hostile input cheap: nesting beyond these is a finding, not a crash. */
 export const MAX_NESTING = 100;
 /** Aliases expanded at most this often (billion-laughs documents stop here). */
 export const MAX_ALIAS_COUNT = 100;
+/**
+ * Values aliases may add (checked in alias-expansion.ts) to a document, in all (an alias counts as one value; it adds
+ * what its anchored value holds, less that one). A real manifest has a few hundred
+ * values; the largest plain manifest of 1 MiB (`- a` lines) has about 260k, and the
+ * readers and the schema handle that within the time the docs promise. Adding at most
+ * 100k keeps any document's data within what a plain file of the size limit may hold
+ * anyway, far above any real use of anchors (a shared block of settings, used a few
+ * times).
+ */
+export const MAX_ALIAS_EXPANSION = 100_000;
 
 /** Syntax findings listed per file; a file of 100k duplicate keys needs no 100k findings to be fixed. */
 export const MAX_SYNTAX_ISSUES = 20;

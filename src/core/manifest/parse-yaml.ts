@@ -13,7 +13,7 @@ import { aliasLimitIssue, duplicateKeyIssue, firstLineOf, unknownTagIssue, unres
 import type { SourceEntry, SourceNode } from './source-tree.js';
 import { aliasRefProblem } from './yaml-alias-refs.js';
 import { valueWithAliases } from './yaml-aliases.js';
-import { overBudgetIssue } from './yaml-budget.js';
+import { overBudgetIssue, type ParseBudget } from './yaml-budget.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
 class TooDeep extends Error {
@@ -114,10 +114,11 @@ export interface FullParseOptions {
   /** Where the fast reader stopped reading: the refusal of a text over the parser's budget points there. */
   declinedAt?: number;
   /**
-   * Content characters the parser may be given (default FULL_PARSE_BUDGET; yaml-budget.ts).
-   * False only for tests that use this parser as the oracle for the fast reader, at any size.
+   * Which budget of content characters the parser may be given (default `declined`;
+   * yaml-budget.ts). False only for tests that use this parser as the oracle for the fast
+   * reader, at any size.
    */
-  budget?: number | false;
+  budget?: ParseBudget | false;
 }
 
 export function parseYamlWithPositions(text: string, options: FullParseOptions = {}): ParsedSource {

@@ -47,15 +47,22 @@ export function contentChars(text: string): number {
 }
 
 /**
- * The refusal for a text over the budget, placed at `at` (where the fast reader stopped
+ * Which budget a text gets: `declined`, YAML the fast reader declined (FULL_PARSE_BUDGET);
+ * `plain`, plain YAML it read whole but could not place findings in (PLAIN_PARSE_BUDGET).
+ */
+export type ParseBudget = 'declined' | 'plain';
+
+/**
+ * The refusal for a text over its budget, placed at `at` (where the fast reader stopped
  * reading, or the start); undefined for a text within it.
  */
-export function overBudgetIssue(text: string, at: number, budget = FULL_PARSE_BUDGET): ParseIssue | undefined {
+export function overBudgetIssue(text: string, at: number, kind: ParseBudget = 'declined'): ParseIssue | undefined {
+  const budget = kind === 'plain' ? PLAIN_PARSE_BUDGET : FULL_PARSE_BUDGET;
   if (text.length <= budget) return undefined;
   const chars = contentChars(text);
   if (chars <= budget) return undefined;
   const issue = { start: at, end: at + 1, severity: 'error', rule: 'syntax/too-complex' } as const;
-  if (budget !== FULL_PARSE_BUDGET) {
+  if (kind === 'plain') {
     return {
       ...issue,
       message: `This manifest is too large to point at what is wrong in it: that needs the whole file read slowly, which is done for at most ${budget.toLocaleString('en-US')} characters, and this file has ${chars.toLocaleString('en-US')}; nothing else was reported.`,

@@ -16,7 +16,7 @@ import { readSimpleYamlOrPrefix, type SimpleOrPrefix, type SimpleRead } from '..
 import type { PrefixLine } from '../manifest/fast-yaml-line.js';
 import { aliasExpansionProblem } from '../manifest/alias-expansion.js';
 import { withoutDocumentMarkers } from '../manifest/yaml-markers.js';
-import { FULL_PARSE_BUDGET, PLAIN_PARSE_BUDGET } from '../manifest/yaml-budget.js';
+import type { ParseBudget } from '../manifest/yaml-budget.js';
 import { readBeforeRegions } from '../manifest/fast-yaml-resume.js';
 import { aliasLimitIssue, MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
 import { readManifestBytes } from '../manifest/read-manifest-file.js';
@@ -65,13 +65,13 @@ export interface AnalyzeOptions {
 }
 
 /** What the full parser may be given: more for a text the fast reader read whole (ordinary YAML, read fast by yaml too). */
-function parseBudget(options: AnalyzeOptions, readWhole: boolean): number | false {
+function parseBudget(options: AnalyzeOptions, readWhole: boolean): ParseBudget | false {
   if (options.fullParseBudget === false) return false;
-  return readWhole ? PLAIN_PARSE_BUDGET : FULL_PARSE_BUDGET;
+  return readWhole ? 'plain' : 'declined';
 }
 
 /** The full parser's reading of the whole text; `prefix`: the lines the fast reader read before it declined (where the refusal of a text too large for the parser points). */
-async function fullYamlParse(text: string, prefix: readonly PrefixLine[] | undefined, budget: number | false): Promise<ParsedSource> {
+async function fullYamlParse(text: string, prefix: readonly PrefixLine[] | undefined, budget: ParseBudget | false): Promise<ParsedSource> {
   const { parseYamlWithPositions } = await import('../manifest/parse-yaml.js');
   const declinedAt = prefix?.length ? (await import('../manifest/yaml-budget.js')).declinedAt(text, prefix) : 0;
   return parseYamlWithPositions(text, { declinedAt, budget });
@@ -114,7 +114,8 @@ const MAYBE_ALIAS = /(?:^|[\s[{,])\*[^\s,[\]{}]/;
  * gets it.
  */
 function withBoundedAliases(text: string, parsed: ParsedSource): ParsedSource {
-  if (parsed.fatal || !MAYBE_ALIAS.test(text)) return parsed;
+  // includes() first: most manifests have no `*`, and this runs for every file.
+  if (parsed.fatal || !text.includes('*') || !MAYBE_ALIAS.test(text)) return parsed;
   const problem = aliasExpansionProblem(parsed.value, parsed.tree);
   if (!problem) return parsed;
   return { value: undefined, tree: parsed.tree, issues: [...parsed.issues, aliasLimitIssue(problem.kind, problem.start, problem.end)], fatal: true };

@@ -23,7 +23,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'syntax/yaml-warning', severity: 'warning', summary: 'Another YAML construct that is legal but probably not what was meant.' },
   { id: 'syntax/alias-limit', severity: 'error', summary: 'YAML anchors and aliases expand too much: an anchor used over 100 times (a "billion laughs" document), an alias inside the value its anchor names (a cycle), or aliases adding over 100,000 values in all.' },
   { id: 'syntax/too-deep', severity: 'error', summary: 'Values nest deeper than a manifest ever needs (over 100 levels).' },
-  { id: 'syntax/too-complex', severity: 'error', summary: 'A large manifest in YAML that is read slowly (seconds per megabyte), such as after a `%YAML 1.1` line or with `? ` keys: at most 16,384 characters of it are read; over that, refused before parsing, like too-deep nesting.' },
+  { id: 'syntax/too-complex', severity: 'error', summary: 'A large manifest in YAML that is read slowly (seconds per megabyte), such as after a `%YAML 1.1` line or with `? ` keys: at most 16,384 characters of it are read; over that, refused before parsing, like too-deep nesting. Plain YAML whose findings cannot be placed without that slow reading (a comment indented deeper than the line before it) gets 65,536.' },
   { id: 'manifest/empty', severity: 'error', summary: 'The file holds no manifest (empty, or only comments).' },
   { id: 'manifest/not-a-mapping', severity: 'error', summary: 'The top level is not a mapping of keys to values.' },
   { id: 'manifest/yaml-only', severity: 'warning', summary: 'A YAML manifest has no `plugin.json` beside it; the shipped host reads snake_case keys only from JSON and skips it (`loom-plugin sync` writes the twin). Same id in `loom-plugin test`.' },
