@@ -15,7 +15,7 @@ from typing import Any, Dict, Mapping, Optional
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .errors import PluginError
+from .errors import PluginError, hide_key_in_messages
 from .settings import METADATA, STREAMING, resolve_config
 from .upstream import Upstream
 
@@ -102,6 +102,7 @@ def create_app(environ: Optional[Mapping[str, str]] = None) -> Flask:
     @app.post("/initialize")
     def initialize() -> Response:
         config = resolve_config(_json_body(), env)
+        hide_key_in_messages(config.get("api_key"))
         state.replace(Upstream(config))  # initializing again replaces the old config
         return jsonify({})
 

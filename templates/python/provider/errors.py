@@ -22,6 +22,23 @@ ERROR_TABLE = {
     "timeout": (504, True),
 }
 
+# Error messages quote the provider's own text, and a provider or proxy may echo the key
+# back in it: every answer shows the configured key as KEY_MARKER instead. Shorter keys
+# are left alone, so that a short value cannot blank common words.
+KEY_MARKER = "[api_key]"
+MIN_HIDDEN_KEY = 8
+_hidden_key = ""
+
+
+def hide_key_in_messages(key: Any) -> None:
+    """Called by /initialize with the configured api_key (one config per plugin process)."""
+    global _hidden_key
+    _hidden_key = key if isinstance(key, str) and len(key) >= MIN_HIDDEN_KEY else ""
+
+
+def without_key(text: str) -> str:
+    return text.replace(_hidden_key, KEY_MARKER) if _hidden_key else text
+
 
 class PluginError(Exception):
     """An error answer. Raise it anywhere in a request; app.py turns it into JSON."""
@@ -45,7 +62,7 @@ class PluginError(Exception):
         self.headers = headers or {}
 
     def body(self) -> Dict[str, Any]:
-        body: Dict[str, Any] = {"code": self.code, "message": self.message, "transient": self.transient}
+        body: Dict[str, Any] = {"code": self.code, "message": without_key(self.message), "transient": self.transient}
         if self.details:
             body["details"] = self.details
         return body

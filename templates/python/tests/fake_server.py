@@ -29,6 +29,8 @@ class FakeServer:
     def __init__(self) -> None:
         self.fault: Optional[Union[int, str]] = None
         self.retry_after: Optional[str] = None
+        # What the "echo-key" fault's 401 says (a test puts the configured key in it).
+        self.echoed = ""
         # Every POST as {path, query (parsed), headers, body}.
         self.received: List[Dict[str, Any]] = []
         self.closing = threading.Event()
@@ -77,7 +79,8 @@ class FakeHandler(BaseHTTPRequestHandler):
     def take_fault(self, garbage: bytes) -> Any:
         """Takes the pending fault. Answers "hang" (never), "reset" (a TCP reset),
         "garbage" (200 with `garbage`), "redirect" (307 to the same address, with
-        REDIRECT_SECRET in the query) and "bad-redirect" (302 to BAD_LOCATION) itself and
+        REDIRECT_SECRET in the query), "bad-redirect" (302 to BAD_LOCATION) and "echo-key"
+        (401 saying `echoed`, in every API's error shape at once) itself and
         returns ANSWERED; returns any other fault (an HTTP status, the adapter's own names)
         for the adapter to answer."""
         fault, self.upstream.fault = self.upstream.fault, None
@@ -92,6 +95,10 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.redirect(307, f"{self.upstream.url}{self.path}{separator}sig={REDIRECT_SECRET}")
         elif fault == "bad-redirect":
             self.redirect(302, BAD_LOCATION)
+        elif fault == "echo-key":
+            said = self.upstream.echoed
+            error = {"message": said, "type": "authentication_error", "code": "invalid_api_key", "status": "UNAUTHENTICATED"}
+            self.send_json(401, {"error": error, "message": said})
         else:
             return fault
         return ANSWERED

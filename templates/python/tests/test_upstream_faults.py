@@ -75,6 +75,16 @@ def test_a_redirect_to_something_that_is_no_url_is_answered_alike_without_repeat
     assert BAD_LOCATION not in message
 
 
+def test_a_provider_that_echoes_the_key_does_not_put_it_in_the_answer(ready, upstream):
+    key = valid_config(upstream.url).get("api_key")
+    if not key:
+        pytest.skip("this API has no key")
+    upstream.echoed = f"Incorrect API key provided: {key}"
+    upstream.fault = "echo-key"
+    message = assert_error(ready.post("/chat/completions", json=HELLO), "authentication_failed", 401)["message"]
+    assert key not in message and "[api_key]" in message, message
+
+
 def test_hanging_upstream_is_timeout(client, upstream):
     client.post("/initialize", json=valid_config(upstream.url, timeout=1))
     upstream.fault = "hang"
