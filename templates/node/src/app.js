@@ -2,7 +2,7 @@
 // exactly 200, every error is `{code, message, transient}` (Express's own HTML pages for
 // unknown paths and for body-parser errors are replaced below).
 import express from 'express';
-import { PluginError } from './errors.js';
+import { hideKeyInMessages, PluginError } from './errors.js';
 import { METADATA, resolveConfig } from './settings.js';
 import { Upstream } from './upstream.js';
 
@@ -59,6 +59,7 @@ export function createApp({ env = process.env } = {}) {
 
   app.post('/initialize', (req, res) => {
     const config = resolveConfig(jsonBody(req), env);
+    hideKeyInMessages(config.api_key);
     upstream = new Upstream(config); // initializing again replaces the old config
     res.json({});
   });

@@ -15,6 +15,20 @@ export const ERROR_TABLE = {
   timeout: [504, true],
 };
 
+// Error messages quote the provider's own text, and a provider or proxy may echo the key
+// back in it: every answer shows the configured key as KEY_MARKER instead. Shorter keys
+// are left alone, so that a short value cannot blank common words.
+export const KEY_MARKER = '[api_key]';
+const MIN_HIDDEN_KEY = 8;
+let hiddenKey = '';
+
+/** Called by /initialize with the configured api_key (one config per plugin process). */
+export function hideKeyInMessages(key) {
+  hiddenKey = typeof key === 'string' && key.length >= MIN_HIDDEN_KEY ? key : '';
+}
+
+export const withoutKey = (text) => (hiddenKey ? text.replaceAll(hiddenKey, KEY_MARKER) : text);
+
 export class PluginError extends Error {
   /**
    * @param {keyof typeof ERROR_TABLE} code
@@ -32,7 +46,7 @@ export class PluginError extends Error {
   }
 
   body() {
-    const body = { code: this.code, message: this.message, transient: this.transient };
+    const body = { code: this.code, message: withoutKey(this.message), transient: this.transient };
     if (this.details) body.details = this.details;
     return body;
   }

@@ -25,8 +25,9 @@ export function send(res, status, payload, headers = {}) {
  * { path, query, headers, body }), `url` and `close`. `handle` answers each request with:
  * - `takeFault(garbage)`: takes the pending fault; answers 'hang' (never), 'reset' (TCP
  *   reset), 'garbage' (200 with the `garbage` text), 'redirect' (307 to the same
- *   address, with REDIRECT_SECRET in the query) and 'bad-redirect' (302 to BAD_LOCATION)
- *   itself and returns ANSWERED, else returns the fault for the adapter to answer (an
+ *   address, with REDIRECT_SECRET in the query), 'bad-redirect' (302 to BAD_LOCATION)
+ *   and 'echo-key' (401 saying `fake.echoed`, in every API's error shape at once) itself
+ *   and returns ANSWERED, else returns the fault for the adapter to answer (an
  *   HTTP status, its own names);
  * - `interrupt(fault)`: in a stream after the first event, 'stall' goes quiet, 'break'
  *   drops the connection and 'cut' ends the answer cleanly before the provider's end
@@ -55,6 +56,9 @@ export async function startFakeServer(fake, handle) {
       } else if (fault === 'bad-redirect') {
         res.writeHead(302, { Location: BAD_LOCATION });
         res.end();
+      } else if (fault === 'echo-key') {
+        const said = fake.echoed;
+        send(res, 401, { error: { message: said, type: 'authentication_error', code: 'invalid_api_key', status: 'UNAUTHENTICATED' }, message: said });
       }
       else if (fault === 'garbage') {
         res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -97,6 +97,15 @@ describe('faults every adapter answers alike', () => {
     assert.ok(!body.message.includes(BAD_LOCATION), body.message);
   });
 
+  it('does not put the key in its answer when the provider echoes it', async (t) => {
+    const key = validConfig(upstream.url).api_key;
+    if (!key) return t.skip('this API has no key');
+    upstream.echoed = `Incorrect API key provided: ${key}`;
+    upstream.fault = 'echo-key';
+    const { message } = await assertError(await chat(HELLO), 'authentication_failed', 401);
+    assert.ok(!message.includes(key) && message.includes('[api_key]'), message);
+  });
+
   it('maps a hanging upstream to timeout within the configured time', async () => {
     await app.call('POST', '/initialize', validConfig(upstream.url, { timeout: 1 }));
     upstream.fault = 'hang';
