@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,6 +26,40 @@ var errorTable = map[string]struct {
 	"timeout":               {504, true},
 }
 
+// Error messages quote the provider's own text, and a provider or proxy may echo the key
+// back in it: every answer shows the configured key as keyMarker instead. Shorter keys
+// are left alone, so that a short value cannot blank common words.
+const (
+	keyMarker    = "[api_key]"
+	minHiddenKey = 8
+)
+
+var hidden struct {
+	sync.RWMutex
+	key string
+}
+
+// hideKeyInMessages is called by /initialize with the configured api_key (one config per
+// plugin process).
+func hideKeyInMessages(key string) {
+	if len(key) < minHiddenKey {
+		key = ""
+	}
+	hidden.Lock()
+	hidden.key = key
+	hidden.Unlock()
+}
+
+func withoutKey(text string) string {
+	hidden.RLock()
+	key := hidden.key
+	hidden.RUnlock()
+	if key == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, key, keyMarker)
+}
+
 // PluginError is an error answer: `{code, message, transient, details?}`.
 type PluginError struct {
 	Code      string
@@ -40,7 +76,7 @@ func newError(code, message string) *PluginError {
 }
 
 func (e *PluginError) body() map[string]any {
-	body := map[string]any{"code": e.Code, "message": e.Message, "transient": errorTable[e.Code].transient}
+	body := map[string]any{"code": e.Code, "message": withoutKey(e.Message), "transient": errorTable[e.Code].transient}
 	if len(e.Details) > 0 {
 		body["details"] = e.Details
 	}

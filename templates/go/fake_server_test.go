@@ -21,6 +21,7 @@ type fakeServer struct {
 	mu         sync.Mutex
 	fault      string
 	retryAfter string
+	echoed     string // what the "echo-key" fault's 401 says
 	received   []receivedRequest
 	closing    chan struct{}
 }
@@ -44,6 +45,13 @@ func (f *fakeServer) setFault(fault, retryAfter string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.fault, f.retryAfter = fault, retryAfter
+}
+
+// echoKey makes the next request fail with a 401 that says `said` (the "echo-key" fault).
+func (f *fakeServer) echoKey(said string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fault, f.echoed = "echo-key", said
 }
 
 func (f *fakeServer) last() receivedRequest {
@@ -84,7 +92,8 @@ func withOverrides(config, overrides map[string]any) map[string]any {
 
 // answerFault answers "hang" (never), "reset" (a TCP reset), "garbage" (200 with the
 // garbage text), "redirect" (307 to the same address, with redirectSecret in the query)
-// and "bad-redirect" (302 to badLocation); true when it did.
+// "bad-redirect" (302 to badLocation) and "echo-key" (401 saying what echoKey was given, in
+// every API's error shape at once); true when it did.
 func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, garbage string) bool {
 	switch fault {
 	case "hang":
@@ -107,6 +116,14 @@ func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, 
 	case "bad-redirect":
 		w.Header().Set("Location", badLocation) // as is: http.Redirect would rewrite it
 		w.WriteHeader(http.StatusFound)
+	case "echo-key":
+		f.mu.Lock()
+		said := f.echoed
+		f.mu.Unlock()
+		shape := map[string]any{"message": said, "type": "authentication_error", "code": "invalid_api_key", "status": "UNAUTHENTICATED"}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_ = json.NewEncoder(w).Encode(map[string]any{"error": shape, "message": said})
 	default:
 		return false
 	}

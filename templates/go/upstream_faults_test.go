@@ -73,6 +73,21 @@ func TestResetAndRefusedConnectionsAreProviderUnavailableSaidPlainly(t *testing.
 	}
 }
 
+func TestAProviderThatEchoesTheKeyDoesNotPutItInTheAnswer(t *testing.T) {
+	upstream := startFakeUpstream(t)
+	key, _ := validConfig(upstream.URL, nil)["api_key"].(string)
+	if key == "" {
+		t.Skip("this API has no key")
+	}
+	url := initialized(t, upstream)
+	upstream.echoKey("Incorrect API key provided: " + key)
+	got := call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "authentication_failed", 401)
+	if message, _ := got.body["message"].(string); strings.Contains(message, key) || !strings.Contains(message, "[api_key]") {
+		t.Fatalf("echoed key: message %q", message)
+	}
+}
+
 func TestUnreachableTellsFailuresApartByTheirErrorsNotTheirText(t *testing.T) {
 	plain := httptest.NewServer(http.NotFoundHandler())
 	defer plain.Close()
