@@ -33,4 +33,15 @@ def test_an_azure_error_in_the_stream_is_classified_by_its_code(ready, upstream)
     events = events_of(ready.post("/chat/completions", json={**HELLO, "stream": True}))
     failure = json.loads(events[-2])
     assert failure["code"] == "rate_limit_exceeded" and events[-1] == "[DONE]"
+    assert "upstream_status" not in failure.get("details", {}) and "retry_after" not in failure.get("details", {})
     assert failure["message"] == "the provider reported an error while streaming the answer (429: Rate limit is exceeded. Try again in 2 seconds.); retrying may work"
+
+
+@pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
+def test_a_spent_azure_quota_in_the_stream_is_quota_exceeded_not_a_rate_limit(ready, upstream):
+    upstream.fault, upstream.stream_error = "stream-error-object", {"code": "insufficient_quota", "message": "You exceeded your current quota."}
+    events = events_of(ready.post("/chat/completions", json={**HELLO, "stream": True}))
+    failure = json.loads(events[-2])
+    assert failure["code"] == "quota_exceeded" and not failure["transient"] and events[-1] == "[DONE]"
+    assert failure["message"] == "the provider reported an error while streaming the answer (insufficient_quota: You exceeded your current quota.)"
+    assert "upstream_status" not in failure.get("details", {}) and "retry_after" not in failure.get("details", {})

@@ -8,6 +8,7 @@ OpenAI dialects (URL, auth header, model list, stream chunks, error codes) is in
 """
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
@@ -17,7 +18,7 @@ import requests
 from .errors import PluginError
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
-from .wire import STREAM_ERROR_STATUS, Wire, error_from_body, error_from_response
+from .wire import Wire, error_from_body, error_from_response
 
 # Parameters that are Loom's own and mean nothing to the upstream.
 LOOM_ONLY_FIELDS = ("plugin_specific",)
@@ -58,17 +59,47 @@ def _forwarded(request: Dict[str, Any]) -> Dict[str, Any]:
 # -- errors ------------------------------------------------------------------------------
 
 
+# An error sent inside a stream has no HTTP status: its code (else its type) stands for the
+# status an error answer of that kind comes with. One table for both dialects: Azure streams
+# OpenAI's events, and its own two names mean nothing to OpenAI. insufficient_quota is a
+# spent quota (402 in both wires), not a rate limit worth retrying.
+STREAM_ERROR_STATUS = {
+    "invalid_request_error": 400,
+    "Unauthorized": 401,
+    "invalid_api_key": 401,
+    "insufficient_quota": 402,
+    "DeploymentNotFound": 404,
+    "model_not_found": 404,
+    "rate_limit_exceeded": 429,
+    "server_error": 500,
+    "service_unavailable_error": 503,
+    "server_is_overloaded": 503,
+    "slow_down": 503,
+}
+
+# Only ASCII digits are a status: str.isdigit() would take "٤٢٩" for 429.
+_HTTP_STATUS = re.compile(r"[0-9]+")
+
+
+def is_stream_error(value: Any) -> bool:
+    """An event is the provider's error when its `error` is a non-empty object or string
+    (the same rule in every language's template; true, 0 or [] are not errors)."""
+    return (isinstance(value, dict) or isinstance(value, str)) and len(value) > 0
+
+
 def stream_error(error: Dict[str, Any]) -> PluginError:
     """An `{"error": {...}}` event the provider sends after the stream started: classified
-    like an error answer of the same type (wire.py), told like the other failures a provider
-    reports mid-stream, with its type (else code) and message, cut at 200 characters."""
+    like an error answer of the same code or type (wire.py), told like the other failures a
+    provider reports mid-stream, with the code it was classified by (else its type) and its
+    message, cut at 200 characters."""
     failure = error_from_body(_stream_status(error), error, {})
-    kind = next((str(error[key]) for key in ("type", "code") if error.get(key) not in (None, "")), "")
+    kind = next((str(error[key]) for key in ("code", "type") if error.get(key) not in (None, "")), "")
     said = ": ".join(part for part in (kind, str(error.get("message") or "")[:200]) if part)
     retry = "; retrying may work" if failure.transient else ""
     failure.message = f"the provider reported an error while streaming the answer{f' ({said})' if said else ''}{retry}"
-    # No HTTP status came with it: the one _stream_status chose is not the provider's.
-    failure.details = {key: value for key, value in (failure.details or {}).items() if key != "upstream_status"}
+    # No HTTP status or headers came with it: the status _stream_status chose and the wait
+    # read from no Retry-After are not the provider's.
+    failure.details = {key: value for key, value in (failure.details or {}).items() if key not in ("upstream_status", "retry_after")}
     return failure
 
 
@@ -77,7 +108,7 @@ def _stream_status(error: Dict[str, Any]) -> int:
     status its code's or type's kind of answer has, else 502: the provider failed."""
     for key in ("code", "type"):
         value = error.get(key)
-        if isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).isdigit() and 400 <= int(value) <= 599:
+        if isinstance(value, (int, str)) and not isinstance(value, bool) and _HTTP_STATUS.fullmatch(str(value)) and 400 <= int(value) <= 599:
             return int(value)
         if isinstance(value, str) and value in STREAM_ERROR_STATUS:
             return STREAM_ERROR_STATUS[value]
@@ -182,7 +213,7 @@ def _relay_events(response: requests.Response, request: Dict[str, Any], timeout:
     def translate(data: Dict[str, Any]) -> Tuple[List[bytes], bool]:
         # OpenAI-compatible servers report a failure after the 200 as an event with a
         # top-level `error` (OpenAI's own SDK fails on any such event), not as a chunk.
-        if data.get("error"):
+        if is_stream_error(data.get("error")):
             raise stream_error(data["error"] if isinstance(data["error"], dict) else {"message": str(data["error"])})
         chunk = normalize_chunk(data, request)
         for choice in chunk["choices"]:

@@ -51,21 +51,6 @@ class Wire:
 CONTENT_FILTER_CODES = ("content_filter", "content_policy_violation")
 
 
-# An error sent inside a stream has no HTTP status: its code (else its type) stands for the
-# status an error answer of that kind comes with (upstream.py's stream_error).
-STREAM_ERROR_STATUS = {
-    "invalid_request_error": 400,
-    "invalid_api_key": 401,
-    "model_not_found": 404,
-    "rate_limit_exceeded": 429,
-    "insufficient_quota": 429,
-    "server_error": 500,
-    "service_unavailable_error": 503,
-    "server_is_overloaded": 503,
-    "slow_down": 503,
-}
-
-
 def error_from_response(response: requests.Response) -> PluginError:
     """Maps an upstream non-200 answer to the Loom error table."""
     try:

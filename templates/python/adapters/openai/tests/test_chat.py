@@ -103,6 +103,7 @@ def test_error_after_the_stream_started_is_one_event_then_done(client, upstream,
 SERVER_ERROR = {"message": "The server had an error while processing your request.", "type": "server_error", "param": None, "code": None}
 OVERLOADED = {"message": "The engine is currently overloaded, please try again later", "type": "service_unavailable_error", "param": None, "code": "server_is_overloaded"}
 RATE_LIMITED = {"message": "Rate limit reached for requests. Please try again in 6ms.", "type": "requests", "param": None, "code": "rate_limit_exceeded"}
+NO_QUOTA = {"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}
 TOO_LONG = {"message": "x" * 300, "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}
 SAID = "the provider reported an error while streaming the answer"
 
@@ -113,9 +114,10 @@ SAID = "the provider reported an error while streaming the answer"
     [
         ("stream-error-object", SERVER_ERROR, "provider_unavailable", f"{SAID} (server_error: {SERVER_ERROR['message']}); retrying may work"),
         ("stream-error-event", SERVER_ERROR, "provider_unavailable", f"{SAID} (server_error: {SERVER_ERROR['message']}); retrying may work"),
-        ("stream-error-object", OVERLOADED, "provider_unavailable", f"{SAID} (service_unavailable_error: {OVERLOADED['message']}); retrying may work"),
-        ("stream-error-object", RATE_LIMITED, "rate_limit_exceeded", f"{SAID} (requests: {RATE_LIMITED['message']}); retrying may work"),
-        ("stream-error-object", TOO_LONG, "invalid_request", f"{SAID} (invalid_request_error: {'x' * 200})"),
+        ("stream-error-object", OVERLOADED, "provider_unavailable", f"{SAID} (server_is_overloaded: {OVERLOADED['message']}); retrying may work"),
+        ("stream-error-object", RATE_LIMITED, "rate_limit_exceeded", f"{SAID} (rate_limit_exceeded: {RATE_LIMITED['message']}); retrying may work"),
+        ("stream-error-object", NO_QUOTA, "quota_exceeded", f"{SAID} (insufficient_quota: {NO_QUOTA['message']})"),
+        ("stream-error-object", TOO_LONG, "invalid_request", f"{SAID} (context_length_exceeded: {'x' * 200})"),
     ],
 )
 def test_error_the_provider_sends_in_the_stream_is_one_error_event_then_done(ready, upstream, fault, error, code, message):
@@ -126,11 +128,22 @@ def test_error_the_provider_sends_in_the_stream_is_one_error_event_then_done(rea
     assert json.loads(events[0])["object"] == "chat.completion.chunk"
     failure = json.loads(events[-2])
     assert failure["code"] == code and failure["message"] == message, failure
+    # No status or Retry-After came with it, so none is made up.
+    assert "upstream_status" not in failure.get("details", {}) and "retry_after" not in failure.get("details", {}), failure
     if failure["transient"]:
         assert_cut_message(failure["message"])
     else:
         assert_plain_message(failure["message"])
     assert events[-1] == "[DONE]" and len(events) == 3
+
+
+def test_only_a_non_empty_object_or_string_is_an_error_event():
+    # The same rule in the Node and Go templates; a status is ASCII digits only.
+    from provider.upstream import _stream_status, is_stream_error
+
+    values = ({"message": "down"}, "down", {}, "", True, 0, 1, [], ["down"], None)
+    assert [is_stream_error(value) for value in values] == [True, True] + [False] * 8
+    assert _stream_status({"code": "\u0664\u0662\u0669"}) == 502 and _stream_status({"code": "429"}) == 429
 
 
 @pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
