@@ -44,23 +44,6 @@ const CONTENT_FILTER_CODES = new Set(['content_filter', 'ResponsibleAIPolicyViol
 // A "retry after" this long is a spent quota, not a rate limit worth waiting for.
 const QUOTA_WAIT_SECONDS = 3600;
 
-// An error sent inside a stream has no HTTP status: its code (else its type) stands for the
-// status an error answer of that kind comes with (upstream.js's streamError). Azure streams
-// OpenAI's events, so OpenAI's names are here too.
-export const STREAM_ERROR_STATUS = {
-  invalid_request_error: 400,
-  Unauthorized: 401,
-  invalid_api_key: 401,
-  DeploymentNotFound: 404,
-  model_not_found: 404,
-  rate_limit_exceeded: 429,
-  insufficient_quota: 429,
-  server_error: 500,
-  service_unavailable_error: 503,
-  server_is_overloaded: 503,
-  slow_down: 503,
-};
-
 /** Maps an Azure non-200 answer to the Loom error table. */
 export async function errorFromResponse(response) {
   let error = {};

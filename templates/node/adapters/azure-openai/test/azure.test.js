@@ -38,7 +38,19 @@ describe('azure specifics', () => {
     const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, stream: true })).text());
     const failure = JSON.parse(all.at(-2));
     assert.equal(failure.code, 'rate_limit_exceeded');
+    assert.ok(!('upstream_status' in (failure.details ?? {})) && !('retry_after' in (failure.details ?? {})), JSON.stringify(failure));
     assert.equal(failure.message, 'the provider reported an error while streaming the answer (429: Rate limit is exceeded. Try again in 2 seconds.); retrying may work');
+    assert.equal(all.at(-1), '[DONE]');
+  });
+
+  it('tells a spent quota in the stream as quota_exceeded, not a rate limit', { skip: !METADATA.capabilities.streaming && 'streaming capability is off' }, async () => {
+    upstream.fault = 'stream-error-object';
+    upstream.streamError = { code: 'insufficient_quota', message: 'You exceeded your current quota.' };
+    const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, stream: true })).text());
+    const failure = JSON.parse(all.at(-2));
+    assert.deepEqual([failure.code, failure.transient], ['quota_exceeded', false]);
+    assert.equal(failure.message, 'the provider reported an error while streaming the answer (insufficient_quota: You exceeded your current quota.)');
+    assert.ok(!('upstream_status' in (failure.details ?? {})) && !('retry_after' in (failure.details ?? {})), JSON.stringify(failure));
     assert.equal(all.at(-1), '[DONE]');
   });
 });

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { PluginError } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
-import { STREAM_ERROR_STATUS, Wire, errorFromBody, errorFromResponse } from './wire.js';
+import { Wire, errorFromBody, errorFromResponse } from './wire.js';
 
 // Parameters that are Loom's own and mean nothing to the upstream.
 const LOOM_ONLY_FIELDS = new Set(['plugin_specific']);
@@ -55,19 +55,49 @@ function forwarded(request) {
 
 // ---- errors ---------------------------------------------------------------------------
 
+// An error sent inside a stream has no HTTP status: its code (else its type) stands for the
+// status an error answer of that kind comes with. One table for both dialects: Azure streams
+// OpenAI's events, and its own two names mean nothing to OpenAI. insufficient_quota is a
+// spent quota (402 in both wires), not a rate limit worth retrying.
+export const STREAM_ERROR_STATUS = {
+  invalid_request_error: 400,
+  Unauthorized: 401,
+  invalid_api_key: 401,
+  insufficient_quota: 402,
+  DeploymentNotFound: 404,
+  model_not_found: 404,
+  rate_limit_exceeded: 429,
+  server_error: 500,
+  service_unavailable_error: 503,
+  server_is_overloaded: 503,
+  slow_down: 503,
+};
+
+/**
+ * An event is the provider's error when its `error` is a non-empty object or string (the
+ * same rule in every language's template; true, 0 or [] are not errors).
+ */
+export function isStreamError(value) {
+  if (typeof value === 'string') return value.length > 0;
+  return isObject(value) && Object.keys(value).length > 0;
+}
+
 /**
  * An `{"error": {...}}` event the provider sends after the stream started: classified like
- * an error answer of the same type (wire.js), told like the other failures a provider
- * reports mid-stream, with its type (else code) and message, cut at 200 characters.
+ * an error answer of the same code or type (wire.js), told like the other failures a
+ * provider reports mid-stream, with the code it was classified by (else its type) and its
+ * message, cut at 200 characters.
  */
 export function streamError(error) {
   const failure = errorFromBody(streamStatus(error), error, new Headers());
-  const kind = [error.type, error.code].find((value) => value !== null && value !== undefined && value !== '');
+  const kind = [error.code, error.type].find((value) => value !== null && value !== undefined && value !== '');
   const said = [kind === undefined ? '' : String(kind), typeof error.message === 'string' ? error.message.slice(0, 200) : ''].filter(Boolean).join(': ');
   failure.message = `the provider reported an error while streaming the answer${said ? ` (${said})` : ''}${failure.transient ? '; retrying may work' : ''}`;
-  // No HTTP status came with it: the one streamStatus chose is not the provider's.
+  // No HTTP status or headers came with it: the status streamStatus chose and the wait read
+  // from no Retry-After are not the provider's.
   const details = { ...failure.details };
   delete details.upstream_status;
+  delete details.retry_after;
   failure.details = Object.keys(details).length ? details : undefined;
   return failure;
 }
@@ -76,9 +106,9 @@ export function streamError(error) {
  * An HTTP status given as the error's code or type (some servers send one), else the status
  * its code's or type's kind of answer has, else 502: the provider failed.
  */
-function streamStatus(error) {
+export function streamStatus(error) {
   for (const value of [error.code, error.type]) {
-    if ((typeof value === 'number' || typeof value === 'string') && /^\d+$/.test(String(value)) && Number(value) >= 400 && Number(value) <= 599) return Number(value);
+    if ((typeof value === 'number' || typeof value === 'string') && /^[0-9]+$/.test(String(value)) && Number(value) >= 400 && Number(value) <= 599) return Number(value);
     if (typeof value === 'string' && Object.hasOwn(STREAM_ERROR_STATUS, value)) return STREAM_ERROR_STATUS[value];
   }
   return 502;
@@ -158,7 +188,7 @@ function relayEvents(response, request, timeoutMs, wire) {
     translate: (data) => {
       // OpenAI-compatible servers report a failure after the 200 as an event with a
       // top-level `error` (OpenAI's own SDK fails on any such event), not as a chunk.
-      if (data?.error) throw streamError(isObject(data.error) ? data.error : { message: String(data.error) });
+      if (isStreamError(data?.error)) throw streamError(isObject(data.error) ? data.error : { message: String(data.error) });
       const chunk = normalizeChunk(data, request);
       for (const choice of chunk.choices) {
         started.add(choice.index);

@@ -43,20 +43,6 @@ export class Wire {
 
 const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation']);
 
-// An error sent inside a stream has no HTTP status: its code (else its type) stands for the
-// status an error answer of that kind comes with (upstream.js's streamError).
-export const STREAM_ERROR_STATUS = {
-  invalid_request_error: 400,
-  invalid_api_key: 401,
-  model_not_found: 404,
-  rate_limit_exceeded: 429,
-  insufficient_quota: 429,
-  server_error: 500,
-  service_unavailable_error: 503,
-  server_is_overloaded: 503,
-  slow_down: 503,
-};
-
 /** Maps an upstream non-200 answer to the Loom error table. */
 export async function errorFromResponse(response) {
   let error = {};

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { METADATA } from '../src/settings.js';
+import { isStreamError, streamStatus } from '../src/upstream.js';
 import { assertSentUpstream, CONTENT_FILTER_FAULT, startFakeUpstream, validConfig } from './fake-upstream.js';
 import { assertCutMessage, assertError, assertPlainMessage, serveAgainstFake } from './helpers.js';
 
@@ -97,14 +98,16 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
   const SERVER_ERROR = { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null };
   const OVERLOADED = { message: 'The engine is currently overloaded, please try again later', type: 'service_unavailable_error', param: null, code: 'server_is_overloaded' };
   const RATE_LIMITED = { message: 'Rate limit reached for requests. Please try again in 6ms.', type: 'requests', param: null, code: 'rate_limit_exceeded' };
+  const NO_QUOTA = { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' };
   const TOO_LONG = { message: 'x'.repeat(300), type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' };
   const SAID = 'the provider reported an error while streaming the answer';
   for (const [fault, error, code, message] of [
     ['stream-error-object', SERVER_ERROR, 'provider_unavailable', `${SAID} (server_error: ${SERVER_ERROR.message}); retrying may work`],
     ['stream-error-event', SERVER_ERROR, 'provider_unavailable', `${SAID} (server_error: ${SERVER_ERROR.message}); retrying may work`],
-    ['stream-error-object', OVERLOADED, 'provider_unavailable', `${SAID} (service_unavailable_error: ${OVERLOADED.message}); retrying may work`],
-    ['stream-error-object', RATE_LIMITED, 'rate_limit_exceeded', `${SAID} (requests: ${RATE_LIMITED.message}); retrying may work`],
-    ['stream-error-object', TOO_LONG, 'invalid_request', `${SAID} (invalid_request_error: ${'x'.repeat(200)})`],
+    ['stream-error-object', OVERLOADED, 'provider_unavailable', `${SAID} (server_is_overloaded: ${OVERLOADED.message}); retrying may work`],
+    ['stream-error-object', RATE_LIMITED, 'rate_limit_exceeded', `${SAID} (rate_limit_exceeded: ${RATE_LIMITED.message}); retrying may work`],
+    ['stream-error-object', NO_QUOTA, 'quota_exceeded', `${SAID} (insufficient_quota: ${NO_QUOTA.message})`],
+    ['stream-error-object', TOO_LONG, 'invalid_request', `${SAID} (context_length_exceeded: ${'x'.repeat(200)})`],
   ]) {
     // An {"error": {...}} event after the 200 is the provider's failure, classified like an
     // error answer of the same type, not an unreadable chunk.
@@ -116,11 +119,20 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
       const failure = JSON.parse(all.at(-2));
       assert.equal(failure.code, code);
       assert.equal(failure.message, message);
+      // No status or Retry-After came with it, so none is made up.
+      assert.ok(!('upstream_status' in (failure.details ?? {})) && !('retry_after' in (failure.details ?? {})), JSON.stringify(failure));
       if (failure.transient) assertCutMessage(failure.message);
       else assertPlainMessage(failure.message);
       assert.deepEqual([all.length, all.at(-1)], [3, '[DONE]']);
     });
   }
+
+  it('takes only a non-empty object or string as an error event, and only ASCII digits as a status', () => {
+    // The same rule in the Python and Go templates.
+    const values = [{ message: 'down' }, 'down', {}, '', true, 0, 1, [], ['down'], null, undefined];
+    assert.deepEqual(values.map(isStreamError), [true, true, false, false, false, false, false, false, false, false, false]);
+    assert.deepEqual([streamStatus({ code: '\u0664\u0662\u0669' }), streamStatus({ code: '429' })], [502, 429]);
+  });
 
   it('sends one provider_unavailable event then [DONE] when the upstream stream ends before its finish_reason', async () => {
     upstream.fault = 'cut';
