@@ -49,4 +49,24 @@ func TestAnAzureErrorInTheStreamIsClassifiedByItsCode(t *testing.T) {
 	if failure["code"] != "rate_limit_exceeded" || failure["message"] != want || events[len(events)-1] != "[DONE]" {
 		t.Fatalf("events %v", events)
 	}
+	expectNoMadeUpDetails(t, failure)
+}
+
+// A spent quota mid-stream is quota_exceeded, not a rate limit that retrying may cure.
+func TestASpentAzureQuotaInTheStreamIsQuotaExceeded(t *testing.T) {
+	if !capabilities["streaming"] {
+		t.Skip("streaming capability is off")
+	}
+	upstream := startFakeUpstream(t)
+	url := initialized(t, upstream)
+	upstream.setFault("stream-error-object", "")
+	upstream.setStreamError(map[string]any{"code": "insufficient_quota", "message": "You exceeded your current quota."})
+	events := dataEvents(call(t, "POST", url+"/chat/completions", map[string]any{"model": testModel, "messages": hello["messages"], "stream": true}).text)
+	var failure map[string]any
+	_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
+	want := "the provider reported an error while streaming the answer (insufficient_quota: You exceeded your current quota.)"
+	if failure["code"] != "quota_exceeded" || failure["transient"] != false || failure["message"] != want || events[len(events)-1] != "[DONE]" {
+		t.Fatalf("events %v", events)
+	}
+	expectNoMadeUpDetails(t, failure)
 }

@@ -64,23 +64,6 @@ func (wire) retryWait(header http.Header) int {
 	return parseRetryAfter(header.Get("Retry-After"))
 }
 
-// streamErrorStatus: an error sent inside a stream has no HTTP status; its code (else its
-// type) stands for the status an error answer of that kind comes with (streamError).
-// Azure streams OpenAI's events, so OpenAI's names are here too.
-var streamErrorStatus = map[string]int{
-	"invalid_request_error":     400,
-	"Unauthorized":              401,
-	"invalid_api_key":           401,
-	"DeploymentNotFound":        404,
-	"model_not_found":           404,
-	"rate_limit_exceeded":       429,
-	"insufficient_quota":        429,
-	"server_error":              500,
-	"service_unavailable_error": 503,
-	"server_is_overloaded":      503,
-	"slow_down":                 503,
-}
-
 func deploymentNames(list string) []string {
 	names := []string{}
 	for _, name := range strings.Split(list, ",") {

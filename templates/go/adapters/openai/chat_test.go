@@ -175,6 +175,7 @@ func TestAnErrorTheProviderSendsInTheStreamIsOneErrorEvent(t *testing.T) {
 	url := initialized(t, upstream)
 	overloaded := map[string]any{"message": "The engine is currently overloaded, please try again later", "type": "service_unavailable_error", "param": nil, "code": "server_is_overloaded"}
 	rateLimited := map[string]any{"message": "Rate limit reached for requests. Please try again in 6ms.", "type": "requests", "param": nil, "code": "rate_limit_exceeded"}
+	noQuota := map[string]any{"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "param": nil, "code": "insufficient_quota"}
 	tooLong := map[string]any{"message": strings.Repeat("x", 300), "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}
 	said := "the provider reported an error while streaming the answer"
 	for _, c := range []struct {
@@ -185,9 +186,10 @@ func TestAnErrorTheProviderSendsInTheStreamIsOneErrorEvent(t *testing.T) {
 	}{
 		{"stream-error-object", serverError, "provider_unavailable", said + " (server_error: " + serverError["message"].(string) + "); retrying may work"},
 		{"stream-error-event", serverError, "provider_unavailable", said + " (server_error: " + serverError["message"].(string) + "); retrying may work"},
-		{"stream-error-object", overloaded, "provider_unavailable", said + " (service_unavailable_error: " + overloaded["message"].(string) + "); retrying may work"},
-		{"stream-error-object", rateLimited, "rate_limit_exceeded", said + " (requests: " + rateLimited["message"].(string) + "); retrying may work"},
-		{"stream-error-object", tooLong, "invalid_request", said + " (invalid_request_error: " + strings.Repeat("x", 200) + ")"},
+		{"stream-error-object", overloaded, "provider_unavailable", said + " (server_is_overloaded: " + overloaded["message"].(string) + "); retrying may work"},
+		{"stream-error-object", rateLimited, "rate_limit_exceeded", said + " (rate_limit_exceeded: " + rateLimited["message"].(string) + "); retrying may work"},
+		{"stream-error-object", noQuota, "quota_exceeded", said + " (insufficient_quota: " + noQuota["message"].(string) + ")"},
+		{"stream-error-object", tooLong, "invalid_request", said + " (context_length_exceeded: " + strings.Repeat("x", 200) + ")"},
 	} {
 		upstream.setFault(c.fault, "")
 		upstream.setStreamError(c.reported)
@@ -200,11 +202,42 @@ func TestAnErrorTheProviderSendsInTheStreamIsOneErrorEvent(t *testing.T) {
 		if failure["code"] != c.code || failure["message"] != c.message {
 			t.Fatalf("%s %s: error event %s, want message %q", c.fault, c.code, events[1], c.message)
 		}
+		// No status or Retry-After came with it, so none is made up.
+		expectNoMadeUpDetails(t, failure)
 		if failure["transient"] == true {
 			expectCutMessage(t, failure)
-		} else if rawCode.MatchString(c.message) {
-			t.Fatalf("%s: message %q", c.code, c.message)
+		} else if message, _ := failure["message"].(string); rawCode.MatchString(message) {
+			t.Fatalf("%s: message %q", c.code, message)
 		}
+	}
+}
+
+// expectNoMadeUpDetails fails when an in-stream error's details carry an upstream_status or
+// retry_after: no HTTP status or headers came with it.
+func expectNoMadeUpDetails(t *testing.T, failure map[string]any) {
+	t.Helper()
+	details, _ := failure["details"].(map[string]any)
+	for _, key := range []string{"upstream_status", "retry_after"} {
+		if _, found := details[key]; found {
+			t.Fatalf("details has %s: %v", key, failure)
+		}
+	}
+}
+
+// Only a non-empty object or string is an error event (the same rule in the Python and Node
+// templates), and only ASCII digits are a status.
+func TestOnlyANonEmptyObjectOrStringIsAnErrorEvent(t *testing.T) {
+	values := []any{map[string]any{"message": "down"}, "down", map[string]any{}, "", true, false, json.Number("0"), float64(1), []any{}, []any{"down"}, nil}
+	for index, value := range values {
+		if got, want := errorIn(map[string]any{"error": value}) != nil, index < 2; got != want {
+			t.Fatalf("errorIn(%#v) = %v, want %v", value, got, want)
+		}
+	}
+	if got := streamStatus(map[string]any{"code": "\u0664\u0662\u0669"}); got != 502 {
+		t.Fatalf("Arabic-Indic digits as a status: %d", got)
+	}
+	if got := streamStatus(map[string]any{"code": "429"}); got != 429 {
+		t.Fatalf("429 as a status: %d", got)
 	}
 }
 

@@ -118,20 +118,19 @@ func (ends choiceEnds) allFinished() bool {
 	return len(ends) > 0
 }
 
-// errorIn is the `error` member of a stream event, when it has one that says anything.
+// errorIn is the `error` member of a stream event when it is one: a non-empty object or a
+// non-empty string (the same rule in every language's template; true, 0 or [] are not).
 func errorIn(value any) any {
 	object, _ := value.(map[string]any)
 	switch reported := object["error"].(type) {
-	case nil, bool:
-		return nil
 	case string:
-		if reported == "" {
-			return nil
+		if reported != "" {
+			return reported
 		}
 	case map[string]any:
-		if len(reported) == 0 {
-			return nil
+		if len(reported) > 0 {
+			return reported
 		}
 	}
-	return object["error"]
+	return nil
 }

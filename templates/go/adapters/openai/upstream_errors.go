@@ -94,16 +94,36 @@ func firstString(values ...any) string {
 	return ""
 }
 
+// streamErrorStatus: an error sent inside a stream has no HTTP status; its code (else its
+// type) stands for the status an error answer of that kind comes with (streamError). One
+// table for both dialects: Azure streams OpenAI's events, and its own two names mean nothing
+// to OpenAI. insufficient_quota is a spent quota (402 in both wires), not a rate limit worth
+// retrying.
+var streamErrorStatus = map[string]int{
+	"invalid_request_error":     400,
+	"Unauthorized":              401,
+	"invalid_api_key":           401,
+	"insufficient_quota":        402,
+	"DeploymentNotFound":        404,
+	"model_not_found":           404,
+	"rate_limit_exceeded":       429,
+	"server_error":              500,
+	"service_unavailable_error": 503,
+	"server_is_overloaded":      503,
+	"slow_down":                 503,
+}
+
 // streamError is an `{"error": {...}}` event the provider sends after the stream started:
-// classified like an error answer of the same type, told like the other failures a
-// provider reports mid-stream, with its type (else code) and message, cut at 200 characters.
+// classified like an error answer of the same code or type, told like the other failures a
+// provider reports mid-stream, with the code it was classified by (else its type) and its
+// message, cut at 200 characters.
 func (w wire) streamError(raw any) *PluginError {
 	reported, ok := raw.(map[string]any)
 	if !ok {
 		reported = map[string]any{"message": fmt.Sprint(raw)}
 	}
 	failure := w.errorFromBody(streamStatus(reported), reported, http.Header{})
-	said := textOf(reported["type"], reported["code"])
+	said := textOf(reported["code"], reported["type"])
 	message, _ := reported["message"].(string)
 	if len(message) > 200 {
 		message = message[:200]
@@ -120,8 +140,10 @@ func (w wire) streamError(raw any) *PluginError {
 	if errorTable[failure.Code].transient {
 		failure.Message += "; retrying may work"
 	}
-	// No HTTP status came with it: the one streamStatus chose is not the provider's.
+	// No HTTP status or headers came with it: the status streamStatus chose and the wait
+	// read from no Retry-After are not the provider's.
 	delete(failure.Details, "upstream_status")
+	delete(failure.Details, "retry_after")
 	return failure
 }
 

@@ -41,20 +41,6 @@ func (wire) isSpentQuota(status int, codes []string, wait int) bool {
 // retryWait is the seconds a rate-limited answer asks to wait.
 func (wire) retryWait(header http.Header) int { return parseRetryAfter(header.Get("Retry-After")) }
 
-// streamErrorStatus: an error sent inside a stream has no HTTP status; its code (else its
-// type) stands for the status an error answer of that kind comes with (streamError).
-var streamErrorStatus = map[string]int{
-	"invalid_request_error":     400,
-	"invalid_api_key":           401,
-	"model_not_found":           404,
-	"rate_limit_exceeded":       429,
-	"insufficient_quota":        429,
-	"server_error":              500,
-	"service_unavailable_error": 503,
-	"server_is_overloaded":      503,
-	"slow_down":                 503,
-}
-
 // ListModels maps the upstream's OpenAI list to Loom's bare array of models.
 func (u *Upstream) ListModels(ctx context.Context) ([]map[string]any, *PluginError) {
 	data, perr := u.getJSON(ctx, http.MethodGet, "/models", nil)
