@@ -12,7 +12,7 @@ import { Command, CommanderError } from './cli-commander.js';
 import { addDevCommand, addInitCommand, addSchemaCommand, addSyncCommand, addTestCommand, addValidateCommand, examples } from './cli-commands.js';
 import type { DevOptions, InitOptions, SchemaOptions, SyncOptions, TestOptions, ValidateOptions } from './commands/options.js';
 import { ExitCode, LoomPluginError, isLoomPluginError, usageError } from './core/errors.js';
-import type { CliIo, OutStream } from './output/io.js';
+import { abortedByClosedOutput, flushOutput, outputClosedReason, watchOutput, type CliIo } from './output/io.js';
 
 export type ParsedCommand =
   | { command: 'validate'; options: ValidateOptions }
@@ -135,7 +135,8 @@ export async function renderError(error: unknown, io: CliIo): Promise<number> {
   const style = createStyle(io, io.stderr);
   if (isLoomPluginError(error)) {
     if (error.code === 'E_INTERRUPTED') {
-      io.stderr.write(`${style.yellow('Interrupted.')}\n`);
+      // Stopped because the reader closed our output: it asked for no more, so none is said.
+      if (!abortedByClosedOutput(io.signal)) io.stderr.write(`${style.yellow('Interrupted.')}\n`);
       return error.exitCode;
     }
     if (!error.details?.printed) io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
@@ -159,13 +160,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function flush(stream: OutStream & { writableNeedDrain?: boolean; once?: (event: string, cb: () => void) => void }): Promise<void> {
-  return new Promise((resolve) => {
-    if (!stream.writableNeedDrain || !stream.once) return resolve();
-    stream.once('drain', () => resolve());
-  });
-}
-
 /** The process entry, used by bin/loom-plugin.js. The only place that exits. */
 export async function runFromProcess(): Promise<void> {
   const controller = new AbortController();
@@ -178,6 +172,12 @@ export async function runFromProcess(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A reader that closes stdout or stderr (`| head`, `| grep -q`, a pager quit early) wants
+  // no more output. Work still running stops by the Ctrl+C path (plugins and mock upstreams
+  // stopped, nothing half-written), quietly; see the exit code below.
+  const onOutputClosed = (): void => controller.abort(outputClosedReason());
+  watchOutput(process.stdout, onOutputClosed);
+  watchOutput(process.stderr, onOutputClosed);
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -187,7 +187,11 @@ export async function runFromProcess(): Promise<void> {
     signal: controller.signal,
   };
   let code = await main(process.argv.slice(2), io);
-  if (controller.signal.aborted) code = ExitCode.Interrupted;
-  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  // Ctrl+C or SIGTERM is 130 even when the command finished meanwhile. A closed output is
+  // 130 only when it stopped the command mid-way (it threw E_INTERRUPTED); a command that
+  // had finished (validate and schema print their whole result at the end) keeps its own
+  // code: the verdict was reached, only its printing was cut short, as `| head` asked.
+  if (interrupts > 0) code = ExitCode.Interrupted;
+  await Promise.all([flushOutput(process.stdout), flushOutput(process.stderr)]);
   process.exit(code);
 }

@@ -32,3 +32,49 @@ export function canPrompt(io: CliIo): boolean {
 export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
+
+/** What `watchOutput` needs of process.stdout / process.stderr. */
+export interface ProcessOutStream extends OutStream {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  destroyed?: boolean;
+  writableNeedDrain?: boolean;
+}
+
+/**
+ * Calls `onClosed` once when `stream` can no longer be written: its reader went away
+ * (`| head`, `| grep -q`, a pager quit early: EPIPE, or ERR_STREAM_DESTROYED for a write
+ * after that) or the terminal did (EIO). Node reports this as an 'error' event, which
+ * unhandled crashes with a stack trace. Every error of an output stream is taken this
+ * way: all of them mean nobody will read what we write. Node destroys the stream first,
+ * and it drops later writes without another event, so nothing more reaches it.
+ */
+export function watchOutput(stream: ProcessOutStream, onClosed: () => void): void {
+  let closed = false;
+  stream.on('error', () => {
+    if (closed) return;
+    closed = true;
+    onClosed();
+  });
+}
+
+/** Resolves when what was written has gone out, or can never go out (the stream is gone). */
+export function flushOutput(stream: ProcessOutStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (!stream.writableNeedDrain || stream.destroyed) return resolve();
+    stream.once('drain', resolve);
+    stream.once('close', resolve);
+  });
+}
+
+/**
+ * The abort reason when a reader closed stdout or stderr: an AbortError like Ctrl+C's (for
+ * fetch and timers), marked so the CLI stops the same way but does not say "Interrupted.".
+ */
+export function outputClosedReason(): DOMException {
+  return Object.assign(new DOMException('The output was closed by its reader.', 'AbortError'), { outputClosed: true });
+}
+
+export function abortedByClosedOutput(signal: AbortSignal): boolean {
+  return signal.aborted && (signal.reason as { outputClosed?: unknown } | undefined)?.outputClosed === true;
+}
