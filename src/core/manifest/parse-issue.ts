@@ -61,12 +61,20 @@ export function duplicateKeyIssue(start: number, end: number): ParseIssue {
 }
 
 /** Why aliases are refused: an anchor used too often (yaml's count), an alias inside its own anchor, or too much data in all (alias-expansion.ts). */
+/**
+ * 100000 -> "100,000". Not toLocaleString: its first call loads ICU's number data, 10-14 ms
+ * at start-up on every run for a message that is almost never shown.
+ */
+export function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export type AliasLimitCause = 'uses' | 'cycle' | 'expansion';
 
 const ALIAS_LIMIT_MESSAGES: Record<AliasLimitCause, string> = {
   uses: `Aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an anchor).`,
   cycle: 'This alias is inside the value its anchor names: the data would contain itself.',
-  expansion: `Aliases expand too much (more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} values added in all).`,
+  expansion: `Aliases expand too much (more than ${groupThousands(MAX_ALIAS_EXPANSION)} values added in all).`,
 };
 
 /** Aliases past a limit (a "billion laughs" document, a cycle): the same finding from both readers, at the alias when it is known. */

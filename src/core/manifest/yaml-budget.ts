@@ -16,7 +16,7 @@
  * read as comment lines of the same length, which the parser skips at almost no cost.
  */
 import type { PrefixLine } from './fast-yaml-line.js';
-import type { ParseIssue } from './parse-issue.js';
+import { groupThousands, type ParseIssue } from './parse-issue.js';
 
 export const FULL_PARSE_BUDGET = 16 * 1024;
 
@@ -65,7 +65,7 @@ export function overBudgetIssue(text: string, at: number, kind: ParseBudget = 'd
   if (kind === 'plain') {
     return {
       ...issue,
-      message: `This manifest is too large to point at what is wrong in it: that needs the whole file read slowly, which is done for at most ${budget.toLocaleString('en-US')} characters, and this file has ${chars.toLocaleString('en-US')}; nothing else was reported.`,
+      message: `This manifest is too large to point at what is wrong in it: that needs the whole file read slowly, which is done for at most ${groupThousands(budget)} characters, and this file has ${groupThousands(chars)}; nothing else was reported.`,
       hint: 'A manifest is usually a few KiB: is this the right file? If it is, a comment indented deeper than the line before it, or after a block scalar or a key with no value, is what needs the slow reading: move such comments to the indentation of the line before them.',
     };
   }
@@ -74,7 +74,7 @@ export function overBudgetIssue(text: string, at: number, kind: ParseBudget = 'd
     // Says what happened in the author's terms, not how validate reads YAML. Not "YAML only
     // the slow parser reads" either: one line the fast reader declines (a `%YAML 1.1`
     // directive at the top) can send a whole file of plain YAML to the full parser.
-    message: `This manifest is too large for the kind of YAML it uses from here on: that YAML is read slowly (seconds per megabyte), so at most ${FULL_PARSE_BUDGET.toLocaleString('en-US')} characters of it are read, and this file has ${chars.toLocaleString('en-US')}; the file was not checked.`,
+    message: `This manifest is too large for the kind of YAML it uses from here on: that YAML is read slowly (seconds per megabyte), so at most ${groupThousands(FULL_PARSE_BUDGET)} characters of it are read, and this file has ${groupThousands(chars)}; the file was not checked.`,
     // Says what to change, not how validate reads YAML ("the fast reader" means nothing to a plugin author).
     hint: 'A manifest is usually a few KiB: is this the right file? If it is, write this line and the ones after it as plain block YAML, which is read quickly at any size: no `%YAML 1.1` or `%TAG` lines, no second `---` document, no `? ` keys, no tabs used for indentation.',
   };

@@ -11,7 +11,7 @@ import { searchManifests, type SkippedEntry } from '../manifest/find-manifests.j
 import type { ManifestFileResult } from '../manifest/types.js';
 import { analyzeManifestFile, type ManifestAnalysis } from './check-manifest.js';
 import { ruleInfo } from './rule-catalogue.js';
-import { DiagnosticSink } from './rule-context.js';
+import { compareDiagnostics, DiagnosticSink } from './rule-context.js';
 
 export interface ValidationReport {
   files: ManifestFileResult[];
@@ -85,7 +85,7 @@ async function applyDuplicateProviderTypes(analyses: ManifestAnalysis[], cwd: st
             hint: 'Give each plugin its own provider_type.',
           }),
     });
-    result.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
+    result.diagnostics.sort(compareDiagnostics);
     result.manifest = undefined;
   }
 }
