@@ -7,11 +7,11 @@
  *   main(argv, io)   -> runs it, renders errors, returns the exit code (tests call this)
  *   runFromProcess() -> builds io from `process`, handles signals, flushes, exits
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from './cli-commander.js';
 import { addDevCommand, addInitCommand, addSchemaCommand, addSyncCommand, addTestCommand, addValidateCommand, examples } from './cli-commands.js';
 import type { DevOptions, InitOptions, SchemaOptions, SyncOptions, TestOptions, ValidateOptions } from './commands/options.js';
 import { ExitCode, LoomPluginError, isLoomPluginError, usageError } from './core/errors.js';
+import { ownVersion } from './core/package-root.js';
 import { abortedByClosedOutput, flushOutput, outputClosedReason, watchOutput, type CliIo } from './output/io.js';
 
 export type ParsedCommand =
@@ -25,8 +25,7 @@ export type ParsedCommand =
   | { command: 'none'; exitCode: number };
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return ownVersion();
 }
 
 const EXIT_CODES_HELP = `

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LoomPluginError } from './errors.js';
 import { levenshtein } from './edit-distance.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 export const SCHEMA_NAMES = [
   'manifest',
@@ -25,7 +26,7 @@ export const SCHEMA_NAMES = [
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 /** Folder holding `<name>.schema.json`; resolved from this file so it works from dist/ and src/. */
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export const SCHEMAS_DIR = fileURLToPath(new URL('schemas/', PACKAGE_ROOT));
 
 export function isSchemaName(name: string): name is SchemaName {
   return (SCHEMA_NAMES as readonly string[]).includes(name);
@@ -100,7 +101,7 @@ export const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: tr
  * Where the build writes the schemas compiled to standalone code (scripts/build-validators.mjs).
  * `dist/validators/` of the package root, resolved the same from dist/core/ and src/core/.
  */
-export const COMPILED_VALIDATORS_DIR = new URL('../../dist/validators/', import.meta.url);
+export const COMPILED_VALIDATORS_DIR = new URL('dist/validators/', PACKAGE_ROOT);
 
 /** Names a compiled validator after the exact schema text it came from. */
 export function schemaTextHash(text: string): string {

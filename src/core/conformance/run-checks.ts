@@ -3,8 +3,8 @@
  * run the suite, turn its results into the report (crash-aware, masked, baseline
  * applied), stop the plugin and keep the tail of what it printed.
  */
-import { readFileSync } from 'node:fs';
 import { throwIfAborted } from '../errors.js';
+import { ownVersion } from '../package-root.js';
 import { maskSecrets } from '../runtime/mask-secrets.js';
 import { applyExpectedFailures } from './expected-failures.js';
 import type { ConformanceReport, PluginExitReport } from './run-conformance.js';
@@ -16,8 +16,7 @@ const LOG_TAIL_LINES = 40;
 
 function toolVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
+    return ownVersion() ?? '0.0.0';
   } catch {
     return '0.0.0';
   }

@@ -1,13 +1,12 @@
 /**
  * The playground's files: ui/index.html and ui/app.css as written, and the browser code
  * compiled from ui/src/*.ts into dist/ui/*.js (`npm run build`). All ship in the npm
- * package. This module sits at the same depth in src/ and dist/ (src/core/dev,
- * dist/core/dev), so `../../../` is the package root in a checkout and when installed.
- * Read once, on the first page request; only these names are ever served.
+ * package (their folder: package-root.ts). Read once, on the first page request; only these names are ever served.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { PACKAGE_ROOT } from '../package-root.js';
 
-const ROOT = new URL('../../../', import.meta.url);
+const ROOT = PACKAGE_ROOT;
 
 export interface PageAsset {
   type: string;

@@ -1,31 +1,13 @@
-/**
- * Where the package's own files are. This module sits at the same depth in src/ and in
- * dist/ (src/core/init, dist/core/init), so `../../../` is the package root both when
- * running from a checkout and when installed from the npm tarball (which ships
- * `templates/` beside `dist/`).
- */
-import { readFileSync } from 'node:fs';
+/** Where the package's own templates are, and what its package.json says (paths: package-root.ts). */
 import { fileURLToPath } from 'node:url';
-
-const PACKAGE_ROOT = new URL('../../../', import.meta.url);
+import { ownPackage, ownVersion, PACKAGE_ROOT } from '../package-root.js';
 
 export function defaultTemplatesDir(): string {
   return fileURLToPath(new URL('templates/', PACKAGE_ROOT)).replace(/[\\/]$/, '');
 }
 
-interface OwnPackage {
-  version: string;
-  loomPlugin: { actionRepository: string };
-}
-
-let cached: OwnPackage | undefined;
-function ownPackage(): OwnPackage {
-  cached ??= JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')) as OwnPackage;
-  return cached;
-}
-
 export function cliVersion(): string {
-  return ownPackage().version;
+  return ownVersion();
 }
 
 /**

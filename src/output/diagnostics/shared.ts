@@ -1,7 +1,7 @@
 /** Helpers the diagnostic reporters share: display paths, filtering, counts. */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Diagnostic, ManifestFileResult } from '../../core/manifest/types.js';
+import { ownVersion } from '../../core/package-root.js';
 
 export interface ReportInput {
   files: ManifestFileResult[];
@@ -52,12 +52,7 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-let version: string | undefined;
 /** loom-plugin's version, for SARIF and JUnit headers (read once, only by those reporters). */
 export function toolVersion(): string {
-  if (!version) {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-    version = pkg.version;
-  }
-  return version;
+  return ownVersion();
 }
