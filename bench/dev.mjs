@@ -48,7 +48,7 @@ const ONLY_PROXY = process.env.BENCH_ONLY === 'proxy';
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 
 if (!existsSync(`${ROOT}dist/index.js`)) {
-  console.error('Build first: npx tsc -p tsconfig.json');
+  console.error('Build first: npm run build');
   process.exit(2);
 }
 rmSync(WORK, { recursive: true, force: true });

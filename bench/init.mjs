@@ -24,8 +24,8 @@ const rounds = Number(option('--rounds', '9'));
 const language = option('--language', 'python');
 const providerApi = option('--provider-api', 'openai');
 const bin = join(root, 'bin', 'loom-plugin.js');
-if (!existsSync(join(root, 'dist', 'cli.js'))) {
-  console.error('dist/ is missing: run `npx tsc -p tsconfig.json` first.');
+if (!existsSync(join(root, 'dist', 'bundle', 'cli.js'))) {
+  console.error('dist/ is missing: run `npm run build` first.');
   process.exit(2);
 }
 const work = join(root, 'bench', '.work', 'init');

@@ -13,7 +13,7 @@
 // it were slow); so does the chat the mock holds back to see whether the plugin serves
 // requests side by side.
 //
-//   npx tsc -p tsconfig.json && node bench/test.mjs [--rounds 5]
+//   npm run build && node bench/test.mjs [--rounds 5]
 //
 // Prints, per phase, the median over the rounds (suite and bare loop interleaved, so
 // load from other processes hits both alike). Not a test: nothing here fails a build.
@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 if (!existsSync(join(dist, 'core/conformance/run-conformance.js'))) {
-  console.error('dist/ is missing: run `npx tsc -p tsconfig.json` first.');
+  console.error('dist/ is missing: run `npm run build` first.');
   process.exit(1);
 }
 const roundsFlag = process.argv.indexOf('--rounds');

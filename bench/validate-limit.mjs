@@ -28,9 +28,9 @@ const bin = join(root, 'bin', 'loom-plugin.js');
 const work = join(root, 'bench', '.work', 'validate-limit');
 const LIMIT = 1024 * 1024;
 
-if (!existsSync(join(root, 'dist', 'commands', 'validate.js'))) {
-  console.log('Building (npx tsc -p tsconfig.json) ...');
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(join(root, 'dist', 'bundle', 'cli.js'))) {
+  console.log('Building (npm run build) ...');
+  spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\nmetadata:\n  name: Big\n  version: 1.0.0\n  plugin_api_version: "1.0.0"\n  provider_type: big\n';

@@ -13,7 +13,7 @@
  *
  *   node bench/validate.mjs [--rounds 7] [--files 1000] [--only files|large] [--shape 'flow mapping']
  *
- * Needs the build (`npx tsc -p tsconfig.json`); runs it when dist/ is missing.
+ * Needs the build (`npm run build`: bin/ runs the bundle in dist/bundle/); runs it when missing.
  * ajv-cli is run as `node node_modules/ajv-cli/dist/index.js` (what `npx ajv` runs,
  * without npx's own start-up, which would only flatter us).
  */
@@ -36,9 +36,9 @@ const bin = join(root, 'bin', 'loom-plugin.js');
 const ajvCli = join(root, 'node_modules', 'ajv-cli', 'dist', 'index.js');
 const schema = join(root, 'schemas', 'manifest.schema.json');
 
-if (!existsSync(join(root, 'dist', 'commands', 'validate.js'))) {
-  console.log('Building (npx tsc -p tsconfig.json) ...');
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(join(root, 'dist', 'bundle', 'cli.js'))) {
+  console.log('Building (npm run build) ...');
+  spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
 /** A realistic manifest: the guide's complete example, varied per file. */

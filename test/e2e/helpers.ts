@@ -13,8 +13,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'loom-plugin.js');
 
 export function assertBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
-    throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before the end-to-end tests.');
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'cli.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests.');
   }
 }
 

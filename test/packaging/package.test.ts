@@ -39,6 +39,9 @@ describe('npm package', () => {
     const paths = pack.files.map((file) => file.path);
     expect(paths).toContain('bin/loom-plugin.js');
     expect(paths).toContain('dist/cli.js');
+    // What bin/ runs: the bundled CLI and the large-file worker beside its chunks.
+    expect(paths).toContain('dist/bundle/cli.js');
+    expect(paths).toContain('dist/bundle/analyze-worker.js');
     expect(paths).toContain('dist/index.js');
     expect(paths).toContain('dist/index.d.ts');
     expect(paths).toContain('schemas/manifest.schema.json');
