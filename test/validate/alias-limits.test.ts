@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { aliasExpansionProblem } from '../../src/core/manifest/alias-expansion.js';
-import { MAX_ALIAS_EXPANSION } from '../../src/core/manifest/parse-issue.js';
+import { MAX_ALIAS_COUNT, MAX_ALIAS_EXPANSION } from '../../src/core/manifest/parse-issue.js';
 import { analyzeManifestText } from '../../src/core/validate/check-manifest.js';
 
 const HEAD = 'type: http\nendpoint: http://127.0.0.1:8090\nauto_start: true\ncommand: x\n';
@@ -74,5 +74,24 @@ describe('aliases that expand to much more data than the text holds', () => {
   it('are not refused under the limit', async () => {
     const result = await findings(expanding(2000, Math.floor(MAX_ALIAS_EXPANSION / 2000)));
     expect(result.map((line) => line.split(' ')[0])).toEqual(['manifest/unknown-key', 'manifest/unknown-key']);
+  });
+});
+
+describe('more uses of one anchor than yaml allows (100)', () => {
+  const message = `Aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of an anchor).`;
+
+  it('are refused at the use yaml stops at, in block and flow form', async () => {
+    // yaml counts the anchored node once and each use again: the 100th use is past 100.
+    const block = `${HEAD}${META}x-a: &x 1\n${Array.from({ length: 120 }, (_, i) => `x-u${i}: *x\n`).join('')}`;
+    // HEAD and META (9 lines), `x-a`, then one use a line: the 100th on line 110, after `x-u99: `.
+    expect(await findings(block)).toEqual([`syntax/alias-limit 110:8 ${message}`]);
+    const flow = `${HEAD}${META}x-a: &x 1\nx-l: [${Array.from({ length: 120 }, () => '*x').join(', ')}]\n`;
+    // `x-l: [` then `*x, ` per use: the 100th starts at column 7 + 99 * 4.
+    expect(await findings(flow)).toEqual([`syntax/alias-limit 11:${7 + 99 * 4} ${message}`]);
+  });
+
+  it('are not refused at 99 uses', async () => {
+    const block = `${HEAD}${META}x-a: &x 1\n${Array.from({ length: 99 }, (_, i) => `x-u${i}: *x\n`).join('')}`;
+    expect((await findings(block)).filter((line) => line.startsWith('syntax/'))).toEqual([]);
   });
 });

@@ -107,7 +107,7 @@ class FlowReader {
       const alias = anchorName(text, from, text.length);
       const after = text[this.skipSpaces(alias.next)];
       if (after !== undefined && after !== ',' && after !== ']' && after !== '}') unsupported();
-      return { value: aliasValue(ctx, alias.name), node: { kind: 'scalar', start: base + from, end: base + alias.next }, next: alias.next };
+      return { value: aliasValue(ctx, alias.name, base + from, base + alias.next), node: { kind: 'scalar', start: base + from, end: base + alias.next }, next: alias.next };
     }
     return this.scalar(from);
   }

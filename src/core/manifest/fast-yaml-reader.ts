@@ -78,7 +78,7 @@ function inlineRead(raw: string, at: number, lineEnd: number, depth: number, ctx
     const plain = stripComment(text);
     const alias = anchorName(plain, 0, plain.length);
     if (alias.next !== plain.length) unsupported();
-    return { value: aliasValue(ctx, alias.name), node: { kind: 'scalar', start, end: start + plain.length }, end: lineEnd };
+    return { value: aliasValue(ctx, alias.name, start, start + plain.length), node: { kind: 'scalar', start, end: start + plain.length }, end: lineEnd };
   }
   // No closures here: this runs for every value of every manifest, and two closures per
   // call were half of the reader's allocation (garbage collection on a 1,000-file run).

@@ -165,8 +165,8 @@ export interface ReadContext {
   maxAliasUses: number;
   /** Aliases read so far (an anchored collection with one inside is left to the full parser). */
   aliasUses: number;
-  /** An alias used past yaml's limit: the full parser reads the document, then fails on it. */
-  aliasLimitExceeded: boolean;
+  /** The first alias used past yaml's limit (where the finding points): the full parser reads the document, then fails on it. */
+  aliasLimitAt: { start: number; end: number } | undefined;
 }
 
 // An anchor is followed by a blank; an alias may also end at a flow indicator.
@@ -214,11 +214,11 @@ export function defineAnchor(ctx: ReadContext, name: string, value: unknown, ali
  * node once and each use again, times the node's weight, and fails above maxAliasUses)
  * is recorded: the document is read on, for the findings the full parser lists first.
  */
-export function aliasValue(ctx: ReadContext, name: string): unknown {
+export function aliasValue(ctx: ReadContext, name: string, start: number, end: number): unknown {
   const anchored = ctx.anchors.get(name);
   if (!anchored) return unsupported();
   ctx.aliasUses += 1;
   anchored.uses += 1;
-  if ((anchored.uses + 1) * anchored.weight > ctx.maxAliasUses) ctx.aliasLimitExceeded = true;
+  if ((anchored.uses + 1) * anchored.weight > ctx.maxAliasUses) ctx.aliasLimitAt ??= { start, end };
   return anchored.value;
 }

@@ -73,7 +73,7 @@ function readContext(issues: ParseIssue[], warnings: ParseIssue[] = []): ReadCon
     anchors: new Map(),
     maxAliasUses: MAX_ALIAS_COUNT,
     aliasUses: 0,
-    aliasLimitExceeded: false,
+    aliasLimitAt: undefined,
   };
 }
 
@@ -141,7 +141,7 @@ function completed(text: string, ctx: ReadContext, read: SimpleRead, deep: boole
   // over-counts on purpose (brackets in plain text); ask it whenever it might.
   if ((deep || text.includes('[') || text.includes('{')) && tooDeepOffset(text) !== -1) return { prefix: [] };
   // The full parser reads it, lists the duplicate keys, then fails on an alias: the same findings.
-  if (ctx.aliasLimitExceeded) return { parsed: { value: undefined, tree: undefined, issues: [...read.issues, aliasLimitIssue()], fatal: true } };
+  if (ctx.aliasLimitAt) return { parsed: { value: undefined, tree: undefined, issues: [...read.issues, aliasLimitIssue('uses', ctx.aliasLimitAt.start, ctx.aliasLimitAt.end)], fatal: true } };
   return { read };
 }
 

@@ -12,7 +12,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode }
 import { aliasLimitIssue, duplicateKeyIssue, firstLineOf, unknownTagIssue, unresolvedAliasIssue, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SYNTAX_ISSUES, type OnDuplicate, type ParseIssue, type ParsedSource } from './parse-issue.js';
 import type { SourceEntry, SourceNode } from './source-tree.js';
 import { aliasRefProblem } from './yaml-alias-refs.js';
-import { valueWithAliases } from './yaml-aliases.js';
+import { AliasLimitError, aliasPastLimit, valueWithAliases } from './yaml-aliases.js';
 import { overBudgetIssue, type ParseBudget } from './yaml-budget.js';
 import { tooDeepOffset } from './yaml-depth.js';
 
@@ -187,7 +187,9 @@ export function parseYamlWithPositions(text: string, options: FullParseOptions =
     value = aliased ? aliased.value : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (!(error instanceof ReferenceError) && !(error instanceof RangeError)) throw error;
-    issues.push(aliasLimitIssue());
+    // At the alias past the limit; after yaml's own toJS (the shapes valueWithAliases declines), found by counting again.
+    const at = error instanceof AliasLimitError ? error : aliasPastLimit(doc.contents, MAX_ALIAS_COUNT);
+    issues.push(at ? aliasLimitIssue('uses', at.start, at.end) : aliasLimitIssue());
     return { value: undefined, tree, issues, fatal: true };
   }
   return { value, tree, issues, fatal: false };

@@ -9,11 +9,22 @@
  * fails once uses x the aliases inside it exceed the limit), which is simple while no
  * anchored node holds an alias. Documents where one does, or with keys that are not
  * scalars, or `<<` keys, are declined (undefined) and the caller uses yaml's `toJS`.
- * Failures throw ReferenceError, as yaml's do.
+ * Failures throw ReferenceError, as yaml's do; a use past the limit throws AliasLimitError,
+ * which says where that alias is (yaml's error does not).
  */
 import { isAlias, isMap, isScalar, isSeq, type Alias, type Node as YamlNode } from 'yaml';
 
 class Decline extends Error {}
+
+/** An alias used past the limit, with its range in the text. */
+export class AliasLimitError extends ReferenceError {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {
+    super('Excessive alias count indicates a resource exhaustion attack');
+  }
+}
 
 interface AnchorUse {
   count: number;
@@ -85,7 +96,7 @@ export function valueWithAliases(root: unknown, maxAliasCount: number): { value:
       if (!use) throw new ReferenceError(`Unresolved alias (the anchor must be set before the alias): ${node.source}`);
       use.count += 1;
       if (use.aliasCount === 0) use.aliasCount = aliasFreeCount(source);
-      if (use.count * use.aliasCount > maxAliasCount) throw new ReferenceError('Excessive alias count indicates a resource exhaustion attack');
+      if (use.count * use.aliasCount > maxAliasCount) throw new AliasLimitError(node.range?.[0] ?? 0, node.range?.[1] ?? 0);
       return use.res;
     }
     let res: unknown;
@@ -114,4 +125,40 @@ export function valueWithAliases(root: unknown, maxAliasCount: number): { value:
     if (error instanceof Decline) return undefined;
     throw error;
   }
+}
+
+/**
+ * Where yaml's `toJS` stopped on the alias limit, for the shapes valueWithAliases declines
+ * (yaml's error says not where): the first alias whose uses of its anchor, times the
+ * anchor's weight, pass the limit. Exact while the anchored node holds no alias (the
+ * fast reader's shapes, so both paths point at one place); otherwise the weight is
+ * approximate, and undefined when no alias passes by this count.
+ */
+export function aliasPastLimit(root: unknown, maxAliasCount: number): { start: number; end: number } | undefined {
+  const last = new Map<string, YamlNode>();
+  const uses = new Map<YamlNode, number>();
+  let found: { start: number; end: number } | undefined;
+  const visit = (node: unknown): void => {
+    if (found || node === null || node === undefined) return;
+    if (isAlias(node)) {
+      const source = last.get(node.source);
+      if (!source) return;
+      const count = (uses.get(source) ?? 1) + 1;
+      uses.set(source, count);
+      if (count * aliasFreeCount(source) > maxAliasCount) found = { start: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0 };
+      return;
+    }
+    const anchor = (node as Anchorable).anchor;
+    if (anchor) last.set(anchor, node as YamlNode);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        visit(pair.key);
+        visit(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(root);
+  return found;
 }
