@@ -2,8 +2,8 @@
 // exactly 200, every error is `{code, message, transient}` (Express's own HTML pages for
 // unknown paths and for body-parser errors are replaced below).
 import express from 'express';
-import { hideKeyInMessages, PluginError } from './errors.js';
-import { METADATA, resolveConfig } from './settings.js';
+import { hideSecrets, PluginError } from './errors.js';
+import { METADATA, resolveConfig, secretsOf } from './settings.js';
 import { Upstream } from './upstream.js';
 
 function sendError(res, error) {
@@ -59,7 +59,7 @@ export function createApp({ env = process.env } = {}) {
 
   app.post('/initialize', (req, res) => {
     const config = resolveConfig(jsonBody(req), env);
-    hideKeyInMessages(config.api_key);
+    hideSecrets(secretsOf(config));
     upstream = new Upstream(config); // initializing again replaces the old config
     res.json({});
   });

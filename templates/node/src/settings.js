@@ -85,3 +85,12 @@ export function resolveConfig(body, env = process.env) {
   }
   return values;
 }
+
+/**
+ * The config's secrets, field name -> value: api_key and every field the manifest marks
+ * `sensitive: true` (error answers hide them, see errors.js).
+ */
+export function secretsOf(config) {
+  const secret = CONFIG_SCHEMA.filter((field) => field.sensitive === true || field.name === 'api_key');
+  return Object.fromEntries(secret.filter((field) => config[field.name] !== undefined).map((field) => [field.name, config[field.name]]));
+}

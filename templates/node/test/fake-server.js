@@ -20,14 +20,24 @@ export function send(res, status, payload, headers = {}) {
 }
 
 /**
+ * The 'echo-key' fault's 401: `said` in every API's error shape at once, or as the bare
+ * `error` text of an API that sends only that (`errorIsText`, Ollama).
+ */
+function echoedKeyAnswer(said, errorIsText) {
+  if (errorIsText) return { error: said };
+  return { error: { message: said, type: 'authentication_error', code: 'invalid_api_key', status: 'UNAUTHENTICATED' }, message: said };
+}
+
+/**
  * Starts a fake upstream on a free port. `fake` is the object the tests steer (`fault`,
  * `retryAfter` and the adapter's own knobs); it gets `received` (every POST as
- * { path, query, headers, body }), `url` and `close`. `handle` answers each request with:
+ * { path, query, headers, body }), `url` and `close`. The 'echo-key' fault is answered
+ * before `handle`, whatever key was sent: a 401 saying `fake.echoed` (echoedKeyAnswer).
+ * `handle` answers each other request with:
  * - `takeFault(garbage)`: takes the pending fault; answers 'hang' (never), 'reset' (TCP
  *   reset), 'garbage' (200 with the `garbage` text), 'redirect' (307 to the same
- *   address, with REDIRECT_SECRET in the query), 'bad-redirect' (302 to BAD_LOCATION)
- *   and 'echo-key' (401 saying `fake.echoed`, in every API's error shape at once) itself
- *   and returns ANSWERED, else returns the fault for the adapter to answer (an
+ *   address, with REDIRECT_SECRET in the query) and 'bad-redirect' (302 to BAD_LOCATION)
+ *   itself and returns ANSWERED, else returns the fault for the adapter to answer (an
  *   HTTP status, its own names);
  * - `interrupt(fault)`: in a stream after the first event, 'stall' goes quiet, 'break'
  *   drops the connection and 'cut' ends the answer cleanly before the provider's end
@@ -56,11 +66,7 @@ export async function startFakeServer(fake, handle) {
       } else if (fault === 'bad-redirect') {
         res.writeHead(302, { Location: BAD_LOCATION });
         res.end();
-      } else if (fault === 'echo-key') {
-        const said = fake.echoed;
-        send(res, 401, { error: { message: said, type: 'authentication_error', code: 'invalid_api_key', status: 'UNAUTHENTICATED' }, message: said });
-      }
-      else if (fault === 'garbage') {
+      } else if (fault === 'garbage') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(garbage);
       } else return fault;
@@ -75,6 +81,12 @@ export async function startFakeServer(fake, handle) {
       else return false;
       return true;
     };
+    // Whatever key came with it: the provider refuses the key and quotes it back.
+    if (fake.fault === 'echo-key') {
+      fake.fault = undefined;
+      send(res, 401, echoedKeyAnswer(fake.echoed, fake.errorIsText));
+      return;
+    }
     await handle({ req, res, body, url, takeFault, interrupt });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

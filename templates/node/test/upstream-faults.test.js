@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import { hideSecrets, PluginError } from '../src/errors.js';
 import { BAD_LOCATION, REDIRECT_SECRET } from './fake-server.js';
 import { MODEL, startFakeUpstream, validConfig } from './fake-upstream.js';
 import { assertError, assertPlainMessage, serveAgainstFake } from './helpers.js';
@@ -16,6 +17,18 @@ let upstream;
 let app;
 serveAgainstFake({ startFakeUpstream, validConfig, use: (started) => ({ upstream, app } = started) });
 const chat = (request) => app.call('POST', '/chat/completions', request);
+
+// A key as long as real ones, with the characters that change when percent-encoded or
+// JSON-escaped.
+const ODD_KEY = 'sk-Zq8+v/W3xR=kT9pLm2+nB7/cV4dF6hJ1aS0=';
+
+/** The error answer to a chat when ODD_KEY is configured and the provider says `said`. */
+async function echoed(said) {
+  await app.call('POST', '/initialize', validConfig(upstream.url, { api_key: ODD_KEY }));
+  upstream.echoed = said;
+  upstream.fault = 'echo-key';
+  return assertError(await chat(HELLO), 'authentication_failed', 401);
+}
 
 /** A port nothing listens on (one the fetch standard allows, unlike 9). */
 async function closedPort() {
@@ -104,6 +117,29 @@ describe('faults every adapter answers alike', () => {
     upstream.fault = 'echo-key';
     const { message } = await assertError(await chat(HELLO), 'authentication_failed', 401);
     assert.ok(!message.includes(key) && message.includes('[api_key]'), message);
+  });
+
+  it('leaves no part of the key when the cut of the provider message falls inside it', async () => {
+    // The key starts at character 185 of the provider's message, quoted up to 200.
+    const said = `Incorrect API key provided: ${'.'.repeat(157)}${ODD_KEY}. Find your key at https://example.com/keys`;
+    const body = await echoed(said);
+    assert.ok(!JSON.stringify(body).includes(ODD_KEY.slice(0, 8)) && body.message.includes('[api_key]'), body.message);
+  });
+
+  it('hides the key percent-encoded (either case) and JSON-escaped too', async () => {
+    const encoded = encodeURIComponent(ODD_KEY);
+    const forms = [encoded, encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), JSON.stringify(ODD_KEY).slice(1, -1).replaceAll('/', '\\/')];
+    const { message } = await echoed(`refused ?key=${forms[0]} &k=${forms[1]} {"key":"${forms[2]}"}`);
+    for (const form of forms) assert.ok(!message.includes(form), message);
+    assert.equal(message.split('[api_key]').length, forms.length + 1, message);
+  });
+
+  it('cleans every secret from every string of an error answer, details included', (t) => {
+    hideSecrets({ api_key: ODD_KEY, org_token: 'org-s3cret-value' }); // as /initialize does
+    t.after(() => hideSecrets({}));
+    const details = { upstream_status: 400, upstream: { param: `key=${ODD_KEY}`, seen: [ODD_KEY, 1, null, 'org-s3cret-value'] } };
+    const body = new PluginError('invalid_request', 'refused', { details }).body();
+    assert.deepEqual(body.details, { upstream_status: 400, upstream: { param: 'key=[api_key]', seen: ['[api_key]', 1, null, '[org_token]'] } });
   });
 
   it('maps a hanging upstream to timeout within the configured time', async () => {

@@ -8,7 +8,7 @@
 // into OpenAI-style chunks ending in `[DONE]`, and maps every Anthropic error to Loom's
 // codes. The routes never see a raw upstream response.
 import { randomUUID } from 'node:crypto';
-import { ERROR_TABLE, parseRetryAfter, PluginError } from './errors.js';
+import { ERROR_TABLE, parseRetryAfter, PluginError, providerQuote } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
@@ -252,7 +252,7 @@ export async function errorFromResponse(response) {
   try {
     const error = JSON.parse(raw)?.error;
     errorType = String(error?.type ?? '');
-    upstreamMessage = typeof error?.message === 'string' ? error.message.slice(0, 200) : '';
+    upstreamMessage = typeof error?.message === 'string' ? providerQuote(error.message) : '';
   } catch {
     // not JSON: the status alone decides
   }

@@ -6,7 +6,7 @@
 // required `api-version`, the model list (the configured deployments: Azure's data-plane
 // /openai/models lists base models, not what this resource can serve), the filter-only
 // first stream chunk, and Azure's error codes.
-import { parseRetryAfter, PluginError } from './errors.js';
+import { parseRetryAfter, PluginError, providerQuote } from './errors.js';
 
 export class Wire {
   /** @param {Record<string, any>} config the validated /initialize fields */
@@ -62,7 +62,7 @@ export function errorFromBody(status, error, headers) {
   if (error && typeof error === 'object') {
     const inner = error.innererror ?? error.inner_error ?? {};
     codes = [String(error.code ?? ''), String(inner?.code ?? '')];
-    upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
+    upstreamMessage = typeof error.message === 'string' ? providerQuote(error.message) : '';
   }
   const message = `the provider answered ${status}${codes[0] ? ` ${codes[0]}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };

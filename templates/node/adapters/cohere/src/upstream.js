@@ -7,7 +7,7 @@
 // from `usage.tokens`), turns Cohere's typed stream events into OpenAI-style chunks ending
 // in `[DONE]`, and maps every Cohere error to Loom's codes.
 import { randomUUID } from 'node:crypto';
-import { parseRetryAfter, PluginError } from './errors.js';
+import { parseRetryAfter, PluginError, providerQuote } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 // Enough pages for any real model list, bounded against a loop.
@@ -160,7 +160,7 @@ function failedFinish(reason, detail, streaming = false) {
   const failures = { ERROR: ['provider_unavailable', 'an error'], TIMEOUT: ['timeout', 'a timeout'] };
   if (!Object.hasOwn(failures, reason)) return undefined;
   const [code, what] = failures[reason];
-  const named = detail ? ` (${String(detail).slice(0, 200)})` : '';
+  const named = detail ? ` (${providerQuote(detail)})` : '';
   return new PluginError(code, `the provider reported ${what} while ${streaming ? 'streaming' : 'generating'} the answer${named}; retrying may work`);
 }
 
@@ -191,7 +191,7 @@ export async function errorFromResponse(response) {
   let upstreamMessage = '';
   try {
     const message = JSON.parse(await response.text())?.message;
-    if (message) upstreamMessage = String(message).slice(0, 200);
+    if (message) upstreamMessage = providerQuote(message);
   } catch {
     // not JSON: the status alone decides
   }

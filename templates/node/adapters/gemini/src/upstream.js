@@ -8,7 +8,7 @@
 // `finish_reason`, usage that adds up), turns the `alt=sse` stream into OpenAI-style
 // chunks ending in `[DONE]`, and maps every Gemini error to Loom's codes.
 import { randomUUID } from 'node:crypto';
-import { PluginError } from './errors.js';
+import { PluginError, providerQuote } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 const API_VERSION = 'v1beta';
@@ -233,7 +233,7 @@ const detail = (details, kind) => (Array.isArray(details) ? details.find((d) => 
 
 export function loomError(status, error = {}, retryHeader = null) {
   const rpc = String(error.status ?? '');
-  const upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
+  const upstreamMessage = typeof error.message === 'string' ? providerQuote(error.message) : '';
   const message = `the provider answered ${status}${rpc ? ` ${rpc}` : ''}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
   if (status === 400 && detail(error.details, 'ErrorInfo').reason === 'API_KEY_INVALID') return new PluginError('authentication_failed', message, { details });
@@ -268,7 +268,7 @@ export async function errorFromResponse(response) {
  */
 function streamError(error) {
   const failure = loomError(Number.isInteger(error.code) ? error.code : 502, error);
-  const said = [String(error.status ?? ''), typeof error.message === 'string' ? error.message.slice(0, 200) : ''].filter(Boolean).join(': ');
+  const said = [String(error.status ?? ''), typeof error.message === 'string' ? providerQuote(error.message) : ''].filter(Boolean).join(': ');
   failure.message = `the provider reported an error while streaming the answer${said ? ` (${said})` : ''}${failure.transient ? '; retrying may work' : ''}`;
   return failure;
 }

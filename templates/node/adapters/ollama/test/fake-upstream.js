@@ -17,7 +17,8 @@ export const validConfig = (url, overrides = {}) => ({ endpoint: url, ...overrid
 export const wrongKeyConfig = undefined;
 
 export async function startFakeUpstream() {
-  const fake = { fault: undefined, retryAfter: undefined, toolCalls: undefined, doneReason: 'stop' };
+  // errorIsText: Ollama's errors are {"error": "<text>"} (the 'echo-key' fault too).
+  const fake = { fault: undefined, retryAfter: undefined, toolCalls: undefined, doneReason: 'stop', errorIsText: true };
   return startFakeServer(fake, async ({ req, res, body, url, takeFault, interrupt }) => {
     if (req.method === 'GET' && url.pathname === '/api/tags') {
       const details = { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' };

@@ -2,7 +2,7 @@
 // wire: {endpoint}/chat/completions with a Bearer token, the upstream's /models, and its
 // error codes. An adapter that extends this one (Azure OpenAI) replaces this file and
 // keeps the rest.
-import { parseRetryAfter, PluginError } from './errors.js';
+import { parseRetryAfter, PluginError, providerQuote } from './errors.js';
 
 export class Wire {
   baseUrl(endpoint) {
@@ -59,10 +59,10 @@ export async function errorFromResponse(response) {
 export function errorFromBody(status, error, headers) {
   let upstreamCode = '';
   let upstreamMessage = '';
-  if (typeof error === 'string') upstreamMessage = error.slice(0, 200);
+  if (typeof error === 'string') upstreamMessage = providerQuote(error);
   else if (error && typeof error === 'object') {
     upstreamCode = String(error.code ?? error.type ?? '');
-    upstreamMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : '';
+    upstreamMessage = typeof error.message === 'string' ? providerQuote(error.message) : '';
   }
   const message = `the provider answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
   const details = { upstream_status: status };
