@@ -15,8 +15,8 @@ from typing import Any, Dict, Mapping, Optional
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .errors import PluginError, hide_key_in_messages
-from .settings import METADATA, STREAMING, resolve_config
+from .errors import PluginError, hide_secrets
+from .settings import METADATA, STREAMING, resolve_config, secrets_of
 from .upstream import Upstream
 
 log = logging.getLogger({{python_package|json}})
@@ -102,7 +102,7 @@ def create_app(environ: Optional[Mapping[str, str]] = None) -> Flask:
     @app.post("/initialize")
     def initialize() -> Response:
         config = resolve_config(_json_body(), env)
-        hide_key_in_messages(config.get("api_key"))
+        hide_secrets(secrets_of(config))
         state.replace(Upstream(config))  # initializing again replaces the old config
         return jsonify({})
 

@@ -118,3 +118,10 @@ def resolve_config(body: Any, environ: Mapping[str, str] = os.environ) -> Config
         _check_rules(field, value)
         values[name] = value
     return values
+
+
+def secrets_of(config: Config) -> Dict[str, Any]:
+    """The config's secrets, field name -> value: api_key and every field the manifest marks
+    `sensitive: true` (error answers hide them, see errors.py)."""
+    names = [field["name"] for field in CONFIG_SCHEMA if field.get("sensitive") is True or field["name"] == "api_key"]
+    return {name: config[name] for name in names if name in config}

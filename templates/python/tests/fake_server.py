@@ -29,8 +29,10 @@ class FakeServer:
     def __init__(self) -> None:
         self.fault: Optional[Union[int, str]] = None
         self.retry_after: Optional[str] = None
-        # What the "echo-key" fault's 401 says (a test puts the configured key in it).
+        # What the "echo-key" fault's 401 says (a test puts the configured key in it), and
+        # whether as the bare `error` text of an API that sends only that (Ollama).
         self.echoed = ""
+        self.error_is_text = False
         # Every POST as {path, query (parsed), headers, body}.
         self.received: List[Dict[str, Any]] = []
         self.closing = threading.Event()
@@ -64,6 +66,24 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.upstream.received.append({"path": url.path, "query": parse_qs(url.query), "headers": dict(self.headers), "body": body})
         return url, body
 
+    def parse_request(self) -> bool:
+        """Answers the "echo-key" fault before the adapter's handler, whatever key was sent:
+        a 401 saying `echoed`, in every API's error shape at once (or as the bare `error`
+        text). False, as for a request it refused, when it did."""
+        if not super().parse_request():
+            return False
+        if self.command != "POST" or self.upstream.fault != "echo-key":
+            return True
+        self.upstream.fault = None
+        self.receive()
+        said = self.upstream.echoed
+        if self.upstream.error_is_text:
+            self.send_json(401, {"error": said})
+        else:
+            error = {"message": said, "type": "authentication_error", "code": "invalid_api_key", "status": "UNAUTHENTICATED"}
+            self.send_json(401, {"error": error, "message": said})
+        return False
+
     def send_json(self, status: int, payload: Any, headers: Optional[Dict[str, str]] = None) -> None:
         self.send_bytes(status, json.dumps(payload).encode(), headers)
 
@@ -79,9 +99,8 @@ class FakeHandler(BaseHTTPRequestHandler):
     def take_fault(self, garbage: bytes) -> Any:
         """Takes the pending fault. Answers "hang" (never), "reset" (a TCP reset),
         "garbage" (200 with `garbage`), "redirect" (307 to the same address, with
-        REDIRECT_SECRET in the query), "bad-redirect" (302 to BAD_LOCATION) and "echo-key"
-        (401 saying `echoed`, in every API's error shape at once) itself and
-        returns ANSWERED; returns any other fault (an HTTP status, the adapter's own names)
+        REDIRECT_SECRET in the query) and "bad-redirect" (302 to BAD_LOCATION) itself and
+        returns ANSWERED ("echo-key" never gets here: see parse_request); returns any other fault (an HTTP status, the adapter's own names)
         for the adapter to answer."""
         fault, self.upstream.fault = self.upstream.fault, None
         if fault == "hang":
@@ -95,10 +114,6 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.redirect(307, f"{self.upstream.url}{self.path}{separator}sig={REDIRECT_SECRET}")
         elif fault == "bad-redirect":
             self.redirect(302, BAD_LOCATION)
-        elif fault == "echo-key":
-            said = self.upstream.echoed
-            error = {"message": said, "type": "authentication_error", "code": "invalid_api_key", "status": "UNAUTHENTICATED"}
-            self.send_json(401, {"error": error, "message": said})
         else:
             return fault
         return ANSWERED

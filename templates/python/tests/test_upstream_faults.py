@@ -4,16 +4,30 @@ The adapter's tests/test_chat.py covers what is particular to its API."""
 from __future__ import annotations
 
 import json
+import re
 import time
+from urllib.parse import quote
 
 import pytest
 
+from provider.errors import PluginError, hide_secrets
 from tests.fake_server import BAD_LOCATION, REDIRECT_SECRET
 from tests.fake_upstream import MODEL, valid_config
 from tests.test_lifecycle import assert_error, assert_plain_message
 from tests.test_transport import closed_port
 
 HELLO = {"model": MODEL, "messages": [{"role": "user", "content": "hello there"}]}
+# A key as long as real ones, with the characters that change when percent-encoded or
+# JSON-escaped.
+ODD_KEY = "sk-Zq8+v/W3xR=kT9pLm2+nB7/cV4dF6hJ1aS0="
+
+
+def echoed(client, upstream, said):
+    """The error answer to a chat when ODD_KEY is configured and the provider says `said`."""
+    client.post("/initialize", json=valid_config(upstream.url, api_key=ODD_KEY))
+    upstream.echoed = said
+    upstream.fault = "echo-key"
+    return assert_error(client.post("/chat/completions", json=HELLO), "authentication_failed", 401)
 
 
 @pytest.mark.parametrize(
@@ -83,6 +97,31 @@ def test_a_provider_that_echoes_the_key_does_not_put_it_in_the_answer(ready, ups
     upstream.fault = "echo-key"
     message = assert_error(ready.post("/chat/completions", json=HELLO), "authentication_failed", 401)["message"]
     assert key not in message and "[api_key]" in message, message
+
+
+def test_no_part_of_the_key_is_left_when_the_cut_of_the_provider_message_falls_inside_it(client, upstream):
+    # The key starts at character 185 of the provider's message, quoted up to 200.
+    said = f"Incorrect API key provided: {'.' * 157}{ODD_KEY}. Find your key at https://example.com/keys"
+    body = echoed(client, upstream, said)
+    assert ODD_KEY[:8] not in json.dumps(body) and "[api_key]" in body["message"], body["message"]
+
+
+def test_the_key_is_hidden_percent_encoded_in_either_case_and_json_escaped_too(client, upstream):
+    encoded = quote(ODD_KEY, safe="")
+    forms = [encoded, re.sub("%[0-9A-F]{2}", lambda hex: hex.group().lower(), encoded), json.dumps(ODD_KEY)[1:-1].replace("/", "\\/")]
+    message = echoed(client, upstream, f'refused ?key={forms[0]} &k={forms[1]} {{"key":"{forms[2]}"}}')["message"]
+    assert not any(form in message for form in forms), message
+    assert message.count("[api_key]") == len(forms), message
+
+
+def test_every_string_of_an_error_answer_is_cleaned_of_every_secret_details_included():
+    hide_secrets({"api_key": ODD_KEY, "org_token": "org-s3cret-value"})  # as /initialize does
+    details = {"upstream_status": 400, "upstream": {"param": f"key={ODD_KEY}", "seen": [ODD_KEY, 1, None, "org-s3cret-value"]}}
+    try:
+        body = PluginError("invalid_request", "refused", details=details).body()
+    finally:
+        hide_secrets({})
+    assert body["details"] == {"upstream_status": 400, "upstream": {"param": "key=[api_key]", "seen": ["[api_key]", 1, None, "[org_token]"]}}
 
 
 def test_hanging_upstream_is_timeout(client, upstream):

@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
-from .errors import ERROR_TABLE, PluginError, retry_after_seconds
+from .errors import ERROR_TABLE, PluginError, provider_quote, retry_after_seconds
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -301,7 +301,7 @@ def error_from_response(response: requests.Response) -> PluginError:
     try:
         error = response.json().get("error", {})
         error_type = str(error.get("type") or "")
-        upstream_message = str(error.get("message") or "")[:200]
+        upstream_message = provider_quote(error.get("message") or "")
     except (ValueError, AttributeError):
         pass
     message = f"the provider answered {status}" + (f" {error_type}" if error_type else "") + (f": {upstream_message}" if upstream_message else "")

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import requests
 
-from .errors import PluginError, retry_after_seconds
+from .errors import PluginError, provider_quote, retry_after_seconds
 from .settings import Config
 
 
@@ -65,7 +65,7 @@ def error_from_body(status: int, error: Any, headers: Mapping[str, str]) -> Plug
     if isinstance(error, dict):
         inner = error.get("innererror") or error.get("inner_error") or {}
         codes = [str(error.get("code") or ""), str(inner.get("code") or "") if isinstance(inner, dict) else ""]
-        upstream_message = str(error.get("message") or "")[:200]
+        upstream_message = provider_quote(error.get("message") or "")
     message = f"the provider answered {status}" + (f" {codes[0]}" if codes and codes[0] else "") + (f": {upstream_message}" if upstream_message else "")
     details = {"upstream_status": status}
     if any(code in CONTENT_FILTER_CODES for code in codes):

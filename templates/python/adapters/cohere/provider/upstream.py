@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import requests
 
-from .errors import PluginError, retry_after_seconds
+from .errors import PluginError, provider_quote, retry_after_seconds
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -205,7 +205,7 @@ def failed_finish(reason: Any, detail: Any = None, streaming: bool = False) -> O
     if reason not in failures:
         return None
     code, what = failures[reason]
-    named = f" ({str(detail)[:200]})" if detail else ""
+    named = f" ({provider_quote(detail)})" if detail else ""
     doing = "streaming" if streaming else "generating"
     return PluginError(code, f"the provider reported {what} while {doing} the answer{named}; retrying may work")
 
@@ -241,7 +241,7 @@ STATUS_CODES = {401: "authentication_failed", 403: "authentication_failed", 498:
 def error_from_response(response: requests.Response) -> PluginError:
     status = response.status_code
     try:
-        upstream_message = str(response.json().get("message") or "")[:200]
+        upstream_message = provider_quote(response.json().get("message") or "")
     except (ValueError, AttributeError):
         upstream_message = ""
     message = f"the provider answered {status}" + (f": {upstream_message}" if upstream_message else "")

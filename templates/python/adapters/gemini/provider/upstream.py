@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import requests
 
-from .errors import PluginError
+from .errors import PluginError, provider_quote
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -305,7 +305,7 @@ def _detail(details: Any, kind: str) -> Dict[str, Any]:
 
 def loom_error(status: int, error: Dict[str, Any], retry_header: Optional[str] = None) -> PluginError:
     rpc = str(error.get("status") or "")
-    upstream_message = str(error.get("message") or "")[:200]
+    upstream_message = provider_quote(error.get("message") or "")
     details = error.get("details")
     message = f"the provider answered {status}" + (f" {rpc}" if rpc else "") + (f": {upstream_message}" if upstream_message else "")
     extra: Dict[str, Any] = {"upstream_status": status}
@@ -396,7 +396,7 @@ def _stream_error(error: Dict[str, Any]) -> PluginError:
     other stream failures, with what the provider said."""
     code = error.get("code")
     failure = loom_error(code if isinstance(code, int) else 502, error)
-    said = ": ".join(part for part in (str(error.get("status") or ""), str(error.get("message") or "")[:200]) if part)
+    said = ": ".join(part for part in (str(error.get("status") or ""), provider_quote(error.get("message") or "")) if part)
     named = f" ({said})" if said else ""
     retry = "; retrying may work" if failure.transient else ""
     failure.message = f"the provider reported an error while streaming the answer{named}{retry}"

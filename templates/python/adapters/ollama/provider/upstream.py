@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
-from .errors import PluginError, retry_after_seconds
+from .errors import PluginError, provider_quote, retry_after_seconds
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -227,7 +227,7 @@ def error_from_response(response: requests.Response) -> PluginError:
         error = response.json().get("error")
     except (ValueError, AttributeError):
         error = None
-    upstream_message = str(error)[:200] if error else ""
+    upstream_message = provider_quote(error) if error else ""
     message = f"the provider answered {status}" + (f": {upstream_message}" if upstream_message else "")
     details: Dict[str, Any] = {"upstream_status": status}
     if status == 429:
@@ -261,7 +261,7 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
         nonlocal calls
         if data.get("error"):
             # The model runner failed after the answer started: worth a retry.
-            raise PluginError("provider_unavailable", f"the provider reported an error while streaming the answer ({str(data['error'])[:200]}); retrying may work")
+            raise PluginError("provider_unavailable", f"the provider reported an error while streaming the answer ({provider_quote(data['error'])}); retrying may work")
         message = data.get("message") if isinstance(data.get("message"), dict) else {}
         out = [chunk({"content": str(message["content"])})] if message.get("content") else []
         for call in tool_calls_of(message, calls):

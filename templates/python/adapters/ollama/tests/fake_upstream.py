@@ -34,6 +34,7 @@ class FakeUpstream(FakeServer):
         super().__init__()
         self.tool_calls: Optional[List[Dict[str, Any]]] = None
         self.done_reason = "stop"
+        self.error_is_text = True  # Ollama's errors are {"error": "<text>"} (the "echo-key" fault too)
         upstream = self
 
         class Handler(FakeHandler):

@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 import requests
 
-from .errors import PluginError
+from .errors import PluginError, provider_quote
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 from .wire import Wire, error_from_body, error_from_response
@@ -94,7 +94,7 @@ def stream_error(error: Dict[str, Any]) -> PluginError:
     message, cut at 200 characters."""
     failure = error_from_body(_stream_status(error), error, {})
     kind = next((str(error[key]) for key in ("code", "type") if error.get(key) not in (None, "")), "")
-    said = ": ".join(part for part in (kind, str(error.get("message") or "")[:200]) if part)
+    said = ": ".join(part for part in (kind, provider_quote(error.get("message") or "")) if part)
     retry = "; retrying may work" if failure.transient else ""
     failure.message = f"the provider reported an error while streaming the answer{f' ({said})' if said else ''}{retry}"
     # No HTTP status or headers came with it: the status _stream_status chose and the wait

@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Mapping
 
 import requests
 
-from .errors import PluginError, retry_after_seconds
+from .errors import PluginError, provider_quote, retry_after_seconds
 from .settings import Config
 
 
@@ -66,9 +66,9 @@ def error_from_body(status: int, error: Any, headers: Mapping[str, str]) -> Plug
     upstream_code, upstream_message = "", ""
     if isinstance(error, dict):
         upstream_code = str(error.get("code") or error.get("type") or "")
-        upstream_message = str(error.get("message") or "")[:200]
+        upstream_message = provider_quote(error.get("message") or "")
     elif isinstance(error, str):
-        upstream_message = error[:200]
+        upstream_message = provider_quote(error)
     message = f"the provider answered {status}" + (f": {upstream_message}" if upstream_message else "")
     details = {"upstream_status": status}
     if status in (401, 403):
