@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // errorTable is the Loom error model: the HTTP status and transient flag of every code.
@@ -26,38 +32,183 @@ var errorTable = map[string]struct {
 	"timeout":               {504, true},
 }
 
-// Error messages quote the provider's own text, and a provider or proxy may echo the key
-// back in it: every answer shows the configured key as keyMarker instead. Shorter keys
-// are left alone, so that a short value cannot blank common words.
+// Error answers quote the provider's own text, and a provider or proxy may echo a secret
+// back in it: the configured api_key, or another config field the manifest marks
+// `sensitive: true`. Every string of every error answer, details included, shows it as
+// `[<field>]` instead (`[api_key]`), found
+//   - as configured, so inside "Bearer <key>" or "x-api-key: <key>" too;
+//   - percent-encoded, as a URL or form quotes it (any characters encoded, hex digits in
+//     either case, a space as "+"), or JSON-escaped ("\/", "\"", "\\", "\u002b");
+//   - cut short: any run of its first 8 or more bytes, as a quote cut at 200 bytes leaves
+//     it; providerQuote hides secrets before it cuts, so its cut cannot split an encoded
+//     copy either.
+//
+// Not found: other encodings (base64, as in a Basic auth header; HTML entities; escaped
+// twice), fewer than its first 8 bytes, and an encoded copy cut short by anything but
+// providerQuote. A secret shorter than 8 bytes is left alone, so that a short value
+// cannot blank common words.
 const (
-	keyMarker    = "[api_key]"
-	minHiddenKey = 8
+	minSecret  = 8
+	quoteLimit = 200 // how much of the provider's own text an error message quotes, in bytes
 )
+
+type secret struct {
+	value, marker string
+	pattern       *regexp.Regexp
+}
 
 var hidden struct {
 	sync.RWMutex
-	key string
+	secrets []secret // longest first
 }
 
-// hideKeyInMessages is called by /initialize with the configured api_key (one config per
-// plugin process).
-func hideKeyInMessages(key string) {
-	if len(key) < minHiddenKey {
-		key = ""
+// hideSecrets is called by /initialize with the configured secrets, field name -> value
+// (one config per plugin process).
+func hideSecrets(named map[string]string) {
+	secrets := []secret{}
+	for name, value := range named {
+		if len(value) >= minSecret {
+			secrets = append(secrets, secret{value, "[" + name + "]", regexp.MustCompile(secretPattern(value))})
+		}
 	}
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i].value) > len(secrets[j].value) })
 	hidden.Lock()
-	hidden.key = key
+	hidden.secrets = secrets
 	hidden.Unlock()
 }
 
-func withoutKey(text string) string {
+func currentSecrets() []secret {
 	hidden.RLock()
-	key := hidden.key
-	hidden.RUnlock()
-	if key == "" {
-		return text
+	defer hidden.RUnlock()
+	return hidden.secrets
+}
+
+// secretPattern matches value with each character as it is, percent-encoded or
+// JSON-escaped (ASCII letters and digits stay as they are).
+func secretPattern(value string) string {
+	var pattern strings.Builder
+	for _, char := range value {
+		if char < utf8.RuneSelf && (unicode.IsLetter(char) || unicode.IsDigit(char)) {
+			pattern.WriteRune(char)
+			continue
+		}
+		literal := regexp.QuoteMeta(string(char))
+		percent := ""
+		for _, b := range []byte(string(char)) {
+			percent += "%" + anyCaseHex(int(b), 2)
+		}
+		forms := []string{literal, percent}
+		if char <= 0xFFFF {
+			forms = append(forms, `\\u`+anyCaseHex(int(char), 4))
+		}
+		if strings.ContainsRune(`/"\`, char) {
+			forms = append(forms, `\\`+literal)
+		}
+		if char == ' ' {
+			forms = append(forms, `\+`)
+		}
+		pattern.WriteString("(?:" + strings.Join(forms, "|") + ")")
 	}
-	return strings.ReplaceAll(text, key, keyMarker)
+	return pattern.String()
+}
+
+// anyCaseHex is a pattern for n in width hex digits, a-f in either case.
+func anyCaseHex(n, width int) string {
+	var pattern strings.Builder
+	for _, digit := range fmt.Sprintf("%0*x", width, n) {
+		if digit >= 'a' {
+			fmt.Fprintf(&pattern, "[%c%c]", digit, unicode.ToUpper(digit))
+		} else {
+			pattern.WriteRune(digit)
+		}
+	}
+	return pattern.String()
+}
+
+// withoutStart is text with every run of the secret's first minSecret or more bytes as
+// its marker.
+func withoutStart(text string, s secret) string {
+	var out strings.Builder
+	for {
+		at := strings.Index(text, s.value[:minSecret])
+		if at < 0 {
+			break
+		}
+		end := at + minSecret
+		for end < len(text) && end-at < len(s.value) && text[end] == s.value[end-at] {
+			end++
+		}
+		out.WriteString(text[:at] + s.marker)
+		text = text[end:]
+	}
+	out.WriteString(text)
+	return out.String()
+}
+
+// withoutSecrets is text with the configured secrets as their markers.
+func withoutSecrets(text string) string {
+	secrets := currentSecrets()
+	for _, s := range secrets {
+		text = s.pattern.ReplaceAllLiteralString(text, s.marker)
+	}
+	for _, s := range secrets {
+		text = withoutStart(text, s)
+	}
+	return text
+}
+
+// cleaned is value (anything JSON can encode) with withoutSecrets applied to every string
+// in it, map keys too: it goes through JSON first, so that no type of value is skipped.
+func cleaned(value any) any {
+	raw, err := json.Marshal(value)
+	if err != nil {
+		return nil
+	}
+	decoder := json.NewDecoder(bytes.NewReader(raw))
+	decoder.UseNumber() // numbers stay exactly as they were
+	var plain any
+	_ = decoder.Decode(&plain)
+	return cleanedPlain(plain)
+}
+
+func cleanedPlain(value any) any {
+	switch value := value.(type) {
+	case string:
+		return withoutSecrets(value)
+	case []any:
+		for i, item := range value {
+			value[i] = cleanedPlain(item)
+		}
+	case map[string]any:
+		out := make(map[string]any, len(value))
+		for key, item := range value {
+			out[withoutSecrets(key)] = cleanedPlain(item)
+		}
+		return out
+	}
+	return value
+}
+
+// providerQuote is the provider's own text as an error message quotes it: secrets hidden
+// first, so that the cut cannot leave part of one, then cut at quoteLimit bytes (at a
+// character's start, and past a marker it would split).
+func providerQuote(text string) string {
+	text = withoutSecrets(text)
+	cut := min(quoteLimit, len(text))
+	for cut < len(text) && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	for _, s := range currentSecrets() {
+		for from := 0; ; {
+			at := strings.Index(text[from:], s.marker)
+			if at < 0 || from+at >= cut {
+				break
+			}
+			cut = max(cut, from+at+len(s.marker))
+			from += at + 1
+		}
+	}
+	return text[:cut]
 }
 
 // PluginError is an error answer: `{code, message, transient, details?}`.
@@ -76,9 +227,9 @@ func newError(code, message string) *PluginError {
 }
 
 func (e *PluginError) body() map[string]any {
-	body := map[string]any{"code": e.Code, "message": withoutKey(e.Message), "transient": errorTable[e.Code].transient}
+	body := map[string]any{"code": e.Code, "message": withoutSecrets(e.Message), "transient": errorTable[e.Code].transient}
 	if len(e.Details) > 0 {
-		body["details"] = e.Details
+		body["details"] = cleaned(e.Details)
 	}
 	return body
 }

@@ -22,8 +22,11 @@ type fakeServer struct {
 	fault      string
 	retryAfter string
 	echoed     string // what the "echo-key" fault's 401 says
-	received   []receivedRequest
-	closing    chan struct{}
+	// errorIsText: the "echo-key" fault says it as the bare `error` text of an API that
+	// sends only that (Ollama), not in every other API's error shape at once.
+	errorIsText bool
+	received    []receivedRequest
+	closing     chan struct{}
 }
 
 // redirectSecret is in the query of the "redirect" fault's Location: a plugin must never
@@ -61,7 +64,8 @@ func (f *fakeServer) last() receivedRequest {
 }
 
 // serve starts the server until the test ends: each request's JSON body is read (and a
-// POST recorded) before handle answers it.
+// POST recorded) before handle answers it. The "echo-key" fault is answered before
+// handle, whatever key was sent (answerEchoKey).
 func (f *fakeServer) serve(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, body map[string]any)) {
 	t.Helper()
 	f.closing = make(chan struct{})
@@ -72,6 +76,9 @@ func (f *fakeServer) serve(t *testing.T, handle func(w http.ResponseWriter, r *h
 			f.mu.Lock()
 			f.received = append(f.received, receivedRequest{r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body})
 			f.mu.Unlock()
+		}
+		if f.answerEchoKey(w) {
+			return
 		}
 		handle(w, r, body)
 	}))
@@ -90,10 +97,32 @@ func withOverrides(config, overrides map[string]any) map[string]any {
 	return config
 }
 
+// answerEchoKey takes the "echo-key" fault: a 401 saying what echoKey was given, in every
+// API's error shape at once (or as the bare `error` text); true when it did.
+func (f *fakeServer) answerEchoKey(w http.ResponseWriter) bool {
+	f.mu.Lock()
+	echo, said, asText := f.fault == "echo-key", f.echoed, f.errorIsText
+	if echo {
+		f.fault = ""
+	}
+	f.mu.Unlock()
+	if !echo {
+		return false
+	}
+	answer := map[string]any{"error": said}
+	if !asText {
+		shape := map[string]any{"message": said, "type": "authentication_error", "code": "invalid_api_key", "status": "UNAUTHENTICATED"}
+		answer = map[string]any{"error": shape, "message": said}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusUnauthorized)
+	_ = json.NewEncoder(w).Encode(answer)
+	return true
+}
+
 // answerFault answers "hang" (never), "reset" (a TCP reset), "garbage" (200 with the
 // garbage text), "redirect" (307 to the same address, with redirectSecret in the query)
-// "bad-redirect" (302 to badLocation) and "echo-key" (401 saying what echoKey was given, in
-// every API's error shape at once); true when it did.
+// and "bad-redirect" (302 to badLocation); true when it did.
 func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, garbage string) bool {
 	switch fault {
 	case "hang":
@@ -116,14 +145,6 @@ func (f *fakeServer) answerFault(w http.ResponseWriter, r *http.Request, fault, 
 	case "bad-redirect":
 		w.Header().Set("Location", badLocation) // as is: http.Redirect would rewrite it
 		w.WriteHeader(http.StatusFound)
-	case "echo-key":
-		f.mu.Lock()
-		said := f.echoed
-		f.mu.Unlock()
-		shape := map[string]any{"message": said, "type": "authentication_error", "code": "invalid_api_key", "status": "UNAUTHENTICATED"}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		_ = json.NewEncoder(w).Encode(map[string]any{"error": shape, "message": said})
 	default:
 		return false
 	}

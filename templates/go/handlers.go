@@ -94,7 +94,7 @@ func (p *Plugin) routes() *http.ServeMux {
 		if perr == nil {
 			var config Config
 			if config, perr = resolveConfig(body, p.getenv); perr == nil {
-				hideKeyInMessages(config.String("api_key"))
+				hideSecrets(secretsOf(config))
 				p.replace(newUpstream(config)) // initializing again replaces the old config
 				writeJSON(w, http.StatusOK, map[string]any{})
 				return

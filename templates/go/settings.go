@@ -160,3 +160,16 @@ func resolveConfig(body any, getenv func(string) (string, bool)) (Config, *Plugi
 	}
 	return Config(values), nil
 }
+
+// secretsOf is the config's secrets, field name -> value: api_key and every text field the
+// manifest marks `sensitive: true` (error answers hide them, see errors.go).
+func secretsOf(config Config) map[string]string {
+	secrets := map[string]string{}
+	for _, field := range configSchema {
+		name, _ := field["name"].(string)
+		if value, ok := config[name].(string); ok && (field["sensitive"] == true || name == "api_key") {
+			secrets[name] = value
+		}
+	}
+	return secrets
+}

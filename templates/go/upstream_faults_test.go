@@ -8,6 +8,7 @@ package main
 // what is particular to its API.
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"log"
@@ -85,6 +86,57 @@ func TestAProviderThatEchoesTheKeyDoesNotPutItInTheAnswer(t *testing.T) {
 	expectError(t, got, "authentication_failed", 401)
 	if message, _ := got.body["message"].(string); strings.Contains(message, key) || !strings.Contains(message, "[api_key]") {
 		t.Fatalf("echoed key: message %q", message)
+	}
+}
+
+// oddKey is as long as real keys, with the characters that change when percent-encoded or
+// JSON-escaped.
+const oddKey = "sk-Zq8+v/W3xR=kT9pLm2+nB7/cV4dF6hJ1aS0="
+
+// echoed is the error answer to a chat when oddKey is configured and the provider says said.
+func echoed(t *testing.T, said string) answer {
+	t.Helper()
+	upstream := startFakeUpstream(t)
+	url := initializedWith(t, upstream.URL, map[string]any{"api_key": oddKey})
+	upstream.echoKey(said)
+	got := call(t, "POST", url+"/chat/completions", hello)
+	expectError(t, got, "authentication_failed", 401)
+	return got
+}
+
+func TestNoPartOfTheKeyIsLeftWhenTheCutOfTheProviderMessageFallsInsideIt(t *testing.T) {
+	// The key starts at character 185 of the provider's message, quoted up to 200.
+	got := echoed(t, "Incorrect API key provided: "+strings.Repeat(".", 157)+oddKey+". Find your key at https://example.com/keys")
+	if message, _ := got.body["message"].(string); strings.Contains(got.text, oddKey[:8]) || !strings.Contains(message, "[api_key]") {
+		t.Fatalf("cut key: %s", got.text)
+	}
+}
+
+func TestTheKeyIsHiddenPercentEncodedInEitherCaseAndJSONEscapedToo(t *testing.T) {
+	encoded := url.QueryEscape(oddKey)
+	lower := regexp.MustCompile("%[0-9A-F]{2}").ReplaceAllStringFunc(encoded, strings.ToLower)
+	escaped := strings.ReplaceAll(oddKey, "/", `\/`)
+	forms := []string{encoded, lower, escaped}
+	got := echoed(t, "refused ?key="+encoded+" &k="+lower+` {"key":"`+escaped+`"}`)
+	message, _ := got.body["message"].(string)
+	for _, form := range forms {
+		if strings.Contains(message, form) {
+			t.Fatalf("encoded key: message %q", message)
+		}
+	}
+	if strings.Count(message, "[api_key]") != len(forms) {
+		t.Fatalf("encoded key: message %q", message)
+	}
+}
+
+func TestEveryStringOfAnErrorAnswerIsCleanedOfEverySecretDetailsIncluded(t *testing.T) {
+	hideSecrets(map[string]string{"api_key": oddKey, "org_token": "org-s3cret-value"}) // as /initialize does
+	t.Cleanup(func() { hideSecrets(nil) })
+	err := newError("invalid_request", "refused")
+	err.Details = map[string]any{"upstream_status": 400, "upstream": map[string]any{"param": "key=" + oddKey, "seen": []any{oddKey, 1, nil, "org-s3cret-value"}}}
+	got, _ := json.Marshal(err.body()["details"])
+	if want := `{"upstream":{"param":"key=[api_key]","seen":["[api_key]",1,null,"[org_token]"]},"upstream_status":400}`; string(got) != want {
+		t.Fatalf("details: %s", got)
 	}
 }
 

@@ -80,10 +80,7 @@ func errorFromResponse(response *http.Response) *PluginError {
 		message += " " + payload.Error.Type
 	}
 	if text := payload.Error.Message; text != "" {
-		if len(text) > 200 {
-			text = text[:200]
-		}
-		message += ": " + text
+		message += ": " + providerQuote(text)
 	}
 	return pluginError(loomCode(status, payload.Error.Type, string(raw)), message, status, response.Header.Get("retry-after"))
 }

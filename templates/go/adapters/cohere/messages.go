@@ -210,11 +210,7 @@ func finishReason(reason any) string {
 func failedFinish(reason, detail any, streaming bool) *PluginError {
 	named := ""
 	if detail != nil && detail != "" {
-		said := fmt.Sprint(detail)
-		if len(said) > 200 { // as much of the provider's message as the other errors quote
-			said = said[:200]
-		}
-		named = " (" + said + ")"
+		named = " (" + providerQuote(fmt.Sprint(detail)) + ")"
 	}
 	doing := "generating"
 	if streaming {

@@ -20,10 +20,7 @@ func errorFromResponse(response *http.Response) *PluginError {
 	_ = json.Unmarshal(raw, &payload)
 	message := fmt.Sprintf("the provider answered %d", status)
 	if text := payload.Message; text != "" {
-		if len(text) > 200 {
-			text = text[:200]
-		}
-		message += ": " + text
+		message += ": " + providerQuote(text)
 	}
 	with := func(code string) *PluginError {
 		err := newError(code, message)

@@ -39,10 +39,7 @@ func (s *streamState) chunk(delta map[string]any, finish any, usage map[string]a
 // like the other stream failures, with what the provider said.
 func streamError(upstream rpcError) *PluginError {
 	failure := loomError(upstream.Code, upstream, "")
-	said := upstream.Message
-	if len(said) > 200 {
-		said = said[:200]
-	}
+	said := providerQuote(upstream.Message)
 	if upstream.Status != "" && said != "" {
 		said = upstream.Status + ": " + said
 	} else if upstream.Status != "" {

@@ -30,10 +30,7 @@ var statusCodes = map[int]string{401: "authentication_failed", 403: "authenticat
 
 // loomError maps a Gemini error (HTTP status, or an in-stream error's code) to Loom's table.
 func loomError(status int, upstream rpcError, retryHeader string) *PluginError {
-	text := upstream.Message
-	if len(text) > 200 {
-		text = text[:200]
-	}
+	text := providerQuote(upstream.Message)
 	message := fmt.Sprintf("the provider answered %d", status)
 	if upstream.Status != "" {
 		message += " " + upstream.Status

@@ -45,6 +45,7 @@ func (f *fakeUpstream) set(change func(f *fakeUpstream)) {
 func startFakeUpstream(t *testing.T) *fakeUpstream {
 	t.Helper()
 	fake := &fakeUpstream{doneReason: "stop"}
+	fake.errorIsText = true // Ollama's errors are {"error": "<text>"} (the "echo-key" fault too)
 	fake.serve(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 		fake.mu.Lock()
 		fault, retryAfter, toolCalls, doneReason := fake.fault, fake.retryAfter, fake.toolCalls, fake.doneReason

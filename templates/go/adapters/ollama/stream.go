@@ -78,10 +78,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		}
 		if failure, ok := data["error"]; ok && failure != nil {
 			// The model runner failed after the answer started: worth a retry.
-			said := fmt.Sprint(failure)
-			if len(said) > 200 { // as much of the provider's message as the other errors quote
-				said = said[:200]
-			}
+			said := providerQuote(fmt.Sprint(failure))
 			send(newError("provider_unavailable", "the provider reported an error while streaming the answer ("+said+"); retrying may work").body())
 			send(nil)
 			return nil

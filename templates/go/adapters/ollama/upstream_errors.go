@@ -20,11 +20,7 @@ func errorFromResponse(response *http.Response) *PluginError {
 	_ = json.Unmarshal(raw, &payload)
 	message := fmt.Sprintf("the provider answered %d", status)
 	if payload.Error != nil {
-		text := fmt.Sprint(payload.Error)
-		if len(text) > 200 {
-			text = text[:200]
-		}
-		message += ": " + text
+		message += ": " + providerQuote(fmt.Sprint(payload.Error))
 	}
 	with := func(code string) *PluginError {
 		err := newError(code, message)

@@ -41,9 +41,7 @@ func (w wire) errorFromBody(status int, errorPart any, header http.Header) *Plug
 		}
 		upstreamMessage, _ = value["message"].(string)
 	}
-	if len(upstreamMessage) > 200 {
-		upstreamMessage = upstreamMessage[:200]
-	}
+	upstreamMessage = providerQuote(upstreamMessage)
 	message := fmt.Sprintf("the provider answered %d", status)
 	if upstreamMessage != "" {
 		message += ": " + upstreamMessage
@@ -125,9 +123,7 @@ func (w wire) streamError(raw any) *PluginError {
 	failure := w.errorFromBody(streamStatus(reported), reported, http.Header{})
 	said := textOf(reported["code"], reported["type"])
 	message, _ := reported["message"].(string)
-	if len(message) > 200 {
-		message = message[:200]
-	}
+	message = providerQuote(message)
 	if said != "" && message != "" {
 		said += ": " + message
 	} else if message != "" {
