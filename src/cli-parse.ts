@@ -17,7 +17,7 @@ export function parseDuration(flag: string, defaultUnit: 'ms' | 's' = 'ms') {
     const amount = Number(match[1]);
     const unit = (match[2] ?? defaultUnit).toLowerCase();
     const ms = unit === 'm' ? amount * 60_000 : unit === 's' ? amount * 1000 : amount;
-    if (ms <= 0 || !Number.isFinite(ms)) throw usageError(`${flag} must be greater than zero.`);
+    if (ms <= 0 || !Number.isFinite(ms)) throw usageError(`${flag} must be greater than zero.`, `Give a positive duration such as ${defaultUnit === 'ms' ? '500ms' : '30s'}, or leave the flag out for its default.`);
     return Math.round(ms);
   };
 }
@@ -26,7 +26,7 @@ export function parsePort(flag: string, allowZero = false) {
   return (value: string): number => {
     const port = Number(value);
     if (!/^\d+$/.test(value.trim()) || port > 65535 || (port === 0 && !allowZero)) {
-      throw usageError(`${flag} must be a port number between ${allowZero ? 0 : 1} and 65535, not "${value}".`);
+      throw usageError(`${flag} must be a port number between ${allowZero ? 0 : 1} and 65535, not "${value}".`, `Pass a free port such as ${flag} 8090${allowZero ? ', or 0 to let the system pick one' : ''}.`);
     }
     return port;
   };
@@ -45,7 +45,7 @@ export function parseChoice<T extends string>(flag: string, choices: readonly T[
   return (value: string): T => {
     const lowered = value.trim().toLowerCase();
     const found = choices.find((choice) => choice === lowered);
-    if (!found) throw usageError(`${flag} must be one of ${choices.join(', ')}, not "${value}".`, hint);
+    if (!found) throw usageError(`${flag} must be one of ${choices.join(', ')}, not "${value}".`, hint ?? `Pass one of ${choices.join(', ')}, e.g. ${flag} ${choices[0]}.`);
     return found;
   };
 }

@@ -163,13 +163,14 @@ export function suggestPluginName(name: string, language: InitLanguage, options:
   return 'my-plugin';
 }
 
-/** Throws E_BAD_NAME naming the first broken rule and a suggestion. */
+/** Throws E_BAD_NAME naming every broken rule and a suggestion. */
 export function assertPluginName(name: string, language: InitLanguage, options: NameCheckOptions = {}): void {
   const check = validatePluginName(name, language, options);
   const first = check.problems[0];
   if (!first) return;
-  const others = check.problems.length > 1 ? ` (and ${check.problems.length - 1} more rule${check.problems.length > 2 ? 's' : ''})` : '';
-  throw new LoomPluginError('E_BAD_NAME', `"${name}" is not a valid ${language} plugin name: ${first.message}${others}`, {
+  // Every broken rule is named, so one fix does not just reveal the next; one sentence.
+  const rules = check.problems.map((problem) => problem.message.replace(/\.$/, '')).join('; ');
+  throw new LoomPluginError('E_BAD_NAME', `"${name}" is not a valid ${language} plugin name: ${rules}.`, {
     hint: `Try "${check.suggestion ?? 'my-plugin'}".`,
     details: { rule: first.rule, problems: check.problems, suggestion: check.suggestion },
   });

@@ -74,14 +74,18 @@ export async function templateDependencyNames(templateDir: string): Promise<stri
 function checkTextAnswer(label: string, value: string): void {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
-    throw new LoomPluginError('E_USAGE', `The ${label} must be one line of text without control characters.`);
+    throw new LoomPluginError('E_USAGE', `The ${label} must be one line of text without control characters.`, {
+      hint: `Give --${label} as a single line of printable text, without line breaks, tabs or escape sequences.`,
+    });
   }
 }
 
 /** Checks every answer; throws E_BAD_NAME / E_USAGE. Exposed for the prompt flow. */
 export async function checkAnswers(answers: InitAnswers, templatesDir?: string): Promise<void> {
   if (!INIT_LANGUAGES.includes(answers.language)) {
-    throw new LoomPluginError('E_USAGE', `Unknown language "${String(answers.language)}"; choose one of ${INIT_LANGUAGES.join(', ')}.`);
+    throw new LoomPluginError('E_USAGE', `Unknown language "${String(answers.language)}"; choose one of ${INIT_LANGUAGES.join(', ')}.`, {
+      hint: `Pass --language with one of ${INIT_LANGUAGES.join(', ')}.`,
+    });
   }
   const dependencyNames = answers.language === 'node' ? await templateDependencyNames(templateDirFor('node', templatesDir)) : [];
   assertPluginName(answers.name, answers.language, { dependencyNames });
@@ -96,7 +100,9 @@ export async function checkAnswers(answers: InitAnswers, templatesDir?: string):
   checkTextAnswer('author', answers.author);
   checkTextAnswer('license', answers.license);
   if (!Number.isInteger(answers.port) || answers.port < 1 || answers.port > 65535) {
-    throw new LoomPluginError('E_USAGE', `The port must be a whole number between 1 and 65535, not ${answers.port}.`);
+    throw new LoomPluginError('E_USAGE', `The port must be a whole number between 1 and 65535, not ${answers.port}.`, {
+      hint: 'Pass a free port such as --port 8090.',
+    });
   }
 }
 
