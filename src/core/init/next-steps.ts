@@ -18,7 +18,8 @@ export function nextSteps(language: InitLanguage, options: { dir: string; instal
     case 'python':
       if (!options.installed) {
         steps.push({ command: 'python3 -m venv .venv', why: 'create a virtual environment' });
-        steps.push({ command: '.venv/bin/python -m pip install -r requirements.txt', why: 'install the dependencies' });
+        // The dev file includes requirements.txt and adds pytest, which the next step runs.
+        steps.push({ command: '.venv/bin/python -m pip install -r requirements-dev.txt', why: 'install the dependencies and pytest' });
       }
       steps.push({ command: '.venv/bin/python -m pytest', why: "run the plugin's own tests" });
       steps.push({ command: '.venv/bin/python plugin.py', why: 'start it on its port (Ctrl+C stops it)' });
