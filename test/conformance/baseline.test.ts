@@ -7,7 +7,7 @@ import {
   loadExpectedFailures,
   parseExpectedFailures,
 } from '../../src/core/conformance/expected-failures.js';
-import { summarizeResults, summaryPasses } from '../../src/core/conformance/summary.js';
+import { markNotRun, summarizeResults, summaryPasses } from '../../src/core/conformance/summary.js';
 import type { CheckInfo, CheckResult } from '../../src/core/conformance/types.js';
 import { LoomPluginError } from '../../src/core/errors.js';
 
@@ -143,5 +143,33 @@ describe('summarizeResults', () => {
 
   it('a failed required check fails the run', () => {
     expect(summaryPasses(summarizeResults([result('metadata.schema', 'fail')], false))).toBe(false);
+  });
+});
+
+describe('required checks blocked by an accepted failure', () => {
+  const blocked = (id: string, by: string, level: CheckResult['level'] = 'required'): CheckResult => ({ ...result(id, 'blocked', level), blockedBy: by, message: `blocked by ${by}: fix that first` });
+  const run = [result('metadata.schema', 'fail'), blocked('errors.rate-limit', 'metadata.schema'), blocked('errors.rate-limit.status', 'metadata.schema', 'recommended')];
+
+  it('fail the run when the root cause is an expected failure: a green run never hides a required check that did not run', () => {
+    const applied = applyExpectedFailures(run, [{ id: 'metadata.schema' }], 'ef.yaml');
+    const summary = summarizeResults(applied, false);
+    expect(summary.notRun).toBe(1);
+    expect(summaryPasses(summary)).toBe(false);
+    const marked = markNotRun(applied, false, 'ef.yaml');
+    expect(marked.find((r) => r.id === 'errors.rate-limit')).toMatchObject({ status: 'blocked', notRun: true });
+    expect(marked.find((r) => r.id === 'errors.rate-limit')?.message).toContain('list the checks it blocks in ef.yaml');
+    expect(marked.find((r) => r.id === 'errors.rate-limit.status')?.notRun).toBeUndefined();
+  });
+
+  it('fail the run when the root cause is only a warning', () => {
+    const warningRoot = [result('errors.rate-limit.status', 'fail', 'recommended'), blocked('errors.rate-limit', 'errors.rate-limit.status')];
+    expect(summaryPasses(summarizeResults(warningRoot, false))).toBe(false);
+  });
+
+  it('pass once the blocked check is listed too, and not when the root cause fails the run anyway', () => {
+    const listed = applyExpectedFailures(run, [{ id: 'metadata.schema' }, { id: 'errors.rate-limit' }], 'ef.yaml');
+    expect(listed.find((r) => r.id === 'errors.rate-limit')?.status).toBe('expected-fail');
+    expect(summaryPasses(summarizeResults(listed, false))).toBe(true);
+    expect(summarizeResults(run, false).notRun).toBeUndefined();
   });
 });

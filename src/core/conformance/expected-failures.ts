@@ -8,7 +8,8 @@
  *   - id: errors.rate-limit.status  # or an object with a reason (kept for humans)
  *     reason: upstream SDK hides Retry-After
  *
- * A listed check that fails becomes `expected-fail` (counts as a pass); a listed check
+ * A listed check that fails, or is blocked by one that fails, becomes `expected-fail`
+ * (counts as a pass); a listed check
  * that passes becomes `stale` (fails the run, so the file is kept honest). Ids must be
  * exact catalogue ids: a glob would make "stale" ambiguous.
  */
@@ -99,6 +100,10 @@ export function applyExpectedFailures(results: readonly CheckResult[], baseline:
         status: 'expected-fail',
         message: `${result.message ?? 'failed'} (expected: listed in ${file}${entry.reason ? `: ${entry.reason}` : ''})`,
       };
+    }
+    // Listed while blocked: the user accepts that it does not run until its root cause is fixed.
+    if (result.status === 'blocked') {
+      return { ...result, status: 'expected-fail', message: `not run: ${result.message ?? 'blocked'} (expected: listed in ${file}${entry.reason ? `: ${entry.reason}` : ''})` };
     }
     if (result.status === 'pass') {
       return {

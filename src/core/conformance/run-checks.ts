@@ -9,7 +9,7 @@ import { maskSecrets } from '../runtime/mask-secrets.js';
 import { applyExpectedFailures } from './expected-failures.js';
 import type { ConformanceReport, PluginExitReport } from './run-conformance.js';
 import { clientOf, configOf, loadedOf, runSecrets, type RunState } from './run-state.js';
-import { summarizeResults, summaryPasses } from './summary.js';
+import { markNotRun, summarizeResults, summaryPasses } from './summary.js';
 import type { CheckResult } from './types.js';
 
 const LOG_TAIL_LINES = 40;
@@ -70,7 +70,7 @@ export async function runChecks(run: RunState): Promise<CheckResult[]> {
   run.timings.checksMs = Math.round(performance.now() - checksAt);
   throwIfAborted(run.signal);
   const results = raw.map((result) => crashAware(mask, result, run.pluginExit, exitedBefore));
-  return applyExpectedFailures(results, run.baseline, run.baselineName);
+  return markNotRun(applyExpectedFailures(results, run.baseline, run.baselineName), run.strict, run.baselineName);
 }
 
 const LATE_EXIT_WAIT_MS = 300;

@@ -79,6 +79,11 @@ export interface CheckResult extends CheckInfo {
   exchange?: ExchangeSummary;
   /** For `blocked` results: the id of the failed check that is the root cause. */
   blockedBy?: string;
+  /**
+   * A blocked required check whose root cause does not fail the run (an expected failure,
+   * a warning): it never ran, so it fails the run (see summary.ts).
+   */
+  notRun?: true;
 }
 
 export interface TestRunSummary {
@@ -89,6 +94,11 @@ export interface TestRunSummary {
   stale: number;
   /** Checks not run because a check they require failed. */
   blocked: number;
+  /**
+   * Of those, the required ones whose root cause does not fail the run (it is listed as an
+   * expected failure, or is a warning): they fail the run. Absent when there are none.
+   */
+  notRun?: number;
   /** Failed recommended checks (fail the run only under --strict). */
   warnings: number;
   durationMs: number;

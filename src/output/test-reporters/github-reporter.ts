@@ -38,7 +38,7 @@ export function renderGithubAnnotations(report: TestRunReport, manifestPath?: st
   if (exit) out.push(`::error ${file}title=${escapeProperty('plugin crashed')}::${escapeData(`${exit.message} while the checks ran.`)}`);
   const s = report.summary;
   out.push(
-    `::notice ${file}title=${escapeProperty('loom-plugin test')}::${escapeData(`${report.ok ? 'passed' : 'failed'}: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.blocked} blocked, ${s.skipped} skipped`)}`,
+    `::notice ${file}title=${escapeProperty('loom-plugin test')}::${escapeData(`${report.ok ? 'passed' : 'failed'}: ${s.passed} passed, ${s.failed} failed, ${s.warnings} warnings, ${s.blocked} blocked${s.notRun ? ` (${s.notRun} required, not run)` : ''}, ${s.skipped} skipped`)}`,
   );
   return `${out.join('\n')}\n`;
 }

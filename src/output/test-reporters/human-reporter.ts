@@ -84,7 +84,7 @@ export function renderSummaryLine(report: ConformanceReport, style: ChalkInstanc
   if (s.warnings) parts.push(style.yellow(`${s.warnings} ${s.warnings === 1 ? 'warning' : 'warnings'}`));
   if (s.expectedFailures) parts.push(style.cyan(`${s.expectedFailures} expected ${s.expectedFailures === 1 ? 'failure' : 'failures'}`));
   if (s.stale) parts.push(style.red(`${s.stale} stale`));
-  if (s.blocked) parts.push(style.dim(`${s.blocked} blocked`));
+  if (s.blocked) parts.push(s.notRun ? style.red(`${s.blocked} blocked (${s.notRun} required, not run)`) : style.dim(`${s.blocked} blocked`));
   if (s.skipped) parts.push(style.dim(`${s.skipped} skipped`));
   const t = report.timings;
   const phases = [t.buildMs !== undefined ? `build ${formatMs(t.buildMs)}` : undefined, t.startupMs !== undefined ? `start-up ${formatMs(t.startupMs)}` : undefined, `checks ${formatMs(t.checksMs)}`, t.shutdownMs !== undefined ? `shutdown ${formatMs(t.shutdownMs)}` : undefined]
@@ -139,6 +139,10 @@ function renderTail(report: ConformanceReport, style: ChalkInstance): string {
       `${style.red.bold('Fix first:')} ${root}${cause?.message ? `: ${flat(cause.message)}` : ''} ` +
         style.dim(`(${ids.length} ${ids.length === 1 ? 'check depends' : 'checks depend'} on it and did not run)`),
     );
+    const notRun = ids.filter((id) => report.results.some((result) => result.id === id && result.notRun));
+    if (notRun.length > 0) {
+      out.push(style.red.bold(`  ${notRun.length} required ${notRun.length === 1 ? 'check' : 'checks'} never ran, so the run fails although ${root} is accepted: ${notRun.join(', ')}`));
+    }
   }
   out.push(renderSummaryLine(report, style));
   return out.join('\n');

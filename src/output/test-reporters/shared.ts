@@ -34,7 +34,7 @@ export function isWarning(result: CheckResult, strict: boolean): boolean {
 }
 
 export function isFailure(result: CheckResult, strict: boolean): boolean {
-  return result.status === 'stale' || (result.status === 'fail' && !isWarning(result, strict));
+  return result.status === 'stale' || result.notRun === true || (result.status === 'fail' && !isWarning(result, strict));
 }
 
 /** One line, bounded: for annotations and XML attributes. */
