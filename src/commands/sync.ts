@@ -8,7 +8,7 @@
  * plugin's files, and `dev` runs the same code when plugin.yaml is saved.
  */
 import { ExitCode } from '../core/errors.js';
-import { syncPlugin, type SyncChange } from '../core/sync/sync-plugin.js';
+import { syncPlugin, type SyncChange, type SyncResult } from '../core/sync/sync-plugin.js';
 import { displayPath } from '../output/diagnostics/shared.js';
 import type { CliIo } from '../output/io.js';
 import { createStyle } from '../output/style.js';
@@ -31,7 +31,7 @@ export async function run(options: SyncOptions, io: CliIo): Promise<number> {
   for (const skip of result.skipped) io.stdout.write(`${style.yellow('not fixed')} ${where(skip)}: ${skip.summary}\n`);
 
   if (result.changes.length === 0) {
-    io.stdout.write(`${style.green('✔')} ${sourceName} and its plugin.json are in step; nothing to change.\n`);
+    io.stdout.write(`${style.green('✔')} ${inStepMessage(result, sourceName, io.cwd)}\n`);
     return ExitCode.Ok;
   }
   if (options.check) {
@@ -40,4 +40,14 @@ export async function run(options: SyncOptions, io: CliIo): Promise<number> {
   }
   io.stdout.write(`${style.green('✔')} Wrote ${result.written.map((file) => displayPath(file, io.cwd)).join(' and ')}.\n`);
   return ExitCode.Ok;
+}
+
+/** Nothing to change, said for what sync had to work with: a YAML source, or plugin.json alone. */
+function inStepMessage(result: SyncResult, sourceName: string, cwd: string): string {
+  if (!('yamlBeside' in result)) return `${sourceName} and its plugin.json are in step; nothing to change.`;
+  if (result.yamlBeside === undefined) {
+    return `${sourceName} is this plugin's only manifest (the one the host reads) and needs no fixes; there is no plugin.yaml to sync it from, so nothing to change.`;
+  }
+  const yamlName = displayPath(result.yamlBeside, cwd);
+  return `${sourceName} needs no fixes, so nothing changed; to write it from ${yamlName}, run loom-plugin sync on its folder.`;
 }

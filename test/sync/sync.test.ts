@@ -217,3 +217,26 @@ describe('sync on a large manifest under the limit', () => {
     expect(fixed.applied.map((item) => item.summary)).toContain('removed the trailing "/" from endpoint');
   }, 60_000);
 });
+
+describe('a folder with only plugin.json', () => {
+  it('says plugin.json is the only manifest and there is no plugin.yaml to sync from, not "plugin.json and its plugin.json"', async () => {
+    const only = await mkdtemp(join(tmpdir(), 'loom-sync-json-'));
+    try {
+      await writeFile(join(only, 'plugin.json'), `${JSON.stringify(parse(MANIFEST), null, 2)}\n`);
+      for (const args of [['sync'], ['sync', '--check'], ['sync', 'plugin.json']]) {
+        const result = await runCli(args, { cwd: only });
+        expect(result.code).toBe(0);
+        expect(result.stdout).toBe("✔ plugin.json is this plugin's only manifest (the one the host reads) and needs no fixes; there is no plugin.yaml to sync it from, so nothing to change.\n");
+      }
+    } finally {
+      await rm(only, { recursive: true, force: true });
+    }
+  });
+
+  it('given plugin.json while plugin.yaml is beside it: no fixes, and how to write it from plugin.yaml', async () => {
+    await sync();
+    const result = await sync('plugin.json');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('plugin.json needs no fixes, so nothing changed; to write it from plugin.yaml, run loom-plugin sync on its folder.');
+  });
+});

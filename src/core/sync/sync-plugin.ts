@@ -37,6 +37,11 @@ export interface SyncResult {
   errors: Diagnostic[];
   /** Files actually written (empty under `check`). */
   written: string[];
+  /**
+   * Only with a plugin.json source: the plugin.yaml or plugin.yml beside it, if any. None
+   * means plugin.json is the plugin's only manifest: there is nothing to write it from.
+   */
+  yamlBeside?: string | undefined;
 }
 
 export interface SyncPluginOptions {
@@ -46,6 +51,12 @@ export interface SyncPluginOptions {
   /** Leave plugin.yaml as it is and only regenerate plugin.json (what `dev` does on save). */
   noFixes?: boolean;
   signal?: AbortSignal;
+}
+
+async function yamlManifestIn(dir: string): Promise<string | undefined> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const name = ['plugin.yaml', 'plugin.yml'].find((candidate) => names.includes(candidate));
+  return name === undefined ? undefined : join(dir, name);
 }
 
 /** The manifest an author edits in a folder: plugin.yaml / plugin.yml, else plugin.json. */
@@ -155,6 +166,7 @@ export async function syncPlugin(dirOrFile: string, options: SyncPluginOptions):
     skipped: fixed.skipped.map((item) => ({ file: source, summary: item.reason, line: item.line })),
     errors: after.diagnostics.filter((d) => d.severity === 'error'),
     written: [],
+    ...(json ? { yamlBeside: await yamlManifestIn(dirname(source)) } : {}),
   };
   if (result.errors.length > 0) return result;
 
