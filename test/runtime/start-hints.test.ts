@@ -109,4 +109,18 @@ describe('start failures that say what to run', () => {
     await chmod(join(dir, 'node_modules/.bin/tsx-loom-absent'), 0o755);
     expectHint(loomTest(dir), 'set `command: node_modules/.bin/tsx-loom-absent`');
   });
+
+  it('a bare command that is a script in the plugin folder: write ./run.sh (a bare name is looked up on PATH only)', async () => {
+    const dir = await plugin('script-gw', 'run-loom.sh', [], { 'run-loom.sh': '#!/bin/sh\nexit 1\n' });
+    await chmod(join(dir, 'run-loom.sh'), 0o755);
+    const result = loomTest(dir);
+    expectHint(result, 'Hint: run-loom.sh is in the plugin folder, but a bare name is looked up on PATH only: set `command: ./run-loom.sh` in the manifest.');
+    expect(result.output).not.toContain('Install run-loom.sh');
+  });
+
+  it('... and when that script is not executable, also chmod +x', async () => {
+    const dir = await plugin('script-noexec-gw', 'start-loom.sh', [], { 'start-loom.sh': '#!/bin/sh\nexit 1\n' });
+    expectHint(loomTest(dir), 'set `command: ./start-loom.sh` in the manifest and make it executable (chmod +x start-loom.sh).');
+  });
 });
+

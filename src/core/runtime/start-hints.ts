@@ -105,9 +105,22 @@ const commandNotOnPath: Diagnose = (ctx) => {
     message: `The plugin's command ${ctx.command} is not on PATH.`,
     hint: local
       ? `It is in the plugin folder: set \`command: ${local}\` in the manifest.`
-      : `${install ?? `Install ${ctx.command}`} so that ${ctx.command} is on PATH, or give its full path in \`command\` in the manifest.`,
+      : (scriptBeside(ctx) ?? `${install ?? `Install ${ctx.command}`} so that ${ctx.command} is on PATH, or give its full path in \`command\` in the manifest.`),
   };
 };
+
+/**
+ * `command: run.sh` with run.sh in the plugin folder: a bare name is looked up on PATH
+ * only (no shell, and the folder is not on PATH), while a path is resolved from the
+ * plugin folder, the command's working directory (docs/runtime.md). The shipped host
+ * starts no processes at all, so this is how test and dev run it.
+ */
+function scriptBeside(ctx: StartContext): string | undefined {
+  const file = join(ctx.dir, ctx.command);
+  if (!existsSync(file) || !statSync(file).isFile()) return undefined;
+  const chmod = isExecutable(file) ? '' : ` and make it executable (chmod +x ${ctx.command})`;
+  return `${ctx.command} is in the plugin folder, but a bare name is looked up on PATH only: set \`command: ./${ctx.command}\` in the manifest${chmod}.`;
+}
 
 const commandFileMissing: Diagnose = (ctx) => {
   if (!ctx.notFound || isBareName(ctx.command)) return undefined;
