@@ -6,7 +6,8 @@ import type { InstallStep } from '../core/init/install.js';
 import type { NextStep } from '../core/init/next-steps.js';
 import type { ScaffoldResult } from '../core/init/types.js';
 import type { CliIo, OutStream } from './io.js';
-import { canAnimate, createStyle } from './style.js';
+import { createSpinner } from './spinner.js';
+import { createStyle } from './style.js';
 
 export function printScaffoldSummary(io: CliIo, result: ScaffoldResult, shownDir: string, language: string): void {
   const style = createStyle(io);
@@ -39,16 +40,8 @@ export async function createInstallProgress(io: CliIo): Promise<{
   let current = '';
   let started = 0;
   const seconds = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  // ora redraws with cursor movement: it needs a real terminal stream, not just isTTY.
-  const terminal = io.stderr as Partial<Pick<NodeJS.WriteStream, 'cursorTo' | 'clearLine' | 'moveCursor'>>;
-  if (canAnimate(io) && typeof terminal.cursorTo === 'function' && typeof terminal.clearLine === 'function') {
-    const { default: ora } = await import('ora');
-    const spinner = ora({
-      stream: io.stderr as unknown as NodeJS.WritableStream,
-      discardStdin: false,
-      // canAnimate(io) already decided from io.env; ora would look at process.env.CI itself.
-      isEnabled: true,
-    });
+  const spinner = await createSpinner(io);
+  if (spinner) {
     return {
       start(step, index, total) {
         if (current) spinner.succeed(`${current} ${style.dim(seconds())}`);

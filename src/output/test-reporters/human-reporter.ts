@@ -2,28 +2,20 @@
  * The default `loom-plugin test` output for people: one line per check as results come
  * in, grouped by check group, then every failure with its request, the response excerpt,
  * what was expected, a curl line that reproduces it and what the plugin logged, then a
- * summary line. A spinner (on stderr) shows the running check only when canAnimate(io);
+ * summary line. A spinner (on stderr) shows the running check only on a terminal (spinner.ts);
  * otherwise the output is plain lines that read well in CI logs.
  */
 import type { ChalkInstance } from 'chalk';
 import type { ConformanceEvent, ConformanceReport } from '../../core/conformance/run-conformance.js';
 import type { CheckInfo, CheckResult } from '../../core/conformance/types.js';
 import type { CliIo, OutStream } from '../io.js';
-import { canAnimate, createStyle } from '../style.js';
+import { createSpinner } from '../spinner.js';
+import { createStyle } from '../style.js';
 import { createLinePrinter } from './result-lines.js';
 import { blockedByRoot, replayTarget, formatMs, groupResults, sameFailures, isFailure, isWarning } from './shared.js';
 import { oneLineSafe as flat, terminalSafe as safe } from '../terminal-safe.js';
 
 export { renderResultLine } from './result-lines.js';
-
-interface Spinner {
-  start(text?: string): Spinner;
-  stop(): Spinner;
-  clear(): Spinner;
-  render(): Spinner;
-  text: string;
-  isSpinning: boolean;
-}
 
 export interface HumanReporter {
   onEvent(event: ConformanceEvent): void;
@@ -152,18 +144,7 @@ export async function createHumanReporter(io: CliIo, options: { strict: boolean;
   const stream = options.stream ?? io.stdout;
   const strict = options.strict;
   const style = createStyle(io, stream);
-  let spinner: Spinner | undefined;
-  // ora redraws with cursorTo/clearLine: only a real terminal stream has them.
-  const terminal = io.stderr as Partial<NodeJS.WriteStream>;
-  if (canAnimate(io) && typeof terminal.cursorTo === 'function' && typeof terminal.clearLine === 'function') {
-    const { default: ora } = await import('ora');
-    spinner = ora({
-      stream: io.stderr as unknown as NodeJS.WritableStream,
-      discardStdin: false,
-      // canAnimate(io) already decided from io.env; ora would look at process.env.CI itself.
-      isEnabled: true,
-    }) as unknown as Spinner;
-  }
+  const spinner = await createSpinner(io);
   let total = 0;
   let done = 0;
   // Checks of one group do not all run back to back (the error-table checks come last);
