@@ -217,6 +217,7 @@ export function addDevCommand(program: Command, select: Select): void {
     .argument('[path]', 'plugin folder, or a folder of plugins', '.')
     .option('--port <port>', 'port of the dev host', parsePort('--port', true), 4477)
     .option('--host <address>', 'address to bind; anything but a loopback address prints a warning', '127.0.0.1')
+    .option('--allowed-host <name>', 'host name requests may use besides IP addresses and localhost; .example.com allows its subdomains (repeatable, comma-separated)', collectList)
     .option('--token <token>', 'API token (default: a new random one per launch)')
     .option('--config <file>', 'JSON or YAML file with /initialize values')
     .option('--mock-upstream', 'point the upstream field at the built-in mock provider (offline)', false)
@@ -236,6 +237,7 @@ export function addDevCommand(program: Command, select: Select): void {
           path,
           port: opts.port as number,
           host: opts.host as string,
+          allowedHosts: (opts.allowedHost as string[] | undefined) ?? [],
           token: opts.token as string | undefined,
           config: opts.config as string | undefined,
           mockUpstream: opts.mockUpstream as boolean,

@@ -29,6 +29,7 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
     env: io.env,
     port: options.port,
     host: options.host,
+    allowedHosts: options.allowedHosts,
     token: options.token,
     configFile: options.config,
     mockUpstream: options.mockUpstream,
@@ -42,6 +43,7 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
 
   printBanner(io, {
     pageUrl: host.pageUrl,
+    networkPageUrls: host.networkUrls.map((url) => `${url}/#token=${host.token}`),
     url: host.url,
     mockUpstream: options.mockUpstream,
     watching: options.watch,

@@ -95,6 +95,8 @@ export interface DevOptions {
   path: string;
   port: number;
   host: string;
+  /** --allowed-host: host names requests may use besides IP addresses and localhost. */
+  allowedHosts: string[];
   token: string | undefined;
   config: string | undefined;
   mockUpstream: boolean;

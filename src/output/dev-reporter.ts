@@ -14,6 +14,8 @@ import { terminalSafe as safe } from './terminal-safe.js';
 
 export interface DevBanner {
   pageUrl: string;
+  /** The page at this machine's network addresses (bound to 0.0.0.0 or ::). */
+  networkPageUrls?: string[];
   url: string;
   mockUpstream: boolean;
   watching: boolean;
@@ -28,6 +30,7 @@ export function printBanner(io: CliIo, banner: DevBanner): void {
   const out = (line = ''): void => void io.stdout.write(`${line}\n`);
   out();
   out(`  ${style.bold('Loom dev host')}  ${style.cyan(banner.pageUrl)}`);
+  (banner.networkPageUrls ?? []).forEach((url, index) => out(`  ${style.dim(index === 0 ? 'On your network:' : '                ')} ${style.cyan(url)}`));
   out(`  ${style.dim('OpenAI-compatible API:')} ${banner.url}/v1  ${style.dim('(Authorization: Bearer <token from the URL above>)')}`);
   if (banner.mockUpstream) out(`  ${style.dim('Upstream:')} built-in mock provider`);
   if (!banner.watching) out(`  ${style.dim('Watching files: off (--no-watch)')}`);

@@ -6,16 +6,16 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createDevServer } from '../../src/core/dev/dev-server.js';
+import { hostRules } from '../../src/core/dev/security.js';
 import { SecretMasker } from '../../src/core/runtime/mask-secrets.js';
 
 describe('dev server: uncaught handler errors', () => {
   it('masks secrets in the 500 answer', async () => {
     const secrets = new SecretMasker();
     secrets.add('sk-uncaught-secret-42');
-    const hosts = new Set<string>();
     const server = createDevServer({
       token: 'tok',
-      allowedHosts: () => hosts,
+      hostRules: () => hostRules(0, []),
       v1: () => undefined,
       api: () => Promise.reject(new Error('upstream refused key sk-uncaught-secret-42')),
       mask: (text) => secrets.mask(text),
@@ -23,7 +23,6 @@ describe('dev server: uncaught handler errors', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    hosts.add(`127.0.0.1:${port}`);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/api/info`, { headers: { authorization: 'Bearer tok' } });
       expect(response.status).toBe(500);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { SecretMasker } from '../../src/core/runtime/mask-secrets.js';
 import { EventBus } from '../../src/core/dev/event-bus.js';
 import type { StampedEvent } from '../../src/core/dev/types.js';
-import { allowedHosts, isLoopbackAddress, newToken } from '../../src/core/dev/security.js';
+import { allowedHostProblem, hostRules, isHostAllowed, isLoopbackAddress, newToken } from '../../src/core/dev/security.js';
+import { hostUrls } from '../../src/core/dev/host-urls.js';
 import { SerialQueue } from '../../src/core/dev/serial-queue.js';
 import { isIgnoredPath } from '../../src/core/dev/watch-plugin.js';
 import { RequestLog, curlLine } from '../../src/core/dev/request-log.js';
@@ -37,18 +38,32 @@ describe('watch ignore rules', () => {
 });
 
 describe('guards', () => {
-  it('allows only loopback names with the port, plus an explicit --host', () => {
-    expect([...allowedHosts('127.0.0.1', 4477)].sort()).toEqual(['127.0.0.1:4477', '[::1]:4477', 'localhost:4477']);
-    expect(allowedHosts('192.168.1.20', 80).has('192.168.1.20:80')).toBe(true);
-    expect(allowedHosts('fd00::1', 80).has('[fd00::1]:80')).toBe(true);
-    // Bound to every interface: the machine's own addresses pass (a LAN client sends one), a foreign name does not.
-    const wildcard = allowedHosts('0.0.0.0', 80, () => ['127.0.0.1', '192.168.1.20', 'fe80::1']);
-    expect(wildcard.has('192.168.1.20:80')).toBe(true);
-    expect(wildcard.has('[fe80::1]:80')).toBe(true);
-    expect(wildcard.has('evil.example:80')).toBe(false);
-    expect(allowedHosts('::', 80, () => ['10.0.0.5']).has('10.0.0.5:80')).toBe(true);
+  it('allows IP literals and localhost in Host, other names only when allowed', () => {
+    const rules = hostRules(4477, ['127.0.0.1'], ['myhost.lan', '.example.test']);
+    for (const host of ['127.0.0.1:4477', 'localhost:4477', '[::1]:4477', '0.0.0.0:4477', '192.168.1.20', '[fd00::1]:80', 'myhost.lan:4477', 'example.test:1', 'a.example.test:4477']) {
+      expect(isHostAllowed(host, rules), host).toBe(true);
+    }
+    for (const host of ['', 'evil.example:4477', 'other.lan:4477', 'badexample.test:4477', '::1:4477', '[::1', '[evil.example]:4477', 'localhost.:4477', '2130706433:4477', 'localhost:port']) {
+      expect(isHostAllowed(host, rules), host).toBe(false);
+    }
     expect(isLoopbackAddress('localhost')).toBe(true);
     expect(isLoopbackAddress('0.0.0.0')).toBe(false);
+  });
+
+  it('refuses --allowed-host values that are not names or would allow a whole top-level domain', () => {
+    for (const name of ['myhost.lan', 'MyHost', '.example.com', 'dev_box.local']) expect(allowedHostProblem(name), name).toBeUndefined();
+    for (const name of ['', '*', '.com', 'http://x', 'x:80', 'a/b', '.', 'a..b']) expect(allowedHostProblem(name), name).toBeDefined();
+  });
+
+  it('prints 127.0.0.1 and the interface addresses for a wildcard bind, the bound address otherwise', () => {
+    const interfaces = () => ({
+      lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }, { address: '::1', family: 'IPv6', internal: true }],
+      eth0: [{ address: '192.168.1.20', family: 'IPv4', internal: false }, { address: 'fd00::2', family: 'IPv6', internal: false }, { address: 'fe80::1', family: 'IPv6', internal: false }],
+    }) as unknown as ReturnType<typeof import('node:os').networkInterfaces>;
+    expect(hostUrls('0.0.0.0', 80, interfaces)).toEqual({ local: 'http://127.0.0.1:80', network: ['http://192.168.1.20:80'] });
+    expect(hostUrls('::', 80, interfaces)).toEqual({ local: 'http://127.0.0.1:80', network: ['http://192.168.1.20:80', 'http://[fd00::2]:80'] });
+    expect(hostUrls('192.168.1.20', 80, interfaces)).toEqual({ local: 'http://192.168.1.20:80', network: [] });
+    expect(hostUrls('::1', 80, interfaces)).toEqual({ local: 'http://[::1]:80', network: [] });
   });
 
   it('makes long, distinct tokens', () => {

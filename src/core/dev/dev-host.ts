@@ -18,7 +18,8 @@ import { chatCompletions, listModels, type Router } from './openai-facade.js';
 import { PluginSlot, type SlotContext } from './plugin-slot.js';
 import { loadAnswerShapes } from './answer-shape.js';
 import { RequestLog } from './request-log.js';
-import { allowedHosts, newToken, tokenProblem } from './security.js';
+import { allowedHostProblem, hostRules, newToken, tokenProblem, type HostRules } from './security.js';
+import { hostUrls } from './host-urls.js';
 import { SerialQueue } from './serial-queue.js';
 import type { AttemptInfo, DevHost, DevHostOptions } from './types.js';
 import { followYamlManifest } from './follow-yaml.js';
@@ -39,6 +40,19 @@ function oneAtATime<A, R>(run: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
   };
 }
 
+/** The --allowed-host names, lower-cased; a usage error for one that cannot work. */
+function checkAllowedHosts(names: string[]): string[] {
+  for (const name of names) {
+    const problem = allowedHostProblem(name);
+    if (problem) {
+      throw new LoomPluginError('E_USAGE', `The name '${name}' given with --allowed-host ${problem}.`, {
+        hint: 'Pass a host name such as myhost.lan, or .example.com for a domain you control and its subdomains.',
+      });
+    }
+  }
+  return names.map((name) => name.toLowerCase());
+}
+
 export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   throwIfAborted(options.signal);
   const tokenIssue = options.token === undefined ? undefined : tokenProblem(options.token);
@@ -48,6 +62,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     });
   }
   const bindHost = options.host ?? '127.0.0.1';
+  const allowedNames = checkAllowedHosts(options.allowedHosts ?? []);
   const discovery = await discoverPlugins(options.path, options.cwd);
   if (options.configFile) {
     // A typo in --config is a usage error now, not a plugin stuck later.
@@ -76,7 +91,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   let modelIndex = new Map<string, PluginSlot>();
   let closing: Promise<void> | undefined;
   let hostUrl = '';
-  let hosts = new Set<string>();
+  let networkUrls: string[] = [];
+  let rules: HostRules = hostRules(0, []);
   // Subscribed before anything happens, so the first state changes are not missed.
   if (options.onEvent) bus.subscribe(options.onEvent);
 
@@ -108,7 +124,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
 
     const server = createDevServer({
       token,
-      allowedHosts: () => hosts,
+      hostRules: () => rules,
       mask: (text) => secrets.mask(text),
       v1: (req, res, path) => {
         if (path === '/v1/models' && req.method === 'GET') return listModels(res, router);
@@ -149,12 +165,12 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
         }),
     });
     const port = await listen(server, options.port ?? DEFAULT_DEV_PORT, bindHost);
-    hosts = allowedHosts(bindHost, port);
-    // The address actually bound (e.g. `localhost` may resolve to ::1), as a URL host.
+    // The address actually bound (e.g. `localhost` may resolve to ::1).
     const bound = server.address();
-    const address = typeof bound === 'object' && bound ? bound.address : bindHost;
-    const urlHost = address.includes(':') ? `[${address}]` : address;
-    hostUrl = `http://${urlHost}:${port}`;
+    const urls = hostUrls(typeof bound === 'object' && bound ? bound.address : bindHost, port);
+    hostUrl = urls.local;
+    networkUrls = urls.network;
+    rules = hostRules(port, [urls.local, ...urls.network].map((url) => new URL(url).hostname), allowedNames);
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {
@@ -245,6 +261,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     return {
       url: hostUrl,
       pageUrl: `${hostUrl}/#token=${token}`,
+      networkUrls,
       token,
       port,
       skipped: discovery.skipped,

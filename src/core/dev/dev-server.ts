@@ -4,13 +4,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LoomPluginError } from '../errors.js';
-import { checkHostAndOrigin, checkToken } from './security.js';
+import { checkHostAndOrigin, checkToken, type HostRules } from './security.js';
 import { openAiError, sendHostError, sendJson } from './http-util.js';
 import { pageAsset } from './page-assets.js';
 
 export interface ServerHandlers {
   token: string;
-  allowedHosts: () => Set<string>;
+  hostRules: () => HostRules;
   v1: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> | void;
   api: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
   /** Masks secrets in the message of an error no handler caught (it is sent to the client). */
@@ -46,7 +46,7 @@ export function createDevServer(handlers: ServerHandlers): Server {
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, handlers: ServerHandlers): Promise<void> | void {
-  const guard = checkHostAndOrigin(req, handlers.allowedHosts());
+  const guard = checkHostAndOrigin(req, handlers.hostRules());
   if (!guard.ok) {
     sendJson(res, guard.status, { error: { message: guard.message, type: 'forbidden', code: 'forbidden' } });
     return;

@@ -2,14 +2,14 @@
  * Request guards of the dev host. The host drives local processes and holds API keys, so
  * any web page the developer visits must not be able to reach it:
  *  - DNS rebinding: a foreign name resolving to 127.0.0.1 still sends its own `Host`;
- *    only loopback names (or the address given with --host) with our port pass.
+ *    only IP literals, `localhost` and names allowed with --allowed-host pass.
  *  - CSRF: browsers send `Origin` on cross-site requests; a present, foreign Origin fails.
  *  - Everything under /v1 and /api needs `Authorization: Bearer <token>`, which a foreign
  *    page cannot know and a browser never adds on its own.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { networkInterfaces } from 'node:os';
+import { isIP, isIPv6 } from 'node:net';
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -30,51 +30,96 @@ export function tokenProblem(token: string): string | undefined {
   return undefined;
 }
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
-
 export function isLoopbackAddress(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
 }
 
-const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
-
 /**
- * The `host:port` values a request may name in `Host`. Bound to a wildcard (0.0.0.0, ::),
- * the host is reached by this machine's own addresses, so those are allowed; still no
- * foreign name, which is what DNS rebinding needs.
+ * Which `Host` values a request may carry. DNS rebinding needs a *name* the attacker
+ * controls, so an IP literal can never be one: every IP literal passes (the machine's
+ * addresses change with Wi-Fi, VPN and DHCP, and behind NAT or a container's port mapping
+ * the client names another one), as does `localhost`. Other names pass only when the
+ * developer allowed them (`--allowed-host`), as Vite's `server.allowedHosts` and
+ * webpack-dev-server's `allowedHosts` do. The port is not compared: it proves nothing
+ * against rebinding and differs behind a port mapping (`docker -p 8080:4477`, `ssh -L`).
  */
-export function allowedHosts(bindHost: string, port: number, interfaceAddresses: () => string[] = localAddresses): Set<string> {
-  const names = new Set(LOOPBACK_NAMES);
-  const extra = WILDCARDS.has(bindHost) ? interfaceAddresses() : isLoopbackAddress(bindHost) ? [] : [bindHost];
-  for (const address of extra) names.add(address.includes(':') && !address.startsWith('[') ? `[${address}]` : address);
-  return new Set([...names].map((name) => `${name}:${port}`));
+export interface HostRules {
+  /** `name:port` of this host as printed and as loopback names: pass at once, and as an Origin. */
+  own: Set<string>;
+  /** Names allowed with --allowed-host; a leading dot allows the name and its subdomains. */
+  names: string[];
 }
 
-function localAddresses(): string[] {
-  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((info) => info.address));
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** `urlHosts` are the hosts of the URLs this dev host prints (`192.168.1.20`, `[fd00::1]`). */
+export function hostRules(port: number, urlHosts: string[], names: string[] = []): HostRules {
+  const own = new Set([...LOOPBACK_NAMES, ...urlHosts].map((name) => `${name}:${port}`));
+  return { own, names: names.map((name) => name.toLowerCase()) };
+}
+
+/** `name:port` with the port spelled out (80 when absent) and IPv6 in brackets, or undefined when malformed. */
+function normalHost(value: string): { name: string; key: string } | undefined {
+  const match = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(value);
+  if (!match) return undefined;
+  const [, v6, other, port = '80'] = match;
+  if (v6 !== undefined && isIPv6(v6) === false) return undefined;
+  const name = v6 ?? other!;
+  return { name, key: `${v6 !== undefined ? `[${v6}]` : name}:${Number(port)}` };
+}
+
+function nameAllowed(name: string, rules: HostRules): boolean {
+  if (isIP(name) !== 0 || name === 'localhost') return true;
+  return rules.names.some((allowed) => (allowed.startsWith('.') ? name === allowed.slice(1) || name.endsWith(allowed) : name === allowed));
+}
+
+export function isHostAllowed(host: string, rules: HostRules): boolean {
+  if (rules.own.has(host)) return true;
+  const parsed = normalHost(host);
+  return parsed !== undefined && nameAllowed(parsed.name, rules);
+}
+
+/**
+ * Why a name given with --allowed-host cannot be used, or undefined. A bare top-level
+ * domain as a wildcard (`.com`) would allow every name anyone can register, which is
+ * exactly what DNS rebinding needs.
+ */
+export function allowedHostProblem(name: string): string | undefined {
+  if (!/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(name)) return 'is not a host name (no scheme, port, path or "*"; a leading "." allows the subdomains)';
+  if (name.startsWith('.') && !name.slice(1).includes('.')) return 'would allow every name under a top-level domain';
+  return undefined;
 }
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; message: string };
 
-export function checkHostAndOrigin(req: IncomingMessage, allowed: Set<string>): GuardVerdict {
+export function checkHostAndOrigin(req: IncomingMessage, rules: HostRules): GuardVerdict {
   const host = (req.headers.host ?? '').toLowerCase();
-  if (!allowed.has(host)) {
-    return { ok: false, status: 403, message: `Host header '${host}' is not allowed (only the loopback address of this dev host).` };
+  if (!isHostAllowed(host, rules)) {
+    return {
+      ok: false,
+      status: 403,
+      message: `Host header '${host}' is not allowed: call this dev host by an IP address or localhost, or start it with --allowed-host <name> to allow a host name.`,
+    };
   }
   const origin = req.headers.origin;
-  if (origin !== undefined) {
-    let originHost: string | undefined;
-    try {
-      const parsed = new URL(origin);
-      originHost = parsed.protocol === 'http:' ? parsed.host.toLowerCase() : undefined;
-    } catch {
-      originHost = undefined;
-    }
-    if (!originHost || !allowed.has(originHost)) {
-      return { ok: false, status: 403, message: `Origin '${origin}' is not allowed.` };
-    }
+  if (origin !== undefined && !originAllowed(origin, host, rules)) {
+    return { ok: false, status: 403, message: `Origin '${origin}' is not allowed.` };
   }
   return { ok: true };
+}
+
+/** A page may call this host from its own origin (the request's Host) or from one of the printed/loopback ones. */
+function originAllowed(origin: string, host: string, rules: HostRules): boolean {
+  let originHost: string;
+  try {
+    const parsed = new URL(origin);
+    if (parsed.protocol !== 'http:') return false;
+    originHost = parsed.host.toLowerCase();
+  } catch {
+    return false;
+  }
+  const key = normalHost(originHost)?.key;
+  return key !== undefined && (key === normalHost(host)?.key || rules.own.has(key));
 }
 
 export function checkToken(req: IncomingMessage, token: string): GuardVerdict {

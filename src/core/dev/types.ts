@@ -162,6 +162,11 @@ export interface DevHostOptions {
   host?: string;
   /** API token; default: random per launch. */
   token?: string;
+  /**
+   * Host names (besides IP addresses and localhost) requests may name in `Host`, e.g. a
+   * LAN name or a tunnel's; `.example.com` allows example.com and its subdomains.
+   */
+  allowedHosts?: string[];
   configFile?: string;
   mockUpstream?: boolean;
   upstreamField?: string;
@@ -190,6 +195,8 @@ export interface DevHost {
   url: string;
   /** URL of the playground with the token in the fragment. */
   pageUrl: string;
+  /** Base URLs for other machines: this machine's interface addresses when bound to 0.0.0.0 or ::, else none. */
+  networkUrls: string[];
   token: string;
   port: number;
   /** Valid manifests of a folder of plugins left out because auto_start is not true. */
