@@ -4,21 +4,36 @@
  */
 import { usageError } from './core/errors.js';
 
-/** "30s", "500ms", "2m" or a bare number of milliseconds. */
+/**
+ * The longest duration a flag accepts: 24 hours. Timers cannot go past 2^31-1 ms (about
+ * 24.8 days; Node fires a longer one after 1 ms, with a TimeoutOverflowWarning), and some
+ * waits add a margin to the flag's value, so the cap stays well below that.
+ */
+export const MAX_DURATION_MS = 24 * 60 * 60 * 1000;
+
+/** A flag's value as a message shows it: quoted, cut short (a pasted file is no value). */
+function quoted(value: string): string {
+  return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+}
+
+/** "30s", "500ms", "2m" or a bare number (of defaultUnit), from 1 ms to MAX_DURATION_MS. */
 export function parseDuration(flag: string, defaultUnit: 'ms' | 's' = 'ms') {
+  const bare = `A bare number is read as ${defaultUnit === 'ms' ? 'milliseconds' : 'seconds'}`;
   return (value: string): number => {
     const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(value);
-    if (!match) {
-      throw usageError(
-        `${flag} must be a duration such as 500ms, 30s or 2m, not "${value}".`,
-        `A bare number is read as ${defaultUnit === 'ms' ? 'milliseconds' : 'seconds'}.`,
-      );
-    }
+    if (!match) throw usageError(`${flag} must be a duration such as 500ms, 30s or 2m, not ${quoted(value)}.`, `${bare}.`);
     const amount = Number(match[1]);
     const unit = (match[2] ?? defaultUnit).toLowerCase();
-    const ms = unit === 'm' ? amount * 60_000 : unit === 's' ? amount * 1000 : amount;
-    if (ms <= 0 || !Number.isFinite(ms)) throw usageError(`${flag} must be greater than zero.`, `Give a positive duration such as ${defaultUnit === 'ms' ? '500ms' : '30s'}, or leave the flag out for its default.`);
-    return Math.round(ms);
+    // Rounded first: "0.4ms" is 0, which a timer would treat as "now".
+    const ms = Math.round(unit === 'm' ? amount * 60_000 : unit === 's' ? amount * 1000 : amount);
+    if (ms < 1) throw usageError(`${flag} must be greater than zero.`, `Give a positive duration such as ${defaultUnit === 'ms' ? '500ms' : '30s'}, or leave the flag out for its default.`);
+    if (ms > MAX_DURATION_MS) {
+      throw usageError(
+        `${flag} must be at most ${MAX_DURATION_MS / 1000}s (24 hours), not ${quoted(value)}.`,
+        `Give a duration such as 30s or 2m, up to ${MAX_DURATION_MS / 1000}s or ${MAX_DURATION_MS / 60_000}m (${bare.toLowerCase()}), or leave the flag out for its default.`,
+      );
+    }
+    return ms;
   };
 }
 
@@ -26,7 +41,7 @@ export function parsePort(flag: string, allowZero = false) {
   return (value: string): number => {
     const port = Number(value);
     if (!/^\d+$/.test(value.trim()) || port > 65535 || (port === 0 && !allowZero)) {
-      throw usageError(`${flag} must be a port number between ${allowZero ? 0 : 1} and 65535, not "${value}".`, `Pass a free port such as ${flag} 8090${allowZero ? ', or 0 to let the system pick one' : ''}.`);
+      throw usageError(`${flag} must be a port number between ${allowZero ? 0 : 1} and 65535, not ${quoted(value)}.`, `Pass a free port such as ${flag} 8090${allowZero ? ', or 0 to let the system pick one' : ''}.`);
     }
     return port;
   };
@@ -45,7 +60,7 @@ export function parseChoice<T extends string>(flag: string, choices: readonly T[
   return (value: string): T => {
     const lowered = value.trim().toLowerCase();
     const found = choices.find((choice) => choice === lowered);
-    if (!found) throw usageError(`${flag} must be one of ${choices.join(', ')}, not "${value}".`, hint ?? `Pass one of ${choices.join(', ')}, e.g. ${flag} ${choices[0]}.`);
+    if (!found) throw usageError(`${flag} must be one of ${choices.join(', ')}, not ${quoted(value)}.`, hint ?? `Pass one of ${choices.join(', ')}, e.g. ${flag} ${choices[0]}.`);
     return found;
   };
 }

@@ -46,6 +46,13 @@ describe('bin/loom-plugin.js', () => {
     expect(result.stderr).toContain('Hint:');
   });
 
+  it('refuses a --timeout no timer can hold, before Node warns about it', () => {
+    const result = cli(['test', '--timeout', '99999999999999999999']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--timeout must be at most 86400s (24 hours)');
+    expect(result.stderr).not.toContain('TimeoutOverflowWarning');
+  });
+
   it('keeps error output plain under NO_COLOR even when FORCE_COLOR is set', () => {
     const result = cli(['validate', '--format', 'nope'], { NO_COLOR: '1', FORCE_COLOR: '1' });
     expect(result.code).toBe(2);

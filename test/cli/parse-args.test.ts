@@ -61,3 +61,36 @@ describe('usage errors', () => {
     expect(help.stdout).toContain('Exit codes:');
   });
 });
+
+// Timers cannot go past 2^31-1 ms: Node fired a longer --timeout after 1 ms ("timed out
+// after 1e+23 ms", exit 1). Every duration flag stops at a documented 24 hours.
+describe('duration limits', () => {
+  const flags = ['--timeout', '--startup-timeout'];
+  const tooLong = ['99999999999999999999', '3000000', '86401', '1441m', '86400001ms'];
+  it.each(flags.flatMap((flag) => tooLong.map((value) => [flag, value])))('%s %s is a usage error naming the largest value', async (flag, value) => {
+    const result = await runCli(['test', flag, value]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Error: ${flag} must be at most 86400s (24 hours), not "${value}".`);
+    expect(result.stderr).toMatch(/^Hint: .*up to 86400s or 1440m/m);
+  });
+
+  it.each(flags)('%s takes 24 hours exactly, in every unit', async (flag) => {
+    for (const value of ['86400', '86400s', '1440m', '86400000ms']) {
+      const parsed = await parseArgs(['test', flag, value], memoryIo());
+      expect(parsed.command === 'test' && (flag === '--timeout' ? parsed.options.timeoutMs : parsed.options.startupTimeoutMs)).toBe(86_400_000);
+    }
+  });
+
+  it('a value that rounds to 0 ms is refused like 0', async () => {
+    const result = await runCli(['test', '--timeout', '0.4ms']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--timeout must be greater than zero.');
+  });
+
+  it('a huge value is shown cut short', async () => {
+    const result = await runCli(['test', '--timeout', '9'.repeat(100_000)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`not "${'9'.repeat(40)}…".`);
+    expect(result.stderr.length).toBeLessThan(600);
+  });
+});
