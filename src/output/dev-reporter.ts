@@ -85,8 +85,12 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
       }
       case 'attempt': {
         const a = event.attempt;
-        // Config and manifest failures are already told by the state line and the findings.
-        if (!a.ok && (a.step === 'config' || a.step === 'validate')) break;
+        // Config and manifest failures are already told by the state line and the findings;
+        // a bad config file's hint (what to change in it) is not, so it follows the line.
+        if (!a.ok && (a.step === 'config' || a.step === 'validate')) {
+          if (a.step === 'config' && a.hint) out(`    ${style.dim(`Hint: ${safe(a.hint)}`)}`);
+          break;
+        }
         const built = a.buildMs !== undefined ? ` (build ${a.buildMs} ms)` : '';
         if (a.ok) out(`${at} ${tag(event.key)} ${style.green('✓')} ${a.reason === 'start' ? 'loaded' : `reloaded (${a.reason})`} in ${a.durationMs} ms${style.dim(built)}`);
         else {

@@ -117,7 +117,7 @@ export class PluginSlot {
     }
 
     const configFailure = await this.resolveConfig(manifest);
-    if (configFailure) return finish(false, { step: 'config', error: configFailure });
+    if (configFailure) return finish(false, { step: 'config', ...configFailure });
     const config = this.config!;
 
     this.setState(this.active ? 'reloading' : 'starting');
@@ -226,7 +226,8 @@ export class PluginSlot {
     return undefined;
   }
 
-  private async resolveConfig(manifest: Manifest): Promise<string | undefined> {
+  /** Undefined when the config is complete; else why not, and (for a bad file) what to do. */
+  private async resolveConfig(manifest: Manifest): Promise<{ error: string; hint?: string } | undefined> {
     try {
       const config = await resolveSlotConfig(this.ctx, this.key, manifest, this.prompted);
       this.missingConfig = config.missingRequired;
@@ -234,14 +235,14 @@ export class PluginSlot {
       if (config.missingRequired.length > 0) {
         const message = `Missing required config: ${config.missingRequired.join(', ')} (use --config or LOOM_CONFIG_<NAME>).`;
         if (!this.active) this.setState('waiting-config', message);
-        return message;
+        return { error: message };
       }
       this.config = config;
       return undefined;
     } catch (error) {
       const message = isLoomPluginError(error) ? error.message : `Config could not be resolved: ${(error as Error).message}`;
       if (!this.active) this.setState('failed', message);
-      return message;
+      return { error: message, ...(isLoomPluginError(error) && error.hint ? { hint: error.hint } : {}) };
     }
   }
 

@@ -35,6 +35,11 @@ export interface ResolveConfigOptions {
   cwd?: string;
 }
 
+/** A mapping named by the plugin's own provider_type: the layout dev uses for a folder of plugins. */
+function isOwnSection(manifest: Manifest, key: string, value: unknown): boolean {
+  return key === manifest.metadata.provider_type && typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export async function resolveConfig(manifest: Manifest, options: ResolveConfigOptions): Promise<ResolvedConfig> {
   const fields: ConfigField[] = manifest.metadata.config_schema ?? [];
   const names = fields.map((f) => f.name);
@@ -52,7 +57,9 @@ export async function resolveConfig(manifest: Manifest, options: ResolveConfigOp
       if (names.includes(key)) continue;
       const guess = closestName(key, names);
       throw new LoomPluginError('E_CONFIG', `The config file ${file} sets ${JSON.stringify(key)}, which is not a field of this plugin's config_schema.`, {
-        hint: guess ? `Did you mean ${JSON.stringify(guess)}?` : names.length > 0 ? `Known fields: ${names.join(', ')}.` : 'This plugin declares no config fields.',
+        hint: isOwnSection(manifest, key, fileValues[key])
+          ? `For one plugin the fields go at the top level of the file, not under "${key}:" (sections named by provider_type are for dev on a folder of plugins); move them up one level.`
+          : guess ? `Did you mean ${JSON.stringify(guess)}?` : names.length > 0 ? `Known fields: ${names.join(', ')}.` : 'This plugin declares no config fields.',
         details: { file, key, ...(guess ? { suggestion: guess } : {}) },
       });
     }
