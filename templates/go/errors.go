@@ -211,6 +211,20 @@ func providerQuote(text string) string {
 	return text[:cut]
 }
 
+// providerReported is the sentence every adapter tells a failure the provider reported
+// with: what it reported ("an error"), while doing what ("streaming"), its own words when
+// it sent any (said, quoted already), and "retrying may work" only when code is transient.
+func providerReported(code, said, what, doing string) string {
+	message := "the provider reported " + what + " while " + doing + " the answer"
+	if said != "" {
+		message += " (" + said + ")"
+	}
+	if errorTable[code].transient {
+		message += "; retrying may work"
+	}
+	return message
+}
+
 // PluginError is an error answer: `{code, message, transient, details?}`.
 type PluginError struct {
 	Code      string

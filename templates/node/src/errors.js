@@ -97,6 +97,16 @@ export function providerQuote(text, limit = QUOTE_LIMIT) {
   return hidden.slice(0, cut);
 }
 
+/**
+ * The sentence every adapter tells a failure the provider reported with: what it reported,
+ * while doing what, its own words when it sent any (`said`, quoted already), and "retrying
+ * may work" only when `code` is transient.
+ */
+export function providerReported(code, said, { what = 'an error', doing = 'streaming' } = {}) {
+  const retry = ERROR_TABLE[code][1] ? '; retrying may work' : '';
+  return `the provider reported ${what} while ${doing} the answer${said ? ` (${said})` : ''}${retry}`;
+}
+
 export class PluginError extends Error {
   /**
    * @param {keyof typeof ERROR_TABLE} code

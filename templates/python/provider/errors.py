@@ -119,6 +119,15 @@ def provider_quote(text: Any, limit: int = QUOTE_LIMIT) -> str:
     return hidden[:cut]
 
 
+def provider_reported(code: str, said: str, what: str = "an error", doing: str = "streaming") -> str:
+    """The sentence every adapter tells a failure the provider reported with: what it
+    reported, while doing what, its own words when it sent any (`said`, quoted already),
+    and "retrying may work" only when `code` is transient."""
+    named = f" ({said})" if said else ""
+    retry = "; retrying may work" if ERROR_TABLE[code][1] else ""
+    return f"the provider reported {what} while {doing} the answer{named}{retry}"
+
+
 class PluginError(Exception):
     """An error answer. Raise it anywhere in a request; app.py turns it into JSON."""
 

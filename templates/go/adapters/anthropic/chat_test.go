@@ -243,6 +243,9 @@ func TestStreaming(t *testing.T) {
 		if fault == "cut" || fault == "overloaded" {
 			expectCutMessage(t, failure)
 		}
+		if want := "the provider reported an error while streaming the answer (overloaded_error); retrying may work"; fault == "overloaded" && failure["message"] != want {
+			t.Fatalf("overloaded: message %q, want %q", failure["message"], want)
+		}
 	}
 }
 

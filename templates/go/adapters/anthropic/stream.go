@@ -91,14 +91,7 @@ func (s *streamState) translate(data map[string]any) (out []map[string]any, over
 		if !ok {
 			code = "provider_unavailable"
 		}
-		message := "the provider reported an error while streaming the answer"
-		if kind != "" {
-			message += " (" + kind + ")"
-		}
-		if errorTable[code].transient {
-			message += "; retrying may work"
-		}
-		return []map[string]any{pluginError(code, message, 0, "").body()}, true
+		return []map[string]any{pluginError(code, providerReported(code, kind, "an error", "streaming"), 0, "").body()}, true
 	}
 	return nil, false // ping, and event types added later
 }

@@ -208,9 +208,9 @@ func finishReason(reason any) string {
 // failedFinish: Cohere's ERROR and TIMEOUT finish reasons are failures, not answers; both
 // are told like the other failures the provider reports, with its own words when it sent any.
 func failedFinish(reason, detail any, streaming bool) *PluginError {
-	named := ""
+	said := ""
 	if detail != nil && detail != "" {
-		named = " (" + providerQuote(fmt.Sprint(detail)) + ")"
+		said = providerQuote(fmt.Sprint(detail))
 	}
 	doing := "generating"
 	if streaming {
@@ -218,9 +218,9 @@ func failedFinish(reason, detail any, streaming bool) *PluginError {
 	}
 	switch reason {
 	case "ERROR":
-		return newError("provider_unavailable", "the provider reported an error while "+doing+" the answer"+named+"; retrying may work")
+		return newError("provider_unavailable", providerReported("provider_unavailable", said, "an error", doing))
 	case "TIMEOUT":
-		return newError("timeout", "the provider reported a timeout while "+doing+" the answer"+named+"; retrying may work")
+		return newError("timeout", providerReported("timeout", said, "a timeout", doing))
 	}
 	return nil
 }

@@ -45,13 +45,7 @@ func streamError(upstream rpcError) *PluginError {
 	} else if upstream.Status != "" {
 		said = upstream.Status
 	}
-	failure.Message = "the provider reported an error while streaming the answer"
-	if said != "" {
-		failure.Message += " (" + said + ")"
-	}
-	if errorTable[failure.Code].transient {
-		failure.Message += "; retrying may work"
-	}
+	failure.Message = providerReported(failure.Code, said, "an error", "streaming")
 	return failure
 }
 

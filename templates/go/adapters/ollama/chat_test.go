@@ -216,5 +216,8 @@ func TestStreaming(t *testing.T) {
 		if fault == "cut" || fault == "runner" {
 			expectCutMessage(t, failure)
 		}
+		if want := "the provider reported an error while streaming the answer (an error was encountered while running the model: unexpected EOF); retrying may work"; fault == "runner" && failure["message"] != want {
+			t.Fatalf("runner: message %q, want %q", failure["message"], want)
+		}
 	}
 }

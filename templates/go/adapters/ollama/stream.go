@@ -79,7 +79,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 		if failure, ok := data["error"]; ok && failure != nil {
 			// The model runner failed after the answer started: worth a retry.
 			said := providerQuote(fmt.Sprint(failure))
-			send(newError("provider_unavailable", "the provider reported an error while streaming the answer ("+said+"); retrying may work").body())
+			send(newError("provider_unavailable", providerReported("provider_unavailable", said, "an error", "streaming")).body())
 			send(nil)
 			return nil
 		}

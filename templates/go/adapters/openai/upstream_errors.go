@@ -129,13 +129,7 @@ func (w wire) streamError(raw any) *PluginError {
 	} else if message != "" {
 		said = message
 	}
-	failure.Message = "the provider reported an error while streaming the answer"
-	if said != "" {
-		failure.Message += " (" + said + ")"
-	}
-	if errorTable[failure.Code].transient {
-		failure.Message += "; retrying may work"
-	}
+	failure.Message = providerReported(failure.Code, said, "an error", "streaming")
 	// No HTTP status or headers came with it: the status streamStatus chose and the wait
 	// read from no Retry-After are not the provider's.
 	delete(failure.Details, "upstream_status")

@@ -8,7 +8,7 @@
 // into OpenAI-style chunks ending in `[DONE]`, and maps every Anthropic error to Loom's
 // codes. The routes never see a raw upstream response.
 import { randomUUID } from 'node:crypto';
-import { ERROR_TABLE, parseRetryAfter, PluginError, providerQuote } from './errors.js';
+import { parseRetryAfter, PluginError, providerQuote, providerReported } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
@@ -311,8 +311,7 @@ class StreamState {
       case 'error': {
         const type = String(data.error?.type ?? '');
         const code = ERROR_TYPES[type] ?? 'provider_unavailable';
-        const retry = ERROR_TABLE[code][1] ? '; retrying may work' : '';
-        throw pluginError(code, `the provider reported an error while streaming the answer${type ? ` (${type})` : ''}${retry}`, 0);
+        throw pluginError(code, providerReported(code, type), 0);
       }
       default:
         return [[], false]; // ping, and event types added later

@@ -171,6 +171,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
       assert.equal(failure.code, code);
       assert.equal(failure.transient, true);
       if (fault === 'cut' || fault === 'overloaded') assertCutMessage(failure.message);
+      if (fault === 'overloaded') assert.equal(failure.message, 'the provider reported an error while streaming the answer (overloaded_error); retrying may work');
       assert.equal(all.at(-1), '[DONE]');
     });
   }

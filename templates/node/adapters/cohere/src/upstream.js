@@ -7,7 +7,7 @@
 // from `usage.tokens`), turns Cohere's typed stream events into OpenAI-style chunks ending
 // in `[DONE]`, and maps every Cohere error to Loom's codes.
 import { randomUUID } from 'node:crypto';
-import { parseRetryAfter, PluginError, providerQuote } from './errors.js';
+import { parseRetryAfter, PluginError, providerQuote, providerReported } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 // Enough pages for any real model list, bounded against a loop.
@@ -160,8 +160,7 @@ function failedFinish(reason, detail, streaming = false) {
   const failures = { ERROR: ['provider_unavailable', 'an error'], TIMEOUT: ['timeout', 'a timeout'] };
   if (!Object.hasOwn(failures, reason)) return undefined;
   const [code, what] = failures[reason];
-  const named = detail ? ` (${providerQuote(detail)})` : '';
-  return new PluginError(code, `the provider reported ${what} while ${streaming ? 'streaming' : 'generating'} the answer${named}; retrying may work`);
+  return new PluginError(code, providerReported(code, detail ? providerQuote(detail) : '', { what, doing: streaming ? 'streaming' : 'generating' }));
 }
 
 export function fromResponse(data, request) {

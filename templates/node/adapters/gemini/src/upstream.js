@@ -8,7 +8,7 @@
 // `finish_reason`, usage that adds up), turns the `alt=sse` stream into OpenAI-style
 // chunks ending in `[DONE]`, and maps every Gemini error to Loom's codes.
 import { randomUUID } from 'node:crypto';
-import { PluginError, providerQuote } from './errors.js';
+import { PluginError, providerQuote, providerReported } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 const API_VERSION = 'v1beta';
@@ -269,7 +269,7 @@ export async function errorFromResponse(response) {
 function streamError(error) {
   const failure = loomError(Number.isInteger(error.code) ? error.code : 502, error);
   const said = [String(error.status ?? ''), typeof error.message === 'string' ? providerQuote(error.message) : ''].filter(Boolean).join(': ');
-  failure.message = `the provider reported an error while streaming the answer${said ? ` (${said})` : ''}${failure.transient ? '; retrying may work' : ''}`;
+  failure.message = providerReported(failure.code, said);
   return failure;
 }
 

@@ -7,7 +7,7 @@
 // `finish_reason`, usage from the eval counts), turns Ollama's NDJSON stream into
 // OpenAI-style SSE chunks ending in `[DONE]`, and maps Ollama's errors to Loom's codes.
 import { randomUUID } from 'node:crypto';
-import { parseRetryAfter, PluginError, providerQuote } from './errors.js';
+import { parseRetryAfter, PluginError, providerQuote, providerReported } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 
 export class Upstream {
@@ -204,7 +204,7 @@ async function* translateStream(response, request, timeoutMs) {
   let calls = 0;
   const translate = (data) => {
     // The model runner failed after the answer started: worth a retry.
-    if (data.error) throw new PluginError('provider_unavailable', `the provider reported an error while streaming the answer (${providerQuote(data.error)}); retrying may work`);
+    if (data.error) throw new PluginError('provider_unavailable', providerReported('provider_unavailable', providerQuote(data.error)));
     const out = [];
     if (typeof data.message?.content === 'string' && data.message.content) out.push(chunk({ content: data.message.content }));
     for (const call of toolCallsOf(data.message, calls)) {

@@ -145,6 +145,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
       assert.equal(failure.code, code);
       assert.equal(failure.transient, true);
       if (fault === 'cut' || fault === 'runner') assertCutMessage(failure.message);
+      if (fault === 'runner') assert.equal(failure.message, 'the provider reported an error while streaming the answer (an error was encountered while running the model: unexpected EOF); retrying may work');
       assert.equal(all.at(-1), '[DONE]');
     });
   }

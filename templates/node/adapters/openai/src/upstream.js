@@ -6,7 +6,7 @@
 // differs between OpenAI dialects (URL, auth header, model list, stream chunks, error
 // codes) is in wire.js.
 import { randomUUID } from 'node:crypto';
-import { PluginError, providerQuote } from './errors.js';
+import { PluginError, providerQuote, providerReported } from './errors.js';
 import { relayStream, send, sendJson, sseEvent as event } from './http.js';
 import { Wire, errorFromBody, errorFromResponse } from './wire.js';
 
@@ -92,7 +92,7 @@ export function streamError(error) {
   const failure = errorFromBody(streamStatus(error), error, new Headers());
   const kind = [error.code, error.type].find((value) => value !== null && value !== undefined && value !== '');
   const said = [kind === undefined ? '' : String(kind), typeof error.message === 'string' ? providerQuote(error.message) : ''].filter(Boolean).join(': ');
-  failure.message = `the provider reported an error while streaming the answer${said ? ` (${said})` : ''}${failure.transient ? '; retrying may work' : ''}`;
+  failure.message = providerReported(failure.code, said);
   // No HTTP status or headers came with it: the status streamStatus chose and the wait read
   // from no Retry-After are not the provider's.
   const details = { ...failure.details };

@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
-from .errors import ERROR_TABLE, PluginError, provider_quote, retry_after_seconds
+from .errors import PluginError, provider_quote, provider_reported, retry_after_seconds
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -366,9 +366,7 @@ class _StreamState:
             error = data.get("error") or {}
             error_type = str(error.get("type") or "")
             code = ERROR_TYPES.get(error_type, "provider_unavailable")
-            named = f" ({error_type})" if error_type else ""
-            retry = "; retrying may work" if ERROR_TABLE[code][1] else ""
-            raise plugin_error(code, f"the provider reported an error while streaming the answer{named}{retry}", 0)
+            raise plugin_error(code, provider_reported(code, error_type), 0)
         return [], False  # ping, and event types added later
 
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import requests
 
-from .errors import PluginError, provider_quote, retry_after_seconds
+from .errors import PluginError, provider_quote, provider_reported, retry_after_seconds
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -205,9 +205,8 @@ def failed_finish(reason: Any, detail: Any = None, streaming: bool = False) -> O
     if reason not in failures:
         return None
     code, what = failures[reason]
-    named = f" ({provider_quote(detail)})" if detail else ""
     doing = "streaming" if streaming else "generating"
-    return PluginError(code, f"the provider reported {what} while {doing} the answer{named}; retrying may work")
+    return PluginError(code, provider_reported(code, provider_quote(detail) if detail else "", what, doing))
 
 
 def from_response(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:

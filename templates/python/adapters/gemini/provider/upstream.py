@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import requests
 
-from .errors import PluginError, provider_quote
+from .errors import PluginError, provider_quote, provider_reported
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -397,9 +397,7 @@ def _stream_error(error: Dict[str, Any]) -> PluginError:
     code = error.get("code")
     failure = loom_error(code if isinstance(code, int) else 502, error)
     said = ": ".join(part for part in (str(error.get("status") or ""), provider_quote(error.get("message") or "")) if part)
-    named = f" ({said})" if said else ""
-    retry = "; retrying may work" if failure.transient else ""
-    failure.message = f"the provider reported an error while streaming the answer{named}{retry}"
+    failure.message = provider_reported(failure.code, said)
     return failure
 
 

@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
-from .errors import PluginError, provider_quote, retry_after_seconds
+from .errors import PluginError, provider_quote, provider_reported, retry_after_seconds
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 
@@ -261,7 +261,7 @@ def _translate_stream(response: requests.Response, request: Dict[str, Any], time
         nonlocal calls
         if data.get("error"):
             # The model runner failed after the answer started: worth a retry.
-            raise PluginError("provider_unavailable", f"the provider reported an error while streaming the answer ({provider_quote(data['error'])}); retrying may work")
+            raise PluginError("provider_unavailable", provider_reported("provider_unavailable", provider_quote(data["error"])))
         message = data.get("message") if isinstance(data.get("message"), dict) else {}
         out = [chunk({"content": str(message["content"])})] if message.get("content") else []
         for call in tool_calls_of(message, calls):

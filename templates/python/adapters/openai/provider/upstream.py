@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 import requests
 
-from .errors import PluginError, provider_quote
+from .errors import PluginError, provider_quote, provider_reported
 from .settings import Config
 from .transport import Transport, read_json as _json, relay_stream, sse_event as _event
 from .wire import Wire, error_from_body, error_from_response
@@ -95,8 +95,7 @@ def stream_error(error: Dict[str, Any]) -> PluginError:
     failure = error_from_body(_stream_status(error), error, {})
     kind = next((str(error[key]) for key in ("code", "type") if error.get(key) not in (None, "")), "")
     said = ": ".join(part for part in (kind, provider_quote(error.get("message") or "")) if part)
-    retry = "; retrying may work" if failure.transient else ""
-    failure.message = f"the provider reported an error while streaming the answer{f' ({said})' if said else ''}{retry}"
+    failure.message = provider_reported(failure.code, said)
     # No HTTP status or headers came with it: the status _stream_status chose and the wait
     # read from no Retry-After are not the provider's.
     failure.details = {key: value for key, value in (failure.details or {}).items() if key not in ("upstream_status", "retry_after")}
