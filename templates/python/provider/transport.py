@@ -29,7 +29,7 @@ class Transport:
     ) -> None:
         self.base = base
         # host[:port] only, for messages: the full URL may carry credentials or a key.
-        self.host = _host(base)
+        self.host = _host(base) or "the endpoint"
         self.timeout = timeout
         self.error_from_response = error_from_response
         self.session = _AnsweringSession()
@@ -97,21 +97,26 @@ def redirected(response: requests.Response, base: str) -> Optional[PluginError]:
 
 def _where(base: str, location: str) -> str:
     """scheme://host[:port] that a Location points to, or "another address" when it is no
-    URL (then it is not repeated: it may be anything)."""
+    URL (then it is not repeated: it may be anything). Unlike _host, whose host it uses, it
+    resolves the Location against the endpoint and keeps the scheme: an http to https
+    redirect keeps the host, so the scheme is what the user has to change."""
     try:
-        target = urlsplit(urljoin(base + "/", location))
+        target = urljoin(base + "/", location)
+        scheme = urlsplit(target).scheme
     except ValueError:  # e.g. an unclosed IPv6 bracket
         return "another address"
-    host = target.netloc.rpartition("@")[2]
-    return f"{target.scheme}://{host}" if target.scheme and host else "another address"
+    host = _host(target)
+    return f"{scheme}://{host}" if scheme and host else "another address"
 
 
 def _host(url: str) -> str:
-    """host[:port] of a URL, never its credentials, path or query."""
+    """host[:port] of a URL, never its credentials, path or query; "" when it has none or
+    is no URL. Messages about the endpoint name it by this alone (_where, for a redirect's
+    target, adds the scheme)."""
     try:
-        return urlsplit(url).netloc.rpartition("@")[2] or "the endpoint"
-    except ValueError:
-        return "the endpoint"
+        return urlsplit(url).netloc.rpartition("@")[2]
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return ""
 
 
 def unreachable(error: requests.RequestException, host: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from provider.errors import PluginError
-from provider.transport import Transport, read_json, sse_event, stream_failure, unreachable
+from provider.transport import Transport, read_json, redirected, sse_event, stream_failure, unreachable
 from tests.test_lifecycle import assert_plain_message
 
 
@@ -50,6 +50,33 @@ def test_unreachable_says_what_went_wrong_in_words(cause, start):
 )
 def test_a_broken_stream_says_whether_it_stalled(error, code):
     assert stream_failure(error, 5).code == code
+
+
+@pytest.mark.parametrize(
+    "endpoint,host",
+    [("https://user:pw@api.example:8443/v1?key=k", "api.example:8443"), ("http://[::1/v1", "the endpoint"), ("no-url", "the endpoint")],
+)
+def test_messages_name_the_endpoint_by_its_host_only(endpoint, host):
+    transport = Transport(endpoint, 2, {}, lambda response: PluginError("internal_error", "unused"))
+    transport.close()
+    assert transport.host == host
+
+
+@pytest.mark.parametrize(
+    "location,where",
+    [
+        ("https://user:pw@api.example:8443/v1?sig=s", "https://api.example:8443"),
+        ("/v2/chat?sig=s", "http://local.example:8080"),
+        ("mailto:someone@example.com", "another address"),
+        ("http://[::1", "another address"),
+    ],
+)
+def test_a_redirect_is_told_by_the_scheme_and_host_it_points_to(location, where):
+    response = requests.Response()
+    response.status_code = 307
+    response.headers["Location"] = location
+    error = redirected(response, "http://user:pw@local.example:8080/v1")
+    assert error is not None and f"redirected (307) to {where};" in error.message, error.message
 
 
 def test_a_body_that_is_not_json_is_an_internal_error():
