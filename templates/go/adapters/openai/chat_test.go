@@ -177,6 +177,9 @@ func TestAnErrorTheProviderSendsInTheStreamIsOneErrorEvent(t *testing.T) {
 	rateLimited := map[string]any{"message": "Rate limit reached for requests. Please try again in 6ms.", "type": "requests", "param": nil, "code": "rate_limit_exceeded"}
 	noQuota := map[string]any{"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "param": nil, "code": "insufficient_quota"}
 	tooLong := map[string]any{"message": strings.Repeat("x", 300), "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}
+	// A code sent as a number is the code, for the status and the classification alike (as
+	// the Node and Python templates read it), not passed over for the type.
+	numericCode := map[string]any{"message": "Service unavailable.", "type": "insufficient_quota", "param": nil, "code": 503}
 	said := "the provider reported an error while streaming the answer"
 	for _, c := range []struct {
 		fault    string
@@ -190,6 +193,7 @@ func TestAnErrorTheProviderSendsInTheStreamIsOneErrorEvent(t *testing.T) {
 		{"stream-error-object", rateLimited, "rate_limit_exceeded", said + " (rate_limit_exceeded: " + rateLimited["message"].(string) + "); retrying may work"},
 		{"stream-error-object", noQuota, "quota_exceeded", said + " (insufficient_quota: " + noQuota["message"].(string) + ")"},
 		{"stream-error-object", tooLong, "invalid_request", said + " (context_length_exceeded: " + strings.Repeat("x", 200) + ")"},
+		{"stream-error-object", numericCode, "provider_unavailable", said + " (503: Service unavailable.); retrying may work"},
 	} {
 		upstream.setFault(c.fault, "")
 		upstream.setStreamError(c.reported)

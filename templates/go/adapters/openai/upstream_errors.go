@@ -35,9 +35,9 @@ func (w wire) errorFromBody(status int, errorPart any, header http.Header) *Plug
 	case string:
 		upstreamMessage = value
 	case map[string]any:
-		codes[0] = firstString(value["code"], value["type"])
+		codes[0] = firstText(value["code"], value["type"])
 		if inner, ok := value["innererror"].(map[string]any); ok {
-			codes[1] = firstString(inner["code"])
+			codes[1] = firstText(inner["code"])
 		}
 		upstreamMessage, _ = value["message"].(string)
 	}
@@ -83,15 +83,6 @@ func (w wire) errorFromBody(status int, errorPart any, header http.Header) *Plug
 	}
 }
 
-func firstString(values ...any) string {
-	for _, value := range values {
-		if text, ok := value.(string); ok && text != "" {
-			return text
-		}
-	}
-	return ""
-}
-
 // streamErrorStatus: an error sent inside a stream has no HTTP status; its code (else its
 // type) stands for the status an error answer of that kind comes with (streamError). One
 // table for both dialects: Azure streams OpenAI's events, and its own two names mean nothing
@@ -121,7 +112,7 @@ func (w wire) streamError(raw any) *PluginError {
 		reported = map[string]any{"message": fmt.Sprint(raw)}
 	}
 	failure := w.errorFromBody(streamStatus(reported), reported, http.Header{})
-	said := textOf(reported["code"], reported["type"])
+	said := firstText(reported["code"], reported["type"])
 	message, _ := reported["message"].(string)
 	message = providerQuote(message)
 	if said != "" && message != "" {
@@ -142,7 +133,7 @@ func (w wire) streamError(raw any) *PluginError {
 // streamErrorStatus), else 502: the provider failed.
 func streamStatus(reported map[string]any) int {
 	for _, key := range []string{"code", "type"} {
-		text := textOf(reported[key])
+		text := firstText(reported[key])
 		if status, err := strconv.Atoi(text); err == nil && status >= 400 && status <= 599 && !strings.HasPrefix(text, "+") {
 			return status
 		}
@@ -153,8 +144,10 @@ func streamStatus(reported map[string]any) int {
 	return 502
 }
 
-// textOf is the first of values that is a non-empty string or a number, as text.
-func textOf(values ...any) string {
+// firstText is the first of values that is a non-empty string or a number, as text: an
+// error's code (else its type). A number reaches it only from a stream's event (decoded
+// with UseNumber); an error answer's numbers are float64 and passed over.
+func firstText(values ...any) string {
 	for _, value := range values {
 		switch value := value.(type) {
 		case string:

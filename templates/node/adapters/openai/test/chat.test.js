@@ -100,6 +100,8 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
   const RATE_LIMITED = { message: 'Rate limit reached for requests. Please try again in 6ms.', type: 'requests', param: null, code: 'rate_limit_exceeded' };
   const NO_QUOTA = { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' };
   const TOO_LONG = { message: 'x'.repeat(300), type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' };
+  // A code sent as a number is the code, for the status and the classification alike.
+  const NUMERIC_CODE = { message: 'Service unavailable.', type: 'insufficient_quota', param: null, code: 503 };
   const SAID = 'the provider reported an error while streaming the answer';
   for (const [fault, error, code, message] of [
     ['stream-error-object', SERVER_ERROR, 'provider_unavailable', `${SAID} (server_error: ${SERVER_ERROR.message}); retrying may work`],
@@ -108,6 +110,7 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     ['stream-error-object', RATE_LIMITED, 'rate_limit_exceeded', `${SAID} (rate_limit_exceeded: ${RATE_LIMITED.message}); retrying may work`],
     ['stream-error-object', NO_QUOTA, 'quota_exceeded', `${SAID} (insufficient_quota: ${NO_QUOTA.message})`],
     ['stream-error-object', TOO_LONG, 'invalid_request', `${SAID} (context_length_exceeded: ${'x'.repeat(200)})`],
+    ['stream-error-object', NUMERIC_CODE, 'provider_unavailable', `${SAID} (503: Service unavailable.); retrying may work`],
   ]) {
     // An {"error": {...}} event after the 200 is the provider's failure, classified like an
     // error answer of the same type, not an unreadable chunk.

@@ -105,6 +105,8 @@ OVERLOADED = {"message": "The engine is currently overloaded, please try again l
 RATE_LIMITED = {"message": "Rate limit reached for requests. Please try again in 6ms.", "type": "requests", "param": None, "code": "rate_limit_exceeded"}
 NO_QUOTA = {"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}
 TOO_LONG = {"message": "x" * 300, "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}
+# A code sent as a number is the code, for the status and the classification alike.
+NUMERIC_CODE = {"message": "Service unavailable.", "type": "insufficient_quota", "param": None, "code": 503}
 SAID = "the provider reported an error while streaming the answer"
 
 
@@ -118,6 +120,7 @@ SAID = "the provider reported an error while streaming the answer"
         ("stream-error-object", RATE_LIMITED, "rate_limit_exceeded", f"{SAID} (rate_limit_exceeded: {RATE_LIMITED['message']}); retrying may work"),
         ("stream-error-object", NO_QUOTA, "quota_exceeded", f"{SAID} (insufficient_quota: {NO_QUOTA['message']})"),
         ("stream-error-object", TOO_LONG, "invalid_request", f"{SAID} (context_length_exceeded: {'x' * 200})"),
+        ("stream-error-object", NUMERIC_CODE, "provider_unavailable", f"{SAID} (503: Service unavailable.); retrying may work"),
     ],
 )
 def test_error_the_provider_sends_in_the_stream_is_one_error_event_then_done(ready, upstream, fault, error, code, message):
