@@ -176,11 +176,13 @@ export function normalizeChunk(data, request) {
 /**
  * Passes the upstream's SSE `data:` events on one by one, normalised (http.js keeps the
  * protocol's rules). A stream that closes without [DONE] is complete if every choice in it
- * carried a finish_reason (some OpenAI-compatible servers forget [DONE]; with `n` > 1 one
- * choice can finish while another is still being written); otherwise the answer was cut
- * short, and Loom must not take it for a whole one.
+ * carried a finish_reason and, with `n` > 1, choices 0 to n-1 all came (some
+ * OpenAI-compatible servers forget [DONE]; with `n` > 1 one choice can finish while another
+ * is still being written, or before another began); otherwise the answer was cut short,
+ * and Loom must not take it for a whole one.
  */
 function relayEvents(response, request, timeoutMs, wire) {
+  const asked = int(request.n, 1);
   const started = new Set();
   const finished = new Set();
   return relayStream(response, timeoutMs, {
@@ -197,8 +199,18 @@ function relayEvents(response, request, timeoutMs, wire) {
       return [wire.keepChunk(chunk) ? [event(chunk)] : [], false];
     },
     ended: () => {
-      if (started.size === 0 || [...started].some((index) => !finished.has(index))) throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished; retrying may work');
+      if (cutShort(started, finished, asked)) throw new PluginError('provider_unavailable', 'the provider ended the stream before the answer was finished; retrying may work');
       return [];
     },
   });
+}
+
+/**
+ * Whether a stream that ended without [DONE] was cut short: no choice came, one that came
+ * never finished, or (n > 1) one of the n asked for never came. It counts the finished
+ * choices below n rather than looking each index up, so a huge n costs nothing.
+ */
+function cutShort(started, finished, asked) {
+  if (started.size === 0 || [...started].some((index) => !finished.has(index))) return true;
+  return asked > 1 && [...finished].filter((index) => index >= 0 && index < asked).length < asked;
 }

@@ -155,16 +155,19 @@ describe('streaming', { skip: !METADATA.capabilities.streaming && 'streaming cap
     assert.equal(chunks.at(-1).choices[0].finish_reason, 'stop');
   });
 
-  it('sends one provider_unavailable event then [DONE] when one of several choices never finished', async () => {
-    // With n > 1 every choice must finish: index 0's finish_reason does not end index 1.
-    upstream.fault = 'two-choices-cut';
-    const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, n: 2, stream: true })).text());
-    const error = JSON.parse(all.at(-2));
-    assert.equal(error.code, 'provider_unavailable');
-    assert.equal(error.transient, true);
-    assertCutMessage(error.message);
-    assert.equal(all.at(-1), '[DONE]');
-  });
+  // With n > 1 every choice asked for must come and finish: index 0's finish_reason ends
+  // neither an unfinished index 1 nor one that never came.
+  for (const fault of ['two-choices-cut', 'two-choices-one-sent']) {
+    it(`sends one provider_unavailable event then [DONE] when one of several choices never finished (${fault})`, async () => {
+      upstream.fault = fault;
+      const all = events(await (await app.call('POST', '/chat/completions', { ...HELLO, n: 2, stream: true })).text());
+      const error = JSON.parse(all.at(-2));
+      assert.equal(error.code, 'provider_unavailable');
+      assert.equal(error.transient, true);
+      assertCutMessage(error.message);
+      assert.equal(all.at(-1), '[DONE]');
+    });
+  }
 
   it('ends an answer whose choices all finished but whose upstream forgot [DONE] with [DONE] and no error', async () => {
     upstream.fault = 'two-choices-no-done';

@@ -6,8 +6,9 @@
 // 'reset' (connection dropped); for a stream, 'break' (drops the connection after the
 // first event), 'stall' (goes quiet after it), 'cut' (ends cleanly after it), 'no-done'
 // (the whole answer, its finish_reason chunk included, but no [DONE]), 'two-choices-cut'
-// (two choices as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]) or
-// 'two-choices-no-done' (both finish, no [DONE]), 'stream-error-object' (the first word,
+// (two choices as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]),
+// 'two-choices-one-sent' (as if asked for `n: 2`, only index 0 comes, and finishes; no
+// [DONE]), 'two-choices-no-done' (both finish, no [DONE]), 'stream-error-object' (the first word,
 // then `data: {"error": streamError}` and the end: an error the provider reports after the
 // 200) or 'stream-error-event' (the same with an `event: error` line before the data).
 // `received` holds every POST as { path, query, headers, body }.
@@ -47,8 +48,8 @@ export async function startFakeOpenAI(wire) {
     if (body.stream) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream' });
       if (wire.firstChunk) res.write(`data: ${JSON.stringify(wire.firstChunk)}\n\n`);
-      if (fault === 'two-choices-cut' || fault === 'two-choices-no-done') {
-        twoChoices(res, model, reply, fault === 'two-choices-no-done');
+      if (fault === 'two-choices-cut' || fault === 'two-choices-one-sent' || fault === 'two-choices-no-done') {
+        twoChoices(res, model, reply, fault);
         return;
       }
       const words = reply.split(' ');
@@ -83,17 +84,17 @@ export async function startFakeOpenAI(wire) {
   });
 }
 
-/** Two choices, one chunk each per word as OpenAI sends them; ends without [DONE]. */
-function twoChoices(res, model, reply, finishBoth) {
+/** Two choices (one for 'two-choices-one-sent'), one chunk each per word as OpenAI sends them; ends without [DONE]. */
+function twoChoices(res, model, reply, fault) {
+  const indexes = fault === 'two-choices-one-sent' ? [0] : [0, 1];
   const send = (index, delta, finish = null) => {
     const chunk = { id: 'chatcmpl-3', object: 'chat.completion.chunk', created: 1700000000, model, choices: [{ index, delta, finish_reason: finish }] };
     res.write(`data: ${JSON.stringify(chunk)}\n\n`);
   };
   for (const word of reply.split(' ')) {
-    send(0, { content: `${word} ` });
-    send(1, { content: `${word} ` });
+    for (const index of indexes) send(index, { content: `${word} ` });
   }
   send(0, {}, 'stop');
-  if (finishBoth) send(1, {}, 'stop');
+  if (fault === 'two-choices-no-done') send(1, {}, 'stop');
   res.end();
 }
