@@ -8,6 +8,7 @@ OpenAI dialects (URL, auth header, model list, stream chunks, error codes) is in
 """
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -118,8 +119,9 @@ def _stream_status(error: Dict[str, Any]) -> int:
 
 
 def _int(value: Any, fallback: int) -> int:
-    # Loom decodes these fields as integers: 5.0 or "5" would fail there.
-    if isinstance(value, bool):
+    # Loom decodes these fields as integers: 5.0 or "5" would fail there. A client's n of
+    # 1e400 reads as infinity, which int() refuses.
+    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
         return fallback
     if isinstance(value, (int, float)):
         return int(value)
@@ -203,9 +205,11 @@ def normalize_chunk(data: Any, request: Dict[str, Any]) -> Dict[str, Any]:
 def _relay_events(response: requests.Response, request: Dict[str, Any], timeout: int, wire: Wire) -> Iterator[bytes]:
     """Passes the upstream's SSE `data:` events on one by one, normalised (transport.py
     keeps the protocol's rules). A stream that closes without [DONE] is complete if every
-    choice in it carried a finish_reason (some OpenAI-compatible servers forget [DONE]; with
-    `n` > 1 one choice can finish while another is still being written); otherwise the
-    answer was cut short, and Loom must not take it for a whole one."""
+    choice in it carried a finish_reason and, with `n` > 1, choices 0 to n-1 all came (some
+    OpenAI-compatible servers forget [DONE]; with `n` > 1 one choice can finish while another
+    is still being written, or before another began); otherwise the answer was cut short,
+    and Loom must not take it for a whole one."""
+    asked = _int(request.get("n"), 1)
     started: Set[int] = set()
     finished: Set[int] = set()
 
@@ -222,8 +226,17 @@ def _relay_events(response: requests.Response, request: Dict[str, Any], timeout:
         return ([_event(chunk)] if wire.keep_chunk(chunk) else []), False
 
     def ended() -> List[bytes]:
-        if not started or started - finished:
+        if _cut_short(started, finished, asked):
             raise PluginError("provider_unavailable", "the provider ended the stream before the answer was finished; retrying may work")
         return []
 
     return relay_stream(response, timeout, translate, ended, done_ends=True)
+
+
+def _cut_short(started: Set[int], finished: Set[int], asked: int) -> bool:
+    """Whether a stream that ended without [DONE] was cut short: no choice came, one that
+    came never finished, or (n > 1) one of the n asked for never came. It counts the
+    finished choices below n rather than looking each index up, so a huge n costs nothing."""
+    if not started or started - finished:
+        return True
+    return asked > 1 and len([index for index in finished if 0 <= index < asked]) < asked

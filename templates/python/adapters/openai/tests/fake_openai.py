@@ -8,7 +8,8 @@ the subclass names (`faults`), "hang", "garbage" (200 with broken JSON) or "rese
 (connection dropped); for a stream, "break" (drops the connection after the first event),
 "stall" (goes quiet after it), "cut" (ends cleanly after it), "no-done" (the whole
 answer, its finish_reason chunk included, but no [DONE]), "two-choices-cut" (two choices
-as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]), "two-choices-no-done"
+as with `n: 2`; index 0 finishes, index 1 never does, no [DONE]), "two-choices-one-sent"
+(as if asked for `n: 2`, only index 0 comes, and finishes; no [DONE]), "two-choices-no-done"
 (both finish, no [DONE]), "stream-error-object" (the first word, then
 `data: {"error": stream_error}` and the end: an error the provider reports after the 200)
 or "stream-error-event" (the same with an `event: error` line before the data).
@@ -112,8 +113,8 @@ class OpenAIHandler(FakeHandler):
 
     def _stream(self, model: str, reply: str, fault: Any) -> None:
         self.start_stream()
-        if fault in ("two-choices-cut", "two-choices-no-done"):
-            self._two_choices(model, reply, finish_both=fault == "two-choices-no-done")
+        if fault in ("two-choices-cut", "two-choices-one-sent", "two-choices-no-done"):
+            self._two_choices(model, reply, fault)
             return
         if self.upstream.first_chunk:
             self.chunk(f"data: {json.dumps(self.upstream.first_chunk)}\n\n".encode())
@@ -143,8 +144,10 @@ class OpenAIHandler(FakeHandler):
         self.chunk(b"")
         return True
 
-    def _two_choices(self, model: str, reply: str, finish_both: bool) -> None:
-        """Two choices, one chunk each per word as OpenAI sends them; ends without [DONE]."""
+    def _two_choices(self, model: str, reply: str, fault: str) -> None:
+        """Two choices (one for "two-choices-one-sent"), one chunk each per word as OpenAI
+        sends them; ends without [DONE]."""
+        indexes = [0] if fault == "two-choices-one-sent" else [0, 1]
 
         def send(index: int, delta: Dict[str, Any], finish: Optional[str] = None) -> None:
             chunk = {"id": "chatcmpl-3", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
@@ -152,9 +155,9 @@ class OpenAIHandler(FakeHandler):
             self.chunk(f"data: {json.dumps(chunk)}\n\n".encode())
 
         for word in reply.split(" "):
-            send(0, {"content": word + " "})
-            send(1, {"content": word + " "})
+            for index in indexes:
+                send(index, {"content": word + " "})
         send(0, {}, "stop")
-        if finish_both:
+        if fault == "two-choices-no-done":
             send(1, {}, "stop")
         self.chunk(b"")

@@ -169,9 +169,11 @@ def test_finished_stream_without_done_gets_done_and_no_error(ready, upstream):
 
 
 @pytest.mark.skipif(not STREAMING, reason="streaming capability is off")
-def test_stream_with_a_choice_left_unfinished_is_cut(ready, upstream):
-    # With n > 1 every choice must finish: index 0's finish_reason does not end index 1.
-    upstream.fault = "two-choices-cut"
+@pytest.mark.parametrize("fault", ["two-choices-cut", "two-choices-one-sent"])
+def test_stream_with_a_choice_left_unfinished_is_cut(ready, upstream, fault):
+    # With n > 1 every choice asked for must come and finish: index 0's finish_reason ends
+    # neither an unfinished index 1 nor one that never came.
+    upstream.fault = fault
     events = events_of(ready.post("/chat/completions", json={**HELLO, "n": 2, "stream": True}))
     error = json.loads(events[-2])
     assert error["code"] == "provider_unavailable" and error["transient"] is True
