@@ -132,20 +132,23 @@ func TestStreaming(t *testing.T) {
 		t.Fatalf("two-choices-no-done: %v", events)
 	}
 
-	// With n > 1 every choice must finish: index 0's finish_reason does not end index 1,
-	// so a stream that closes then was cut, as a stream of one choice would be.
-	upstream.setFault("two-choices-cut", "")
-	got = call(t, "POST", url+"/chat/completions", withChoices(request, 2))
-	events = dataEvents(got.text)
-	if len(events) < 2 || events[len(events)-1] != "[DONE]" {
-		t.Fatalf("two-choices-cut: %v", events)
+	// With n > 1 every choice asked for must come and finish: index 0's finish_reason ends
+	// neither an unfinished index 1 nor one that never came, so a stream that closes then
+	// was cut, as a stream of one choice would be.
+	for _, fault := range []string{"two-choices-cut", "two-choices-one-sent"} {
+		upstream.setFault(fault, "")
+		got = call(t, "POST", url+"/chat/completions", withChoices(request, 2))
+		events = dataEvents(got.text)
+		if len(events) < 2 || events[len(events)-1] != "[DONE]" {
+			t.Fatalf("%s: %v", fault, events)
+		}
+		var cut map[string]any
+		_ = json.Unmarshal([]byte(events[len(events)-2]), &cut)
+		if cut["code"] != "provider_unavailable" || cut["transient"] != true {
+			t.Fatalf("%s: error event %s", fault, events[len(events)-2])
+		}
+		expectCutMessage(t, cut)
 	}
-	var cut map[string]any
-	_ = json.Unmarshal([]byte(events[len(events)-2]), &cut)
-	if cut["code"] != "provider_unavailable" || cut["transient"] != true {
-		t.Fatalf("two-choices-cut: error event %s", events[len(events)-2])
-	}
-	expectCutMessage(t, cut)
 
 	// An error after the stream started, or a stream cut before its finish_reason: one
 	// error event, then [DONE].

@@ -9,7 +9,8 @@ package main
 // connection after the first event), "stall" (goes quiet after it), "cut" (ends cleanly
 // after it), "no-done" (the whole answer, its finish_reason chunk included, but no
 // [DONE]), "two-choices-cut" (two choices as with n: 2; index 0 finishes, index 1 never
-// does, no [DONE]), "two-choices-no-done" (both finish, no [DONE]), "stream-error-object"
+// does, no [DONE]), "two-choices-one-sent" (as if asked for n: 2, only index 0 comes, and
+// finishes; no [DONE]), "two-choices-no-done" (both finish, no [DONE]), "stream-error-object"
 // (the first word, then `data: {"error": streamError}` and the end: an error the provider
 // reports after the 200) or "stream-error-event" (the same with an `event: error` line
 // before the data; setStreamError chooses the error, a server_error by default).
@@ -26,7 +27,7 @@ import (
 )
 
 // streamFaults are answered inside a stream, not as an HTTP status.
-var streamFaults = []string{"break", "stall", "cut", "no-done", "two-choices-cut", "two-choices-no-done", "stream-error-object", "stream-error-event"}
+var streamFaults = []string{"break", "stall", "cut", "no-done", "two-choices-cut", "two-choices-one-sent", "two-choices-no-done", "stream-error-object", "stream-error-event"}
 
 // serverError is what the "stream-error-*" faults send unless a test chose another error.
 var serverError = map[string]any{"message": "The server had an error while processing your request.", "type": "server_error", "param": nil, "code": nil}
@@ -111,8 +112,8 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 			if wire.firstChunk != "" {
 				fmt.Fprintf(w, "data: %s\n\n", wire.firstChunk)
 			}
-			if fault == "two-choices-cut" || fault == "two-choices-no-done" {
-				twoChoices(w, model, reply, fault == "two-choices-no-done")
+			if fault == "two-choices-cut" || fault == "two-choices-one-sent" || fault == "two-choices-no-done" {
+				twoChoices(w, model, reply, fault)
 				return
 			}
 			for index, word := range strings.Split(reply, " ") {
@@ -159,9 +160,13 @@ func startFakeOpenAI(t *testing.T, wire fakeWire) *fakeUpstream {
 	return fake
 }
 
-// twoChoices streams two choices, one chunk each per word as OpenAI sends them, and ends
-// without [DONE].
-func twoChoices(w http.ResponseWriter, model, reply string, finishBoth bool) {
+// twoChoices streams two choices (one for "two-choices-one-sent"), one chunk each per word
+// as OpenAI sends them, and ends without [DONE].
+func twoChoices(w http.ResponseWriter, model, reply, fault string) {
+	indexes := []int{0, 1}
+	if fault == "two-choices-one-sent" {
+		indexes = []int{0}
+	}
 	send := func(index int, delta map[string]any, finish any) {
 		chunk, _ := json.Marshal(map[string]any{
 			"id": "chatcmpl-3", "object": "chat.completion.chunk", "created": 1700000000, "model": model,
@@ -170,11 +175,12 @@ func twoChoices(w http.ResponseWriter, model, reply string, finishBoth bool) {
 		fmt.Fprintf(w, "data: %s\n\n", chunk)
 	}
 	for _, word := range strings.Split(reply, " ") {
-		send(0, map[string]any{"content": word + " "}, nil)
-		send(1, map[string]any{"content": word + " "}, nil)
+		for _, index := range indexes {
+			send(index, map[string]any{"content": word + " "}, nil)
+		}
 	}
 	send(0, map[string]any{}, "stop")
-	if finishBoth {
+	if fault == "two-choices-no-done" {
 		send(1, map[string]any{}, "stop")
 	}
 }

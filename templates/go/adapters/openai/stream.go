@@ -18,9 +18,10 @@ var errStalled = errors.New("upstream stream stalled")
 // error: it is returned before anything is written), then passes the SSE `data:`
 // events on one by one, normalised, as they arrive. An error after the stream started
 // is one error event, then [DONE] (the protocol's rule). A stream that closes without
-// [DONE] is complete if every choice in it carried a finish_reason (some OpenAI-compatible
-// servers forget [DONE]; with n > 1 one choice can finish while another is still being
-// written); otherwise the answer was cut short, and Loom must not take it for a whole one.
+// [DONE] is complete if every choice in it carried a finish_reason and, with n > 1,
+// choices 0 to n-1 all came (some OpenAI-compatible servers forget [DONE]; with n > 1 one
+// choice can finish while another is still being written, or before another began);
+// otherwise the answer was cut short, and Loom must not take it for a whole one.
 func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, request map[string]any) *PluginError {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -89,7 +90,7 @@ func (u *Upstream) ChatStream(ctx context.Context, w http.ResponseWriter, reques
 	}
 	if err := scanner.Err(); err != nil {
 		sendJSON(u.streamFailure(ctx, err).body())
-	} else if !choices.allFinished() {
+	} else if !choices.allFinished(toInt(request["n"], 1)) {
 		sendJSON(newError("provider_unavailable", "the provider ended the stream before the answer was finished; retrying may work").body())
 	}
 	send("[DONE]")
@@ -108,14 +109,20 @@ func (ends choiceEnds) note(chunk map[string]any) {
 	}
 }
 
-// allFinished tells whether the stream had choices and every one of them ended.
-func (ends choiceEnds) allFinished() bool {
-	for _, ended := range ends {
+// allFinished tells whether the stream had choices, every one of them ended and, when
+// more than one was asked for, choices 0 to asked-1 all came. It counts the ended choices
+// below asked rather than looking each index up, so a huge n costs nothing.
+func (ends choiceEnds) allFinished(asked int64) bool {
+	var below int64
+	for index, ended := range ends {
 		if !ended {
 			return false
 		}
+		if index >= 0 && index < asked {
+			below++
+		}
 	}
-	return len(ends) > 0
+	return len(ends) > 0 && (asked <= 1 || below == asked)
 }
 
 // errorIn is the `error` member of a stream event when it is one: a non-empty object or a
