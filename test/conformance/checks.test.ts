@@ -120,6 +120,19 @@ describe('runSuite', () => {
     expect(run.byId.get('lifecycle.initialize')?.status).toBe('pass');
   }, 20_000);
 
+  it('an attached plugin that fills a missing field or refuses {} is not failed: its environment cannot be seen', async () => {
+    // relay-node reads its key from its environment only (mapped from LOOM_CONFIG_API_KEY), as the shipped host allows.
+    const filled = await runFixture(join(PLUGINS_DIR, 'strangers', 'relay-node'), { only: ['lifecycle.config-missing-field'], suite: { attached: true } });
+    expect(filled.byId.get('lifecycle.config-missing-field')?.status).toBe('skip');
+    expect(filled.byId.get('lifecycle.config-missing-field')?.message).toMatch(/--endpoint.*LOOM_CONFIG_/);
+    const refuses = await runFixture(join(PLUGINS_DIR, 'broken', 'initialize-rejects-empty'), { only: ['host.load-sequence'], suite: { attached: true } });
+    expect(refuses.byId.get('host.load-sequence')?.status).toBe('skip');
+    expect(refuses.byId.get('host.load-sequence')?.message).toMatch(/did not start it \(--endpoint\).*Start it with LOOM_CONFIG_API_KEY/);
+    // Started by the run, the same plugin fails: its environment held the values.
+    const started = await runFixture(join(PLUGINS_DIR, 'broken', 'initialize-rejects-empty'), { only: ['host.load-sequence'] });
+    expect(started.byId.get('host.load-sequence')?.status).toBe('fail');
+  }, 30_000);
+
   it('masks secrets in messages, excerpts and curl lines of failures', async () => {
     const run = await runFixture(join(PLUGINS_DIR, 'broken', 'initialize-201'), { only: ['lifecycle.initialize', 'host.load-sequence'] });
     const failure = run.byId.get('lifecycle.initialize');

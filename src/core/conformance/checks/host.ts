@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { basename, dirname, extname, join } from 'node:path';
-import { describeAnswer, expect200Json, expectJsonObject, expectSchema, fail } from '../check-helpers.js';
+import { configEnvName } from '../../protocol.js';
+import { describeAnswer, expect200Json, expectJsonObject, expectSchema, fail, skip } from '../check-helpers.js';
 import type { CheckImpl, SuiteContext } from './context.js';
 import { expectHealthy } from './lifecycle.js';
 
@@ -70,11 +71,25 @@ async function joinedUrls(ctx: SuiteContext): Promise<void> {
   );
 }
 
+/**
+ * A plugin someone else started (--endpoint) that refuses {}: it may read LOOM_CONFIG_*
+ * and have been started without them, or never read them; nothing over HTTP tells which.
+ */
+function unknowableEnv(ctx: SuiteContext, answer: string): never {
+  const names = (ctx.manifest.metadata.config_schema ?? []).filter((field) => field.required).map((field) => configEnvName(field.name));
+  skip(
+    `Load step 1: the shipped host sends POST /initialize with {} and this plugin answered ${answer}. loom-plugin did not start it (--endpoint), ` +
+      `so it cannot tell a plugin started without its config in LOOM_CONFIG_* env vars from one that never reads them. ` +
+      `Start it with ${names.length > 0 ? names.join(', ') : 'its LOOM_CONFIG_* values'} set, or let loom-plugin test start it, to have this checked.`,
+  );
+}
+
 async function loadSequence(ctx: SuiteContext): Promise<void> {
   // Exactly what the host's loader does, with its headers (the client sends them). The
   // shipped host sends {}: the config reaches the plugin only as LOOM_CONFIG_* env vars.
   const hostBody = ctx.profile === 'loom-host';
   const init = await ctx.initialize(hostBody ? {} : ctx.initConfig, !hostBody);
+  if (hostBody && init.status !== undefined && init.status !== 200 && ctx.attached) unknowableEnv(ctx, describeAnswer(init));
   if (hostBody && init.status !== 200) {
     fail(
       `Load step 1: the shipped host sends POST /initialize with {} (config values reach the plugin only as LOOM_CONFIG_* env vars) ` +

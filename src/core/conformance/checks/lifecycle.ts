@@ -66,6 +66,13 @@ async function missingFieldRefused(ctx: SuiteContext): Promise<void> {
       exchange,
     });
   }
+  if (exchange.status === 200 && ctx.attached) {
+    // Its environment is not ours to see: the shipped host needs this very fallback.
+    skip(
+      `${what} answered 200; loom-plugin did not start this plugin (--endpoint), so it may have taken the value from ${configEnvName(field)} in its environment ` +
+        '(as the shipped host needs), which cannot be told apart from not checking the config',
+    );
+  }
   await expectErrorAnswer(exchange, what, 'invalid_request');
 }
 
