@@ -292,15 +292,45 @@ await import(${JSON.stringify(REFERENCE_SERVER)});
     const at = report.results.findIndex((r) => r.id === report.pluginExit.duringCheck);
     expect(at).toBeGreaterThan(0);
     expect(report.results[at]?.status).toBe('fail');
-    expect(report.results[at]?.message).toContain('(the plugin exited (code 7) during this check)');
-    const after = report.results.slice(at + 1).filter((r) => r.status === 'fail');
+    expect(report.results[at]?.message).toContain('(the plugin exited (code 7) on GET /models during this check)');
+    // One root cause: what could not run after it is blocked by it, not failed again.
+    expect(report.results.slice(at + 1).filter((r) => r.status === 'fail')).toEqual([]);
+    const after = report.results.slice(at + 1).filter((r) => r.status === 'blocked');
     expect(after.length).toBeGreaterThan(3);
-    expect(after.every((r) => r.message?.startsWith('the plugin exited (code 7) before this check ran'))).toBe(true);
+    expect(after.every((r) => (r as { blockedBy?: string }).blockedBy === report.pluginExit.duringCheck)).toBe(true);
     expect(report.results.find((r) => r.id === 'lifecycle.initialize')?.status).toBe('pass');
     // Connection refused is immediate: no per-check timeouts after the crash.
     expect(Date.now() - started).toBeLessThan(20_000);
     const pid = Number(await readFile(pidFile, 'utf8'));
     expect(pidAlive(pid)).toBe(false);
+  }, 60_000);
+});
+
+describe('a plugin that crashes on the POST /cleanup the run sends before a check', () => {
+  it('names that request as the root cause, blocks the rest, and replays the check that sends it', async () => {
+    const wrapper = `import http from 'node:http';
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, req, ...rest) {
+  if (event === 'request' && req.url === '/cleanup') { console.error('cleanup: crashing now'); process.exit(1); }
+  return emit.call(this, event, req, ...rest);
+};
+await import(${JSON.stringify(REFERENCE_SERVER)});
+`;
+    const dir = await tempPlugin({ wrapper });
+    const { code, stdout } = await runCli(['test', dir, '--reporter', 'json', '--timeout', '5s']);
+    expect(code).toBe(3);
+    const report = JSON.parse(stdout) as {
+      pluginExit: { duringCheck: string; onRequest?: string; whilePreparing?: boolean };
+      results: Array<{ id: string; status: string; message?: string; blockedBy?: string; replayOnly?: string; exchange?: unknown }>;
+    };
+    expect(report.pluginExit).toMatchObject({ onRequest: 'POST /cleanup', whilePreparing: true });
+    const failed = report.results.filter((r) => r.status === 'fail');
+    expect(failed.map((r) => r.id)).toEqual([report.pluginExit.duringCheck]);
+    expect(failed[0]?.message).toMatch(/^The plugin exited \(code 1\) on POST \/cleanup, which loom-plugin sent to reset it before this check/);
+    expect(failed[0]?.replayOnly).toBe('lifecycle.cleanup');
+    expect(failed[0]?.exchange).toBeUndefined();
+    expect(report.results.find((r) => r.id === 'lifecycle.cleanup')).toMatchObject({ status: 'blocked', blockedBy: report.pluginExit.duringCheck });
+    for (const result of report.results.filter((r) => r.status === 'blocked')) expect(result.blockedBy).toBe(report.pluginExit.duringCheck);
   }, 60_000);
 });
 

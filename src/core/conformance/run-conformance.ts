@@ -99,6 +99,10 @@ export interface PluginExitReport {
   signal: string | null;
   /** Id of the check that was running when it exited. */
   duringCheck?: string;
+  /** The request it died on, e.g. `POST /cleanup`, when one was left unanswered. */
+  onRequest?: string;
+  /** That request was the runner's, bringing the plugin to the state the check needs: the check itself never ran. */
+  whilePreparing?: boolean;
   message: string;
 }
 

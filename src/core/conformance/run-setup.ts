@@ -144,11 +144,14 @@ export async function startPluginProcess(run: RunState): Promise<void> {
     onExit: (info) => {
       // Stopped by us (the run's end, or Ctrl+C while waiting for /health): not a crash.
       if (run.stopping || run.signal?.aborted) return;
+      const culprit = run.trail.culprit();
       run.pluginExit = {
+        ...(culprit ? { onRequest: culprit.request, whilePreparing: culprit.preparing } : {}),
         code: info.code,
         signal: info.signal,
-        // A provoked fault in the background is the likelier cause than what runs beside it.
-        ...(run.backgroundCheck || run.currentCheck ? { duringCheck: run.backgroundCheck ?? run.currentCheck } : {}),
+        // The check that sent the request it died on; else a provoked fault in the
+        // background is the likelier cause than what runs beside it.
+        ...(culprit?.check || run.backgroundCheck || run.currentCheck ? { duringCheck: culprit?.check ?? run.backgroundCheck ?? run.currentCheck } : {}),
         message: describeExit(info),
       };
       run.emit({ type: 'plugin-exit', code: info.code, signal: info.signal });

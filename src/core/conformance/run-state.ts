@@ -11,6 +11,7 @@ import type { PluginClient } from '../runtime/http-client.js';
 import type { MockUpstream } from '../runtime/mock-upstream.js';
 import type { RunningPlugin } from '../runtime/plugin-process.js';
 import type { ExpectedFailure } from './expected-failures.js';
+import { RequestTrail } from './request-trail.js';
 import type { ConformanceEvent, PluginExitReport, RunConformanceOptions } from './run-conformance.js';
 import type { CheckInfo, TestProfile, TestRunReport } from './types.js';
 
@@ -49,6 +50,8 @@ export interface RunState {
   /** A check waiting in the background meanwhile: what the plugin logs goes to both. */
   backgroundCheck?: string;
   pluginExit?: PluginExitReport;
+  /** The requests of the checks, for naming the one a crash happened on. */
+  readonly trail: RequestTrail;
   readonly logsByCheck: Map<string, string[]>;
   readonly timings: TestRunReport['timings'];
   /** Notes for the report: found before the checks (a stale binary under --no-build), or host rules under --profile guide. */
@@ -72,6 +75,7 @@ export function createRunState(options: RunConformanceOptions): RunState {
     baselineName: undefined,
     stopping: false,
     logsByCheck: new Map(),
+    trail: new RequestTrail(),
     timings: { checksMs: 0 },
     notes: [],
   };

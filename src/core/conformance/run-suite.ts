@@ -19,6 +19,7 @@ import { CheckBlocked, CheckFailure, CheckSkip } from './check-helpers.js';
 import { SuiteContext, type CheckImpl, type ConfigValues } from './checks/context.js';
 import type { CheckInfo, CheckResult, ExchangeSummary, TestProfile } from './types.js';
 import { isSensitiveField } from '../runtime/config-values.js';
+import type { RequestTrail } from './request-trail.js';
 
 export interface SuiteOptions {
   manifest: Manifest;
@@ -50,13 +51,16 @@ export interface SuiteOptions {
   bail?: boolean;
   /** A check's turn came; `early`: it was started in the background before (it may have ended). */
   onCheckStart?: (check: CheckInfo, early: boolean) => void;
-  onResult?: (result: CheckResult) => void;
+  /** A check's result; the next check waits for a returned promise (a crash to be noticed). */
+  onResult?: (result: CheckResult) => void | Promise<void>;
   /** false: no check waits in the background (see background-check.ts). Default true. */
   overlap?: boolean;
   /** A check that waits was started early, runs alongside the next ones or alone, and ended. */
   onBackground?: (check: CheckInfo, state: BackgroundState) => void;
   /** Notes the host rules leave under --profile guide. */
   onNote?: (note: string) => void;
+  /** Records the requests sent, for tracing a crash to its request. */
+  trail?: RequestTrail;
 }
 
 /** Excerpts in reports stay short; the curl line reproduces the whole request. */
@@ -145,6 +149,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     profile: options.profile ?? 'loom-host',
     ...(options.manifestFile ? { manifestFile: options.manifestFile } : {}),
     ...(options.onNote ? { onNote: options.onNote } : {}),
+    ...(options.trail ? { trail: options.trail } : {}),
   });
   const declared = options.manifest.metadata.capabilities ?? {};
   const judgeTimed = async (checkCtx: SuiteContext, check: CheckInfo): Promise<TimedVerdict> => {
@@ -187,7 +192,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     byId.set(result.id, result);
     if (result.status === 'fail') ctx.failed.add(result.id);
     if (options.bail && !bailedAt && result.status === 'fail' && result.level === 'required') bailedAt = result.id;
-    options.onResult?.(result);
+    await options.onResult?.(result);
     await background.afterResult(byId);
   }
   return results;

@@ -84,6 +84,8 @@ export interface CheckResult extends CheckInfo {
    * a warning): it never ran, so it fails the run (see summary.ts).
    */
   notRun?: true;
+  /** The check whose replay reproduces this failure, when it is not this one (a crash on the runner's reset request). */
+  replayOnly?: string;
 }
 
 export interface TestRunSummary {

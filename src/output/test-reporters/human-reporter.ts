@@ -63,7 +63,7 @@ export function renderFailure(result: CheckResult, index: number, report: Confor
     if (exchange.curl) out.push(`   ${style.dim('Reproduce:')}\n${indent(safe(exchange.curl), '     ')}`);
   }
   // One command re-runs just this check; --keep-running leaves the plugin up for the curl line.
-  if (result.status !== 'stale') out.push(`   ${style.dim('Replay:')}   loom-plugin test${replayTarget(report.plugin)} --only ${result.id}${exchange?.curl ? ' --keep-running' : ''}`);
+  if (result.status !== 'stale') out.push(`   ${style.dim('Replay:')}   loom-plugin test${replayTarget(report.plugin)} --only ${result.replayOnly ?? result.id}${exchange?.curl ? ' --keep-running' : ''}`);
   const logs = report.checkLogs?.[result.id];
   if (logs && logs.length > 0) out.push(`   ${style.dim('Plugin output during this check:')}\n${indent(safe(logs.join('\n')), '     ')}`);
   return out.join('\n');
@@ -101,7 +101,7 @@ function renderTail(report: ConformanceReport, style: ChalkInstance): string {
   const failures = report.results.filter((result) => isFailure(result, report.strict));
   const warnings = report.results.filter((result) => isWarning(result, report.strict));
   if (report.pluginExit) {
-    out.push(style.red.bold(`The plugin crashed: ${safe(report.pluginExit.message)}${report.pluginExit.duringCheck ? ` during ${report.pluginExit.duringCheck}` : ''}.`));
+    out.push(style.red.bold(`The plugin crashed: ${safe(report.pluginExit.message)}${report.pluginExit.onRequest ? ` on ${report.pluginExit.onRequest}` : ''}${report.pluginExit.duringCheck ? ` during ${report.pluginExit.duringCheck}` : ''}.`));
     out.push('');
   }
   let index = 1;

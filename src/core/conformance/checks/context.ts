@@ -11,6 +11,7 @@ import { markerText } from '../../runtime/mock-script.js';
 import type { CommonChat } from '../../runtime/dialects/types.js';
 import { CheckBlocked, describeAnswer, fail, skip, type FailureExtra } from '../check-helpers.js';
 import type { TestProfile } from '../types.js';
+import type { RequestTrail } from '../request-trail.js';
 
 /**
  * fresh: nothing initialized it yet. ready: initialized by us with the good config.
@@ -60,6 +61,8 @@ export interface SuiteContextOptions {
   manifestFile?: string;
   /** Receives the notes host rules leave under --profile guide. */
   onNote?: (note: string) => void;
+  /** Records each request, so a crash can be traced to the one the plugin died on. */
+  trail?: RequestTrail;
 }
 
 /** One provoked fault: its marker goes into the chat's text; `end()` when the check is done. */
@@ -98,6 +101,8 @@ export class SuiteContext {
   private readonly onNote: ((note: string) => void) | undefined;
   /** The last exchange of the running check: attached to its result when it fails. */
   lastExchange: Exchange | undefined;
+  /** True while `prepare` runs: its requests are the runner's, not the check's. */
+  private preparing = false;
   /** For a check in the background: told when only waiting is left (see `waiting`). */
   onWaiting: (() => void) | undefined;
   private readonly mockUpstream: MockUpstream | undefined;
@@ -235,6 +240,15 @@ export class SuiteContext {
    * reach "ready" fails the check with the reason, since it could not run.
    */
   async prepare(needs: CheckImpl['needs']): Promise<void> {
+    this.preparing = true;
+    try {
+      await this.prepareFor(needs);
+    } finally {
+      this.preparing = false;
+    }
+  }
+
+  private async prepareFor(needs: CheckImpl['needs']): Promise<void> {
     if (needs === 'any') return;
     if (needs === 'fresh') {
       if (this.attached) skip('loom-plugin did not start this plugin (--endpoint), so it may have been initialized already');
@@ -264,11 +278,19 @@ export class SuiteContext {
   }
 
   async request(method: string, path: string, options?: RequestOptions): Promise<Exchange> {
-    return this.use(await this.client.request(method, path, options));
+    return this.use(await this.traced(`${method} ${path}`, () => this.client.request(method, path, options)));
   }
 
   async stream(json: unknown, options?: { timeoutMs?: number }): Promise<StreamExchange> {
-    return this.use(await this.client.stream('/chat/completions', json, options));
+    return this.use(await this.traced('POST /chat/completions', () => this.client.stream('/chat/completions', json, options)));
+  }
+
+  private async traced<T extends Exchange>(request: string, send: () => Promise<T>): Promise<T> {
+    const trail = this.options.trail;
+    const token = trail?.sent({ request, preparing: this.preparing, inBackground: this.inBackground });
+    const exchange = await send();
+    if (trail && token !== undefined) trail.ended(token, exchange.status !== undefined);
+    return exchange;
   }
 
   chat(json: unknown, options?: RequestOptions): Promise<Exchange> {
@@ -321,7 +343,7 @@ export class SuiteContext {
    */
   model(): Promise<string> {
     return this.memo('model', async () => {
-      const exchange = await this.client.request('GET', '/models');
+      const exchange = await this.traced('GET /models', () => this.client.request('GET', '/models'));
       const ids = Array.isArray(exchange.json)
         ? exchange.json.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string' && id !== '')
         : [];
