@@ -56,6 +56,23 @@ describe('one root cause per mistake', () => {
     expect(junit.stdout.match(/<failure /g)).toHaveLength(1);
   }, 30_000);
 
+  it('a stream that cannot be read as SSE is one failure: the checks that read its events are blocked', async () => {
+    const cases = [
+      { defect: 'stream-json-content-type', root: 'streaming.content-type', says: /Content-Type "application\/json"/ },
+      { defect: 'stream-single-newline', root: 'streaming.chunks-schema', says: /separated by a single newline.*End each event with a blank line/ },
+    ];
+    for (const { defect, root, says } of cases) {
+      const json = await runCli(['test', join(PLUGINS_DIR, 'broken', defect), '--reporter', 'json', '--only', 'streaming.*'], { cwd: work });
+      const report = JSON.parse(json.stdout) as JsonReport;
+      const failed = report.results.filter((r) => r.status === 'fail');
+      expect(failed.map((r) => r.id), defect).toEqual([root]);
+      expect(failed[0]?.message).toMatch(says);
+      for (const id of ['streaming.content', 'streaming.done-last']) {
+        expect(report.results.find((r) => r.id === id), `${defect} ${id}`).toMatchObject({ status: 'blocked', blockedBy: root });
+      }
+    }
+  }, 60_000);
+
   it('a float latency_ms is one failure block, not one per check that reads /health', async () => {
     const { code, stdout } = await runCli(['test', FLOAT_LATENCY], { cwd: work });
     expect(code).toBe(1);

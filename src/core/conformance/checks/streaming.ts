@@ -45,6 +45,49 @@ async function streamed(ctx: SuiteContext): Promise<BasicStream> {
   return result;
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Events run together: `data:` lines separated by a single newline are one SSE event
+ * whose lines a client joins, so it sees neither the chunks nor [DONE] one by one.
+ */
+function framingProblem(exchange: StreamExchange): string | undefined {
+  const merged = exchange.events.find((event) => event.includes('\n') && !isJson(event));
+  if (merged === undefined) return undefined;
+  const lines = merged.split('\n').length;
+  return (
+    `${lines} data: lines of the stream arrive as one event: SSE events are separated by a blank line, and these are separated by a single newline, ` +
+    'so a client reads them as one event (not JSON, and no data: [DONE] of its own). End each event with a blank line: "data: {...}\\n\\n".'
+  );
+}
+
+/**
+ * The stream could be read as SSE events at all. When it could not, that is one mistake,
+ * reported by the check it belongs to (`owner`): the checks that read the events after it
+ * are blocked by it, instead of failing for what they cannot see.
+ */
+function expectReadable(ctx: SuiteContext, exchange: StreamExchange, owner?: 'streaming.chunks-schema'): void {
+  const type = exchange.headers['content-type'] ?? '';
+  if (!type.includes('text/event-stream')) {
+    ctx.unlessFailed('streaming.content-type');
+    fail(`The stream came with Content-Type ${type === '' ? '(none)' : JSON.stringify(type)}, so it was not read as server-sent events.`, {
+      expected: 'Content-Type: text/event-stream',
+      exchange,
+    });
+  }
+  const problem = framingProblem(exchange);
+  if (!problem) return;
+  if (owner === undefined) ctx.unlessFailed('streaming.chunks-schema');
+  fail(problem, { expected: 'each event as "data: <JSON>" followed by a blank line', exchange });
+}
+
 /** The chunk objects of a stream (everything but [DONE]); error events fail the check. */
 function chunksOf(exchange: StreamExchange): { chunk: Record<string, unknown>; raw: string }[] {
   const chunks: { chunk: Record<string, unknown>; raw: string }[] = [];
@@ -75,6 +118,7 @@ async function expectStreamEndsInError(ctx: SuiteContext, fault: MockFault, what
     await expectErrorAnswer(exchange, what);
     return;
   }
+  expectReadable(ctx, exchange);
   const errorEvent = exchange.events.find((event) => {
     try {
       const parsed: unknown = JSON.parse(event);
@@ -111,6 +155,7 @@ export const STREAMING_CHECKS: Record<string, CheckImpl> = {
     needs: 'ready',
     async run(ctx) {
       const { exchange } = await streamed(ctx);
+      expectReadable(ctx, exchange, 'streaming.chunks-schema');
       const chunks = chunksOf(exchange);
       if (chunks.length === 0) fail('The stream carried no chunk (no data: events with JSON).', { expected: 'data: <chat.completion.chunk JSON> events', exchange });
       for (const [index, { raw }] of chunks.entries()) {
@@ -124,6 +169,7 @@ export const STREAMING_CHECKS: Record<string, CheckImpl> = {
     upstream: true,
     async run(ctx) {
       const { exchange, messages } = await streamed(ctx);
+      expectReadable(ctx, exchange);
       let content = '';
       for (const { chunk } of chunksOf(exchange)) {
         const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
@@ -145,6 +191,7 @@ export const STREAMING_CHECKS: Record<string, CheckImpl> = {
     needs: 'ready',
     async run(ctx) {
       const { exchange } = await streamed(ctx);
+      expectReadable(ctx, exchange);
       const done = exchange.events.filter((event) => event.trim() === '[DONE]').length;
       const last = exchange.events.at(-1)?.trim();
       if (done !== 1 || last !== '[DONE]') {
