@@ -155,6 +155,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await dispatch(parsed, { ...io, noColor: io.noColor || parsed.noColor });
   } catch (error) {
     if (io.signal.aborted && !isLoomPluginError(error)) return await renderError(new LoomPluginError('E_INTERRUPTED', 'Interrupted.'), io);
+    // A machine format asked for gets the error as its document on stdout, too.
+    await (await import('./cli-error-document.js')).writeErrorDocument(argv, error, io);
     return await renderError(error, io);
   }
 }

@@ -23,8 +23,8 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
- * Stable error codes. They appear in `--json` output and in docs; never rename one,
- * only add. The value is the exit code the CLI uses for it.
+ * Stable error codes. They appear in the error documents of the machine formats and in
+ * docs; never rename one, only add. The value is the exit code the CLI uses for it.
  */
 export const ErrorCodes = {
   E_USAGE: ExitCode.Usage,
