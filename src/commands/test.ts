@@ -215,20 +215,18 @@ async function renderRunError(error: LoomPluginError, io: CliIo, plan: Plan, opt
     }
   }
   if (error.hint) io.stderr.write(`${style.dim('Hint:')} ${error.hint}\n`);
-  // CI parsing the JSON report still gets a document, with the error instead of results.
-  const document = `${JSON.stringify({ reportVersion: 1, ok: false, error: error.toJSON() }, null, 2)}\n`;
-  if (plan.stdoutDocument === 'json') io.stdout.write(document);
-  const { renderJunitError } = await import('../output/test-reporters/junit-reporter.js');
-  if (plan.stdoutDocument === 'junit') io.stdout.write(renderJunitError(error));
+  // CI parsing the JSON report still gets a document, with the error instead of results
+  // (the same documents a usage error gets: output/error-documents.ts).
+  const { renderErrorDocument } = await import('../output/error-documents.js');
+  if (plan.stdoutDocument) io.stdout.write(renderErrorDocument('test', plan.stdoutDocument, error));
   if (options.outputDir !== undefined && (plan.files.includes('json') || plan.files.includes('junit'))) {
     const dir = resolve(io.cwd, options.outputDir);
     await ensureOutputDir(options.outputDir, io.cwd);
-    if (plan.files.includes('json')) await writeFile(join(dir, 'loom-plugin-test.json'), document);
-    if (plan.files.includes('junit')) await writeFile(join(dir, 'loom-plugin-test.xml'), renderJunitError(error));
+    if (plan.files.includes('json')) await writeFile(join(dir, 'loom-plugin-test.json'), renderErrorDocument('test', 'json', error));
+    if (plan.files.includes('junit')) await writeFile(join(dir, 'loom-plugin-test.xml'), renderErrorDocument('test', 'junit', error));
   }
   if (plan.githubAnnotations) {
-    const { escapeData, escapeProperty } = await import('../output/test-reporters/github-reporter.js');
-    io.stdout.write(`::error title=${escapeProperty(`loom-plugin test (${error.code})`)}::${escapeData(`${error.message}${error.hint ? `\n${error.hint}` : ''}`)}\n`);
+    io.stdout.write(renderErrorDocument('test', 'github', error));
     if (io.env.GITHUB_STEP_SUMMARY) {
       await appendFile(io.env.GITHUB_STEP_SUMMARY, `## loom-plugin test: could not run ❌\n\n${error.message}\n${error.hint ? `\n${error.hint}\n` : ''}`);
     }
