@@ -344,8 +344,12 @@ export class SuiteContext {
   model(): Promise<string> {
     return this.memo('model', async () => {
       const exchange = await this.traced('GET /models', () => this.client.request('GET', '/models'));
-      const ids = Array.isArray(exchange.json)
-        ? exchange.json.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string' && id !== '')
+      // A list wrapped as OpenAI's {"data": [...]} is models.schema's failure; its ids are
+      // still the plugin's models, so the chat checks do not fail a second time for it.
+      const json = exchange.json;
+      const list = Array.isArray(json) ? json : json && typeof json === 'object' && Array.isArray((json as { data?: unknown }).data) ? ((json as { data: unknown[] }).data) : undefined;
+      const ids = list
+        ? list.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string' && id !== '')
         : [];
       return ids.find((id) => id !== MOCK_UNKNOWN_MODEL) ?? this.mockUpstream?.models[0] ?? 'loom-plugin-test-model';
     });
