@@ -56,6 +56,20 @@ describe.concurrent('stranger plugins, judged as the shipped host judges them', 
   }, 240_000);
 });
 
+describe('a plugin whose upstream URL field is not named endpoint, run without --upstream-field', () => {
+  it('says in each failure that the mock was not used, and which --upstream-field to pass', async () => {
+    const dir = join(PLUGINS_DIR, 'strangers', 'acme-py');
+    const run = await runCli(['test', dir, '--reporter', 'json'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    const failed = report.results.filter((result) => result.status === 'fail');
+    expect(failed.map((result) => result.id)).toContain('chat.schema');
+    for (const result of failed) {
+      expect(result.message, result.id).toMatch(/The mock upstream was not used: no config field was recognised as the upstream URL.*Run with --upstream-field base_url/);
+    }
+  }, 60_000);
+});
+
 /**
  * The defects of the Loom repository's own example plugin (examples/plugins/example-python:
  * no `command`, YAML only, `{}` refused at /initialize, a /health timestamp without a zone),

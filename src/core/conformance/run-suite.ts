@@ -101,12 +101,37 @@ export function initConfigFor(options: Pick<SuiteOptions, 'config' | 'mock' | 'm
   return values;
 }
 
+/** Names a URL field usually has: the likeliest upstream field when `endpoint` is not there. */
+const URL_FIELD = /url|uri|endpoint|host|base|root|server|address/i;
+
+/** The config field that most likely holds the upstream URL, for the --upstream-field advice. */
+export function likelyUpstreamField(manifest: Manifest): string | undefined {
+  const fields = (manifest.metadata.config_schema ?? []).filter((field) => field.type === 'string' && !isSensitiveField(field));
+  const byDefault = fields.find((field) => typeof field.default === 'string' && /^https?:\/\//.test(field.default));
+  return (byDefault ?? fields.find((field) => URL_FIELD.test(field.name)))?.name;
+}
+
 function upstreamUnavailable(options: SuiteOptions): string | undefined {
   if (!options.mock) return 'there is no mock upstream in this run';
   if (!hasField(options.manifest, options.upstreamField)) {
-    return `the config schema has no "${options.upstreamField}" field to point the plugin at the mock upstream (see --upstream-field)`;
+    const likely = likelyUpstreamField(options.manifest);
+    return `the config schema has no "${options.upstreamField}" field to point the plugin at the mock upstream (${likely ? `run with --upstream-field ${likely}` : 'see --upstream-field'})`;
   }
   return undefined;
+}
+
+/**
+ * A chat (or /models) request failed while the mock was not wired in: the plugin went to whatever
+ * upstream its config names, so say that first, and how to wire the mock in.
+ */
+function unwiredMockNote(options: SuiteOptions, exchange: Exchange | undefined): string | undefined {
+  if (!options.mock || hasField(options.manifest, options.upstreamField)) return undefined;
+  if (!exchange || !/\/(chat\/completions|models)$/.test(exchange.request.url)) return undefined;
+  const likely = likelyUpstreamField(options.manifest);
+  return (
+    `The mock upstream was not used: no config field was recognised as the upstream URL (none is named "${options.upstreamField}"), ` +
+    `so the plugin called the upstream its own config names. ${likely ? `Run with --upstream-field ${likely} to point "${likely}" at the mock.` : 'Name the field that holds the upstream URL with --upstream-field.'}`
+  );
 }
 
 /** Rejects with InterruptedError when the signal fires, whatever the check is waiting for. */
@@ -154,7 +179,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
   const declared = options.manifest.metadata.capabilities ?? {};
   const judgeTimed = async (checkCtx: SuiteContext, check: CheckInfo): Promise<TimedVerdict> => {
     const started = performance.now();
-    const verdict = await judge(checkCtx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
+    const verdict = await judge(options, checkCtx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
     return { ...verdict, durationMs: Math.round((performance.now() - started) * 10) / 10 };
   };
   const background = new BackgroundChecks({
@@ -215,6 +240,7 @@ function rootCause(check: CheckInfo, byId: ReadonlyMap<string, CheckResult>): st
 type Verdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange' | 'blockedBy'>;
 
 async function judge(
+  suite: SuiteOptions,
   ctx: SuiteContext,
   check: CheckInfo,
   impl: CheckImpl | undefined,
@@ -243,9 +269,10 @@ async function judge(
     const exchange = error instanceof CheckFailure ? (error.exchange ?? ctx.lastExchange) : ctx.lastExchange;
     const summary = exchange ? { exchange: summarize(exchange, ctx.client, ctx.secrets, envFieldsOf(ctx.manifest)) } : {};
     if (error instanceof CheckFailure) {
+      const unwired = unwiredMockNote(suite, exchange);
       return {
         status: 'fail',
-        message: error.message,
+        message: unwired ? `${error.message} ${unwired}` : error.message,
         ...(error.expected ? { expected: error.expected } : {}),
         ...(error.details ? { details: error.details } : {}),
         ...(error.schemaErrors ? { schemaErrors: error.schemaErrors } : {}),
