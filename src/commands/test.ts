@@ -137,7 +137,9 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
   if (!published) await publish(report);
   if (held) {
     // The hold ended with Ctrl+C (or SIGTERM): everything is stopped; exit as interrupted.
-    io.stderr.write(`${createStyle(io, io.stderr).dim(options.endpoint ? 'Stopped the mock upstream.' : 'Stopped the plugin and the mock upstream.')}\n`);
+    const mock = options.mockUpstream !== false;
+    const stopped = options.endpoint ? (mock ? 'Stopped the mock upstream.' : 'Stopped holding; the plugin at --endpoint is yours.') : mock ? 'Stopped the plugin and the mock upstream.' : 'Stopped the plugin.';
+    io.stderr.write(`${createStyle(io, io.stderr).dim(stopped)}\n`);
     return ExitCode.Interrupted;
   }
   if (report.pluginExit) return ExitCode.PluginFailed;

@@ -4,7 +4,9 @@
  * masked; Ctrl+C stops the plugin and the mock and exits 130. Spawns the built binary.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { relative, resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const bin = resolve(import.meta.dirname, '../../bin/loom-plugin.js');
@@ -16,8 +18,8 @@ afterEach(() => {
 });
 
 /** Starts a held run and resolves with its output once the hold banner is printed. */
-function holdRun(dir: string, only: string): Promise<{ output: () => string; exited: Promise<number | null> }> {
-  child = spawn(process.execPath, [bin, 'test', dir, '--only', only, '--keep-running'], {
+function holdRun(dir: string, only: string, extra: string[] = []): Promise<{ output: () => string; exited: Promise<number | null> }> {
+  child = spawn(process.execPath, [bin, 'test', dir, '--only', only, '--keep-running', ...extra], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,6 +71,29 @@ describe('test --keep-running', () => {
     expect(held.output()).toContain('Stopped the plugin and the mock upstream.');
     const pluginUrl = /plugin {9}(http:\S+)/.exec(output)?.[1] ?? '';
     expect(() => curlStatus(`curl -sS --max-time 2 '${pluginUrl}/health'`)).toThrow();
+  }, 60_000);
+
+  it('without a mock and with the key from --config, the banner says so and never shows the key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loom-hold-'));
+    try {
+      const secret = 'sk-own-key-0123456789abcdef';
+      const file = join(dir, 'own.yaml');
+      await writeFile(file, `api_key: ${secret}\nendpoint: http://127.0.0.1:9\n`);
+      const held = await holdRun(broken('initialize-201'), 'lifecycle.initialize', ['--no-mock-upstream', '--config', file]);
+      const output = held.output();
+      expect(output).not.toContain(secret);
+      expect(output).not.toMatch(/mock upstream {2}http/);
+      expect(output).not.toContain("mock's normal answers");
+      expect(output).toContain('there is no mock upstream in this run');
+      expect(output).not.toContain('from your environment');
+      expect(output).toContain(`The curl lines read $LOOM_CONFIG_API_KEY: set it to "api_key" from ${file} before pasting them`);
+      child?.kill('SIGINT');
+      expect(await held.exited).toBe(130);
+      expect(held.output()).toContain('Stopped the plugin.');
+      expect(held.output()).not.toContain(secret);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('a curl line with a secret reads it from $LOOM_CONFIG_API_KEY and works with it set', async () => {

@@ -20,9 +20,15 @@ export interface HeldRun {
   /**
    * The variables the curl lines read sensitive values from. `value` is set only for
    * values the run made up itself (the mock's throwaway key), never for the user's own.
+   * `from`: where the run got the value, so the banner can say where the user finds it.
    */
-  env: Array<{ name: string; value?: string }>;
+  env: Array<{ name: string; field: string; value?: string; from: HeldValueSource }>;
+  /** The --config file, when a value came from it. */
+  configFile?: string;
 }
+
+/** mock: the mock's key; made-up: generated for this run; env, file, default: the user's. */
+export type HeldValueSource = 'mock' | 'made-up' | 'env' | 'file' | 'default';
 
 export async function holdRun(run: RunState, report: ConformanceReport): Promise<void> {
   const keep = run.options.keepRunning;
@@ -32,10 +38,14 @@ export async function holdRun(run: RunState, report: ConformanceReport): Promise
   const values = initConfigFor({ config: configOf(run), mock: run.mock, manifest, upstreamField: run.upstreamField });
   await clientOf(run).request('POST', '/initialize', { json: values }).catch(() => undefined);
   run.mock?.reset();
+  const sources = configOf(run).sources;
   const env = (manifest.metadata.config_schema ?? []).filter(isSensitiveField).map((field) => {
     const value = values[field.name];
-    const madeUp = run.mock !== undefined && value === run.mock.apiKey;
-    return { name: configEnvName(field.name), ...(madeUp ? { value: String(value) } : {}) };
+    const from: HeldValueSource =
+      run.mock !== undefined && value === run.mock.apiKey ? 'mock' : sources[field.name] === 'generated' ? 'made-up' : sources[field.name] === 'file' ? 'file' : sources[field.name] === 'default' ? 'default' : 'env';
+    const shown = from === 'mock' || from === 'made-up';
+    return { name: configEnvName(field.name), field: field.name, from, ...(shown && value !== undefined ? { value: String(value) } : {}) };
   });
-  await keep({ pluginUrl: run.baseUrl, started: !run.options.endpoint, ...(run.mock ? { upstreamUrl: run.mock.url } : {}), env }, report);
+  const configFile = run.options.configFile;
+  await keep({ pluginUrl: run.baseUrl, started: !run.options.endpoint, ...(run.mock ? { upstreamUrl: run.mock.url } : {}), env, ...(configFile ? { configFile } : {}) }, report);
 }
