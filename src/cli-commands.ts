@@ -4,7 +4,7 @@
  * cli.ts (commander and these declarations only; the commands themselves load lazily).
  */
 import { Option, type Command } from './cli-commander.js';
-import { collectChoices, collectList, parseChoice, parseDuration, parsePort } from './cli-parse.js';
+import { collectChoices, collectList, collectPatterns, parseChoice, parseDuration, parsePort } from './cli-parse.js';
 import {
   DIAGNOSTIC_FORMATS,
   PROVIDER_APIS,
@@ -102,8 +102,8 @@ export function addTestCommand(program: Command, select: Select): void {
     .addOption(new Option('--timeout <duration>', 'per-request timeout: 500ms, 5s, 2m; a bare number is seconds')
       .argParser(parseDuration('--timeout', 's')).default(10_000, '10s'))
     .option('--list', 'print the check catalogue and exit', false)
-    .option('--only <ids>', 'run only these check ids or globs (repeatable, comma-separated)', collectList)
-    .option('--skip <ids>', 'skip these check ids or globs (repeatable, comma-separated)', collectList)
+    .option('--only <ids>', 'run only these check ids or globs (repeatable, comma-separated)', collectPatterns('--only'))
+    .option('--skip <ids>', 'skip these check ids or globs (repeatable, comma-separated)', collectPatterns('--skip'))
     .option('--strict', 'fail on recommended checks and manifest warnings too', false)
     .option('--profile <name>', 'whose rules to enforce: loom-host (what the shipped Loom host accepts) or guide (the plugin development guide\'s contract; the host\'s own rules become notes)', parseChoice('--profile', TEST_PROFILES), 'loom-host')
     .option('--bail', 'stop at the first failed required check', false)

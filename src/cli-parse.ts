@@ -47,6 +47,24 @@ export function parsePort(flag: string, allowZero = false) {
   };
 }
 
+/** The longest id or glob --only and --skip take: check ids are a few dozen characters. */
+export const MAX_PATTERN_LENGTH = 200;
+
+/** collectList for check ids and globs, each at most MAX_PATTERN_LENGTH characters. */
+export function collectPatterns(flag: string) {
+  return (value: string, previous: string[] | undefined): string[] => {
+    const items = collectList(value, previous);
+    const long = items.find((item) => item.length > MAX_PATTERN_LENGTH);
+    if (long !== undefined) {
+      throw usageError(
+        `The ${flag} value is too long (${long.length} characters); a check id or glob has at most ${MAX_PATTERN_LENGTH}.`,
+        `Pass ids or globs such as ${flag} "errors.*"; run loom-plugin test --list for every id.`,
+      );
+    }
+    return items;
+  };
+}
+
 /** Repeatable, comma-separated list: `--only a,b --only c` gives [a, b, c]. */
 export function collectList(value: string, previous: string[] | undefined): string[] {
   const items = value

@@ -53,6 +53,20 @@ describe('bin/loom-plugin.js', () => {
     expect(result.stderr).not.toContain('TimeoutOverflowWarning');
   });
 
+  it('a glob of many stars is matched in linear time (a RegExp of it backtracked for hours)', () => {
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [bin, 'test', '--list', '--only', `${'*'.repeat(30)}zzz,${'*x'.repeat(60)}`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+      timeout: 10_000,
+      // The CLI catches SIGTERM, and a busy loop never gets to its handler.
+      killSignal: 'SIGKILL',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('matches no check');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('keeps error output plain under NO_COLOR even when FORCE_COLOR is set', () => {
     const result = cli(['validate', '--format', 'nope'], { NO_COLOR: '1', FORCE_COLOR: '1' });
     expect(result.code).toBe(2);

@@ -94,3 +94,29 @@ describe('duration limits', () => {
     expect(result.stderr.length).toBeLessThan(600);
   });
 });
+
+// A 100,000-character --only became a RegExp "too large" for V8: "Internal error", exit 2
+// with "This is a bug". Ids and globs are short; a long one is a usage error up front.
+describe('--only and --skip length', () => {
+  const long = 'a'.repeat(100_000);
+  it.each([
+    [['test', '--only', long]],
+    [['test', '--list', '--skip', long]],
+    [['test', '--only', `errors.*,${'b'.repeat(201)}`]],
+  ])('%# is a usage error saying the value is too long', async (argv) => {
+    const result = await runCli(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Error: The --(only|skip) value is too long \(\d+ characters\); a check id or glob has at most 200\.$/m);
+    expect(result.stderr).toMatch(/^Hint: Pass ids or globs such as --(only|skip) "errors\.\*"/m);
+    expect(result.stderr).not.toContain('Internal error');
+    expect(result.stderr.length).toBeLessThan(400);
+  });
+
+  it('200 characters still parse (and then match no check)', async () => {
+    const parsed = await parseArgs(['test', '--only', 'c'.repeat(200)], memoryIo());
+    expect(parsed.command === 'test' && parsed.options.only).toEqual(['c'.repeat(200)]);
+    const result = await runCli(['test', '--list', '--only', 'c'.repeat(200)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--only "${'c'.repeat(60)}…" matches no check.`);
+  });
+});

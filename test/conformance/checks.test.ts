@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InterruptedError, LoomPluginError } from '../../src/core/errors.js';
-import { CHECKS, selectChecks } from '../../src/core/conformance/catalogue.js';
+import { CHECKS, globMatches, selectChecks } from '../../src/core/conformance/catalogue.js';
 import { CHECK_IMPLEMENTATIONS } from '../../src/core/conformance/checks/index.js';
 import { runSuite } from '../../src/core/conformance/run-suite.js';
 import { PluginClient } from '../../src/core/runtime/http-client.js';
@@ -78,6 +78,29 @@ describe('selectChecks', () => {
     expect(typo.hint).toContain('Did you mean "metadata.schema"?');
     expect(attempt(['erors.*']).hint).toContain('"errors.*"');
     expect(attempt([], ['nothing-like-it-at-all']).message).toContain('--skip');
+  });
+});
+
+describe('globMatches', () => {
+  it.each([
+    ['errors.*', 'errors.auth', true],
+    ['errors.*', 'errors.', true],
+    ['errors.*', 'error.auth', false],
+    ['*.schema', 'health.schema', true],
+    ['*.schema', 'health.schemas', false],
+    ['*timeout*', 'errors.timeout.status', true],
+    ['*', '', true],
+    ['', '', true],
+    ['', 'a', false],
+    ['a*b*c', 'aXbYc', true],
+    ['a*b*c', 'aXbYcZ', false],
+    ['a*a*a*b', 'aaaaaaaaaa', false],
+    ['**x', 'abx', true],
+    ['manifest/*', 'manifest/auto-start', true],
+    ['errors.?', 'errors.a', false], // only * is special: ? . [ ( are themselves
+    ['errors.(a|b)', 'errors.(a|b)', true],
+  ])('%s against %s is %s', (pattern, id, expected) => {
+    expect(globMatches(pattern, id)).toBe(expected);
   });
 });
 

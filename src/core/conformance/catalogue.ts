@@ -153,18 +153,48 @@ export function findCheck(id: string): CheckInfo | undefined {
   return CHECKS.find((check) => check.id === id);
 }
 
-/** `*` matches any run of characters (dots included): `errors.*`, `*.schema`, `*timeout*`. */
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
+/**
+ * True when `id` matches `pattern`, where `*` matches any run of characters (dots included):
+ * `errors.*`, `*.schema`, `*timeout*`. Walked by hand, not through a RegExp: one built from
+ * many stars backtracked for hours, and a long pattern is "too large" for the engine.
+ * Time is at most pattern length x id length.
+ */
+export function globMatches(pattern: string, id: string): boolean {
+  let p = 0;
+  let i = 0;
+  // The last star seen, and the id position it has swallowed up to: retried one further on a mismatch.
+  let star = -1;
+  let swallowed = 0;
+  while (i < id.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      swallowed = i;
+    } else if (p < pattern.length && pattern[p] === id[i]) {
+      p += 1;
+      i += 1;
+    } else if (star >= 0) {
+      p = star + 1;
+      swallowed += 1;
+      i = swallowed;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p += 1;
+  return p === pattern.length;
+}
+
+/** A pattern as a message shows it: quoted, cut short. */
+function shown(pattern: string): string {
+  return `"${pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern}"`;
 }
 
 function matching(pattern: string, flag: string): Set<string> {
-  const regexp = globToRegExp(pattern.trim());
-  const ids = CHECK_IDS.filter((id) => regexp.test(id));
+  const trimmed = pattern.trim();
+  const ids = CHECK_IDS.filter((id) => globMatches(trimmed, id));
   if (ids.length === 0) {
-    const suggestion = didYouMean(pattern.trim());
-    throw new LoomPluginError('E_USAGE', `${flag} "${pattern}" matches no check.`, {
+    const suggestion = didYouMean(trimmed);
+    throw new LoomPluginError('E_USAGE', `${flag} ${shown(pattern)} matches no check.`, {
       hint: suggestion
         ? `Did you mean "${suggestion}"? Run loom-plugin test --list for every id.`
         : 'Run loom-plugin test --list for every id; globs such as errors.* work too.',
@@ -190,6 +220,8 @@ export function selectChecks(only: readonly string[], skip: readonly string[]): 
 
 /** Closest id or group glob (`errors.*`) for a pattern that matched nothing. */
 function didYouMean(input: string): string | undefined {
+  // Far longer than any id is no typo of one (and the distance costs length x length).
+  if (input.length > 100) return undefined;
   const groups = [...new Set(CHECK_IDS.filter((id) => !id.includes('/')).map((id) => `${id.split('.')[0] ?? id}.*`))];
   return closestName(input, [...CHECK_IDS, ...groups]);
 }
