@@ -4,7 +4,7 @@
  * cli.ts (commander and these declarations only; the commands themselves load lazily).
  */
 import { Option, type Command } from './cli-commander.js';
-import { collectChoices, collectList, collectPatterns, parseChoice, parseDuration, parsePort } from './cli-parse.js';
+import { collectChoices, collectList, collectPatterns, parseBaseUrl, parseChoice, parseDuration, parsePort } from './cli-parse.js';
 import {
   DIAGNOSTIC_FORMATS,
   PROVIDER_APIS,
@@ -95,7 +95,7 @@ export function addTestCommand(program: Command, select: Select): void {
     .command('test')
     .description('start the plugin from its manifest and run the conformance suite')
     .argument('[dir]', 'plugin folder (or manifest file)', '.')
-    .option('--endpoint <url>', 'attach to an already running plugin instead of starting one')
+    .option('--endpoint <url>', 'attach to an already running plugin (http:// or https:// base URL) instead of starting one', parseBaseUrl('--endpoint'))
     // A bare number is seconds: `--timeout 5` meaning 5 ms failed every check.
     .addOption(new Option('--startup-timeout <duration>', 'how long to wait for /health: 500ms, 30s, 2m; a bare number is seconds')
       .argParser(parseDuration('--startup-timeout', 's')).default(30_000, '30s'))

@@ -37,6 +37,40 @@ export function parseDuration(flag: string, defaultUnit: 'ms' | 's' = 'ms') {
   };
 }
 
+/**
+ * A plugin's base URL (`test --endpoint`): http or https, no credentials, query or fragment.
+ * Refused here, before anything runs; a bad one used to fail every check as "Invalid URL
+ * protocol" (exit 1) or print a password inside "Nothing answers at ...".
+ */
+export function parseBaseUrl(flag: string) {
+  return (value: string): string => {
+    const trimmed = value.trim();
+    // "127.0.0.1:8080" parses as scheme "127.0.0.1:": suggest the value with http:// in front.
+    const example = !trimmed.includes('://') && /^[\w.-]+(:\d+)?$/.test(trimmed) && trimmed.length <= 100 ? `http://${trimmed}` : 'http://127.0.0.1:8080';
+    const hint = `Give the plugin's base URL, e.g. ${flag} ${example}.`;
+    let url: URL | undefined;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      // not a URL at all: said below
+    }
+    if (url && (url.username || url.password)) {
+      // Not repeated: it holds a password.
+      throw usageError(`${flag} must not contain a user name or password.`, `${hint} A plugin that needs a key gets it from its config, not from its URL.`);
+    }
+    if (!url && /^https?:\/\//i.test(trimmed)) {
+      throw usageError(`${flag} is not a valid URL (check its host, and its port: 1 to 65535): ${quoted(value)}.`, hint);
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw usageError(`${flag} must be an http:// or https:// URL, not ${quoted(value)}.`, hint);
+    }
+    if (url.search || url.hash) {
+      throw usageError(`${flag} must be a base URL without a ?query or #fragment, not ${quoted(value)}.`, `${hint} Paths such as /health are added to it.`);
+    }
+    return trimmed;
+  };
+}
+
 export function parsePort(flag: string, allowZero = false) {
   return (value: string): number => {
     const port = Number(value);

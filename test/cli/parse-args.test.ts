@@ -120,3 +120,38 @@ describe('--only and --skip length', () => {
     expect(result.stderr).toContain(`--only "${'c'.repeat(60)}…" matches no check.`);
   });
 });
+
+// --endpoint ftp://x ran the whole suite and failed it at initialize ("Invalid URL
+// protocol", exit 1); a URL with a password printed it in "Nothing answers at ...".
+describe('--endpoint', () => {
+  it.each([
+    ['ftp://x', /^Error: --endpoint must be an http:\/\/ or https:\/\/ URL, not "ftp:\/\/x"\.$/m, 'http://127.0.0.1:8080'],
+    ['not a url', /^Error: --endpoint must be an http:\/\/ or https:\/\/ URL, not "not a url"\.$/m, 'http://127.0.0.1:8080'],
+    ['localhost:8080', /must be an http:\/\/ or https:\/\/ URL/, 'http://localhost:8080'],
+    ['http://127.0.0.1:99999', /^Error: --endpoint is not a valid URL \(check its host, and its port: 1 to 65535\): "http:\/\/127\.0\.0\.1:99999"\.$/m, 'http://127.0.0.1:8080'],
+    ['http://', /is not a valid URL/, 'http://127.0.0.1:8080'],
+    ['http://127.0.0.1:8080/?x=1', /^Error: --endpoint must be a base URL without a \?query or #fragment/m, 'http://127.0.0.1:8080'],
+    ['http://127.0.0.1:8080#top', /without a \?query or #fragment/, 'http://127.0.0.1:8080'],
+  ])('%s is a usage error with an example', async (value, message, example) => {
+    const result = await runCli(['test', '--endpoint', value]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain(`Hint: Give the plugin's base URL, e.g. --endpoint ${example}.`);
+  });
+
+  it('a URL with a password is refused without printing it', async () => {
+    const result = await runCli(['test', '--endpoint', 'http://admin:hunter2@127.0.0.1:8080']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Error: --endpoint must not contain a user name or password.');
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['https://plugin.example.com/base/', 'https://plugin.example.com/base/'],
+    [' HTTP://[::1]:8080 ', 'HTTP://[::1]:8080'],
+  ])('%j is taken', async (value, endpoint) => {
+    const parsed = await parseArgs(['test', '--endpoint', value], memoryIo());
+    expect(parsed.command === 'test' && parsed.options.endpoint).toBe(endpoint);
+  });
+});
