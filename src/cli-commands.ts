@@ -4,7 +4,7 @@
  * cli.ts (commander and these declarations only; the commands themselves load lazily).
  */
 import { Option, type Command } from './cli-commander.js';
-import { collectChoices, collectList, collectPatterns, parseBaseUrl, parseChoice, parseDuration, parsePort } from './cli-parse.js';
+import { collectChoices, collectList, collectPatterns, parseBaseUrl, parseChoice, parseListenAddress, parseDuration, parsePort } from './cli-parse.js';
 import {
   DIAGNOSTIC_FORMATS,
   PROVIDER_APIS,
@@ -216,7 +216,7 @@ export function addDevCommand(program: Command, select: Select): void {
     .description('run a local Loom host with a playground, hot reload and an OpenAI-compatible API')
     .argument('[path]', 'plugin folder, or a folder of plugins', '.')
     .option('--port <port>', 'port of the dev host', parsePort('--port', true), 4477)
-    .option('--host <address>', 'address to bind; anything but a loopback address prints a warning', '127.0.0.1')
+    .option('--host <address>', 'address to bind; anything but a loopback address prints a warning', parseListenAddress('--host'), '127.0.0.1')
     .option('--allowed-host <name>', 'host name requests may use besides IP addresses and localhost; .example.com allows its subdomains (repeatable, comma-separated)', collectList)
     .option('--token <token>', 'API token (default: a new random one per launch)')
     .option('--config <file>', 'JSON or YAML file with /initialize values')

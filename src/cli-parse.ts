@@ -71,6 +71,29 @@ export function parseBaseUrl(flag: string) {
   };
 }
 
+/**
+ * An address to listen on (`dev --host`): 127.0.0.1, 0.0.0.0, ::, a host name. A URL or
+ * host:port was looked up as a host name ("getaddrinfo ENOTFOUND http://..."), after a
+ * warning that the host listens beyond loopback; the hint splits it into --host and --port.
+ */
+export function parseListenAddress(flag: string) {
+  return (value: string): string => {
+    const trimmed = value.trim();
+    const withPort = /^([^:/\s]+):(\d+)$/.exec(trimmed);
+    if (trimmed !== '' && !withPort && !/[/\s]/.test(trimmed)) return trimmed;
+    let split: string | undefined;
+    if (withPort) split = `${flag} ${withPort[1]} --port ${withPort[2]}`;
+    else if (URL.canParse(trimmed)) {
+      const url = new URL(trimmed);
+      if (url.hostname) split = `${flag} ${url.hostname.replace(/^\[|\]$/g, '')}${url.port ? ` --port ${url.port}` : ''}`;
+    }
+    throw usageError(
+      `${flag} takes an address to listen on, such as 127.0.0.1 or 0.0.0.0, not ${quoted(value)}.`,
+      split ? `Give the address alone, and the port with --port: ${split}.` : `Pass ${flag} 127.0.0.1 (this machine only) or ${flag} 0.0.0.0 (every IPv4 address).`,
+    );
+  };
+}
+
 export function parsePort(flag: string, allowZero = false) {
   return (value: string): number => {
     const port = Number(value);

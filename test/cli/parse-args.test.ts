@@ -155,3 +155,26 @@ describe('--endpoint', () => {
     expect(parsed.command === 'test' && parsed.options.endpoint).toBe(endpoint);
   });
 });
+
+// dev --host http://127.0.0.1:8080 warned that the host listens beyond loopback, then
+// failed with "getaddrinfo ENOTFOUND http://127.0.0.1:8080".
+describe('dev --host', () => {
+  it.each([
+    ['http://127.0.0.1:8080', 'Hint: Give the address alone, and the port with --port: --host 127.0.0.1 --port 8080.'],
+    ['http://[::1]:9000/', 'Hint: Give the address alone, and the port with --port: --host ::1 --port 9000.'],
+    ['localhost:5000', 'Hint: Give the address alone, and the port with --port: --host localhost --port 5000.'],
+    ['my host', 'Hint: Pass --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every IPv4 address).'],
+    ['', 'Hint: Pass --host 127.0.0.1'],
+  ])('%j is a usage error that says how to split it', async (value, hint) => {
+    const result = await runCli(['dev', '--host', value, '--no-open']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Error: --host takes an address to listen on, such as 127.0.0.1 or 0.0.0.0, not "${value}".`);
+    expect(result.stderr).toContain(hint);
+    expect(result.stderr).not.toContain('Warning:');
+  });
+
+  it.each(['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'myhost.lan'])('%s is taken', async (host) => {
+    const parsed = await parseArgs(['dev', '--host', host], memoryIo());
+    expect(parsed.command === 'dev' && parsed.options.host).toBe(host);
+  });
+});
