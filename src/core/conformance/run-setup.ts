@@ -67,6 +67,8 @@ export async function resolveRunConfig(run: RunState): Promise<void> {
     env: run.env,
     generate: true,
   });
+  // Generated values whose pattern could not be checked in time (a backtracking pattern).
+  run.notes.push(...(run.config.notes ?? []));
 }
 
 /** Starts the mock upstream and points the plugin's config at it. */

@@ -3,7 +3,8 @@
  * declared type, and generated test values that respect the field's validation.
  */
 import type { ConfigField } from '../manifest/types.js';
-import { samplePattern } from './pattern-sample.js';
+import { PatternMatcher, type MatchResult } from '../validate/rules/pattern-match.js';
+import { patternCandidate } from './pattern-sample.js';
 
 export type ConfigValue = string | number | boolean;
 
@@ -110,32 +111,65 @@ function safeRegExp(pattern: string | undefined): RegExp | undefined {
   }
 }
 
+/** A generated value, and why it was not checked against the field's pattern when it was not. */
+export interface GeneratedValue {
+  value: ConfigValue;
+  /**
+   * timeout: the pattern backtracked past the per-match limit; no-time-left: the time for
+   * the pattern checks of this run was spent (see PatternMatcher). The value is the first
+   * candidate, unchecked: a plugin that checks it may refuse it.
+   */
+  unchecked?: 'timeout' | 'no-time-left';
+}
+
 /**
  * A test value of the right type, inside min/max, lengths, enum and (when one of a few
  * candidates fits) pattern. Credentials get a recognisable fake.
  */
-export function generateValue(field: ConfigField): ConfigValue {
+export function generateValue(field: ConfigField, matcher = new PatternMatcher(undefined)): ConfigValue {
+  return generateConfigValue(field, matcher).value;
+}
+
+/** generateValue, saying when the pattern could not be checked; `matcher` holds the run's time for pattern checks. */
+export function generateConfigValue(field: ConfigField, matcher: PatternMatcher): GeneratedValue {
   const v = field.validation ?? {};
   if (Array.isArray(v.enum) && v.enum.length > 0) {
     const coerced = coerceValue(field, v.enum[0]);
-    if ('value' in coerced) return coerced.value;
+    if ('value' in coerced) return { value: coerced.value };
   }
   switch (field.type) {
     case 'int': {
       const min = v.min === undefined ? undefined : Math.ceil(v.min);
       const max = v.max === undefined ? undefined : Math.floor(v.max);
-      return Math.round(clamp(numberGuess(field.name, 'int'), min, max));
+      return { value: Math.round(clamp(numberGuess(field.name, 'int'), min, max)) };
     }
     case 'float':
-      return clamp(numberGuess(field.name, 'float'), v.min, v.max);
+      return { value: clamp(numberGuess(field.name, 'float'), v.min, v.max) };
     case 'bool':
-      return false;
-    default: {
-      const pattern = safeRegExp(v.pattern);
-      const candidates = stringCandidates(field.name).map((c) => fitLength(c, v.min_length, v.max_length));
-      const fits = candidates.find((c) => !pattern || pattern.test(c));
-      if (fits !== undefined || v.pattern === undefined) return fits ?? candidates[0] ?? 'loom-test';
-      return samplePattern(v.pattern, v.min_length ?? 0, v.max_length ?? Infinity) ?? candidates[0] ?? 'loom-test';
-    }
+      return { value: false };
+    default:
+      return generateString(field, matcher);
   }
+}
+
+/**
+ * The first candidate that matches the pattern, else a sample built from the pattern, else
+ * the first candidate. The pattern is the manifest's, so every match runs in one bounded
+ * batch (a RegExp that backtracks would otherwise hang the run, deaf to Ctrl+C).
+ */
+function generateString(field: ConfigField, matcher: PatternMatcher): GeneratedValue {
+  const v = field.validation ?? {};
+  const candidates = stringCandidates(field.name).map((c) => fitLength(c, v.min_length, v.max_length));
+  const fallback = candidates[0] ?? 'loom-test';
+  const pattern = safeRegExp(v.pattern);
+  if (pattern === undefined || v.pattern === undefined) return { value: fallback };
+  const sample = patternCandidate(v.pattern, v.min_length ?? 0, v.max_length ?? Infinity);
+  const tried = sample === undefined ? candidates : [...candidates, sample];
+  const answers: MatchResult[] = [];
+  for (const text of tried) matcher.defer(pattern, text, (answer) => answers.push(answer));
+  matcher.run();
+  const fits = tried.find((_, i) => answers[i] === true);
+  if (fits !== undefined) return { value: fits };
+  const unchecked = answers.includes('timeout') ? 'timeout' : answers.includes('no-time-left') ? 'no-time-left' : undefined;
+  return unchecked ? { value: fallback, unchecked } : { value: fallback };
 }

@@ -10,7 +10,8 @@ import type { ConfigField, Manifest } from '../manifest/types.js';
 import { configEnvName } from '../protocol.js';
 import { closestName } from './did-you-mean.js';
 import { readConfigData } from './config-file.js';
-import { coerceValue, generateValue, isSensitiveField, type ConfigValue } from './config-values.js';
+import { FILE_TIME_LIMIT_MS, PatternMatcher } from '../validate/rules/pattern-match.js';
+import { coerceValue, generateConfigValue, isSensitiveField, type ConfigValue, type GeneratedValue } from './config-values.js';
 
 export { maskSecrets, MASK } from './mask-secrets.js';
 
@@ -23,6 +24,8 @@ export interface ResolvedConfig {
   secrets: string[];
   /** Required fields with no value (only when generate is false). */
   missingRequired: string[];
+  /** Sentences for the run's notes: generated values whose `validation.pattern` could not be checked in time. */
+  notes?: string[];
 }
 
 export interface ResolveConfigOptions {
@@ -48,6 +51,9 @@ export async function resolveConfig(manifest: Manifest, options: ResolveConfigOp
   const sources: Record<string, ConfigSource> = Object.create(null) as Record<string, ConfigSource>;
   const own = (record: Record<string, unknown>, key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
   const missingRequired: string[] = [];
+  const notes: string[] = [];
+  // One time budget for the pattern checks of all generated values, as validate has per manifest.
+  const matcher = new PatternMatcher(undefined);
 
   let fileValues: Record<string, unknown> = {};
   const file = options.configFile ? path.resolve(options.cwd ?? process.cwd(), options.configFile) : undefined;
@@ -98,7 +104,11 @@ export async function resolveConfig(manifest: Manifest, options: ResolveConfigOp
       const coerced = coerceValue(field, field.default);
       if ('value' in coerced) chosen = { value: coerced.value, source: 'default' };
     }
-    if (!chosen && options.generate) chosen = { value: generateValue(field), source: 'generated' };
+    if (!chosen && options.generate) {
+      const generated = generateConfigValue(field, matcher);
+      if (generated.unchecked) notes.push(uncheckedNote(field, generated.unchecked));
+      chosen = { value: generated.value, source: 'generated' };
+    }
     if (chosen) {
       values[field.name] = chosen.value;
       sources[field.name] = chosen.source;
@@ -123,7 +133,16 @@ export async function resolveConfig(manifest: Manifest, options: ResolveConfigOp
     if (value === undefined || value === '' || typeof value === 'boolean') continue;
     if (isSensitiveField(field)) secrets.add(String(value));
   }
-  return { values, sources, secrets: [...secrets], missingRequired };
+  return { values, sources, secrets: [...secrets], missingRequired, ...(notes.length > 0 ? { notes } : {}) };
+}
+
+/** Worded like validate's config/pattern-timeout; the value is not shown (the field may be a credential). */
+function uncheckedNote(field: ConfigField, reason: NonNullable<GeneratedValue['unchecked']>): string {
+  const set = `set the field with --config or ${configEnvName(field.name)}`;
+  if (reason === 'timeout') {
+    return `Matching the generated value of config field ${field.name} against validation.pattern took too long; it was not checked, so the plugin may refuse it. Simplify the pattern (nested quantifiers such as (a+)+ backtrack catastrophically), or ${set}.`;
+  }
+  return `The generated value of config field ${field.name} was not checked against validation.pattern: the pattern checks of this run already took ${FILE_TIME_LIMIT_MS} ms, so the plugin may refuse it. Simplify the patterns with nested quantifiers such as (a+)+, or ${set}.`;
 }
 
 /** LOOM_CONFIG_<NAME>=value for each value: how a plugin gets its config without /initialize. */

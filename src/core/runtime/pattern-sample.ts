@@ -1,9 +1,10 @@
 /**
  * A sample string for a simple regular expression, for generated config values: literals,
  * classes, escapes, groups with alternation (first branch) and quantifiers. Lookarounds
- * and backreferences are out of scope; the caller verifies the sample with the real
- * RegExp and falls back when it does not match.
+ * and backreferences are out of scope; the sample is verified with the real RegExp (with
+ * a time limit) and the caller falls back when it does not match.
  */
+import { PatternMatcher, type MatchResult } from '../validate/rules/pattern-match.js';
 
 interface Item {
   atom: Node;
@@ -14,6 +15,7 @@ type Node = { kind: 'text'; text: string } | { kind: 'group'; alternatives: Item
 
 const CANDIDATES = 'a0Ax1-_.b';
 
+/** The class is the manifest's, but each subject is one character: no backtracking, no time limit. */
 function classSample(body: string): string {
   let re: RegExp;
   try {
@@ -107,14 +109,13 @@ function render(items: Item[], counts: Map<Item, number>): string {
   return out;
 }
 
-/** A string matching `pattern` with length in [minLength, maxLength] when that is easy; else undefined. */
-export function samplePattern(pattern: string, minLength = 0, maxLength = Infinity): string | undefined {
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, 'u');
-  } catch {
-    return undefined;
-  }
+/**
+ * A candidate for `pattern` with length in [minLength, maxLength], not yet checked against
+ * the pattern (the caller checks it with the others, in one bounded batch); undefined when
+ * the pattern does not compile with the u flag or the lengths do not fit.
+ */
+export function patternCandidate(pattern: string, minLength = 0, maxLength = Infinity): string | undefined {
+  if (!compiles(pattern)) return undefined;
   const top = parse(pattern)[0] ?? [];
   const counts = new Map<Item, number>();
   let text = render(top, counts);
@@ -125,5 +126,29 @@ export function samplePattern(pattern: string, minLength = 0, maxLength = Infini
     counts.set(growable, Math.min(growable.min + need, growable.max));
     text = render(top, counts);
   }
-  return re.test(text) && text.length >= minLength && text.length <= maxLength ? text : undefined;
+  return text.length >= minLength && text.length <= maxLength ? text : undefined;
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A string matching `pattern` with length in [minLength, maxLength] when that is easy; else
+ * undefined. The match runs with a time limit (the pattern is the manifest's): a pattern that
+ * backtracks past it gives undefined too.
+ */
+export function samplePattern(pattern: string, minLength = 0, maxLength = Infinity): string | undefined {
+  const text = patternCandidate(pattern, minLength, maxLength);
+  if (text === undefined) return undefined;
+  const answers: MatchResult[] = [];
+  const matcher = new PatternMatcher(undefined);
+  matcher.defer(new RegExp(pattern, 'u'), text, (answer) => answers.push(answer));
+  matcher.run();
+  return answers[0] === true ? text : undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * `validation.pattern` is user input: compiling it is cheap, but matching can backtrack
  * for minutes (`^(a+)+$`). Matches run in a vm context with a time limit so `validate`
- * never hangs on a hostile manifest.
+ * never hangs on a hostile manifest, nor `test` when it generates config values (a
+ * running RegExp never yields, not even to Ctrl+C).
  *
  * One manifest can hold thousands of patterns, so the limits are per file too: every
  * match shares one vm context (a new context per match cost about 1 ms: 5,000 simple
@@ -78,9 +79,11 @@ export class PatternMatcher {
    * `owner`: the config_schema list the patterns come from. The rules run twice over a
    * manifest with findings (a quick pass without positions, then with them), and the
    * second run takes the first one's answers instead of spending the budget again.
+   * Undefined outside validate (test's generated config values): one matcher there runs
+   * several batches of the same size, so answers are never reused; the budget is shared.
    */
   constructor(
-    private readonly owner: object,
+    private readonly owner: object | undefined,
     private readonly limits: PatternLimits = LIMITS,
   ) {}
 
@@ -95,9 +98,9 @@ export class PatternMatcher {
 
   run(): void {
     const pairs = this.pending.splice(0);
-    const known = answered.get(this.owner);
-    const results = known?.length === pairs.length ? known : this.answer(pairs);
-    answered.set(this.owner, results);
+    const known = this.owner && answered.get(this.owner);
+    const results = known && known.length === pairs.length ? known : this.answer(pairs);
+    if (this.owner) answered.set(this.owner, results);
     pairs.forEach((pair, i) => pair.then(results[i] ?? 'no-time-left'));
   }
 
