@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { generateValue } from '../../src/core/runtime/config-values.js';
+import { samplePattern } from '../../src/core/runtime/pattern-sample.js';
 
 const dist = path.resolve(import.meta.dirname, '../../dist/core/runtime');
 const EVIL = { pattern: '^(x+)+y$', min_length: 40 };
@@ -59,4 +61,17 @@ describe('generated values against a backtracking validation.pattern', () => {
     expect(result.notes[1]).toMatch(/config field zone .*(took too long|already took 250 ms)/);
     for (const note of result.notes) expect(note).not.toContain('xxxx');
   }, 15_000);
+});
+
+describe('samples too long for a string', () => {
+  // These threw RangeError (Invalid string length) out of `loom-plugin test`: the sampler
+  // repeated nested counts, or grew an item to a huge min_length, before any check.
+  it('gives no sample for nested counts past the string limit, and generateValue a candidate', () => {
+    expect(samplePattern('^((a{1000}){1000}){1000}$')).toBeUndefined();
+    expect(generateValue({ name: 'zone', type: 'string', validation: { pattern: '^((a{1000}){1000}){1000}$' } })).toBe('loom-test');
+  });
+
+  it('gives no sample when min_length is past the limit', () => {
+    expect(samplePattern('^a+$', 1_000_000_000)).toBeUndefined();
+  });
 });

@@ -99,11 +99,15 @@ function parse(source: string): Item[][] {
   return alternatives();
 }
 
-function render(items: Item[], counts: Map<Item, number>): string {
+/** Longer samples are not tried: nested counts (`((a{1000}){1000}){1000}`) would not fit in a string. */
+const SAMPLE_LIMIT = 100_000;
+
+function render(items: Item[], counts: Map<Item, number>): string | undefined {
   let out = '';
   for (const item of items) {
     const n = counts.get(item) ?? item.min;
     const text = item.atom.kind === 'text' ? item.atom.text : render(item.atom.alternatives[0] ?? [], counts);
+    if (text === undefined || out.length + text.length * n > SAMPLE_LIMIT) return undefined;
     out += text.repeat(n);
   }
   return out;
@@ -121,12 +125,12 @@ export function patternCandidate(pattern: string, minLength = 0, maxLength = Inf
   let text = render(top, counts);
   // Grow the first repeatable item until the minimum length is met.
   const growable = top.find((item) => item.max > item.min && item.atom.kind === 'text' && item.atom.text.length > 0);
-  if (growable && text.length < minLength && growable.atom.kind === 'text') {
+  if (text !== undefined && growable && text.length < minLength && growable.atom.kind === 'text') {
     const need = Math.ceil((minLength - text.length) / growable.atom.text.length);
     counts.set(growable, Math.min(growable.min + need, growable.max));
     text = render(top, counts);
   }
-  return text.length >= minLength && text.length <= maxLength ? text : undefined;
+  return text !== undefined && text.length >= minLength && text.length <= maxLength ? text : undefined;
 }
 
 function compiles(pattern: string): boolean {
