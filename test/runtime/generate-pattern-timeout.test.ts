@@ -24,7 +24,7 @@ function inChild(module: string, body: string): unknown {
   if (!existsSync(file)) throw new Error('dist/ is missing: run `npm run build` first.');
   const script = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); const started = performance.now(); const result = await (async () => { ${body} })(); console.log(JSON.stringify({ result, ms: performance.now() - started }));`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL' });
-  if (child.signal === 'SIGKILL') throw new Error(`still running after 10 s (killed): the pattern match is not bounded`);
+  if (child.signal === 'SIGKILL') throw new Error(`still running after 10 s (killed): generating the value is not bounded`);
   expect(child.stderr).toBe('');
   const out = JSON.parse(child.stdout) as { result: unknown; ms: number };
   // 250 ms of CPU for a run's pattern checks, and a wall-clock backstop of four times that.
@@ -74,4 +74,15 @@ describe('samples too long for a string', () => {
   it('gives no sample when min_length is past the limit', () => {
     expect(samplePattern('^a+$', 1_000_000_000)).toBeUndefined();
   });
+});
+
+describe('a min_length past what is generated', () => {
+  it('gives a value of 100,000 characters at once, and a note, instead of padding for minutes', () => {
+    const manifest = { metadata: { provider_type: 'p', config_schema: [field('zone', { min_length: 1_000_000_000 })] } };
+    const result = inChild('config.js', `const r = await m.resolveConfig(${JSON.stringify(manifest)}, { env: {}, generate: true }); return { length: r.values.zone.length, notes: r.notes ?? [] };`);
+    expect(result).toEqual({
+      length: 100_000,
+      notes: [expect.stringMatching(/^The generated value of config field zone is 100000 characters, shorter than its validation\.min_length \(1000000000\)/)],
+    });
+  }, 15_000);
 });

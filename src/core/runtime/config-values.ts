@@ -91,11 +91,18 @@ function stringCandidates(name: string): string[] {
   return out;
 }
 
+/**
+ * The longest value generated: a longer one is no use as LOOM_CONFIG_<NAME> (Linux takes
+ * at most 128 KiB in one environment string), and padding to `min_length: 1000000000`
+ * one character at a time ran for minutes.
+ */
+export const GENERATED_LENGTH_LIMIT = 100_000;
+
 function fitLength(text: string, min: number | undefined, max: number | undefined): string {
   let out = text;
   if (max !== undefined && out.length > max) out = out.slice(0, Math.max(max, 0));
-  while (min !== undefined && out.length < min) out += 'x';
-  return out;
+  const want = Math.min(min ?? 0, GENERATED_LENGTH_LIMIT);
+  return out.length < want ? out + 'x'.repeat(want - out.length) : out;
 }
 
 function safeRegExp(pattern: string | undefined): RegExp | undefined {
@@ -120,6 +127,8 @@ export interface GeneratedValue {
    * candidate, unchecked: a plugin that checks it may refuse it.
    */
   unchecked?: 'timeout' | 'no-time-left';
+  /** The field's min_length is past GENERATED_LENGTH_LIMIT: the value is shorter than it. */
+  short?: true;
 }
 
 /**
@@ -158,6 +167,12 @@ export function generateConfigValue(field: ConfigField, matcher: PatternMatcher)
  * batch (a RegExp that backtracks would otherwise hang the run, deaf to Ctrl+C).
  */
 function generateString(field: ConfigField, matcher: PatternMatcher): GeneratedValue {
+  const v = field.validation ?? {};
+  const generated = matchingString(field, matcher);
+  return (v.min_length ?? 0) > GENERATED_LENGTH_LIMIT ? { ...generated, short: true } : generated;
+}
+
+function matchingString(field: ConfigField, matcher: PatternMatcher): GeneratedValue {
   const v = field.validation ?? {};
   const candidates = stringCandidates(field.name).map((c) => fitLength(c, v.min_length, v.max_length));
   const fallback = candidates[0] ?? 'loom-test';

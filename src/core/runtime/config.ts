@@ -11,7 +11,7 @@ import { configEnvName } from '../protocol.js';
 import { closestName } from './did-you-mean.js';
 import { readConfigData } from './config-file.js';
 import { FILE_TIME_LIMIT_MS, PatternMatcher } from '../validate/rules/pattern-match.js';
-import { coerceValue, generateConfigValue, isSensitiveField, type ConfigValue, type GeneratedValue } from './config-values.js';
+import { coerceValue, GENERATED_LENGTH_LIMIT, generateConfigValue, isSensitiveField, type ConfigValue, type GeneratedValue } from './config-values.js';
 
 export { maskSecrets, MASK } from './mask-secrets.js';
 
@@ -107,6 +107,7 @@ export async function resolveConfig(manifest: Manifest, options: ResolveConfigOp
     if (!chosen && options.generate) {
       const generated = generateConfigValue(field, matcher);
       if (generated.unchecked) notes.push(uncheckedNote(field, generated.unchecked));
+      if (generated.short) notes.push(shortNote(field));
       chosen = { value: generated.value, source: 'generated' };
     }
     if (chosen) {
@@ -150,4 +151,8 @@ export function configToEnv(values: ResolvedConfig['values']): Record<string, st
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) env[configEnvName(name)] = String(value);
   return env;
+}
+
+function shortNote(field: ConfigField): string {
+  return `The generated value of config field ${field.name} is ${GENERATED_LENGTH_LIMIT} characters, shorter than its validation.min_length (${field.validation?.min_length}): loom-plugin generates nothing longer, so the plugin may refuse it. Lower min_length, or set the field with --config or ${configEnvName(field.name)}.`;
 }
