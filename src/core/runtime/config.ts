@@ -24,7 +24,7 @@ export interface ResolvedConfig {
   secrets: string[];
   /** Required fields with no value (only when generate is false). */
   missingRequired: string[];
-  /** Sentences for the run's notes: generated values whose `validation.pattern` could not be checked in time. */
+  /** Sentences for the run's notes: generated values not checked against `validation.pattern` in time, or short of a huge `min_length`. */
   notes?: string[];
 }
 
