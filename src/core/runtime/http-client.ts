@@ -6,8 +6,9 @@
  * A per-endpoint circuit breaker makes a plugin that hangs on one endpoint cost one
  * timeout, not one per check.
  */
-import { Agent, request as undiciRequest } from 'undici';
+import { request as undiciRequest } from 'undici';
 import { curlLine } from './curl-line.js';
+import { IdleFirstPool } from './idle-first-pool.js';
 import { SseDataParser } from './sse-parser.js';
 
 export interface ExchangeRequest {
@@ -62,11 +63,31 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** false: send even when the breaker is open, and do not trip it (default true). */
   breaker?: boolean;
+  /**
+   * false: respect an open breaker but do not trip it (default true). For requests sent
+   * together: one that waits behind the others says the plugin serves one at a time, not
+   * that the path hangs.
+   */
+  trip?: boolean;
   /** Send to baseUrl + path exactly, without the client's pathPrefix. */
   exactPath?: boolean;
+  /**
+   * Shared by requests sent together: the time limit counts from the last answer any of
+   * them got, so a plugin that serves them one after the other keeps them alive while it
+   * makes progress (each answer restarts the clock of the ones still waiting).
+   */
+  progress?: ProgressClock;
 }
 
+/** When the last of a group of requests was answered (performance.now()). */
+export interface ProgressClock {
+  lastAnswerAt?: number;
+}
+
+
 const DEFAULT_MAX_BYTES = 1024 * 1024;
+/** Only a bound for a connect nobody waits for any more: the call's timer decides first. */
+const CONNECT_LIMIT_MS = 5 * 60_000;
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -95,7 +116,7 @@ export class PluginClient {
   readonly pathPrefix: string;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
-  private readonly agent: Agent;
+  private readonly pool: IdleFirstPool;
   /** METHOD PATH -> when it timed out. */
   private readonly tripped = new Map<string, number>();
 
@@ -104,11 +125,16 @@ export class PluginClient {
     this.pathPrefix = options.pathPrefix ?? '';
     this.timeoutMs = options.timeoutMs;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    this.agent = new Agent({
-      connectTimeout: options.timeoutMs,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connections: 64,
+    // The one limit per call is send()'s timer (connect + headers + body, as the host's
+    // 30 s): undici's own timeouts are off, or they would cut a call the timer allows.
+    // Idle connections stay open as long as Go's (IdleConnTimeout 90 s) unless the plugin
+    // says otherwise (Keep-Alive: timeout=N): a plugin that sits on an idle connection
+    // holds up a second one for as long with the host.
+    this.pool = new IdleFirstPool(new URL(this.baseUrl).origin, {
+      connectTimeout: CONNECT_LIMIT_MS,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      keepAliveTimeout: 90_000,
     });
   }
 
@@ -132,7 +158,7 @@ export class PluginClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => undefined);
+    await this.pool.destroy();
   }
 
   private async send(method: string, path: string, options: RequestOptions, streaming: boolean): Promise<Exchange | StreamExchange> {
@@ -157,24 +183,34 @@ export class PluginClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error(`no complete answer within ${timeoutMs} ms`));
-    }, timeoutMs);
     const started = performance.now();
+    const progress = options.progress;
+    let timer: NodeJS.Timeout;
+    const arm = (ms: number) => {
+      timer = setTimeout(() => {
+        const idleMs = performance.now() - Math.max(started, progress?.lastAnswerAt ?? 0);
+        if (idleMs < timeoutMs) return arm(timeoutMs - idleMs);
+        timedOut = true;
+        const reason = new Error(`no complete answer within ${timeoutMs} ms`);
+        controller.abort(reason);
+        // An abort does not stop a connect the plugin's full accept queue leaves waiting
+        // (SYN retries go on for minutes): the connection is this request's alone, end it.
+        void connection.destroy(reason).catch(() => undefined);
+      }, ms);
+    };
+    const connection = this.pool.acquire();
+    arm(timeoutMs);
     const decoder = new TextDecoder();
     const sse = new SseDataParser();
     let bytes = 0;
     let isEventStream = false;
     try {
       const response = await undiciRequest(url, {
-        dispatcher: this.agent,
+        dispatcher: connection,
         method,
         headers,
         body,
         signal: controller.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
       });
       exchange.status = response.statusCode;
       exchange.headers = flattenHeaders(response.headers);
@@ -209,14 +245,17 @@ export class PluginClient {
     } catch (error) {
       exchange.error = classify(error, timedOut);
     } finally {
-      clearTimeout(timer);
+      clearTimeout(timer!);
+      // A call that ended in trouble may leave its connection mid-answer: never reuse it.
+      this.pool.release(connection, exchange.error === undefined);
     }
+    if (progress && exchange.status !== undefined && !exchange.error) progress.lastAnswerAt = performance.now();
     exchange.bodyText += decoder.decode();
     exchange.durationMs = Math.round((performance.now() - started) * 10) / 10;
     if (isEventStream) exchange.events = sse.end();
     if (exchange.error?.kind === 'timeout') {
       exchange.error.message = `timed out after ${timeoutMs} ms (${exchange.status === undefined ? 'no response' : 'body incomplete'})`;
-      if (useBreaker) this.tripped.set(key, Date.now());
+      if (useBreaker && options.trip !== false) this.tripped.set(key, Date.now());
     }
     if (exchange.bodyText !== '' && !exchange.truncated && !isEventStream) {
       try {
