@@ -202,11 +202,18 @@ describe('runSuite', () => {
     const run = await runFixture(join(PLUGINS_DIR, 'broken', 'chat-hangs'), { timeoutMs: 1000 });
     const elapsed = performance.now() - started;
     // One timeout before /initialize, one that trips the breaker, the timeout check's own
-    // wait (1 s + 1 s): everything else is answered "timed out earlier" at once.
+    // wait (1 s + 1 s): every later chat is not sent, and blocked by the check that timed
+    // out (it says nothing about the plugin), at once.
     expect(elapsed).toBeLessThan(12_000);
     expect(run.byId.get('lifecycle.before-initialize')?.message).toMatch(/timed out after 1000 ms/);
-    expect(run.byId.get('chat.concurrent')?.status).toBe('fail');
-    expect(run.byId.get('streaming.content-type')?.message).toMatch(/timed out earlier/);
+    // A recommended check tripped the breaker first: the first required chat sends again
+    // (and fails on its own), so a hung path always fails a required check.
+    expect(run.byId.get('lifecycle.reinitialize')?.status).toBe('fail');
+    expect(run.byId.get('lifecycle.reload')?.message).toMatch(/timed out after 1000 ms/);
+    for (const id of ['chat.schema', 'chat.concurrent', 'errors.invalid-json', 'streaming.content-type']) {
+      expect(run.byId.get(id), id).toMatchObject({ status: 'blocked', blockedBy: 'lifecycle.reload' });
+      expect(run.byId.get(id)?.message).toMatch(/POST \/chat\/completions timed out there, so this check's request was not sent/);
+    }
     expect(run.byId.get('metadata.schema')?.status).toBe('pass');
     expect(run.byId.get('health.healthy')?.status).toBe('pass');
   }, 30_000);

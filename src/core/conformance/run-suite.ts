@@ -177,9 +177,27 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     ...(options.trail ? { trail: options.trail } : {}),
   });
   const declared = options.manifest.metadata.capabilities ?? {};
+  // METHOD PATH -> the check whose timeout tripped the client's breaker for it.
+  const trippedBy = new Map<string, string>();
+  const judgeOnce = async (checkCtx: SuiteContext, check: CheckInfo): Promise<Verdict> => {
+    const before = new Set(options.client.trippedKeys());
+    const verdict = await judge(options, checkCtx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal, trippedBy);
+    for (const key of options.client.trippedKeys()) if (!before.has(key)) trippedBy.set(key, check.id);
+    return verdict;
+  };
+  const levelOf = (id: string) => options.checks.find((check) => check.id === id)?.level;
   const judgeTimed = async (checkCtx: SuiteContext, check: CheckInfo): Promise<TimedVerdict> => {
     const started = performance.now();
-    const verdict = await judge(options, checkCtx, check, CHECK_IMPLEMENTATIONS[check.id], declared, signal);
+    let { unsent, ...verdict } = await judgeOnce(checkCtx, check);
+    // Blocked only by a failure that weighs as much: a required check kept unsent by a
+    // recommended one (or one that did not fail) sends again, and fails on its own if the
+    // path still hangs; otherwise a plugin hanging on one path could fail no required check.
+    const by = verdict.blockedBy;
+    if (unsent && (!by || !checkCtx.failed.has(by) || (check.level === 'required' && levelOf(by) !== 'required'))) {
+      options.client.resetBreaker(unsent);
+      trippedBy.delete(unsent);
+      ({ unsent, ...verdict } = await judgeOnce(checkCtx.forCheck(checkCtx.inBackground), check));
+    }
     return { ...verdict, durationMs: Math.round((performance.now() - started) * 10) / 10 };
   };
   const background = new BackgroundChecks({
@@ -237,7 +255,21 @@ function rootCause(check: CheckInfo, byId: ReadonlyMap<string, CheckResult>): st
   return undefined;
 }
 
-type Verdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange' | 'blockedBy'>;
+/**
+ * A check whose request the breaker kept unsent said nothing about the plugin: it is
+ * blocked by the check whose timeout tripped the breaker, as a check is by a failed
+ * prerequisite (and skipped when that check is unknown).
+ */
+function notSent(exchange: Exchange | undefined, trippedBy: ReadonlyMap<string, string>): Verdict | undefined {
+  const key = exchange?.error?.kind === 'skipped' ? exchange.error.breakerKey : undefined;
+  if (!key) return undefined;
+  const by = trippedBy.get(key);
+  if (!by) return { status: 'skip', message: `not run: ${key} timed out earlier in this run, so its request was not sent`, unsent: key };
+  return { status: 'blocked', blockedBy: by, message: `blocked by ${by}: ${key} timed out there, so this check's request was not sent`, unsent: key };
+}
+
+/** `unsent`: the breaker kept this METHOD PATH of the check unsent. */
+type Verdict = Pick<CheckResult, 'status' | 'message' | 'expected' | 'details' | 'exchange' | 'blockedBy'> & { unsent?: string };
 
 async function judge(
   suite: SuiteOptions,
@@ -246,6 +278,7 @@ async function judge(
   impl: CheckImpl | undefined,
   declared: Partial<Record<string, boolean>>,
   signal: AbortSignal | undefined,
+  trippedBy: ReadonlyMap<string, string>,
 ): Promise<Verdict> {
   if (check.capability && declared[check.capability] !== true) {
     return { status: 'skip', message: `the manifest does not declare the ${check.capability} capability` };
@@ -267,6 +300,8 @@ async function judge(
     if (error instanceof CheckSkip) return { status: 'skip', message: error.message };
     if (error instanceof CheckBlocked) return { status: 'blocked', blockedBy: error.by, message: error.message };
     const exchange = error instanceof CheckFailure ? (error.exchange ?? ctx.lastExchange) : ctx.lastExchange;
+    const unsent = notSent(exchange, trippedBy);
+    if (unsent) return unsent;
     const summary = exchange ? { exchange: summarize(exchange, ctx.client, ctx.secrets, envFieldsOf(ctx.manifest)) } : {};
     if (error instanceof CheckFailure) {
       const unwired = unwiredMockNote(suite, exchange);

@@ -34,7 +34,8 @@ export interface Exchange {
   jsonError?: string;
   durationMs: number;
   truncated: boolean;
-  error?: { kind: ExchangeErrorKind; message: string };
+  /** `breakerKey`: for `skipped`, the METHOD PATH whose earlier timeout kept it unsent. */
+  error?: { kind: ExchangeErrorKind; message: string; breakerKey?: string };
 }
 
 export interface StreamExchange extends Exchange {
@@ -152,9 +153,15 @@ export class PluginClient {
     return curlLine(exchange.request, secrets, envFields);
   }
 
-  /** Forgets earlier timeouts, e.g. after the plugin was restarted or reconfigured. */
-  resetBreaker(): void {
-    this.tripped.clear();
+  /** METHOD PATH of every call the breaker keeps unsent now. */
+  trippedKeys(): string[] {
+    return [...this.tripped.keys()];
+  }
+
+  /** Forgets earlier timeouts (of `key` only, when given), e.g. after the plugin was restarted or reconfigured. */
+  resetBreaker(key?: string): void {
+    if (key !== undefined) this.tripped.delete(key);
+    else this.tripped.clear();
   }
 
   async close(): Promise<void> {
@@ -176,7 +183,7 @@ export class PluginClient {
     const key = `${method.toUpperCase()} ${path}`;
     const useBreaker = options.breaker !== false;
     if (useBreaker && this.tripped.has(key)) {
-      exchange.error = { kind: 'skipped', message: `not sent: ${key} timed out earlier in this run` };
+      exchange.error = { kind: 'skipped', message: `not sent: ${key} timed out earlier in this run`, breakerKey: key };
       return streaming ? exchange : stripStream(exchange);
     }
 
