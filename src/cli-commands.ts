@@ -127,7 +127,7 @@ export function addTestCommand(program: Command, select: Select): void {
       'loom-plugin test --list',
       'loom-plugin test --only errors.rate-limit --keep-running',
     ]) + '\nExit codes: 0 all required checks pass, 1 failures, 2 usage, 3 plugin could not start.\n')
-    .action((dir: string, opts: Record<string, unknown>) => {
+    .action((dir: string, opts: Record<string, unknown>, command: Command) => {
       select({
         command: 'test',
         options: {
@@ -135,6 +135,7 @@ export function addTestCommand(program: Command, select: Select): void {
           endpoint: opts.endpoint as string | undefined,
           startupTimeoutMs: opts.startupTimeout as number,
           timeoutMs: opts.timeout as number,
+          timeoutGiven: command.getOptionValueSource('timeout') !== 'default',
           list: opts.list as boolean,
           only: (opts.only as string[] | undefined) ?? [],
           skip: (opts.skip as string[] | undefined) ?? [],

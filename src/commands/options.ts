@@ -43,6 +43,8 @@ export interface TestOptions {
   endpoint: string | undefined;
   startupTimeoutMs: number;
   timeoutMs: number;
+  /** --timeout was given: /initialize gets it too, not the host's 30 s. */
+  timeoutGiven?: boolean;
   list: boolean;
   only: string[];
   skip: string[];

@@ -18,6 +18,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, isLoomPluginError, usageError, type LoomPluginError } from '../core/errors.js';
+import { HOST_CALL_TIMEOUT_MS } from '../core/protocol.js';
 import type { Diagnostic } from '../core/manifest/types.js';
 import type { CliIo } from '../output/io.js';
 import { createStyle } from '../output/style.js';
@@ -112,6 +113,9 @@ export async function run(options: TestOptions, io: CliIo): Promise<number> {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       startupTimeoutMs: options.startupTimeoutMs,
       timeoutMs: options.timeoutMs,
+      // The host waits 30 s for /initialize: a slow start it accepts must pass here too,
+      // unless the user chose the limit.
+      ...(options.timeoutGiven ? {} : { initializeTimeoutMs: Math.max(options.timeoutMs, HOST_CALL_TIMEOUT_MS) }),
       only: options.only,
       skip: options.skip,
       strict: options.strict,

@@ -5,6 +5,8 @@
  */
 
 export const PLUGIN_API_VERSION = '1.0.0';
+/** How long the shipped host waits for one call to a plugin (connect, headers and body). */
+export const HOST_CALL_TIMEOUT_MS = 30_000;
 /** Highest plugin_api_version minor this CLI knows; a higher minor is a warning. */
 export const KNOWN_API_MAJOR = 1;
 export const KNOWN_API_MINOR = 0;

@@ -43,6 +43,7 @@ export async function runChecks(run: RunState): Promise<CheckResult[]> {
     upstreamField: run.upstreamField,
     checks: run.checks,
     timeoutMs: run.timeoutMs,
+    ...(run.options.initializeTimeoutMs ? { initializeTimeoutMs: run.options.initializeTimeoutMs } : {}),
     attached: Boolean(run.options.endpoint),
     profile: run.profile,
     manifestFile: loadedOf(run).file,

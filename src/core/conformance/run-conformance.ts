@@ -41,6 +41,11 @@ export interface RunConformanceOptions {
   startupTimeoutMs?: number;
   /** Per-request timeout. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * How long POST /initialize may take (default timeoutMs). The CLI passes the host's
+   * 30 s unless --timeout was given: a slow start the host accepts must pass.
+   */
+  initializeTimeoutMs?: number;
   only?: string[];
   skip?: string[];
   /** Recommended checks fail the run too, and so do manifest warnings. */

@@ -31,6 +31,8 @@ export interface SuiteOptions {
   checks: readonly CheckInfo[];
   /** Per-request budget; the timeout check waits the plugin's own timeout on top. */
   timeoutMs: number;
+  /** POST /initialize's budget (default timeoutMs). */
+  initializeTimeoutMs?: number;
   signal?: AbortSignal;
   /**
    * The plugin was not started for this run (--endpoint): someone may have initialized
@@ -168,6 +170,7 @@ export async function runSuite(options: SuiteOptions): Promise<CheckResult[]> {
     initConfig: initConfigFor(options),
     secrets,
     timeoutMs: options.timeoutMs,
+    initializeTimeoutMs: options.initializeTimeoutMs ?? options.timeoutMs,
     configInEnv: options.configInEnv ?? !options.attached,
     attached: options.attached ?? false,
     upstreamField: options.upstreamField,

@@ -5,6 +5,7 @@
  * uninitialized, or initialized with the good configuration) without extra calls.
  */
 import type { Manifest } from '../../manifest/types.js';
+import { HOST_CALL_TIMEOUT_MS } from '../../protocol.js';
 import type { Exchange, PluginClient, RequestOptions, StreamExchange } from '../../runtime/http-client.js';
 import { MOCK_UNKNOWN_MODEL, type MockFault, type MockUpstream } from '../../runtime/mock-upstream.js';
 import { markerText } from '../../runtime/mock-script.js';
@@ -52,6 +53,8 @@ export interface SuiteContextOptions {
   initConfig: ConfigValues;
   secrets: string[];
   timeoutMs: number;
+  /** POST /initialize's budget (see SuiteOptions). */
+  initializeTimeoutMs: number;
   configInEnv: boolean;
   attached: boolean;
   upstreamField: string;
@@ -84,6 +87,8 @@ interface SharedRun {
   /** Memos made while a check waited in the background (dropped when a check is judged again). */
   readonly alongsideMemos: Set<string>;
   cases: number;
+  /** Keys of the notes given so far (noteOnce). */
+  readonly noted: Set<string>;
 }
 
 export class SuiteContext {
@@ -118,7 +123,7 @@ export class SuiteContext {
     /** This check runs in the background: it must not touch what the foreground reads. */
     readonly inBackground = false,
   ) {
-    this.shared = shared ?? { state: 'fresh', failed: new Set(), memos: new Map(), background: undefined, alongsideMemos: new Set(), cases: 0 };
+    this.shared = shared ?? { state: 'fresh', failed: new Set(), memos: new Map(), background: undefined, alongsideMemos: new Set(), cases: 0, noted: new Set() };
     this.manifest = options.manifest;
     this.client = options.client;
     this.mockUpstream = options.mock;
@@ -300,9 +305,18 @@ export class SuiteContext {
   /** POST /initialize; a 200 with the good config makes the state `ready`, else `dirty`. */
   async initialize(body: ConfigValues, good = body === this.initConfig): Promise<Exchange> {
     await this.quiet();
-    const exchange = await this.request('POST', '/initialize', { json: body });
+    const exchange = await this.request('POST', '/initialize', { json: body, timeoutMs: this.options.initializeTimeoutMs });
     this.state = exchange.status === 200 && good ? 'ready' : 'dirty';
+    const slow = slowStart(exchange, this.timeoutMs, this.options.initializeTimeoutMs);
+    if (slow) this.noteOnce('slow-initialize', slow);
     return exchange;
+  }
+
+  /** A note for the report, once per run whatever number of checks meet its cause. */
+  private noteOnce(key: string, note: string): void {
+    if (this.shared.noted.has(key)) return;
+    this.shared.noted.add(key);
+    this.onNote?.(note);
   }
 
   async cleanup(): Promise<Exchange> {
@@ -385,4 +399,23 @@ export class SuiteContext {
   configField(name: string) {
     return (this.manifest.metadata.config_schema ?? []).find((field) => field.name === name);
   }
+}
+
+/**
+ * What to say about an /initialize that took long: a timeout names who cut it (this run's
+ * --timeout, or the host's own limit); an answer slower than the other calls' limit but
+ * within the host's is a note, not a failure. Also adds the cause to a timeout's message.
+ */
+function slowStart(exchange: Exchange, timeoutMs: number, initializeTimeoutMs: number): string | undefined {
+  const hostSeconds = HOST_CALL_TIMEOUT_MS / 1000;
+  if (exchange.error?.kind === 'timeout') {
+    exchange.error.message +=
+      initializeTimeoutMs < HOST_CALL_TIMEOUT_MS
+        ? `; this run's --timeout cut it: the Loom host waits ${hostSeconds} s for /initialize, run with --timeout ${hostSeconds}s to judge as it does`
+        : `; the Loom host gives up after ${hostSeconds} s, so it cannot load the plugin`;
+    return undefined;
+  }
+  if (exchange.status !== 200 || exchange.durationMs <= timeoutMs) return undefined;
+  const took = (exchange.durationMs / 1000).toFixed(1);
+  return `POST /initialize took ${took} s, longer than the ${timeoutMs / 1000} s the other calls get (--timeout). The Loom host waits up to ${hostSeconds} s, so it loads the plugin, but every load and reload waits that long.`;
 }
