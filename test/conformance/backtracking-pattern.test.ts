@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REFERENCE_SERVER, removeTempPlugins, tempPlugin } from './command-helpers.js';
+import { removeTempPlugins, slowModelsWrapper, tempPlugin } from './command-helpers.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/loom-plugin.js');
 const dist = resolve(import.meta.dirname, '../../dist/cli.js');
@@ -62,17 +62,7 @@ describe('loom-plugin test with a backtracking validation.pattern', () => {
 
   it('answers Ctrl+C with exit 130', async () => {
     // /models is slowed down so the run is surely mid-way when SIGINT arrives.
-    const wrapper = `import http from 'node:http';
-const emit = http.Server.prototype.emit;
-http.Server.prototype.emit = function (event, req, res, ...rest) {
-  if (event === 'request' && req.url === '/models') {
-    setTimeout(() => emit.call(this, event, req, res, ...rest), 3000);
-    return true;
-  }
-  return emit.call(this, event, req, res, ...rest);
-};
-await import(${JSON.stringify(REFERENCE_SERVER)});
-`;
+    const wrapper = slowModelsWrapper();
     const dir = await tempPlugin({ wrapper, extraConfig: REGION });
     const run = start(dir, 30_000);
     // The checks print only after the config is resolved: before the fix it never was.

@@ -11,6 +11,25 @@ import { join, resolve } from 'node:path';
 export const REFERENCE_DIR = resolve(import.meta.dirname, '../fixtures/plugins/reference');
 export const REFERENCE_SERVER = join(REFERENCE_DIR, 'server.mjs');
 
+/**
+ * A wrapper script (TempPluginOptions.wrapper) that runs the reference server with its
+ * /models answer held back 3 s, so a run is surely mid-way when a test sends a signal;
+ * `prelude` runs first (imports and statements of the test's own).
+ */
+export function slowModelsWrapper(prelude = ''): string {
+  return `${prelude}import http from 'node:http';
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, req, res, ...rest) {
+  if (event === 'request' && req.url === '/models') {
+    setTimeout(() => emit.call(this, event, req, res, ...rest), 3000);
+    return true;
+  }
+  return emit.call(this, event, req, res, ...rest);
+};
+await import(${JSON.stringify(REFERENCE_SERVER)});
+`;
+}
+
 export interface TempPluginOptions {
   /** Extra env entries in the manifest (e.g. DEFECT, PID_FILE). */
   env?: Record<string, string>;

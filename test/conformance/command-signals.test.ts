@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REFERENCE_SERVER, pidAlive, removeTempPlugins, tempPlugin } from './command-helpers.js';
+import { pidAlive, removeTempPlugins, slowModelsWrapper, tempPlugin } from './command-helpers.js';
 
 const bin = resolve(import.meta.dirname, '../../bin/loom-plugin.js');
 const dist = resolve(import.meta.dirname, '../../dist/cli.js');
@@ -34,21 +34,11 @@ describe('Ctrl+C during loom-plugin test', () => {
     const childPidFile = join(work, 'child.pid');
     // The plugin starts a long-lived child (as real plugins start workers), then serves.
     // Its /models answer is slowed down so the run is surely mid-way when SIGINT arrives.
-    const wrapper = `import { spawn } from 'node:child_process';
+    const wrapper = slowModelsWrapper(`import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import http from 'node:http';
 const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 writeFileSync(${JSON.stringify(childPidFile)}, String(child.pid));
-const emit = http.Server.prototype.emit;
-http.Server.prototype.emit = function (event, req, res, ...rest) {
-  if (event === 'request' && req.url === '/models') {
-    setTimeout(() => emit.call(this, event, req, res, ...rest), 3000);
-    return true;
-  }
-  return emit.call(this, event, req, res, ...rest);
-};
-await import(${JSON.stringify(REFERENCE_SERVER)});
-`;
+`);
     const dir = await tempPlugin({ wrapper, env: { PID_FILE: pidFile } });
     const cli = spawn(process.execPath, [bin, 'test', dir], { env: { PATH: process.env.PATH, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
