@@ -38,6 +38,15 @@ export function parseDuration(flag: string, defaultUnit: 'ms' | 's' = 'ms') {
 }
 
 /**
+ * A URL-like value as a message may show it, after `lead`: not at all when it may carry a
+ * secret (user:password@, ?api_key=..., #token), which a message would print on stderr
+ * and in CI annotations; the text need not parse, so no URL parser can strip them.
+ */
+function quotedUrl(value: string, lead: string): string {
+  return /[@?#]/.test(value) ? '' : `${lead}${quoted(value)}`;
+}
+
+/**
  * A plugin's base URL (`test --endpoint`): http or https, no credentials, query or fragment.
  * Refused here, before anything runs; a bad one used to fail every check as "Invalid URL
  * protocol" (exit 1) or print a password inside "Nothing answers at ...".
@@ -54,18 +63,20 @@ export function parseBaseUrl(flag: string) {
     } catch {
       // not a URL at all: said below
     }
-    if (url && (url.username || url.password)) {
+    // Checked on the text too: "http://admin:hunter2@localhost:99999" does not parse.
+    if ((url && (url.username || url.password)) || /^(?:[^/?#]*:\/\/)?[^/?#]*@/.test(trimmed)) {
       // Not repeated: it holds a password.
       throw usageError(`${flag} must not contain a user name or password.`, `${hint} A plugin that needs a key gets it from its config, not from its URL.`);
     }
     if (!url && /^https?:\/\//i.test(trimmed)) {
-      throw usageError(`${flag} is not a valid URL (check its host, and its port: 1 to 65535): ${quoted(value)}.`, hint);
+      throw usageError(`${flag} is not a valid URL (check its host, and its port: 1 to 65535)${quotedUrl(value, ': ')}.`, hint);
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw usageError(`${flag} must be an http:// or https:// URL, not ${quoted(value)}.`, hint);
+      throw usageError(`${flag} must be an http:// or https:// URL${quotedUrl(value, ', not ')}.`, hint);
     }
     if (url.search || url.hash) {
-      throw usageError(`${flag} must be a base URL without a ?query or #fragment, not ${quoted(value)}.`, `${hint} Paths such as /health are added to it.`);
+      // Not repeated: a query or fragment often carries a key (?api_key=...).
+      throw usageError(`${flag} must be a base URL without a ?query or #fragment.`, `${hint} Paths such as /health are added to it.`);
     }
     return trimmed;
   };

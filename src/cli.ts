@@ -37,7 +37,21 @@ Exit codes:
   130  interrupted (Ctrl+C)
 `;
 
-function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: ParsedCommand) => void): Command {
+/**
+ * commander's messages with the value of every `--name=value` argument hidden: an unknown
+ * `--api-key=sk-...` came back whole in "unknown option '...'", on stderr and in the JSON
+ * error document. The option's name stays, for the did-you-mean that follows it.
+ */
+export function maskOptionValues(text: string, argv: readonly string[]): string {
+  let masked = text;
+  for (const arg of argv) {
+    const named = /^(--[^=]+)=(.+)$/s.exec(arg);
+    if (named) masked = masked.split(arg).join(`${named[1]}=…`);
+  }
+  return masked;
+}
+
+function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, argv: readonly string[], select: (parsed: ParsedCommand) => void): Command {
   const program = new Command('loom-plugin')
     .description('Scaffold, validate, conformance-test and run Loom AI-provider plugins.')
     .version(packageVersion(), '-v, --version', 'print the version')
@@ -58,7 +72,7 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: Par
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')),
+      outputError: (text, write) => write(maskOptionValues(text.replace(/^error: /, 'Error: '), argv)),
     });
     for (const sub of command.commands) configure(sub);
   };
@@ -77,7 +91,7 @@ function usageHint(program: Command, argv: string[], code: string): string {
 /** Parses argv (without the node and script entries) into a command and typed options. */
 export async function parseArgs(argv: string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<ParsedCommand & { noColor: boolean }> {
   let selected: ParsedCommand | undefined;
-  const program = buildProgram(io, (parsed) => {
+  const program = buildProgram(io, argv, (parsed) => {
     selected = parsed;
   });
   try {
@@ -92,7 +106,7 @@ export async function parseArgs(argv: string[], io: Pick<CliIo, 'stdout' | 'stde
         throw usageError('No command given.', 'Run loom-plugin --help to see the commands.');
       }
       // commander already printed its message; signal a usage error without repeating it.
-      throw new LoomPluginError('E_USAGE', error.message.replace(/^error: /, ''), {
+      throw new LoomPluginError('E_USAGE', maskOptionValues(error.message.replace(/^error: /, ''), argv), {
         details: { printed: true },
         hint: usageHint(program, argv, error.code),
       });
