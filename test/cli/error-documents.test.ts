@@ -15,6 +15,12 @@ describe('validate: the error as a document of the format asked for', () => {
     [['validate', MISSING, '--format', 'json']],
     [['validate', MISSING, '--format=json']],
     [['validate', '-fjson', MISSING]],
+    // Short flags bundled as commander reads them: -q, then -f with a value.
+    [['validate', '-qf', 'json', MISSING]],
+    [['validate', '-qfjson', MISSING]],
+    [['validate', '-q', '-f', 'json', MISSING]],
+    [['validate', MISSING, '-f', 'sarif', '-qf', 'json']],
+    [['validate', MISSING, '-f', 'json', '--', '-fsarif']],
   ])('json %j: the report with no files, summary.ok false, and the error', async (argv) => {
     const { code, stdout, stderr } = await runCli(argv, { env });
     expect(code).toBe(2);
