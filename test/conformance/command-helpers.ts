@@ -30,6 +30,21 @@ await import(${JSON.stringify(REFERENCE_SERVER)});
 `;
 }
 
+/**
+ * A wrapper script that runs the reference server but never answers `method path` (the
+ * request is swallowed), as a plugin hung on one endpoint does.
+ */
+export function hungPathWrapper(method: string, path: string): string {
+  return `import http from 'node:http';
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, req, res, ...rest) {
+  if (event === 'request' && req.method === ${JSON.stringify(method)} && req.url === ${JSON.stringify(path)}) return true;
+  return emit.call(this, event, req, res, ...rest);
+};
+await import(${JSON.stringify(REFERENCE_SERVER)});
+`;
+}
+
 export interface TempPluginOptions {
   /** Extra env entries in the manifest (e.g. DEFECT, PID_FILE). */
   env?: Record<string, string>;

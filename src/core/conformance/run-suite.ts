@@ -261,14 +261,12 @@ function rootCause(check: CheckInfo, byId: ReadonlyMap<string, CheckResult>): st
 /**
  * A check whose request the breaker kept unsent said nothing about the plugin: it is
  * blocked by the check whose timeout tripped the breaker, as a check is by a failed
- * prerequisite (and skipped when that check is unknown).
+ * prerequisite. With no such check known it is not blocked (nor skipped: skips never fail a
+ * run, and the path did hang): `by` is undefined and the check fails with its own words.
  */
-function notSent(exchange: Exchange | undefined, trippedBy: ReadonlyMap<string, string>): Verdict | undefined {
+function notSent(exchange: Exchange | undefined, trippedBy: ReadonlyMap<string, string>): { key: string; by: string | undefined } | undefined {
   const key = exchange?.error?.kind === 'skipped' ? exchange.error.breakerKey : undefined;
-  if (!key) return undefined;
-  const by = trippedBy.get(key);
-  if (!by) return { status: 'skip', message: `not run: ${key} timed out earlier in this run, so its request was not sent`, unsent: key };
-  return { status: 'blocked', blockedBy: by, message: `blocked by ${by}: ${key} timed out there, so this check's request was not sent`, unsent: key };
+  return key ? { key, by: trippedBy.get(key) } : undefined;
 }
 
 /** `unsent`: the breaker kept this METHOD PATH of the check unsent. */
@@ -304,13 +302,20 @@ async function judge(
     if (error instanceof CheckBlocked) return { status: 'blocked', blockedBy: error.by, message: error.message };
     const exchange = error instanceof CheckFailure ? (error.exchange ?? ctx.lastExchange) : ctx.lastExchange;
     const unsent = notSent(exchange, trippedBy);
-    if (unsent) return unsent;
-    const summary = exchange ? { exchange: summarize(exchange, ctx.client, ctx.secrets, envFieldsOf(ctx.manifest)) } : {};
+    if (unsent?.by) {
+      const { key, by } = unsent;
+      return { status: 'blocked', blockedBy: by, message: `blocked by ${by}: ${key} timed out there, so this check's request was not sent`, unsent: key };
+    }
+    const summary = {
+      ...(exchange ? { exchange: summarize(exchange, ctx.client, ctx.secrets, envFieldsOf(ctx.manifest)) } : {}),
+      ...(unsent ? { unsent: unsent.key } : {}),
+    };
+    const unsentNote = unsent ? ` (${unsent.key} timed out earlier in this run and no check failed for it, so this check's request was not sent.)` : '';
     if (error instanceof CheckFailure) {
       const unwired = unwiredMockNote(suite, exchange);
       return {
         status: 'fail',
-        message: unwired ? `${error.message} ${unwired}` : error.message,
+        message: `${error.message}${unsentNote}${unwired ? ` ${unwired}` : ''}`,
         ...(error.expected ? { expected: error.expected } : {}),
         ...(error.details ? { details: error.details } : {}),
         ...(error.schemaErrors ? { schemaErrors: error.schemaErrors } : {}),

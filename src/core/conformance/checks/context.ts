@@ -231,6 +231,15 @@ export class SuiteContext {
       if (this.shared.background && !this.inBackground) this.shared.alongsideMemos.add(key);
       value = make();
       this.shared.memos.set(key, value);
+      // A request the breaker kept unsent says nothing about the plugin: forget it, so a
+      // check judged again after the breaker is reset sends it instead of reading "not sent".
+      const made = value;
+      void made.then(
+        (result) => {
+          if (keptUnsent(result) && this.shared.memos.get(key) === made) this.shared.memos.delete(key);
+        },
+        () => undefined,
+      );
     }
     return value;
   }
@@ -352,12 +361,21 @@ export class SuiteContext {
   }
 
   /**
+   * GET /models, sent once per run: models.* judge the same answer model() reads, so a
+   * /models that times out under model() fails models.schema, instead of tripping the
+   * breaker for a check that hides the timeout behind a default model.
+   */
+  modelsExchange(): Promise<Exchange> {
+    return this.memo('models', () => this.traced('GET /models', () => this.client.request('GET', '/models')));
+  }
+
+  /**
    * The model the chat checks use: the first one the plugin's own /models lists (the mock
    * serves any id but the reserved unknown one), else the mock's first model.
    */
   model(): Promise<string> {
     return this.memo('model', async () => {
-      const exchange = await this.traced('GET /models', () => this.client.request('GET', '/models'));
+      const exchange = await this.modelsExchange();
       // A list wrapped as OpenAI's {"data": [...]} is models.schema's failure; its ids are
       // still the plugin's models, so the chat checks do not fail a second time for it.
       const json = exchange.json;
@@ -418,4 +436,11 @@ function slowStart(exchange: Exchange, timeoutMs: number, initializeTimeoutMs: n
   if (exchange.status !== 200 || exchange.durationMs <= timeoutMs) return undefined;
   const took = (exchange.durationMs / 1000).toFixed(1);
   return `POST /initialize took ${took} s, longer than the ${timeoutMs / 1000} s the other calls get (--timeout). The Loom host waits up to ${hostSeconds} s, so it loads the plugin, but every load and reload waits that long.`;
+}
+
+/** Whether a memoized result is (or carries) an exchange the breaker kept unsent. */
+function keptUnsent(result: unknown): boolean {
+  if (!result || typeof result !== 'object') return false;
+  const exchange = 'exchange' in result ? (result as { exchange?: unknown }).exchange : result;
+  return (exchange as Exchange | undefined)?.error?.kind === 'skipped';
 }

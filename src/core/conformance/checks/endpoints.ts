@@ -39,10 +39,6 @@ function compareFields(ctx: SuiteContext, body: Record<string, unknown>, fields:
   return differences;
 }
 
-function modelsExchange(ctx: SuiteContext): Promise<Exchange> {
-  return ctx.memo('models', () => ctx.client.request('GET', '/models'));
-}
-
 export const ENDPOINT_CHECKS: Record<string, CheckImpl> = {
   'metadata.schema': {
     needs: 'ready',
@@ -111,7 +107,7 @@ export const ENDPOINT_CHECKS: Record<string, CheckImpl> = {
   'models.schema': {
     needs: 'ready',
     async run(ctx) {
-      const exchange = ctx.use(await modelsExchange(ctx));
+      const exchange = ctx.use(await ctx.modelsExchange());
       const body = expect200Json(exchange, 'GET /models');
       if (!Array.isArray(body)) {
         fail('GET /models answered a JSON object; the host decodes a bare JSON array of models.', {
@@ -126,7 +122,7 @@ export const ENDPOINT_CHECKS: Record<string, CheckImpl> = {
   'models.non-empty-unique': {
     needs: 'ready',
     async run(ctx) {
-      const exchange = ctx.use(await modelsExchange(ctx));
+      const exchange = ctx.use(await ctx.modelsExchange());
       const body = expect200Json(exchange, 'GET /models');
       if (!Array.isArray(body)) fail('GET /models is not a JSON array, so its models cannot be counted.', { exchange });
       if (body.length === 0) fail('GET /models lists no model.', { expected: 'at least one model', exchange });
