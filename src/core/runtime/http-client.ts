@@ -6,7 +6,7 @@
  * A per-endpoint circuit breaker makes a plugin that hangs on one endpoint cost one
  * timeout, not one per check.
  */
-import { request as undiciRequest } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
 import { curlLine } from './curl-line.js';
 import { IdleFirstPool } from './idle-first-pool.js';
 import { SseDataParser } from './sse-parser.js';
@@ -112,6 +112,15 @@ function classify(error: unknown, timedOut: boolean): { kind: ExchangeErrorKind;
   return { kind: 'other', message };
 }
 
+/**
+ * Go's Request.isReplayable, for a body the host can always send again: GET, HEAD,
+ * OPTIONS and TRACE, or any method with an Idempotency-Key (or X-Idempotency-Key).
+ */
+function isReplayable(method: string, headers: Record<string, string>): boolean {
+  if (['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(method.toUpperCase())) return true;
+  return Object.keys(headers).some((name) => /^(x-)?idempotency-key$/i.test(name));
+}
+
 export class PluginClient {
   readonly baseUrl: string;
   readonly pathPrefix: string;
@@ -205,20 +214,29 @@ export class PluginClient {
         void connection.destroy(reason).catch(() => undefined);
       }, ms);
     };
-    const connection = this.pool.acquire();
+    let connection = this.pool.acquire();
     arm(timeoutMs);
     const decoder = new TextDecoder();
     const sse = new SseDataParser();
     let bytes = 0;
     let isEventStream = false;
     try {
-      const response = await undiciRequest(url, {
-        dispatcher: connection,
-        method,
-        headers,
-        body,
-        signal: controller.signal,
-      });
+      let response: Dispatcher.ResponseData;
+      for (;;) {
+        const mark = this.pool.reuseMark(connection);
+        try {
+          response = await undiciRequest(url, { dispatcher: connection, method, headers, body, signal: controller.signal });
+          break;
+        } catch (error) {
+          // Go's Transport (shouldRetryRequest): a replayable request on a reused connection
+          // that ended before any byte of the answer met the plugin closing it as idle; it
+          // goes again, on the connection the pool gives next. Each try drops a reused
+          // connection, so this ends at the latest on a new one, whose failure is reported.
+          if (timedOut || !this.pool.nothingAnswered(mark) || !isReplayable(method, headers) || classify(error, false).kind !== 'reset') throw error;
+          this.pool.release(connection, false);
+          connection = this.pool.acquire();
+        }
+      }
       exchange.status = response.statusCode;
       exchange.headers = flattenHeaders(response.headers);
       isEventStream = (exchange.headers['content-type'] ?? '').includes('text/event-stream');

@@ -9,7 +9,18 @@
  * it closes, so every request would wait for a keep-alive timeout where the host's is
  * answered at once. One undici Client per connection lets us choose.
  */
-import { Client } from 'undici';
+import type { Socket } from 'node:net';
+import { Client, buildConnector } from 'undici';
+
+/**
+ * Where a request on a reused connection starts: its socket and what had been read from
+ * it. Go retries such a request when the connection ends before any byte of the answer.
+ */
+export interface ReuseMark {
+  readonly client: Client;
+  readonly socket: Socket;
+  readonly bytesRead: number;
+}
 
 /** What Go's DefaultTransport keeps idle per host (MaxIdleConnsPerHost). */
 const MAX_IDLE = 2;
@@ -19,6 +30,9 @@ export class IdleFirstPool {
   private readonly idle: Client[] = [];
   private readonly open = new Set<Client>();
   private readonly gone = new WeakSet<Client>();
+  /** Connections that went idle after a request (Go's isReused), with their socket. */
+  private readonly reused = new WeakSet<Client>();
+  private readonly sockets = new WeakMap<Client, Socket>();
 
   constructor(
     private readonly origin: string,
@@ -30,7 +44,16 @@ export class IdleFirstPool {
     for (let client = this.idle.pop(); client; client = this.idle.pop()) {
       if (!this.gone.has(client) && !client.closed && !client.destroyed) return client;
     }
-    const client = new Client(this.origin, this.options);
+    const connector = buildConnector({ timeout: this.options.connectTimeout ?? undefined });
+    const client: Client = new Client(this.origin, {
+      ...this.options,
+      // The socket is kept to tell, after a failure, whether any answer came on it.
+      connect: (options, callback) =>
+        connector(options, (...result) => {
+          if (result[0] === null) this.sockets.set(client, result[1]);
+          callback(...result);
+        }),
+    });
     this.open.add(client);
     // Closed by the plugin, by a timeout or by a cut body: never handed out again.
     client.on('disconnect', () => this.drop(client));
@@ -42,9 +65,22 @@ export class IdleFirstPool {
   release(client: Client, reusable: boolean): void {
     if (!reusable) return this.drop(client);
     if (this.gone.has(client) || client.closed || client.destroyed) return;
+    this.reused.add(client);
+    // As Go's tryPutIdleConn: with the idle list full, the connection given back is closed.
+    if (this.idle.length >= MAX_IDLE) return this.drop(client);
     this.idle.push(client);
-    // As Go does, keep a few idle connections and close the oldest beyond that.
-    while (this.idle.length > MAX_IDLE) this.drop(this.idle.shift() as Client);
+  }
+
+  /** Where a request on `client` starts, when its connection served one before. */
+  reuseMark(client: Client): ReuseMark | undefined {
+    const socket = this.sockets.get(client);
+    if (!this.reused.has(client) || !socket || socket.destroyed) return undefined;
+    return { client, socket, bytesRead: socket.bytesRead };
+  }
+
+  /** Whether the request begun at `mark` went on that same socket and got no byte back. */
+  nothingAnswered(mark: ReuseMark | undefined): boolean {
+    return mark !== undefined && this.sockets.get(mark.client) === mark.socket && mark.socket.bytesRead === mark.bytesRead;
   }
 
   async destroy(): Promise<void> {
