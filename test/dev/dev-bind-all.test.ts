@@ -111,6 +111,21 @@ describe('--allowed-host', () => {
     expect((await get(port, '/v1/models', { ...auth, host: `myhost.lan:${port}`, origin: `http://a.example.test:${port}` })).status).toBe(403);
   });
 
+  // Through an https tunnel the Host is the public name and the playground's POSTs carry
+  // Origin https://<that name>: refused with 403 while only http: origins were taken.
+  it('takes an https Origin of the request\'s own allowed Host (a tunnel), no other', async () => {
+    const port = t.host.port;
+    const auth = { authorization: `Bearer ${t.host.token}` };
+    const status = async (host: string, origin: string): Promise<number> => (await get(port, '/v1/models', { ...auth, host, origin })).status;
+    expect(await status('abc.example.test', 'https://abc.example.test')).toBe(200);
+    expect(await status('abc.example.test:443', 'https://abc.example.test')).toBe(200);
+    expect(await status('myhost.lan:8443', 'https://myhost.lan:8443')).toBe(200);
+    expect(await status('abc.example.test', 'https://other.example.test')).toBe(403);
+    expect(await status('abc.example.test', 'https://abc.example.test:8443')).toBe(403);
+    expect(await status('abc.example.test:80', 'https://abc.example.test')).toBe(403);
+    expect(await status('evil.example', 'https://evil.example')).toBe(403);
+  });
+
   it.each([
     ['a URL', 'http://myhost.lan'],
     ['a port', 'myhost.lan:4477'],

@@ -217,7 +217,10 @@ describe('guards', () => {
     const auth = { authorization: `Bearer ${t.host.token}`, host };
     expect((await rawGet('/v1/models', { ...auth, origin: 'http://evil.example' })).status).toBe(403);
     expect((await rawGet('/v1/models', { ...auth, origin: 'null' })).status).toBe(403);
-    expect((await rawGet('/v1/models', { ...auth, origin: `https://${host}` })).status).toBe(403);
+    // Its own Host over https (a TLS proxy or tunnel in front) is its own origin; another port is not.
+    expect((await rawGet('/v1/models', { ...auth, origin: `https://${host}` })).status).toBe(200);
+    expect((await rawGet('/v1/models', { ...auth, origin: `https://127.0.0.1:${Number(port) + 1}` })).status).toBe(403);
+    expect((await rawGet('/v1/models', { ...auth, origin: `ftp://${host}` })).status).toBe(403);
     expect((await rawGet('/v1/models', { ...auth, origin: `http://${host}` })).status).toBe(200);
     expect((await rawGet('/v1/models', { ...auth, origin: `http://localhost:${port}` })).status).toBe(200);
   });

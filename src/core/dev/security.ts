@@ -59,10 +59,10 @@ export function hostRules(port: number, urlHosts: string[], names: string[] = []
 }
 
 /** `name:port` with the port spelled out (80 when absent) and IPv6 in brackets, or undefined when malformed. */
-function normalHost(value: string): { name: string; key: string } | undefined {
+function normalHost(value: string, defaultPort = '80'): { name: string; key: string } | undefined {
   const match = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(value);
   if (!match) return undefined;
-  const [, v6, other, port = '80'] = match;
+  const [, v6, other, port = defaultPort] = match;
   if (v6 !== undefined && isIPv6(v6) === false) return undefined;
   const name = v6 ?? other!;
   return { name, key: `${v6 !== undefined ? `[${v6}]` : name}:${Number(port)}` };
@@ -108,16 +108,27 @@ export function checkHostAndOrigin(req: IncomingMessage, rules: HostRules): Guar
   return { ok: true };
 }
 
-/** A page may call this host from its own origin (the request's Host) or from one of the printed/loopback ones. */
+/**
+ * A page may call this host from its own origin (the request's Host) or from one of the
+ * printed/loopback ones. Its own origin may be https: behind a tunnel or TLS proxy
+ * (`https://abc.ngrok-free.app`) the Host is the public name, already allowed, and
+ * browsers send Origin on same-origin POSTs; both sides then default to port 443.
+ */
 function originAllowed(origin: string, host: string, rules: HostRules): boolean {
   let originHost: string;
+  let protocol: string;
   try {
     const parsed = new URL(origin);
-    if (parsed.protocol !== 'http:') return false;
+    protocol = parsed.protocol;
     originHost = parsed.host.toLowerCase();
   } catch {
     return false;
   }
+  if (protocol === 'https:') {
+    const key = normalHost(originHost, '443')?.key;
+    return key !== undefined && key === normalHost(host, '443')?.key;
+  }
+  if (protocol !== 'http:') return false;
   const key = normalHost(originHost)?.key;
   return key !== undefined && (key === normalHost(host)?.key || rules.own.has(key));
 }
