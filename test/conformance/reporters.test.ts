@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStream, memoryIo } from '../helpers/memory-io.js';
 import { oneLineSafe, terminalSafe } from '../../src/output/terminal-safe.js';
 import type { ConformanceReport } from '../../src/core/conformance/run-conformance.js';
-import { summarizeResults, summaryPasses } from '../../src/core/conformance/summary.js';
+import { markNotRun, summarizeResults, summaryPasses } from '../../src/core/conformance/summary.js';
 import type { CheckResult } from '../../src/core/conformance/types.js';
 import {
   escapeData,
@@ -176,6 +176,26 @@ describe('github reporter', () => {
     expect(rows.join('\n')).toContain('bad &lt;tag&gt;');
     expect(rows.join('\n')).not.toContain('<tag>');
     expect(md.match(/^\| (✅|❌|⚠️|⏭️|☑️|❗) \|/gm)?.length).toBe(6);
+  });
+});
+
+describe('a required check blocked by an accepted failure (not run)', () => {
+  // The root cause is an expected failure, so the blocked required check is what fails the run.
+  const notRunReport = makeReport(
+    markNotRun([check('chat.schema', 'expected-fail', { message: 'broken (expected)' }), check('chat.forwarded', 'blocked', { blockedBy: 'chat.schema', message: 'blocked by chat.schema: fix that first' })], false),
+  );
+
+  it('JUnit counts it once, as a failure, not also as skipped', () => {
+    const xml = renderJunitReport(notRunReport);
+    expect(notRunReport.ok).toBe(false);
+    expect(xml).toMatch(/<testsuites [^>]*tests="2" failures="1" errors="0" skipped="0"/);
+    expect(xml).toMatch(/name="chat.forwarded[^"]*"[^>]*>\n\s*<failure message="Not run: /);
+  });
+
+  it('the step summary shows it as a failure that did not run, not as "blocked by"', () => {
+    const md = renderGithubSummary(notRunReport);
+    expect(md).toMatch(/^\| ❌ \| `chat.forwarded` [^\n]*\| Not run: it requires chat.schema/m);
+    expect(md).not.toContain('blocked by chat.schema |');
   });
 });
 

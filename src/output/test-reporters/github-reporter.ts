@@ -80,8 +80,9 @@ export function renderGithubSummary(report: TestRunReport): string {
   out.push('', '| | Check | Level | Result |', '|---|---|---|---|');
   for (const { results } of groupResults(report.results)) {
     for (const result of results) {
-      const key = isWarning(result, report.strict) ? 'warning' : result.status;
-      const note = result.status === 'pass' ? 'pass' : result.status === 'blocked' ? `blocked by ${result.blockedBy ?? '?'}` : (result.message ?? result.status);
+      // A check not run that fails the run shows as the failure it is, with why it never ran.
+      const key = result.notRun ? 'fail' : isWarning(result, report.strict) ? 'warning' : result.status;
+      const note = result.status === 'pass' ? 'pass' : result.status === 'blocked' && !result.notRun ? `blocked by ${result.blockedBy ?? '?'}` : (result.message ?? result.status);
       out.push(`| ${STATUS_ICON[key] ?? ''} | \`${result.id}\` ${mdCell(result.title)} | ${result.level} | ${mdCell(note)} |`);
     }
   }

@@ -52,7 +52,8 @@ export function renderJunitReport(report: TestRunReport): string {
   const count = (results: readonly CheckResult[]) => ({
     tests: results.length,
     failures: results.filter((result) => isFailure(result, strict)).length,
-    skipped: results.filter((result) => result.status === 'skip' || result.status === 'blocked').length,
+    // A check not run that fails the run is a failure, counted once (not also skipped).
+    skipped: results.filter((result) => !isFailure(result, strict) && (result.status === 'skip' || result.status === 'blocked')).length,
     time: results.reduce((sum, result) => sum + result.durationMs, 0),
   });
   const all = count(report.results);
