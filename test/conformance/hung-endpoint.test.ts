@@ -39,4 +39,16 @@ describe('a plugin hung on one endpoint', () => {
     }
     expect(report.results.filter((r) => r.status === 'skip' && /timed out earlier/.test(r.message ?? ''))).toEqual([]);
   }, 60_000);
+
+  it('POST /chat/completions never answering: under --strict no error-table check is skipped for a request never sent', async () => {
+    const plugin = await tempPlugin({ wrapper: hungPathWrapper('POST', '/chat/completions') });
+    const { code, stdout } = await runCli(['test', plugin, '--timeout', '2s', '--strict', '--reporter', 'json'], { cwd: work });
+    const report = JSON.parse(stdout) as JsonReport;
+    expect(code, stdout).toBe(1);
+    const unsentSkips = report.results.filter((r) => r.status === 'skip' && /not sent|timed out earlier/.test(r.message ?? ''));
+    expect(unsentSkips).toEqual([]);
+    const table = report.results.filter((r) => r.id.startsWith('error-table.') && r.id !== 'error-table.timeout' && r.id !== 'error-table.invalid-request');
+    expect(table.length).toBeGreaterThan(0);
+    for (const result of table) expect(['blocked', 'fail'], JSON.stringify(result)).toContain(result.status);
+  }, 90_000);
 });

@@ -58,6 +58,7 @@ function tableCheck(code: PluginErrorCode): CheckImpl {
       const problems: string[] = [];
       let judged = 0;
       let last: Exchange | undefined;
+      let unsent: Exchange | undefined;
       const notJudged: string[] = [];
       for (const key of keys) {
         let exchange: Exchange;
@@ -70,6 +71,7 @@ function tableCheck(code: PluginErrorCode): CheckImpl {
           }
           throw error;
         }
+        if (exchange.error?.kind === 'skipped') unsent = exchange;
         const error = await errorWithCode(exchange, code);
         if (!error) {
           notJudged.push(`${PROVOCATIONS[key].what}: the answer did not carry code ${code}`);
@@ -88,6 +90,13 @@ function tableCheck(code: PluginErrorCode): CheckImpl {
           expected: `HTTP ${row.statuses.join(' or ')}, transient: ${String(row.transient)}${code === 'rate_limit_exceeded' ? ', Retry-After header or details.retry_after' : ''}`,
           details: problems,
         });
+      }
+      // Nothing judged because the breaker kept a provocation unsent: not a skip (skips
+      // never fail a run, even under --strict) but the runner's "blocked by" the check
+      // whose timeout tripped it (or a failure when no check did).
+      if (judged === 0 && unsent) {
+        ctx.use(unsent);
+        fail(`${code} answers could not be judged: ${unsent.error?.message ?? 'a request was not sent'}.`);
       }
       if (judged === 0) skip(`no answer carried code ${code} to judge (${notJudged[0] ?? 'nothing provoked it'})`);
     },
