@@ -301,7 +301,9 @@ async function judge(
     if (error instanceof CheckSkip) return { status: 'skip', message: error.message };
     if (error instanceof CheckBlocked) return { status: 'blocked', blockedBy: error.by, message: error.message };
     const exchange = error instanceof CheckFailure ? (error.exchange ?? ctx.lastExchange) : ctx.lastExchange;
-    const unsent = notSent(exchange, trippedBy);
+    // Only a verdict on the plugin can stem from a request not sent: a crash of the check
+    // (a loom-plugin bug) is reported as one even when its last request was kept unsent.
+    const unsent = error instanceof CheckFailure ? notSent(exchange, trippedBy) : undefined;
     if (unsent?.by) {
       const { key, by } = unsent;
       return { status: 'blocked', blockedBy: by, message: `blocked by ${by}: ${key} timed out there, so this check's request was not sent`, unsent: key };
