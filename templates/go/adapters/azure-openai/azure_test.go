@@ -33,40 +33,35 @@ func TestTheAPIVersionIsConfigurable(t *testing.T) {
 	}
 }
 
-// Azure's error bodies carry the status as their code; the same body mid-stream is a rate limit.
-func TestAnAzureErrorInTheStreamIsClassifiedByItsCode(t *testing.T) {
+// An error event inside the stream is classified by its code, as an error answer is: Azure's
+// bodies carry the status as their code (429: a rate limit, worth a retry), and a spent
+// quota is quota_exceeded, not a rate limit that retrying may cure.
+func TestAzureErrorsInTheStreamAreClassifiedByTheirCode(t *testing.T) {
 	if !capabilities["streaming"] {
 		t.Skip("streaming capability is off")
 	}
-	upstream := startFakeUpstream(t)
-	url := initialized(t, upstream)
-	upstream.setFault("stream-error-object", "")
-	upstream.setStreamError(map[string]any{"code": "429", "message": "Rate limit is exceeded. Try again in 2 seconds."})
-	events := dataEvents(call(t, "POST", url+"/chat/completions", map[string]any{"model": testModel, "messages": hello["messages"], "stream": true}).text)
-	var failure map[string]any
-	_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
-	want := "the provider reported an error while streaming the answer (429: Rate limit is exceeded. Try again in 2 seconds.); retrying may work"
-	if failure["code"] != "rate_limit_exceeded" || failure["message"] != want || events[len(events)-1] != "[DONE]" {
-		t.Fatalf("events %v", events)
+	cases := []struct {
+		name, code, message, wantCode, wantMessage string
+		transient                                  bool
+	}{
+		{"status as code", "429", "Rate limit is exceeded. Try again in 2 seconds.", "rate_limit_exceeded",
+			"the provider reported an error while streaming the answer (429: Rate limit is exceeded. Try again in 2 seconds.); retrying may work", true},
+		{"spent quota", "insufficient_quota", "You exceeded your current quota.", "quota_exceeded",
+			"the provider reported an error while streaming the answer (insufficient_quota: You exceeded your current quota.)", false},
 	}
-	expectNoMadeUpDetails(t, failure)
-}
-
-// A spent quota mid-stream is quota_exceeded, not a rate limit that retrying may cure.
-func TestASpentAzureQuotaInTheStreamIsQuotaExceeded(t *testing.T) {
-	if !capabilities["streaming"] {
-		t.Skip("streaming capability is off")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			upstream := startFakeUpstream(t)
+			url := initialized(t, upstream)
+			upstream.setFault("stream-error-object", "")
+			upstream.setStreamError(map[string]any{"code": c.code, "message": c.message})
+			events := dataEvents(call(t, "POST", url+"/chat/completions", map[string]any{"model": testModel, "messages": hello["messages"], "stream": true}).text)
+			var failure map[string]any
+			_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
+			if failure["code"] != c.wantCode || failure["transient"] != c.transient || failure["message"] != c.wantMessage || events[len(events)-1] != "[DONE]" {
+				t.Fatalf("events %v", events)
+			}
+			expectNoMadeUpDetails(t, failure)
+		})
 	}
-	upstream := startFakeUpstream(t)
-	url := initialized(t, upstream)
-	upstream.setFault("stream-error-object", "")
-	upstream.setStreamError(map[string]any{"code": "insufficient_quota", "message": "You exceeded your current quota."})
-	events := dataEvents(call(t, "POST", url+"/chat/completions", map[string]any{"model": testModel, "messages": hello["messages"], "stream": true}).text)
-	var failure map[string]any
-	_ = json.Unmarshal([]byte(events[len(events)-2]), &failure)
-	want := "the provider reported an error while streaming the answer (insufficient_quota: You exceeded your current quota.)"
-	if failure["code"] != "quota_exceeded" || failure["transient"] != false || failure["message"] != want || events[len(events)-1] != "[DONE]" {
-		t.Fatalf("events %v", events)
-	}
-	expectNoMadeUpDetails(t, failure)
 }
