@@ -8,8 +8,7 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/memory-io.js';
-import { FIXTURES, SECRET, startTestHost, waitUntil, type TestHost } from './helpers.js';
+import { devWithFlags, FIXTURES, SECRET, startTestHost, waitUntil, type TestHost } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = `${ROOT}bin/loom-plugin.js`;
@@ -132,7 +131,7 @@ describe('--allowed-host', () => {
     ['a star', '*'],
     ['a top-level domain wildcard', '.com'],
   ])('exits 2 for %s', async (_name, value) => {
-    const { code, stderr, stdout } = await runCli(['dev', `${FIXTURES}echo`, '--no-open', '--no-watch', '--port', '0', '--allowed-host', value]);
+    const { code, stderr, stdout } = await devWithFlags(['--allowed-host', value]);
     expect(code).toBe(2);
     expect(stderr).toContain('given with --allowed-host');
     expect(stdout).not.toContain('Loom dev host');

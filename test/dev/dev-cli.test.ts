@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/memory-io.js';
-import { FIXTURES, SECRET, copyFixture, isAlive, waitUntil } from './helpers.js';
+import { FIXTURES, SECRET, copyFixture, devWithFlags, isAlive, waitUntil } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = `${ROOT}bin/loom-plugin.js`;
@@ -76,7 +76,7 @@ describe('loom-plugin dev (usage errors)', () => {
     ['a character a Bearer header or URL mangles', 'abc+def/ghi='],
     ['too short', 'abc'],
   ])('exits 2 with a hint for a --token that is %s (no client could call the host)', async (_name, token) => {
-    const { code, stderr, stdout } = await runCli(['dev', `${FIXTURES}echo`, '--no-open', '--no-watch', '--port', '0', '--token', token]);
+    const { code, stderr, stdout } = await devWithFlags(['--token', token]);
     expect(code).toBe(2);
     expect(stderr).toContain('The token given with --token');
     expect(stderr).toContain('Hint: Leave out --token');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevHost } from '../../src/core/dev/dev-host.js';
+import { runCli } from '../helpers/memory-io.js';
 import type { DevHost, DevHostOptions, StampedEvent } from '../../src/core/dev/types.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/dev/', import.meta.url));
@@ -92,4 +93,9 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
     await new Promise((r) => setTimeout(r, stepMs));
   }
   throw new Error('Condition not met in time.');
+}
+
+/** `dev` on the echo fixture with `flags` added, for a flag value it must refuse before it starts. */
+export function devWithFlags(flags: string[]): ReturnType<typeof runCli> {
+  return runCli(['dev', `${FIXTURES}echo`, '--no-open', '--no-watch', '--port', '0', ...flags]);
 }
