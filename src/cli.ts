@@ -24,10 +24,6 @@ export type ParsedCommand =
   /** --help or --version was printed; nothing to run. */
   | { command: 'none'; exitCode: number };
 
-export function packageVersion(): string {
-  return ownVersion();
-}
-
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success
@@ -54,7 +50,7 @@ export function maskOptionValues(text: string, argv: readonly string[]): string 
 function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, argv: readonly string[], select: (parsed: ParsedCommand) => void): Command {
   const program = new Command('loom-plugin')
     .description('Scaffold, validate, conformance-test and run Loom AI-provider plugins.')
-    .version(packageVersion(), '-v, --version', 'print the version')
+    .version(ownVersion(), '-v, --version', 'print the version')
     .option('--no-color', 'disable coloured output (NO_COLOR and FORCE_COLOR are honoured too)')
     .showSuggestionAfterError(true)
     .addHelpText('after', EXIT_CODES_HELP + examples([

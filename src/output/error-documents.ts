@@ -7,7 +7,7 @@
  */
 import type { LoomPluginError } from '../core/errors.js';
 import { escapeData, escapeProperty } from './diagnostics/github.js';
-import { toolVersion } from './diagnostics/shared.js';
+import { ownVersion } from '../core/package-root.js';
 import { renderJunitError } from './test-reporters/junit-reporter.js';
 import { xmlEscape } from './xml-escape.js';
 
@@ -28,7 +28,7 @@ function validateSarif(error: LoomPluginError): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'loom-plugin', version: toolVersion(), informationUri: 'https://www.npmjs.com/package/loom-plugin#validate' } },
+        tool: { driver: { name: 'loom-plugin', version: ownVersion(), informationUri: 'https://www.npmjs.com/package/loom-plugin#validate' } },
         invocations: [
           {
             executionSuccessful: false,

@@ -15,14 +15,6 @@ import type { CheckResult } from './types.js';
 
 const LOG_TAIL_LINES = 40;
 
-function toolVersion(): string {
-  try {
-    return ownVersion() ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
 export function maskFor(run: RunState): (text: string) => string {
   return (text) => maskSecrets(text, runSecrets(run));
 }
@@ -120,7 +112,7 @@ export function buildReport(run: RunState, results: CheckResult[]): ConformanceR
   const notes = run.notes.map(mask);
   const report: ConformanceReport = {
     reportVersion: 1,
-    tool: { name: 'loom-plugin', version: toolVersion() },
+    tool: { name: 'loom-plugin', version: ownVersion() },
     plugin: {
       name: loaded.manifest.metadata.name,
       providerType: loaded.manifest.metadata.provider_type,

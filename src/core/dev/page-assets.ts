@@ -6,7 +6,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { PACKAGE_ROOT } from '../package-root.js';
 
-const ROOT = PACKAGE_ROOT;
 
 export interface PageAsset {
   type: string;
@@ -17,9 +16,9 @@ let loading: Promise<Map<string, PageAsset>> | undefined;
 
 async function load(): Promise<Map<string, PageAsset>> {
   const assets = new Map<string, PageAsset>();
-  assets.set('/index.html', { type: 'text/html; charset=utf-8', body: await readFile(new URL('ui/index.html', ROOT)) });
-  assets.set('/app.css', { type: 'text/css; charset=utf-8', body: await readFile(new URL('ui/app.css', ROOT)) });
-  const scripts = new URL('dist/ui/', ROOT);
+  assets.set('/index.html', { type: 'text/html; charset=utf-8', body: await readFile(new URL('ui/index.html', PACKAGE_ROOT)) });
+  assets.set('/app.css', { type: 'text/css; charset=utf-8', body: await readFile(new URL('ui/app.css', PACKAGE_ROOT)) });
+  const scripts = new URL('dist/ui/', PACKAGE_ROOT);
   for (const name of await readdir(scripts)) {
     if (name.endsWith('.js')) assets.set(`/${name}`, { type: 'text/javascript; charset=utf-8', body: await readFile(new URL(name, scripts)) });
   }

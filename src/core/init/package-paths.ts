@@ -1,13 +1,9 @@
 /** Where the package's own templates are, and what its package.json says (paths: package-root.ts). */
 import { fileURLToPath } from 'node:url';
-import { ownPackage, ownVersion, PACKAGE_ROOT } from '../package-root.js';
+import { ownPackage, PACKAGE_ROOT } from '../package-root.js';
 
 export function defaultTemplatesDir(): string {
   return fileURLToPath(new URL('templates/', PACKAGE_ROOT)).replace(/[\\/]$/, '');
-}
-
-export function cliVersion(): string {
-  return ownVersion();
 }
 
 /**

@@ -2,7 +2,8 @@
  * The placeholder values handed to the renderer: the complete, explicit key set that
  * docs/templates.md documents. Anything not listed here is an error in a template.
  */
-import { actionRepository, cliVersion } from './package-paths.js';
+import { ownVersion } from '../package-root.js';
+import { actionRepository } from './package-paths.js';
 import { goModulePath, pythonImportName } from './plugin-name.js';
 import { apiTemplateValues } from './api-template-values.js';
 import type { ProviderApiSpec } from './provider-api.js';
@@ -35,7 +36,7 @@ export function templateValues(answers: InitAnswers, spec: ProviderApiSpec, now:
     streaming: String(answers.capabilities.streaming),
     function_calling: String(answers.capabilities.functionCalling),
     vision: String(answers.capabilities.vision),
-    loom_plugin_version: cliVersion(),
+    loom_plugin_version: ownVersion(),
     loom_plugin_action: actionRepository(),
     year: String(now.getUTCFullYear()),
   };

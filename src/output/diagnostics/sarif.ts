@@ -4,7 +4,8 @@
  * region. Paths are relative to the working directory (uriBaseId %SRCROOT%).
  */
 import { RULES } from '../../core/validate/rule-catalogue.js';
-import { displayPath, toolVersion, type RenderOptions, type ReportInput } from './shared.js';
+import { ownVersion } from '../../core/package-root.js';
+import { displayPath, type RenderOptions, type ReportInput } from './shared.js';
 
 const HELP_URI = 'https://www.npmjs.com/package/loom-plugin#validate';
 
@@ -35,7 +36,7 @@ export function renderSarif(report: ReportInput, options: RenderOptions): string
         tool: {
           driver: {
             name: 'loom-plugin',
-            version: toolVersion(),
+            version: ownVersion(),
             informationUri: HELP_URI,
             rules: RULES.map((rule) => ({
               id: rule.id,

@@ -1,7 +1,6 @@
 /** Helpers the diagnostic reporters share: display paths, filtering, counts. */
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Diagnostic, ManifestFileResult } from '../../core/manifest/types.js';
-import { ownVersion } from '../../core/package-root.js';
 
 export interface ReportInput {
   files: ManifestFileResult[];
@@ -52,7 +51,3 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** loom-plugin's version, for SARIF and JUnit headers (read once, only by those reporters). */
-export function toolVersion(): string {
-  return ownVersion();
-}
