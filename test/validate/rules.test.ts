@@ -10,6 +10,7 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/manifests/', import.meta.url
 const EXPECTED: Record<string, string[]> = {
   'auto-start-disabled.yaml': ['auto-start/disabled 8:13'],
   'command-missing.yaml': ['command/missing 8:1'],
+  'command-not-on-path.yaml': ['command/not-on-path 9:10'],
   'config-default-enum.yaml': ['config/default-out-of-range 11:16'],
   'config-default-out-of-range.yaml': ['config/default-out-of-range 11:16'],
   'config-default-pattern.yaml': ['config/default-out-of-range 11:16'],

@@ -45,6 +45,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'type/not-loaded', severity: 'warning', summary: '`type` is grpc or builtin; the current Loom host loads only http plugins.' },
   { id: 'auto-start/disabled', severity: 'warning', summary: '`auto_start` is false or missing; the host loads only manifests with `auto_start: true`.' },
   { id: 'command/missing', severity: 'warning', summary: '`auto_start` is true but there is no `command`; nothing will start the plugin process.' },
+  { id: 'command/not-on-path', severity: 'warning', summary: '`command` is a bare name such as `run.sh` that is a file in the plugin folder but not on PATH: a bare name is looked up on PATH only, so `test` and `dev` (which start the plugin without a shell, from its folder) would not find it; write `./run.sh`. The shipped host starts no processes, hence a warning. Same advice as `command-not-on-path` at start-up.' },
   { id: 'config/unknown-type', severity: 'error', summary: 'A config field\'s `type` is not string, int, float or bool (did-you-mean for integer, number, boolean, str, ...).' },
   { id: 'config/duplicate-name', severity: 'error', summary: 'Two config fields have the same `name`.' },
   { id: 'config/default-type', severity: 'error', summary: 'A config field\'s `default` is not of its declared type.' },

@@ -4,6 +4,7 @@
  * Endpoint values are never echoed: a URL can carry credentials.
  */
 import { isRecord, type Rule, type RuleContext } from '../rule-context.js';
+import { checkCommandScript } from './command-script.js';
 
 function reportTrailingSlash(ctx: RuleContext, endpoint: string): void {
   const path = ['endpoint'];
@@ -94,6 +95,7 @@ export const processRules: Rule = (ctx) => {
   if (data.auto_start === true && (data.command === undefined || data.command === null)) {
     ctx.report({ path: ['auto_start'], at: 'key', rule: 'command/missing', message: 'auto_start is true but there is no command: nothing will start the plugin process.', hint: 'Add command (and args), e.g. command: python3 with args: [plugin.py]; or run the plugin yourself.' });
   }
+  if (typeof data.command === 'string') checkCommandScript(ctx, data.command);
 
   const endpointPort = typeof data.endpoint === 'string' ? checkEndpoint(ctx, data.endpoint) : undefined;
   const env = isRecord(data.env) ? data.env : undefined;
