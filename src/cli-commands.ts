@@ -97,9 +97,9 @@ export function addTestCommand(program: Command, select: Select): void {
     .argument('[dir]', 'plugin folder (or manifest file)', '.')
     .option('--endpoint <url>', 'attach to an already running plugin (http:// or https:// base URL) instead of starting one', parseBaseUrl('--endpoint'))
     // A bare number is seconds: `--timeout 5` meaning 5 ms failed every check.
-    .addOption(new Option('--startup-timeout <duration>', 'how long to wait for /health: 500ms, 30s, 2m; a bare number is seconds')
+    .addOption(new Option('--startup-timeout <duration>', 'how long to wait for /health: 500ms, 30s, 2m, at most 24 hours (1440m); a bare number is seconds')
       .argParser(parseDuration('--startup-timeout', 's')).default(30_000, '30s'))
-    .addOption(new Option('--timeout <duration>', 'per-request timeout: 500ms, 5s, 2m; a bare number is seconds')
+    .addOption(new Option('--timeout <duration>', 'per-request timeout: 500ms, 5s, 2m, at most 24 hours (1440m); POST /initialize waits the host\'s 30s unless this is given; a bare number is seconds')
       .argParser(parseDuration('--timeout', 's')).default(10_000, '10s'))
     .option('--list', 'print the check catalogue and exit', false)
     .option('--only <ids>', 'run only these check ids or globs (repeatable, comma-separated)', collectPatterns('--only'))

@@ -27,6 +27,15 @@ describe('durations', () => {
     expect(help).not.toContain('<ms>');
   });
 
+  it('test --help says durations stop at 24 hours and that /initialize waits the host\'s 30 s unless --timeout is given', async () => {
+    const help = (await runCli(['test', '--help'])).stdout.replace(/\s+/g, ' ');
+    const flag = (name: string, next: string): string => help.slice(help.indexOf(`${name} <duration>`), help.indexOf(next));
+    expect(flag('--startup-timeout', '--timeout')).toContain('at most 24 hours (1440m)');
+    const timeout = flag('--timeout', '--list');
+    expect(timeout).toContain('at most 24 hours (1440m)');
+    expect(timeout).toContain("POST /initialize waits the host's 30s unless this is given");
+  });
+
   it.each([
     ['5', 5000],
     ['5s', 5000],
