@@ -248,6 +248,11 @@ export class SuiteContext {
     return this.shared.memos.has(key);
   }
 
+  /** Drops a memo, so the next check that needs it sends its requests again. */
+  forget(key: string): void {
+    this.shared.memos.delete(key);
+  }
+
   /**
    * Puts the plugin where a check needs it, with as few calls as possible. Reaching
    * "uninitialized" never fails (the check itself judges what happens next); failing to

@@ -61,6 +61,14 @@ async function missingFieldRefused(ctx: SuiteContext): Promise<void> {
     }
     const chat = await ctx.chat(await ctx.basicRequest());
     if (chat.status === 200) return; // filled from the environment
+    if (chat.error?.kind === 'skipped') {
+      // An earlier check's timeout kept the chat unsent: that hang is its verdict, not a
+      // second one here. Failing on the unsent chat lets the runner call this check blocked
+      // by that one, or send again; forgotten, the provocation is sent again with it, so
+      // the chat follows its own /initialize and not the runner's cleanup.
+      ctx.forget('provoke:config-missing-field');
+      fail(`${what} answered 200, and the chat request that would show whether ${env} filled it in was not sent.`, { exchange: chat });
+    }
     fail(`${what} answered 200 although ${env} did not fill it in: the next chat request answered ${describeAnswer(chat)}.`, {
       expected: `invalid_request, or the value taken from ${env}`,
       exchange,
