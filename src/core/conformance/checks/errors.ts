@@ -36,6 +36,25 @@ const TABLE_SOURCES: Partial<Record<PluginErrorCode, ProvocationKey[]>> = {
   internal_error: ['malformed'],
 };
 
+/**
+ * The required check that judges each provocation's answer first: the one whose failure
+ * a table check with no answer to judge is blocked by (the same request, one verdict).
+ */
+const JUDGED_BY: Record<ProvocationKey, string> = {
+  'config-missing-field': 'lifecycle.config-missing-field',
+  'config-wrong-type': 'lifecycle.config-wrong-type',
+  'invalid-json': 'errors.invalid-json',
+  'missing-messages': 'errors.missing-messages',
+  'messages-not-array': 'errors.messages-not-array',
+  'unknown-model': 'errors.unknown-model',
+  authentication: 'errors.authentication',
+  'rate-limit': 'errors.rate-limit',
+  unavailable: 'errors.unavailable',
+  reset: 'errors.unavailable',
+  malformed: 'errors.malformed-upstream',
+  timeout: 'errors.timeout',
+};
+
 /** The error body of an answer when it is a valid one with `code`; undefined otherwise. */
 async function errorWithCode(exchange: Exchange, code: PluginErrorCode): Promise<ErrorBody | undefined> {
   if (exchange.status === undefined || exchange.status === 200) return undefined;
@@ -59,6 +78,8 @@ function tableCheck(code: PluginErrorCode): CheckImpl {
       let judged = 0;
       let last: Exchange | undefined;
       let unsent: Exchange | undefined;
+      // A provocation sent but never answered (it timed out): the plugin hung, which is no skip.
+      let unanswered: { key: ProvocationKey; exchange: Exchange } | undefined;
       const notJudged: string[] = [];
       for (const key of keys) {
         let exchange: Exchange;
@@ -72,6 +93,7 @@ function tableCheck(code: PluginErrorCode): CheckImpl {
           throw error;
         }
         if (exchange.error?.kind === 'skipped') unsent = exchange;
+        else if (exchange.status === undefined) unanswered ??= { key, exchange };
         const error = await errorWithCode(exchange, code);
         if (!error) {
           notJudged.push(`${PROVOCATIONS[key].what}: the answer did not carry code ${code}`);
@@ -97,6 +119,14 @@ function tableCheck(code: PluginErrorCode): CheckImpl {
       if (judged === 0 && unsent) {
         ctx.use(unsent);
         fail(`${code} answers could not be judged: ${unsent.error?.message ?? 'a request was not sent'}.`);
+      }
+      if (judged === 0 && unanswered) {
+        // The required check that sent the same request failed for it: one mistake, one verdict.
+        ctx.unlessFailed(JUDGED_BY[unanswered.key]);
+        ctx.use(unanswered.exchange);
+        fail(`${code} answers could not be judged: ${PROVOCATIONS[unanswered.key].what} got no answer (${unanswered.exchange.error?.message ?? 'no response'}).`, {
+          expected: `an answer with code ${code}`,
+        });
       }
       if (judged === 0) skip(`no answer carried code ${code} to judge (${notJudged[0] ?? 'nothing provoked it'})`);
     },
