@@ -114,8 +114,9 @@ const REQUIRES: Readonly<Record<string, readonly string[]>> = {
   'lifecycle.reinitialize': HEALTHY,
   // With {} refused in the load sequence, the same refusal here is no second mistake.
   'lifecycle.initialize-empty': [...HEALTHY, 'host.load-sequence'],
-  'lifecycle.health-after-cleanup': HEALTHY,
-  'lifecycle.reload': HEALTHY,
+  // Both start with /cleanup: a /cleanup that failed its own check is that one mistake.
+  'lifecycle.health-after-cleanup': [...HEALTHY, 'lifecycle.cleanup'],
+  'lifecycle.reload': [...HEALTHY, 'lifecycle.cleanup'],
   'health.healthy': ['health.schema'],
   'metadata.matches-manifest': ['metadata.schema'],
   'metadata.descriptive-fields': ['metadata.schema'],

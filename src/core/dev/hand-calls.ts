@@ -59,7 +59,8 @@ function rememberTypedSecrets(slot: PluginSlot, body: Record<string, unknown>, s
 export async function handCall(slot: PluginSlot, endpoint: HandCallName, body: unknown, secrets: SecretMasker): Promise<HandCallResult> {
   const { method, path } = HAND_CALLS[endpoint];
   const instance = slot.active;
-  const sent = method === 'POST' ? (endpoint === 'initialize' ? initializeBody(slot, (body ?? {}) as Record<string, unknown>) : (body ?? {})) : undefined;
+  // The host sends /cleanup without a body; only /initialize and the chat carry one.
+  const sent = endpoint === 'initialize' ? initializeBody(slot, (body ?? {}) as Record<string, unknown>) : endpoint === 'chat' ? (body ?? {}) : body;
   if (endpoint === 'initialize' && sent !== null && typeof sent === 'object') rememberTypedSecrets(slot, sent as Record<string, unknown>, secrets);
   const base = { endpoint, method, path, requestBody: sent === undefined ? undefined : secrets.maskJsonText(JSON.stringify(sent)) };
   if (!instance) return { ...base, status: undefined, durationMs: 0, body: '', error: 'The plugin is not serving right now.' };

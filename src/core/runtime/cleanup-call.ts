@@ -13,7 +13,7 @@ export function postCleanup(baseUrl: string, timeoutMs: number, exited: Promise<
     };
     const req = http.request(`${baseUrl}/cleanup`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': '2', Connection: 'close' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': '0', Connection: 'close' },
       agent: false,
     });
     const timer = setTimeout(finish, timeoutMs);
@@ -24,6 +24,7 @@ export function postCleanup(baseUrl: string, timeoutMs: number, exited: Promise<
     });
     req.on('error', finish);
     void exited.then(finish);
-    req.end('{}');
+    // No body, as the host's Cleanup sends it.
+    req.end();
   });
 }

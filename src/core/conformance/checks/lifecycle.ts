@@ -127,7 +127,7 @@ export const LIFECYCLE_CHECKS: Record<string, CheckImpl> = {
   'lifecycle.cleanup': {
     needs: 'ready',
     async run(ctx) {
-      expectJsonObject(await ctx.cleanup(), 'POST /cleanup');
+      expectJsonObject(await ctx.cleanup(), 'POST /cleanup (no body, as the host sends it)');
     },
   },
 
@@ -145,7 +145,7 @@ export const LIFECYCLE_CHECKS: Record<string, CheckImpl> = {
   'lifecycle.reload': {
     needs: 'ready',
     async run(ctx) {
-      expectJsonObject(await ctx.cleanup(), 'Reload step 1, POST /cleanup,');
+      expectJsonObject(await ctx.cleanup(), 'Reload step 1, POST /cleanup (no body, as the host sends it),');
       const again = await ctx.initialize(ctx.initConfig);
       const body = expect200Json(again, 'Reload step 2, POST /initialize on the same process,');
       if (!isObject(body)) fail('Reload step 2, POST /initialize, answered JSON that is not an object.', { exchange: again });
