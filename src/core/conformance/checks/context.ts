@@ -3,77 +3,21 @@
  * to initialize with, and the suite's shared state. The plugin's lifecycle state is
  * tracked here so the runner can put the plugin where each check needs it (fresh,
  * uninitialized, or initialized with the good configuration) without extra calls.
+ * Its types are in context-types.ts, the memo in run-memos.ts, the choice of model from
+ * /models in listed-models.ts and the slow-/initialize note in slow-initialize.ts.
  */
 import type { Manifest } from '../../manifest/types.js';
-import { HOST_CALL_TIMEOUT_MS } from '../../protocol.js';
 import type { Exchange, PluginClient, RequestOptions, StreamExchange } from '../../runtime/http-client.js';
-import { MOCK_UNKNOWN_MODEL, type MockFault, type MockUpstream } from '../../runtime/mock-upstream.js';
+import type { MockFault, MockUpstream } from '../../runtime/mock-upstream.js';
 import { markerText } from '../../runtime/mock-script.js';
-import type { CommonChat } from '../../runtime/dialects/types.js';
 import { CheckBlocked, describeAnswer, fail, skip, type FailureExtra } from '../check-helpers.js';
 import type { TestProfile } from '../types.js';
-import type { RequestTrail } from '../request-trail.js';
+import type { CheckImpl, ConfigValues, FaultCase, PluginState, SuiteContextOptions, UpstreamChat } from './context-types.js';
+import { firstListedModel } from './listed-models.js';
+import { RunMemos } from './run-memos.js';
+import { slowStart } from './slow-initialize.js';
 
-/**
- * fresh: nothing initialized it yet. ready: initialized by us with the good config.
- * clean: after a successful /cleanup. dirty: anything else (bad config sent, {} used,
- * a failed call): the runner reloads it (cleanup + initialize) before the next check.
- */
-export type PluginState = 'fresh' | 'ready' | 'clean' | 'dirty';
-
-export type ConfigValues = Record<string, string | number | boolean>;
-
-export interface UpstreamChat {
-  headers: Record<string, string>;
-  body: unknown;
-  /** The request read in its dialect's terms, when the mock could read it. */
-  chat?: CommonChat;
-  /** Why the mock could not read it in its dialect. */
-  unreadable?: string;
-  /** The key where the dialect carries it. */
-  key?: string;
-}
-
-export interface CheckImpl {
-  /** Where the plugin must be before the check: the runner gets it there (`any`: it does not matter). */
-  needs: 'fresh' | 'uninitialized' | 'ready' | 'any';
-  /** Needs the mock upstream wired into the plugin's config (skipped otherwise). */
-  upstream?: boolean;
-  /** For a check that mostly waits: how long it holds the plugin (see background-check.ts). */
-  waitMs?(ctx: SuiteContext): number | undefined;
-  run(ctx: SuiteContext): Promise<void>;
-}
-
-export interface SuiteContextOptions {
-  manifest: Manifest;
-  client: PluginClient;
-  mock: MockUpstream | undefined;
-  /** Why upstream checks cannot run, or undefined when they can. */
-  upstreamUnavailable: string | undefined;
-  initConfig: ConfigValues;
-  secrets: string[];
-  timeoutMs: number;
-  /** POST /initialize's budget (see SuiteOptions). */
-  initializeTimeoutMs: number;
-  configInEnv: boolean;
-  attached: boolean;
-  upstreamField: string;
-  /** Whose rules to enforce. Default `loom-host`. */
-  profile?: TestProfile;
-  /** The manifest file that was read (the host rules look at its name and neighbours). */
-  manifestFile?: string;
-  /** Receives the notes host rules leave under --profile guide. */
-  onNote?: (note: string) => void;
-  /** Records each request, so a crash can be traced to the one the plugin died on. */
-  trail?: RequestTrail;
-}
-
-/** One provoked fault: its marker goes into the chat's text; `end()` when the check is done. */
-export interface FaultCase {
-  id: string;
-  text: string;
-  end(): void;
-}
+export type { CheckImpl, ConfigValues, FaultCase, PluginState, SuiteContextOptions, UpstreamChat } from './context-types.js';
 
 /**
  * What every check of a run shares: where the plugin is, the memos, the failures so far,
@@ -82,10 +26,8 @@ export interface FaultCase {
 interface SharedRun {
   state: PluginState;
   readonly failed: Set<string>;
-  readonly memos: Map<string, Promise<unknown>>;
+  readonly memos: RunMemos;
   background: Promise<void> | undefined;
-  /** Memos made while a check waited in the background (dropped when a check is judged again). */
-  readonly alongsideMemos: Set<string>;
   cases: number;
   /** Keys of the notes given so far (noteOnce). */
   readonly noted: Set<string>;
@@ -123,7 +65,7 @@ export class SuiteContext {
     /** This check runs in the background: it must not touch what the foreground reads. */
     readonly inBackground = false,
   ) {
-    this.shared = shared ?? { state: 'fresh', failed: new Set(), memos: new Map(), background: undefined, alongsideMemos: new Set(), cases: 0, noted: new Set() };
+    this.shared = shared ?? { state: 'fresh', failed: new Set(), memos: new RunMemos(), background: undefined, cases: 0, noted: new Set() };
     this.manifest = options.manifest;
     this.client = options.client;
     this.mockUpstream = options.mock;
@@ -187,8 +129,7 @@ export class SuiteContext {
    */
   async afterBackground(): Promise<void> {
     await this.quiet();
-    for (const key of this.shared.alongsideMemos) this.shared.memos.delete(key);
-    this.shared.alongsideMemos.clear();
+    this.shared.memos.forgetAlongside();
   }
 
   private async quiet(): Promise<void> {
@@ -226,22 +167,7 @@ export class SuiteContext {
 
   /** The result of `make`, computed once per run (shared by sibling checks). */
   memo<T>(key: string, make: () => Promise<T>): Promise<T> {
-    let value = this.shared.memos.get(key) as Promise<T> | undefined;
-    if (!value) {
-      if (this.shared.background && !this.inBackground) this.shared.alongsideMemos.add(key);
-      value = make();
-      this.shared.memos.set(key, value);
-      // A request the breaker kept unsent says nothing about the plugin: forget it, so a
-      // check judged again after the breaker is reset sends it instead of reading "not sent".
-      const made = value;
-      void made.then(
-        (result) => {
-          if (keptUnsent(result) && this.shared.memos.get(key) === made) this.shared.memos.delete(key);
-        },
-        () => undefined,
-      );
-    }
-    return value;
+    return this.shared.memos.get(key, make, this.shared.background !== undefined && !this.inBackground);
   }
 
   hasMemo(key: string): boolean {
@@ -250,7 +176,7 @@ export class SuiteContext {
 
   /** Drops a memo, so the next check that needs it sends its requests again. */
   forget(key: string): void {
-    this.shared.memos.delete(key);
+    this.shared.memos.forget(key);
   }
 
   /**
@@ -383,14 +309,7 @@ export class SuiteContext {
   model(): Promise<string> {
     return this.memo('model', async () => {
       const exchange = await this.modelsExchange();
-      // A list wrapped as OpenAI's {"data": [...]} is models.schema's failure; its ids are
-      // still the plugin's models, so the chat checks do not fail a second time for it.
-      const json = exchange.json;
-      const list = Array.isArray(json) ? json : json && typeof json === 'object' && Array.isArray((json as { data?: unknown }).data) ? ((json as { data: unknown[] }).data) : undefined;
-      const ids = list
-        ? list.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined)).filter((id): id is string => typeof id === 'string' && id !== '')
-        : [];
-      return ids.find((id) => id !== MOCK_UNKNOWN_MODEL) ?? this.mockUpstream?.models[0] ?? 'loom-plugin-test-model';
+      return firstListedModel(exchange.json) ?? this.mockUpstream?.models[0] ?? 'loom-plugin-test-model';
     });
   }
 
@@ -424,30 +343,4 @@ export class SuiteContext {
   configField(name: string) {
     return (this.manifest.metadata.config_schema ?? []).find((field) => field.name === name);
   }
-}
-
-/**
- * What to say about an /initialize that took long: a timeout names who cut it (this run's
- * --timeout, or the host's own limit); an answer slower than the other calls' limit but
- * within the host's is a note, not a failure. Also adds the cause to a timeout's message.
- */
-function slowStart(exchange: Exchange, timeoutMs: number, initializeTimeoutMs: number): string | undefined {
-  const hostSeconds = HOST_CALL_TIMEOUT_MS / 1000;
-  if (exchange.error?.kind === 'timeout') {
-    exchange.error.message +=
-      initializeTimeoutMs < HOST_CALL_TIMEOUT_MS
-        ? `; this run's --timeout cut it: the Loom host waits ${hostSeconds} s for /initialize, run with --timeout ${hostSeconds}s to judge as it does`
-        : `; the Loom host gives up after ${hostSeconds} s, so it cannot load the plugin`;
-    return undefined;
-  }
-  if (exchange.status !== 200 || exchange.durationMs <= timeoutMs) return undefined;
-  const took = (exchange.durationMs / 1000).toFixed(1);
-  return `POST /initialize took ${took} s, longer than the ${timeoutMs / 1000} s the other calls get (--timeout). The Loom host waits up to ${hostSeconds} s, so it loads the plugin, but every load and reload waits that long.`;
-}
-
-/** Whether a memoized result is (or carries) an exchange the breaker kept unsent. */
-function keptUnsent(result: unknown): boolean {
-  if (!result || typeof result !== 'object') return false;
-  const exchange = 'exchange' in result ? (result as { exchange?: unknown }).exchange : result;
-  return (exchange as Exchange | undefined)?.error?.kind === 'skipped';
 }
