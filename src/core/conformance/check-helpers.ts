@@ -60,8 +60,21 @@ export function skip(reason: string): never {
 
 /** "HTTP 503" or "no answer (timed out after 10000 ms)": how an exchange ended. */
 export function describeAnswer(exchange: Exchange): string {
-  if (exchange.status === undefined) return `no answer (${exchange.error?.message ?? 'unknown error'})`;
-  return `HTTP ${exchange.status}`;
+  if (exchange.status === undefined) return `no answer (${exchange.error?.message ?? 'unknown error'})${redirectsFollowed(exchange)}`;
+  return `HTTP ${exchange.status}${redirectsFollowed(exchange)}`;
+}
+
+/** ' after a 307 redirect to POST /x', when the answer came at the end of redirects. */
+function redirectsFollowed(exchange: Exchange): string {
+  const hops = exchange.redirects ?? [];
+  const last = hops.at(-1);
+  if (!last) return '';
+  const statuses = hops.map((hop) => hop.status).join(', ');
+  const url = new URL(last.url);
+  const where = url.origin === new URL(exchange.request.url).origin ? url.pathname + url.search : last.url;
+  // Go's client sends a POST redirected with 301, 302 or 303 again as a GET without its body.
+  const turned = last.method !== exchange.request.method ? ` (the host's client follows ${statuses} with a GET without the body)` : '';
+  return ` after ${hops.length === 1 ? `a ${statuses} redirect` : `${hops.length} redirects (${statuses})`} to ${last.method} ${where}${turned}`;
 }
 
 function noAnswer(exchange: Exchange, what: string): never {
@@ -72,7 +85,7 @@ function noAnswer(exchange: Exchange, what: string): never {
 export function expect200Json(exchange: Exchange, what: string): unknown {
   if (exchange.status === undefined) noAnswer(exchange, what);
   if (exchange.status !== 200) {
-    fail(`${what} answered HTTP ${exchange.status}; Loom accepts exactly 200.`, { expected: 'HTTP 200 with a JSON body', exchange });
+    fail(`${what} answered ${describeAnswer(exchange)}; Loom accepts exactly 200.`, { expected: 'HTTP 200 with a JSON body', exchange });
   }
   if (exchange.error) fail(`${what}: the body did not arrive whole (${exchange.error.message}).`, { exchange });
   if (exchange.json === undefined) {

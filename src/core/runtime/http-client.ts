@@ -36,6 +36,15 @@ export interface Exchange {
   truncated: boolean;
   /** `breakerKey`: for `skipped`, the METHOD PATH whose earlier timeout kept it unsent. */
   error?: { kind: ExchangeErrorKind; message: string; breakerKey?: string };
+  /** The redirects followed on the way (as the host's Go client follows them), in order. */
+  redirects?: RedirectHop[];
+}
+
+/** One redirect followed: its status, and the request it led to. */
+export interface RedirectHop {
+  status: number;
+  method: string;
+  url: string;
 }
 
 export interface StreamExchange extends Exchange {
@@ -72,6 +81,8 @@ export interface RequestOptions {
   trip?: boolean;
   /** Send to baseUrl + path exactly, without the client's pathPrefix. */
   exactPath?: boolean;
+  /** false: answer a redirect as it is instead of following it (default true, as the host). */
+  redirects?: boolean;
   /**
    * Shared by requests sent together: the time limit counts from the last answer any of
    * them got, so a plugin that serves them one after the other keeps them alive while it
@@ -87,6 +98,8 @@ export interface ProgressClock {
 
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
+/** Go's http.Client gives up after 10 redirects ("stopped after 10 redirects"). */
+const MAX_REDIRECTS = 10;
 /** Only a bound for a connect nobody waits for any more: the call's timer decides first. */
 const CONNECT_LIMIT_MS = 5 * 60_000;
 
@@ -121,6 +134,31 @@ function isReplayable(method: string, headers: Record<string, string>): boolean 
   return Object.keys(headers).some((name) => /^(x-)?idempotency-key$/i.test(name));
 }
 
+interface Hop {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * The request Go's http.Client (the host's) sends next for a redirect, or undefined when
+ * it takes the answer as it is (not a redirect, or no Location). 301, 302 and 303 turn
+ * any method but GET and HEAD into GET without the body (and its Content-* headers); 307
+ * and 308 repeat the method with the body.
+ */
+function redirectHop(hop: Hop, status: number, location: string | string[] | undefined): Hop | undefined {
+  const where = Array.isArray(location) ? location[0] : location;
+  if (where === undefined || where === '') return undefined;
+  const url = new URL(where, hop.url).href;
+  if (status === 307 || status === 308) return { ...hop, url };
+  if (status !== 301 && status !== 302 && status !== 303) return undefined;
+  const upper = hop.method.toUpperCase();
+  if (upper === 'GET' || upper === 'HEAD') return { ...hop, url, body: undefined };
+  const headers = Object.fromEntries(Object.entries(hop.headers).filter(([name]) => !/^content-(type|encoding|language|location)$/i.test(name)));
+  return { url, method: 'GET', headers };
+}
+
 export class PluginClient {
   readonly baseUrl: string;
   readonly pathPrefix: string;
@@ -130,8 +168,11 @@ export class PluginClient {
   /** METHOD PATH -> when it timed out. */
   private readonly tripped = new Map<string, number>();
 
+  private readonly origin: string;
+
   constructor(baseUrl: string, options: PluginClientOptions) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.origin = new URL(this.baseUrl).origin;
     this.pathPrefix = options.pathPrefix ?? '';
     this.timeoutMs = options.timeoutMs;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -140,7 +181,7 @@ export class PluginClient {
     // Idle connections stay open as long as Go's (IdleConnTimeout 90 s) unless the plugin
     // says otherwise (Keep-Alive: timeout=N): a plugin that sits on an idle connection
     // holds up a second one for as long with the host.
-    this.pool = new IdleFirstPool(new URL(this.baseUrl).origin, {
+    this.pool = new IdleFirstPool(this.origin, {
       connectTimeout: CONNECT_LIMIT_MS,
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -221,21 +262,34 @@ export class PluginClient {
     let bytes = 0;
     let isEventStream = false;
     try {
-      let response: Dispatcher.ResponseData;
+      let response!: Dispatcher.ResponseData;
+      let hop: Hop = { url, method, headers, ...(body === undefined ? {} : { body }) };
       for (;;) {
-        const mark = this.pool.reuseMark(connection);
-        try {
-          response = await undiciRequest(url, { dispatcher: connection, method, headers, body, signal: controller.signal });
-          break;
-        } catch (error) {
-          // Go's Transport (shouldRetryRequest): a replayable request on a reused connection
-          // that ended before any byte of the answer met the plugin closing it as idle; it
-          // goes again, on the connection the pool gives next. Each try drops a reused
-          // connection, so this ends at the latest on a new one, whose failure is reported.
-          if (timedOut || !this.pool.nothingAnswered(mark) || !isReplayable(method, headers) || classify(error, false).kind !== 'reset') throw error;
-          this.pool.release(connection, false);
-          connection = this.pool.acquire();
+        // A redirect to another origin goes out on undici's own connections, not the pool's.
+        const own = new URL(hop.url).origin === this.origin;
+        for (;;) {
+          const mark = own ? this.pool.reuseMark(connection) : undefined;
+          try {
+            response = await undiciRequest(hop.url, { ...(own ? { dispatcher: connection } : {}), method: hop.method as Dispatcher.HttpMethod, headers: hop.headers, body: hop.body, signal: controller.signal });
+            break;
+          } catch (error) {
+            // Go's Transport (shouldRetryRequest): a replayable request on a reused connection
+            // that ended before any byte of the answer met the plugin closing it as idle; it
+            // goes again, on the connection the pool gives next. Each try drops a reused
+            // connection, so this ends at the latest on a new one, whose failure is reported.
+            if (timedOut || !this.pool.nothingAnswered(mark) || !isReplayable(hop.method, hop.headers) || classify(error, false).kind !== 'reset') throw error;
+            this.pool.release(connection, false);
+            connection = this.pool.acquire();
+          }
         }
+        // The host's client follows redirects: what counts is the answer at their end.
+        const next = options.redirects === false ? undefined : redirectHop(hop, response.statusCode, response.headers.location);
+        if (!next) break;
+        await response.body.dump();
+        exchange.redirects ??= [];
+        if (exchange.redirects.length === MAX_REDIRECTS) throw new Error(`stopped after ${MAX_REDIRECTS} redirects (the host's client gives up there)`);
+        exchange.redirects.push({ status: response.statusCode, method: next.method, url: next.url });
+        hop = next;
       }
       exchange.status = response.statusCode;
       exchange.headers = flattenHeaders(response.headers);

@@ -55,8 +55,9 @@ function autoStart(ctx: SuiteContext): Promise<void> {
 
 /**
  * The host calls endpoint + path. A plugin tolerates the doubled slash when GET //health
- * answers as GET /health does; a redirect does not count (the host's client would turn the
- * POST /initialize it redirects into a GET).
+ * answers as GET /health does. Redirects are followed as the host's client follows them
+ * (Go's ServeMux answers //health with a 307 to /health, which keeps a POST a POST); one
+ * that turns the POST /initialize into a GET fails where that POST is judged.
  */
 async function joinedUrls(ctx: SuiteContext): Promise<void> {
   const endpoint = ctx.manifest.endpoint ?? '';
