@@ -260,6 +260,7 @@ export class PluginClient {
     const decoder = new TextDecoder();
     const sse = new SseDataParser();
     let bytes = 0;
+    let bom = false;
     let isEventStream = false;
     try {
       let response!: Dispatcher.ResponseData;
@@ -301,6 +302,8 @@ export class PluginClient {
           const now = performance.now() - started;
           exchange.firstByteMs ??= now;
           exchange.lastByteMs = now;
+          // TextDecoder drops a leading byte order mark; Go's JSON decoder refuses it.
+          if (bytes === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) bom = true;
           const room = this.maxBytes - bytes;
           const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
           bytes += piece.length;
@@ -336,7 +339,9 @@ export class PluginClient {
       exchange.error.message = `timed out after ${timeoutMs} ms (${exchange.status === undefined ? 'no response' : 'body incomplete'})`;
       if (useBreaker && options.trip !== false) this.tripped.set(key, Date.now());
     }
-    if (exchange.bodyText !== '' && !exchange.truncated && !isEventStream) {
+    if (bom && !isEventStream) {
+      exchange.jsonError = "the body starts with a UTF-8 byte order mark (EF BB BF), which the host's JSON decoder refuses (invalid character 'ï'); write the JSON without it";
+    } else if (exchange.bodyText !== '' && !exchange.truncated && !isEventStream) {
       try {
         exchange.json = JSON.parse(exchange.bodyText);
       } catch (error) {
