@@ -6,6 +6,7 @@
  * construct at a random place, and compares both paths.
  */
 import fc from 'fast-check';
+import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readLf, readSimpleYamlOrPrefix } from '../../src/core/manifest/fast-yaml.js';
 import type { PrefixLine } from '../../src/core/manifest/fast-yaml-line.js';
@@ -147,6 +148,23 @@ describe('partial reparse: the lines the fast reader read are left out of the fu
       const { past, full } = bothWays(text);
       expect(full.fatal, text).toBe(true);
       expect(past, text).toEqual(full);
+    }
+  });
+
+  it('gives the full parse\'s error, where yaml puts it, for a broken line after an empty `-` item that ends a run of items', async () => {
+    // yaml places this error at the end of the `-` line, but one line later when a comment
+    // line comes right before the item: the left-out siblings must not end right before it.
+    for (const text of [
+      `${HEAD}args:\n  - serve\n  - --verbose\n  -\n bad\n`,
+      `${HEAD}args:\n  - serve\n  - --verbose\n  - --quiet\n  - \n bad\n`,
+      `${HEAD}env:\n  args:\n  - a\n  - b\n  -\n  LEVEL: info\n     k: v: w\n`,
+    ]) {
+      const { past, full } = bothWays(text);
+      expect(full.fatal, text).toBe(true);
+      if (past) expect(past, text).toEqual(full);
+      const yamlError = parseDocument(text, { uniqueKeys: false, strict: true }).errors[0];
+      const finding = (await analyzeManifestText(text, 'plugin.yaml')).result.diagnostics.find((d) => d.rule === 'syntax/yaml');
+      expect(`${finding?.line}:${finding?.column}`, text).toBe(`${yamlError?.linePos?.[0].line}:${yamlError?.linePos?.[0].col}`);
     }
   });
 

@@ -138,8 +138,12 @@ export function scalarStart(line: Line): { start: number; parentIndent: number; 
   return { start: line.restStart + line.rest.length - value.length, parentIndent: line.indent + 2 + line.rest.length - inner.length, compact: true };
 }
 
-/** A line the fast reader read whole before it declined the text (partial-reparse.ts). */
-export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart' | 'questionAt'>;
+/**
+ * A line the fast reader read whole before it declined the text (partial-reparse.ts).
+ * `rest` (the reader's lines have it) tells an empty `-` item, which ends a run of
+ * siblings differently there.
+ */
+export type PrefixLine = Pick<Line, 'indent' | 'kind' | 'keyStart' | 'questionAt'> & Partial<Pick<Line, 'rest'>>;
 
 /** Where a line read starts: an explicit key's line starts before its `?`, not before its key. */
 export function lineStart(line: PrefixLine): number {

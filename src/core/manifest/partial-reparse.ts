@@ -41,14 +41,18 @@ interface Siblings {
   /** Offsets of the lines where each sibling starts, and of their keys (or dashes). */
   starts: number[];
   keys: number[];
+  /** The last sibling so far is a `-` with nothing after it on its line. */
+  lastEmptyItem: boolean;
 }
+
+const isEmptyItem = (line: PrefixLine): boolean => line.kind === 'item' && line.rest === '';
 
 /**
  * The ranges that can be left out: for each run of siblings (lines of one indentation
  * and kind with only deeper lines between them), from the second sibling's line to the
- * last one's. The outermost ranges only (they contain the others), in document order.
- * A region the reader declined (`regions`, in order) ends every run: yaml reads it, and
- * the siblings on either side of it.
+ * last one's (to the one before it when the last is an empty `-`). The outermost ranges
+ * only (they contain the others), in document order. A region the reader declined
+ * (`regions`, in order) ends every run: yaml reads it, and the siblings on either side of it.
  */
 export function blankRanges(lines: readonly PrefixLine[], regions: readonly Region[] = []): Blank[] {
   const open: Siblings[] = [];
@@ -69,18 +73,23 @@ export function blankRanges(lines: readonly PrefixLine[], regions: readonly Regi
     if (top && top.indent === line.indent) {
       top.starts.push(start);
       top.keys.push(line.keyStart);
+      top.lastEmptyItem = isEmptyItem(line);
     } else {
-      open.push({ indent: line.indent, kind: line.kind, starts: [start], keys: [line.keyStart] });
+      open.push({ indent: line.indent, kind: line.kind, starts: [start], keys: [line.keyStart], lastEmptyItem: isEmptyItem(line) });
     }
   }
   runs.push(...open);
   const candidates: Blank[] = [];
   for (const run of runs) {
+    // An error in what follows an empty `-` (its value) is placed by yaml at the end of the
+    // `-` line, but one line later when a comment line comes right before the item: the
+    // sibling before such an item stays too, so yaml sees the lines it saw in the text.
+    const kept = run.lastEmptyItem ? 2 : 1;
     const second = run.starts[1];
-    const last = run.starts[run.starts.length - 1];
+    const last = run.starts[run.starts.length - kept];
     const firstKey = run.keys[0];
-    const lastKey = run.keys[run.keys.length - 1];
-    if (run.starts.length >= 3 && second !== undefined && last !== undefined && firstKey !== undefined && lastKey !== undefined) {
+    const lastKey = run.keys[run.keys.length - kept];
+    if (run.starts.length >= 2 + kept && second !== undefined && last !== undefined && firstKey !== undefined && lastKey !== undefined) {
       candidates.push({ start: second, end: last, indent: run.indent, kind: run.kind, firstKey, lastKey });
     }
   }
