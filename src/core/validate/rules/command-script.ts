@@ -13,7 +13,8 @@ import type { RuleContext } from '../rule-context.js';
 
 function isFile(file: string): boolean {
   try {
-    return statSync(file).isFile();
+    // No throw for the usual answer (no such file): an Error per manifest showed in a 1,000-file run.
+    return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
   } catch {
     return false;
   }
