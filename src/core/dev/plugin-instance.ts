@@ -4,7 +4,8 @@
  * through a pooled undici connection. Counting requests in flight lets a reload retire
  * the old process only after its last answer went out.
  */
-import type { Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { MAX_REDIRECTS, redirectHop, type Hop } from '../runtime/redirects.js';
 import type { Manifest } from '../manifest/types.js';
 import { startPlugin, type LogLine, type ExitInfo, type RunningPlugin } from '../runtime/plugin-process.js';
 import type { ModelInfo } from './types.js';
@@ -130,18 +131,32 @@ export class PluginInstance {
     });
   }
 
-  /** A request the way Loom's client makes it: JSON headers on every call, one timeout. */
+  /**
+   * A request the way Loom's client makes it: JSON headers on every call, one timeout,
+   * redirects followed as Go's client follows them (a Flask route /models/ answers /models
+   * with a 308, and the host loads that plugin).
+   */
   async call(method: string, path: string, body: unknown, timeoutMs: number): Promise<PluginAnswer> {
     const started = performance.now();
     try {
-      const response = await this.pool.request({
-        method: method as 'GET',
-        path: this.pathFor(path),
+      const origin = new URL(this.baseUrl).origin;
+      let hop: Hop = {
+        url: origin + this.pathFor(path),
+        method,
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      };
+      let response: Dispatcher.ResponseData;
+      for (let hops = 0; ; hops += 1) {
+        const url = new URL(hop.url);
+        const options = { method: hop.method as Dispatcher.HttpMethod, headers: hop.headers, body: hop.body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+        response = url.origin === origin ? await this.pool.request({ ...options, path: url.pathname + url.search }) : await (await undici()).request(url, options);
+        const next = redirectHop(hop, response.statusCode, response.headers.location);
+        if (!next) break;
+        await response.body.dump();
+        if (hops === MAX_REDIRECTS) throw new Error(`stopped after ${MAX_REDIRECTS} redirects`);
+        hop = next;
+      }
       const text = await response.body.text();
       let json: unknown;
       try {
@@ -160,7 +175,8 @@ export class PluginInstance {
     const expect200 = (step: string, answer: PluginAnswer): void => {
       if (answer.status === 200) return;
       const why = answer.status === undefined ? (answer.error ?? 'no answer') : `HTTP ${answer.status}: ${answer.text.slice(0, 300)}`;
-      throw new LoadError(step, `${step} failed: ${why}`, this.running.logs.tail(20));
+      // The step is named where the error is shown ("models failed: ..."), once.
+      throw new LoadError(step, why, this.running.logs.tail(20));
     };
     expect200('initialize', await this.call('POST', '/initialize', config, timeoutMs));
 

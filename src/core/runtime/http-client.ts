@@ -9,6 +9,7 @@
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { curlLine } from './curl-line.js';
 import { IdleFirstPool } from './idle-first-pool.js';
+import { MAX_REDIRECTS, redirectHop, type Hop } from './redirects.js';
 import { SseDataParser } from './sse-parser.js';
 
 export interface ExchangeRequest {
@@ -98,8 +99,6 @@ export interface ProgressClock {
 
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
-/** Go's http.Client gives up after 10 redirects ("stopped after 10 redirects"). */
-const MAX_REDIRECTS = 10;
 /** Only a bound for a connect nobody waits for any more: the call's timer decides first. */
 const CONNECT_LIMIT_MS = 5 * 60_000;
 
@@ -132,31 +131,6 @@ function classify(error: unknown, timedOut: boolean): { kind: ExchangeErrorKind;
 function isReplayable(method: string, headers: Record<string, string>): boolean {
   if (['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(method.toUpperCase())) return true;
   return Object.keys(headers).some((name) => /^(x-)?idempotency-key$/i.test(name));
-}
-
-interface Hop {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/**
- * The request Go's http.Client (the host's) sends next for a redirect, or undefined when
- * it takes the answer as it is (not a redirect, or no Location). 301, 302 and 303 turn
- * any method but GET and HEAD into GET without the body (and its Content-* headers); 307
- * and 308 repeat the method with the body.
- */
-function redirectHop(hop: Hop, status: number, location: string | string[] | undefined): Hop | undefined {
-  const where = Array.isArray(location) ? location[0] : location;
-  if (where === undefined || where === '') return undefined;
-  const url = new URL(where, hop.url).href;
-  if (status === 307 || status === 308) return { ...hop, url };
-  if (status !== 301 && status !== 302 && status !== 303) return undefined;
-  const upper = hop.method.toUpperCase();
-  if (upper === 'GET' || upper === 'HEAD') return { ...hop, url, body: undefined };
-  const headers = Object.fromEntries(Object.entries(hop.headers).filter(([name]) => !/^content-(type|encoding|language|location)$/i.test(name)));
-  return { url, method: 'GET', headers };
 }
 
 export class PluginClient {
