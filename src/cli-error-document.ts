@@ -83,13 +83,6 @@ async function testFormats(args: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
 }
 
-/** `details.printed` only tells renderError that commander already wrote the message. */
-function withoutPrintedMark(error: LoomPluginError): LoomPluginError {
-  if (!error.details?.printed) return error;
-  const { printed: _printed, ...details } = error.details;
-  return new LoomPluginError(error.code, error.message, { ...(error.hint ? { hint: error.hint } : {}), ...(Object.keys(details).length > 0 ? { details } : {}) });
-}
-
 /** Writes the error document(s) the command line asked for, if any, to stdout. */
 export async function writeErrorDocument(argv: readonly string[], error: unknown, io: CliIo): Promise<void> {
   const commandAt = argv.findIndex((arg) => !arg.startsWith('-'));
@@ -98,7 +91,7 @@ export async function writeErrorDocument(argv: readonly string[], error: unknown
   if (error instanceof LoomPluginError && error.code === 'E_INTERRUPTED') return;
   const shown =
     error instanceof LoomPluginError
-      ? withoutPrintedMark(error)
+      ? error
       : new LoomPluginError('E_INTERNAL', `Internal error: ${error instanceof Error ? error.message : String(error)}`, {
           hint: 'This is a bug in loom-plugin. Run again with LOOM_PLUGIN_DEBUG=1 for details and report it.',
         });

@@ -8,6 +8,7 @@
  *   runFromProcess() -> builds io from `process`, handles signals, flushes, exits
  */
 import { Command, CommanderError } from './cli-commander.js';
+import { commanderUsageError } from './cli-usage-errors.js';
 import { addDevCommand, addInitCommand, addSchemaCommand, addSyncCommand, addTestCommand, addValidateCommand, examples } from './cli-commands.js';
 import type { DevOptions, InitOptions, SchemaOptions, SyncOptions, TestOptions, ValidateOptions } from './commands/options.js';
 import { ExitCode, LoomPluginError, isLoomPluginError, usageError } from './core/errors.js';
@@ -33,21 +34,7 @@ Exit codes:
   130  interrupted (Ctrl+C)
 `;
 
-/**
- * commander's messages with the value of every `--name=value` argument hidden: an unknown
- * `--api-key=sk-...` came back whole in "unknown option '...'", on stderr and in the JSON
- * error document. The option's name stays, for the did-you-mean that follows it.
- */
-export function maskOptionValues(text: string, argv: readonly string[]): string {
-  let masked = text;
-  for (const arg of argv) {
-    const named = /^(--[^=]+)=(.+)$/s.exec(arg);
-    if (named) masked = masked.split(arg).join(`${named[1]}=…`);
-  }
-  return masked;
-}
-
-function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, argv: readonly string[], select: (parsed: ParsedCommand) => void): Command {
+function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, select: (parsed: ParsedCommand) => void): Command {
   const program = new Command('loom-plugin')
     .description('Scaffold, validate, conformance-test and run Loom AI-provider plugins.')
     .version(ownVersion(), '-v, --version', 'print the version')
@@ -68,7 +55,8 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, argv: readonly strin
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(maskOptionValues(text.replace(/^error: /, 'Error: '), argv)),
+      // Its usage errors are rendered as ours (cli-usage-errors.ts): it prints none itself.
+      outputError: () => undefined,
     });
     for (const sub of command.commands) configure(sub);
   };
@@ -76,18 +64,10 @@ function buildProgram(io: Pick<CliIo, 'stdout' | 'stderr'>, argv: readonly strin
   return program;
 }
 
-/** Where to look after commander refused the command line: the help of the command used. */
-function usageHint(program: Command, argv: string[], code: string): string {
-  const command = program.commands.find((sub) => argv.includes(sub.name()));
-  if (!command || code === 'commander.unknownCommand') return 'Run loom-plugin --help to see the commands and their options.';
-  const what = code === 'commander.unknownOption' ? 'its options' : 'how to call it';
-  return `Run loom-plugin ${command.name()} --help to see ${what}.`;
-}
-
 /** Parses argv (without the node and script entries) into a command and typed options. */
 export async function parseArgs(argv: string[], io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<ParsedCommand & { noColor: boolean }> {
   let selected: ParsedCommand | undefined;
-  const program = buildProgram(io, argv, (parsed) => {
+  const program = buildProgram(io, (parsed) => {
     selected = parsed;
   });
   try {
@@ -101,11 +81,7 @@ export async function parseArgs(argv: string[], io: Pick<CliIo, 'stdout' | 'stde
         // Help was shown because no command was given.
         throw usageError('No command given.', 'Run loom-plugin --help to see the commands.');
       }
-      // commander already printed its message; signal a usage error without repeating it.
-      throw new LoomPluginError('E_USAGE', maskOptionValues(error.message.replace(/^error: /, ''), argv), {
-        details: { printed: true },
-        hint: usageHint(program, argv, error.code),
-      });
+      throw commanderUsageError(error, program, argv);
     }
     // Our own parsers throw LoomPluginError through commander's InvalidArgumentError path.
     throw error;
@@ -148,7 +124,7 @@ export async function renderError(error: unknown, io: CliIo): Promise<number> {
       if (!abortedByClosedOutput(io.signal)) io.stderr.write(`${style.yellow('Interrupted.')}\n`);
       return error.exitCode;
     }
-    if (!error.details?.printed) io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
+    io.stderr.write(`${style.red('Error:')} ${error.message}\n`);
     if (error.hint) io.stderr.write(`${style.dim('Hint:')} ${error.hint}\n`);
     return error.exitCode;
   }

@@ -35,7 +35,7 @@ describe('bin/loom-plugin.js', () => {
   it('exits 2 on an unknown command, with no stack trace', () => {
     const result = cli(['frobnicate']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("unknown command 'frobnicate'");
+    expect(result.stderr).toContain('Unknown command "frobnicate".');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -36,7 +36,7 @@ describe('validate: the error as a document of the format asked for', () => {
     const { code, stdout } = await runCli(['validate', '--format', 'json', '--bogus'], { env });
     expect(code).toBe(2);
     const doc = JSON.parse(stdout);
-    expect(doc.error).toEqual({ code: 'E_USAGE', message: "unknown option '--bogus'", hint: 'Run loom-plugin validate --help to see its options.', exitCode: 2 });
+    expect(doc.error).toEqual({ code: 'E_USAGE', message: 'Unknown option "--bogus".', hint: 'Run loom-plugin validate --help to see its options.', exitCode: 2 });
   });
 
   it('sarif: a failed invocation whose notification carries the code, message and hint', async () => {
@@ -104,7 +104,7 @@ describe('test: a usage error in the command line gets the reporter\'s document 
   it('github: one ::error line', async () => {
     const { code, stdout } = await runCli(['test', '--reporter', 'github', '--bogus'], { env });
     expect(code).toBe(2);
-    expect(stdout).toBe("::error title=loom-plugin test (E_USAGE)::unknown option '--bogus'%0ARun loom-plugin test --help to see its options.\n");
+    expect(stdout).toBe('::error title=loom-plugin test (E_USAGE)::Unknown option "--bogus".%0ARun loom-plugin test --help to see its options.\n');
   });
 
   it('an error during the run is still written once, not twice', async () => {

@@ -40,8 +40,8 @@ describe('usage errors', () => {
     [['init', '--language', 'rust'], /--language must be one of python, node, go/],
     [['init', '--provider-api', 'bedrock'], /--provider-api must be one of openai, azure-openai, anthropic, gemini, ollama, cohere/],
     [['init', '--port', '70000'], /--port must be a port number/],
-    [['bogus'], /unknown command 'bogus'/],
-    [['validate', '--nope'], /unknown option '--nope'/],
+    [['bogus'], /Unknown command "bogus"\./],
+    [['validate', '--nope'], /Unknown option "--nope"\./],
     [[], /No command given/],
   ];
   it.each(bad)('%j exits 2 with a clear sentence', async (argv, message) => {

@@ -26,9 +26,9 @@ describe('secrets in the command line stay out of the output', () => {
     [['test', '--endpoint', 'http://localhost:8080/#sk-SECRET'], 'sk-SECRET', /without a \?query or #fragment/],
     [['test', '--endpoint', 'http://localhost:99999/#sk-SECRET'], 'sk-SECRET', /is not a valid URL/],
     [['test', '--endpoint', 'ftp://x/?token=sk-SECRET'], 'sk-SECRET', /must be an http:\/\/ or https:\/\/ URL/],
-    [['test', '--bogus=sk-live-123'], 'sk-live-123', /unknown option '--bogus=…'/],
-    [['test', '-r', 'json', '--bogus=sk-live-123'], 'sk-live-123', /unknown option '--bogus=…'/],
-    [['validate', '-f', 'json', '--api-key=sk-live-123'], 'sk-live-123', /unknown option '--api-key=…'/],
+    [['test', '--bogus=sk-live-123'], 'sk-live-123', /Unknown option "--bogus=…"/],
+    [['test', '-r', 'json', '--bogus=sk-live-123'], 'sk-live-123', /Unknown option "--bogus=…"/],
+    [['validate', '-f', 'json', '--api-key=sk-live-123'], 'sk-live-123', /Unknown option "--api-key=…"/],
   ])('%j', (args, secret, message) => {
     const result = run(args);
     expect(result.code).toBe(2);

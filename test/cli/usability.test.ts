@@ -79,12 +79,27 @@ describe('unknown options say where to look', () => {
   it.each([
     [['test', '--frobnicate'], 'Hint: Run loom-plugin test --help to see its options.'],
     [['validate', '--fix-all'], 'Hint: Run loom-plugin validate --help to see its options.'],
-    [['tset'], 'Hint: Run loom-plugin --help to see the commands and their options.'],
+    [['tset'], 'Run loom-plugin --help to see the commands and their options.'],
     [['init', 'a', 'b', '--yes'], 'Hint: Run loom-plugin init --help to see how to call it.'],
   ])('%j', async (argv, hint) => {
     const result = await runCli(argv, { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(hint);
+  });
+});
+
+describe("commander's own usage errors read like the tool's: a capitalised sentence, then a hint", () => {
+  it.each([
+    [['test', '--frobnicate'], 'Error: Unknown option "--frobnicate".\nHint: Run loom-plugin test --help to see its options.\n'],
+    [['validate', '--formt', 'json'], 'Error: Unknown option "--formt".\nHint: Did you mean "--format"? Run loom-plugin validate --help to see its options.\n'],
+    [['tset'], 'Error: Unknown command "tset".\nHint: Did you mean "test"? Run loom-plugin --help to see the commands and their options.\n'],
+    [['test', '--timeout'], 'Error: Option --timeout needs a value (--timeout <duration>).\nHint: Run loom-plugin test --help to see how to call it.\n'],
+    [['schema', 'a', 'b'], "Error: Too many arguments for 'schema'. Expected 1 argument but got 2.\nHint: Run loom-plugin schema --help to see how to call it.\n"],
+    [['test', '--api-key=sk-live-9'], 'Error: Unknown option "--api-key=…".\nHint: Run loom-plugin test --help to see its options.\n'],
+  ])('%j', async (argv, stderr) => {
+    const result = await runCli(argv, { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(stderr);
   });
 });
 
