@@ -108,6 +108,15 @@ describe('startPlugin', () => {
     expect(livePluginGroups()).toEqual([]);
   });
 
+  it('a plugin that ignores PORT and binds the endpoint\'s own port is named as such, without waiting out the timeout', async () => {
+    const { error, ms } = await startError('fixed-port', { startupTimeoutMs: 20_000 });
+    expect(error.code).toBe('E_PLUGIN_NOT_READY');
+    expect(error.message).toMatch(/answers GET \/health on http:\/\/127\.0\.0\.1:19431, the endpoint's own port, not on port \d+, which loom-plugin gave it in PORT: it does not read PORT/);
+    expect(error.hint).toContain('--endpoint http://127.0.0.1:19431');
+    expect(ms).toBeLessThan(10_000);
+    expect(livePluginGroups()).toEqual([]);
+  });
+
   it('aborting during start-up kills the plugin and throws InterruptedError', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);

@@ -73,6 +73,12 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
       details: { endpoint: baseUrl },
     });
   }
+  // A plugin that ignores PORT binds the endpoint's own port instead: when that port is
+  // free now, something answering there at the deadline is this plugin, and can be named.
+  const ownBase = rewriteEndpoint(manifest.endpoint, undefined);
+  const own = new URL(ownBase);
+  const ownPort = Number(own.port || (own.protocol === 'https:' ? 443 : 80));
+  const ownPortFree = ownPort !== targetPort && !(await canConnect(own.hostname.replace(/^\[|\]$/g, ''), ownPort, 300));
   const args = rewriteArgs(manifest.args ?? [], options.port);
   const logs = new LogBuffer(options.logLimitBytes ?? 256 * 1024);
   // Plugins usually print "listening on ..." when they are up: output cuts the backoff
@@ -178,7 +184,7 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
 
   const running: RunningPlugin = { pid, baseUrl, logs, exited, exitInfo: () => exitInfo, stop };
   try {
-    await waitUntilReady(running, options, (wake) => (wakeProbe = wake));
+    await waitUntilReady(running, options, (wake) => (wakeProbe = wake), ownPortFree ? ownBase : undefined);
   } catch (error) {
     stopping = true;
     signalAll('SIGKILL');

@@ -28,7 +28,11 @@ export function describeExit(info: ExitInfo): string {
   return info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code ?? 'unknown'}`;
 }
 
-export async function waitUntilReady(plugin: RunningPlugin, options: StartPluginOptions, onWake: (wake: (() => void) | undefined) => void): Promise<void> {
+/**
+ * `ownBase`: the manifest's endpoint as written, when its port differs from the one the
+ * plugin was given and was free before the start (a plugin answering there ignores PORT).
+ */
+export async function waitUntilReady(plugin: RunningPlugin, options: StartPluginOptions, onWake: (wake: (() => void) | undefined) => void, ownBase?: string): Promise<void> {
   const started = Date.now();
   const deadline = started + options.startupTimeoutMs;
   const signal = options.signal;
@@ -40,6 +44,7 @@ export async function waitUntilReady(plugin: RunningPlugin, options: StartPlugin
   const exitPromise = plugin.exited.then(() => 'exited' as const);
   let delay = 50;
   let lastReason = 'no attempt made';
+  let ownChecked = false;
   try {
     for (;;) {
       if (signal?.aborted) throw new InterruptedError();
@@ -53,6 +58,12 @@ export async function waitUntilReady(plugin: RunningPlugin, options: StartPlugin
       if (outcome === 'exited') continue;
       if (outcome.ok) return;
       lastReason = outcome.reason;
+      // Refused past the fast window: a plugin that ignores PORT is up on the endpoint's own
+      // port by now, and waiting out the whole timeout would not change that.
+      if (ownBase && !ownChecked && lastReason === 'ECONNREFUSED' && Date.now() - started >= FAST_PROBE_WINDOW_MS) {
+        ownChecked = true;
+        if ((await probeHealth(ownBase, 1000)).ok) throw ignoresPort(plugin, options, ownBase);
+      }
       // Output since the probe started: probe again soon rather than after the backoff.
       const newOutput = (plugin.logs.lines().at(-1)?.time ?? 0) >= probeStarted;
       const fast = newOutput || Date.now() - started < FAST_PROBE_WINDOW_MS;
@@ -74,21 +85,35 @@ export async function waitUntilReady(plugin: RunningPlugin, options: StartPlugin
     signal?.removeEventListener('abort', aborted);
   }
   const elsewhere = lastReason === 'ECONNREFUSED' ? await otherLoopbackListener(plugin.baseUrl) : undefined;
+  if (lastReason === 'ECONNREFUSED' && !elsewhere && ownBase && (await probeHealth(ownBase, 1000)).ok) throw ignoresPort(plugin, options, ownBase);
   throw new LoomPluginError(
     'E_PLUGIN_NOT_READY',
     `The plugin did not answer GET ${plugin.baseUrl}/health within ${options.startupTimeoutMs} ms (last attempt: ${lastReason}).`,
     {
       hint: elsewhere
-        ? `It seems to listen on ${elsewhere} instead: bind the address of \`endpoint\` in plugin.yaml (or change the endpoint).`
+        ? `It seems to listen on ${elsewhere} instead: bind the address of \`endpoint\` in the manifest (or change the endpoint).`
         : lastReason.startsWith('no answer')
           ? 'It accepts connections but GET /health never answered: make /health answer at once, even before /initialize.'
-          : 'Check that the plugin listens on the endpoint in plugin.yaml (honour the PORT env var) and answers /health; raise --startup-timeout if it is just slow.',
+          : 'Check that the plugin listens on the endpoint in the manifest (honour the PORT env var) and answers /health; raise --startup-timeout if it is just slow.',
       details: {
         endpoint: plugin.baseUrl,
         lastAttempt: lastReason,
         ...(elsewhere ? { listensOn: elsewhere } : {}),
         stderrTail: plugin.logs.tail(STDERR_TAIL_LINES, 'stderr'),
       },
+    },
+  );
+}
+
+/** It answers on the manifest's own port: it never read the PORT it was given. */
+function ignoresPort(plugin: RunningPlugin, options: StartPluginOptions, ownBase: string): LoomPluginError {
+  const given = new URL(plugin.baseUrl).port;
+  return new LoomPluginError(
+    'E_PLUGIN_NOT_READY',
+    `The plugin answers GET /health on ${ownBase}, the endpoint's own port, not on port ${given}, which loom-plugin gave it in PORT: it does not read PORT.`,
+    {
+      hint: `Read the port from the PORT environment variable (loom-plugin starts each plugin on a free port; a \`--port\` in args is rewritten too), or start the plugin yourself and pass --endpoint ${ownBase}.`,
+      details: { endpoint: plugin.baseUrl, listensOn: ownBase, startupTimeoutMs: options.startupTimeoutMs, stderrTail: plugin.logs.tail(STDERR_TAIL_LINES, 'stderr') },
     },
   );
 }
