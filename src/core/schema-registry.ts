@@ -145,6 +145,14 @@ export async function compileAtRuntime(name: SchemaName): Promise<ValidateFuncti
   return (id ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
 }
 
+/**
+ * The validator getValidator has already handed out, if any: a caller that checks many
+ * values (validate, once per manifest) takes it without an await each time.
+ */
+export function loadedValidator(name: SchemaName): ValidateFunction | undefined {
+  return validators.get(name);
+}
+
 /** Validator for a schema: the build's standalone code, else compiled once per process. */
 export async function getValidator(name: SchemaName): Promise<ValidateFunction> {
   const cached = validators.get(name);

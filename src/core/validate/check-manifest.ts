@@ -9,8 +9,8 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 function manifestDir(file: string): string {
   return dirname(isAbsolute(file) ? file : resolve(file));
 }
-import type { ErrorObject } from 'ajv';
-import { getValidator, loadSchema } from '../schema-registry.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { getValidator, loadedValidator, loadSchema } from '../schema-registry.js';
 import { decodeManifestBytes } from '../manifest/decode-text.js';
 import { readSimpleYamlOrPrefix, type SimpleOrPrefix, type SimpleRead } from '../manifest/fast-yaml.js';
 import type { PrefixLine } from '../manifest/fast-yaml-line.js';
@@ -19,7 +19,7 @@ import { withoutDocumentMarkers } from '../manifest/yaml-markers.js';
 import type { ParseBudget } from '../manifest/yaml-budget.js';
 import { readBeforeRegions } from '../manifest/fast-yaml-resume.js';
 import { aliasLimitIssue, MAX_SYNTAX_ISSUES, type ParsedSource } from '../manifest/parse-issue.js';
-import { readManifestBytes } from '../manifest/read-manifest-file.js';
+import { readManifestBytesSync } from '../manifest/read-manifest-file.js';
 import { locate, type SourceNode } from '../manifest/source-tree.js';
 import { analyzeOffThread, OFF_THREAD_BYTES } from './off-thread.js';
 import type { Manifest, ManifestFileResult } from '../manifest/types.js';
@@ -82,8 +82,7 @@ async function fullYamlParse(text: string, prefix: readonly PrefixLine[] | undef
  * every rule are silent. Any finding -> undefined, and the full path reports it with
  * positions, so diagnostics always come from one place.
  */
-async function cleanWithoutPositions(file: string, data: Record<string, unknown>): Promise<ManifestAnalysis | SchemaVerdict> {
-  const validate = await getValidator('manifest');
+function cleanWithoutPositions(file: string, data: Record<string, unknown>, validate: ValidateFunction): ManifestAnalysis | SchemaVerdict {
   // Kept for the full path, which reads the same data: a second schema pass over a
   // large file with findings cost as much as the first (100k errors built twice).
   if (!validate(data)) return { errors: validate.errors ?? [] };
@@ -159,7 +158,9 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
   const simple = first?.read;
   let verdict: SchemaVerdict | undefined;
   if (simple && simple.issues.length === 0) {
-    const clean = await cleanWithoutPositions(file, simple.value);
+    // Synchronous once the validator is loaded: most manifests end here, and each await
+    // on the way was a promise and a microtask per file.
+    const clean = cleanWithoutPositions(file, simple.value, loadedValidator('manifest') ?? (await getValidator('manifest')));
     if ('result' in clean) return clean;
     verdict = clean;
   }
@@ -226,7 +227,7 @@ export async function analyzeManifestText(input: string | Uint8Array, file: stri
 }
 
 export async function analyzeManifestFile(file: string, options: AnalyzeOptions = {}): Promise<ManifestAnalysis> {
-  const read = await readManifestBytes(file);
+  const read = readManifestBytesSync(file);
   if (!read.ok) {
     const sink = new DiagnosticSink(file, '', undefined);
     sink.atOffsets(0, 0, read.rule, read.message, read.hint);
