@@ -5,7 +5,7 @@
  * real binary so the test also sees that no stack trace reaches the user.
  */
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,11 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'loom-start-hints-'));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** The real python3 on PATH (what a venv's bin/python points at). */
+function findPython(): string {
+  return spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
+}
 
 let port = 18_430;
 async function plugin(name: string, command: string, args: string[], files: Record<string, string>): Promise<string> {
@@ -79,6 +84,20 @@ describe('start failures that say what to run', () => {
     const result = loomTest(dir);
     expectHint(result, `In ${dir} run: python3 -m pip install -r requirements.txt`);
     expect(result.output).toContain("No module named 'loom_fixture_absent_pkg'");
+  });
+
+  it('a Python plugin started by a console script (uvicorn in a venv): pip of the interpreter on its #! line', async () => {
+    const dir = await plugin('py-uvicorn', 'env/bin/uvicorn', ['main:app'], {
+      'requirements.txt': 'loom_fixture_absent_pkg\n',
+      'main.py': 'import loom_fixture_absent_pkg\n',
+    });
+    // A venv's scripts name its own python on their first line.
+    await mkdir(join(dir, 'env/bin'), { recursive: true });
+    await symlink(findPython(), join(dir, 'env/bin/python'));
+    await writeFile(join(dir, 'env/bin/uvicorn'), `#!${join(dir, 'env/bin/python')}\nimport sys\nsys.path.insert(0, '.')\nimport main\n`);
+    await chmod(join(dir, 'env/bin/uvicorn'), 0o755);
+    const result = loomTest(dir);
+    expectHint(result, `In ${dir} run: ${join(dir, 'env/bin/python')} -m pip install -r requirements.txt`);
   });
 
   // test builds a Go module before it starts it (the build step); these are the cases

@@ -4,8 +4,8 @@
  * says nothing or returns a sentence and the command that fixes it. The first row that
  * speaks wins; without one, the caller keeps its generic message.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, delimiter, isAbsolute, join } from 'node:path';
 
 export interface StartContext {
   command: string;
@@ -155,10 +155,27 @@ const nodeModulesMissing: Diagnose = (ctx) => {
   };
 };
 
+/**
+ * The Python a plugin runs on: its command when that is an interpreter, else (a console
+ * script such as uvicorn, gunicorn or flask) the interpreter named on the script's #! line.
+ */
+function pythonOf(ctx: StartContext): string {
+  const command = ctx.command;
+  if (/^python[\d.]*$/.test(basename(command))) return isBareName(command) ? command : command.replace(/^\.\//, '');
+  const file = isBareName(command) ? findOnPath(command, ctx.path) : isAbsolute(command) ? command : join(ctx.dir, command);
+  let firstLine = '';
+  try {
+    if (file) firstLine = readFileSync(file, 'latin1').slice(0, 512).split('\n', 1)[0] ?? '';
+  } catch {
+    firstLine = '';
+  }
+  return /^#!\s*(?:\S*\/env\s+)?(\S*python[\d.]*)(?:\s|$)/.exec(firstLine)?.[1] ?? 'python3';
+}
+
 const pythonModuleMissing: Diagnose = (ctx) => {
   const found = lineMatching(ctx.stderr, /ModuleNotFoundError: No module named '([^'.]+)[^']*'/);
   if (!found) return undefined;
-  const python = isBareName(ctx.command) ? ctx.command : ctx.command.replace(/^\.\//, '');
+  const python = pythonOf(ctx);
   return {
     id: 'python-dependencies-missing',
     message: `The plugin stopped at start-up: the Python package ${found.match[1]} is not installed for ${ctx.command}.`,
