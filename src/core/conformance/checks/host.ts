@@ -54,6 +54,36 @@ function autoStart(ctx: SuiteContext): Promise<void> {
 }
 
 /**
+ * The host decodes `env` as map[string]string: a number or boolean there (`"PORT": 8090`,
+ * what an unquoted `PORT: 8090` in YAML becomes, and what sync copies into plugin.json)
+ * makes it fail to decode the whole plugin.json and skip the plugin. Values are never
+ * shown: env values may be secrets.
+ */
+function envStrings(ctx: SuiteContext): Promise<void> {
+  const file = ctx.manifestFile;
+  const yaml = file !== undefined && ['.yaml', '.yml'].includes(extname(file).toLowerCase());
+  const twin = yaml ? join(dirname(file), 'plugin.json') : undefined;
+  // What the host reads: plugin.json (the twin of a YAML manifest), else the manifest itself.
+  let read: unknown = ctx.manifest;
+  let source = yaml ? `${basename(file)} (so a plugin.json written from it, as loom-plugin sync copies values as they are)` : 'plugin.json';
+  if (twin && existsSync(twin)) {
+    try {
+      read = JSON.parse(readFileSync(twin, 'utf8'));
+      source = 'plugin.json';
+    } catch {
+      // An unreadable twin is manifest/yaml-only's finding; judge the YAML's values.
+    }
+  }
+  const env = (read as { env?: unknown } | undefined)?.env;
+  const bare = env !== null && typeof env === 'object' && !Array.isArray(env) ? Object.entries(env).filter(([, value]) => typeof value === 'number' || typeof value === 'boolean') : [];
+  if (bare.length === 0) return Promise.resolve();
+  const names = bare.map(([name, value]) => `env.${name} (a ${typeof value})`).join(', ');
+  ctx.hostRule(`${source} has ${names} where the shipped host decodes env as strings: it fails to decode plugin.json and skips the plugin.`, {
+    expected: `every env value a string, quoted (${bare[0]![0]}: "...")`,
+  });
+}
+
+/**
  * The host calls endpoint + path. A plugin tolerates the doubled slash when GET //health
  * answers as GET /health does. Redirects are followed as the host's client follows them
  * (Go's ServeMux answers //health with a 307 to /health, which keeps a POST a POST); one
@@ -122,6 +152,7 @@ async function loadSequence(ctx: SuiteContext): Promise<void> {
 export const HOST_CHECKS: Record<string, CheckImpl> = {
   'manifest/yaml-only': { needs: 'any', run: manifestDiscovered },
   'auto-start/disabled': { needs: 'any', run: autoStart },
+  'env/unquoted-value': { needs: 'any', run: envStrings },
   'endpoint/trailing-slash': { needs: 'any', run: joinedUrls },
   'host.load-sequence': { needs: 'uninitialized', run: loadSequence },
 };
