@@ -49,7 +49,11 @@ const NEW_DOCUMENT_LINE = /\n(?:---|\.\.\.|%)/g;
  * every manifest, so a file of a thousand lines is not split into lines for it).
  */
 export function withoutDocumentMarkers(text: string): string {
-  if (!text.startsWith('---') && !text.startsWith('%') && !text.startsWith('#') && !text.includes('\n...') && !text.includes('\n---')) return text;
+  // Only a `---` line is blanked (a directive only with one after it), or a `...` line
+  // after it: at the start or after a line break. Without either there is nothing to
+  // blank, whatever the file starts with (many start with a schema comment: those were
+  // read line by line here, and the whole text scanned, for nothing).
+  if (!text.startsWith('---') && !text.includes('\n---') && !text.includes('\n...')) return text;
   const blank: Line[] = [];
   // The head: comments and blank lines, at most one `%YAML 1.2`, then one `---`.
   let line = lineFrom(text, 0);
