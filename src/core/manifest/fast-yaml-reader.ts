@@ -195,7 +195,9 @@ export class Reader {
     if (Object.prototype.hasOwnProperty.call(out, line.key)) this.ctx.onDuplicate(line.keyStart, keyEnd);
     const value = stripComment(line.rest);
     const rest = value === '' ? '' : line.rest;
-    const anchor = line.block || line.spanned ? undefined : ANCHOR_ONLY.exec(value)?.[1];
+    // `&` first, as in sequence(): the expression ran for every entry of every manifest.
+    // (Length first: charCodeAt past the end deoptimizes, see flowOpening.)
+    const anchor = line.block || line.spanned || value.length < 2 || value.charCodeAt(0) !== 38 ? undefined : ANCHOR_ONLY.exec(value)?.[1];
     const read = line.block ? blockRead(line.block) : line.spanned ? spannedRead(line.spanned) : anchor !== undefined ? this.anchoredBlock(line, indent, depth, true, anchor) : rest === '' ? this.nested(line, indent, depth, true) : inlineRead(rest, line.restStart, line.end, depth + 1, this.ctx);
     setOwn(out, line.key, read.value);
     node.entries.push({ key: line.key, keyStart: line.keyStart, keyEnd, value: read.node });
