@@ -7,7 +7,7 @@
  * diagnosis `command-not-on-path` (src/core/runtime/start-hints.ts), before anything runs.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { findOnPath } from '../../runtime/start-hints.js';
 import type { RuleContext } from '../rule-context.js';
 
@@ -33,7 +33,9 @@ export function checkCommandScript(ctx: RuleContext, command: string): void {
   if (command === '' || command.includes('/') || command.includes('\\')) return;
   // One stat for the common case (python3 is not a file in the plugin folder); PATH only after it.
   const dir = dirname(isAbsolute(ctx.file) ? ctx.file : resolve(ctx.file));
-  const script = join(dir, command);
+  // `dir` is absolute and normalised (dirname of a resolved path) and `command` holds no
+  // separator: join() would normalise the whole path again, for every manifest.
+  const script = dir.endsWith(sep) ? dir + command : dir + sep + command;
   if (!isFile(script) || findOnPath(command, process.env.PATH ?? '') !== undefined) return;
   const chmod = isExecutable(script) ? '' : ` and make it executable (chmod +x ${command})`;
   ctx.report({
