@@ -57,6 +57,17 @@ describe('loom-plugin sync', () => {
     expect(second.stdout).toContain('nothing to change');
   });
 
+  it('quotes bare env values as written, so the plugin.json it writes is one the host can decode', async () => {
+    // What an ops team writes: PORT unquoted, a ratio whose trailing 0 matters to the program.
+    await writeFile(join(dir, 'plugin.yaml'), `${MANIFEST}command: ./gateway\nenv:\n  PORT: 7001 # the gateway's\n  RATIO: 1.10\n  MODE: fast\n`);
+    const result = await sync();
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('quoted env.PORT (environment values are strings)');
+    expect(result.stdout).not.toContain('7001 ');
+    expect(await read('plugin.yaml')).toContain('  PORT: "7001" # the gateway\'s\n  RATIO: "1.10"\n  MODE: fast\n');
+    expect(JSON.parse(await read('plugin.json')).env).toEqual({ PORT: '7001', RATIO: '1.10', MODE: 'fast' });
+  });
+
   it('a version bump in plugin.yaml: --check exits 1 and writes nothing; sync writes it', async () => {
     await sync();
     await writeFile(join(dir, 'plugin.yaml'), MANIFEST.replace('version: 2.3.0', 'version: 2.4.0'));

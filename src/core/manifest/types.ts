@@ -57,12 +57,14 @@ export interface BuildSpec {
 
 /**
  * A change that is safe to make without asking (`loom-plugin sync` applies it): rename a
- * key the schema does not know to the one it almost certainly meant, or set a value.
+ * key the schema does not know to the one it almost certainly meant, set a value, or
+ * quote a bare value as it is written (`PORT: 8090` -> `PORT: "8090"`).
  * `path` is the data path of the key or value, e.g. ['metadata', 'versoin'].
  */
 export type ManifestFix =
   | { kind: 'rename-key'; path: Array<string | number>; to: string }
-  | { kind: 'set'; path: Array<string | number>; value: string | number | boolean };
+  | { kind: 'set'; path: Array<string | number>; value: string | number | boolean }
+  | { kind: 'quote'; path: Array<string | number> };
 
 /** One finding of `validate`, located in the source file. Lines and columns are 1-based. */
 export interface Diagnostic {

@@ -49,6 +49,8 @@ function summaryOf(fix: ManifestFix): string {
   if (fix.kind === 'rename-key') {
     return `renamed "${String(fix.path[fix.path.length - 1])}" to "${fix.to}"${parent.length > 0 ? ` in ${describePath(parent)}` : ''}`;
   }
+  // An env value may be a secret: say which one was quoted, never what it is.
+  if (fix.kind === 'quote') return `quoted ${describePath(fix.path)} (environment values are strings)`;
   // Values are never echoed in full elsewhere; these two are not secrets (auto_start, endpoint).
   return fix.path.join('.') === 'endpoint' ? 'removed the trailing "/" from endpoint' : `set ${describePath(fix.path)}: ${JSON.stringify(fix.value)}`;
 }
@@ -121,6 +123,14 @@ function spliceFor(source: FixSource, json: boolean, fix: ManifestFix): Splice |
     const original = text.slice(entry.keyStart, entry.keyEnd);
     if (!isReplaceableScalar(original)) return 'the key is written in a form sync does not rewrite; rename it by hand';
     return { start: entry.keyStart, end: entry.keyEnd, text: stringText(fix.to, original, json) };
+  }
+  if (fix.kind === 'quote') {
+    const node = entry?.value;
+    if (node?.kind !== 'scalar') return 'the value there is not a single value; quote it by hand';
+    const original = text.slice(node.start, node.end);
+    // Only a plain number or boolean: its text is the string the author meant.
+    if (!/^[A-Za-z0-9_.+-]+$/.test(original)) return 'the value is written in a form sync does not rewrite; quote it by hand';
+    return { start: node.start, end: node.end, text: JSON.stringify(original) };
   }
   if (!entry) return insertion(text, parent, String(last), scalarText(fix.value, '', json), json);
   const node = entry.value;

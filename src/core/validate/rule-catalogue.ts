@@ -41,7 +41,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'endpoint/no-port', severity: 'warning', summary: '`endpoint` has no explicit port (80/443 is implied); write the port the plugin listens on.' },
   { id: 'endpoint/trailing-slash', severity: 'warning', summary: '`endpoint` ends with `/`; the host joins paths as strings and would call `//metadata`.' },
   { id: 'ports/mismatch', severity: 'warning', summary: 'The endpoint port differs from `env.PORT` or a `--port` in `args`.' },
-  { id: 'env/unquoted-value', severity: 'warning', summary: 'An `env` value is a bare number or boolean (e.g. `PORT: 8090`); quote it so every reader sees a string.' },
+  { id: 'env/unquoted-value', severity: 'warning', summary: 'An `env` value is a bare number or boolean (e.g. `PORT: 8090`); quote it so every reader sees a string (`loom-plugin sync` does). The shipped host cannot decode such a `plugin.json` and skips it: a required check of the same id in `loom-plugin test`.' },
   { id: 'type/not-loaded', severity: 'warning', summary: '`type` is grpc or builtin; the current Loom host loads only http plugins.' },
   { id: 'auto-start/disabled', severity: 'warning', summary: '`auto_start` is false or missing; the host loads only manifests with `auto_start: true`.' },
   { id: 'command/missing', severity: 'warning', summary: '`auto_start` is true but there is no `command`; nothing will start the plugin process.' },

@@ -89,7 +89,9 @@ function typeDraft(error: ErrorObject, path: DataPath, lookup: Lookup, rule: str
       keyword: error.keyword,
       describe: once(() => ({
         message: `env.${String(path[1])} is a bare ${typeof value}; environment values are strings.`,
-        hint: `Quote it: ${String(path[1])}: "..." (YAML readers disagree on how to turn numbers into strings).`,
+        hint: `Quote it: ${String(path[1])}: "..." (YAML readers disagree on how to turn numbers into strings; the shipped host cannot decode such a plugin.json and skips it).`,
+        // Quoted exactly as written, so the string is the text the author typed (8090, 1.10).
+        fix: { kind: 'quote', path: [...path] },
       })),
     };
   }
