@@ -56,8 +56,7 @@ export function plainText(text: string): string {
   const letter = isLetter(text.charCodeAt(0));
   // `-x` (e.g. --port) is a plain scalar; `-` alone or `- x` is not.
   const dashWord = text.length > 1 && text[0] === '-' && text[1] !== ' ';
-  // The expression only when the text holds a `:`, `#` or tab at all (most values hold none).
-  if ((!letter && NOT_PLAIN_START.test(text) && !dashWord) || ((text.includes(':') || text.includes('#') || text.includes('\t')) && /:(?:\s|$)|\s#|\t/.test(text))) unsupported();
+  if ((!letter && NOT_PLAIN_START.test(text) && !dashWord) || /:(?:\s|$)|\s#|\t/.test(text)) unsupported();
   return text;
 }
 
