@@ -34,7 +34,7 @@ describe('the catalogue', () => {
     // Only the manifest rules and the URL probe (no /initialize either) come before it.
     const first = CHECKS.findIndex((c) => !c.hostRule);
     expect(CHECKS[first]?.id).toBe('lifecycle.before-initialize');
-    expect(CHECKS.slice(0, first).map((c) => c.id)).toEqual(['manifest/yaml-only', 'auto-start/disabled', 'env/unquoted-value', 'endpoint/trailing-slash']);
+    expect(CHECKS.slice(0, first).map((c) => c.id)).toEqual(['manifest/yaml-only', 'auto-start/disabled', 'file/bom', 'env/unquoted-value', 'endpoint/trailing-slash']);
     const order = ids(CHECKS);
     expect(order.indexOf('errors.timeout')).toBeGreaterThan(order.indexOf('capabilities.vision'));
     expect(order.indexOf('error-table.timeout')).toBeGreaterThan(order.indexOf('errors.timeout'));
@@ -234,7 +234,7 @@ describe('runSuite', () => {
       });
       expect(results).toHaveLength(CHECKS.length);
       // Only the manifest rules can pass: they need no plugin (and the URL probe has no / to try).
-      expect(results.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(['manifest/yaml-only', 'auto-start/disabled', 'env/unquoted-value', 'endpoint/trailing-slash']);
+      expect(results.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(['manifest/yaml-only', 'auto-start/disabled', 'file/bom', 'env/unquoted-value', 'endpoint/trailing-slash']);
       const failed = results.filter((r) => r.status === 'fail');
       expect(failed.find((r) => r.id === 'lifecycle.initialize')?.message).toMatch(/no answer \(connection refused/);
       // One root cause: what needs an initialized plugin is blocked by it, not failed again.

@@ -54,6 +54,6 @@ describe('manifest/yaml-only', () => {
 
   it('is the id of the same rule in loom-plugin test, as are the other host rules', () => {
     const hostRules = CHECKS.filter((check) => check.endpoint === 'manifest' || check.id.includes('/')).map((check) => check.id);
-    expect(hostRules).toEqual(['manifest/yaml-only', 'auto-start/disabled', 'env/unquoted-value', 'endpoint/trailing-slash']);
+    expect(hostRules).toEqual(['manifest/yaml-only', 'auto-start/disabled', 'file/bom', 'env/unquoted-value', 'endpoint/trailing-slash']);
   });
 });

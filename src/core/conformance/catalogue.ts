@@ -35,6 +35,7 @@ const CHECKS_IN_ORDER: readonly CheckInfo[] = [
   // same rule has one name in both commands. Under --profile guide they are notes.
   C('manifest/yaml-only', 'required', 'manifest', 'host', 'The shipped host discovers the manifest: there is a plugin.json (equal to plugin.yaml when both exist)', undefined, HOST_RULE),
   C('auto-start/disabled', 'required', 'manifest', 'host', 'auto_start is true: the shipped host loads no other manifest', undefined, HOST_RULE),
+  C('file/bom', 'required', 'manifest', 'host', 'plugin.json does not start with a byte order mark: the shipped host cannot decode it and skips the plugin', undefined, HOST_RULE),
   C('env/unquoted-value', 'required', 'manifest', 'host', 'Every env value in plugin.json is a string: the shipped host decodes env as strings and skips a manifest it cannot decode', undefined, HOST_RULE),
   C('endpoint/trailing-slash', 'required', 'GET /health', 'host', "The plugin answers at the URLs the host builds by joining endpoint and path as strings (an endpoint ending in / gives //health)", undefined, HOST_RULE),
   // Lifecycle: the first check runs before anything initialized the plugin.
@@ -105,6 +106,7 @@ const COMPLETES = ['lifecycle.initialize', 'chat.schema'];
 const REQUIRES: Readonly<Record<string, readonly string[]>> = {
   'manifest/yaml-only': [],
   'auto-start/disabled': [],
+  'file/bom': [],
   'env/unquoted-value': [],
   'endpoint/trailing-slash': [],
   // Every request goes to the URLs the host builds: if those fail, nothing else can run.

@@ -15,7 +15,7 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'file/skipped', severity: 'warning', summary: 'Met while searching and passed over, as the host would: a folder that cannot be read, or a FIFO, socket or device with a manifest name.' },
   { id: 'file/too-large', severity: 'error', summary: 'The file is over 1 MiB; it is not read (a manifest is a few hundred bytes).' },
   { id: 'file/encoding', severity: 'error', summary: 'The file is not valid UTF-8; the position of the first bad byte is given.' },
-  { id: 'file/bom', severity: 'warning', summary: 'A plugin.json starts with a byte order mark, which the reference host\'s JSON decoder rejects (accepted in YAML).' },
+  { id: 'file/bom', severity: 'warning', summary: 'A plugin.json starts with a byte order mark, which the reference host\'s JSON decoder rejects (accepted in YAML): a required check of the same id in `loom-plugin test`.' },
   { id: 'syntax/yaml', severity: 'error', summary: 'YAML syntax error (bad indentation, tabs, unclosed quotes, several documents, an alias with no anchor before it, ...).' },
   { id: 'syntax/json', severity: 'error', summary: 'JSON syntax error (trailing commas, comments, single quotes, unquoted keys, ...).' },
   { id: 'syntax/duplicate-key', severity: 'error', summary: 'A key appears twice in the same mapping.' },

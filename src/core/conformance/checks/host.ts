@@ -54,6 +54,29 @@ function autoStart(ctx: SuiteContext): Promise<void> {
 }
 
 /**
+ * The host reads plugin.json with os.ReadFile and decodes it with encoding/json, which
+ * refuses a leading byte order mark (Notepad's "UTF-8 with BOM"): the manifest is
+ * skipped. validate reads past the mark (and warns); the host does not.
+ */
+function jsonWithoutBom(ctx: SuiteContext): Promise<void> {
+  const file = ctx.manifestFile;
+  if (!file) return Promise.resolve();
+  const json = extname(file).toLowerCase() === '.json' ? file : join(dirname(file), 'plugin.json');
+  let head: Buffer;
+  try {
+    head = readFileSync(json).subarray(0, 3);
+  } catch {
+    return Promise.resolve(); // no plugin.json: manifest/yaml-only says so
+  }
+  if (head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+    ctx.hostRule('plugin.json starts with a byte order mark (EF BB BF): the shipped host\'s JSON decoder refuses it (invalid character \'ï\'), so the host skips the plugin.', {
+      expected: 'plugin.json saved as UTF-8 without a BOM',
+    });
+  }
+  return Promise.resolve();
+}
+
+/**
  * The host decodes `env` as map[string]string: a number or boolean there (`"PORT": 8090`,
  * what an unquoted `PORT: 8090` in YAML becomes, and what sync copies into plugin.json)
  * makes it fail to decode the whole plugin.json and skip the plugin. Values are never
@@ -152,6 +175,7 @@ async function loadSequence(ctx: SuiteContext): Promise<void> {
 export const HOST_CHECKS: Record<string, CheckImpl> = {
   'manifest/yaml-only': { needs: 'any', run: manifestDiscovered },
   'auto-start/disabled': { needs: 'any', run: autoStart },
+  'file/bom': { needs: 'any', run: jsonWithoutBom },
   'env/unquoted-value': { needs: 'any', run: envStrings },
   'endpoint/trailing-slash': { needs: 'any', run: joinedUrls },
   'host.load-sequence': { needs: 'uninitialized', run: loadSequence },
