@@ -246,7 +246,11 @@ export class Reader {
         checkKey(key);
         const inlineRest = compact[2] ?? '';
         const keyStart = line.keyStart + keyIndent - indent;
-        push(this.mapping(keyIndent, depth + 1, { indent: keyIndent, kind: 'key', key, rest: inlineRest, keyStart, restStart: keyStart + content.length - inlineRest.length, end: line.end, ...(line.block ? { block: line.block } : {}), ...(line.spanned ? { spanned: line.spanned } : {}) }));
+        // Set after, not spread in: two object spreads per item were a runtime call each.
+        const firstLine: Line = { indent: keyIndent, kind: 'key', key, rest: inlineRest, keyStart, restStart: keyStart + content.length - inlineRest.length, end: line.end };
+        if (line.block) firstLine.block = line.block;
+        if (line.spanned) firstLine.spanned = line.spanned;
+        push(this.mapping(keyIndent, depth + 1, firstLine));
         continue;
       }
       if (content.startsWith('- ')) unsupported();
