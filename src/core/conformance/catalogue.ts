@@ -51,7 +51,7 @@ const CHECKS_IN_ORDER: readonly CheckInfo[] = [
   C('lifecycle.config-wrong-type', 'required', INIT, 'lifecycle', '/initialize with a config value of the wrong type is refused with invalid_request'),
   C('lifecycle.cleanup', 'required', 'POST /cleanup', 'lifecycle', '/cleanup answers exactly 200 with a JSON object'),
   C('lifecycle.health-after-cleanup', 'recommended', 'GET /health', 'lifecycle', '/health still answers 200 with a valid body after /cleanup'),
-  C('lifecycle.reload', 'required', '*', 'lifecycle', "The host's reload works: /cleanup then /initialize on the same process, then healthy and serving"),
+  C('lifecycle.reload', 'required', '*', 'lifecycle', "The host's reload works: /cleanup then /initialize on the same process ({} with the config in LOOM_CONFIG_* env vars; the test config under --profile guide), then healthy and serving"),
   // Endpoints: status, JSON, schema with the host's strict types.
   C('metadata.matches-manifest', 'required', 'GET /metadata', 'metadata', '/metadata equals the manifest: name, version, provider_type, plugin_api_version, capabilities, config field names'),
   C('metadata.descriptive-fields', 'recommended', 'GET /metadata', 'metadata', '/metadata description, author, homepage and license equal the manifest'),
@@ -120,7 +120,8 @@ const REQUIRES: Readonly<Record<string, readonly string[]>> = {
   'lifecycle.initialize-empty': [...HEALTHY, 'host.load-sequence'],
   // Both start with /cleanup: a /cleanup that failed its own check is that one mistake.
   'lifecycle.health-after-cleanup': [...HEALTHY, 'lifecycle.cleanup'],
-  'lifecycle.reload': [...HEALTHY, 'lifecycle.cleanup'],
+  // The host's reload sends {} as its load does: a {} refused there is that check's mistake.
+  'lifecycle.reload': [...HEALTHY, 'lifecycle.cleanup', 'host.load-sequence'],
   'health.healthy': ['health.schema'],
   'metadata.matches-manifest': ['metadata.schema'],
   'metadata.descriptive-fields': ['metadata.schema'],

@@ -142,12 +142,18 @@ async function loadSequence(ctx: SuiteContext): Promise<void> {
   // Exactly what the host's loader does, with its headers (the client sends them). The
   // shipped host sends {}: the config reaches the plugin only as LOOM_CONFIG_* env vars.
   const hostBody = ctx.profile === 'loom-host';
+  // The run initialized the plugin before and reset it with /cleanup: this {} is also the
+  // one of the host's reload, which a plugin that reads its environment only at start fails.
+  const afterCleanup = ctx.state === 'clean';
   const init = await ctx.initialize(hostBody ? {} : ctx.initConfig, !hostBody);
   if (hostBody && init.status !== undefined && init.status !== 200 && ctx.attached) unknowableEnv(ctx, describeAnswer(init));
   if (hostBody && init.status !== 200) {
     fail(
       `Load step 1: the shipped host sends POST /initialize with {} (config values reach the plugin only as LOOM_CONFIG_* env vars) ` +
-        `and this plugin answered ${describeAnswer(init)}, so the host fails to load it.`,
+        `and this plugin answered ${describeAnswer(init)}, so the host fails to load it.` +
+        (afterCleanup
+          ? ' The run had initialized it and sent /cleanup first, as the host\'s reload does: a plugin that reads LOOM_CONFIG_* only at start, or forgets them at /cleanup, fails the reload this way.'
+          : ''),
       {
         expected: `HTTP 200: read each config value from LOOM_CONFIG_<NAME> when the body lacks it${ctx.configInEnv ? '' : ' (start the plugin with those variables set)'}`,
         exchange: init,
