@@ -135,6 +135,20 @@ describe('reload', () => {
     expect(t.host.state()[0]!.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   }, 40_000);
 
+  it('says so when a saved manifest adds a required field nobody configured, and keeps serving', async () => {
+    const { t, dir } = await hostOnCopy();
+    const manifestPath = join(dir, 'plugin.yaml');
+    const good = await readFile(manifestPath, 'utf8');
+    const before = t.events.length;
+    await writeFile(manifestPath, good.replace('  config_schema:\n', '  config_schema:\n    - name: org_id\n      type: string\n      required: true\n      description: Org\n'));
+    await t.waitFor((e) => e.type === 'attempt' && !e.attempt.ok && e.attempt.step === 'config');
+    // The state line is what the terminal prints for a config failure: without it the save looks ignored.
+    const said = t.events.slice(before).find((e) => e.type === 'state' && e.message?.includes('org_id'));
+    expect(said?.type === 'state' && said.message).toMatch(/Missing required config: org_id.*Still serving the previous version/);
+    expect(t.host.state()[0]!.state).toBe('healthy');
+    expect((await chat(t)).status).toBe(200);
+  }, 40_000);
+
   it('does not start a plugin whose manifest is invalid, and starts it once the file is fixed', async () => {
     const copy = await copyFixture('echo');
     remove = copy.remove;

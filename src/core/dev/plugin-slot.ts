@@ -234,14 +234,18 @@ export class PluginSlot {
       this.configSources = config.sources;
       if (config.missingRequired.length > 0) {
         const message = `Missing required config: ${config.missingRequired.join(', ')} (use --config or LOOM_CONFIG_<NAME>).`;
-        if (!this.active) this.setState('waiting-config', message);
+        // While a version serves, the state stays; the message is what tells that a saved
+        // manifest (a new required field) was not started, else the save looks ignored.
+        if (this.active) this.setState(this.stateFromHealth(), `${message} Still serving the previous version.`);
+        else this.setState('waiting-config', message);
         return { error: message };
       }
       this.config = config;
       return undefined;
     } catch (error) {
       const message = isLoomPluginError(error) ? error.message : `Config could not be resolved: ${(error as Error).message}`;
-      if (!this.active) this.setState('failed', message);
+      if (this.active) this.setState(this.stateFromHealth(), `${message} Still serving the previous version.`);
+      else this.setState('failed', message);
       return { error: message, ...(isLoomPluginError(error) && error.hint ? { hint: error.hint } : {}) };
     }
   }
