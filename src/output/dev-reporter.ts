@@ -121,9 +121,10 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
         break;
       case 'request': {
         const e = event.entry;
+        // A stream the plugin cut short keeps the 200 it started with: the error says it ended badly.
         const ok = e.status === 200;
         const status = e.status === undefined ? style.red('ERR') : ok ? style.green(String(e.status)) : style.red(String(e.status));
-        out(`${at} ${style.dim('→')} ${safe(e.method)} ${safe(e.path)} ${status} ${style.dim(`${e.durationMs.toFixed(1)} ms`)}${e.provider ? ` ${tag(e.provider)}` : ''}${e.model ? style.dim(` ${safe(e.model)}`) : ''}${e.stream ? style.dim(' stream') : ''}`);
+        out(`${at} ${style.dim('→')} ${safe(e.method)} ${safe(e.path)} ${status} ${style.dim(`${e.durationMs.toFixed(1)} ms`)}${e.provider ? ` ${tag(e.provider)}` : ''}${e.model ? style.dim(` ${safe(e.model)}`) : ''}${e.stream ? style.dim(' stream') : ''}${e.error ? ` ${style.red(`— ${safe(e.error)}`)}` : ''}`);
         // Forwarded as it was; said here because the shipped host would refuse it.
         for (const warning of e.warnings ?? []) out(`    ${style.yellow('!')} ${safe(warning)}`);
         break;

@@ -53,6 +53,17 @@ describe('dev terminal reporter', () => {
     expect(io.stdout.text).toContain('✓ reloaded (file change) in 1020 ms (build 812 ms)');
     expect(io.stdout.text).toContain('[acme] ! plugin.log is written by the plugin itself');
   });
+
+  it('a stream the plugin cut short says so on its request line, not only 200', () => {
+    const io = memoryIo({ env: { NO_COLOR: '1' } });
+    createDevReporter(io)({
+      type: 'request',
+      seq: 5,
+      time: Date.now(),
+      entry: { id: 2, time: Date.now(), method: 'POST', path: '/v1/chat/completions', provider: 'acme', model: 'm', status: 200, durationMs: 7, stream: true, requestBody: '', responseBody: '', truncated: false, error: 'other side closed', curl: '' },
+    });
+    expect(io.stdout.text).toMatch(/POST \/v1\/chat\/completions 200 7\.0 ms \[acme\] m stream — other side closed\n/);
+  });
 });
 
 describe('dev terminal reporter and hostile plugin output', () => {
