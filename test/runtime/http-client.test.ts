@@ -22,6 +22,13 @@ beforeAll(async () => {
       }, 150);
       return;
     }
+    if (req.url === '/sse-open') {
+      // An Express habit: res.write('data: [DONE]\n\n') and no res.end().
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write('data: {"n":1}\n\n');
+      res.write('data: [DONE]\n\n');
+      return;
+    }
     if (req.url === '/reset') return req.socket.destroy();
     if (req.url === '/text') {
       res.writeHead(500, { 'Content-Type': 'text/html' });
@@ -129,6 +136,16 @@ describe('PluginClient', () => {
     expect(exchange.events).toEqual(['{"n":1}', '{"n":\n2}', '[DONE]']);
     expect(exchange.firstByteMs).toBeDefined();
     expect((exchange.lastByteMs ?? 0) - (exchange.firstByteMs ?? 0)).toBeGreaterThan(200);
+    await client.close();
+  });
+
+  it('stops reading a stream shortly after data: [DONE], as clients do, when the plugin never ends it', async () => {
+    const client = new PluginClient(serverUrl, { timeoutMs: 5000 });
+    const exchange = await client.stream('/sse-open', { stream: true });
+    expect(exchange.events).toEqual(['{"n":1}', '[DONE]']);
+    expect(exchange.error).toBeUndefined();
+    expect(exchange.openAfterDone).toBe(true);
+    expect(exchange.durationMs).toBeLessThan(2000);
     await client.close();
   });
 

@@ -54,6 +54,8 @@ export interface StreamExchange extends Exchange {
   /** Milliseconds from sending to the first and the last body byte. */
   firstByteMs?: number;
   lastByteMs?: number;
+  /** The plugin still held the response open DONE_GRACE_MS after `data: [DONE]`; it was closed then. */
+  openAfterDone?: boolean;
 }
 
 export interface PluginClientOptions {
@@ -99,6 +101,12 @@ export interface ProgressClock {
 
 
 const DEFAULT_MAX_BYTES = 1024 * 1024;
+/**
+ * How long a stream is read after `data: [DONE]`: clients stop there (the OpenAI SDKs
+ * close the response), so a plugin that never ends it costs this, not a whole timeout;
+ * events after [DONE] within it are still seen.
+ */
+const DONE_GRACE_MS = 500;
 /** Only a bound for a connect nobody waits for any more: the call's timer decides first. */
 const CONNECT_LIMIT_MS = 5 * 60_000;
 
@@ -235,6 +243,7 @@ export class PluginClient {
     const sse = new SseDataParser();
     let bytes = 0;
     let bom = false;
+    let doneTimer: NodeJS.Timeout | undefined;
     let isEventStream = false;
     try {
       let response!: Dispatcher.ResponseData;
@@ -284,6 +293,13 @@ export class PluginClient {
           const text = decoder.decode(piece, { stream: true });
           exchange.bodyText += text;
           if (isEventStream) sse.write(text);
+          if (isEventStream && doneTimer === undefined && sse.events.includes('[DONE]')) {
+            doneTimer = setTimeout(() => {
+              exchange.openAfterDone = true;
+              body.destroy();
+              resolve();
+            }, DONE_GRACE_MS);
+          }
           if (chunk.length > room) {
             exchange.truncated = true;
             exchange.error = { kind: 'too-large', message: `the response is larger than ${this.maxBytes} bytes` };
@@ -291,10 +307,14 @@ export class PluginClient {
             resolve();
           }
         });
-        body.once('end', () => resolve());
+        body.once('end', () => {
+          clearTimeout(doneTimer);
+          resolve();
+        });
         body.once('close', () => resolve());
         body.once('error', (error) => {
-          exchange.error ??= classify(error, timedOut);
+          // Closing the response after [DONE] is ours to do, not the plugin's failure.
+          if (!exchange.openAfterDone) exchange.error ??= classify(error, timedOut);
           resolve();
         });
       });
@@ -302,8 +322,10 @@ export class PluginClient {
       exchange.error = classify(error, timedOut);
     } finally {
       clearTimeout(timer!);
-      // A call that ended in trouble may leave its connection mid-answer: never reuse it.
-      this.pool.release(connection, exchange.error === undefined);
+      clearTimeout(doneTimer);
+      // A call that ended in trouble (or was cut after [DONE]) may leave its connection
+      // mid-answer: never reuse it.
+      this.pool.release(connection, exchange.error === undefined && !exchange.openAfterDone);
     }
     if (progress && exchange.status !== undefined && !exchange.error) progress.lastAnswerAt = performance.now();
     exchange.bodyText += decoder.decode();
