@@ -163,8 +163,22 @@ class ChatForward implements Dispatcher.DispatchHandler {
     if (!this.res.headersSent) {
       this.status = 502;
       openAiError(this.res, 502, `The plugin did not answer: ${message}`, 'plugin_unreachable', 'api_error');
-    } else this.res.destroy();
+    } else if (this.rewriter) this.endStreamWithError(message);
+    else this.res.destroy();
     this.finish(message);
+  }
+
+  /**
+   * An event stream the plugin stopped half-way (it crashed, it went silent): the status
+   * was sent, so the stream ends with an error event, which the OpenAI SDKs raise with its
+   * message; a dropped connection only reads as a bare "Connection error". The leading
+   * newline closes an event whose lines were sent; a partial line held back is dropped.
+   */
+  private endStreamWithError(message: string): void {
+    const error = { message: this.mask(`The plugin stopped in the middle of the stream: ${message}`), type: 'api_error', param: null, code: 'plugin_unreachable' };
+    const event = Buffer.from(`\ndata: ${JSON.stringify({ error })}\n\n`, 'utf8');
+    this.capture.add(event);
+    this.res.end(event);
   }
 
   private finish(error?: string): void {
