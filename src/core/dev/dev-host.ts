@@ -24,6 +24,7 @@ import { SerialQueue } from './serial-queue.js';
 import type { AttemptInfo, DevHost, DevHostOptions } from './types.js';
 import { followYamlManifest } from './follow-yaml.js';
 import { watchPlugin, type PluginWatcher } from './watch-plugin.js';
+import { watchConfigFile } from './watch-config-file.js';
 import { openAiError } from './http-util.js';
 
 export const DEFAULT_DEV_PORT = 4477;
@@ -223,6 +224,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     const ready = Promise.all(firstAttempts).then(() => undefined);
 
     if (options.watch !== false) {
+      const configPath = options.configFile ? resolve(options.cwd, options.configFile) : undefined;
       for (const slot of slots) {
         if (slot.state === 'refused') continue;
         // plugin.json written here because plugin.yaml was saved: not a change of its own.
@@ -232,13 +234,20 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
           filter: slot.changes,
           debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
           onChange: ({ files }) => {
-            const changed = files.filter((file) => !ownWrites.delete(file));
+            // The config file inside a plugin folder reloads once, through its own watcher.
+            const changed = files.filter((file) => !ownWrites.delete(file) && file !== configPath);
             if (changed.length === 0) return;
             void followYamlManifest(slot.dir, changed, options.cwd, controller.signal).then((written) => {
               for (const file of written) ownWrites.add(file);
               return reload(slot.key, 'file change');
             });
           },
+        });
+        cleanups.push(() => watcher.close());
+      }
+      if (configPath) {
+        const watcher = await watchConfigFile(configPath, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, () => {
+          for (const slot of slots) if (slot.manifest) void reload(slot.key, 'config change');
         });
         cleanups.push(() => watcher.close());
       }
