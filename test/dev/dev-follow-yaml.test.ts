@@ -37,6 +37,27 @@ it('a saved plugin.yaml rewrites plugin.json, and the reload that follows is the
   expect(t.host.state()[0]?.state).toBe('healthy');
 }, 30_000);
 
+it('a plugin.json edited by hand is not overwritten when plugin.yaml is saved: the edit is kept and dev says why', async () => {
+  const copy = await copyFixture('echo');
+  remove = copy.remove;
+  const yamlPath = join(copy.dir, 'plugin.yaml');
+  const jsonPath = join(copy.dir, 'plugin.json');
+  const yaml = await readFile(yamlPath, 'utf8');
+  await writeFile(jsonPath, `${JSON.stringify(parse(yaml), null, 2)}\n`);
+  t = await startTestHost({ path: copy.dir, watch: true, healthIntervalMs: 1000 });
+  await t.host.ready;
+
+  const handEdited = (await readFile(jsonPath, 'utf8')).replace('Echoes what you say', 'Edited in plugin.json by hand');
+  await writeFile(jsonPath, handEdited);
+  await t.waitFor((e) => e.type === 'attempt' && e.attempt.reason === 'file change');
+  await writeFile(yamlPath, yaml.replace('version: 1.0.0', 'version: 1.1.0'));
+  const notice = await t.waitFor((e) => e.type === 'notice' && e.message.includes('plugin.json'), 15_000);
+  expect(notice.type === 'notice' && notice.level).toBe('warning');
+  expect(notice.type === 'notice' && notice.message).toContain('loom-plugin sync');
+  await t.waitFor((e) => e.type === 'attempt' && e.attempt.ok && e.time >= notice.time);
+  expect(await readFile(jsonPath, 'utf8')).toBe(handEdited);
+}, 30_000);
+
 it('a plugin that cannot start says what to run in dev too (a venv that was never created)', async () => {
   const copy = await copyFixture('echo');
   remove = copy.remove;

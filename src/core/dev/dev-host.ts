@@ -22,7 +22,7 @@ import { allowedHostProblem, hostRules, newToken, tokenProblem, type HostRules }
 import { hostUrls } from './host-urls.js';
 import { SerialQueue } from './serial-queue.js';
 import type { AttemptInfo, DevHost, DevHostOptions } from './types.js';
-import { followYamlManifest } from './follow-yaml.js';
+import { YamlFollower } from './follow-yaml.js';
 import { watchPlugin, type PluginWatcher } from './watch-plugin.js';
 import { watchConfigFile } from './watch-config-file.js';
 import { openAiError } from './http-util.js';
@@ -229,6 +229,8 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
         if (slot.state === 'refused') continue;
         // plugin.json written here because plugin.yaml was saved: not a change of its own.
         const ownWrites = new Set<string>();
+        const follower = new YamlFollower(slot.dir, options.cwd);
+        await follower.remember();
         const watcher: PluginWatcher = await watchPlugin({
           files: slot.files,
           filter: slot.changes,
@@ -237,8 +239,9 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
             // The config file inside a plugin folder reloads once, through its own watcher.
             const changed = files.filter((file) => !ownWrites.delete(file) && file !== configPath);
             if (changed.length === 0) return;
-            void followYamlManifest(slot.dir, changed, options.cwd, controller.signal).then((written) => {
+            void follower.follow(changed, controller.signal).then(({ written, notice }) => {
               for (const file of written) ownWrites.add(file);
+              if (notice) bus.emit({ type: 'notice', key: slot.key, ...notice });
               return reload(slot.key, 'file change');
             });
           },

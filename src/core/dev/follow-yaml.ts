@@ -3,22 +3,83 @@
  * sync` does, without the fixes: dev never rewrites the file an editor has open). Only a
  * twin that exists is rewritten, and only from a YAML manifest without errors; anything
  * else is left for the reload's validation to report.
+ *
+ * A twin that some plugin.yaml of this session gives is only derived text, safe to
+ * replace. One that none gives was edited by hand (or predates the session): rewriting it
+ * would silently lose that edit, so it is left alone and the author is told what to do.
  */
-import { access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { JSON_TWIN_NAME } from '../manifest/json-twin.js';
+import { JSON_TWIN_NAME, jsonTwinText } from '../manifest/json-twin.js';
 import { syncPlugin } from '../sync/sync-plugin.js';
 
-const YAML_NAMES = new Set(['plugin.yaml', 'plugin.yml']);
+const YAML_NAMES = ['plugin.yaml', 'plugin.yml'];
+/** Renderings remembered per plugin (one per distinct plugin.yaml saved). */
+const REMEMBERED = 64;
 
-/** Returns the files written (so the watcher can ignore its own writes). */
-export async function followYamlManifest(dir: string, changed: readonly string[], cwd: string, signal?: AbortSignal): Promise<string[]> {
-  if (!changed.some((file) => dirname(file) === dir && YAML_NAMES.has(basename(file)))) return [];
-  try {
-    await access(join(dir, JSON_TWIN_NAME));
-    const result = await syncPlugin(dir, { cwd, noFixes: true, ...(signal ? { signal } : {}) });
-    return result.written;
-  } catch {
-    return []; // no twin, or a manifest the reload will report on
+export interface FollowResult {
+  /** Files written (so the watcher can ignore its own writes). */
+  written: string[];
+  notice?: { level: 'info' | 'warning'; message: string };
+}
+
+export class YamlFollower {
+  /** plugin.json texts that a plugin.yaml seen in this session gives. */
+  private readonly derived = new Set<string>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly cwd: string,
+  ) {}
+
+  /** Remembers what the plugin.yaml on disk now gives (call once before watching). */
+  async remember(): Promise<void> {
+    const yaml = await this.yamlText();
+    if (yaml === undefined) return;
+    try {
+      this.derived.add(await jsonTwinText(yaml.text));
+    } catch {
+      return; // not YAML yet: nothing derives from it
+    }
+    if (this.derived.size > REMEMBERED) this.derived.delete(this.derived.values().next().value!);
+  }
+
+  async follow(changed: readonly string[], signal?: AbortSignal): Promise<FollowResult> {
+    if (!changed.some((file) => dirname(file) === this.dir && YAML_NAMES.includes(basename(file)))) return { written: [] };
+    await this.remember();
+    let twin: string;
+    try {
+      twin = await readFile(join(this.dir, JSON_TWIN_NAME), 'utf8');
+    } catch {
+      return { written: [] }; // no twin: nothing to keep in step
+    }
+    const yamlName = (await this.yamlText())?.name ?? 'plugin.yaml';
+    if (!this.derived.has(twin)) {
+      return {
+        written: [],
+        notice: {
+          level: 'warning',
+          message: `${JSON_TWIN_NAME} was not rewritten from ${yamlName}: it holds something ${yamlName} never gave (edited by hand?), and rewriting it would lose that. Copy the change into ${yamlName}, then run \`loom-plugin sync\` to rewrite ${JSON_TWIN_NAME}.`,
+        },
+      };
+    }
+    try {
+      const result = await syncPlugin(this.dir, { cwd: this.cwd, noFixes: true, ...(signal ? { signal } : {}) });
+      if (result.written.length === 0) return { written: [] };
+      return { written: result.written, notice: { level: 'info', message: `${JSON_TWIN_NAME} rewritten from ${yamlName} (the shipped Loom host reads ${JSON_TWIN_NAME}).` } };
+    } catch {
+      return { written: [] }; // a manifest the reload will report on
+    }
+  }
+
+  private async yamlText(): Promise<{ name: string; text: string } | undefined> {
+    for (const name of YAML_NAMES) {
+      try {
+        return { name, text: await readFile(join(this.dir, name), 'utf8') };
+      } catch {
+        // try the next name
+      }
+    }
+    return undefined;
   }
 }
