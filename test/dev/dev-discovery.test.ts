@@ -4,7 +4,9 @@
  * across plugins, missing required config without a TTY, and --mock-upstream.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURES, startTestHost, type TestHost } from './helpers.js';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { copyFixture, FIXTURES, startTestHost, type TestHost } from './helpers.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -31,6 +33,28 @@ describe('a folder of plugins', () => {
     expect(t.host.skipped).toEqual(['test/fixtures/dev/multi/gamma-manual/plugin.yaml']);
     // A reload request for a refused plugin does nothing.
     expect(await t.host.reload('alpha#test/fixtures/dev/multi/beta-duplicate')).toBeUndefined();
+  }, 40_000);
+
+  it('says so when a saved manifest takes a provider_type another plugin has, and keeps serving', async () => {
+    const copy = await copyFixture('multi');
+    // The multi plugins run ../../echo/plugin.js.
+    await cp(join(FIXTURES, 'echo'), join(copy.dir, '..', 'echo'), { recursive: true });
+    try {
+      t = await startTestHost({ path: copy.dir, watch: false });
+      await t.host.ready;
+      const manifest = join(copy.dir, 'delta', 'plugin.yaml');
+      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('provider_type: delta', 'provider_type: alpha'));
+      const before = t.events.length;
+      const attempt = await t.host.reload('delta');
+      expect(attempt).toMatchObject({ ok: false, step: 'validate' });
+      const said = t.events.slice(before).find((e) => e.type === 'state' && e.key === 'delta');
+      expect(said?.type === 'state' && said.message).toBe("provider_type 'alpha' is already used by another plugin. Still serving the previous version.");
+      expect(t.host.state().find((p) => p.key === 'delta')?.state).toBe('healthy');
+    } finally {
+      await t?.host.close();
+      t = undefined;
+      await copy.remove();
+    }
   }, 40_000);
 
   it('routes each model to the plugin that owns it', async () => {

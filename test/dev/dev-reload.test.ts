@@ -2,7 +2,7 @@
  * Hot reload, rollback, crash restart and manifest re-validation, with a copy of the
  * fixture plugin that each test edits like a developer would.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFixture, isAlive, startTestHost, type TestHost } from './helpers.js';
@@ -146,6 +146,16 @@ describe('reload', () => {
     const said = t.events.slice(before).find((e) => e.type === 'state' && e.message?.includes('org_id'));
     expect(said?.type === 'state' && said.message).toMatch(/Missing required config: org_id.*Still serving the previous version/);
     expect(t.host.state()[0]!.state).toBe('healthy');
+    expect((await chat(t)).status).toBe(200);
+  }, 40_000);
+
+  it('says so when the manifest is deleted (a branch switch), and keeps serving', async () => {
+    const { t, dir } = await hostOnCopy();
+    const before = t.events.length;
+    await rm(join(dir, 'plugin.yaml'));
+    await t.waitFor((e) => e.type === 'attempt' && !e.attempt.ok && e.attempt.step === 'validate');
+    const said = t.events.slice(before).find((e) => e.type === 'state' && e.message !== undefined);
+    expect(said?.type === 'state' && said.message).toMatch(/plugin\.yaml does not exist\. Still serving the previous version/);
     expect((await chat(t)).status).toBe(200);
   }, 40_000);
 

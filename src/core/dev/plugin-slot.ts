@@ -202,25 +202,33 @@ export class PluginSlot {
     }
   }
 
+  /**
+   * A reload stopped before any process started. Said in the state line, the one the
+   * terminal prints for such failures: a serving plugin keeps its state, with the reason.
+   */
+  private notStarted(message: string, idleState: PluginState): string {
+    if (this.active) this.setState(this.stateFromHealth(), `${message} Still serving the previous version.`);
+    else this.setState(idleState, message);
+    return message;
+  }
+
   private async revalidate(): Promise<string | undefined> {
     let result;
     try {
       result = await loadPluginManifest(this.file, this.ctx.cwd);
     } catch (error) {
-      return (error as Error).message;
+      // Deleted or unreadable (a branch switch, a move): without a word the save looked ignored.
+      return this.notStarted((error as Error).message, 'invalid');
     }
     this.diagnostics = result.diagnostics;
     this.ctx.bus.emit({ type: 'diagnostics', key: this.key, diagnostics: result.diagnostics });
     if (!result.manifest) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-      const message = `The manifest has ${errors} error${errors === 1 ? '' : 's'}.`;
-      if (this.active) this.setState(this.stateFromHealth(), `${message} Still serving the previous version.`);
-      else this.setState('invalid', message);
-      return message;
+      return this.notStarted(`The manifest has ${errors} error${errors === 1 ? '' : 's'}.`, 'invalid');
     }
     const providerType = result.manifest.metadata.provider_type;
     if (providerType !== this.providerType && this.ctx.providerTaken(providerType, this)) {
-      return `provider_type '${providerType}' is already used by another plugin.`;
+      return this.notStarted(`provider_type '${providerType}' is already used by another plugin.`, 'failed');
     }
     this.manifest = result.manifest;
     return undefined;
