@@ -7,6 +7,7 @@ export interface StartFailure {
   step: string;
   message: string;
   stderrTail: string | undefined;
+  hint?: string;
 }
 
 export function describeStartFailure(error: unknown): StartFailure {
@@ -14,7 +15,24 @@ export function describeStartFailure(error: unknown): StartFailure {
   const stderrTail = error instanceof LoadError ? error.stderrTail : tailFromError(error);
   // A start failure with a known cause says what to run (npm install, go build...).
   const message = isLoomPluginError(error) && error.hint && error.details?.diagnosis ? `${error.message} ${error.hint}` : (error as Error).message;
-  return { step, message, stderrTail };
+  const hint = startHint(error);
+  return { step, message, stderrTail, ...(hint ? { hint } : {}) };
+}
+
+/**
+ * What to do about a start that failed without a known cause, in dev's terms: the
+ * runtime's own hints speak of `test` flags (--startup-timeout, --endpoint) dev has not,
+ * so they were dropped, and a plugin that never answered said nothing but "did not answer".
+ */
+function startHint(error: unknown): string | undefined {
+  if (!isLoomPluginError(error) || error.details?.diagnosis) return undefined;
+  if (error.code === 'E_PLUGIN_START') return 'Fix what it printed above and save: dev starts it again (the previous version, if any, keeps serving).';
+  if (error.code !== 'E_PLUGIN_NOT_READY') return undefined;
+  const listensOn = error.details?.listensOn;
+  if (typeof listensOn === 'string' && listensOn.includes('://')) return 'Read the port from the PORT environment variable: dev starts every version on a new free port.';
+  // Another loopback address, or a /health that never answers: the runtime's hint fits as it is.
+  if (typeof listensOn === 'string' || String(error.details?.lastAttempt ?? '').startsWith('no answer')) return error.hint;
+  return 'Check that the plugin listens on the port in the PORT environment variable (dev gives every start a new one) and answers GET /health at once.';
 }
 
 /** The attempt record of a failed build, carrying the compiler's output and hint. */

@@ -153,7 +153,7 @@ export class PluginSlot {
         await candidate.stop();
       }
       if (this.ctx.signal.aborted || this.closed) return finish(false, { step: 'start', error: 'Interrupted.' });
-      const { step, message, stderrTail } = describeStartFailure(error);
+      const { step, message, stderrTail, hint } = describeStartFailure(error);
       if (this.active) {
         // Rollback: the previous version keeps serving; the failed attempt is shown.
         this.setState(this.stateFromHealth(), `Reload failed (${step}): ${message} — still serving the previous version.`);
@@ -161,7 +161,7 @@ export class PluginSlot {
         this.setState('failed', `${step} failed: ${message}`);
         if (this.recovering) this.scheduleRestart();
       }
-      return finish(false, { step, error: message, ...(stderrTail ? { stderrTail } : {}), ...(buildMs !== undefined ? { buildMs } : {}) });
+      return finish(false, { step, error: message, ...(hint ? { hint } : {}), ...(stderrTail ? { stderrTail } : {}), ...(buildMs !== undefined ? { buildMs } : {}) });
     }
 
     this.launching = undefined;
