@@ -73,11 +73,22 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
   const out = (line: string): void => void io.stdout.write(`${line}\n`);
   const clock = (time: number): string => style.dim(new Date(time).toTimeString().slice(0, 8));
   const tag = (key: string): string => style.cyan(`[${safe(key)}]`);
+  const lastState = new Map<string, PluginState>();
 
   return (event) => {
     const at = clock(event.time);
     switch (event.type) {
       case 'state': {
+        const previous = lastState.get(event.key);
+        lastState.set(event.key, event.state);
+        // The crash event's own line follows with the same facts (and the stderr tail).
+        if (event.state === 'crashed') break;
+        // Same state, new message ("Reload failed ... still serving", "Building: ..."): the
+        // message alone. "healthy Reload failed" in green read as if the reload had worked.
+        if (event.state === previous && event.message) {
+          out(`${at} ${tag(event.key)} ${safe(event.message)}`);
+          break;
+        }
         const colour = STATE_COLOUR[event.state];
         const paint = style[colour] as ChalkInstance;
         out(`${at} ${tag(event.key)} ${paint(event.state)}${event.message ? ` ${safe(event.message)}` : ''}`);

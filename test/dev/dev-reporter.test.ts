@@ -54,6 +54,18 @@ describe('dev terminal reporter', () => {
     expect(io.stdout.text).toContain('[acme] ! plugin.log is written by the plugin itself');
   });
 
+  it('a failed reload is not announced under the word "healthy", and a crash is said once', () => {
+    const io = memoryIo({ env: { NO_COLOR: '1' } });
+    const report = createDevReporter(io);
+    const at = { time: Date.now() };
+    report({ type: 'state', key: 'acme', seq: 1, ...at, state: 'healthy' });
+    report({ type: 'state', key: 'acme', seq: 2, ...at, state: 'healthy', message: 'Reload failed (start): boom — still serving the previous version.' });
+    report({ type: 'state', key: 'acme', seq: 3, ...at, state: 'crashed', message: 'Exited with code 9; restarting in 500 ms.' });
+    report({ type: 'crash', key: 'acme', seq: 4, ...at, code: 9, signal: null, stderrTail: '', restartInMs: 500 });
+    const lines = io.stdout.text.trimEnd().split('\n').map((line) => line.slice(9));
+    expect(lines).toEqual(['[acme] healthy', '[acme] Reload failed (start): boom — still serving the previous version.', '[acme] crashed (exit code 9); restarting in 500 ms']);
+  });
+
   it('a stream the plugin cut short says so on its request line, not only 200', () => {
     const io = memoryIo({ env: { NO_COLOR: '1' } });
     createDevReporter(io)({
