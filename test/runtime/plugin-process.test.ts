@@ -88,6 +88,8 @@ describe('startPlugin', () => {
     const error = await startPlugin({ manifest: rest, manifestDir, startupTimeoutMs: 1000 }).catch((e) => e);
     expect(error.code).toBe('E_CONFIG');
     expect(error.hint).toContain('--endpoint');
+    // Not "plugin.yaml": a plugin may have only the plugin.json the host reads.
+    expect(error.hint).toContain('to the manifest (plugin.yaml or plugin.json)');
   });
 
   it('times out a plugin whose /health never answers, kills it, within the bound', async () => {

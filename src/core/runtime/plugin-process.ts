@@ -47,12 +47,12 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
   if (options.signal?.aborted) throw new InterruptedError();
   if (!manifest.command) {
     throw new LoomPluginError('E_CONFIG', `The manifest of ${manifest.metadata.name} has no \`command\`, so loom-plugin cannot start it.`, {
-      hint: 'Add `command` (and `args`) to plugin.yaml, or start the plugin yourself and pass --endpoint URL.',
+      hint: 'Add `command` (and `args`) to the manifest (plugin.yaml or plugin.json), or start the plugin yourself and pass --endpoint URL.',
     });
   }
   if (!manifest.endpoint) {
     throw new LoomPluginError('E_CONFIG', `The manifest of ${manifest.metadata.name} has no \`endpoint\`.`, {
-      hint: 'Add `endpoint: http://127.0.0.1:<port>` to plugin.yaml.',
+      hint: 'Add `endpoint: http://127.0.0.1:<port>` to the manifest (plugin.yaml or plugin.json).',
     });
   }
   let baseUrl: string;
@@ -108,7 +108,7 @@ export async function startPlugin(options: StartPluginOptions): Promise<RunningP
         : `The plugin command ${JSON.stringify(manifest.command)} could not be started: ${err.message}.`,
       {
         hint: notFound
-          ? 'Check `command` in plugin.yaml: it must be on PATH or a path relative to the manifest folder.'
+          ? 'Check `command` in the manifest: it must be on PATH or a path relative to the manifest folder.'
           : 'Check that the command exists and is executable.',
         details: { command: manifest.command, args, errno: err.code, stderrTail: '' },
         cause: error,
