@@ -41,7 +41,15 @@ class RequestLog:
             if hasattr(body, "close"):
                 body.close()
             elapsed = int((time.monotonic() - started) * 1000)
-            print(f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')} {status[0]} {elapsed}ms", flush=True)
+            log_line(f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')} {status[0]} {elapsed}ms")
+
+
+def log_line(text: str) -> None:
+    # One write per line. print() writes the text and the newline separately, and with
+    # PYTHONUNBUFFERED=1 (loom-plugin sets it, so output shows at once) each is its own
+    # system call: lines from concurrent requests then run into each other.
+    sys.stdout.write(f"{text}\n")
+    sys.stdout.flush()
 
 
 def main() -> None:
@@ -53,9 +61,9 @@ def main() -> None:
     # SIGTERM (docker stop, the Loom host, loom-plugin) ends the serving loop; waitress then
     # lets running requests finish (up to 5 s) before the process exits with code 0.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    print(f"{METADATA['name']} listening on http://{host}:{port}", flush=True)
+    log_line(f"{METADATA['name']} listening on http://{host}:{port}")
     server.run()
-    print("stopped", flush=True)
+    log_line("stopped")
 
 
 if __name__ == "__main__":
