@@ -159,6 +159,17 @@ describe('reload', () => {
     expect((await chat(t)).status).toBe(200);
   }, 40_000);
 
+  it('a reload cut short by the host stopping is not reported as a failed attempt', async () => {
+    const { t, dir } = await hostOnCopy({ watch: false });
+    await writeFile(join(dir, 'behaviour.json'), JSON.stringify({ startDelayMs: 3000 }));
+    const before = t.events.length;
+    const attempt = t.host.reload('echo-dev');
+    await t.waitFor((e) => e.type === 'state' && e.state === 'reloading');
+    await t.host.close();
+    expect(await attempt).toMatchObject({ ok: false, error: 'Interrupted.' });
+    expect(t.events.slice(before).filter((e) => e.type === 'attempt')).toEqual([]);
+  }, 40_000);
+
   it('does not start a plugin whose manifest is invalid, and starts it once the file is fixed', async () => {
     const copy = await copyFixture('echo');
     remove = copy.remove;

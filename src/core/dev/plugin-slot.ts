@@ -100,7 +100,9 @@ export class PluginSlot {
     const finish = (ok: boolean, extra: Partial<AttemptInfo> = {}): AttemptInfo => {
       const info: AttemptInfo = { time: Date.now(), ok, reason, durationMs: Math.round(performance.now() - started), ...extra };
       this.lastAttempt = info;
-      this.ctx.bus.emit({ type: 'attempt', key: this.key, attempt: info });
+      // An attempt cut short by the host stopping (Ctrl+C) is no failure to report: the
+      // terminal printed a red "failed at start: Interrupted." after every quit mid-reload.
+      if (ok || !(this.closed || this.ctx.signal.aborted)) this.ctx.bus.emit({ type: 'attempt', key: this.key, attempt: info });
       return info;
     };
     if (this.closed) return finish(false, { step: 'start', error: 'The dev host is closing.' });
