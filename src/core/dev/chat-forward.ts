@@ -37,6 +37,12 @@ const REQUEST_HEADERS = { 'content-type': 'application/json', accept: 'applicati
 
 const CLIENT_GONE = 'The client closed the connection.';
 
+/** The plugin's process is gone: its pool was torn down on exit, or nothing listens any more. */
+function isGone(error: Error): boolean {
+  const code = (error as Error & { code?: unknown }).code;
+  return code === 'UND_ERR_DESTROYED' || code === 'ECONNREFUSED';
+}
+
 export function forward(res: ServerResponse, instance: PluginInstance, body: string, mask: MaskText, done: ForwardDone): void {
   instance.acquire();
   const call = new ChatForward(res, instance, mask, done);
@@ -159,8 +165,13 @@ class ChatForward implements Dispatcher.DispatchHandler {
 
   onError(error: Error): void {
     if (this.finished) return;
-    const message = isSilence(error) ? `The plugin sent nothing for ${SILENCE_MS / 1000} s.` : error.message;
-    if (!this.res.headersSent) {
+    const message = isSilence(error) ? `The plugin sent nothing for ${SILENCE_MS / 1000} s.` : isGone(error) ? `The plugin exited before it answered (${error.message}).` : error.message;
+    if (!this.res.headersSent && isGone(error)) {
+      // Routed to a process that had just exited (its crash not yet handled): nothing is
+      // serving, as during the restart, and undici's "The client is destroyed" says nothing.
+      this.status = 503;
+      openAiError(this.res, 503, 'The plugin exited before it answered; dev restarts it (see the dev host terminal or page).', 'no_plugin_serving', 'api_error');
+    } else if (!this.res.headersSent) {
       this.status = 502;
       openAiError(this.res, 502, `The plugin did not answer: ${message}`, 'plugin_unreachable', 'api_error');
     } else if (this.rewriter) this.endStreamWithError(message);
