@@ -10,7 +10,7 @@ import { startDevHost } from '../core/dev/dev-host.js';
 import { isLoopbackAddress } from '../core/dev/security.js';
 import type { StampedEvent } from '../core/dev/types.js';
 import { createDevReporter, printBanner, printExposureWarning } from '../output/dev-reporter.js';
-import { listenForKeys, openBrowser, shouldOpenBrowser } from '../output/dev-terminal.js';
+import { browserNotOpened, listenForKeys, openBrowser, shouldOpenBrowser } from '../output/dev-terminal.js';
 import { createConfigAsker } from '../output/dev-config-prompt.js';
 
 export async function run(options: DevOptions, io: CliIo): Promise<number> {
@@ -53,7 +53,7 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
   });
   for (const event of early) report(event);
   early = undefined;
-  if (shouldOpenBrowser(io, options.open)) openBrowser(host.pageUrl);
+  if (shouldOpenBrowser(io, options.open)) openBrowser(host.pageUrl, process.platform, browserNotOpened(io, host.pageUrl));
 
   let restoreKeys = (): void => undefined;
   let interrupted = false;
@@ -73,7 +73,7 @@ export async function run(options: DevOptions, io: CliIo): Promise<number> {
         reload: () => {
           for (const plugin of host.state()) if (plugin.state !== 'refused') void host.reload(plugin.key, 'key');
         },
-        open: () => void openBrowser(host.pageUrl),
+        open: () => void openBrowser(host.pageUrl, process.platform, browserNotOpened(io, host.pageUrl)),
         quit: () => resolve(),
         interrupt: () => {
           interrupted = true;

@@ -50,16 +50,35 @@ export function shouldOpenBrowser(io: CliIo, wanted: boolean): boolean {
   return wanted && Boolean(io.stdout.isTTY) && !io.env.CI;
 }
 
-/** Opens the URL with the platform's opener, detached. Never throws: a missing opener is fine. */
-export function openBrowser(url: string, platform: NodeJS.Platform = process.platform): boolean {
+/**
+ * Opens the URL with the platform's opener, detached. Never throws. When no browser could
+ * be opened (no opener on a server or over SSH, or it failed), `onFail` says why: the `o`
+ * key used to do nothing at all there, which looked like a key that did not work.
+ */
+export function openBrowser(url: string, platform: NodeJS.Platform = process.platform, onFail?: (why: string) => void): boolean {
   const [command, args] =
     platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  let failed = false;
+  const fail = (why: string): void => {
+    if (failed) return;
+    failed = true;
+    onFail?.(why);
+  };
   try {
     const child = spawn(command, args as string[], { detached: true, stdio: 'ignore' });
-    child.on('error', () => undefined);
+    child.on('error', (error: NodeJS.ErrnoException) => fail(error.code === 'ENOENT' ? `${command} was not found` : error.message));
+    child.on('exit', (code) => {
+      if (code !== 0 && code !== null) fail(`${command} exited with code ${code}`);
+    });
     child.unref();
     return true;
-  } catch {
+  } catch (error) {
+    fail((error as Error).message);
     return false;
   }
+}
+
+/** The line to print when no browser opened: the page is still one copy away. */
+export function browserNotOpened(io: CliIo, url: string): (why: string) => void {
+  return (why) => void io.stdout.write(`Could not open a browser (${why}); open ${url} yourself.\n`);
 }

@@ -190,4 +190,18 @@ describe('opening the browser', () => {
     expect(shouldOpenBrowser(memoryIo({ tty: true, env: { CI: 'true' } }), true)).toBe(false);
     expect(shouldOpenBrowser(memoryIo({ tty: false, env: {} }), true)).toBe(false);
   });
+
+  it('says so, with the URL to open by hand, when there is no opener (a server, SSH)', async () => {
+    const { browserNotOpened, openBrowser } = await import('../../src/output/dev-terminal.js');
+    const io = memoryIo({ tty: true, env: {} });
+    const path = process.env.PATH;
+    process.env.PATH = join(import.meta.dirname, 'no-such-folder');
+    try {
+      const said = new Promise<void>((resolve) => openBrowser('http://127.0.0.1:4477/#token=t', 'linux', (why) => (browserNotOpened(io, 'http://127.0.0.1:4477/#token=t')(why), resolve())));
+      await said;
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(io.stdout.text).toBe('Could not open a browser (xdg-open was not found); open http://127.0.0.1:4477/#token=t yourself.\n');
+  });
 });
