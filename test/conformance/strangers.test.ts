@@ -36,6 +36,10 @@ describe.concurrent('stranger plugins, judged as the shipped host judges them', 
     expect(failed.map((result) => result.id), `${stranger.name}: ${stranger.what}`).toEqual(stranger.breaks);
     expect(host.code).toBe(stranger.breaks.length > 0 ? 1 : 0);
     for (const result of failed) expect(result.message).toMatch(stranger.says ?? /^$/);
+    for (const id of stranger.passes ?? []) {
+      const result = host.report.results.find((r) => r.id === id);
+      expect(result?.status, `${stranger.name}: ${id} ${result?.message ?? ''}`).toBe('pass');
+    }
     // Whatever is not run is blocked by the one root cause, never by something else.
     for (const result of host.report.results.filter((r) => r.status === 'blocked')) expect(stranger.breaks).toContain(result.blockedBy);
 
