@@ -170,6 +170,17 @@ describe('reload', () => {
     expect(t.events.slice(before).filter((e) => e.type === 'attempt')).toEqual([]);
   }, 40_000);
 
+  it('says when the previous version ignored SIGTERM and had to be killed', async () => {
+    const { t, dir } = await hostOnCopy();
+    await writeFile(join(dir, 'behaviour.json'), JSON.stringify({ version: 'v1', ignoreTerm: true }));
+    await t.waitFor((e) => e.type === 'attempt' && e.attempt.ok && e.attempt.reason === 'file change');
+    const stubborn = t.host.state()[0]!.pid!;
+    await writeFile(join(dir, 'behaviour.json'), JSON.stringify({ version: 'v2' }));
+    const notice = await t.waitFor((e) => e.type === 'notice' && e.message.includes('SIGTERM'), 15_000);
+    expect(notice.type === 'notice' && notice).toMatchObject({ level: 'warning', message: expect.stringContaining(`Process ${stubborn} did not exit within 3 s of SIGTERM and was killed`) });
+    expect(isAlive(stubborn)).toBe(false);
+  }, 40_000);
+
   it('does not start a plugin whose manifest is invalid, and starts it once the file is fixed', async () => {
     const copy = await copyFixture('echo');
     remove = copy.remove;

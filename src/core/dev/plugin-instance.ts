@@ -19,6 +19,9 @@ export interface PluginAnswer {
   latencyMs: number;
 }
 
+/** Time between SIGTERM and SIGKILL when a process is stopped. */
+export const STOP_GRACE_MS = 3000;
+
 export class LoadError extends Error {
   constructor(readonly step: string, message: string, readonly stderrTail?: string) {
     super(message);
@@ -199,11 +202,16 @@ export class PluginInstance {
     this.models = parseModels(models.json);
   }
 
-  /** Stops the process: /cleanup, then SIGTERM to its group, SIGKILL after the grace. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the process: /cleanup, then SIGTERM to its group, SIGKILL after the grace.
+   * True when it had to be killed: it did not stop on SIGTERM within the grace.
+   */
+  async stop(): Promise<boolean> {
     this.retiring = true;
     await Promise.all([this.chatPool?.destroy().catch(() => undefined), this.pool?.destroy().catch(() => undefined)]);
-    await this.running.stop({ graceMs: 3000 }).catch(() => undefined);
+    const alreadyGone = this.running.exitInfo() !== undefined;
+    const info = await this.running.stop({ graceMs: STOP_GRACE_MS }).catch(() => undefined);
+    return !alreadyGone && info?.signal === 'SIGKILL';
   }
 }
 

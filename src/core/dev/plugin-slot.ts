@@ -9,7 +9,7 @@ import { loadPluginManifest } from '../manifest/load-plugin-manifest.js';
 import { findFreePort, type ExitInfo, type LogLine } from '../runtime/plugin-process.js';
 import { configToEnv, type ResolvedConfig } from '../runtime/config.js';
 import { resolveSlotConfig, type ConfigAnswers } from './slot-config.js';
-import { PluginInstance } from './plugin-instance.js';
+import { PluginInstance, STOP_GRACE_MS } from './plugin-instance.js';
 import { buildBeforeStart, commandPath, PluginFiles } from '../build/index.js';
 import { ChangeFilter, describeOwnFile } from './change-filter.js';
 import type { SlotContext } from './slot-context.js';
@@ -330,11 +330,26 @@ export class PluginSlot {
     const done = instance
       .drain(this.ctx.drainTimeoutMs)
       .then(() => instance.stop())
+      .then((killed) => this.reportKilled(killed, instance))
       .finally(() => {
         this.retirements.delete(done);
         this.retiringInstances.delete(instance);
       });
     this.retirements.add(done);
+  }
+
+  /**
+   * A process that ignored SIGTERM was killed: said, because the author's stop path does
+   * not work (the wait before it looked like a slow reload or a hung quit).
+   */
+  private reportKilled(killed: boolean, instance: PluginInstance): void {
+    if (!killed) return;
+    this.ctx.bus.emit({
+      type: 'notice',
+      key: this.key,
+      level: 'warning',
+      message: `Process ${instance.pid} did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed: on SIGTERM, let requests in flight finish, then exit.`,
+    });
   }
 
   /** The config the host resolved for this plugin (secrets included: never send it out). */
@@ -360,7 +375,7 @@ export class PluginSlot {
     if (active) {
       active.retiring = true;
       await active.drain(1000);
-      await active.stop();
+      this.reportKilled(await active.stop(), active);
     }
     await Promise.all([...this.retirements]);
   }
