@@ -205,3 +205,13 @@ describe('opening the browser', () => {
     expect(io.stdout.text).toBe('Could not open a browser (xdg-open was not found); open http://127.0.0.1:4477/#token=t yourself.\n');
   });
 });
+
+describe('the missing-config message', () => {
+  it('names the config file (and its section for a folder of plugins) and each variable', async () => {
+    const { missingConfigMessage } = await import('../../src/core/dev/slot-config.js');
+    expect(missingConfigMessage(['api_key', 'org_id'], 'secrets.yaml', undefined)).toBe(
+      'Missing required config: api_key, org_id. Add them to secrets.yaml, or set LOOM_CONFIG_API_KEY, LOOM_CONFIG_ORG_ID and restart dev.',
+    );
+    expect(missingConfigMessage(['api_key'], 'secrets.yaml', 'acme')).toBe('Missing required config: api_key. Add it to secrets.yaml under acme:, or set LOOM_CONFIG_API_KEY and restart dev.');
+  });
+});

@@ -8,7 +8,7 @@ import { isLoomPluginError } from '../errors.js';
 import { loadPluginManifest } from '../manifest/load-plugin-manifest.js';
 import { findFreePort, type ExitInfo, type LogLine } from '../runtime/plugin-process.js';
 import { configToEnv, type ResolvedConfig } from '../runtime/config.js';
-import { resolveSlotConfig, type ConfigAnswers } from './slot-config.js';
+import { missingConfigMessage, resolveSlotConfig, type ConfigAnswers } from './slot-config.js';
 import { PluginInstance, STOP_GRACE_MS } from './plugin-instance.js';
 import { buildBeforeStart, commandPath, PluginFiles } from '../build/index.js';
 import { ChangeFilter, describeOwnFile } from './change-filter.js';
@@ -243,7 +243,7 @@ export class PluginSlot {
       this.missingConfig = config.missingRequired;
       this.configSources = config.sources;
       if (config.missingRequired.length > 0) {
-        const message = `Missing required config: ${config.missingRequired.join(', ')} (use --config or LOOM_CONFIG_<NAME>).`;
+        const message = missingConfigMessage(config.missingRequired, this.ctx.configFile, this.ctx.sectioned ? manifest.metadata.provider_type : undefined);
         // While a version serves, the state stays; the message is what tells that a saved
         // manifest (a new required field) was not started, else the save looks ignored.
         if (this.active) this.setState(this.stateFromHealth(), `${message} Still serving the previous version.`);

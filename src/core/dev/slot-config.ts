@@ -4,6 +4,7 @@
  * with the masker as soon as it is known.
  */
 import type { Manifest } from '../manifest/types.js';
+import { configEnvName } from '../protocol.js';
 import type { ResolvedConfig } from '../runtime/config.js';
 import { resolveDevConfig } from './dev-config.js';
 import type { SlotContext } from './slot-context.js';
@@ -41,4 +42,15 @@ export async function resolveSlotConfig(ctx: SlotContext, key: string, manifest:
     }
   }
   return config;
+}
+
+/**
+ * Which values are missing and where exactly to put them: the variable's own name, not
+ * "LOOM_CONFIG_<NAME>" to work out, and the config file by name when there is one.
+ */
+export function missingConfigMessage(names: string[], configFile: string | undefined, section: string | undefined): string {
+  const them = names.length === 1 ? 'it' : 'them';
+  const vars = names.map(configEnvName).join(', ');
+  const file = configFile ? `Add ${them} to ${configFile}${section ? ` under ${section}:` : ''}, or set ${vars} and restart dev.` : `Pass ${them} in a --config file, or set ${vars}, and restart dev.`;
+  return `Missing required config: ${names.join(', ')}. ${file}`;
 }
