@@ -67,6 +67,9 @@ const STATE_COLOUR: Record<PluginState, keyof ChalkInstance & string> = {
   stopped: 'gray',
 };
 
+/** States a start or reload passes through on its way to a verdict. */
+const TRANSITIONAL = new Set<PluginState>(['starting', 'loading', 'reloading']);
+
 export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {}): (event: StampedEvent) => void {
   const style = createStyle(io);
   const showLogs = options.showLogs ?? true;
@@ -74,18 +77,24 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
   const clock = (time: number): string => style.dim(new Date(time).toTimeString().slice(0, 8));
   const tag = (key: string): string => style.cyan(`[${safe(key)}]`);
   const lastState = new Map<string, PluginState>();
+  /** The last state that is not a step of a start or reload: what a failed reload returns to. */
+  const settled = new Map<string, PluginState>();
 
   return (event) => {
     const at = clock(event.time);
     switch (event.type) {
       case 'state': {
         const previous = lastState.get(event.key);
+        const before = settled.get(event.key);
         lastState.set(event.key, event.state);
+        if (!TRANSITIONAL.has(event.state)) settled.set(event.key, event.state);
         // The crash event's own line follows with the same facts (and the stderr tail).
         if (event.state === 'crashed') break;
-        // Same state, new message ("Reload failed ... still serving", "Building: ..."): the
-        // message alone. "healthy Reload failed" in green read as if the reload had worked.
-        if (event.state === previous && event.message) {
+        // Same state, new message ("Building: ..."), or back where a failed reload started
+        // ("Reload failed ... still serving"): the message alone. "healthy Reload failed"
+        // in green read as if the reload had worked.
+        const backFromReload = previous !== undefined && TRANSITIONAL.has(previous) && event.state === before;
+        if (event.message && (event.state === previous || backFromReload)) {
           out(`${at} ${tag(event.key)} ${safe(event.message)}`);
           break;
         }

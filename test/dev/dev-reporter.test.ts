@@ -59,11 +59,27 @@ describe('dev terminal reporter', () => {
     const report = createDevReporter(io);
     const at = { time: Date.now() };
     report({ type: 'state', key: 'acme', seq: 1, ...at, state: 'healthy' });
-    report({ type: 'state', key: 'acme', seq: 2, ...at, state: 'healthy', message: 'Reload failed (start): boom — still serving the previous version.' });
-    report({ type: 'state', key: 'acme', seq: 3, ...at, state: 'crashed', message: 'Exited with code 9; restarting in 500 ms.' });
-    report({ type: 'crash', key: 'acme', seq: 4, ...at, code: 9, signal: null, stderrTail: '', restartInMs: 500 });
+    report({ type: 'state', key: 'acme', seq: 2, ...at, state: 'reloading' });
+    report({ type: 'state', key: 'acme', seq: 3, ...at, state: 'reloading', message: 'Building: go build -o bin/plugin .' });
+    report({ type: 'state', key: 'acme', seq: 4, ...at, state: 'healthy', message: 'Reload failed (start): boom — still serving the previous version.' });
+    report({ type: 'state', key: 'acme', seq: 5, ...at, state: 'crashed', message: 'Exited with code 9; restarting in 500 ms.' });
+    report({ type: 'crash', key: 'acme', seq: 6, ...at, code: 9, signal: null, stderrTail: '', restartInMs: 500 });
     const lines = io.stdout.text.trimEnd().split('\n').map((line) => line.slice(9));
-    expect(lines).toEqual(['[acme] healthy', '[acme] Reload failed (start): boom — still serving the previous version.', '[acme] crashed (exit code 9); restarting in 500 ms']);
+    expect(lines).toEqual([
+      '[acme] healthy',
+      '[acme] reloading',
+      '[acme] Building: go build -o bin/plugin .',
+      '[acme] Reload failed (start): boom — still serving the previous version.',
+      '[acme] crashed (exit code 9); restarting in 500 ms',
+    ]);
+  });
+
+  it('a state reached anew keeps its word: unhealthy with the health message', () => {
+    const io = memoryIo({ env: { NO_COLOR: '1' } });
+    const report = createDevReporter(io);
+    report({ type: 'state', key: 'acme', seq: 1, time: Date.now(), state: 'healthy' });
+    report({ type: 'state', key: 'acme', seq: 2, time: Date.now(), state: 'unhealthy', message: 'upstream down' });
+    expect(io.stdout.text).toContain('[acme] unhealthy upstream down');
   });
 
   it('a stream the plugin cut short says so on its request line, not only 200', () => {
