@@ -88,8 +88,10 @@ export function createDevReporter(io: CliIo, options: { showLogs?: boolean } = {
         const before = settled.get(event.key);
         lastState.set(event.key, event.state);
         if (!TRANSITIONAL.has(event.state)) settled.set(event.key, event.state);
-        // The crash event's own line follows with the same facts (and the stderr tail).
+        // The crash event's own line follows with the same facts (and the stderr tail), and
+        // so does the attempt's ✗ line when a start fails ("failed start failed: ..." twice).
         if (event.state === 'crashed') break;
+        if (event.state === 'failed' && previous !== undefined && TRANSITIONAL.has(previous)) break;
         // Same state, new message ("Building: ..."), or back where a failed reload started
         // ("Reload failed ... still serving"): the message alone. "healthy Reload failed"
         // in green read as if the reload had worked.

@@ -74,6 +74,16 @@ describe('dev terminal reporter', () => {
     ]);
   });
 
+  it('a failed first start is told once, by its ✗ line and hint', () => {
+    const io = memoryIo({ env: { NO_COLOR: '1' } });
+    const report = createDevReporter(io);
+    report({ type: 'state', key: 'acme', seq: 1, time: Date.now(), state: 'starting' });
+    report({ type: 'state', key: 'acme', seq: 2, time: Date.now(), state: 'failed', message: 'start failed: The plugin exited with code 1 before it answered /health.' });
+    report({ ...failedStart, seq: 3 });
+    const lines = io.stdout.text.trimEnd().split('\n').map((line) => line.slice(9));
+    expect(lines).toEqual(['[acme] starting', '[acme] ✗ start failed at start: The plugin exited with code 1 before it answered /health.']);
+  });
+
   it('a state reached anew keeps its word: unhealthy with the health message', () => {
     const io = memoryIo({ env: { NO_COLOR: '1' } });
     const report = createDevReporter(io);
