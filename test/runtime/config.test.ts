@@ -93,6 +93,11 @@ describe('resolveConfig', () => {
     expect(badJson.message).toContain('not valid JSON');
     const badYaml = await resolveConfig(manifest(fields), { configFile: file('bad.yaml', 'a: [1,\n'), env: {} }).catch((e) => e);
     expect(badYaml.message).toContain('not valid YAML');
+    // In words, not only yaml's code, and with no excerpt of a file that holds keys.
+    const unclosed = await resolveConfig(manifest(fields), { configFile: file('unclosed.yaml', 'api_key: "sk-half-secret\n'), env: {} }).catch((e) => e);
+    expect(unclosed.message).toMatch(/YAML error MISSING_CHAR, a closing quote or bracket is missing \(line \d+, column \d+\)/);
+    expect(unclosed.hint).toContain('Fix the file at that line');
+    expect(`${unclosed.message} ${unclosed.hint}`).not.toContain('sk-half-secret');
     const list = await resolveConfig(manifest(fields), { configFile: file('list.yaml', '- 1\n'), env: {} }).catch((e) => e);
     expect(list.message).toContain('must hold an object');
     const wrongType = await resolveConfig(manifest(fields), { configFile: file('wt.yaml', 'timeout: soon\n'), env: {} }).catch((e) => e);

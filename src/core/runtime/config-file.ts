@@ -13,6 +13,20 @@ function lineColumn(text: string, offset: number): string {
   return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
+/**
+ * yaml's error codes in words (its own messages quote the text, which may be a key): the
+ * bare code (MISSING_CHAR) left the reader to guess what was wrong on that line.
+ */
+const YAML_ERROR_WORDS: Partial<Record<string, string>> = {
+  MISSING_CHAR: 'a closing quote or bracket is missing',
+  BLOCK_AS_IMPLICIT_KEY: 'a line is indented as if it continued the line above',
+  BAD_INDENT: 'the indentation does not match the lines around it',
+  TAB_AS_INDENT: 'a tab is used for indentation (YAML takes spaces only)',
+  DUPLICATE_KEY: 'a field is set twice',
+  MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line',
+  UNEXPECTED_TOKEN: 'a character is out of place',
+};
+
 async function parseText(text: string, json: boolean): Promise<{ data: unknown } | { error: string }> {
   if (json) {
     const parsed = parseJsonWithPositions(text);
@@ -25,7 +39,10 @@ async function parseText(text: string, json: boolean): Promise<{ data: unknown }
   const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
   const error = doc.errors[0];
   // Only the error code and position: yaml's messages may quote the offending text.
-  if (error) return { error: `YAML error ${error.code} (${lineColumn(text, error.pos[0])})` };
+  if (error) {
+    const words = YAML_ERROR_WORDS[error.code];
+    return { error: `YAML error ${error.code}${words ? `, ${words}` : ''} (${lineColumn(text, error.pos[0])})` };
+  }
   return { data: doc.toJS({ maxAliasCount: 100 }) };
 }
 
@@ -51,7 +68,7 @@ export async function readConfigData(file: string, options: { json: boolean }): 
   const kind = options.json ? 'JSON' : 'YAML';
   if ('error' in parsed) {
     throw new LoomPluginError('E_CONFIG', `The config file ${file} is not valid ${kind}: ${parsed.error}.`, {
-      hint: 'The file must hold one object mapping config field names to values.',
+      hint: `Fix the file at that line (its text is not shown: it may hold secrets). It holds one object of config field names to values, e.g. ${options.json ? '{"api_key": "sk-..."}' : '`api_key: sk-...`'}.`,
       details: { file },
     });
   }
