@@ -4,7 +4,7 @@
  * the plugin's own files does; without it the plugin stayed failed until something else
  * changed, with nothing saying so.
  */
-import type { PluginWatcher } from './watch-plugin.js';
+import { whenReady, type PluginWatcher } from './watch-plugin.js';
 
 export async function watchConfigFile(file: string, debounceMs: number, onChange: () => void): Promise<PluginWatcher> {
   const { watch } = await import('chokidar');
@@ -16,13 +16,5 @@ export async function watchConfigFile(file: string, debounceMs: number, onChange
     clearTimeout(timer);
     timer = setTimeout(onChange, debounceMs);
   });
-  await new Promise<void>((resolve) => {
-    watcher.once('ready', () => resolve());
-  });
-  return {
-    close: async () => {
-      clearTimeout(timer);
-      await watcher.close();
-    },
-  };
+  return whenReady(watcher, () => clearTimeout(timer));
 }

@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { MANIFEST_FILE_NAMES } from '../protocol.js';
 import type { PluginFiles } from '../build/plugin-files.js';
 import type { ChangeFilter } from './change-filter.js';
+import type { FSWatcher } from 'chokidar';
 
 export { isIgnoredPath, IGNORED_DIRS } from '../build/plugin-files.js';
 
@@ -54,12 +55,20 @@ export async function watchPlugin(options: WatchOptions): Promise<PluginWatcher>
     clearTimeout(timer);
     timer = setTimeout(fire, debounceMs);
   });
+  return whenReady(watcher, () => clearTimeout(timer));
+}
+
+/**
+ * A chokidar watcher once its first scan is done (events before it are the files already
+ * there), closed with its pending debounce timer cleared: no reload fires after close.
+ */
+export async function whenReady(watcher: FSWatcher, clearPending: () => void): Promise<PluginWatcher> {
   await new Promise<void>((resolve) => {
     watcher.once('ready', () => resolve());
   });
   return {
     close: async () => {
-      clearTimeout(timer);
+      clearPending();
       await watcher.close();
     },
   };
