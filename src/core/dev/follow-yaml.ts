@@ -32,28 +32,31 @@ export class YamlFollower {
     private readonly cwd: string,
   ) {}
 
-  /** Remembers what the plugin.yaml on disk now gives (call once before watching). */
-  async remember(): Promise<void> {
+  /**
+   * Remembers what the plugin.yaml on disk now gives (call once before watching); returns
+   * its file name, so follow() need not read the folder again to name it.
+   */
+  async remember(): Promise<string | undefined> {
     const yaml = await this.yamlText();
-    if (yaml === undefined) return;
+    if (yaml === undefined) return undefined;
     try {
       this.derived.add(await jsonTwinText(yaml.text));
     } catch {
-      return; // not YAML yet: nothing derives from it
+      return yaml.name; // not YAML yet: nothing derives from it
     }
     if (this.derived.size > REMEMBERED) this.derived.delete(this.derived.values().next().value!);
+    return yaml.name;
   }
 
   async follow(changed: readonly string[], signal?: AbortSignal): Promise<FollowResult> {
     if (!changed.some((file) => dirname(file) === this.dir && YAML_NAMES.includes(basename(file)))) return { written: [] };
-    await this.remember();
+    const yamlName = (await this.remember()) ?? 'plugin.yaml';
     let twin: string;
     try {
       twin = await readFile(join(this.dir, JSON_TWIN_NAME), 'utf8');
     } catch {
       return { written: [] }; // no twin: nothing to keep in step
     }
-    const yamlName = (await this.yamlText())?.name ?? 'plugin.yaml';
     if (!this.derived.has(twin)) {
       return {
         written: [],
